@@ -1,0 +1,64 @@
+"""The document table and corpus totals behind ``peercorpus info`` (the ingestion quality report).
+
+    documents = document_table(corpus)   # one row per document: id, metadata, counts, warnings
+    totals = corpus_totals(corpus)       # {"documents": 5, "tokens": 15230, ...}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..corpus import Corpus
+
+
+def cleaning_summary(cleaning: dict[str, Any]) -> str:
+    """``"2 lines dropped; 8,120 chars cut from 'References'"`` (empty when nothing was removed)."""
+    parts = []
+    if cleaning.get("lines_dropped"):
+        parts.append(f"{cleaning['lines_dropped']} lines dropped")
+    if cleaning.get("chars_cut"):
+        parts.append(f"{cleaning['chars_cut']:,} chars cut from '{cleaning.get('cut_at')}'")
+    if cleaning.get("hyphens_joined"):
+        parts.append(f"{cleaning['hyphens_joined']} hyphenated line breaks joined")
+    return "; ".join(parts)
+
+
+def document_table(corpus: Corpus):
+    """One row per document: ``doc``, metadata fields, ``tokens`` (words), ``types``,
+    ``sentences``, ``paragraphs``, ``chars``, ``encoding``, ``cleaned`` and ``warnings``."""
+    import pandas as pd
+
+    fields = corpus.fields()
+    rows = []
+    for document in corpus.documents:
+        row: dict[str, Any] = {"doc": document.doc_id}
+        row.update({name: document.metadata.get(name) for name in fields})
+        row.update(
+            tokens=document.n_words,
+            types=document.n_types,
+            sentences=document.n_sentences,
+            paragraphs=document.n_paragraphs,
+            chars=document.n_chars,
+            encoding=document.encoding,
+            cleaned=cleaning_summary(document.cleaning),
+            warnings="; ".join(document.warnings),
+        )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["doc", *fields, "tokens", "types", "sentences", "paragraphs", "chars", "encoding", "cleaned", "warnings"])
+
+
+def corpus_totals(corpus: Corpus) -> dict[str, Any]:
+    """Corpus-wide counts; ``types`` counts distinct case-folded word forms."""
+    tokens = corpus.tokens
+    word_mask = tokens.is_word[tokens.ids] if len(tokens) else np.zeros(0, dtype=bool)
+    word_types = np.unique(tokens.norm_ids[word_mask]) if word_mask.any() else np.zeros(0)
+    return {
+        "documents": len(corpus.documents),
+        "tokens": int(sum(d.n_words for d in corpus.documents)),
+        "types": int(len(word_types)),
+        "sentences": int(sum(d.n_sentences for d in corpus.documents)),
+        "documents_with_warnings": sum(1 for d in corpus.documents if d.warnings),
+        "files_skipped": len(corpus.skipped),
+    }

@@ -1,0 +1,48 @@
+"""The ``peercorpus`` command: a thin Typer layer over the library (one module per command group)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+from .common import Verbosity
+from .corpus_commands import app as corpus_app
+
+app = typer.Typer(
+    name="peercorpus",
+    help="Corpus analysis for researchers: concordances, word lists, keyness, topics, reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"peercorpus {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only results and errors; no warnings or progress.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say what was read, tokenised and cached.")] = False,
+    traceback: Annotated[bool, typer.Option("--traceback", help="Show the Python traceback of an error (for bug reports).")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+) -> None:
+    """Corpus analysis for researchers: concordances, word lists, keyness, topics, reports.
+
+    Example: [bold]peercorpus topics corpora/[/bold]
+    """
+    Verbosity.quiet, Verbosity.verbose, Verbosity.traceback = quiet, verbose, traceback
+
+
+app.add_typer(corpus_app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="peercorpus")

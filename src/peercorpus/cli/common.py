@@ -1,0 +1,136 @@
+"""What every command shares: corpus options, opening a corpus with a progress bar, errors.
+
+A command module uses it like this::
+
+    @app.command()
+    @handle_errors
+    def info(paths: Paths, config: ConfigOption = None, ...):
+        corpus = open_corpus(paths, config=config, cache_dir=cache_dir, no_cache=no_cache)
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from ..errors import PeerCorpusError
+
+# Diagnostics go to stderr; results to stdout.
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class Verbosity:
+    """Set by the root callback (``--quiet``/``--verbose``/``--traceback``)."""
+
+    quiet = False
+    verbose = False
+    traceback = False
+
+
+Paths = Annotated[list[Path], typer.Argument(help="Corpus folders or files (folders are read recursively).", show_default=False)]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="YAML config (tokenisation, cleaning, reading).")]
+SetOption = Annotated[Optional[list[str]], typer.Option("--set", help="Override a config value: --set tokenize.stem=true (repeatable).")]
+CacheDirOption = Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder [default: $PEERCORPUS_CACHE_DIR or ~/.cache/peercorpus].")]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Read and tokenise everything; write no cache.")]
+WhereOption = Annotated[Optional[list[str]], typer.Option("--where", "-w", help="Keep documents whose metadata match: genre=blog, year>=2020 (repeatable).")]
+FormatOption = Annotated[Optional[str], typer.Option("--format", "-f", help="table, csv, tsv, json, md or html [default: table, or from --output's suffix].")]
+OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout (atomically).")]
+
+
+def warn(message: str) -> None:
+    """One warning line on stderr (not shown with --quiet)."""
+    if not Verbosity.quiet:
+        stderr.print(f"[yellow]warning:[/yellow] {_escape(message)}")
+
+
+def note(message: str) -> None:
+    """An informational line on stderr (not shown with --quiet)."""
+    if not Verbosity.quiet:
+        stderr.print(_escape(message))
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def handle_errors(command):
+    """Turn a ``PeerCorpusError`` into one line on stderr and its exit code (2 or 1)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except PeerCorpusError as error:
+            if Verbosity.traceback:
+                raise
+            stderr.print(f"[red]error:[/red] {_escape(str(error))}")
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            stderr.print("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def load_settings(config: Path | None, overrides: list[str] | None = None):
+    from ..config import load_config
+
+    return load_config(config, overrides or ())
+
+
+def open_corpus(
+    paths: list[Path],
+    *,
+    config=None,
+    cache_dir: Path | None = None,
+    no_cache: bool = False,
+    where: list[str] | None = None,
+):
+    """``load_corpus`` with a progress bar on a terminal, warnings for skipped files, ``where``."""
+    from ..load import load_corpus
+
+    with _progress_bar() as progress:
+        corpus = load_corpus(paths, config, cache_dir=cache_dir, use_cache=not no_cache, progress=progress)
+    for skipped in corpus.skipped:
+        warn(f"skipped {skipped.path}: {skipped.reason}")
+    report = corpus.load_report
+    if report is not None:
+        for notice in report.notices:
+            warn(notice)
+        if Verbosity.verbose:
+            source = "cache" if report.from_snapshot else f"{report.files_tokenized} tokenised, {report.files_read} read"
+            note(f"{len(corpus)} documents from {report.files} files ({source})")
+    return corpus.where(where) if where else corpus
+
+
+class _progress_bar:
+    """A rich progress bar on stderr while files are tokenised, only on a terminal."""
+
+    def __enter__(self):
+        self.bar = None
+        if Verbosity.quiet or not sys.stderr.isatty():
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn("tokenising"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=stderr, transient=True)
+        self.task = None
+
+        def update(done: int, total: int) -> None:
+            if self.task is None:
+                self.bar.start()
+                self.task = self.bar.add_task("tokenising", total=total)
+            self.bar.update(self.task, completed=done)
+
+        return update
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False

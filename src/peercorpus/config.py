@@ -1,0 +1,284 @@
+"""Settings shared by every command, and reading them from a YAML config with line numbers.
+
+A config file has up to four shared sections (every key optional)::
+
+    read:      {text_column: text, id_column: null}
+    cleaning:  {drop_lines: ["^Log in"], cut_from: ["^References$"], join_hyphenated: true}
+    tokenize:  {tokenizer: default, lowercase: true, stopwords: english, stem: false}
+    cache:     {dir: null}
+
+plus the sections of a batch report (``title``, ``corpus``, ``analyses``, ``seed``), which
+``load_config`` keeps in ``Config.extra`` for the report module to check::
+
+    config = load_config(Path("configs/default.yaml"))
+    config.tokenize.stopwords   # "english"
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .io.base import ReadOptions
+
+TOKENIZERS = ("default", "treebank", "nltk-word", "whitespace")
+REPORT_SECTIONS = ("title", "corpus", "analyses", "seed", "output")
+
+
+@dataclass(frozen=True)
+class CleaningSettings:
+    """Opt-in text cleaning applied after reading and before tokenising.
+
+    drop_lines: regular expressions; a line matching any of them is removed.
+    cut_from: regular expressions; the document is cut from the first line matching
+        any of them onward (reference lists, declarations).
+    join_hyphenated: join words broken across lines by a hyphen ("peer sup-\\nport").
+    """
+
+    drop_lines: tuple[str, ...] = ()
+    cut_from: tuple[str, ...] = ()
+    join_hyphenated: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.drop_lines or self.cut_from or self.join_hyphenated)
+
+
+@dataclass(frozen=True)
+class TokenizeSettings:
+    """How text becomes tokens (``tokenizer``) and which tokens analyses count (the rest).
+
+    ``tokenizer`` changes the cached token stream; every other field is applied to the
+    vocabulary at analysis time, so changing it never re-tokenises the corpus.
+    ``stopwords`` is ``None`` (each analysis' own default: kept by kwic and freq,
+    English removed by topics), ``"none"``, ``"english"`` (bundled list), ``"nltk"``
+    (NLTK's stopwords corpus, when installed) or the path of a file, one word a line.
+    """
+
+    tokenizer: str = "default"
+    lowercase: bool = True
+    stopwords: str | None = None
+    extra_stopwords: tuple[str, ...] = ()
+    stem: bool = False
+    lemmatize: bool = False
+    min_length: int = 1
+    drop_numbers: bool = False
+    drop_punct: bool = True
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a command needs from ``--config``; ``extra`` holds the report sections."""
+
+    read: ReadOptions = field(default_factory=ReadOptions)
+    cleaning: CleaningSettings = field(default_factory=CleaningSettings)
+    tokenize: TokenizeSettings = field(default_factory=TokenizeSettings)
+    cache_dir: str | None = None
+    source: Path | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    lines: dict[tuple[str, ...], int] = field(default_factory=dict)
+
+    def stream_key(self) -> str:
+        """Hash of the settings that change the cached token stream (not the filters)."""
+        payload = {
+            "cleaning": asdict(self.cleaning),
+            "tokenizer": self.tokenize.tokenizer,
+            "read": asdict(self.read),
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+    def where(self, *keys: str) -> str:
+        """``"config.yaml line 12"`` for a key path, for error messages."""
+        name = self.source.name if self.source else "config"
+        line = self.lines.get(tuple(keys))
+        return f"{name} line {line}" if line else name
+
+
+_SECTIONS: dict[str, type] = {
+    "read": ReadOptions,
+    "cleaning": CleaningSettings,
+    "tokenize": TokenizeSettings,
+}
+
+
+def _expected_type(cls: type, name: str) -> str:
+    return {f.name: str(f.type) for f in fields(cls)}[name]
+
+
+def _coerce(value: Any, type_name: str, where: str, key: str) -> Any:
+    """Check ``value`` against a dataclass field's annotation and convert lists to tuples."""
+    allows_none = "None" in type_name
+    if value is None:
+        if allows_none:
+            return None
+        raise ConfigError(f"{where}: '{key}' must not be empty")
+    if type_name.startswith("tuple"):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: '{key}' must be a list of strings; got {value!r}")
+        return tuple(value)
+    if type_name.startswith("bool"):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: '{key}' must be true or false; got {value!r}")
+        return value
+    if type_name.startswith("int"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: '{key}' must be a whole number; got {value!r}")
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: '{key}' must be a string; got {value!r}")
+    return value
+
+
+def unknown_key_message(key: str, known: list[str] | tuple[str, ...]) -> str:
+    """"unknown key 'stopword' (did you mean 'stopwords'?)" — shared by every schema check."""
+    close = difflib.get_close_matches(key, list(known), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else f"; known keys: {', '.join(sorted(known))}"
+    return f"unknown key '{key}'{hint}"
+
+
+def _build_section(cls: type, raw: Any, config: Config, section: str) -> Any:
+    where = config.where(section)
+    if raw is None:
+        return cls()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: '{section}' must be a mapping of settings")
+    names = [f.name for f in fields(cls)]
+    values = {}
+    for key, value in raw.items():
+        key_where = config.where(section, key)
+        if key not in names:
+            raise ConfigError(f"{key_where}: {unknown_key_message(key, names)} in '{section}'")
+        values[key] = _coerce(value, _expected_type(cls, key), key_where, key)
+    settings = cls(**values)
+    if isinstance(settings, TokenizeSettings):
+        validate_tokenize(settings, where)
+    if isinstance(settings, CleaningSettings):
+        _validate_patterns(settings, config)
+    return settings
+
+
+def validate_tokenize(settings: TokenizeSettings, where: str = "tokenize") -> None:
+    """Raise ``ConfigError`` for an unknown tokenizer or a negative minimum length."""
+    if settings.tokenizer not in TOKENIZERS:
+        raise ConfigError(
+            f"{where}: tokenizer must be one of {', '.join(TOKENIZERS)}; got '{settings.tokenizer}'"
+        )
+    if settings.min_length < 1:
+        raise ConfigError(f"{where}: min_length must be an integer ≥ 1; got {settings.min_length}")
+
+
+def _validate_patterns(settings: CleaningSettings, config: Config) -> None:
+    import re
+
+    for key in ("drop_lines", "cut_from"):
+        for pattern in getattr(settings, key):
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ConfigError(
+                    f"{config.where('cleaning', key)}: invalid regular expression "
+                    f"'{pattern}' in cleaning.{key}: {error}"
+                ) from None
+
+
+def _node_lines(node: Any, path: tuple[str, ...], lines: dict[tuple[str, ...], int]) -> None:
+    """Record the 1-based line of every mapping key, so errors can point at it."""
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key_path = path + (str(key_node.value),)
+            lines[key_path] = key_node.start_mark.line + 1
+            _node_lines(value_node, key_path, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            item_path = path + (str(index),)
+            lines[item_path] = item.start_mark.line + 1
+            _node_lines(item, item_path, lines)
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """``"tokenize.stem=true"`` → ``(["tokenize", "stem"], True)`` (the value is YAML)."""
+    import yaml
+
+    if "=" not in text:
+        raise ConfigError(f"--set expects key=value (e.g. tokenize.stem=true); got '{text}'")
+    key, value = text.split("=", 1)
+    return key.strip().split("."), yaml.safe_load(value) if value.strip() else None
+
+
+def _apply_override(raw: dict, keys: list[str], value: Any) -> None:
+    target = raw
+    for key in keys[:-1]:
+        if isinstance(target, list) and key.isdigit() and int(key) < len(target):
+            target = target[int(key)]
+            continue
+        if not isinstance(target, dict):
+            raise ConfigError(f"--set {'.'.join(keys)}: '{key}' is not a section")
+        target = target.setdefault(key, {})
+    if isinstance(target, list) and keys[-1].isdigit() and int(keys[-1]) < len(target):
+        target[int(keys[-1])] = value
+    elif isinstance(target, dict):
+        target[keys[-1]] = value
+    else:
+        raise ConfigError(f"--set {'.'.join(keys)}: cannot set a value there")
+
+
+def load_config(path: Path | None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
+    """Read and check a YAML config (safe loader only); ``None`` gives the defaults.
+
+    ``overrides`` are ``key=value`` strings (``tokenize.stem=true``) applied on top.
+    Errors name the file, the line and the key: ``default.yaml line 7: unknown key
+    'stopword' (did you mean 'stopwords'?) in 'tokenize'``.
+    """
+    raw: dict[str, Any] = {}
+    lines: dict[tuple[str, ...], int] = {}
+    if path is not None:
+        raw, lines = _read_yaml(path)
+    for override in overrides:
+        keys, value = parse_override(override)
+        _apply_override(raw, keys, value)
+    config = Config(source=path, lines=lines)
+    known = list(_SECTIONS) + ["cache"] + list(REPORT_SECTIONS)
+    for key in raw:
+        if key not in known:
+            raise ConfigError(f"{config.where(key)}: {unknown_key_message(key, known)}")
+    sections = {name: _build_section(cls, raw.get(name), config, name) for name, cls in _SECTIONS.items()}
+    cache = raw.get("cache") or {}
+    if not isinstance(cache, dict) or set(cache) - {"dir"}:
+        raise ConfigError(f"{config.where('cache')}: 'cache' takes one key, 'dir'")
+    extra = {key: raw[key] for key in REPORT_SECTIONS if key in raw}
+    return replace(config, cache_dir=cache.get("dir"), extra=extra, **sections)
+
+
+def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
+    import yaml
+
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read config {path}: {error}") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        at = f" line {mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ConfigError(f"{path.name}{at}: invalid YAML: {problem}") from None
+    if raw is None:
+        return {}, {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path.name}: a config must be a mapping of sections (read, cleaning, tokenize, ...)")
+    lines: dict[tuple[str, ...], int] = {}
+    _node_lines(node, (), lines)
+    return raw, lines

@@ -1,0 +1,191 @@
+"""``Document`` and ``Corpus``: what was read, its metadata, its text and its tokens.
+
+A ``Corpus`` is what ``load_corpus`` returns and every analysis takes::
+
+    corpus = load_corpus("corpora/")
+    blog = corpus.where(["genre=blog"])
+    blog.documents[0].doc_id          # 'peer-support/peer-workers-lived-experience-blog.txt'
+    blog.text(0)[:30]                 # the cleaned text tokens' offsets point into
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from .errors import UsageError
+from .tokens import Tokens
+
+
+@dataclass
+class Document:
+    """One document: id, source file, metadata and what reading and cleaning did to it."""
+
+    doc_id: str
+    path: str
+    metadata: dict[str, Any]
+    encoding: str
+    n_chars: int
+    n_tokens: int
+    n_words: int
+    n_types: int
+    n_sentences: int
+    n_paragraphs: int
+    content_hash: str
+    warnings: list[str] = field(default_factory=list)
+    cleaning: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def collection(self) -> str | None:
+        return self.metadata.get("collection")
+
+
+@dataclass
+class SkippedFile:
+    """A file that was not read, and why (unsupported format, corrupt, binary, ...)."""
+
+    path: str
+    reason: str
+
+
+class Corpus:
+    """Documents, their texts and their tokens; ``where`` gives sub-corpora.
+
+    ``text_of`` returns a document's (cleaned) text by index; the cache supplies it
+    lazily so that a warm command decodes only the texts it shows.
+    """
+
+    def __init__(
+        self,
+        documents: list[Document],
+        tokens: Tokens,
+        text_of: Callable[[int], str],
+        skipped: list[SkippedFile] | None = None,
+        *,
+        source: str = "",
+    ):
+        self.documents = documents
+        self.tokens = tokens
+        self._text_of = text_of
+        self.skipped = skipped or []
+        self.source = source
+        self.load_report = None  # set by load_corpus: what was read, tokenised, cached
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __repr__(self) -> str:
+        return f"<Corpus {len(self.documents)} documents, {len(self.tokens)} tokens>"
+
+    def text(self, doc: int) -> str:
+        """The text of document ``doc`` that character offsets refer to."""
+        return self._text_of(doc)
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return [document.doc_id for document in self.documents]
+
+    def fields(self) -> list[str]:
+        """Metadata field names present in any document, sorted."""
+        return sorted({key for document in self.documents for key in document.metadata})
+
+    def values(self, field_name: str) -> list[Any]:
+        """Distinct values of a metadata field (missing values left out), sorted as text."""
+        found = {d.metadata.get(field_name) for d in self.documents} - {None}
+        return sorted(found, key=str)
+
+    def metadata_table(self):
+        """A ``pandas.DataFrame`` with one row per document: ``doc`` plus every field."""
+        import pandas as pd
+
+        rows = [{"doc": d.doc_id, **d.metadata} for d in self.documents]
+        return pd.DataFrame(rows, columns=["doc", *self.fields()])
+
+    def subset(self, docs: list[int] | np.ndarray) -> Corpus:
+        """The documents at indices ``docs``, in that order."""
+        docs = [int(d) for d in docs]
+        return Corpus(
+            [self.documents[d] for d in docs],
+            self.tokens.select_docs(docs),
+            lambda i: self._text_of(docs[i]),
+            self.skipped,
+            source=self.source,
+        )
+
+    def where(self, conditions: list[str] | tuple[str, ...] | None) -> Corpus:
+        """Documents matching every condition (``genre=blog``, ``year>=2020``, ``genre!=news``).
+
+        A field or ``=`` value that does not exist is an error that lists what does.
+        """
+        if not conditions:
+            return self
+        keep = np.ones(len(self.documents), dtype=bool)
+        for condition in conditions:
+            keep &= self._matches(parse_condition(condition))
+        return self.subset(np.flatnonzero(keep))
+
+    def _matches(self, condition: Condition) -> np.ndarray:
+        fields = self.fields()
+        if condition.field not in fields:
+            raise UsageError(
+                f"--where {condition.text}: no metadata field '{condition.field}'; "
+                f"fields present: {', '.join(fields) or '(none)'}"
+            )
+        values = [d.metadata.get(condition.field) for d in self.documents]
+        mask = np.array([condition.test(value) for value in values], dtype=bool)
+        if condition.operator == "=" and not mask.any():
+            present = ", ".join(str(v) for v in self.values(condition.field))
+            raise UsageError(
+                f"no documents match {condition.text}; values present: {present or '(none)'}"
+            )
+        return mask
+
+
+_CONDITION = re.compile(r"^\s*([^<>=!]+?)\s*(>=|<=|!=|=|>|<)\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One ``--where`` condition; ``=`` accepts several values separated by commas."""
+
+    text: str
+    field: str
+    operator: str
+    value: str
+
+    def test(self, value: Any) -> bool:
+        if value is None:
+            return self.operator == "!="
+        if self.operator in ("=", "!="):
+            wanted = {v.strip().casefold() for v in self.value.split(",")}
+            found = str(value).casefold() in wanted
+            return found if self.operator == "=" else not found
+        left, right = _number(value), _number(self.value)
+        if left is None or right is None:
+            left, right = str(value), self.value
+        return {
+            ">=": left >= right,
+            "<=": left <= right,
+            ">": left > right,
+            "<": left < right,
+        }[self.operator]
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_condition(text: str) -> Condition:
+    """``"year>=2020"`` → ``Condition(field="year", operator=">=", value="2020")``."""
+    match = _CONDITION.match(text)
+    if not match or not match.group(3):
+        raise UsageError(
+            f"--where '{text}' is not FIELD=VALUE, FIELD!=VALUE or a comparison like year>=2020"
+        )
+    return Condition(text, match.group(1), match.group(2), match.group(3))

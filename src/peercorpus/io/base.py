@@ -1,0 +1,42 @@
+"""What every reader returns: ``RawDocument`` and the options readers share.
+
+A reader turns one file into zero or more documents (tabular files give one per row)::
+
+    docs = read_file(Path("corpora/peer-support/blog.txt"), root=Path("corpora"),
+                     options=ReadOptions())
+    docs[0].doc_id   # "peer-support/blog.txt"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Reader settings (the ``read:`` section of a config).
+
+    text_column: column holding the text in .csv/.tsv/.jsonl files.
+    id_column: column whose value names each row's document (default: the row number).
+    """
+
+    text_column: str = "text"
+    id_column: str | None = None
+
+
+@dataclass
+class RawDocument:
+    """One document as read from disk, before cleaning and tokenising.
+
+    ``text`` is NFC-normalised; ``metadata`` holds fields found in the file itself
+    (Markdown front matter, tabular columns); ``warnings`` are one-line notes on what
+    looks wrong (encoding fallback, pages without text, ...), shown by ``info``.
+    """
+
+    doc_id: str
+    path: Path
+    text: str
+    encoding: str
+    metadata: dict[str, object] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,115 @@
+"""Turn one file into a ``Shard``: read, clean, check and tokenise every document in it.
+
+A shard is what the cache keeps per file content; it holds only plain arrays and JSON-able
+values, so it can be saved without pickle and sent between worker processes::
+
+    shard = process_file(Path("corpora/peer-support/blog.txt"), Path("corpora"), config)
+    shard.documents[0]["n_tokens"], shard.vocab[:3]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .cleaning import clean_text
+from .config import Config
+from .quality import text_warnings
+from .tokenize import tokenize_text
+
+ARRAY_FIELDS = (
+    "ids",
+    "starts",
+    "ends",
+    "sentence",
+    "paragraph",
+    "sentence_spans",
+    "paragraph_spans",
+    "doc_tokens",
+    "doc_sentences",
+    "doc_paragraphs",
+    "text_bytes",
+    "text_lengths",
+)
+
+
+@dataclass
+class Shard:
+    """Tokens of all documents of one file, with a file-local vocabulary.
+
+    ``documents`` holds one dict per document (``suffix`` of its id after the file's
+    path, ``metadata``, ``encoding``, ``warnings``, ``cleaning``, counts); ``arrays``
+    holds ``ARRAY_FIELDS`` (token arrays concatenated over the file's documents, sentence
+    and paragraph numbers local to each document, UTF-8 texts).
+    """
+
+    documents: list[dict[str, Any]]
+    vocab: list[str]
+    arrays: dict[str, np.ndarray]
+
+
+def content_hash(data: bytes) -> str:
+    """The key of a file's content in the cache."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def process_file(path: Path, root: Path, config: Config) -> Shard:
+    """Read ``path`` and tokenise it; raises ``UnreadableFile`` when it cannot be read."""
+    from .io import read_file
+
+    relative = path.relative_to(root).as_posix() if path != root else path.name
+    raw_documents = read_file(path, root, config.read)
+    lookup: dict[str, int] = {}
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in ARRAY_FIELDS}
+    documents = []
+    for raw in raw_documents:
+        text, cleaning = clean_text(unicodedata.normalize("NFC", raw.text), config.cleaning)
+        tokenized = tokenize_text(text, config.tokenize.tokenizer)
+        ids = np.fromiter(
+            (lookup.setdefault(word, len(lookup)) for word in tokenized.words),
+            dtype=np.int32,
+            count=len(tokenized.words),
+        )
+        n_words = sum(1 for word in tokenized.words if any(ch.isalnum() for ch in word))
+        encoded = text.encode("utf-8")
+        documents.append(
+            {
+                "suffix": raw.doc_id[len(relative) :] if raw.doc_id.startswith(relative) else "#" + raw.doc_id,
+                "metadata": raw.metadata,
+                "encoding": raw.encoding,
+                "warnings": list(raw.warnings)
+                + text_warnings(text, n_words, hyphens_joined=config.cleaning.join_hyphenated),
+                "cleaning": cleaning,
+                "n_chars": len(text),
+                "n_words": n_words,
+                "n_types": len(set(tokenized.words)),
+                "text_hash": content_hash(encoded),
+            }
+        )
+        parts["ids"].append(ids)
+        parts["starts"].append(tokenized.starts)
+        parts["ends"].append(tokenized.ends)
+        parts["sentence"].append(tokenized.sentence)
+        parts["paragraph"].append(tokenized.paragraph)
+        parts["sentence_spans"].append(np.array(tokenized.sentence_spans, dtype=np.int32).reshape(-1, 2))
+        parts["paragraph_spans"].append(np.array(tokenized.paragraph_spans, dtype=np.int32).reshape(-1, 2))
+        parts["doc_tokens"].append(np.array([len(ids)], dtype=np.int64))
+        parts["doc_sentences"].append(np.array([len(tokenized.sentence_spans)], dtype=np.int64))
+        parts["doc_paragraphs"].append(np.array([len(tokenized.paragraph_spans)], dtype=np.int64))
+        parts["text_bytes"].append(np.frombuffer(encoded, dtype=np.uint8))
+        parts["text_lengths"].append(np.array([len(encoded)], dtype=np.int64))
+    arrays = {name: _concatenate(chunks, name) for name, chunks in parts.items()}
+    return Shard(documents=documents, vocab=list(lookup), arrays=arrays)
+
+
+def _concatenate(chunks: list[np.ndarray], name: str) -> np.ndarray:
+    if chunks:
+        return np.concatenate(chunks)
+    if name.endswith("_spans"):
+        return np.zeros((0, 2), dtype=np.int32)
+    return np.zeros(0, dtype=np.uint8 if name == "text_bytes" else np.int64)

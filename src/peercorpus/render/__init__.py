@@ -1,0 +1,1 @@
+"""Renderers: terminal tables, file exports (CSV/TSV/JSON/Markdown/HTML), reports and plots."""

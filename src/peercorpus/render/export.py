@@ -1,0 +1,150 @@
+"""Write any tidy table (a ``pandas.DataFrame``) or JSON payload to stdout or a file, atomically.
+
+Every command's result goes through here, so every table exports the same way::
+
+    write_table(frame, fmt="csv", output=Path("freq.csv"))
+    write_json({"k": 5, "topics": [...]}, output=None)      # to stdout
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+
+TABLE_FORMATS = ("table", "csv", "tsv", "json", "md", "html")
+_SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".md": "md", ".html": "html", ".htm": "html"}
+
+
+def resolve_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...] = TABLE_FORMATS) -> str:
+    """The format to write: ``--format`` if given, else from ``--output``'s suffix, else table."""
+    if fmt is None:
+        fmt = _SUFFIX_FORMATS.get(output.suffix.lower(), "csv") if output else "table"
+    if fmt not in allowed:
+        raise UsageError(f"--format must be one of {', '.join(allowed)}; got '{fmt}'")
+    if fmt == "table" and output is not None:
+        fmt = _SUFFIX_FORMATS.get(output.suffix.lower(), "csv")
+    return fmt
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def check_output_outside(output: Path | None, corpus_paths: list[Path]) -> None:
+    """Refuse to write results into an input corpus folder (they would be read next time)."""
+    if output is None:
+        return
+    target = Path(output).resolve()
+    for corpus_path in corpus_paths:
+        folder = Path(corpus_path).resolve()
+        if folder.is_dir() and (target == folder or folder in target.parents):
+            raise UsageError(f"--output {output} is inside the corpus folder {corpus_path}; write it elsewhere")
+
+
+def json_safe(value: Any) -> Any:
+    """Plain JSON values: NaN → null, numpy scalars → Python numbers, tuples → lists."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def dumps_json(payload: Any) -> str:
+    return json.dumps(json_safe(payload), ensure_ascii=False, indent=2) + "\n"
+
+
+def frame_records(frame) -> list[dict[str, Any]]:
+    return [json_safe(record) for record in frame.to_dict(orient="records")]
+
+
+def frame_to_text(frame, fmt: str, *, title: str | None = None) -> str:
+    """The table as CSV, TSV, JSON (a list of rows), Markdown or an HTML fragment."""
+    if fmt == "csv":
+        return frame.to_csv(index=False, lineterminator="\n")
+    if fmt == "tsv":
+        return frame.to_csv(index=False, sep="\t", lineterminator="\n")
+    if fmt == "json":
+        return dumps_json(frame_records(frame))
+    if fmt == "md":
+        return markdown_table(frame, title=title)
+    if fmt == "html":
+        return html_table(frame, title=title)
+    raise UsageError(f"cannot write a table as {fmt}")
+
+
+def _cell(value: Any) -> str:
+    value = json_safe(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1e-3 and value else f"{value:.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def markdown_table(frame, *, title: str | None = None) -> str:
+    """A GitHub-flavoured Markdown table (pipes in cells escaped)."""
+    columns = [str(c) for c in frame.columns]
+    lines = [f"## {title}\n"] if title else []
+    lines.append("| " + " | ".join(columns) + " |")
+    lines.append("| " + " | ".join("---" for _ in columns) + " |")
+    for row in frame.itertuples(index=False):
+        cells = [_cell(v).replace("|", "\\|").replace("\n", " ") for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def html_table(frame, *, title: str | None = None) -> str:
+    """An HTML ``<table>`` with every cell escaped."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>\n"
+        for row in frame.itertuples(index=False)
+    )
+    caption = f"<caption>{html.escape(title)}</caption>" if title else ""
+    return f"<table>{caption}<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody></table>\n"
+
+
+def write_text(text: str, output: Path | None) -> None:
+    """To ``output`` atomically, or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        atomic_write(Path(output), text)
+
+
+def write_table(frame, *, fmt: str, output: Path | None = None, title: str | None = None, console=None) -> None:
+    """Write ``frame`` in ``fmt``; ``table`` prints a rich table to stdout."""
+    if fmt == "table":
+        from .table import print_table
+
+        print_table(frame, title=title, console=console)
+        return
+    write_text(frame_to_text(frame, fmt, title=title), output)
+
+
+def write_json(payload: Any, output: Path | None = None) -> None:
+    write_text(dumps_json(payload), output)

@@ -1,0 +1,157 @@
+"""The on-disk cache: per-file shards keyed by content, and per-corpus snapshots for fast loads.
+
+Layout under the cache directory (no pickle anywhere: ``.npy`` arrays read with
+``allow_pickle=False`` and JSON, so a cache in a shared place cannot run code)::
+
+    v1/shards/<settings>/<ab>/<content-hash>.npz   tokens of one file's content
+    v1/snapshots/<corpus-key>/current              name of the complete snapshot folder
+    v1/snapshots/<corpus-key>/<name>/              manifest.json, vocab.json, *.npy, texts.bin
+
+Writers build in a temporary folder and publish with an atomic rename, so two commands
+running at once never see (or leave) a half-written cache.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .process import ARRAY_FIELDS, Shard
+
+CACHE_FORMAT = 1
+CACHE_ENV = "PEERCORPUS_CACHE_DIR"
+
+
+class CacheUnreadable(Exception):
+    """A cache entry is missing, corrupt or from another format; it will be rebuilt."""
+
+
+def default_cache_dir() -> Path:
+    """``$PEERCORPUS_CACHE_DIR``, else the user's cache folder (``~/.cache/peercorpus``)."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "peercorpus"
+
+
+class Store:
+    """One cache directory. ``Store(Path("/tmp/c")).shard_path("ab12...", "f00d")``."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root) / f"v{CACHE_FORMAT}"
+
+    # --- shards ----------------------------------------------------------------------
+
+    def shard_path(self, settings_key: str, digest: str) -> Path:
+        return self.root / "shards" / settings_key / digest[:2] / f"{digest}.npz"
+
+    def load_shard(self, settings_key: str, digest: str) -> Shard | None:
+        """The cached shard, or ``None`` when absent or unreadable (it is then rebuilt)."""
+        path = self.shard_path(settings_key, digest)
+        if not path.is_file():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                header = json.loads(bytes(data["header"]).decode("utf-8"))
+                arrays = {name: data[name] for name in ARRAY_FIELDS}
+            return Shard(documents=header["documents"], vocab=header["vocab"], arrays=arrays)
+        except (OSError, ValueError, KeyError, json.JSONDecodeError, EOFError):
+            return None
+
+    def save_shard(self, settings_key: str, digest: str, shard: Shard) -> None:
+        header = json.dumps({"documents": shard.documents, "vocab": shard.vocab}, ensure_ascii=False)
+        path = self.shard_path(settings_key, digest)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _atomic_file(path) as handle:
+            np.savez(handle, header=np.frombuffer(header.encode("utf-8"), dtype=np.uint8), **shard.arrays)
+
+    # --- snapshots -------------------------------------------------------------------
+
+    def snapshot_home(self, corpus_key: str) -> Path:
+        return self.root / "snapshots" / corpus_key
+
+    def current_snapshot(self, corpus_key: str) -> Path | None:
+        pointer = self.snapshot_home(corpus_key) / "current"
+        try:
+            name = pointer.read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        folder = self.snapshot_home(corpus_key) / name
+        return folder if name and folder.is_dir() else None
+
+    def read_manifest(self, folder: Path) -> dict[str, Any]:
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise CacheUnreadable(f"manifest unreadable ({error})") from None
+        if manifest.get("format") != CACHE_FORMAT:
+            raise CacheUnreadable(f"cache format {manifest.get('format')!r}, expected {CACHE_FORMAT}")
+        return manifest
+
+    def publish_snapshot(
+        self, corpus_key: str, manifest: dict, arrays: dict[str, np.ndarray], json_files: dict, texts: bytes
+    ) -> Path:
+        """Write a complete snapshot folder, then point ``current`` at it atomically."""
+        home = self.snapshot_home(corpus_key)
+        home.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".building-", dir=home))
+        for name, array in arrays.items():
+            np.save(staging / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+        for name, value in json_files.items():
+            (staging / f"{name}.json").write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        (staging / "texts.bin").write_bytes(texts)
+        (staging / "manifest.json").write_text(
+            json.dumps({**manifest, "format": CACHE_FORMAT}, ensure_ascii=False), encoding="utf-8"
+        )
+        final = home / uuid.uuid4().hex
+        staging.rename(final)
+        with _atomic_file(home / "current") as handle:
+            handle.write(final.name.encode("utf-8"))
+        self._remove_old_snapshots(home, keep=final.name)
+        return final
+
+    def load_arrays(self, folder: Path, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+        """Memory-map the snapshot's arrays (read-only, no pickle)."""
+        try:
+            return {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in names}
+        except (OSError, ValueError) as error:
+            raise CacheUnreadable(f"arrays unreadable ({error})") from None
+
+    def load_json(self, folder: Path, name: str) -> Any:
+        try:
+            return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise CacheUnreadable(f"{name}.json unreadable ({error})") from None
+
+    @staticmethod
+    def _remove_old_snapshots(home: Path, keep: str) -> None:
+        for entry in home.iterdir():
+            if entry.is_dir() and entry.name != keep and not entry.name.startswith(".building-"):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+class _atomic_file:
+    """Write to a temporary file beside ``path`` and rename it into place on success."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        descriptor, self.temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+        self.handle = os.fdopen(descriptor, "wb")
+        return self.handle
+
+    def __exit__(self, kind, value, traceback):
+        self.handle.close()
+        if kind is None:
+            os.replace(self.temporary, self.path)
+        else:
+            os.unlink(self.temporary)
+        return False

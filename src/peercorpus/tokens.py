@@ -1,0 +1,293 @@
+"""The integer-coded token stream of a whole corpus, and the views analyses take of it.
+
+Tokens are ``int32`` ids into one vocabulary of forms as written; each keeps its document,
+character offsets, sentence and paragraph (quanteda's ``tokens`` object is the model)::
+
+    tokens = corpus.tokens
+    tokens.vocab[tokens.ids[0]]           # 'Mental'
+    tokens.char_starts[0], tokens.doc_of_token[0]
+    features = tokens.features(TokenizeSettings(stopwords="english"))
+    features.vocab[features.ids[0]]       # 'mental' (-1 where a token is dropped)
+
+The vocabulary level does the work: lower-casing, stemming and stop-word flags are computed
+once per type (tens of thousands), never once per token (millions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .config import TokenizeSettings
+from .errors import ConfigError, MissingDataError
+
+_TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-"})
+
+
+def normalize_form(word: str) -> str:
+    """The form used for case-insensitive matching: case-folded, straight apostrophes.
+
+    >>> normalize_form("Don’t")
+    "don't"
+    """
+    return word.casefold().translate(_TYPOGRAPHIC)
+
+
+@dataclass
+class Features:
+    """Token ids after an analysis' settings: ``ids[i]`` indexes ``vocab``, -1 = dropped."""
+
+    ids: np.ndarray
+    vocab: list[str]
+
+
+@dataclass
+class Tokens:
+    """All tokens of a corpus, flat, with per-document boundaries in ``doc_starts``.
+
+    Arrays (one entry per token): ``ids``, ``char_starts``, ``char_ends`` (offsets in the
+    document's text), ``sentence`` and ``paragraph`` (corpus-wide numbers). Spans:
+    ``sentence_spans``/``paragraph_spans`` are ``(n, 2)`` character offsets, and
+    ``sentence_doc``/``paragraph_doc`` the document of each.
+    """
+
+    vocab: list[str]
+    ids: np.ndarray
+    doc_starts: np.ndarray
+    char_starts: np.ndarray
+    char_ends: np.ndarray
+    sentence: np.ndarray
+    paragraph: np.ndarray
+    sentence_spans: np.ndarray
+    sentence_doc: np.ndarray
+    paragraph_spans: np.ndarray
+    paragraph_doc: np.ndarray
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.doc_starts) - 1
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def doc_slice(self, doc: int) -> slice:
+        """Token positions of document ``doc``."""
+        return slice(int(self.doc_starts[doc]), int(self.doc_starts[doc + 1]))
+
+    @cached_property
+    def doc_lengths(self) -> np.ndarray:
+        return np.diff(self.doc_starts)
+
+    @cached_property
+    def doc_of_token(self) -> np.ndarray:
+        """Document index of every token."""
+        return np.repeat(np.arange(self.n_docs, dtype=np.int32), self.doc_lengths)
+
+    # --- vocabulary-level views -------------------------------------------------------
+
+    @cached_property
+    def _normalized(self) -> tuple[np.ndarray, list[str]]:
+        return _recode([normalize_form(word) for word in self.vocab])
+
+    @property
+    def norm_of_type(self) -> np.ndarray:
+        """For every vocabulary id, the id of its normalised form in ``norm_vocab``."""
+        return self._normalized[0]
+
+    @property
+    def norm_vocab(self) -> list[str]:
+        """Case-folded forms with straight apostrophes, sorted."""
+        return self._normalized[1]
+
+    @cached_property
+    def norm_ids(self) -> np.ndarray:
+        """Normalised-form id of every token."""
+        return self.norm_of_type[self.ids]
+
+    @cached_property
+    def is_word(self) -> np.ndarray:
+        """Per vocabulary id: contains a letter or digit (not punctuation)."""
+        return np.array([any(ch.isalnum() for ch in word) for word in self.vocab], dtype=bool)
+
+    @cached_property
+    def is_number(self) -> np.ndarray:
+        """Per vocabulary id: a number (digits with . , : %) and no letters."""
+        return np.array(
+            [any(ch.isdigit() for ch in w) and not any(ch.isalpha() for ch in w) for w in self.vocab],
+            dtype=bool,
+        )
+
+    @cached_property
+    def stem_of_norm(self) -> tuple[np.ndarray, list[str]]:
+        """Snowball (English) stem id of every normalised form, and the stem vocabulary."""
+        return _stem_vocab(self.norm_vocab)
+
+    @cached_property
+    def lemma_of_norm(self) -> tuple[np.ndarray, list[str]]:
+        """WordNet lemma id of every normalised form (needs the WordNet data)."""
+        lemmatizer = wordnet_lemmatizer()
+        return _recode([lemmatizer.lemmatize(word) for word in self.norm_vocab])
+
+    # --- the inverted index: where each normalised form occurs -------------------------
+
+    @cached_property
+    def index(self) -> tuple[np.ndarray, np.ndarray]:
+        """CSR index: positions of form ``f`` are ``positions[offsets[f]:offsets[f+1]]``."""
+        order = np.argsort(self.norm_ids, kind="stable").astype(np.int64)
+        counts = np.bincount(self.norm_ids, minlength=len(self.norm_vocab))
+        offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        return offsets, order
+
+    def positions_of_norm(self, norm_id: int) -> np.ndarray:
+        """Sorted token positions whose normalised form is ``norm_id``."""
+        offsets, positions = self.index
+        return positions[offsets[norm_id] : offsets[norm_id + 1]]
+
+    # --- features for counting analyses ----------------------------------------------
+
+    def features(self, settings: TokenizeSettings, *, default_stopwords: str = "none") -> Features:
+        """Map every token to the feature an analysis counts, or -1 when it is filtered out.
+
+        ``settings.stopwords=None`` falls back to ``default_stopwords`` (the analysis' own
+        default). Filters apply to the form as written (``min_length``) and to its
+        normalised form (stop words); stemming and lemmatising merge forms.
+        """
+        keep = np.ones(len(self.vocab), dtype=bool)
+        if settings.drop_punct:
+            keep &= self.is_word
+        if settings.drop_numbers:
+            keep &= ~self.is_number
+        if settings.min_length > 1:
+            keep &= np.array([len(w) >= settings.min_length for w in self.vocab], dtype=bool)
+        stopwords = load_stopwords(settings.stopwords or default_stopwords, settings.extra_stopwords)
+        if stopwords:
+            stop_norm = np.array([word in stopwords for word in self.norm_vocab], dtype=bool)
+            keep &= ~stop_norm[self.norm_of_type]
+
+        if settings.lowercase:
+            type_to_feature, vocab = self.norm_of_type, self.norm_vocab
+            if settings.lemmatize:
+                lemma_ids, vocab = self.lemma_of_norm
+                type_to_feature = lemma_ids[type_to_feature]
+            if settings.stem:
+                stem_ids, vocab = _stem_vocab(vocab)
+                type_to_feature = stem_ids[type_to_feature]
+        else:
+            type_to_feature, vocab = np.arange(len(self.vocab), dtype=np.int32), list(self.vocab)
+            if settings.stem or settings.lemmatize:
+                raise ConfigError("stem and lemmatize need lowercase: true")
+        type_to_feature = np.where(keep, type_to_feature, -1).astype(np.int32)
+        return _compact(type_to_feature[self.ids], vocab)
+
+    # --- subsets ---------------------------------------------------------------------
+
+    def select_docs(self, docs: np.ndarray | list[int]) -> Tokens:
+        """A new ``Tokens`` holding only documents ``docs`` (in that order), same vocabulary."""
+        docs = np.asarray(docs, dtype=np.int64)
+        lengths = self.doc_lengths[docs]
+        take = np.concatenate(
+            [np.arange(self.doc_starts[d], self.doc_starts[d + 1]) for d in docs]
+        ) if len(docs) else np.zeros(0, dtype=np.int64)
+        doc_starts = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=doc_starts[1:])
+        sentence_keep = np.isin(self.sentence_doc, docs)
+        paragraph_keep = np.isin(self.paragraph_doc, docs)
+        new_doc = np.full(self.n_docs, -1, dtype=np.int32)
+        new_doc[docs] = np.arange(len(docs), dtype=np.int32)
+        sentence_renumber = np.cumsum(sentence_keep) - 1
+        paragraph_renumber = np.cumsum(paragraph_keep) - 1
+        return Tokens(
+            vocab=self.vocab,
+            ids=self.ids[take],
+            doc_starts=doc_starts,
+            char_starts=self.char_starts[take],
+            char_ends=self.char_ends[take],
+            sentence=sentence_renumber[self.sentence[take]].astype(np.int32),
+            paragraph=paragraph_renumber[self.paragraph[take]].astype(np.int32),
+            sentence_spans=self.sentence_spans[sentence_keep],
+            sentence_doc=new_doc[self.sentence_doc[sentence_keep]],
+            paragraph_spans=self.paragraph_spans[paragraph_keep],
+            paragraph_doc=new_doc[self.paragraph_doc[paragraph_keep]],
+        )
+
+
+def _recode(words: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Ids of ``words`` in the sorted list of their distinct values."""
+    vocab = sorted(set(words))
+    lookup = {word: i for i, word in enumerate(vocab)}
+    return np.fromiter((lookup[w] for w in words), dtype=np.int32, count=len(words)), vocab
+
+
+def _stem_vocab(vocab: list[str]) -> tuple[np.ndarray, list[str]]:
+    from nltk.stem.snowball import SnowballStemmer
+
+    stemmer = SnowballStemmer("english")
+    return _recode([stemmer.stem(word) for word in vocab])
+
+
+def _compact(ids: np.ndarray, vocab: list[str]) -> Features:
+    """Drop vocabulary entries no kept token uses, so feature vocabularies stay small."""
+    used = np.unique(ids[ids >= 0])
+    remap = np.full(len(vocab) + 1, -1, dtype=np.int32)
+    remap[used] = np.arange(len(used), dtype=np.int32)
+    return Features(ids=remap[ids], vocab=[vocab[i] for i in used])
+
+
+def load_stopwords(name: str | None, extra: tuple[str, ...] = ()) -> frozenset[str]:
+    """Stop words by name: ``none``, ``english`` (bundled), ``nltk`` (NLTK data) or a file path.
+
+    >>> "the" in load_stopwords("english")
+    True
+    """
+    words: set[str] = set()
+    if name in (None, "none", ""):
+        pass
+    elif name == "english":
+        text = resources.files("peercorpus").joinpath("data/stopwords-english.txt").read_text("utf-8")
+        words = _word_lines(text)
+    elif name == "nltk":
+        words = _nltk_stopwords()
+    else:
+        path = Path(name)
+        if not path.is_file():
+            raise ConfigError(
+                f"stopwords: '{name}' is not none, english, nltk or an existing file of words"
+            )
+        words = _word_lines(path.read_text(encoding="utf-8-sig"))
+    return frozenset(normalize_form(w) for w in words | set(extra))
+
+
+def _word_lines(text: str) -> set[str]:
+    return {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
+
+
+def _nltk_stopwords() -> set[str]:
+    try:
+        from nltk.corpus import stopwords
+
+        return set(stopwords.words("english"))
+    except LookupError:
+        raise MissingDataError(
+            "stopwords: nltk needs NLTK's stopwords corpus; run 'peercorpus setup stopwords' "
+            "(online) or use stopwords: english (the same list, bundled)"
+        ) from None
+
+
+def wordnet_lemmatizer():
+    """NLTK's WordNet lemmatizer, or a ``MissingDataError`` that says how to install WordNet."""
+    from nltk.stem import WordNetLemmatizer
+
+    lemmatizer = WordNetLemmatizer()
+    try:
+        lemmatizer.lemmatize("tests")
+    except LookupError:
+        raise MissingDataError(
+            "lemmatize needs NLTK's WordNet data: run 'peercorpus setup wordnet' (installs it "
+            "from Debian's wordnet packages or, online, with nltk.download)"
+        ) from None
+    return lemmatizer
