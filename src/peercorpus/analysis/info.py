@@ -46,7 +46,11 @@ def document_table(corpus: Corpus):
             warnings="; ".join(document.warnings),
         )
         rows.append(row)
-    return pd.DataFrame(rows, columns=["doc", *fields, "tokens", "types", "sentences", "paragraphs", "chars", "encoding", "cleaned", "warnings"])
+    columns = ["doc", *fields, "tokens", "types", "sentences", "paragraphs", "chars", "encoding", "cleaned", "warnings"]
+    frame = pd.DataFrame(rows, columns=columns)
+    for name in fields:  # keep whole-number metadata (year) whole where some are missing
+        frame[name] = pd.Series([row[name] for row in rows], dtype=object)
+    return frame
 
 
 def corpus_totals(corpus: Corpus) -> dict[str, Any]:
