@@ -75,7 +75,7 @@ def process_file(path: Path, root: Path, config: Config) -> Shard:
             dtype=np.int32,
             count=len(tokenized.words),
         )
-        n_words = sum(1 for word in tokenized.words if any(ch.isalnum() for ch in word))
+        n_words = _count_words(ids, lookup)
         encoded = text.encode("utf-8")
         documents.append(
             {
@@ -87,7 +87,7 @@ def process_file(path: Path, root: Path, config: Config) -> Shard:
                 "cleaning": cleaning,
                 "n_chars": len(text),
                 "n_words": n_words,
-                "n_types": len(set(tokenized.words)),
+                "n_types": int(len(np.unique(ids))),
                 "text_hash": content_hash(encoded),
             }
         )
@@ -105,6 +105,12 @@ def process_file(path: Path, root: Path, config: Config) -> Shard:
         parts["text_lengths"].append(np.array([len(encoded)], dtype=np.int64))
     arrays = {name: _concatenate(chunks, name) for name, chunks in parts.items()}
     return Shard(documents=documents, vocab=list(lookup), arrays=arrays)
+
+
+def _count_words(ids: np.ndarray, lookup: dict[str, int]) -> int:
+    """Tokens that contain a letter or digit, decided once per type rather than per token."""
+    is_word = np.fromiter((any(ch.isalnum() for ch in word) for word in lookup), dtype=bool, count=len(lookup))
+    return int(is_word[ids].sum()) if len(ids) else 0
 
 
 def _concatenate(chunks: list[np.ndarray], name: str) -> np.ndarray:

@@ -1,9 +1,9 @@
 """The on-disk cache: per-file shards keyed by content, and per-corpus snapshots for fast loads.
 
 Layout under the cache directory (no pickle anywhere: ``.npy`` arrays read with
-``allow_pickle=False`` and JSON, so a cache in a shared place cannot run code)::
+``allow_pickle=False``, JSON, and flat shard files of raw numeric arrays, so a cache in a shared place cannot run code)::
 
-    v1/shards/<settings>/<ab>/<content-hash>.npz   tokens of one file's content
+    v1/shards/<settings>/<ab>/<content-hash>.shard tokens of one file's content
     v1/snapshots/<corpus-key>/current              name of the complete snapshot folder
     v1/snapshots/<corpus-key>/<name>/              manifest.json, vocab.json, *.npy, texts.bin
 
@@ -50,27 +50,24 @@ class Store:
     # --- shards ----------------------------------------------------------------------
 
     def shard_path(self, settings_key: str, digest: str) -> Path:
-        return self.root / "shards" / settings_key / digest[:2] / f"{digest}.npz"
+        return self.root / "shards" / settings_key / digest[:2] / f"{digest}.shard"
 
     def load_shard(self, settings_key: str, digest: str) -> Shard | None:
         """The cached shard, or ``None`` when absent or unreadable (it is then rebuilt)."""
-        path = self.shard_path(settings_key, digest)
-        if not path.is_file():
+        try:
+            data = self.shard_path(settings_key, digest).read_bytes()
+        except OSError:
             return None
         try:
-            with np.load(path, allow_pickle=False) as data:
-                header = json.loads(bytes(data["header"]).decode("utf-8"))
-                arrays = {name: data[name] for name in ARRAY_FIELDS}
-            return Shard(documents=header["documents"], vocab=header["vocab"], arrays=arrays)
-        except (OSError, ValueError, KeyError, json.JSONDecodeError, EOFError):
+            return decode_shard(data)
+        except (ValueError, KeyError, TypeError, json.JSONDecodeError):
             return None
 
     def save_shard(self, settings_key: str, digest: str, shard: Shard) -> None:
-        header = json.dumps({"documents": shard.documents, "vocab": shard.vocab}, ensure_ascii=False)
         path = self.shard_path(settings_key, digest)
         path.parent.mkdir(parents=True, exist_ok=True)
         with _atomic_file(path) as handle:
-            np.savez(handle, header=np.frombuffer(header.encode("utf-8"), dtype=np.uint8), **shard.arrays)
+            handle.write(encode_shard(shard))
 
     # --- snapshots -------------------------------------------------------------------
 
@@ -135,6 +132,40 @@ class Store:
         for entry in home.iterdir():
             if entry.is_dir() and entry.name != keep and not entry.name.startswith(".building-"):
                 shutil.rmtree(entry, ignore_errors=True)
+
+
+_SHARD_MAGIC = b"PCSHARD1"
+
+
+def encode_shard(shard: Shard) -> bytes:
+    """``PCSHARD1``, header length, JSON header (documents, vocab, array layout), raw arrays.
+
+    A flat format rather than ``.npz``: writing thousands of small zip files dominated a
+    cold ingest.
+    """
+    layout, chunks, offset = {}, [], 0
+    for name in ARRAY_FIELDS:
+        array = np.ascontiguousarray(shard.arrays[name])
+        layout[name] = [array.dtype.str, list(array.shape), offset, array.nbytes]
+        chunks.append(array.tobytes())
+        offset += array.nbytes
+    header = json.dumps({"documents": shard.documents, "vocab": shard.vocab, "arrays": layout}, ensure_ascii=False).encode("utf-8")
+    return b"".join([_SHARD_MAGIC, len(header).to_bytes(8, "little"), header, *chunks])
+
+
+def decode_shard(data: bytes) -> Shard:
+    """The inverse of ``encode_shard``; ``ValueError`` for anything that is not a shard."""
+    if not data.startswith(_SHARD_MAGIC):
+        raise ValueError("not a peercorpus shard")
+    length = int.from_bytes(data[8:16], "little")
+    header = json.loads(data[16 : 16 + length].decode("utf-8"))
+    body = memoryview(data)[16 + length :]
+    arrays = {}
+    for name, (dtype, shape, offset, nbytes) in header["arrays"].items():
+        if dtype.lstrip("<>|=")[0] not in "iuf" or offset + nbytes > len(body):
+            raise ValueError(f"bad array {name}")
+        arrays[name] = np.frombuffer(body[offset : offset + nbytes], dtype=np.dtype(dtype)).reshape(shape)
+    return Shard(documents=header["documents"], vocab=header["vocab"], arrays=arrays)
 
 
 class _atomic_file:
