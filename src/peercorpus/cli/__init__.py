@@ -9,6 +9,7 @@ import typer
 from .. import __version__
 from .common import Verbosity
 from .corpus_commands import app as corpus_app
+from .setup_commands import app as setup_app
 
 app = typer.Typer(
     name="peercorpus",
@@ -41,6 +42,7 @@ def root(
 
 
 app.add_typer(corpus_app)
+app.add_typer(setup_app)
 
 
 def main() -> None:

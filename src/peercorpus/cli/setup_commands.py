@@ -1,0 +1,41 @@
+"""``peercorpus setup``: install optional NLTK data (WordNet for lemmas, stopwords, punkt)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .common import handle_errors, note
+
+app = typer.Typer()
+
+PACKAGES = ("wordnet", "stopwords", "punkt_tab")
+
+
+@app.command()
+@handle_errors
+def setup(
+    package: Annotated[str, typer.Argument(help="wordnet, stopwords or punkt_tab.")],
+    download: Annotated[bool, typer.Option("--download", help="Fetch with nltk.download (needs a network).")] = False,
+    target: Annotated[Optional[Path], typer.Option("--target", help="nltk_data folder [default: the venv's, else ~/nltk_data].")] = None,
+) -> None:
+    """Install optional NLTK data. None is needed for the default settings.
+
+    WordNet (for tokenize.lemmatize) installs offline from Debian's packages
+    (apt-get install wordnet-base wordnet-sense-index); others need --download.
+
+    Example: [bold]peercorpus setup wordnet[/bold]
+    """
+    from ..errors import UsageError
+    from ..nltk_data import download as fetch
+    from ..nltk_data import install_wordnet_from_debian
+
+    if package not in PACKAGES:
+        raise UsageError(f"package must be one of {', '.join(PACKAGES)}; got '{package}'")
+    if package == "wordnet" and not download:
+        folder = install_wordnet_from_debian(target)
+    else:
+        folder = fetch(package, target)
+    note(f"installed {package} in {folder}")

@@ -1,0 +1,74 @@
+"""The ingest and info commands, driven through the CLI as a user would."""
+
+import json
+
+import pytest
+
+
+def test_ingest_then_info_json(run, mini_corpus):
+    first = run("ingest", str(mini_corpus))
+    assert first.exit_code == 0 and "4 documents" in first.stdout and "4 files tokenised" in first.stdout
+    second = run("ingest", str(mini_corpus))
+    assert "unchanged, from cache" in second.stdout
+    result = run("info", str(mini_corpus), "--format", "json")
+    payload = json.loads(result.stdout)
+    assert payload["totals"]["documents"] == 4
+    blog = payload["documents"][1]
+    assert blog["doc"] == "blog-one.txt" and blog["genre"] == "blog" and blog["year"] == 2021
+    assert {"tokens", "types", "sentences", "encoding", "warnings", "cleaned"} <= set(blog)
+
+
+def test_info_csv_output_file_and_where(run, mini_corpus, tmp_path):
+    out = tmp_path / "docs.csv"
+    result = run("info", str(mini_corpus), "--where", "genre=blog", "-o", str(out))
+    assert result.exit_code == 0
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("doc,genre,year,tokens") and len(lines) == 3
+
+
+def test_info_on_sample_corpus_flags_the_pdf_layout_text(run, sample_corpus):
+    payload = json.loads(run("info", str(sample_corpus), "-f", "json").stdout)
+    assert payload["totals"]["documents"] == 5
+    flagged = {d["doc"] for d in payload["documents"] if "hard-wrapped" in d["warnings"]}
+    assert flagged == {"peer-support/new-ways-of-working-research-summary.txt"}
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["info", "does-not-exist"], "path not found: does-not-exist"),
+        (["info", "{corpus}", "--where", "genre=blgo"], "values present: article, blog, report"),
+        (["info", "{corpus}", "--format", "xml"], "--format must be one of"),
+        (["info", "{corpus}", "--config", "missing.yaml"], "config file not found"),
+        (["info", "{corpus}", "-o", "{corpus}/out.csv"], "inside the corpus folder"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(run, mini_corpus, args, message):
+    result = run(*[a.replace("{corpus}", str(mini_corpus)) for a in args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_malformed_metadata_names_file_and_line(run, mini_corpus):
+    (mini_corpus / "metadata.csv").write_text("file,genre\nblog-one.txt,blog,extra\n")
+    result = run("info", str(mini_corpus))
+    assert result.exit_code == 2 and "metadata.csv line 2" in result.stderr
+
+
+def test_folder_of_only_broken_files_is_a_clear_error(run, tmp_path):
+    (tmp_path / "a.pdf").write_bytes(b"junk")
+    (tmp_path / "b.txt").write_bytes(b"")
+    result = run("info", str(tmp_path))
+    assert result.exit_code == 2 and "no readable documents" in result.stderr
+
+
+def test_every_command_has_help_with_an_example(run):
+    from peercorpus.cli import app
+    import typer.main
+
+    group = typer.main.get_command(app)
+    for name in group.list_commands(None):
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        assert "Example:" in result.stdout, f"{name} --help has no example"
