@@ -11,8 +11,9 @@ A ``Corpus`` is what ``load_corpus`` returns and every analysis takes::
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

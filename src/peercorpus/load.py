@@ -15,9 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -191,9 +192,8 @@ def _shards(files, file_stats, previous, store, config, use_cache, progress, wor
             todo.append(index)
         else:
             shards[index] = shard
-    store_for_workers = store if use_cache else None
     items = [(files[i][0], files[i][1], hashes[i]) for i in todo]
-    results = _tokenize_files(items, config, store_for_workers, progress, workers)
+    results = _tokenize_files(items, config, progress, workers)
     for index, result in zip(todo, results):
         path = files[index][0]
         if isinstance(result, str):
@@ -203,36 +203,36 @@ def _shards(files, file_stats, previous, store, config, use_cache, progress, wor
         shards[index] = result
         report.files_tokenized += 1
         report.notices.extend(f"{path}: {w}" for doc in result.documents for w in doc["warnings"] if "UTF-8" in w)
+    if use_cache:
+        store.save_shards(settings_key, [(hashes[i], shards[i]) for i in todo if shards[i] is not None])
     report.files_read += len(todo)
     return shards, hashes
 
 
-def _process_one(item: tuple[Path, Path, str], config: Config, store: Store | None) -> Shard | str:
-    """Tokenise one file and cache its shard (in the worker, so writes run in parallel)."""
-    path, root, digest = item
+def _process_one(item: tuple[Path, Path, str], config: Config) -> Shard | str:
+    """Tokenise one file; an unreadable file gives the reason as a string."""
+    path, root, _digest = item
     try:
         shard = process_file(path, root, config)
     except UnreadableFile as problem:
         return problem.reason
     except Exception as error:  # a reader library failing on a corrupt file must not stop the corpus
         return f"could not be read ({type(error).__name__}: {error})"
-    if store is not None:
-        store.save_shard(config.stream_key(), digest, shard)
     return shard
 
 
-def _process_batch(batch, config: Config, store: Store | None) -> list[Shard | str]:
-    return [_process_one(item, config, store) for item in batch]
+def _process_batch(batch, config: Config) -> list[Shard | str]:
+    return [_process_one(item, config) for item in batch]
 
 
-def _tokenize_files(items, config: Config, store: Store | None, progress: Progress | None, workers: int | None):
+def _tokenize_files(items, config: Config, progress: Progress | None, workers: int | None):
     """Tokenise files, in worker processes when there are many (results in input order)."""
     total = len(items)
     workers = workers or min(os.cpu_count() or 1, 8)
     if total < PARALLEL_FROM_FILES or workers < 2:
         results = []
         for done, item in enumerate(items, start=1):
-            results.append(_process_one(item, config, store))
+            results.append(_process_one(item, config))
             if progress:
                 progress(done, total)
         return results
@@ -243,12 +243,12 @@ def _tokenize_files(items, config: Config, store: Store | None, progress: Progre
 
     # Load NLTK once in the parent so forked workers share it instead of importing it again.
     sentence_splitter(), word_tokenizer(config.tokenize.tokenizer)
-    size = max(1, min(50, total // (workers * 4) or 1))
+    size = max(1, min(20, total // (workers * 8) or 1))
     batches = [items[i : i + size] for i in range(0, total, size)]
     results: list[Shard | str] = []
     done = 0
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for batch_result in pool.map(_process_batch, batches, [config] * len(batches), [store] * len(batches)):
+        for batch_result in pool.map(_process_batch, batches, [config] * len(batches)):
             results.extend(batch_result)
             done += len(batch_result)
             if progress:

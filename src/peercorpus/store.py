@@ -3,7 +3,7 @@
 Layout under the cache directory (no pickle anywhere: ``.npy`` arrays read with
 ``allow_pickle=False``, JSON, and flat shard files of raw numeric arrays, so a cache in a shared place cannot run code)::
 
-    v1/shards/<settings>/<ab>/<content-hash>.shard tokens of one file's content
+    v1/shards/<settings>/<name>.pack, <name>.idx  tokens of files' contents, by content hash
     v1/snapshots/<corpus-key>/current              name of the complete snapshot folder
     v1/snapshots/<corpus-key>/<name>/              manifest.json, vocab.json, *.npy, texts.bin
 
@@ -46,28 +46,61 @@ class Store:
 
     def __init__(self, root: Path):
         self.root = Path(root) / f"v{CACHE_FORMAT}"
+        self._indexes: dict[str, dict[str, tuple[str, int, int]]] = {}
+        self._packs: dict[str, bytes] = {}
 
     # --- shards ----------------------------------------------------------------------
+    # Shards are appended in packs (one file per batch of newly tokenised files, plus a small
+    # JSON index naming each shard's offset): creating thousands of small files cost more
+    # than tokenising them on this kind of file system.
 
-    def shard_path(self, settings_key: str, digest: str) -> Path:
-        return self.root / "shards" / settings_key / digest[:2] / f"{digest}.shard"
+    def _shard_folder(self, settings_key: str) -> Path:
+        return self.root / "shards" / settings_key
+
+    def _shard_index(self, settings_key: str) -> dict[str, tuple[str, int, int]]:
+        if settings_key not in self._indexes:
+            index: dict[str, tuple[str, int, int]] = {}
+            folder = self._shard_folder(settings_key)
+            for path in sorted(folder.glob("*.idx")) if folder.is_dir() else []:
+                try:
+                    entries = json.loads(path.read_text(encoding="utf-8"))
+                    index.update({digest: (path.stem + ".pack", int(o), int(n)) for digest, (o, n) in entries.items()})
+                except (OSError, ValueError, TypeError):
+                    continue  # an unreadable index only means those shards are tokenised again
+            self._indexes[settings_key] = index
+        return self._indexes[settings_key]
 
     def load_shard(self, settings_key: str, digest: str) -> Shard | None:
         """The cached shard, or ``None`` when absent or unreadable (it is then rebuilt)."""
-        try:
-            data = self.shard_path(settings_key, digest).read_bytes()
-        except OSError:
+        entry = self._shard_index(settings_key).get(digest)
+        if entry is None:
             return None
+        pack, offset, length = entry
         try:
-            return decode_shard(data)
-        except (ValueError, KeyError, TypeError, json.JSONDecodeError):
+            if pack not in self._packs:
+                self._packs[pack] = (self._shard_folder(settings_key) / pack).read_bytes()
+            return decode_shard(self._packs[pack][offset : offset + length])
+        except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError):
             return None
 
-    def save_shard(self, settings_key: str, digest: str, shard: Shard) -> None:
-        path = self.shard_path(settings_key, digest)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with _atomic_file(path) as handle:
-            handle.write(encode_shard(shard))
+    def save_shards(self, settings_key: str, shards: list[tuple[str, Shard]]) -> None:
+        """Write ``(content digest, shard)`` pairs as one pack and its index."""
+        if not shards:
+            return
+        folder = self._shard_folder(settings_key)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = uuid.uuid4().hex
+        entries, chunks, offset = {}, [], 0
+        for digest, shard in shards:
+            data = encode_shard(shard)
+            entries[digest] = [offset, len(data)]
+            chunks.append(data)
+            offset += len(data)
+        with _atomic_file(folder / f"{name}.pack") as handle:
+            handle.write(b"".join(chunks))
+        with _atomic_file(folder / f"{name}.idx") as handle:
+            handle.write(json.dumps(entries).encode("utf-8"))
+        self._indexes.pop(settings_key, None)
 
     # --- snapshots -------------------------------------------------------------------
 

@@ -64,8 +64,9 @@ def test_folder_of_only_broken_files_is_a_clear_error(run, tmp_path):
 
 
 def test_every_command_has_help_with_an_example(run):
-    from peercorpus.cli import app
     import typer.main
+
+    from peercorpus.cli import app
 
     group = typer.main.get_command(app)
     for name in group.list_commands(None):

@@ -73,7 +73,7 @@ def test_corrupt_cache_is_rebuilt(mini_corpus, tmp_path):
     load_corpus(mini_corpus, cache_dir=cache)
     for manifest in cache.rglob("manifest.json"):
         manifest.write_text("{not json")
-    for shard in cache.rglob("*.shard"):
+    for shard in cache.rglob("*.pack"):
         shard.write_bytes(b"garbage")
     corpus = load_corpus(mini_corpus, cache_dir=cache)
     assert len(corpus) == 4

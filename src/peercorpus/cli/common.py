@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -33,13 +33,13 @@ class Verbosity:
 
 
 Paths = Annotated[list[Path], typer.Argument(help="Corpus folders or files (folders are read recursively).", show_default=False)]
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", "-c", help="YAML config (tokenisation, cleaning, reading).")]
-SetOption = Annotated[Optional[list[str]], typer.Option("--set", help="Override a config value: --set tokenize.stem=true (repeatable).")]
-CacheDirOption = Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder [default: $PEERCORPUS_CACHE_DIR or ~/.cache/peercorpus].")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="YAML config (tokenisation, cleaning, reading).")]
+SetOption = Annotated[list[str] | None, typer.Option("--set", help="Override a config value: --set tokenize.stem=true (repeatable).")]
+CacheDirOption = Annotated[Path | None, typer.Option("--cache-dir", help="Cache folder [default: $PEERCORPUS_CACHE_DIR or ~/.cache/peercorpus].")]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Read and tokenise everything; write no cache.")]
-WhereOption = Annotated[Optional[list[str]], typer.Option("--where", "-w", help="Keep documents whose metadata match: genre=blog, year>=2020 (repeatable).")]
-FormatOption = Annotated[Optional[str], typer.Option("--format", "-f", help="table, csv, tsv, json, md or html [default: table, or from --output's suffix].")]
-OutputOption = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout (atomically).")]
+WhereOption = Annotated[list[str] | None, typer.Option("--where", "-w", help="Keep documents whose metadata match: genre=blog, year>=2020 (repeatable).")]
+FormatOption = Annotated[str | None, typer.Option("--format", "-f", help="table, csv, tsv, json, md or html [default: table, or from --output's suffix].")]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout (atomically).")]
 
 
 def warn(message: str) -> None:

@@ -1,0 +1,70 @@
+"""Cold ingest and warm info on the BBC corpus, as ratios against a scikit-learn baseline.
+
+Run: .venv/bin/python benchmarks/ingest_bench.py [--corpus ../shared/corpora/bbc]
+
+Times whole processes side by side in one run (the machine is noisy, so only ratios mean
+anything): the baseline imports scikit-learn, reads the same files and runs
+CountVectorizer().fit_transform; cold `peercorpus ingest` (empty cache) should be within 2x
+of it while also building sentence, paragraph and offset data; warm `peercorpus info`
+should be at least 5x faster than cold. Reports peak memory (max RSS) of each process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = """
+import sys, pathlib
+from sklearn.feature_extraction.text import CountVectorizer
+texts = [p.read_bytes().decode("utf-8", "replace") for p in sorted(pathlib.Path(sys.argv[1]).rglob("*.txt"))]
+CountVectorizer().fit_transform(texts)
+"""
+
+
+def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
+    elapsed = time.perf_counter() - start
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return elapsed, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "bbc")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if not args.corpus.is_dir():
+        sys.exit(f"corpus not found: {args.corpus}")
+    peercorpus = str(Path(sys.executable).parent / "peercorpus")
+    rows = []
+    for _ in range(args.repeat):
+        cache = Path(tempfile.mkdtemp(prefix="pc-bench-"))
+        try:
+            baseline, baseline_mem = timed([sys.executable, "-c", BASELINE, str(args.corpus)])
+            cold, cold_mem = timed([peercorpus, "-q", "ingest", str(args.corpus), "--cache-dir", str(cache)])
+            warm, warm_mem = timed([peercorpus, "-q", "info", str(args.corpus), "--cache-dir", str(cache), "-f", "csv"])
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+        rows.append((baseline, cold, warm, baseline_mem, cold_mem, warm_mem))
+    best = [min(column) for column in zip(*rows)]
+    baseline, cold, warm = best[0], best[1], best[2]
+    print(f"corpus: {args.corpus} (best of {args.repeat})")
+    print(f"baseline (sklearn CountVectorizer script): {baseline:6.2f} s")
+    print(f"cold peercorpus ingest:                    {cold:6.2f} s   ratio {cold / baseline:4.2f}x baseline (target <= 2)")
+    print(f"warm peercorpus info:                      {warm:6.2f} s   cold/warm {cold / warm:4.1f}x (target >= 5)")
+    print(f"peak RSS of any child so far (MiB): {best[5]:.0f}")
+
+
+if __name__ == "__main__":
+    main()
