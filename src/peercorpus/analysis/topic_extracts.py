@@ -1,0 +1,123 @@
+"""What a topic is about, in the corpus' own words: its most representative documents and sentences.
+
+    representative_documents(doc_ids, doc_weights, n=5)     # topic, rank, doc, weight
+    representative_sentences(corpus, topic_term, vocab, transformer, settings=..., tokenize=...)
+
+A sentence represents topic t when it is both strongly about t and mostly about t: its
+TF-IDF vector (same vocabulary and idf as the model) is projected on every topic, and
+sentences are ranked by ``projection_t × share_t`` (share = projection_t / all projections).
+Sentences of 8–80 words only (headings and run-on reference lists say little), and at most
+one per document until every document has had its turn.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..config import TokenizeSettings
+from ..corpus import Corpus
+
+MIN_SENTENCE_WORDS = 8
+MAX_SENTENCE_WORDS = 80
+MAX_EXTRACT_CHARS = 400
+_SPACE = re.compile(r"\s+")
+
+
+def representative_documents(doc_ids: list[str], doc_weights: np.ndarray, n: int):
+    """The ``n`` documents giving each topic its largest share (weight > 0 only)."""
+    import pandas as pd
+
+    rows = []
+    for topic in range(doc_weights.shape[1]):
+        weights = doc_weights[:, topic]
+        order = np.lexsort((np.arange(len(weights)), -np.round(weights, 12)))
+        for rank, doc in enumerate(order[:n], start=1):
+            if weights[doc] <= 0:
+                break
+            rows.append({"topic": topic, "rank": rank, "doc": doc_ids[doc], "weight": round(float(weights[doc]), 6)})
+    return pd.DataFrame(rows, columns=["topic", "rank", "doc", "weight"])
+
+
+def representative_sentences(corpus: Corpus, topic_term: np.ndarray, vocab: list[str], transformer, *, settings, tokenize: TokenizeSettings):
+    """The ``settings.extracts`` most representative sentences of every topic, with their document."""
+    import pandas as pd
+
+    from .dtm import document_term_matrix
+    from .topics import topic_features
+
+    columns = ["topic", "rank", "doc", "sentence", "weight"]
+    tokens = corpus.tokens
+    n_sentences = len(tokens.sentence_spans)
+    if settings.extracts == 0 or n_sentences == 0:
+        return pd.DataFrame([], columns=columns)
+    features = topic_features(corpus, tokenize)
+    counts = document_term_matrix(features, tokens.sentence.astype(np.int64), n_sentences, ngram=settings.ngram)
+    counts = _reindex(counts, vocab)
+    projection = np.asarray((transformer.transform(counts) @ topic_term.T))
+    total = projection.sum(axis=1, keepdims=True)
+    share = np.divide(projection, total, out=np.zeros_like(projection), where=total > 0)
+    words = np.bincount(tokens.sentence[tokens.is_word[tokens.ids]], minlength=n_sentences)
+    eligible = (words >= MIN_SENTENCE_WORDS) & (words <= MAX_SENTENCE_WORDS)
+    score = np.where(eligible[:, None], projection * share, 0.0)
+
+    def text_of(sentence: int) -> str:
+        doc = int(tokens.sentence_doc[sentence])
+        return _sentence_text(corpus, doc, tokens.sentence_spans[sentence])
+
+    rows = []
+    for topic in range(topic_term.shape[0]):
+        picked = _pick(score[:, topic], tokens.sentence_doc, settings.extracts, text_of)
+        for rank, (sentence, text) in enumerate(picked, start=1):
+            rows.append(
+                {
+                    "topic": topic,
+                    "rank": rank,
+                    "doc": corpus.documents[int(tokens.sentence_doc[sentence])].doc_id,
+                    "sentence": text,
+                    "weight": round(float(share[sentence, topic]), 6),
+                }
+            )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _reindex(counts, vocab: list[str]):
+    """The columns of ``counts`` reordered (and filled with zeros) to the model's ``vocab``."""
+    from scipy import sparse
+
+    position = {term: i for i, term in enumerate(counts.vocab)}
+    source = np.array([position.get(term, -1) for term in vocab], dtype=np.int64)
+    present = np.flatnonzero(source >= 0)
+    picked = counts.matrix[:, source[present]].tocoo()
+    return sparse.csr_matrix((picked.data, (picked.row, present[picked.col])), shape=(counts.shape[0], len(vocab)))
+
+
+def _pick(score: np.ndarray, sentence_doc: np.ndarray, n: int, text_of) -> list[tuple[int, str]]:
+    """Best-scoring sentences with their text: no repeated text (news corpora quote the same
+    line twice), at most one per document in a first pass, then the rest."""
+    order = np.lexsort((np.arange(len(score)), -np.round(score, 12)))
+    order = order[score[order] > 0]
+    chosen: list[tuple[int, str]] = []
+    seen_texts: set[str] = set()
+    for one_per_document in (True, False):
+        seen_docs = {int(sentence_doc[s]) for s, _ in chosen}
+        for sentence in order.tolist():
+            if len(chosen) == n:
+                return chosen
+            doc = int(sentence_doc[sentence])
+            if one_per_document and doc in seen_docs:
+                continue
+            text = text_of(sentence)
+            if text in seen_texts:
+                continue
+            chosen.append((sentence, text))
+            seen_texts.add(text)
+            seen_docs.add(doc)
+    return chosen
+
+
+def _sentence_text(corpus: Corpus, doc: int, span) -> str:
+    """The sentence as written, whitespace collapsed, cut at ``MAX_EXTRACT_CHARS``."""
+    text = _SPACE.sub(" ", corpus.text(doc)[int(span[0]) : int(span[1])]).strip()
+    return text if len(text) <= MAX_EXTRACT_CHARS else text[: MAX_EXTRACT_CHARS - 1].rstrip() + "…"

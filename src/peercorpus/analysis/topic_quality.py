@@ -1,0 +1,78 @@
+"""How far to trust a topic: NPMI coherence, and stability of its top terms across resampled fits.
+
+Both are small pure functions over matrices, used by ``topics`` for every topic and by the
+choice of k (``choose_k``)::
+
+    npmi = topic_coherence(counts, top_terms)          # one value per topic, in [-1, 1]
+    agreement = ranking_agreement(reference, other)    # per reference topic, Jaccard in [0, 1]
+
+References: Bouma (2009) for NPMI; Röder, Both & Hinneburg (2015) for coherence over
+top-10 terms; Greene, O'Callaghan & Cunningham (2014), "How many topics? Stability analysis
+for topic models", for term-ranking agreement between models fitted to resampled data.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_EPSILON = 1e-12
+
+
+def top_terms(topic_term: np.ndarray, n: int) -> np.ndarray:
+    """Column indices of the ``n`` heaviest terms of every topic (ties: lower index first)."""
+    n = min(n, topic_term.shape[1])
+    order = np.argsort(-topic_term, axis=1, kind="stable")
+    return order[:, :n]
+
+
+def topic_coherence(counts, terms: np.ndarray) -> np.ndarray:
+    """Mean NPMI of all pairs among each topic's ``terms``, from co-occurrence in the units.
+
+    ``counts`` is the unit × term matrix (sparse); a pair never seen together scores -1,
+    a pair always seen together +1 (Bouma 2009). Returns one value per row of ``terms``.
+    """
+    presence = (counts > 0).astype(np.float64).tocsc()
+    n_units = max(presence.shape[0], 1)
+    scores = []
+    for row in terms:
+        block = presence[:, row]
+        together = (block.T @ block).toarray() / n_units
+        alone = np.diag(together)
+        upper = np.triu_indices(len(row), k=1)
+        joint = together[upper]
+        expected = alone[upper[0]] * alone[upper[1]]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pmi = np.log((joint + _EPSILON) / np.maximum(expected, _EPSILON))
+            npmi = pmi / -np.log(joint + _EPSILON)
+        npmi = np.where(joint > 0, npmi, -1.0)
+        scores.append(float(np.clip(npmi, -1, 1).mean()) if len(joint) else 0.0)
+    return np.asarray(scores)
+
+
+def jaccard_matrix(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Jaccard similarity of every pair of term sets (rows of two top-term arrays)."""
+    out = np.zeros((len(first), len(second)))
+    sets = [set(row.tolist()) for row in second]
+    for i, row in enumerate(first):
+        mine = set(row.tolist())
+        for j, other in enumerate(sets):
+            out[i, j] = len(mine & other) / len(mine | other)
+    return out
+
+
+def align_topics(similarity: np.ndarray) -> np.ndarray:
+    """For each reference topic (row), the matching topic (column): the one-to-one assignment
+    maximising total similarity (Hungarian algorithm)."""
+    from scipy.optimize import linear_sum_assignment
+
+    rows, columns = linear_sum_assignment(-similarity)
+    match = np.full(similarity.shape[0], -1, dtype=np.int64)
+    match[rows] = columns
+    return match
+
+
+def ranking_agreement(reference: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Per reference topic, the Jaccard similarity of its top terms with its aligned topic."""
+    similarity = jaccard_matrix(reference, other)
+    match = align_topics(similarity)
+    return np.array([similarity[i, j] if j >= 0 else 0.0 for i, j in enumerate(match)])

@@ -1,0 +1,335 @@
+"""Topic models of a corpus: TF-IDF + NMF (or LDA) on the cached tokens, with what explains them.
+
+    model = topics(corpus, k=5, seed=0)            # or k="auto", k_range=(2, 12)
+    model.topics            # DataFrame: topic, label, prevalence, coherence, stability, terms
+    model.documents         # DataFrame: doc, topic (dominant), topic_0 ... topic_{k-1}
+    model.extracts          # DataFrame: topic, rank, doc, sentence, weight
+    topics_payload(model)   # the JSON users' scripts read
+
+The pipeline: ``Tokens.features`` (stop words from the config; English removed by default) →
+units (documents, or paragraphs when there are too few documents, see ``units.py``) →
+counts → vocabulary filters → TF-IDF (sublinear tf, as it separates BBC's topics best) →
+NMF from NNDSVD (``topic_fit.py``) → topics sorted by prevalence, described by their top
+terms, NPMI coherence, most representative documents and sentences (``topic_extracts.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from ..config import TokenizeSettings
+from ..corpus import Corpus
+from ..errors import UsageError
+from ..validate import check_choice, check_fraction_or_count, check_int
+from .dtm import DocumentTermMatrix, document_term_matrix, require_terms
+from .topic_fit import METHODS, fit_model, resampled_fits
+from .topic_quality import ranking_agreement, top_terms, topic_coherence
+from .units import UNIT_KINDS, Units, choose_unit, make_units
+
+#: Top terms compared between resampled fits (Greene et al. 2014 use 20).
+STABILITY_TERMS = 20
+
+
+@dataclass(frozen=True)
+class TopicSettings:
+    """Every parameter of a topic model (one spelling with the CLI and the YAML config)."""
+
+    k: int | str = "auto"
+    k_range: tuple[int, int] = (2, 12)
+    method: str = "nmf"
+    unit: str = "auto"
+    chunk_size: int = 200
+    min_df: float | int = 2
+    max_df: float | int = 0.95
+    max_features: int | None = None
+    ngram: tuple[int, int] = (1, 1)
+    seed: int = 0
+    runs: int = 1
+    samples: int = 5
+    batch: bool = False
+    terms: int = 10
+    top_docs: int = 5
+    extracts: int = 3
+
+    def checked(self) -> TopicSettings:
+        """These settings after validation (``UsageError`` naming the bad parameter)."""
+        check_choice("method", self.method, METHODS)
+        check_choice("unit", self.unit, ("auto", *UNIT_KINDS))
+        if self.k != "auto":
+            check_int("k", self.k, minimum=2)
+        low, high = self.k_range
+        check_int("k-range start", low, minimum=2)
+        check_int("k-range end", high, minimum=low)
+        check_fraction_or_count("min_df", self.min_df)
+        check_fraction_or_count("max_df", self.max_df)
+        if self.max_features is not None:
+            check_int("max_features", self.max_features, minimum=1)
+        check_int("seed", self.seed, minimum=0)
+        check_int("runs", self.runs, minimum=1)
+        check_int("samples", self.samples, minimum=2)
+        check_int("terms", self.terms, minimum=2)
+        check_int("top_docs", self.top_docs, minimum=0)
+        check_int("extracts", self.extracts, minimum=0)
+        if self.batch and self.method != "nmf":
+            raise UsageError("batch works with method nmf (MiniBatchNMF); LDA has no batch mode here")
+        return self
+
+
+@dataclass
+class TopicModel:
+    """A fitted model and its description; every table is a tidy DataFrame."""
+
+    settings: TopicSettings
+    k: int
+    unit: str
+    units: Units
+    vocab: list[str]
+    topic_term: np.ndarray  # k × terms, rows sum to 1
+    unit_weights: np.ndarray  # units × k, rows sum to 1 (0 for a unit with no terms)
+    doc_weights: np.ndarray  # documents × k, length-weighted mean of their units
+    doc_ids: list[str]
+    topics: Any  # DataFrame
+    documents: Any
+    segments: Any
+    extracts: Any
+    representative_docs: Any
+    k_scores: Any = None  # DataFrame when k was chosen automatically
+    notes: list[str] = field(default_factory=list)
+
+
+def topic_features(corpus: Corpus, tokenize: TokenizeSettings):
+    """The features topics count: the config's settings, English stop words by default,
+    words only (no numbers or punctuation) of at least two characters."""
+    settings = replace(
+        tokenize, drop_numbers=True, drop_punct=True, min_length=max(tokenize.min_length, 2)
+    )
+    return corpus.tokens.features(settings, default_stopwords="english")
+
+
+def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings):
+    """Units, pruned counts (unit × term), TF-IDF matrix and fitted transformer, and notes."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    notes = []
+    if len(corpus) < 2:
+        raise UsageError(
+            f"a topic model needs at least 2 documents; got {len(corpus)} "
+            "(add documents, or use --unit paragraph on one long document after splitting it into files)"
+        )
+    unit = settings.unit
+    if unit == "auto":
+        unit = choose_unit(len(corpus))
+        if unit != "document":
+            notes.append(
+                f"{len(corpus)} documents are too few samples for a topic model; modelling "
+                f"paragraphs instead (results are also given per document; --unit document to change)"
+            )
+    units = make_units(corpus.tokens, unit, chunk_size=settings.chunk_size)
+    features = topic_features(corpus, tokenize)
+    counts = document_term_matrix(
+        features, units.unit_of_token(len(features.ids)), len(units), ngram=settings.ngram,
+        sentence=corpus.tokens.sentence if settings.ngram[1] > 1 else None,
+    )
+    require_terms(counts, "check the stop words and tokenisation settings")
+    counts = counts.prune(min_df=settings.min_df, max_df=settings.max_df, max_features=settings.max_features)
+    require_terms(counts, f"try a lower --min-df (now {settings.min_df}) or a higher --max-df (now {settings.max_df})")
+    transformer = TfidfTransformer(sublinear_tf=True).fit(counts.matrix)
+    tfidf = transformer.transform(counts.matrix)
+    return units, counts, tfidf, transformer, notes
+
+
+def _model_input(settings: TopicSettings, counts: DocumentTermMatrix, tfidf):
+    return counts.matrix if settings.method == "lda" else tfidf
+
+
+def topics(
+    corpus: Corpus,
+    *,
+    settings: TopicSettings | None = None,
+    tokenize: TokenizeSettings | None = None,
+    progress=None,
+) -> TopicModel:
+    """Fit and describe a topic model of ``corpus`` (see ``TopicSettings`` for parameters).
+
+    ``progress(done, total, what)`` is called while k is chosen or runs are fitted.
+
+    >>> model = topics(corpus, settings=TopicSettings(k=3, seed=0))
+    >>> list(model.topics.columns)[:3]
+    ['topic', 'label', 'prevalence']
+    """
+    from .topic_extracts import representative_documents, representative_sentences
+    from .topic_selection import choose_k
+
+    settings = (settings or TopicSettings()).checked()
+    tokenize = tokenize or TokenizeSettings()
+    units, counts, tfidf, transformer, notes = prepare(corpus, settings, tokenize)
+    matrix = _model_input(settings, counts, tfidf)
+    n_units = matrix.shape[0]
+
+    k_scores = None
+    if settings.k == "auto":
+        low, high = settings.k_range
+        high = min(high, n_units - 1)
+        if high < low:
+            raise UsageError(
+                f"--k auto needs more units than {low} topics; there are {n_units} {units.kind}s "
+                "(use --unit paragraph or chunk, or a smaller --k-range)"
+            )
+        k, k_scores, agreements, reason = choose_k(matrix, counts.matrix, settings, (low, high), progress=progress)
+        notes.append(f"k={k} chosen from {low}-{high}: {reason} (scores in k_scores)")
+    else:
+        k = settings.k
+        if k >= n_units:
+            raise UsageError(
+                f"--k {k} needs more than {k} units; there are {n_units} {units.kind}s "
+                f"(use a smaller --k or --unit paragraph/chunk)"
+            )
+        agreements = None
+
+    raw_weights, raw_topic_term = fit_model(matrix, k=k, method=settings.method, seed=settings.seed, batch=settings.batch)
+    reference_terms = top_terms(raw_topic_term, STABILITY_TERMS)
+    if settings.runs > 1:
+        agreements = _run_agreements(matrix, settings, k, reference_terms, progress)
+    elif agreements is not None:
+        agreements = agreements[k]
+
+    order = _by_prevalence(raw_weights, units.lengths)
+    unit_weights = _normalise_rows(raw_weights[:, order])
+    topic_term = _normalise_rows(raw_topic_term[order])
+    doc_weights = _document_weights(unit_weights, units, len(corpus))
+    stability = agreements[:, order].mean(axis=0) if agreements is not None else None
+
+    terms = top_terms(topic_term, settings.terms)
+    coherence = topic_coherence(counts.matrix, top_terms(topic_term, 10))
+    prevalence = _prevalence(unit_weights, units.lengths)
+    topic_table = _topic_table(topic_term, terms, counts.vocab, prevalence, coherence, stability)
+    extracts = representative_sentences(
+        corpus, topic_term, counts.vocab, transformer, settings=settings, tokenize=tokenize
+    )
+    return TopicModel(
+        settings=settings,
+        k=k,
+        unit=units.kind,
+        units=units,
+        vocab=counts.vocab,
+        topic_term=topic_term,
+        unit_weights=unit_weights,
+        doc_weights=doc_weights,
+        doc_ids=corpus.doc_ids,
+        topics=topic_table,
+        documents=_document_table(corpus.doc_ids, doc_weights),
+        segments=_segment_table(corpus, units, unit_weights),
+        extracts=extracts,
+        representative_docs=representative_documents(corpus.doc_ids, doc_weights, settings.top_docs),
+        k_scores=k_scores,
+        notes=notes,
+    )
+
+
+def _run_agreements(matrix, settings: TopicSettings, k: int, reference_terms, progress) -> np.ndarray:
+    """Per run (row) and topic (column), agreement of top terms with the reference fit."""
+    rows = []
+    fits = resampled_fits(matrix, k=k, method=settings.method, seed=settings.seed, samples=settings.runs - 1, batch=settings.batch)
+    for done, topic_term in enumerate(fits, start=1):
+        rows.append(ranking_agreement(reference_terms, top_terms(topic_term, STABILITY_TERMS)))
+        if progress:
+            progress(done, settings.runs - 1, "runs")
+    return np.vstack(rows)
+
+
+def _by_prevalence(weights: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Topic order: most prevalent first (ties by the model's own order)."""
+    prevalence = _prevalence(_normalise_rows(weights), lengths)
+    return np.lexsort((np.arange(len(prevalence)), -np.round(prevalence, 12)))
+
+
+def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    totals = matrix.sum(axis=1, keepdims=True)
+    return np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
+
+
+def _prevalence(unit_weights: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Share of the corpus' tokens given to each topic (units weighted by their length)."""
+    mass = (unit_weights * lengths[:, None]).sum(axis=0)
+    total = mass.sum()
+    return mass / total if total > 0 else mass
+
+
+def _document_weights(unit_weights: np.ndarray, units: Units, n_docs: int) -> np.ndarray:
+    """Per document, the length-weighted mean of its units' topic shares."""
+    out = np.zeros((n_docs, unit_weights.shape[1]))
+    np.add.at(out, units.doc, unit_weights * units.lengths[:, None])
+    return _normalise_rows(out)
+
+
+def _label(terms: list[str]) -> str:
+    return " / ".join(terms[:3])
+
+
+def _topic_table(topic_term, terms, vocab, prevalence, coherence, stability):
+    import pandas as pd
+
+    rows = []
+    for topic, row in enumerate(terms):
+        words = [vocab[i] for i in row]
+        rows.append(
+            {
+                "topic": topic,
+                "label": _label(words),
+                "prevalence": round(float(prevalence[topic]), 6),
+                "coherence": round(float(coherence[topic]), 6),
+                "stability": None if stability is None else round(float(stability[topic]), 6),
+                "terms": ", ".join(words),
+                "weights": [round(float(topic_term[topic, i]), 6) for i in row],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _document_table(doc_ids: list[str], doc_weights: np.ndarray):
+    import pandas as pd
+
+    frame = pd.DataFrame(np.round(doc_weights, 6), columns=[f"topic_{t}" for t in range(doc_weights.shape[1])])
+    has_terms = doc_weights.sum(axis=1) > 0
+    dominant = pd.array(np.where(has_terms, doc_weights.argmax(axis=1), -1), dtype="Int64")
+    frame.insert(0, "topic", dominant)
+    frame.loc[~has_terms, "topic"] = pd.NA
+    frame.insert(0, "doc", doc_ids)
+    return frame
+
+
+def _segment_table(corpus: Corpus, units: Units, unit_weights: np.ndarray):
+    import pandas as pd
+
+    tokens = corpus.tokens
+    frame = pd.DataFrame(np.round(unit_weights, 6), columns=[f"topic_{t}" for t in range(unit_weights.shape[1])])
+    has_terms = unit_weights.sum(axis=1) > 0
+    dominant = pd.array(np.where(has_terms, unit_weights.argmax(axis=1), -1), dtype="Int64")
+    frame.insert(0, "topic", dominant)
+    frame.loc[~has_terms, "topic"] = pd.NA
+    ends = np.maximum(units.ends - 1, units.starts)
+    frame.insert(0, "char_end", tokens.char_ends[ends] if len(tokens) else 0)
+    frame.insert(0, "char_start", tokens.char_starts[units.starts] if len(tokens) else 0)
+    frame.insert(0, "tokens", units.lengths)
+    frame.insert(0, "segment", np.arange(len(units)))
+    frame.insert(0, "doc", [corpus.documents[d].doc_id for d in units.doc])
+    return frame
+
+
+def group_weights(model: TopicModel, corpus: Corpus, field_name: str):
+    """Mean document topic weights per value of a metadata field (``--by genre``)."""
+    import pandas as pd
+
+    fields = corpus.fields()
+    if field_name not in fields:
+        raise UsageError(f"--by {field_name}: no metadata field '{field_name}'; fields present: {', '.join(fields) or '(none)'}")
+    values = [d.metadata.get(field_name) for d in corpus.documents]
+    frame = pd.DataFrame(model.doc_weights, columns=[f"topic_{t}" for t in range(model.k)])
+    frame.insert(0, field_name, ["(missing)" if v is None else str(v) for v in values])
+    grouped = frame.groupby(field_name, sort=True)
+    table = grouped.mean().round(6)
+    table.insert(0, "documents", grouped.size())
+    return table.reset_index()

@@ -1,0 +1,56 @@
+"""Parameter checks shared by every public entry point, with messages that name the parameter.
+
+    check_int("k", k, minimum=2)            # UsageError: "k must be an integer ≥ 2; got 1"
+    check_choice("method", method, ("nmf", "lda"))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import UsageError
+
+
+def check_int(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """``value`` as an int within ``[minimum, maximum]``, or a ``UsageError`` naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UsageError(f"{name} must be an integer; got {value!r}")
+    if minimum is not None and value < minimum:
+        bound = f" ≥ {minimum}" if maximum is None else f" from {minimum} to {maximum}"
+        raise UsageError(f"{name} must be an integer{bound}; got {value}")
+    if maximum is not None and value > maximum:
+        bound = f" ≤ {maximum}" if minimum is None else f" from {minimum} to {maximum}"
+        raise UsageError(f"{name} must be an integer{bound}; got {value}")
+    return value
+
+
+def check_choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``choices``, else a ``UsageError`` listing them."""
+    if value not in choices:
+        raise UsageError(f"{name} must be one of {', '.join(choices)}; got '{value}'")
+    return value
+
+
+def check_fraction_or_count(name: str, value: Any) -> float | int:
+    """A document-frequency bound: a count (int ≥ 1) or a proportion (float in (0, 1])."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise UsageError(f"{name} must be a count (e.g. 2) or a proportion (e.g. 0.95); got {value!r}")
+    if isinstance(value, float) and not value.is_integer() and not 0 < value <= 1:
+        raise UsageError(f"{name} as a proportion must be in (0, 1]; got {value}")
+    if isinstance(value, float) and value.is_integer() and value > 1:
+        value = int(value)
+    if value <= 0:
+        raise UsageError(f"{name} must be positive; got {value}")
+    return value
+
+
+def parse_range(name: str, text: str) -> tuple[int, int]:
+    """``"2-12"`` → ``(2, 12)``; a ``UsageError`` for anything else."""
+    parts = str(text).replace("..", "-").split("-")
+    try:
+        low, high = (int(p) for p in parts)
+    except ValueError:
+        raise UsageError(f"{name} must look like 2-12; got '{text}'") from None
+    if low > high:
+        raise UsageError(f"{name}: the first number must not exceed the second; got '{text}'")
+    return low, high
