@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: install
-	$(BIN)/peercorpus topics corpora/
+	$(BIN)/peercorpus topics corpora/ --config configs/peer-support.yaml
 
 test: install
 	$(BIN)/python -m pytest

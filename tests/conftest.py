@@ -34,6 +34,45 @@ def sample_corpus() -> Path:
     return SAMPLE
 
 
+PLANTED_TOPICS = {
+    "garden": "soil seeds compost roses weeding spade greenhouse tomatoes hedge lawn watering bulbs",
+    "kitchen": "oven recipe flour butter simmer saucepan garlic onions pastry knead bake roast",
+    "sailing": "boat harbour sails mast anchor tide wind keel rudder crew deck mooring",
+}
+FILLER = "the and of to a in that it was for on are with as this be at by from"
+
+
+def write_planted_corpus(folder: Path, *, per_topic: int = 12, seed: int = 0) -> dict[str, str]:
+    """Write ``per_topic`` documents for each planted topic (90% topic words, a few words of
+    the other topics, filler); return {file name: planted topic}."""
+    import random
+
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    labels = {}
+    names = sorted(PLANTED_TOPICS)
+    for topic in names:
+        own = PLANTED_TOPICS[topic].split()
+        others = [w for t in names if t != topic for w in PLANTED_TOPICS[t].split()]
+        for number in range(per_topic):
+            sentences = []
+            for _ in range(8):
+                words = rng.choices(own, k=9) + rng.choices(others, k=1) + rng.choices(FILLER.split(), k=4)
+                rng.shuffle(words)
+                sentences.append(" ".join(words).capitalize() + ".")
+            name = f"{topic}-{number:02d}.txt"
+            (folder / name).write_text(" ".join(sentences) + "\n", encoding="utf-8")
+            labels[name] = topic
+    return labels
+
+
+@pytest.fixture
+def planted_corpus(tmp_path) -> tuple[Path, dict[str, str]]:
+    """36 documents about gardening, cooking or sailing, and each document's topic."""
+    folder = tmp_path / "planted"
+    return folder, write_planted_corpus(folder)
+
+
 class Runner:
     """Runs the ``peercorpus`` CLI in-process: ``run("info", str(path))`` → click Result."""
 

@@ -55,7 +55,7 @@ def representative_sentences(corpus: Corpus, topic_term: np.ndarray, vocab: list
     features = topic_features(corpus, tokenize)
     counts = document_term_matrix(features, tokens.sentence.astype(np.int64), n_sentences, ngram=settings.ngram)
     counts = _reindex(counts, vocab)
-    projection = np.asarray((transformer.transform(counts) @ topic_term.T))
+    projection = np.asarray(transformer.transform(counts) @ topic_term.T)
     total = projection.sum(axis=1, keepdims=True)
     share = np.divide(projection, total, out=np.zeros_like(projection), where=total > 0)
     words = np.bincount(tokens.sentence[tokens.is_word[tokens.ids]], minlength=n_sentences)

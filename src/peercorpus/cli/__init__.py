@@ -10,6 +10,7 @@ from .. import __version__
 from .common import Verbosity
 from .corpus_commands import app as corpus_app
 from .setup_commands import app as setup_app
+from .topic_commands import app as topic_app
 
 app = typer.Typer(
     name="peercorpus",
@@ -42,6 +43,7 @@ def root(
 
 
 app.add_typer(corpus_app)
+app.add_typer(topic_app)
 app.add_typer(setup_app)
 
 

@@ -96,7 +96,7 @@ def open_corpus(
     """``load_corpus`` with a progress bar on a terminal, warnings for skipped files, ``where``."""
     from ..load import load_corpus
 
-    with _progress_bar() as progress:
+    with progress_bar("tokenising") as progress:
         corpus = load_corpus(paths, config, cache_dir=cache_dir, use_cache=not no_cache, progress=progress)
     for skipped in corpus.skipped:
         warn(f"skipped {skipped.path}: {skipped.reason}")
@@ -110,8 +110,15 @@ def open_corpus(
     return corpus.where(where) if where else corpus
 
 
-class _progress_bar:
-    """A rich progress bar on stderr while files are tokenised, only on a terminal."""
+class progress_bar:
+    """A rich progress bar on stderr, only on a terminal; the callback takes (done, total[, what]).
+
+        with progress_bar("fitting") as update:
+            run_long_job(progress=update)       # update is None when stderr is not a terminal
+    """
+
+    def __init__(self, description: str):
+        self.description = description
 
     def __enter__(self):
         self.bar = None
@@ -119,14 +126,14 @@ class _progress_bar:
             return None
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        self.bar = Progress(TextColumn("tokenising"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=stderr, transient=True)
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=stderr, transient=True)
         self.task = None
 
-        def update(done: int, total: int) -> None:
+        def update(done: int, total: int, what: str | None = None) -> None:
             if self.task is None:
                 self.bar.start()
-                self.task = self.bar.add_task("tokenising", total=total)
-            self.bar.update(self.task, completed=done)
+                self.task = self.bar.add_task(self.description, total=total)
+            self.bar.update(self.task, completed=done, total=total, description=what or self.description)
 
         return update
 

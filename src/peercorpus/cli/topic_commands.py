@@ -1,0 +1,185 @@
+"""``peercorpus topics``: a thin layer over ``analysis.topics`` and its renderers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import UsageError
+from .common import (
+    CacheDirOption,
+    ConfigOption,
+    NoCacheOption,
+    Paths,
+    SetOption,
+    WhereOption,
+    handle_errors,
+    load_settings,
+    note,
+    open_corpus,
+    progress_bar,
+    warn,
+)
+
+app = typer.Typer()
+
+TOPIC_FORMATS = ("table", "json", "csv", "md", "html")
+
+
+@app.command()
+@handle_errors
+def topics(
+    paths: Paths,
+    k: Annotated[str, typer.Option("--k", "-k", help="Number of topics, or 'auto' to choose it from the data.")] = "auto",
+    k_range: Annotated[str, typer.Option("--k-range", help="Range of k tried by --k auto.")] = "2-12",
+    method: Annotated[str, typer.Option("--method", help="nmf (TF-IDF + NMF) or lda (counts + LDA).")] = "nmf",
+    unit: Annotated[str, typer.Option("--unit", help="What a sample is: auto, document, paragraph or chunk (auto: paragraphs when there are fewer than 50 documents).")] = "auto",
+    chunk_size: Annotated[int, typer.Option("--chunk-size", help="Tokens per chunk with --unit chunk.")] = 200,
+    min_df: Annotated[float, typer.Option("--min-df", help="Drop terms in fewer units (a count, or a proportion below 1).")] = 2,
+    max_df: Annotated[float, typer.Option("--max-df", help="Drop terms in more units (a proportion, or a count above 1).")] = 0.95,
+    max_features: Annotated[int | None, typer.Option("--max-features", help="Keep only the most frequent terms.")] = None,
+    ngram: Annotated[str, typer.Option("--ngram", help="N-gram sizes: 1, or 1-2 for words and bigrams.")] = "1",
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (NNDSVD's randomised SVD, resampling).")] = 0,
+    runs: Annotated[int, typer.Option("--runs", help="Refit on N-1 resamples and report how stable each topic is.")] = 1,
+    samples: Annotated[int, typer.Option("--samples", help="Resamples per k tried by --k auto.")] = 5,
+    batch: Annotated[bool, typer.Option("--batch", help="MiniBatchNMF: bounded memory for large corpora.")] = False,
+    terms: Annotated[int, typer.Option("--terms", help="Top terms shown per topic.")] = 10,
+    top_docs: Annotated[int, typer.Option("--top-docs", help="Representative documents per topic.")] = 5,
+    extracts: Annotated[int, typer.Option("--extracts", help="Representative sentences per topic.")] = 3,
+    by: Annotated[str | None, typer.Option("--by", help="Mean topic weights per value of this metadata field.")] = None,
+    labels: Annotated[Path | None, typer.Option("--labels", help="CSV of your topic labels (see --write-labels).")] = None,
+    write_labels: Annotated[Path | None, typer.Option("--write-labels", help="Write a label sheet (topic, label, terms, extract) to fill in.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, json, csv (topics), md or html, to stdout.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for topics.csv, document_topics.csv, topics.json and plots.")] = None,
+    svg: Annotated[bool, typer.Option("--svg", help="Also write the plots as SVG.")] = False,
+    where: WhereOption = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Topic model of a corpus (TF-IDF + NMF), with the extracts that show what each topic means.
+
+    Prints each topic's top terms, prevalence, NPMI coherence (and stability with --runs or
+    --k auto), its most representative sentences, and the dominant topic of every document.
+    The same corpus, settings and --seed give identical results.
+
+    Example: [bold]peercorpus topics corpora/ --k 6 --by genre --output results/topics[/bold]
+
+    Example: [bold]peercorpus topics bbc/ --k auto --k-range 2-10 --format json > topics.json[/bold]
+    """
+    from ..analysis.topics import TopicSettings, group_weights
+    from ..analysis.topics import topics as fit_topics
+    from ..render.export import check_output_outside, resolve_format
+    from ..validate import parse_range
+
+    fmt = resolve_format(fmt, None, TOPIC_FORMATS)
+    for path in (output, write_labels):
+        check_output_outside(path, paths)
+    settings = TopicSettings(
+        k=_parse_k(k),
+        k_range=parse_range("--k-range", k_range),
+        method=method,
+        unit=unit,
+        chunk_size=chunk_size,
+        min_df=_count_or_share(min_df),
+        max_df=_count_or_share(max_df),
+        max_features=max_features,
+        ngram=parse_range("--ngram", ngram if "-" in ngram else f"{ngram}-{ngram}"),
+        seed=seed,
+        runs=runs,
+        samples=samples,
+        batch=batch,
+        terms=terms,
+        top_docs=top_docs,
+        extracts=extracts,
+    ).checked()
+    config_settings = load_settings(config, set_)
+    corpus = open_corpus(paths, config=config_settings, cache_dir=cache_dir, no_cache=no_cache, where=where)
+    if by is not None and by not in corpus.fields():
+        raise UsageError(f"--by {by}: no metadata field '{by}'; fields present: {', '.join(corpus.fields()) or '(none)'}")
+    with progress_bar("fitting topics") as progress:
+        model = fit_topics(corpus, settings=settings, tokenize=config_settings.tokenize, progress=progress)
+    for message in model.notes:
+        note(message)
+    if labels is not None:
+        from ..analysis.topic_labels import match_labels, read_labels, with_labels
+
+        names, label_notes = match_labels(model, read_labels(labels))
+        model = with_labels(model, names)
+        for message in label_notes:
+            warn(message)
+    groups = group_weights(model, corpus, by) if by else None
+    _emit(model, groups, fmt)
+    if write_labels is not None:
+        from ..analysis.topic_labels import label_sheet
+        from ..render.export import write_table
+
+        write_table(label_sheet(model), fmt="csv", output=write_labels)
+        note(f"label sheet written to {write_labels}: fill in 'label', then pass it with --labels")
+    if output is not None:
+        written = _write_folder(model, groups, output, svg=svg)
+        note(f"wrote {len(written)} files to {output}/: {', '.join(written)}")
+
+
+def _parse_k(text: str) -> int | str:
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(f"--k must be a whole number ≥ 2 or 'auto'; got '{text}'") from None
+
+
+def _count_or_share(value: float) -> float | int:
+    """``2.0`` → ``2`` (a count); ``0.95`` stays a proportion."""
+    return int(value) if float(value).is_integer() and value >= 1 else value
+
+
+def _emit(model, groups, fmt: str) -> None:
+    """The model to stdout in ``fmt``."""
+    from ..analysis.topic_report import topics_payload
+    from ..render.export import write_json, write_table, write_text
+    from ..render.topic_text import print_topics, topics_markup
+
+    if fmt == "json":
+        write_json(topics_payload(model, groups=groups))
+    elif fmt == "csv":
+        write_table(model.topics.drop(columns=["weights"]), fmt="csv")
+    elif fmt in ("md", "html"):
+        write_text(topics_markup(model, groups, fmt), None)
+    else:
+        print_topics(model, groups)
+
+
+def _write_folder(model, groups, folder: Path, *, svg: bool) -> list[str]:
+    """Every table as CSV, the JSON payload and the plots, each written atomically."""
+    from ..analysis.topic_report import topics_payload
+    from ..render.export import atomic_write, dumps_json, frame_to_text
+    from ..render.topic_plots import plot_document_heatmap, plot_topic_terms
+
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--output {folder} is a file; give a folder for the topic tables and plots")
+    tables = {
+        "topics.csv": model.topics.drop(columns=["weights"]),
+        "document_topics.csv": model.documents,
+        "topic_extracts.csv": model.extracts,
+        "topic_documents.csv": model.representative_docs,
+    }
+    if model.unit != "document":
+        tables["segment_topics.csv"] = model.segments
+    if model.k_scores is not None:
+        tables["k_scores.csv"] = model.k_scores
+    if groups is not None:
+        tables["group_topics.csv"] = groups
+    for name, table in tables.items():
+        atomic_write(folder / name, frame_to_text(table, "csv"))
+    atomic_write(folder / "topics.json", dumps_json(topics_payload(model, groups=groups)))
+    written = [*tables, "topics.json"]
+    for suffix in ("png", "svg") if svg else ("png",):
+        plot_topic_terms(model, folder / f"topic_terms.{suffix}")
+        plot_document_heatmap(model, folder / f"document_topics.{suffix}")
+        written += [f"topic_terms.{suffix}", f"document_topics.{suffix}"]
+    return written

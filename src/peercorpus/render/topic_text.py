@@ -1,0 +1,58 @@
+"""A topic model for people: rich tables on the terminal, or Markdown / HTML to stdout.
+
+    print_topics(model, groups)              # terminal
+    topics_markup(model, groups, "md")       # a Markdown document (or "html": a fragment)
+"""
+
+from __future__ import annotations
+
+from rich.markup import escape
+
+from .export import frame_to_text
+from .table import print_table, stdout_console
+
+
+def _topic_overview(model):
+    table = model.topics[["topic", "label", "prevalence", "coherence", "stability", "terms"]].copy()
+    if table["stability"].isna().all():
+        table = table.drop(columns=["stability"])
+    return table
+
+
+def print_topics(model, groups=None) -> None:
+    """Topics, their extracts, the documents' dominant topics, k scores and group means."""
+    console = stdout_console()
+    how = f"{model.settings.method.upper()}, {len(model.units)} {model.unit}s, {len(model.vocab):,} terms, seed {model.settings.seed}"
+    print_table(_topic_overview(model), title=f"{model.k} topics ({how})", console=console)
+    for topic, extracts in model.extracts.groupby("topic", sort=True):
+        console.print(f"\n[bold]Topic {topic}: {escape(str(model.topics.loc[topic, 'label']))}[/bold]")
+        for row in extracts.itertuples():
+            console.print(f"  “{escape(row.sentence)}” — [dim]{escape(row.doc)}[/dim]")
+    console.print()
+    documents = model.documents[["doc", "topic"]].assign(
+        share=model.doc_weights.max(axis=1).round(3) if model.k else 0.0,
+    )
+    print_table(documents, title="Dominant topic per document", console=console, max_rows=30)
+    if model.k_scores is not None:
+        console.print()
+        print_table(model.k_scores, title="k tried (stability and coherence; see --help)", console=console)
+    if groups is not None:
+        console.print()
+        print_table(groups, title="Mean topic weights per group", console=console)
+
+
+def topics_markup(model, groups, fmt: str) -> str:
+    """The model's tables as one Markdown document or HTML fragment (``fmt`` md or html)."""
+    sections = [
+        ("Topics", _topic_overview(model)),
+        ("Representative extracts", model.extracts),
+        ("Representative documents", model.representative_docs),
+        ("Documents", model.documents),
+    ]
+    if model.k_scores is not None:
+        sections.append(("k tried", model.k_scores))
+    if groups is not None:
+        sections.append(("Mean topic weights per group", groups))
+    parts = [frame_to_text(frame, fmt, title=title) for title, frame in sections]
+    heading = f"# {model.k} topics\n\n" if fmt == "md" else f"<h1>{model.k} topics</h1>\n"
+    return heading + "\n".join(parts)

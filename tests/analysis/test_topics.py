@@ -1,0 +1,181 @@
+"""Topic models on a synthetic corpus with planted topics: right, reproducible, explained."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from peercorpus import load_corpus
+from peercorpus.analysis.topic_quality import align_topics, ranking_agreement, topic_coherence
+from peercorpus.analysis.topic_selection import pick_k
+from peercorpus.analysis.topics import TopicSettings, topics
+from peercorpus.analysis.units import make_units
+from peercorpus.errors import UsageError
+
+
+def _nmi(first, second) -> float:
+    from sklearn.metrics import normalized_mutual_info_score
+
+    return normalized_mutual_info_score(first, second)
+
+
+def test_planted_topics_are_recovered(planted_corpus):
+    folder, labels = planted_corpus
+    corpus = load_corpus(folder)
+    model = topics(corpus, settings=TopicSettings(k=3, unit="document"))
+    planted = [labels[doc] for doc in model.documents["doc"]]
+    assert _nmi(planted, list(model.documents["topic"])) == pytest.approx(1.0)
+    top_terms = {frozenset(row.terms.split(", ")[:5]) for row in model.topics.itertuples()}
+    for words in ("soil seeds compost", "oven recipe flour", "boat harbour sails"):
+        assert any(len(terms & set(words.split())) >= 1 for terms in top_terms)
+    assert model.topics["prevalence"].sum() == pytest.approx(1.0, abs=1e-5)
+    assert list(model.topics["prevalence"]) == sorted(model.topics["prevalence"], reverse=True)
+    # Every extract is a real sentence of the document it names.
+    for row in model.extracts.itertuples():
+        index = corpus.doc_ids.index(row.doc)
+        assert row.sentence.rstrip("…") in " ".join(corpus.text(index).split())
+
+
+def test_k_auto_finds_the_planted_number_and_lists_every_k(planted_corpus):
+    folder, labels = planted_corpus
+    model = topics(load_corpus(folder), settings=TopicSettings(k="auto", k_range=(2, 6), unit="document"))
+    assert model.k == 3
+    assert list(model.k_scores["k"]) == [2, 3, 4, 5, 6]
+    assert model.k_scores["chosen"].sum() == 1
+    assert model.topics["stability"].notna().all()
+
+
+def test_pick_k_prefers_coherence_among_stable_k_and_falls_back_when_none_is_stable():
+    import pandas as pd
+
+    table = pd.DataFrame({"k": [2, 3, 4, 5, 6], "stability": [0.88, 0.86, 0.89, 0.82, 0.78], "coherence": [0.09, 0.19, 0.22, 0.30, 0.32]})
+    assert pick_k(table)[0] == 5
+    unstable = table.assign(stability=[0.5, 0.7, 0.4, 0.3, 0.3])
+    k, reason = pick_k(unstable)
+    assert k == 3 and "no k reached" in reason
+
+
+def test_paragraph_units_for_few_documents_and_document_means(tmp_path):
+    paragraphs = [
+        "Soil seeds compost roses weeding spade greenhouse tomatoes hedge lawn watering bulbs soil seeds compost roses. " * 4,
+        "Oven recipe flour butter simmer saucepan garlic onions pastry knead bake roast oven recipe flour butter. " * 4,
+    ]
+    for number in range(3):
+        (tmp_path / f"long-{number}.txt").write_text("\n\n".join(paragraphs * 3), encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    model = topics(corpus, settings=TopicSettings(k=2))
+    assert model.unit == "paragraph" and any("too few" in note for note in model.notes)
+    assert len(model.units) == 18
+    assert np.allclose(model.doc_weights.sum(axis=1), 1)
+    assert set(model.segments["topic"]) == {0, 1}
+
+
+def test_units_never_cross_documents_and_cover_every_token(planted_corpus):
+    corpus = load_corpus(planted_corpus[0])
+    for kind in ("document", "paragraph", "chunk"):
+        units = make_units(corpus.tokens, kind, chunk_size=30)
+        covered = units.unit_of_token(len(corpus.tokens))
+        assert (covered >= 0).all()
+        assert (corpus.tokens.doc_of_token[units.starts] == units.doc).all()
+        assert (corpus.tokens.doc_of_token[units.ends - 1] == units.doc).all()
+
+
+def test_coherence_and_agreement_on_hand_made_matrices():
+    from scipy import sparse
+
+    counts = sparse.csr_matrix(np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1], [0, 0, 1]]))
+    together, apart = topic_coherence(counts, np.array([[0, 1], [0, 2]]))
+    assert together == pytest.approx(1.0, abs=1e-6) and apart == -1.0
+    assert list(ranking_agreement(np.array([[0, 1], [2, 3]]), np.array([[2, 3], [0, 4]]))) == pytest.approx([1 / 3, 1.0])
+    assert list(align_topics(np.array([[0.1, 0.9], [0.8, 0.2]]))) == [1, 0]
+
+
+def test_lda_and_batch_methods_run(planted_corpus):
+    corpus = load_corpus(planted_corpus[0])
+    lda = topics(corpus, settings=TopicSettings(k=3, method="lda", unit="document"))
+    batch = topics(corpus, settings=TopicSettings(k=3, batch=True, unit="document"))
+    assert lda.k == batch.k == 3 and len(lda.documents) == 36
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        (TopicSettings(k=1), "k must be an integer ≥ 2"),
+        (TopicSettings(k=40, unit="document"), "--k 40 needs more than 40 units"),
+        (TopicSettings(k=3, min_df=500, unit="document"), "try a lower --min-df"),
+        (TopicSettings(k=3, method="lsa"), "method must be one of nmf, lda"),
+    ],
+)
+def test_bad_settings_say_what_to_change(planted_corpus, settings, message):
+    with pytest.raises(UsageError, match=message):
+        topics(load_corpus(planted_corpus[0]), settings=settings)
+
+
+def test_one_document_is_an_error(tmp_path):
+    (tmp_path / "only.txt").write_text("Just one document about soil and seeds.", encoding="utf-8")
+    with pytest.raises(UsageError, match="at least 2 documents"):
+        topics(load_corpus(tmp_path), settings=TopicSettings(k=2))
+
+
+def test_cli_json_shape_output_folder_and_labels(run, planted_corpus, tmp_path):
+    folder, _ = planted_corpus
+    out = tmp_path / "out"
+    result = run("topics", str(folder), "--k", "3", "--unit", "document", "-f", "json", "-o", str(out), "--write-labels", str(tmp_path / "labels.csv"))
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert (payload["k"], payload["method"], payload["seed"]) == (3, "nmf", 0)
+    topic = payload["topics"][0]
+    assert {"topic", "label", "terms", "weights", "coherence", "prevalence"} <= set(topic)
+    assert len(topic["terms"]) == len(topic["weights"]) == 10
+    document = payload["documents"][0]
+    assert set(document) == {"doc", "topic", "weights"} and len(document["weights"]) == 3
+    for name in ("topics.csv", "document_topics.csv", "topics.json", "topic_terms.png", "document_topics.png"):
+        assert (out / name).stat().st_size > 0
+    assert json.loads((out / "topics.json").read_text()) == payload
+
+    sheet = (tmp_path / "labels.csv").read_text().splitlines()
+    assert sheet[0] == "topic,label,terms,extract"
+    # Label the topic whose terms include 'boat'; the label must follow it, whatever its number.
+    import pandas as pd
+
+    frame = pd.read_csv(tmp_path / "labels.csv", keep_default_na=False)
+    sailing = next(i for i, terms in enumerate(frame["terms"]) if "boat" in terms)
+    frame.loc[sailing, "label"] = "Sailing"
+    frame.iloc[::-1].to_csv(tmp_path / "labels.csv", index=False)
+    labelled = json.loads(run("topics", str(folder), "--k", "3", "--unit", "document", "-f", "json", "--labels", str(tmp_path / "labels.csv")).stdout)
+    sailing_topic = next(t for t in labelled["topics"] if "boat" in t["terms"])
+    assert sailing_topic["label"] == "Sailing"
+
+
+def test_cli_by_group_and_errors(run, planted_corpus, mini_corpus):
+    folder, _ = planted_corpus
+    missing = run("topics", str(folder), "--k", "3", "--by", "genre")
+    assert missing.exit_code == 2 and "no metadata field 'genre'" in missing.stderr and "collection" not in missing.stdout
+    bad_k = run("topics", str(folder), "--k", "many")
+    assert bad_k.exit_code == 2 and "--k must be a whole number" in bad_k.stderr
+    grouped = run("topics", str(mini_corpus), "--k", "2", "--unit", "chunk", "--chunk-size", "10", "--min-df", "1", "--by", "genre", "-f", "json")
+    assert grouped.exit_code == 0, grouped.stderr
+    assert {g["genre"] for g in json.loads(grouped.stdout)["groups"]} == {"article", "blog", "report"}
+
+
+def test_same_seed_gives_byte_identical_output_across_processes(planted_corpus, tmp_path):
+    folder, _ = planted_corpus
+    outputs = []
+    for attempt in range(2):
+        out = tmp_path / f"run{attempt}"
+        subprocess.run(
+            [sys.executable, "-m", "peercorpus", "-q", "topics", str(folder), "--k", "3", "--runs", "3", "-o", str(out)],
+            check=True, capture_output=True,
+        )
+        outputs.append({name: (out / name).read_bytes() for name in ("topics.json", "topics.csv", "document_topics.csv")})
+    assert outputs[0] == outputs[1]
+
+
+def test_sample_corpus_topics_are_not_reference_lists(run, sample_corpus):
+    config = sample_corpus.parent / "configs" / "peer-support.yaml"
+    payload = json.loads(run("topics", str(sample_corpus), "--config", str(config), "--k", "5", "-f", "json").stdout)
+    terms = {term for topic in payload["topics"] for term in topic["terms"]}
+    assert not terms & {"google", "scholar", "pubmed", "doi", "crossref", "gmail"}
+    assert payload["unit"] == "paragraph"
