@@ -12,15 +12,13 @@ should be at least 5x faster than cold. Reports peak memory (max RSS) of each pr
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _timing import BBC, PEERCORPUS, timed
+
 BASELINE = """
 import sys, pathlib
 from sklearn.feature_extraction.text import CountVectorizer
@@ -29,24 +27,14 @@ CountVectorizer().fit_transform(texts)
 """
 
 
-def timed(command: list[str], env: dict | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
-    elapsed = time.perf_counter() - start
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return elapsed, peak
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpora" / "bbc")
+    parser.add_argument("--corpus", type=Path, default=BBC)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     if not args.corpus.is_dir():
         sys.exit(f"corpus not found: {args.corpus}")
-    peercorpus = str(Path(sys.executable).parent / "peercorpus")
+    peercorpus = PEERCORPUS
     rows = []
     for _ in range(args.repeat):
         cache = Path(tempfile.mkdtemp(prefix="pc-bench-"))
