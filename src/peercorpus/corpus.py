@@ -123,10 +123,18 @@ class Corpus:
         """
         if not conditions:
             return self
+        return self.subset(self.where_indices(conditions))
+
+    def where_indices(self, conditions: list[str] | tuple[str, ...] | None) -> np.ndarray:
+        """Indices of the documents ``where(conditions)`` keeps (all when there are none).
+
+        Analyses that search the whole corpus' index (kwic) filter hits with these instead
+        of building a sub-corpus.
+        """
         keep = np.ones(len(self.documents), dtype=bool)
-        for condition in conditions:
+        for condition in conditions or ():
             keep &= self._matches(parse_condition(condition))
-        return self.subset(np.flatnonzero(keep))
+        return np.flatnonzero(keep)
 
     def _matches(self, condition: Condition) -> np.ndarray:
         fields = self.fields()

@@ -87,6 +87,10 @@ class Tokens:
         """Document index of every token."""
         return np.repeat(np.arange(self.n_docs, dtype=np.int32), self.doc_lengths)
 
+    def doc_of_position(self, positions: np.ndarray) -> np.ndarray:
+        """Document index of the given token positions (without building ``doc_of_token``)."""
+        return np.searchsorted(self.doc_starts, positions, side="right") - 1
+
     # --- vocabulary-level views -------------------------------------------------------
 
     @cached_property

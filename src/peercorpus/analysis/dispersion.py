@@ -1,0 +1,72 @@
+"""How evenly a term is spread over the documents: range, Juilland's D and Gries' DP.
+
+    table = dispersion(corpus, ["recovery", "boundaries"])
+    table[["term", "hits", "range", "juilland_d", "gries_dp"]]
+
+Documents are the parts. With ``f_i`` hits in part ``i`` of ``s_i`` tokens (``S`` in all),
+``F`` hits in all and ``n`` parts:
+
+- range: how many parts have at least one hit (and that share of the parts);
+- Juilland's D (Juilland & Chang-Rodríguez 1964), on per-token rates ``r_i = f_i / s_i`` so
+  that parts of unequal size compare: ``D = 1 - (sd(r) / mean(r)) / sqrt(n - 1)``
+  (1 = perfectly even, 0 = all in one part);
+- Gries' DP (Gries 2008): ``DP = ½ Σ |f_i / F - s_i / S|`` (0 = spread as the parts' sizes
+  predict, towards 1 = concentrated), and DP normalised by its maximum ``1 - min(s_i / S)``
+  (Lijffijt & Gries 2012).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..corpus import Corpus
+from .kwic import find_hits
+
+
+def dispersion_measures(counts: np.ndarray, sizes: np.ndarray) -> dict[str, float]:
+    """Range, Juilland's D and Gries' DP of hit ``counts`` over parts of ``sizes`` tokens.
+
+    >>> dispersion_measures(np.array([2, 2]), np.array([100, 100]))["juilland_d"]
+    1.0
+    >>> dispersion_measures(np.array([4, 0]), np.array([100, 100]))["gries_dp"]
+    0.5
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    sizes = np.asarray(sizes, dtype=np.float64)
+    n = len(counts)
+    total = counts.sum()
+    out = {"range": int((counts > 0).sum()), "range_share": float((counts > 0).mean()) if n else 0.0}
+    if total == 0 or n < 2 or sizes.sum() == 0:
+        return {**out, "juilland_d": None, "gries_dp": None, "gries_dp_norm": None}
+    rates = np.divide(counts, sizes, out=np.zeros_like(counts), where=sizes > 0)
+    mean = rates.mean()
+    d = 1 - (rates.std() / mean) / np.sqrt(n - 1) if mean > 0 else 0.0
+    expected = sizes / sizes.sum()
+    dp = 0.5 * np.abs(counts / total - expected).sum()
+    dp_norm = dp / (1 - expected.min()) if expected.min() < 1 else 0.0
+    return {**out, "juilland_d": round(float(max(d, 0.0)), 6), "gries_dp": round(float(dp), 6), "gries_dp_norm": round(float(dp_norm), 6)}
+
+
+def dispersion(corpus: Corpus, terms: list[str], *, docs=None, **match_options):
+    """One row per term: hits, per million tokens, range, Juilland's D, Gries' DP."""
+    import pandas as pd
+
+    tokens = corpus.tokens
+    selected = np.arange(len(corpus)) if docs is None else np.asarray(docs)
+    sizes = np.asarray(tokens.doc_lengths)[selected]
+    hits = find_hits(corpus, terms, docs=selected, **match_options)
+    hit_docs = tokens.doc_of_position(hits.starts)
+    rows = []
+    for number, term in enumerate(terms):
+        counts = np.bincount(hit_docs[hits.query == number], minlength=len(corpus))[selected]
+        total = int(counts.sum())
+        rows.append(
+            {
+                "term": term,
+                "hits": total,
+                "per_million": round(total / sizes.sum() * 1e6, 2) if sizes.sum() else 0.0,
+                "documents": len(selected),
+                **dispersion_measures(counts, sizes),
+            }
+        )
+    return pd.DataFrame(rows), hits

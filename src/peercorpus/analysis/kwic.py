@@ -1,0 +1,224 @@
+"""Keyword in context: concordance lines for queries, sorted like AntConc, from the original text.
+
+    lines = kwic(corpus, ["lived experience", "recover*"], window=8, sort=["R1", "R2"])
+    lines[["doc", "left", "match", "right"]]
+    kwic_summary(corpus, lines)          # hits per document and per million tokens
+
+Hits come from the inverted index (``query.find_matches``); sorting, sampling and limits
+work on integer arrays, and only the lines kept are cut out of the documents' texts.
+Contexts are shown as written (original casing and punctuation) with whitespace collapsed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..corpus import Corpus
+from ..errors import UsageError
+from ..validate import check_choice, check_int
+from .query import find_matches
+
+CONTEXTS = ("document", "sentence", "paragraph")
+_SPACE = re.compile(r"\s+")
+_SORT_KEY = re.compile(r"^(?:[LR][1-9]|doc|match)$")
+
+
+@dataclass(frozen=True)
+class Hits:
+    """All hits of several queries, as arrays: query number, start and end token positions."""
+
+    query: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def take(self, order: np.ndarray) -> Hits:
+        return Hits(self.query[order], self.starts[order], self.ends[order])
+
+
+def find_hits(corpus: Corpus, queries: list[str], *, match: str = "form", case_sensitive: bool = False, regex: bool = False, docs=None) -> Hits:
+    """Hits of every query in corpus order (document, position, then query)."""
+    if not queries:
+        raise UsageError("give at least one query")
+    found = [find_matches(corpus.tokens, q, match=match, case_sensitive=case_sensitive, regex=regex, docs=docs) for q in queries]
+    query = np.concatenate([np.full(len(m), i, dtype=np.int64) for i, m in enumerate(found)])
+    starts = np.concatenate([m.starts for m in found])
+    ends = np.concatenate([m.ends for m in found])
+    order = np.lexsort((query, starts))
+    return Hits(query[order], starts[order], ends[order])
+
+
+def order_hits(corpus: Corpus, hits: Hits, *, sort: list[str] | None = None, sample: int | None = None, seed: int = 0, limit: int | None = None) -> Hits:
+    """Sample (reproducibly), sort by AntConc-style keys, then keep the first ``limit`` hits.
+
+    Keys: ``L1``..``L9`` / ``R1``..``R9`` (the word that many tokens left of the match or
+    right of it, case-insensitive, a missing word first), ``doc``, ``match``. Ties keep corpus
+    order, so the order is total and stable.
+    """
+    if sample is not None:
+        check_int("sample", sample, minimum=1)
+        rng = np.random.default_rng(seed)
+        chosen = np.sort(rng.choice(len(hits), size=min(sample, len(hits)), replace=False))
+        hits = hits.take(chosen)
+    keys = [key.strip() for key in (sort or []) if key.strip()]
+    for key in keys:
+        if not _SORT_KEY.match(key):
+            raise UsageError(f"--sort key '{key}' is not L1..L9, R1..R9, doc or match")
+    if keys and len(hits):
+        significance = [column for key in keys for column in _sort_columns(corpus, hits, key)]
+        significance.append(np.arange(len(hits)))  # last resort: corpus order
+        hits = hits.take(np.lexsort(significance[::-1]))
+    if limit is not None:
+        check_int("limit", limit, minimum=1)
+        hits = hits.take(np.arange(min(limit, len(hits))))
+    return hits
+
+
+def _sort_columns(corpus: Corpus, hits: Hits, key: str) -> list[np.ndarray]:
+    """Integer sort columns for one key, most significant first (norm ids sort alphabetically)."""
+    tokens = corpus.tokens
+    if key == "doc":
+        return [tokens.doc_of_position(hits.starts)]
+    norm_of_type = np.asarray(tokens.norm_of_type)
+    if key == "match":
+        width = int((hits.ends - hits.starts).max())
+        return [_norm_at(tokens, norm_of_type, hits.starts + i, hits.starts, hits.ends) for i in range(width)]
+    distance = int(key[1])
+    position = hits.starts - distance if key[0] == "L" else hits.ends - 1 + distance
+    doc = tokens.doc_of_position(hits.starts)
+    valid = (position >= tokens.doc_starts[doc]) & (position < tokens.doc_starts[doc + 1])
+    return [_norm_at(tokens, norm_of_type, position, None, None, valid)]
+
+
+def _norm_at(tokens, norm_of_type, position, starts, ends, valid=None) -> np.ndarray:
+    """Normalised-form id at ``position`` (-1 where invalid or beyond the match)."""
+    if valid is None:
+        valid = position < ends
+    safe = np.where(valid, position, 0)
+    return np.where(valid, norm_of_type[np.asarray(tokens.ids[safe])], -1)
+
+
+def kwic(
+    corpus: Corpus,
+    queries: list[str],
+    *,
+    window: int = 8,
+    chars: int | None = None,
+    context: str = "document",
+    match: str = "form",
+    case_sensitive: bool = False,
+    regex: bool = False,
+    docs=None,
+    sort: list[str] | None = None,
+    sample: int | None = None,
+    seed: int = 0,
+    limit: int | None = None,
+):
+    """Concordance lines: one row per hit with ``doc``, ``start``, ``end`` (token positions in
+    the document), ``left``, ``match``, ``right``, ``char_start``, ``char_end``, ``sentence``,
+    ``query`` and the document's metadata under ``meta``.
+
+    ``context="sentence"`` or ``"paragraph"`` stops the context at the match's own sentence or
+    paragraph. ``chars`` gives contexts of that many characters instead of ``window`` tokens.
+    """
+    check_int("window", window, minimum=0)
+    if chars is not None:
+        check_int("chars", chars, minimum=1)
+    check_choice("context", context, CONTEXTS)
+    hits = find_hits(corpus, queries, match=match, case_sensitive=case_sensitive, regex=regex, docs=docs)
+    hits = order_hits(corpus, hits, sort=sort, sample=sample, seed=seed, limit=limit)
+    return concordance_lines(corpus, hits, queries, window=window, chars=chars, context=context)
+
+
+def concordance_lines(corpus: Corpus, hits: Hits, queries: list[str], *, window: int = 8, chars: int | None = None, context: str = "document"):
+    """Cut the text of every hit and its context out of its document (see ``kwic``)."""
+    import pandas as pd
+
+    tokens = corpus.tokens
+    rows = []
+    texts: dict[int, str] = {}
+    docs = tokens.doc_of_position(hits.starts)
+    for query, start, end, doc in zip(hits.query.tolist(), hits.starts.tolist(), hits.ends.tolist(), docs.tolist()):
+        if doc not in texts:
+            texts = {doc: corpus.text(doc)}  # hits are mostly grouped by document: keep one
+        text = texts[doc]
+        first, last = int(tokens.doc_starts[doc]), int(tokens.doc_starts[doc + 1])
+        char_start, char_end = int(tokens.char_starts[start]), int(tokens.char_ends[end - 1])
+        if chars is not None:
+            low, high = _bounds(tokens, start, end, first, last, context, reach=chars)
+            span_low = int(tokens.char_starts[low]) if context != "document" else 0
+            span_high = int(tokens.char_ends[high - 1]) if context != "document" else len(text)
+            left = text[max(span_low, char_start - chars) : char_start]
+            right = text[char_end : min(span_high, char_end + chars)]
+        else:
+            low, high = _bounds(tokens, start, end, first, last, context, reach=window)
+            left = text[int(tokens.char_starts[low]) : char_start] if low < start else ""
+            right = text[char_end : int(tokens.char_ends[high - 1])] if high > end else ""
+        sentence_span = tokens.sentence_spans[int(tokens.sentence[start])]
+        document = corpus.documents[doc]
+        rows.append(
+            {
+                "doc": document.doc_id,
+                "start": start - first,
+                "end": end - first,
+                "left": _collapse(left),
+                "match": _collapse(text[char_start:char_end]),
+                "right": _collapse(right),
+                "char_start": char_start,
+                "char_end": char_end,
+                "sentence": _collapse(text[int(sentence_span[0]) : int(sentence_span[1])]),
+                "query": queries[query],
+                "meta": dict(document.metadata),
+            }
+        )
+    columns = ["doc", "start", "end", "left", "match", "right", "char_start", "char_end", "sentence", "query", "meta"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _bounds(tokens, start: int, end: int, first: int, last: int, context: str, reach: int) -> tuple[int, int]:
+    """Token range (within ``reach`` tokens of the match) the context may use: the document,
+    or the match's own sentence or paragraph."""
+    low, high = max(first, start - reach), min(last, end + reach)
+    if context == "document":
+        return low, high
+    unit = tokens.sentence if context == "sentence" else tokens.paragraph
+    before = np.asarray(unit[low:start]) != unit[start]
+    after = np.asarray(unit[end:high]) != unit[end - 1]
+    if before.any():
+        low += int(np.flatnonzero(before)[-1]) + 1
+    if after.any():
+        high = end + int(np.flatnonzero(after)[0])
+    return low, high
+
+
+def _collapse(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def kwic_summary(corpus: Corpus, hits: Hits, queries: list[str], docs=None):
+    """Hits per document and query, with the document's tokens and hits per million tokens."""
+    import pandas as pd
+
+    tokens = corpus.tokens
+    hit_docs = tokens.doc_of_position(hits.starts)
+    selected = np.arange(len(corpus)) if docs is None else np.asarray(docs)
+    rows = []
+    for query_number, query in enumerate(queries):
+        counts = np.bincount(hit_docs[hits.query == query_number], minlength=len(corpus))
+        for doc in selected.tolist():
+            size = int(tokens.doc_lengths[doc])
+            rows.append(
+                {
+                    "query": query,
+                    "doc": corpus.documents[doc].doc_id,
+                    "hits": int(counts[doc]),
+                    "tokens": size,
+                    "per_million": round(counts[doc] / size * 1e6, 2) if size else 0.0,
+                }
+            )
+    return pd.DataFrame(rows, columns=["query", "doc", "hits", "tokens", "per_million"])

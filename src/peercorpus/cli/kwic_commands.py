@@ -1,0 +1,167 @@
+"""``peercorpus kwic`` and ``peercorpus dispersion``: thin layers over ``analysis.kwic``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import (
+    CacheDirOption,
+    ConfigOption,
+    NoCacheOption,
+    OutputOption,
+    SetOption,
+    WhereOption,
+    handle_errors,
+    load_settings,
+    note,
+    open_corpus,
+)
+
+app = typer.Typer()
+
+Match = Annotated[str, typer.Option("--match", help="form (as written), stem (recover → recovery, recovering) or lemma (needs WordNet).")]
+CaseSensitive = Annotated[bool, typer.Option("--case-sensitive", help="Match case exactly (default: case-insensitive).")]
+Regex = Annotated[bool, typer.Option("--regex", help="Queries are regular expressions, matched against whole tokens.")]
+
+
+def _split_arguments(arguments: list[str]) -> tuple[list[Path], list[str]]:
+    """Corpus paths come first, queries last: every argument that is an existing path is a path."""
+    paths: list[Path] = []
+    for index, argument in enumerate(arguments):
+        if Path(argument).exists() and index < len(arguments) - 1:
+            paths.append(Path(argument))
+        else:
+            return paths, arguments[index:]
+    return paths, []
+
+
+def _paths_and_queries(arguments: list[str], what: str) -> tuple[list[Path], list[str]]:
+    from ..errors import UsageError
+
+    paths, queries = _split_arguments(arguments)
+    if not paths:
+        first = arguments[0] if arguments else ""
+        raise UsageError(f"path not found: {first} (usage: peercorpus {what} PATH... QUERY...)")
+    if not queries or any(not q.strip() for q in queries):
+        raise UsageError("empty query: give a word, a phrase, a wildcard like recover* or --regex PATTERN")
+    return paths, queries
+
+
+@app.command()
+@handle_errors
+def kwic(
+    arguments: Annotated[list[str], typer.Argument(help="Corpus paths, then one or more queries.", show_default=False, metavar="PATH... QUERY...")],
+    window: Annotated[int, typer.Option("--window", help="Context in tokens on each side.")] = 8,
+    chars: Annotated[int | None, typer.Option("--chars", help="Context in characters on each side (instead of --window).")] = None,
+    context: Annotated[str, typer.Option("--context", help="Stop the context at the match's own sentence or paragraph (or: document).")] = "document",
+    match: Match = "form",
+    case_sensitive: CaseSensitive = False,
+    regex: Regex = False,
+    sort: Annotated[str | None, typer.Option("--sort", help="Sort keys: L1..L9, R1..R9 (words left/right of the match), doc, match; e.g. R1,R2.")] = None,
+    sample: Annotated[int | None, typer.Option("--sample", help="A random sample of N hits (reproducible with --seed).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for --sample.")] = 0,
+    limit: Annotated[int | None, typer.Option("--limit", help="Show the first N lines (after sorting).")] = None,
+    show: Annotated[str | None, typer.Option("--show", help="Metadata columns to add, e.g. genre,year.")] = None,
+    summary: Annotated[bool, typer.Option("--summary", help="Hits per document and per million tokens instead of lines.")] = False,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, csv, tsv, json, md or html [default: table, or from --output's suffix].")] = None,
+    output: OutputOption = None,
+    where: WhereOption = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Keyword in context: every occurrence of words, phrases or patterns, with context.
+
+    Queries: a word, a phrase ("lived experience", across line breaks), wildcards (recover*,
+    peer?, *ism), or regular expressions with --regex; several at once. Case-insensitive.
+
+    Example: [bold]peercorpus kwic corpora/ "lived experience" boundaries --sort R1,R2 --show genre[/bold]
+
+    Example: [bold]peercorpus kwic corpora/ recover --match stem --context sentence -f json -o recovery.json[/bold]
+    """
+    from ..analysis.kwic import concordance_lines, find_hits, kwic_summary, order_hits
+    from ..errors import UsageError
+    from ..render.concordance import concordance_html, concordance_table, print_concordance
+    from ..render.export import (
+        check_output_outside,
+        frame_records,
+        resolve_format,
+        write_json,
+        write_table,
+        write_text,
+    )
+
+    paths, queries = _paths_and_queries(arguments, "kwic")
+    fmt = resolve_format(fmt, output)
+    check_output_outside(output, paths)
+    corpus = open_corpus(paths, config=load_settings(config, set_), cache_dir=cache_dir, no_cache=no_cache)
+    docs = corpus.where_indices(where) if where else None
+    fields = [f.strip() for f in show.split(",") if f.strip()] if show else []
+    missing = [f for f in fields if f not in corpus.fields()]
+    if missing:
+        raise UsageError(f"--show {','.join(missing)}: no such metadata field; fields present: {', '.join(corpus.fields()) or '(none)'}")
+    hits = find_hits(corpus, queries, match=match, case_sensitive=case_sensitive, regex=regex, docs=docs)
+    if summary:
+        table = kwic_summary(corpus, hits, queries, docs=docs)
+        write_table(table, fmt=fmt, output=output, title="Hits per document")
+        note(f"{len(hits)} hits in {int((table['hits'] > 0).sum())} documents")
+        return
+    total = len(hits)
+    hits = order_hits(corpus, hits, sort=sort.split(",") if sort else None, sample=sample, seed=seed, limit=limit)
+    lines = concordance_lines(corpus, hits, queries, window=window, chars=chars, context=context)
+    if fmt == "json":
+        write_json(frame_records(lines), output)
+    elif fmt == "html":
+        write_text(concordance_html(lines, fields), output)
+    elif fmt == "table":
+        print_concordance(lines, fields)
+    else:
+        write_table(concordance_table(lines, fields), fmt=fmt, output=output)
+    shown = f"; showing {len(lines)}" if len(lines) != total else ""
+    note(f"{total} hits{shown}")
+
+
+@app.command()
+@handle_errors
+def dispersion(
+    arguments: Annotated[list[str], typer.Argument(help="Corpus paths, then one or more terms.", show_default=False, metavar="PATH... TERM...")],
+    plot: Annotated[Path | None, typer.Option("--plot", "-p", help="Write the dispersion plot here (.png or .svg).")] = None,
+    match: Match = "form",
+    case_sensitive: CaseSensitive = False,
+    regex: Regex = False,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, csv, tsv, json, md or html.")] = None,
+    output: OutputOption = None,
+    where: WhereOption = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Where terms occur: a lexical dispersion plot and range, Juilland's D and Gries' DP.
+
+    One row per document and a tick per hit (like NLTK's dispersion_plot and quanteda's
+    textplot_xray). D near 1 / DP near 0: spread evenly; D near 0 / DP near 1: concentrated.
+
+    Example: [bold]peercorpus dispersion corpora/ recovery boundaries "lived experience" --plot dispersion.png[/bold]
+    """
+    from ..analysis.dispersion import dispersion as measure
+    from ..render.dispersion_plot import plot_dispersion
+    from ..render.export import check_output_outside, resolve_format, write_table
+
+    paths, terms = _paths_and_queries(arguments, "dispersion")
+    fmt = resolve_format(fmt, output)
+    for target in (output, plot):
+        check_output_outside(target, paths)
+    corpus = open_corpus(paths, config=load_settings(config, set_), cache_dir=cache_dir, no_cache=no_cache)
+    docs = corpus.where_indices(where) if where else None
+    table, hits = measure(corpus, terms, docs=docs, match=match, case_sensitive=case_sensitive, regex=regex)
+    write_table(table, fmt=fmt, output=output, title="Dispersion over documents")
+    if plot is not None:
+        message = plot_dispersion(corpus, hits, terms, plot, docs=docs)
+        if message:
+            note(message)
+        note(f"plot written to {plot}")

@@ -1,0 +1,56 @@
+"""Concordance lines for people: a printed-concordance table on the terminal, highlighted HTML.
+
+    print_concordance(lines, show=["genre"])     # left context right-aligned, match in bold
+    concordance_table(lines, show=["genre"])     # the columns every export format gets
+"""
+
+from __future__ import annotations
+
+import html
+
+from rich.table import Table
+from rich.text import Text
+
+from .table import stdout_console
+
+EXPORT_COLUMNS = ["doc", "start", "end", "left", "match", "right", "char_start", "char_end", "sentence", "query"]
+
+
+def concordance_table(lines, show: list[str] | None = None):
+    """The lines without the ``meta`` dict, plus one column per ``show`` field."""
+    table = lines[EXPORT_COLUMNS].copy()
+    for field_name in show or []:
+        table[field_name] = [meta.get(field_name) for meta in lines["meta"]]
+    return table
+
+
+def print_concordance(lines, show: list[str] | None = None, *, width: int = 60) -> None:
+    """Left context right-aligned and cut from the left, the match highlighted."""
+    console = stdout_console()
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("doc", no_wrap=True, overflow="ellipsis", max_width=40)
+    for field_name in show or []:
+        table.add_column(field_name)
+    table.add_column("left", justify="right", no_wrap=True, max_width=width)
+    table.add_column("match", no_wrap=True, style="bold red")
+    table.add_column("right", no_wrap=True, max_width=width)
+    for row in lines.itertuples(index=False):
+        left = row.left if len(row.left) <= width else "…" + row.left[-(width - 1):]
+        right = row.right if len(row.right) <= width else row.right[: width - 1] + "…"
+        extra = ["" if row.meta.get(f) is None else str(row.meta.get(f)) for f in show or []]
+        table.add_row(Text(f"{row.doc}:{row.start}"), *extra, Text(left), Text(row.match), Text(right))
+    console.print(table)
+
+
+def concordance_html(lines, show: list[str] | None = None) -> str:
+    """An HTML table with the match in ``<mark>``; every piece of corpus text escaped."""
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in ["doc", *(show or []), "left", "match", "right"])
+    body = []
+    for row in lines.itertuples(index=False):
+        extra = "".join(f"<td>{html.escape(str(row.meta.get(f, '') or ''))}</td>" for f in show or [])
+        body.append(
+            f"<tr><td>{html.escape(row.doc)}:{row.start}</td>{extra}"
+            f'<td class="left" style="text-align:right">{html.escape(row.left)}</td>'
+            f"<td><mark>{html.escape(row.match)}</mark></td><td>{html.escape(row.right)}</td></tr>"
+        )
+    return f'<table class="kwic"><thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(body) + "\n</tbody></table>\n"

@@ -1,0 +1,53 @@
+"""A lexical dispersion plot: one row per document, a tick per hit (NLTK's ``dispersion_plot``,
+quanteda's ``textplot_xray``), positions relative to the document's length.
+
+    plot_dispersion(corpus, hits, terms, Path("dispersion.png"))
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .figure import new_figure, save_figure
+
+#: Documents beyond this many (those with the most hits are kept) are left out of the plot.
+MAX_ROWS = 60
+COLOURS = ("#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb")
+
+
+def plot_dispersion(corpus, hits, terms: list[str], path: Path, *, docs=None) -> str | None:
+    """Draw the plot to ``path``; return a note when documents had to be left out."""
+    tokens = corpus.tokens
+    hit_docs = tokens.doc_of_position(hits.starts)
+    shown = np.arange(len(corpus)) if docs is None else np.asarray(docs)
+    note = None
+    if len(shown) > MAX_ROWS:
+        counts = np.bincount(hit_docs, minlength=len(corpus))[shown]
+        keep = np.sort(shown[np.argsort(-counts, kind="stable")[:MAX_ROWS]])
+        note = f"the plot shows the {MAX_ROWS} documents with most hits of {len(shown)}"
+        shown = keep
+    row_of_doc = {int(d): row for row, d in enumerate(shown)}
+    figure, ax = new_figure(width=9, height=1.2 + 0.28 * len(shown))
+    for number, term in enumerate(terms):
+        mine = hits.query == number
+        rows, xs = [], []
+        for start, doc in zip(hits.starts[mine].tolist(), hit_docs[mine].tolist()):
+            if doc in row_of_doc:
+                first, length = int(tokens.doc_starts[doc]), int(tokens.doc_lengths[doc])
+                rows.append(row_of_doc[doc])
+                xs.append((start - first) / max(length, 1))
+        ax.scatter(xs, rows, marker="|", s=120, color=COLOURS[number % len(COLOURS)], label=term)
+    ax.set_yticks(range(len(shown)), [_short(corpus.documents[d].doc_id) for d in shown.tolist()], fontsize=7)
+    ax.set_ylim(len(shown) - 0.5, -0.5)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("position in document (share of its tokens)")
+    ax.set_title("Lexical dispersion", fontsize=10)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    save_figure(figure, path)
+    return note
+
+
+def _short(text: str, width: int = 45) -> str:
+    return text if len(text) <= width else "…" + text[-(width - 1):]

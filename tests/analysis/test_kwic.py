@@ -1,0 +1,161 @@
+"""Concordances: exact counts against the raw text, properties of every hit, sorting, bad input."""
+
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from peercorpus import load_corpus
+from peercorpus.analysis.dispersion import dispersion_measures
+from peercorpus.analysis.kwic import find_hits, kwic, order_hits
+from peercorpus.analysis.query import find_matches
+from peercorpus.errors import UsageError
+
+
+def _raw_count(corpus, phrase: str) -> int:
+    """Independent count: whole-word, case-insensitive, whitespace between phrase words."""
+    words = [re.escape(w) for w in phrase.split()]
+    # Not inside a word: no letter, digit or hyphen beside it (hyphenated compounds such as
+    # "recovery‐oriented" are one token), nor an apostrophe joining a word.
+    pattern = re.compile(r"(?<![\w\-‐‑])(?<!\w['’])" + r"\s+".join(words) + r"(?![\w\-‐‑])(?!['’]\w)", re.IGNORECASE)
+    return sum(len(pattern.findall(corpus.text(i))) for i in range(len(corpus)))
+
+
+@pytest.fixture(scope="module")
+def sample():
+    from pathlib import Path
+
+    return load_corpus(Path(__file__).parents[2] / "corpora", use_cache=False)
+
+
+@pytest.mark.parametrize("query", ["lived experience", "boundaries", "recovery", "peer support worker", "NHS", "burnout", "mental health"])
+def test_hit_counts_equal_an_independent_count_over_the_raw_text(sample, query):
+    assert len(kwic(sample, [query])) == _raw_count(sample, query)
+
+
+def test_wildcards_stems_and_regex(sample):
+    wild = kwic(sample, ["recover*"])
+    assert set(wild["match"].str.lower()) >= {"recovery"} and all(m.lower().startswith("recover") for m in wild["match"])
+    stem = kwic(sample, ["recover"], match="stem")
+    assert {"recover", "recovery"} <= set(stem["match"].str.lower())
+    regex = kwic(sample, [r"peer-\w+"], regex=True)
+    assert len(regex) and all(re.fullmatch(r"(?i)peer-\w+", m) for m in regex["match"])
+    single = kwic(sample, ["peer?"])
+    assert set(single["match"].str.lower()) <= {"peers"}
+
+
+def test_case_sensitive_and_several_queries(sample):
+    upper = kwic(sample, ["NHS"], case_sensitive=True)
+    assert (upper["match"] == "NHS").all()
+    both = kwic(sample, ["boundaries", "tokenism"])
+    assert set(both["query"]) <= {"boundaries", "tokenism"}
+    assert len(both) == len(kwic(sample, ["boundaries"])) + len(kwic(sample, ["tokenism"]))
+
+
+def test_sentence_context_stays_in_the_sentence(sample):
+    lines = kwic(sample, ["boundaries"], window=50, context="sentence")
+    for row in lines.itertuples():
+        assert row.left.replace(" ", "") in row.sentence.replace(" ", "")
+        assert row.right.replace(" ", "") in row.sentence.replace(" ", "")
+
+
+def test_json_fields_and_metadata(run, sample_corpus):
+    result = run("kwic", str(sample_corpus), "lived experience", "-f", "json", "--limit", "3")
+    hits = json.loads(result.stdout)
+    assert len(hits) == 3
+    assert {"doc", "start", "end", "left", "match", "right", "char_start", "char_end", "sentence", "meta"} <= set(hits[0])
+    assert hits[0]["end"] - hits[0]["start"] == 2 and "genre" in hits[0]["meta"]
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["x(", "--regex"], 2, "invalid regular expression 'x('"),
+        ([""], 2, "empty query"),
+        (["zzzzqqq"], 0, "0 hits"),
+        (["peer", "--where", "genre=blgo"], 2, "values present: blog"),
+        (["peer", "--where", "colour=red"], 2, "fields present: collection, genre"),
+        (["peer", "--sort", "X3"], 2, "--sort key 'X3'"),
+    ],
+)
+def test_bad_input(run, sample_corpus, args, code, message):
+    result = run("kwic", str(sample_corpus), *args)
+    assert result.exit_code == code and message in result.stderr
+
+
+def test_zero_hits_in_json_is_an_empty_list(run, sample_corpus):
+    result = run("kwic", str(sample_corpus), "zzzzqqq", "-f", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+def test_where_summary_and_dispersion(run, sample_corpus, tmp_path):
+    blog = json.loads(run("kwic", str(sample_corpus), "peer", "--where", "genre=blog", "-f", "json").stdout)
+    assert {h["meta"]["genre"] for h in blog} == {"blog"}
+    summary = json.loads(run("kwic", str(sample_corpus), "peer", "--summary", "-f", "json").stdout)
+    assert sum(row["hits"] for row in summary) == len(json.loads(run("kwic", str(sample_corpus), "peer", "-f", "json").stdout))
+    plot = tmp_path / "d.svg"
+    result = run("dispersion", str(sample_corpus), "recovery", "lived experience", "--plot", str(plot), "-f", "json")
+    rows = json.loads(result.stdout)
+    assert [r["term"] for r in rows] == ["recovery", "lived experience"] and plot.read_text().startswith("<?xml")
+
+
+def test_dispersion_measures_by_hand():
+    even = dispersion_measures(np.array([5, 5, 5, 5]), np.array([100, 100, 100, 100]))
+    assert even["juilland_d"] == pytest.approx(1.0) and even["gries_dp"] == pytest.approx(0.0)
+    lumped = dispersion_measures(np.array([8, 0, 0, 0]), np.array([100, 100, 100, 100]))
+    assert lumped["juilland_d"] == pytest.approx(0.0) and lumped["gries_dp"] == pytest.approx(0.75)
+    assert lumped["gries_dp_norm"] == pytest.approx(1.0) and lumped["range"] == 1
+
+
+WORDS = st.sampled_from(["peer", "support", "recovery", "lived", "experience", "NHS", "boundaries", "hope", "work"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    docs=st.lists(st.lists(st.tuples(WORDS, st.sampled_from([" ", "  ", "\n", ", ", ". ", "\n\n"])), min_size=1, max_size=40), min_size=1, max_size=4),
+    query=st.sampled_from(["peer", "lived experience", "recover*", "nhs", "support work"]),
+    window=st.integers(0, 6),
+    sort=st.sampled_from([None, ["L1"], ["R1", "R2"], ["match", "doc"], ["L2", "R1"]]),
+)
+def test_properties_of_every_hit(tmp_path_factory, docs, query, window, sort):
+    folder = tmp_path_factory.mktemp("prop")
+    for number, words in enumerate(docs):
+        (folder / f"d{number}.txt").write_text("".join(w + sep for w, sep in words), encoding="utf-8")
+    corpus = load_corpus(folder, use_cache=False)
+    lines = kwic(corpus, [query], window=window, sort=sort)
+    for row in lines.itertuples():
+        index = corpus.doc_ids.index(row.doc)
+        text = corpus.text(index)
+        assert row.match == " ".join(text[row.char_start : row.char_end].split())
+        before = " ".join(text[: row.char_start].split())
+        assert before.endswith(row.left)
+    # Sorting is total and stable: sorting the sorted hits again changes nothing.
+    hits = order_hits(corpus, find_hits(corpus, [query]), sort=sort)
+    again = order_hits(corpus, hits, sort=sort)
+    assert np.array_equal(hits.starts, again.starts)
+
+
+def test_phrase_matches_across_line_breaks_not_documents(tmp_path):
+    (tmp_path / "a.txt").write_text("their lived\nexperience matters; lived", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("experience again", encoding="utf-8")
+    corpus = load_corpus(tmp_path, use_cache=False)
+    assert len(find_matches(corpus.tokens, "lived experience")) == 1
+    with pytest.raises(UsageError, match="empty query"):
+        find_matches(corpus.tokens, "  ")
+
+
+def test_warm_kwic_imports_neither_nltk_nor_sklearn(sample_corpus, tmp_path):
+    cache = str(tmp_path / "cache")
+    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(sample_corpus), "--cache-dir", cache], check=True)
+    probe = (
+        f"import sys, runpy; sys.argv = ['peercorpus', '-q', 'kwic', {str(sample_corpus)!r}, 'lived experience', '--cache-dir', {cache!r}, '-f', 'csv'];"
+        "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
+        "print('MODULES', 'nltk' in sys.modules, 'sklearn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+    assert "MODULES False False" in out
