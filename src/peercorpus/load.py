@@ -97,12 +97,12 @@ def load_corpus(
         raise InputError("no corpus path given")
     discovery = discover(path_list)
     skipped = [SkippedFile(str(path), reason) for path, reason in discovery.skipped]
-    if not discovery.files:
+    if not discovery.file_names:
         raise InputError(_nothing_to_read(path_list, skipped))
 
     store = Store(Path(cache_dir) if cache_dir else Path(config.cache_dir or default_cache_dir()))
-    report = LoadReport(files=len(discovery.files))
-    file_stats = [_stat(path) for path, _ in discovery.files]
+    report = LoadReport(files=len(discovery.file_names))
+    file_stats = discovery.stats
     sidecar_stats = sorted((str(path), *_stat(path)) for path in discovery.sidecars.values())
     corpus_key = _corpus_key(path_list, config)
 
@@ -112,7 +112,7 @@ def load_corpus(
         if snapshot is not None:
             try:
                 manifest = store.read_manifest(snapshot)
-                if _unchanged(manifest, discovery.files, file_stats, sidecar_stats):
+                if _unchanged(manifest, discovery.file_names, file_stats, sidecar_stats):
                     corpus = _open_snapshot(store, snapshot, manifest, skipped)
                     report.from_snapshot = True
                     corpus.load_report = report
@@ -162,9 +162,9 @@ def _corpus_key(paths: list[Path], config: Config) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
-def _unchanged(manifest: dict, files, file_stats, sidecar_stats) -> bool:
+def _unchanged(manifest: dict, file_names, file_stats, sidecar_stats) -> bool:
     """True when every file (and sidecar) has the size and mtime the snapshot recorded."""
-    current = [[str(path), size, mtime] for (path, _), (size, mtime) in zip(files, file_stats)]
+    current = [[name, size, mtime] for name, (size, mtime) in zip(file_names, file_stats)]
     recorded = [[e["path"], e["size"], e["mtime_ns"]] for e in manifest.get("files", [])]
     return current == recorded and [list(e) for e in sidecar_stats] == manifest.get("sidecars")
 

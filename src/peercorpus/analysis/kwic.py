@@ -22,7 +22,6 @@ from ..validate import check_choice, check_int
 from .query import find_matches
 
 CONTEXTS = ("document", "sentence", "paragraph")
-_SPACE = re.compile(r"\s+")
 _SORT_KEY = re.compile(r"^(?:[LR][1-9]|doc|match)$")
 
 
@@ -136,42 +135,56 @@ def kwic(
 
 
 def concordance_lines(corpus: Corpus, hits: Hits, queries: list[str], *, window: int = 8, chars: int | None = None, context: str = "document"):
-    """Cut the text of every hit and its context out of its document (see ``kwic``)."""
+    """Cut the text of every hit and its context out of its document (see ``kwic``).
+
+    Token offsets are gathered for all hits at once (the arrays may be memory-mapped);
+    only the string slicing is per hit.
+    """
     import pandas as pd
 
     tokens = corpus.tokens
+    docs = tokens.doc_of_position(hits.starts)
+    first = np.asarray(tokens.doc_starts)[docs]
+    last = np.asarray(tokens.doc_starts)[docs + 1]
+    reach = window if chars is None else chars
+    low, high = np.maximum(first, hits.starts - reach), np.minimum(last, hits.ends + reach)
+    if context != "document":
+        for i, (start, end) in enumerate(zip(hits.starts.tolist(), hits.ends.tolist())):
+            low[i], high[i] = _bounds(tokens, start, end, int(low[i]), int(high[i]), context)
+    char_starts, char_ends = tokens.char_starts, tokens.char_ends
+    match_from = np.asarray(char_starts[hits.starts]).tolist()
+    match_to = np.asarray(char_ends[hits.ends - 1]).tolist()
+    context_from = np.asarray(char_starts[low]).tolist()
+    context_to = np.asarray(char_ends[np.maximum(high - 1, low)]).tolist()
+    sentence_spans = np.asarray(tokens.sentence_spans[np.asarray(tokens.sentence[hits.starts])]).tolist()
     rows = []
     texts: dict[int, str] = {}
-    docs = tokens.doc_of_position(hits.starts)
-    for query, start, end, doc in zip(hits.query.tolist(), hits.starts.tolist(), hits.ends.tolist(), docs.tolist()):
+    for i, (query, start, end, doc) in enumerate(zip(hits.query.tolist(), hits.starts.tolist(), hits.ends.tolist(), docs.tolist())):
         if doc not in texts:
             texts = {doc: corpus.text(doc)}  # hits are mostly grouped by document: keep one
         text = texts[doc]
-        first, last = int(tokens.doc_starts[doc]), int(tokens.doc_starts[doc + 1])
-        char_start, char_end = int(tokens.char_starts[start]), int(tokens.char_ends[end - 1])
+        char_start, char_end = match_from[i], match_to[i]
         if chars is not None:
-            low, high = _bounds(tokens, start, end, first, last, context, reach=chars)
-            span_low = int(tokens.char_starts[low]) if context != "document" else 0
-            span_high = int(tokens.char_ends[high - 1]) if context != "document" else len(text)
+            span_low = context_from[i] if context != "document" else 0
+            span_high = context_to[i] if context != "document" else len(text)
             left = text[max(span_low, char_start - chars) : char_start]
             right = text[char_end : min(span_high, char_end + chars)]
         else:
-            low, high = _bounds(tokens, start, end, first, last, context, reach=window)
-            left = text[int(tokens.char_starts[low]) : char_start] if low < start else ""
-            right = text[char_end : int(tokens.char_ends[high - 1])] if high > end else ""
-        sentence_span = tokens.sentence_spans[int(tokens.sentence[start])]
+            left = text[context_from[i] : char_start] if low[i] < start else ""
+            right = text[char_end : context_to[i]] if high[i] > end else ""
         document = corpus.documents[doc]
+        offset = int(first[i])
         rows.append(
             {
                 "doc": document.doc_id,
-                "start": start - first,
-                "end": end - first,
+                "start": start - offset,
+                "end": end - offset,
                 "left": _collapse(left),
                 "match": _collapse(text[char_start:char_end]),
                 "right": _collapse(right),
                 "char_start": char_start,
                 "char_end": char_end,
-                "sentence": _collapse(text[int(sentence_span[0]) : int(sentence_span[1])]),
+                "sentence": _collapse(text[sentence_spans[i][0] : sentence_spans[i][1]]),
                 "query": queries[query],
                 "meta": dict(document.metadata),
             }
@@ -180,12 +193,9 @@ def concordance_lines(corpus: Corpus, hits: Hits, queries: list[str], *, window:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _bounds(tokens, start: int, end: int, first: int, last: int, context: str, reach: int) -> tuple[int, int]:
-    """Token range (within ``reach`` tokens of the match) the context may use: the document,
-    or the match's own sentence or paragraph."""
-    low, high = max(first, start - reach), min(last, end + reach)
-    if context == "document":
-        return low, high
+def _bounds(tokens, start: int, end: int, low: int, high: int, context: str) -> tuple[int, int]:
+    """Narrow the token range ``low:high`` around a match to the match's own sentence or
+    paragraph."""
     unit = tokens.sentence if context == "sentence" else tokens.paragraph
     before = np.asarray(unit[low:start]) != unit[start]
     after = np.asarray(unit[end:high]) != unit[end - 1]
@@ -197,7 +207,8 @@ def _bounds(tokens, start: int, end: int, first: int, last: int, context: str, r
 
 
 def _collapse(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    """Whitespace runs (line breaks, PDF column gaps) as one space, ends trimmed."""
+    return " ".join(text.split())
 
 
 def kwic_summary(corpus: Corpus, hits: Hits, queries: list[str], docs=None):

@@ -2,6 +2,7 @@
 
     found = discover([Path("corpora")])
     found.files[0]      # (Path('corpora/peer-support/just-mad...txt'), Path('corpora'))
+    found.file_names[0] # 'corpora/peer-support/just-mad...txt' (no Path objects needed)
     found.sidecars      # {Path('corpora/peer-support'): Path('corpora/peer-support/metadata.csv')}
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..errors import InputError
@@ -19,39 +21,50 @@ SIDECAR_NAMES = ("metadata.csv", "metadata.tsv", "metadata.yaml", "metadata.yml"
 
 @dataclass
 class Discovery:
-    """Documents as (file, root) pairs in path order, files skipped with why, sidecars by folder."""
+    """Documents as (file, root) pairs in path order with their (size, mtime_ns), files
+    skipped with why, sidecars by folder."""
 
-    files: list[tuple[Path, Path]] = field(default_factory=list)
+    file_names: list[str] = field(default_factory=list)  # str(path) of every document file
+    file_roots: list[Path] = field(default_factory=list)
+    stats: list[tuple[int, int]] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     sidecars: dict[Path, Path] = field(default_factory=dict)
 
+    @cached_property
+    def files(self) -> list[tuple[Path, Path]]:
+        """(file, root) pairs as paths; built on first use, since a warm cache needs only names."""
+        return [(Path(name), root) for name, root in zip(self.file_names, self.file_roots)]
+
 
 def discover(paths: list[Path]) -> Discovery:
-    """Walk folders recursively (following links once, so loops end), skip hidden entries."""
+    """Walk folders recursively (following links once, so loops end), skip hidden entries.
+
+    One ``stat`` per file: its identity (device, inode) drops a file reached twice through
+    links, and its size and modification time tell the cache whether the file changed.
+    """
     found = Discovery()
-    seen_files: set[Path] = set()
+    seen_files: set[tuple[int, int]] = set()
     for given in paths:
         if not given.exists():
             raise InputError(f"path not found: {given}")
         if given.is_file():
-            _classify(given, given.parent, found, seen_files, explicit=True)
+            _classify(str(given), given.name, given.parent, given.stat(), found, seen_files)
             continue
-        entries: list[tuple[Path, Path]] = []
-        visited: set[Path] = set()
-        for folder, names in _walk(given, visited):
-            for name in names:
-                entries.append((folder / name, given))
-        for path, root in sorted(entries, key=lambda e: e[0].relative_to(e[1]).as_posix()):
-            _classify(path, root, found, seen_files, explicit=False)
+        entries: list[tuple[str, str, os.stat_result]] = []
+        for relative_folder, files in _walk(str(given), "", set()):
+            for name, info in files:
+                entries.append((f"{relative_folder}{name}", name, info))
+        entries.sort(key=lambda entry: entry[0])
+        prefix = "" if str(given) == "." else f"{given}/"  # what str(given / relative) gives
+        for relative, name, info in entries:
+            _classify(f"{prefix}{relative}", name, given, info, found, seen_files)
     return found
 
 
-def _walk(folder: Path, visited: set[Path]):
-    """Yield (folder, file names) depth-first; each real directory is entered once."""
-    try:
-        real = folder.resolve()
-    except OSError:
-        return
+def _walk(folder: str, relative: str, visited: set[str]):
+    """Yield (relative folder with a trailing slash, [(file name, stat)]) depth-first; each
+    real directory is entered once, so symlink loops end."""
+    real = os.path.realpath(folder)
     if real in visited:
         return
     visited.add(real)
@@ -65,23 +78,27 @@ def _walk(folder: Path, visited: set[Path]):
             continue
         try:
             if entry.is_dir():
-                yield from _walk(Path(entry.path), visited)
+                yield from _walk(entry.path, f"{relative}{entry.name}/", visited)
             elif entry.is_file():
-                files.append(entry.name)
+                files.append((entry.name, entry.stat()))
         except OSError:
             continue
-    yield folder, files
+    yield relative, files
 
 
-def _classify(path: Path, root: Path, found: Discovery, seen: set[Path], *, explicit: bool) -> None:
-    real = path.resolve()
-    if real in seen:
+def _classify(path: str, name: str, root: Path, info: os.stat_result, found: Discovery, seen: set[tuple[int, int]]) -> None:
+    identity = (info.st_dev, info.st_ino)
+    if identity in seen:
         return
-    seen.add(real)
-    if path.name.lower() in SIDECAR_NAMES:
-        found.sidecars[path.parent] = path
+    seen.add(identity)
+    name = name.lower()
+    if name in SIDECAR_NAMES:
+        found.sidecars[Path(path).parent] = Path(path)
         return
-    if path.suffix.lower() in DOCUMENT_SUFFIXES:
-        found.files.append((path, root))
+    suffix = os.path.splitext(name)[1]
+    if suffix in DOCUMENT_SUFFIXES:
+        found.file_names.append(path)
+        found.file_roots.append(root)
+        found.stats.append((info.st_size, info.st_mtime_ns))
     else:
-        found.skipped.append((path, f"unsupported format {path.suffix or '(no suffix)'}"))
+        found.skipped.append((Path(path), f"unsupported format {suffix or '(no suffix)'}"))

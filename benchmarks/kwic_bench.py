@@ -1,0 +1,66 @@
+"""Warm `peercorpus kwic` on a 100 MB corpus against grep, as ratios in one run.
+
+Run: .venv/bin/python benchmarks/kwic_bench.py [--corpus ../shared/corpora/bbc] [--copies 20]
+
+Builds a corpus of `--copies` copies of BBC news in a temporary folder (20 × 5 MB), ingests
+it once, then times whole processes, Python start-up included:
+  grep -o -i -E '.{0,40}\\bWORD\\b.{0,40}' -r FOLDER        (the baseline)
+  peercorpus kwic FOLDER WORD -f csv                        (warm cache; target ≤ 0.1×)
+for a word and a phrase, and reports hit counts and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from _timing import BBC, PEERCORPUS, timed
+
+QUERIES = ("government", "prime minister")
+
+
+def count_lines(command: list[str]) -> int:
+    result = subprocess.run(command, check=False, capture_output=True)
+    return result.stdout.count(b"\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=BBC)
+    parser.add_argument("--copies", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if not args.corpus.is_dir():
+        sys.exit(f"corpus not found: {args.corpus}")
+    work = Path(tempfile.mkdtemp(prefix="pc-kwic-bench-"))
+    try:
+        folder, cache = work / "corpus", work / "cache"
+        for copy in range(args.copies):
+            shutil.copytree(args.corpus, folder / f"copy{copy:02d}")
+        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+        ingest, ingest_peak = timed([PEERCORPUS, "-q", "ingest", str(folder), "--cache-dir", str(cache)])
+        print(f"corpus: {args.copies} copies of {args.corpus} = {size:.0f} MB; cold ingest {ingest:.1f} s (peak RSS {ingest_peak:.0f} MiB)")
+        for query in QUERIES:
+            words = r"\s+".join(query.split())
+            grep = ["grep", "-r", "-o", "-i", "-E", rf".{{0,40}}\b{words}\b.{{0,40}}", str(folder)]
+            kwic = [PEERCORPUS, "-q", "kwic", str(folder), query, "--cache-dir", str(cache), "-f", "csv"]
+            grep_times, kwic_times = [], []
+            for _ in range(args.repeat):
+                grep_times.append(timed(grep)[0] if shutil.which("grep") else float("nan"))
+                seconds, peak = timed(kwic)
+                kwic_times.append(seconds)
+            g, k = min(grep_times), min(kwic_times)
+            hits = count_lines(kwic) - 1
+            print(f"'{query}': grep {g:6.2f} s ({count_lines(grep)} lines)   kwic {k:5.2f} s ({hits} hits)   "
+                  f"ratio {k / g:5.3f}x (target <= 0.1); peak RSS so far {peak:.0f} MiB")
+        print("(grep -o works line by line, so it cannot find a phrase broken across lines; kwic can)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""Which words go together: collocates of a node word, and significant bigrams / trigrams.
+
+    collocates(corpus, settings, "peer", left=5, right=5, measure="logdice")
+    collocations(corpus, settings, size=2, measure="likelihood", min_count=3)
+
+**Collocates** count the words within ``left``/``right`` tokens of each hit of the node (a
+word, phrase or wildcard, as in ``kwic``), inside its document. With ``O`` the observed
+count in the windows, ``R`` all tokens in the windows, ``C`` the collocate's corpus
+frequency and ``N`` the corpus size, the expected count is ``E = R·C/N`` and the 2×2 table
+is ``[[O, R−O], [C−O, N−R−C+O]]`` (Evert 2008): G² on that table, MI = log2(O/E),
+t = (O−E)/√O, logDice = 14 + log2(2·O / (node frequency + C)).
+
+**Collocations** score every pair of adjacent words (stop words and punctuation removed
+first, pairs never span two documents) with NLTK's measures (``association.py`` gives the
+same numbers as ``nltk.metrics.BigramAssocMeasures``); pairs containing a stop word are
+left out of the list but still count in the marginals, like NLTK's ``apply_word_filter``.
+Trigrams use NLTK's ``TrigramCollocationFinder`` on the cached tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..config import TokenizeSettings
+from ..corpus import Corpus
+from ..errors import UsageError
+from ..tokens import load_stopwords
+from ..validate import check_choice, check_int
+from .association import BIGRAM_MEASURES, _xlogx_over, log_dice
+from .query import find_matches
+
+COLLOCATE_MEASURES = ("likelihood", "mi", "t", "logdice")
+COLLOCATION_MEASURES = tuple(BIGRAM_MEASURES)
+
+
+def collocates(corpus: Corpus, settings: TokenizeSettings, node: str, *, left: int = 5, right: int = 5, measure: str = "likelihood", min_count: int = 2, top: int | None = None, **match_options):
+    """Collocates of ``node`` ranked by ``measure`` (see module), and the node's frequency;
+    an empty table when the node does not occur."""
+    import pandas as pd
+
+    check_int("left", left, minimum=0)
+    check_int("right", right, minimum=0)
+    if left + right == 0:
+        raise UsageError("the window is empty: give --left or --right of at least 1")
+    check_choice("measure", measure, COLLOCATE_MEASURES)
+    check_int("min_count", min_count, minimum=1)
+    tokens = corpus.tokens
+    hits = find_matches(tokens, node, **match_options)
+    features = tokens.features(settings, default_stopwords="none")
+    columns = ["collocate", "observed", "expected", "collocate_freq", "left_count", "right_count", "g2", "mi", "t", "logdice"]
+    if len(hits) == 0:
+        return pd.DataFrame([], columns=columns), 0
+    doc = tokens.doc_of_position(hits.starts)
+    first, last = tokens.doc_starts[doc], tokens.doc_starts[doc + 1]
+    in_node = np.zeros(len(tokens), dtype=bool)
+    for offset in range(int((hits.ends - hits.starts).max())):
+        inside = hits.starts + offset < hits.ends
+        in_node[(hits.starts + offset)[inside]] = True
+    sides = []
+    for side, offsets in (("left", range(-left, 0)), ("right", range(0, right))):
+        for offset in offsets:
+            position = hits.starts + offset if side == "left" else hits.ends + offset
+            valid = (position >= first) & (position < last)
+            position = position[valid]
+            position = position[~in_node[position]]
+            ids = features.ids[position]
+            sides.append((side, ids[ids >= 0]))
+    n_features = len(features.vocab)
+    left_counts = np.bincount(np.concatenate([ids for side, ids in sides if side == "left"] or [np.zeros(0, np.int32)]), minlength=n_features)
+    right_counts = np.bincount(np.concatenate([ids for side, ids in sides if side == "right"] or [np.zeros(0, np.int32)]), minlength=n_features)
+    observed = left_counts + right_counts
+    corpus_freq = np.bincount(features.ids[features.ids >= 0], minlength=n_features)
+    n = int(corpus_freq.sum())
+    window_total = int(observed.sum())
+    keep = np.flatnonzero(observed >= min_count)
+    o, c = observed[keep].astype(np.float64), corpus_freq[keep].astype(np.float64)
+    expected = window_total * c / n
+    table = pd.DataFrame(
+        {
+            "collocate": [features.vocab[i] for i in keep],
+            "observed": observed[keep],
+            "expected": np.round(expected, 4),
+            "collocate_freq": corpus_freq[keep],
+            "left_count": left_counts[keep],
+            "right_count": right_counts[keep],
+            "g2": np.round(_window_g2(o, window_total, c, n), 4),
+            "mi": np.round(np.log2(o / expected), 4),
+            "t": np.round((o - expected) / np.sqrt(o), 4),
+            "logdice": np.round(log_dice(o, len(hits), c), 4),
+        }
+    )
+    key = {"likelihood": "g2", "mi": "mi", "t": "t", "logdice": "logdice"}[measure]
+    table = table.sort_values([key, "collocate"], ascending=[False, True], ignore_index=True)
+    return (table.head(top) if top else table), len(hits)
+
+
+def _window_g2(o, r, c, n):
+    """G² of the table [[O, R−O], [C−O, N−R−C+O]] with expected counts from its margins."""
+    cells = ((o, r * c / n), (r - o, r * (n - c) / n), (c - o, (n - r) * c / n), (n - r - c + o, (n - r) * (n - c) / n))
+    g2 = 2 * sum(_xlogx_over(obs, exp) for obs, exp in cells)
+    return np.where(o > r * c / n, g2, -g2)
+
+
+def collocations(corpus: Corpus, settings: TokenizeSettings, *, size: int = 2, measure: str = "likelihood", min_count: int = 3, top: int | None = None):
+    """Significant adjacent word pairs (``size=2``) or triples (``size=3``), best first."""
+
+    check_int("size", size, minimum=2, maximum=3)
+    check_choice("measure", measure, COLLOCATION_MEASURES)
+    check_int("min_count", min_count, minimum=1)
+    stopwords = load_stopwords(settings.stopwords or "english", settings.extra_stopwords)
+    counted = replace(settings, stopwords="none", extra_stopwords=())
+    features = corpus.tokens.features(counted, default_stopwords="none")
+    kept = np.flatnonzero(features.ids >= 0)
+    ids = features.ids[kept].astype(np.int64)
+    docs = corpus.tokens.doc_of_position(kept)
+    stop = np.array([word in stopwords for word in features.vocab], dtype=bool)
+    if size == 3:
+        table = _trigrams(ids, docs, features.vocab, stop, measure, min_count)
+    else:
+        table = _bigrams(ids, docs, features.vocab, stop, measure, min_count)
+    return table.head(top) if top else table
+
+
+def _bigrams(ids, docs, vocab, stop, measure, min_count):
+    import pandas as pd
+
+    n_vocab = len(vocab)
+    word_freq = np.bincount(ids, minlength=n_vocab)
+    same_doc = docs[1:] == docs[:-1]
+    pairs = ids[:-1][same_doc] * n_vocab + ids[1:][same_doc]
+    keys, pair_freq = np.unique(pairs, return_counts=True)
+    first, second = keys // n_vocab, keys % n_vocab
+    keep = (pair_freq >= min_count) & ~stop[first] & ~stop[second]
+    first, second, pair_freq = first[keep], second[keep], pair_freq[keep]
+    score = BIGRAM_MEASURES[measure](pair_freq, word_freq[first], word_freq[second], len(ids))
+    table = pd.DataFrame(
+        {
+            "collocation": [f"{vocab[a]} {vocab[b]}" for a, b in zip(first, second)],
+            "count": pair_freq,
+            "w1_count": word_freq[first],
+            "w2_count": word_freq[second],
+            "score": np.round(score, 6),
+        }
+    )
+    return table.sort_values(["score", "collocation"], ascending=[False, True], ignore_index=True).assign(measure=measure)
+
+
+def _trigrams(ids, docs, vocab, stop, measure, min_count):
+    import pandas as pd
+    from nltk.collocations import TrigramCollocationFinder
+    from nltk.metrics import TrigramAssocMeasures
+
+    boundaries = np.flatnonzero(np.diff(docs)) + 1
+    documents = [chunk.tolist() for chunk in np.split(ids, boundaries)]
+    finder = TrigramCollocationFinder.from_documents(documents)
+    finder.apply_freq_filter(min_count)
+    finder.apply_word_filter(lambda word: bool(stop[word]))
+    scorer = {"likelihood": TrigramAssocMeasures.likelihood_ratio, "pmi": TrigramAssocMeasures.pmi, "t": TrigramAssocMeasures.student_t, "chi2": TrigramAssocMeasures.chi_sq}[measure]
+    rows = [
+        {"collocation": " ".join(vocab[w] for w in gram), "count": finder.ngram_fd[gram], "score": round(float(score), 6)}
+        for gram, score in finder.score_ngrams(scorer)
+    ]
+    table = pd.DataFrame(rows, columns=["collocation", "count", "score"])
+    return table.sort_values(["score", "collocation"], ascending=[False, True], ignore_index=True).assign(measure=measure)
