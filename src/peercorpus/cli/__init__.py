@@ -9,6 +9,7 @@ import typer
 from .. import __version__
 from .common import Verbosity
 from .corpus_commands import app as corpus_app
+from .count_commands import app as count_app
 from .kwic_commands import app as kwic_app
 from .setup_commands import app as setup_app
 from .topic_commands import app as topic_app
@@ -45,6 +46,7 @@ def root(
 
 app.add_typer(corpus_app)
 app.add_typer(kwic_app)
+app.add_typer(count_app)
 app.add_typer(topic_app)
 app.add_typer(setup_app)
 

@@ -1,0 +1,232 @@
+"""``freq``, ``collocates``, ``collocations``, ``keyness`` and ``stats``: counting commands,
+each a thin layer over one analysis module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import (
+    CacheDirOption,
+    ConfigOption,
+    FormatOption,
+    NoCacheOption,
+    OutputOption,
+    Paths,
+    SetOption,
+    WhereOption,
+    handle_errors,
+    load_settings,
+    note,
+    open_corpus,
+)
+
+app = typer.Typer()
+
+TopOption = Annotated[int | None, typer.Option("--top", help="Show the first N rows [default: 50 on the terminal, all when exported].")]
+MinCount = Annotated[int, typer.Option("--min-count", help="Leave out items seen fewer times.")]
+
+
+def _prepare(paths, config, set_, cache_dir, no_cache, where, fmt, output, extra_outputs=()):
+    """Format, output checks, settings and the corpus: what every counting command starts with."""
+    from ..render.export import check_output_outside, resolve_format
+
+    fmt = resolve_format(fmt, output)
+    for target in (output, *extra_outputs):
+        check_output_outside(target, paths)
+    settings = load_settings(config, set_)
+    corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache, where=where)
+    return fmt, settings, corpus
+
+
+def _top(top: int | None, fmt: str, output: Path | None) -> int | None:
+    return top if top is not None else (50 if fmt == "table" and output is None else None)
+
+
+@app.command()
+@handle_errors
+def freq(
+    paths: Paths,
+    ngram: Annotated[int, typer.Option("--ngram", "-n", min=1, max=5, help="Count n-grams (clusters) of this many words (1-5).")] = 1,
+    by: Annotated[str | None, typer.Option("--by", help="One list per value of this metadata field, side by side.")] = None,
+    top: TopOption = None,
+    min_count: MinCount = 1,
+    where: WhereOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Word (or n-gram) frequency list: count, per million, range and Gries' DP dispersion.
+
+    Words are counted with the config's tokenisation settings (lower-casing, stop words,
+    stemming, lemmas); stop words are kept unless the config removes them.
+
+    Example: [bold]peercorpus freq corpora/ --top 30 --set tokenize.stopwords=english[/bold]
+
+    Example: [bold]peercorpus freq corpora/ --ngram 2 --by genre --top 15 -o bigrams.csv[/bold]
+    """
+    from ..analysis.frequency import frequency, frequency_by
+    from ..render.export import write_table
+
+    fmt, settings, corpus = _prepare(paths, config, set_, cache_dir, no_cache, where, fmt, output)
+    if by:
+        table = frequency_by(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top or 20)
+    else:
+        table = frequency(corpus, settings.tokenize, ngram=ngram, min_count=min_count, top=_top(top, fmt, output))
+    write_table(table, fmt=fmt, output=output, title=f"{'Word' if ngram == 1 else f'{ngram}-gram'} frequencies")
+
+
+@app.command()
+@handle_errors
+def collocates(
+    paths: Paths,
+    node: Annotated[str, typer.Argument(help="The node: a word, phrase or wildcard (as in kwic).", show_default=False)],
+    left: Annotated[int, typer.Option("--left", help="Window: tokens to the left of the node.")] = 5,
+    right: Annotated[int, typer.Option("--right", help="Window: tokens to the right of the node.")] = 5,
+    measure: Annotated[str, typer.Option("--measure", help="Rank by likelihood (G²), mi, t or logdice.")] = "likelihood",
+    match: Annotated[str, typer.Option("--match", help="Node matching: form, stem or lemma.")] = "form",
+    top: TopOption = None,
+    min_count: MinCount = 2,
+    where: WhereOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Words that occur near a node word, with observed and expected frequencies and G², MI,
+    t-score and logDice.
+
+    Example: [bold]peercorpus collocates corpora/ peer --left 3 --right 3 --measure logdice --set tokenize.stopwords=english[/bold]
+    """
+    from ..analysis.collocation import collocates as find_collocates
+    from ..render.export import write_table
+
+    fmt, settings, corpus = _prepare(paths, config, set_, cache_dir, no_cache, where, fmt, output)
+    table, node_count = find_collocates(corpus, settings.tokenize, node, left=left, right=right, measure=measure, min_count=min_count, top=_top(top, fmt, output), match=match)
+    if node_count == 0:
+        note(f"0 occurrences of '{node}'")
+    write_table(table, fmt=fmt, output=output, title=f"Collocates of '{node}' ({node_count} occurrences, window {left}L {right}R)")
+
+
+@app.command()
+@handle_errors
+def collocations(
+    paths: Paths,
+    size: Annotated[int, typer.Option("--size", help="2 for bigrams, 3 for trigrams.", min=2, max=3)] = 2,
+    measure: Annotated[str, typer.Option("--measure", help="likelihood (ratio), pmi, t (Student's t) or chi2.")] = "likelihood",
+    top: TopOption = None,
+    min_count: MinCount = 3,
+    where: WhereOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Significant bigrams or trigrams (NLTK's association measures), stop words filtered out.
+
+    Example: [bold]peercorpus collocations corpora/ --measure likelihood --min-count 3 --top 25[/bold]
+    """
+    from ..analysis.collocation import collocations as find_collocations
+    from ..render.export import write_table
+
+    fmt, settings, corpus = _prepare(paths, config, set_, cache_dir, no_cache, where, fmt, output)
+    table = find_collocations(corpus, settings.tokenize, size=size, measure=measure, min_count=min_count, top=_top(top, fmt, output))
+    write_table(table, fmt=fmt, output=output, title=f"{'Bigram' if size == 2 else 'Trigram'} collocations by {measure}")
+
+
+@app.command()
+@handle_errors
+def keyness(
+    paths: Paths,
+    target: Annotated[list[str] | None, typer.Option("--target", help="Target documents: genre=blog (repeatable; all conditions must hold).")] = None,
+    reference: Annotated[list[str] | None, typer.Option("--reference", help="Reference documents [default: every other document].")] = None,
+    reference_corpus: Annotated[list[Path] | None, typer.Option("--reference-corpus", help="A separate reference corpus (folder or file; repeatable).")] = None,
+    reference_list: Annotated[Path | None, typer.Option("--reference-list", help="A reference word-frequency list: CSV with columns word,count.")] = None,
+    alpha: Annotated[float, typer.Option("--alpha", help="Significance threshold for G²'s p-value.")] = 0.05,
+    bonferroni: Annotated[bool, typer.Option("--bonferroni", help="Divide --alpha by the number of words tested.")] = False,
+    min_range: Annotated[int, typer.Option("--min-range", help="A positive keyword must occur in at least this many target documents.")] = 1,
+    plot: Annotated[Path | None, typer.Option("--plot", "-p", help="Keyness bar plot (.png or .svg).")] = None,
+    top: TopOption = None,
+    min_count: MinCount = 3,
+    where: WhereOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Keywords: words significantly more (positive) or less (negative) frequent in a target
+    than in a reference, with G², p, χ², log ratio, %DIFF, raw counts and target range.
+
+    Example: [bold]peercorpus keyness corpora/ --target genre=blog --reference genre=preprint,"journal article"[/bold]
+
+    Example: [bold]peercorpus keyness my-corpus/ --reference-corpus bbc/ --min-range 3 --plot keyness.png[/bold]
+    """
+    from ..analysis.keyness import keyness as compare
+    from ..analysis.keyness import keyness_against_counts, read_frequency_list
+    from ..errors import UsageError
+    from ..render.export import write_table
+
+    fmt, settings, corpus = _prepare(paths, config, set_, cache_dir, no_cache, where, fmt, output, extra_outputs=(plot,))
+    options = dict(alpha=alpha, bonferroni=bonferroni, min_count=min_count, min_range=min_range, top=_top(top, fmt, output))
+    sources = sum(x is not None and x != [] for x in (reference_corpus, reference_list)) + bool(target)
+    if sources != 1:
+        raise UsageError("give one of --target (with an optional --reference), --reference-corpus or --reference-list")
+    if reference and not target:
+        raise UsageError("--reference needs --target")
+    if target:
+        table = compare(corpus, settings.tokenize, target=target, reference=reference, **options)
+    elif reference_list is not None:
+        table = keyness_against_counts(corpus, settings.tokenize, read_frequency_list(reference_list), **options)
+    else:
+        from ..analysis.frequency import document_counts
+
+        other = open_corpus(reference_corpus, config=settings, cache_dir=cache_dir, no_cache=no_cache)
+        dtm, sizes = document_counts(other, settings.tokenize)
+        counts = dict(zip(dtm.vocab, dtm.matrix.sum(axis=0).A1.tolist()))
+        table = keyness_against_counts(corpus, settings.tokenize, counts, int(sizes.sum()), **options)
+    write_table(table, fmt=fmt, output=output, title="Keywords (positive: more frequent in the target)")
+    note(f"{int((table['keyness'] == 'positive').sum())} positive and {int((table['keyness'] == 'negative').sum())} negative keywords")
+    if plot is not None:
+        from ..render.keyness_plot import plot_keyness
+
+        plot_keyness(table, plot)
+        note(f"plot written to {plot}")
+
+
+@app.command()
+@handle_errors
+def stats(
+    paths: Paths,
+    by: Annotated[str | None, typer.Option("--by", help="Also one row per value of this metadata field.")] = None,
+    where: WhereOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Per document (and group): words, types, type-token ratio, MATTR, mean sentence length,
+    Flesch reading ease.
+
+    Example: [bold]peercorpus stats corpora/ --by genre[/bold]
+    """
+    from ..analysis.stats import group_stats, text_stats
+    from ..render.export import write_table
+
+    fmt, _, corpus = _prepare(paths, config, set_, cache_dir, no_cache, where, fmt, output)
+    table = text_stats(corpus)
+    if by:
+        table = group_stats(table, corpus, by)
+    write_table(table, fmt=fmt, output=output, title="Text statistics" + (f" by {by}" if by else ""))

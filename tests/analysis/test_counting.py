@@ -1,0 +1,126 @@
+"""Frequency, collocations and keyness against independent numbers: hand-worked tables,
+NLTK's association measures on the same token stream, and a plain Counter."""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from peercorpus import load_corpus
+from peercorpus.analysis.association import chi2_p_value, chi_square, log_likelihood, log_ratio, percent_diff
+from peercorpus.analysis.collocation import collocates, collocations
+from peercorpus.analysis.frequency import frequency
+from peercorpus.analysis.stats import mattr, syllables
+from peercorpus.config import TokenizeSettings
+
+SAMPLE = Path(__file__).parents[2] / "corpora"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_corpus(SAMPLE, use_cache=False)
+
+
+def test_keyness_statistics_match_hand_worked_tables():
+    # Target: 50 of 10,000 tokens; reference: 10 of 20,000. E1 = 20, E2 = 40.
+    assert float(log_likelihood(50, 10, 10_000, 20_000)) == pytest.approx(2 * (50 * np.log(2.5) + 10 * np.log(0.25)))
+    assert float(log_likelihood(50, 10, 10_000, 20_000)) == pytest.approx(63.9032, abs=1e-4)
+    assert float(chi_square(50, 10, 10_000, 20_000)) == pytest.approx(67.635, abs=1e-3)
+    assert float(log_ratio(50, 10, 10_000, 20_000)) == pytest.approx(np.log2(10))
+    assert float(percent_diff(50, 10, 10_000, 20_000)) == pytest.approx(900.0)
+    # A word absent from the reference: G² has one term; log ratio counts the zero as 0.5.
+    assert float(log_likelihood(12, 0, 1000, 1000)) == pytest.approx(2 * 12 * np.log(2))
+    assert float(log_ratio(12, 0, 1000, 1000)) == pytest.approx(np.log2(24))
+    # Critical values of chi-square with one degree of freedom.
+    assert chi2_p_value(3.841459)[0] == pytest.approx(0.05, abs=1e-6)
+    assert chi2_p_value(15.13)[0] == pytest.approx(1e-4, rel=0.01)
+
+
+def test_frequencies_equal_a_counter_over_the_same_tokens(sample):
+    settings = TokenizeSettings()
+    table = frequency(sample, settings)
+    features = sample.tokens.features(settings)
+    counter = Counter(features.vocab[i] for i in features.ids if i >= 0)
+    assert dict(zip(table["term"], table["count"])) == dict(counter)
+    assert table["count"].is_monotonic_decreasing
+    bigrams = frequency(sample, settings, ngram=2, top=5)
+    assert bigrams["term"].iloc[0] in {"mental health", "peer support", "of the"}
+
+
+def test_bigram_scores_equal_nltk_on_the_same_stream(sample):
+    from nltk.collocations import BigramCollocationFinder
+    from nltk.metrics import BigramAssocMeasures
+
+    settings = TokenizeSettings()
+    features = sample.tokens.features(settings)
+    documents = []
+    for doc in range(len(sample)):
+        ids = features.ids[sample.tokens.doc_slice(doc)]
+        documents.append([features.vocab[i] for i in ids if i >= 0])
+    finder = BigramCollocationFinder.from_documents(documents)
+    for measure, nltk_measure in [("likelihood", BigramAssocMeasures.likelihood_ratio), ("pmi", BigramAssocMeasures.pmi), ("t", BigramAssocMeasures.student_t), ("chi2", BigramAssocMeasures.chi_sq)]:
+        ours = collocations(sample, TokenizeSettings(stopwords="english"), measure=measure, min_count=3)
+        theirs = dict(finder.score_ngrams(nltk_measure))
+        assert len(ours) > 20
+        for row in ours.itertuples():
+            assert row.score == pytest.approx(theirs[tuple(row.collocation.split())], rel=1e-6, abs=1e-6)
+
+
+def test_collocates_of_peer(sample):
+    table, node_count = collocates(sample, TokenizeSettings(stopwords="english"), "peer", left=3, right=3)
+    assert node_count == 177
+    top = table.iloc[0]
+    assert top["collocate"] == "support" and top["observed"] == top["left_count"] + top["right_count"]
+    assert (table["observed"] >= 2).all()
+    empty, count = collocates(sample, TokenizeSettings(), "zzzzqq")
+    assert count == 0 and len(empty) == 0
+
+
+def test_text_statistics_helpers():
+    assert [syllables(w) for w in ("recovery", "peer", "rate", "table")] == [4, 1, 1, 2]
+    assert mattr(np.array([1, 2, 3, 4]), window=2) == 1.0
+    assert mattr(np.array([1, 1, 1, 1]), window=2) == 0.5
+
+
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["keyness", "{c}", "--target", "genre=blgo"], 2, "values present"),
+        (["keyness", "{c}", "--target", "genre=blog", "--reference", "genre=blog"], 2, "same documents"),
+        (["keyness", "{c}", "--target", "collection=peer-support"], 2, "matches every document"),
+        (["freq", "{c}", "--ngram", "0"], 2, "--ngram"),
+        (["freq", "{c}", "--ngram", "9"], 2, "--ngram"),
+        (["collocates", "{c}", "zzzzqq"], 0, "0 occurrences of 'zzzzqq'"),
+        (["freq", "{c}", "--by", "colour"], 2, "fields present"),
+    ],
+)
+def test_bad_input(run, sample_corpus, args, code, message):
+    result = run(*[a.replace("{c}", str(sample_corpus)) for a in args])
+    assert result.exit_code == code, result.output
+    assert message in result.output
+
+
+def test_keyness_cli_json_and_reference_list(run, sample_corpus, tmp_path):
+    payload = json.loads(run("keyness", str(sample_corpus), "--target", "genre=blog", "-f", "json").stdout)
+    first = payload[0]
+    assert first["keyness"] == "positive" and first["term"] == "i"
+    assert {"target_count", "reference_count", "target_range", "g2", "p", "chi2", "log_ratio", "pct_diff"} <= set(first)
+    assert all(row["p"] < 0.05 for row in payload)
+    strict = json.loads(run("keyness", str(sample_corpus), "--target", "genre=blog", "--bonferroni", "--min-range", "1", "-f", "json").stdout)
+    assert len(strict) < len(payload)
+    word_list = tmp_path / "reference.csv"
+    word_list.write_text("word,count\nthe,60000\npeer,10\nof,30000\n", encoding="utf-8")
+    against_list = json.loads(run("keyness", str(sample_corpus), "--reference-list", str(word_list), "-f", "json").stdout)
+    assert any(row["term"] == "peer" and row["keyness"] == "positive" for row in against_list)
+    plot = tmp_path / "keyness.png"
+    assert run("keyness", str(sample_corpus), "--target", "genre=blog", "--plot", str(plot)).exit_code == 0
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_stats_and_freq_cli(run, sample_corpus):
+    stats = json.loads(run("stats", str(sample_corpus), "-f", "json").stdout)
+    assert len(stats) == 5 and all(0 < row["ttr"] <= 1 and row["flesch"] is not None for row in stats)
+    by_genre = json.loads(run("freq", str(sample_corpus), "--by", "genre", "--top", "3", "-f", "json").stdout)
+    assert len(by_genre) == 3 and "blog term" in by_genre[0]
