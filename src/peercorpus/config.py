@@ -58,6 +58,9 @@ class TokenizeSettings:
     ``stopwords`` is ``None`` (each analysis' own default: kept by kwic and freq,
     English removed by topics), ``"none"``, ``"english"`` (bundled list), ``"nltk"``
     (NLTK's stopwords corpus, when installed) or the path of a file, one word a line.
+    ``compounds`` (and the phrases of ``compounds_file``, one a line, as written by
+    ``peercorpus collocations --save-compounds``) are counted as one term: "lived
+    experience" becomes ``lived_experience``.
     """
 
     tokenizer: str = "default"
@@ -69,6 +72,8 @@ class TokenizeSettings:
     min_length: int = 1
     drop_numbers: bool = False
     drop_punct: bool = True
+    compounds: tuple[str, ...] = ()
+    compounds_file: str | None = None
 
 
 @dataclass(frozen=True)

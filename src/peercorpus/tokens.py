@@ -186,7 +186,27 @@ class Tokens:
             if settings.stem or settings.lemmatize:
                 raise ConfigError("stem and lemmatize need lowercase: true")
         type_to_feature = np.where(keep, type_to_feature, -1).astype(np.int32)
-        return _compact(type_to_feature[self.ids], vocab)
+        ids = type_to_feature[self.ids]
+        phrases = compound_phrases(settings)
+        if phrases:
+            ids, vocab = self._merge_compounds(ids, list(vocab), phrases)
+        return _compact(ids, vocab)
+
+    def _merge_compounds(self, ids: np.ndarray, vocab: list[str], phrases: list[str]) -> tuple[np.ndarray, list[str]]:
+        """Count each phrase as one term (``lived_experience``) at its first token; its other
+        tokens are dropped. Phrases are matched like kwic queries (case-insensitive)."""
+        from .analysis.query import find_matches
+
+        ids = ids.copy()
+        for phrase in phrases:
+            matches = find_matches(self, phrase)
+            if len(matches) == 0:
+                continue
+            vocab.append("_".join(normalize_form(word) for word in phrase.split()))
+            for offset in range(1, len(phrase.split())):
+                ids[matches.starts + offset] = -1
+            ids[matches.starts] = len(vocab) - 1
+        return ids, vocab
 
     # --- subsets ---------------------------------------------------------------------
 
@@ -240,6 +260,17 @@ def _compact(ids: np.ndarray, vocab: list[str]) -> Features:
     remap = np.full(len(vocab) + 1, -1, dtype=np.int32)
     remap[used] = np.arange(len(used), dtype=np.int32)
     return Features(ids=remap[ids], vocab=[vocab[i] for i in used])
+
+
+def compound_phrases(settings: TokenizeSettings) -> list[str]:
+    """The multi-word phrases to count as single terms: ``compounds`` plus ``compounds_file``."""
+    phrases = [p for p in settings.compounds if len(p.split()) > 1]
+    if settings.compounds_file:
+        path = Path(settings.compounds_file)
+        if not path.is_file():
+            raise ConfigError(f"compounds_file: '{path}' is not a file of phrases (one a line)")
+        phrases += [p for p in _word_lines(path.read_text(encoding="utf-8-sig")) if len(p.split()) > 1]
+    return phrases
 
 
 def load_stopwords(name: str | None, extra: tuple[str, ...] = ()) -> frozenset[str]:

@@ -124,3 +124,14 @@ def test_stats_and_freq_cli(run, sample_corpus):
     assert len(stats) == 5 and all(0 < row["ttr"] <= 1 and row["flesch"] is not None for row in stats)
     by_genre = json.loads(run("freq", str(sample_corpus), "--by", "genre", "--top", "3", "-f", "json").stdout)
     assert len(by_genre) == 3 and "blog term" in by_genre[0]
+
+
+def test_collocations_merge_back_as_compounds(run, sample_corpus, tmp_path):
+    compounds = tmp_path / "compounds.txt"
+    result = run("collocations", str(sample_corpus), "--top", "5", "--save-compounds", str(compounds), "-f", "csv")
+    assert result.exit_code == 0 and "mental health" in compounds.read_text().splitlines()
+    merged = json.loads(run("freq", str(sample_corpus), "--set", f"tokenize.compounds_file={compounds}", "-f", "json").stdout)
+    counts = {row["term"]: row["count"] for row in merged}
+    plain = {row["term"]: row["count"] for row in json.loads(run("freq", str(sample_corpus), "-f", "json").stdout)}
+    assert counts["mental_health"] == 89
+    assert counts["mental"] == plain["mental"] - 89

@@ -123,6 +123,7 @@ def collocations(
     measure: Annotated[str, typer.Option("--measure", help="likelihood (ratio), pmi, t (Student's t) or chi2.")] = "likelihood",
     top: TopOption = None,
     min_count: MinCount = 3,
+    save_compounds: Annotated[Path | None, typer.Option("--save-compounds", help="Write the listed collocations, one a line, for tokenize.compounds_file.")] = None,
     where: WhereOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
@@ -133,7 +134,13 @@ def collocations(
 ) -> None:
     """Significant bigrams or trigrams (NLTK's association measures), stop words filtered out.
 
+    With --save-compounds, the collocations listed are written to a file; name it in the
+    config (tokenize.compounds_file) and later analyses count each as one term
+    (lived_experience).
+
     Example: [bold]peercorpus collocations corpora/ --measure likelihood --min-count 3 --top 25[/bold]
+
+    Example: [bold]peercorpus collocations corpora/ --top 20 --save-compounds compounds.txt[/bold]
     """
     from ..analysis.collocation import collocations as find_collocations
     from ..render.export import write_table
@@ -141,6 +148,12 @@ def collocations(
     fmt, settings, corpus = _prepare(paths, config, set_, cache_dir, no_cache, where, fmt, output)
     table = find_collocations(corpus, settings.tokenize, size=size, measure=measure, min_count=min_count, top=_top(top, fmt, output))
     write_table(table, fmt=fmt, output=output, title=f"{'Bigram' if size == 2 else 'Trigram'} collocations by {measure}")
+    if save_compounds is not None:
+        from ..render.export import atomic_write, check_output_outside
+
+        check_output_outside(save_compounds, paths)
+        atomic_write(save_compounds, "".join(f"{phrase}\n" for phrase in table["collocation"]))
+        note(f"{len(table)} compounds written to {save_compounds}: use them with --set tokenize.compounds_file={save_compounds}")
 
 
 @app.command()
