@@ -98,6 +98,14 @@ class Corpus:
         found = {d.metadata.get(field_name) for d in self.documents} - {None}
         return sorted(found, key=str)
 
+    def require_field(self, field_name: str, option: str = "--by") -> None:
+        """A ``UsageError`` listing the fields present when ``field_name`` is not one of them."""
+        fields = self.fields()
+        if field_name not in fields:
+            raise UsageError(
+                f"{option} {field_name}: no metadata field '{field_name}'; fields present: {', '.join(fields) or '(none)'}"
+            )
+
     def metadata_table(self):
         """A ``pandas.DataFrame`` with one row per document: ``doc`` plus every field."""
         import pandas as pd

@@ -80,10 +80,7 @@ def frequency_by(corpus: Corpus, settings: TokenizeSettings, field_name: str, *,
     ``<group> term``, ``<group> count``, ``<group> per_million``)."""
     import pandas as pd
 
-    from ..errors import UsageError
-
-    if field_name not in corpus.fields():
-        raise UsageError(f"--by {field_name}: no metadata field '{field_name}'; fields present: {', '.join(corpus.fields()) or '(none)'}")
+    corpus.require_field(field_name)
     values = [d.metadata.get(field_name) for d in corpus.documents]
     groups = sorted({"(missing)" if v is None else str(v) for v in values})
     columns = {"rank": np.arange(1, top + 1)}

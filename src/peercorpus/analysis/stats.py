@@ -97,10 +97,7 @@ def text_stats(corpus: Corpus):
 
 def group_stats(table, corpus: Corpus, field_name: str):
     """Per value of ``field_name``: documents, summed words and sentences, mean of the rest."""
-    from ..errors import UsageError
-
-    if field_name not in corpus.fields():
-        raise UsageError(f"--by {field_name}: no metadata field '{field_name}'; fields present: {', '.join(corpus.fields()) or '(none)'}")
+    corpus.require_field(field_name)
     values = [d.metadata.get(field_name) for d in corpus.documents]
     frame = table.assign(**{field_name: ["(missing)" if v is None else str(v) for v in values]})
     grouped = frame.groupby(field_name, sort=True)

@@ -323,9 +323,7 @@ def group_weights(model: TopicModel, corpus: Corpus, field_name: str):
     """Mean document topic weights per value of a metadata field (``--by genre``)."""
     import pandas as pd
 
-    fields = corpus.fields()
-    if field_name not in fields:
-        raise UsageError(f"--by {field_name}: no metadata field '{field_name}'; fields present: {', '.join(fields) or '(none)'}")
+    corpus.require_field(field_name)
     values = [d.metadata.get(field_name) for d in corpus.documents]
     frame = pd.DataFrame(model.doc_weights, columns=[f"topic_{t}" for t in range(model.k)])
     frame.insert(0, field_name, ["(missing)" if v is None else str(v) for v in values])

@@ -98,8 +98,8 @@ def topics(
     ).checked()
     config_settings = load_settings(config, set_)
     corpus = open_corpus(paths, config=config_settings, cache_dir=cache_dir, no_cache=no_cache, where=where)
-    if by is not None and by not in corpus.fields():
-        raise UsageError(f"--by {by}: no metadata field '{by}'; fields present: {', '.join(corpus.fields()) or '(none)'}")
+    if by is not None:
+        corpus.require_field(by)
     with progress_bar("fitting topics") as progress:
         model = fit_topics(corpus, settings=settings, tokenize=config_settings.tokenize, progress=progress)
     for message in model.notes:
