@@ -116,8 +116,8 @@ def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings)
     notes = []
     if len(corpus) < 2:
         raise UsageError(
-            f"a topic model needs at least 2 documents; got {len(corpus)} "
-            "(add documents, or use --unit paragraph on one long document after splitting it into files)"
+            f"a topic model needs at least 2 documents; the corpus has {len(corpus)} "
+            "(add documents, or split a long document into one file per chapter or section)"
         )
     unit = settings.unit
     if unit == "auto":
@@ -183,9 +183,10 @@ def topics(
     else:
         k = settings.k
         if k >= n_units:
+            more_units = "--unit paragraph or chunk" if units.kind == "document" else "--unit chunk with a smaller --chunk-size"
             raise UsageError(
                 f"--k {k} needs more than {k} units; there are {n_units} {units.kind}s "
-                f"(use a smaller --k or --unit paragraph/chunk)"
+                f"(use a smaller --k, or {more_units})"
             )
         agreements = None
 
