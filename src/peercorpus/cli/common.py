@@ -110,6 +110,22 @@ def open_corpus(
     return corpus.where(where) if where else corpus
 
 
+def start_command(paths, *, fmt, output, config, set_, cache_dir, no_cache, where=None, extra_outputs=(), formats=None):
+    """What most commands do first: check the format and that no output lands in the corpus,
+    read the settings, open the corpus (narrowed by ``where``). Returns (fmt, settings, corpus).
+
+        fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, ...)
+    """
+    from ..render.export import TABLE_FORMATS, check_output_outside, resolve_format
+
+    fmt = resolve_format(fmt, output, formats or TABLE_FORMATS)
+    for target in (output, *extra_outputs):
+        check_output_outside(target, paths)
+    settings = load_settings(config, set_)
+    corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache, where=where)
+    return fmt, settings, corpus
+
+
 class progress_bar:
     """A rich progress bar on stderr, only on a terminal; the callback takes (done, total[, what]).
 

@@ -17,6 +17,7 @@ from .common import (
     load_settings,
     note,
     open_corpus,
+    start_command,
 )
 
 app = typer.Typer()
@@ -73,12 +74,9 @@ def info(
     Example: [bold]peercorpus info corpora/ --where genre=blog --format csv -o docs.csv[/bold]
     """
     from ..analysis.info import corpus_totals, document_table
-    from ..render.export import check_output_outside, frame_records, resolve_format, write_json, write_table
+    from ..render.export import frame_records, write_json, write_table
 
-    fmt = resolve_format(fmt, output)
-    check_output_outside(output, paths)
-    settings = load_settings(config, set_)
-    corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache, where=where)
+    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
     table = document_table(corpus)
     totals = corpus_totals(corpus)
     if fmt == "json":

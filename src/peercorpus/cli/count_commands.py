@@ -18,27 +18,15 @@ from .common import (
     SetOption,
     WhereOption,
     handle_errors,
-    load_settings,
     note,
     open_corpus,
+    start_command,
 )
 
 app = typer.Typer()
 
 TopOption = Annotated[int | None, typer.Option("--top", help="Show the first N rows [default: 50 on the terminal, all when exported].")]
 MinCount = Annotated[int, typer.Option("--min-count", help="Leave out items seen fewer times.")]
-
-
-def _prepare(paths, config, set_, cache_dir, no_cache, where, fmt, output, extra_outputs=()):
-    """Format, output checks, settings and the corpus: what every counting command starts with."""
-    from ..render.export import check_output_outside, resolve_format
-
-    fmt = resolve_format(fmt, output)
-    for target in (output, *extra_outputs):
-        check_output_outside(target, paths)
-    settings = load_settings(config, set_)
-    corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache, where=where)
-    return fmt, settings, corpus
 
 
 def _top(top: int | None, fmt: str, output: Path | None) -> int | None:
@@ -73,7 +61,7 @@ def freq(
     from ..analysis.frequency import frequency, frequency_by
     from ..render.export import write_table
 
-    fmt, settings, corpus = _prepare(paths, config, set_, cache_dir, no_cache, where, fmt, output)
+    fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
     if by:
         table = frequency_by(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top or 20)
     else:
@@ -108,7 +96,7 @@ def collocates(
     from ..analysis.collocation import collocates as find_collocates
     from ..render.export import write_table
 
-    fmt, settings, corpus = _prepare(paths, config, set_, cache_dir, no_cache, where, fmt, output)
+    fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
     table, node_count = find_collocates(corpus, settings.tokenize, node, left=left, right=right, measure=measure, min_count=min_count, top=_top(top, fmt, output), match=match)
     if node_count == 0:
         note(f"0 occurrences of '{node}'")
@@ -145,7 +133,7 @@ def collocations(
     from ..analysis.collocation import collocations as find_collocations
     from ..render.export import write_table
 
-    fmt, settings, corpus = _prepare(paths, config, set_, cache_dir, no_cache, where, fmt, output)
+    fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
     table = find_collocations(corpus, settings.tokenize, size=size, measure=measure, min_count=min_count, top=_top(top, fmt, output))
     write_table(table, fmt=fmt, output=output, title=f"{'Bigram' if size == 2 else 'Trigram'} collocations by {measure}")
     if save_compounds is not None:
@@ -190,7 +178,7 @@ def keyness(
     from ..errors import UsageError
     from ..render.export import write_table
 
-    fmt, settings, corpus = _prepare(paths, config, set_, cache_dir, no_cache, where, fmt, output, extra_outputs=(plot,))
+    fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, extra_outputs=(plot,))
     options = dict(alpha=alpha, bonferroni=bonferroni, min_count=min_count, min_range=min_range, top=_top(top, fmt, output))
     sources = sum(x is not None and x != [] for x in (reference_corpus, reference_list)) + bool(target)
     if sources != 1:
@@ -238,7 +226,7 @@ def stats(
     from ..analysis.stats import group_stats, text_stats
     from ..render.export import write_table
 
-    fmt, _, corpus = _prepare(paths, config, set_, cache_dir, no_cache, where, fmt, output)
+    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
     table = text_stats(corpus)
     if by:
         table = group_stats(table, corpus, by)

@@ -15,9 +15,8 @@ from .common import (
     SetOption,
     WhereOption,
     handle_errors,
-    load_settings,
     note,
-    open_corpus,
+    start_command,
 )
 
 app = typer.Typer()
@@ -86,19 +85,11 @@ def kwic(
     from ..analysis.kwic import concordance_lines, find_hits, kwic_summary, order_hits
     from ..errors import UsageError
     from ..render.concordance import concordance_html, concordance_table, print_concordance
-    from ..render.export import (
-        check_output_outside,
-        frame_records,
-        resolve_format,
-        write_json,
-        write_table,
-        write_text,
-    )
+    from ..render.export import frame_records, write_json, write_table, write_text
 
     paths, queries = _paths_and_queries(arguments, "kwic")
-    fmt = resolve_format(fmt, output)
-    check_output_outside(output, paths)
-    corpus = open_corpus(paths, config=load_settings(config, set_), cache_dir=cache_dir, no_cache=no_cache)
+    # --where filters hits by document, so the whole corpus' cached index is searched.
+    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache)
     docs = corpus.where_indices(where) if where else None
     fields = [f.strip() for f in show.split(",") if f.strip()] if show else []
     missing = [f for f in fields if f not in corpus.fields()]
@@ -150,13 +141,10 @@ def dispersion(
     """
     from ..analysis.dispersion import dispersion as measure
     from ..render.dispersion_plot import plot_dispersion
-    from ..render.export import check_output_outside, resolve_format, write_table
+    from ..render.export import write_table
 
     paths, terms = _paths_and_queries(arguments, "dispersion")
-    fmt = resolve_format(fmt, output)
-    for target in (output, plot):
-        check_output_outside(target, paths)
-    corpus = open_corpus(paths, config=load_settings(config, set_), cache_dir=cache_dir, no_cache=no_cache)
+    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, extra_outputs=(plot,))
     docs = corpus.where_indices(where) if where else None
     table, hits = measure(corpus, terms, docs=docs, match=match, case_sensitive=case_sensitive, regex=regex)
     write_table(table, fmt=fmt, output=output, title="Dispersion over documents")

@@ -16,10 +16,9 @@ from .common import (
     SetOption,
     WhereOption,
     handle_errors,
-    load_settings,
     note,
-    open_corpus,
     progress_bar,
+    start_command,
     warn,
 )
 
@@ -72,12 +71,8 @@ def topics(
     """
     from ..analysis.topics import TopicSettings, group_weights
     from ..analysis.topics import topics as fit_topics
-    from ..render.export import check_output_outside, resolve_format
     from ..validate import parse_range
 
-    fmt = resolve_format(fmt, None, TOPIC_FORMATS)
-    for path in (output, write_labels):
-        check_output_outside(path, paths)
     settings = TopicSettings(
         k=_parse_k(k),
         k_range=parse_range("--k-range", k_range),
@@ -96,8 +91,11 @@ def topics(
         top_docs=top_docs,
         extracts=extracts,
     ).checked()
-    config_settings = load_settings(config, set_)
-    corpus = open_corpus(paths, config=config_settings, cache_dir=cache_dir, no_cache=no_cache, where=where)
+    # --output is a folder here, so it is checked like an extra output, and --format is for stdout.
+    fmt, config_settings, corpus = start_command(
+        paths, fmt=fmt, output=None, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache,
+        where=where, extra_outputs=(output, write_labels), formats=TOPIC_FORMATS,
+    )
     if by is not None:
         corpus.require_field(by)
     with progress_bar("fitting topics") as progress:
