@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import resource
 import subprocess
 import sys
@@ -20,3 +21,20 @@ def timed(command: list[str], env: dict | None = None, *, stdout=subprocess.DEVN
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return elapsed, peak
+
+
+def bench_arguments(doc: str, *extra: tuple[tuple[str, ...], dict]) -> argparse.Namespace:
+    """``--corpus`` (default: BBC) and ``--repeat`` plus ``extra`` options; exits when the
+    corpus is missing.
+
+        args = bench_arguments(__doc__, (("--copies",), {"type": int, "default": 20}))
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=BBC)
+    parser.add_argument("--repeat", type=int, default=3)
+    for flags, options in extra:
+        parser.add_argument(*flags, **options)
+    args = parser.parse_args()
+    if not args.corpus.is_dir():
+        sys.exit(f"corpus not found: {args.corpus}")
+    return args

@@ -11,13 +11,12 @@ Target: each at most 0.5x its baseline.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from _timing import BBC, PEERCORPUS, timed
+from _timing import PEERCORPUS, bench_arguments, timed
 
 BASELINES = {
     "freq": """
@@ -56,12 +55,7 @@ print(sorted(((g2(target[w], reference[w]), w) for w in set(target) | set(refere
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=BBC)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    if not args.corpus.is_dir():
-        sys.exit(f"corpus not found: {args.corpus}")
+    args = bench_arguments(__doc__)
     corpus = str(args.corpus)
     cache = Path(tempfile.mkdtemp(prefix="pc-count-bench-"))
     common = ["--cache-dir", str(cache), "-f", "csv"]

@@ -11,13 +11,12 @@ should be at least 5x faster than cold. Reports peak memory (max RSS) of each pr
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from _timing import BBC, PEERCORPUS, timed
+from _timing import PEERCORPUS, bench_arguments, timed
 
 BASELINE = """
 import sys, pathlib
@@ -28,12 +27,7 @@ CountVectorizer().fit_transform(texts)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=BBC)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    if not args.corpus.is_dir():
-        sys.exit(f"corpus not found: {args.corpus}")
+    args = bench_arguments(__doc__)
     peercorpus = PEERCORPUS
     rows = []
     for _ in range(args.repeat):

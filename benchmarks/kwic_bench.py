@@ -11,14 +11,12 @@ for a word and a phrase, and reports hit counts and peak memory.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-from _timing import BBC, PEERCORPUS, timed
+from _timing import PEERCORPUS, bench_arguments, timed
 
 QUERIES = ("government", "prime minister")
 
@@ -29,13 +27,7 @@ def count_lines(command: list[str]) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=BBC)
-    parser.add_argument("--copies", type=int, default=20)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    if not args.corpus.is_dir():
-        sys.exit(f"corpus not found: {args.corpus}")
+    args = bench_arguments(__doc__, (("--copies",), dict(type=int, default=20)))
     work = Path(tempfile.mkdtemp(prefix="pc-kwic-bench-"))
     try:
         folder, cache = work / "corpus", work / "cache"

@@ -14,7 +14,6 @@ it is left out of the NMI.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import subprocess
@@ -22,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _timing import BBC, PEERCORPUS, timed
+from _timing import PEERCORPUS, bench_arguments, timed
 
 BASELINE = """
 import sys, json, pathlib
@@ -51,13 +50,7 @@ def run_json(command: list[str]) -> tuple[float, float, dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=BBC)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-auto", action="store_true", help="skip the --k auto run (slow)")
-    args = parser.parse_args()
-    if not args.corpus.is_dir():
-        sys.exit(f"corpus not found: {args.corpus}")
+    args = bench_arguments(__doc__, (("--no-auto",), dict(action="store_true", help="skip the --k auto run (slow)")))
     corpus = str(args.corpus)
     cache = Path(tempfile.mkdtemp(prefix="pc-topics-bench-"))
     topics = [PEERCORPUS, "-q", "topics", corpus, "--cache-dir", str(cache), "-f", "json"]
