@@ -135,3 +135,14 @@ def test_collocations_merge_back_as_compounds(run, sample_corpus, tmp_path):
     plain = {row["term"]: row["count"] for row in json.loads(run("freq", str(sample_corpus), "-f", "json").stdout)}
     assert counts["mental_health"] == 89
     assert counts["mental"] == plain["mental"] - 89
+
+
+def test_trigrams_measures_and_group_statistics(run, sample_corpus):
+    trigrams = json.loads(run("collocations", str(sample_corpus), "--size", "3", "--min-count", "3", "-f", "json").stdout)
+    assert trigrams and all(len(row["collocation"].split()) == 3 and row["count"] >= 3 for row in trigrams)
+    logdice = json.loads(run("collocates", str(sample_corpus), "peer", "--measure", "logdice", "-f", "json").stdout)
+    scores = [row["logdice"] for row in logdice]
+    assert scores == sorted(scores, reverse=True) and max(scores) <= 14
+    groups = json.loads(run("stats", str(sample_corpus), "--by", "genre", "-f", "json").stdout)
+    assert [g["genre"] for g in groups] == ["blog", "journal article", "news", "preprint", "report"]
+    assert sum(g["words"] for g in groups) == sum(row["words"] for row in json.loads(run("stats", str(sample_corpus), "-f", "json").stdout))

@@ -159,3 +159,35 @@ def test_warm_kwic_imports_neither_nltk_nor_sklearn(sample_corpus, tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
     assert "MODULES False False" in out
+
+
+def test_chars_sample_paragraph_context_and_show(run, sample_corpus):
+    chars = json.loads(run("kwic", str(sample_corpus), "boundaries", "--chars", "20", "-f", "json").stdout)
+    assert chars and all(len(h["left"]) <= 20 and len(h["right"]) <= 20 for h in chars)
+    first = run("kwic", str(sample_corpus), "peer", "--sample", "5", "--seed", "3", "-f", "csv").stdout
+    again = run("kwic", str(sample_corpus), "peer", "--sample", "5", "--seed", "3", "-f", "csv").stdout
+    other = run("kwic", str(sample_corpus), "peer", "--sample", "5", "--seed", "4", "-f", "csv").stdout
+    assert first == again != other and len(first.splitlines()) == 6
+    shown = run("kwic", str(sample_corpus), "boundaries", "--show", "genre,source", "-f", "csv").stdout.splitlines()
+    assert shown[0].endswith(",query,genre,source")
+    bad_show = run("kwic", str(sample_corpus), "boundaries", "--show", "colour")
+    assert bad_show.exit_code == 2 and "fields present" in bad_show.stderr
+
+
+def test_paragraph_context_stays_in_the_paragraph(sample):
+    lines = kwic(sample, ["boundaries"], window=200, context="paragraph")
+    tokens = sample.tokens
+    for row in lines.itertuples():
+        doc = sample.doc_ids.index(row.doc)
+        position = int(tokens.doc_starts[doc]) + row.start
+        paragraph = tokens.paragraph_spans[int(tokens.paragraph[position])]
+        text = " ".join(sample.text(doc)[paragraph[0] : paragraph[1]].split())
+        assert f"{row.left} {row.match}".strip() in text or row.left == ""
+
+
+def test_html_escapes_corpus_text_and_piped_table_has_no_colour(run, tmp_path):
+    (tmp_path / "a.txt").write_text("A <script>alert(1)</script> peer & friend.", encoding="utf-8")
+    page = run("kwic", str(tmp_path), "peer", "-f", "html").stdout
+    assert "</script>" not in page and "&lt;/script&gt;" in page and "<mark>peer</mark>" in page
+    table = run("kwic", str(tmp_path), "peer").stdout
+    assert "peer" in table and "\x1b[" not in table

@@ -179,3 +179,33 @@ def test_sample_corpus_topics_are_not_reference_lists(run, sample_corpus):
     terms = {term for topic in payload["topics"] for term in topic["terms"]}
     assert not terms & {"google", "scholar", "pubmed", "doi", "crossref", "gmail"}
     assert payload["unit"] == "paragraph"
+
+
+def test_cli_markdown_html_csv_svg_and_runs(run, planted_corpus, tmp_path):
+    folder, _ = planted_corpus
+    base = ["topics", str(folder), "--k", "3", "--unit", "document"]
+    markdown = run(*base, "-f", "md").stdout
+    assert markdown.startswith("# 3 topics") and "## Representative extracts" in markdown
+    page = run(*base, "-f", "html").stdout
+    assert page.startswith("<h1>3 topics</h1>") and "<table>" in page
+    csv_lines = run(*base, "-f", "csv").stdout.splitlines()
+    assert csv_lines[0].startswith("topic,label,prevalence,coherence,stability,terms") and len(csv_lines) == 4
+    out = tmp_path / "svg"
+    assert run(*base, "--runs", "3", "--svg", "-o", str(out)).exit_code == 0
+    assert (out / "topic_terms.svg").read_text().startswith("<?xml")
+    stability = json.loads((out / "topics.json").read_text())["topics"]
+    assert all(0 <= t["stability"] <= 1 for t in stability)
+
+
+def test_k_auto_with_too_few_units_says_what_to_change(run, tmp_path):
+    (tmp_path / "garden.txt").write_text("Soil and seeds in the garden.", encoding="utf-8")
+    (tmp_path / "kitchen.txt").write_text("Oven and flour in the kitchen.", encoding="utf-8")
+    result = run("topics", str(tmp_path), "--unit", "document", "--min-df", "1", "--max-df", "1.0")
+    assert result.exit_code == 2 and "--k auto needs more units" in result.stderr
+
+
+def test_max_df_one_means_every_unit(run, planted_corpus):
+    # Every planted term is in many documents: read as a count of one, --max-df 1 would drop them all.
+    result = run("topics", str(planted_corpus[0]), "--k", "3", "--unit", "document", "--max-df", "1", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["vocabulary"] > 30
