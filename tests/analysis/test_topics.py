@@ -147,6 +147,10 @@ def test_cli_json_shape_output_folder_and_labels(run, planted_corpus, tmp_path):
     labelled = json.loads(run("topics", str(folder), "--k", "3", "--unit", "document", "-f", "json", "--labels", str(tmp_path / "labels.csv")).stdout)
     sailing_topic = next(t for t in labelled["topics"] if "boat" in t["terms"])
     assert sailing_topic["label"] == "Sailing"
+    # A filled-in sheet is never overwritten.
+    again = run("topics", str(folder), "--k", "3", "--write-labels", str(tmp_path / "labels.csv"))
+    assert again.exit_code == 2 and "exists" in again.stderr
+    assert "Sailing" in (tmp_path / "labels.csv").read_text()
 
 
 def test_cli_by_group_and_errors(run, planted_corpus, mini_corpus):

@@ -91,6 +91,11 @@ def topics(
         top_docs=top_docs,
         extracts=extracts,
     ).checked()
+    if write_labels is not None and write_labels.exists():
+        raise UsageError(
+            f"--write-labels {write_labels} exists (it may hold your labels); pass it with --labels, "
+            "or write the new sheet to another file"
+        )
     # --output is a folder here, so it is checked like an extra output, and --format is for stdout.
     fmt, config_settings, corpus = start_command(
         paths, fmt=fmt, output=None, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache,
