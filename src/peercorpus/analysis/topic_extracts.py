@@ -1,7 +1,7 @@
 """What a topic is about, in the corpus' own words: its most representative documents and sentences.
 
     representative_documents(doc_ids, doc_weights, n=5)     # topic, rank, doc, weight
-    representative_sentences(corpus, topic_term, vocab, transformer, settings=..., tokenize=...)
+    representative_sentences(corpus, features, topic_term, vocab, transformer, settings=...)
 
 A sentence represents topic t when it is both strongly about t and mostly about t: its
 TF-IDF vector (same vocabulary and idf as the model) is projected on every topic, and
@@ -16,7 +16,6 @@ import re
 
 import numpy as np
 
-from ..config import TokenizeSettings
 from ..corpus import Corpus
 
 MIN_SENTENCE_WORDS = 8
@@ -40,19 +39,18 @@ def representative_documents(doc_ids: list[str], doc_weights: np.ndarray, n: int
     return pd.DataFrame(rows, columns=["topic", "rank", "doc", "weight"])
 
 
-def representative_sentences(corpus: Corpus, topic_term: np.ndarray, vocab: list[str], transformer, *, settings, tokenize: TokenizeSettings):
-    """The ``settings.extracts`` most representative sentences of every topic, with their document."""
+def representative_sentences(corpus: Corpus, features, topic_term: np.ndarray, vocab: list[str], transformer, *, settings):
+    """The ``settings.extracts`` most representative sentences of every topic, with their
+    document; ``features`` are the model's (``topics.topic_features``), counted per sentence."""
     import pandas as pd
 
     from .dtm import document_term_matrix
-    from .topics import topic_features
 
     columns = ["topic", "rank", "doc", "sentence", "weight"]
     tokens = corpus.tokens
     n_sentences = len(tokens.sentence_spans)
     if settings.extracts == 0 or n_sentences == 0:
         return pd.DataFrame([], columns=columns)
-    features = topic_features(corpus, tokenize)
     counts = document_term_matrix(features, tokens.sentence.astype(np.int64), n_sentences, ngram=settings.ngram)
     counts = _reindex(counts, vocab)
     projection = np.asarray(transformer.transform(counts) @ topic_term.T)

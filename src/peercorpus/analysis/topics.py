@@ -110,7 +110,7 @@ def topic_features(corpus: Corpus, tokenize: TokenizeSettings):
 
 
 def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings):
-    """Units, pruned counts (unit × term), TF-IDF matrix and fitted transformer, and notes."""
+    """Units, features, pruned counts (unit × term), TF-IDF matrix, fitted transformer, notes."""
     from sklearn.feature_extraction.text import TfidfTransformer
 
     notes = []
@@ -138,7 +138,7 @@ def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings)
     require_terms(counts, f"try a lower --min-df (now {settings.min_df}) or a higher --max-df (now {settings.max_df})")
     transformer = TfidfTransformer(sublinear_tf=True).fit(counts.matrix)
     tfidf = transformer.transform(counts.matrix)
-    return units, counts, tfidf, transformer, notes
+    return units, features, counts, tfidf, transformer, notes
 
 
 def _model_input(settings: TopicSettings, counts: DocumentTermMatrix, tfidf):
@@ -165,7 +165,7 @@ def topics(
 
     settings = (settings or TopicSettings()).checked()
     tokenize = tokenize or TokenizeSettings()
-    units, counts, tfidf, transformer, notes = prepare(corpus, settings, tokenize)
+    units, features, counts, tfidf, transformer, notes = prepare(corpus, settings, tokenize)
     matrix = _model_input(settings, counts, tfidf)
     n_units = matrix.shape[0]
 
@@ -207,9 +207,7 @@ def topics(
     coherence = topic_coherence(counts.matrix, top_terms(topic_term, 10))
     prevalence = _prevalence(unit_weights, units.lengths)
     topic_table = _topic_table(topic_term, terms, counts.vocab, prevalence, coherence, stability)
-    extracts = representative_sentences(
-        corpus, topic_term, counts.vocab, transformer, settings=settings, tokenize=tokenize
-    )
+    extracts = representative_sentences(corpus, features, topic_term, counts.vocab, transformer, settings=settings)
     return TopicModel(
         settings=settings,
         k=k,
