@@ -44,6 +44,15 @@ def check_fraction_or_count(name: str, value: Any) -> float | int:
     return value
 
 
+def count_or_share(value: float, *, one_is_all: bool = False) -> float | int:
+    """A document-frequency bound as written by a user: ``2.0`` → ``2`` (a count of units),
+    ``0.95`` stays a proportion. ``1`` is a count of one unit, except with ``one_is_all``
+    (``max_df``), where 1 or 1.0 means every unit, as scikit-learn's ``max_df=1.0``."""
+    if one_is_all and value == 1:
+        return 1.0
+    return int(value) if float(value).is_integer() and value >= 1 else value
+
+
 def parse_range(name: str, text: str) -> tuple[int, int]:
     """``"2-12"`` → ``(2, 12)``; a ``UsageError`` for anything else."""
     parts = str(text).replace("..", "-").split("-")

@@ -11,6 +11,7 @@ from .common import Verbosity
 from .corpus_commands import app as corpus_app
 from .count_commands import app as count_app
 from .kwic_commands import app as kwic_app
+from .report_commands import app as report_app
 from .setup_commands import app as setup_app
 from .topic_commands import app as topic_app
 
@@ -48,6 +49,7 @@ app.add_typer(corpus_app)
 app.add_typer(kwic_app)
 app.add_typer(count_app)
 app.add_typer(topic_app)
+app.add_typer(report_app)
 app.add_typer(setup_app)
 
 

@@ -71,7 +71,7 @@ def topics(
     """
     from ..analysis.topics import TopicSettings, group_weights
     from ..analysis.topics import topics as fit_topics
-    from ..validate import parse_range
+    from ..validate import count_or_share, parse_range
 
     settings = TopicSettings(
         k=_parse_k(k),
@@ -79,8 +79,8 @@ def topics(
         method=method,
         unit=unit,
         chunk_size=chunk_size,
-        min_df=_count_or_share(min_df),
-        max_df=_count_or_share(max_df, one_is_all=True),
+        min_df=count_or_share(min_df),
+        max_df=count_or_share(max_df, one_is_all=True),
         max_features=max_features,
         ngram=parse_range("--ngram", ngram if "-" in ngram else f"{ngram}-{ngram}"),
         seed=seed,
@@ -134,14 +134,6 @@ def _parse_k(text: str) -> int | str:
         return int(text)
     except ValueError:
         raise UsageError(f"--k must be a whole number ≥ 2 or 'auto'; got '{text}'") from None
-
-
-def _count_or_share(value: float, *, one_is_all: bool = False) -> float | int:
-    """``2.0`` → ``2`` (a count); ``0.95`` stays a proportion. ``1`` is a count of one unit,
-    except for --max-df, where a user writing 1 or 1.0 means every unit (a proportion)."""
-    if one_is_all and value == 1:
-        return 1.0
-    return int(value) if float(value).is_integer() and value >= 1 else value
 
 
 def _emit(model, groups, fmt: str) -> None:

@@ -1,6 +1,7 @@
 """Concordance lines for people: a printed-concordance table on the terminal, highlighted HTML.
 
     print_concordance(lines, show=["genre"])     # left context right-aligned, match in bold
+    concordance_markdown(lines, show=["genre"])  # a Markdown table, match in bold
     concordance_table(lines, show=["genre"])     # the columns every export format gets
 """
 
@@ -54,3 +55,21 @@ def concordance_html(lines, show: list[str] | None = None) -> str:
             f"<td><mark>{html.escape(row.match)}</mark></td><td>{html.escape(row.right)}</td></tr>"
         )
     return f'<table class="kwic"><thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(body) + "\n</tbody></table>\n"
+
+
+def concordance_markdown(lines, show: list[str] | None = None) -> str:
+    """A Markdown table with the match in bold; pipes, asterisks and markup in the text escaped."""
+    columns = ["doc", *(show or []), "left", "match", "right"]
+    rows = ["| " + " | ".join(columns) + " |", "| " + " | ".join("---:" if c == "left" else "---" for c in columns) + " |"]
+    for row in lines.itertuples(index=False):
+        extra = [_md(str(row.meta.get(f, "") or "")) for f in show or []]
+        cells = [f"{_md(row.doc)}:{row.start}", *extra, _md(row.left), f"**{_md(row.match)}**", _md(row.right)]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def _md(text: str) -> str:
+    """Text that Markdown shows as written: its markup characters escaped."""
+    for character in "\\|*_`[]<>#":
+        text = text.replace(character, "\\" + character)
+    return text.replace("\n", " ")
