@@ -153,7 +153,10 @@ def _analysis(item: Any, position: int, config: Config, counts: dict[str, int]) 
     try:
         params.check()
     except PeerCorpusError as error:
-        raise ConfigError(f"{here}: analysis '{name}': {error}") from None
+        # the library's checks name the parameter first ("context must be one of ..."): point at its line
+        named = str(error).split()[0]
+        located = config.where("analyses", str(position), named) if named in values else here
+        raise ConfigError(f"{located}: analysis '{name}': {error}") from None
     counts[name] = counts.get(name, 0) + 1
     default_id = name if counts[name] == 1 else f"{name}-{counts[name]}"
     analysis_id = item.get("id", default_id)
