@@ -28,7 +28,7 @@ nav ol{margin:.3rem 0;padding-left:1.2rem}
 .summary{color:#4a5560}.note{color:#4a5560;font-size:.92rem;margin:.3rem 0}
 .failed{border-left:4px solid #c62828;background:#fdecea;padding:.6rem 1rem;margin:1rem 0}
 .status-failed{color:#c62828;font-weight:600}
-.table-wrap{overflow-x:auto;margin:.5rem 0 1rem}
+.table-wrap{overflow:auto;max-height:34rem;margin:.5rem 0 1rem;border-bottom:1px solid #eef1f4}
 table{border-collapse:collapse;font-size:.85rem;min-width:40%}
 caption{text-align:left;font-weight:600;padding:.3rem 0}
 th,td{border:1px solid #d8dee4;padding:.25rem .5rem;vertical-align:top;text-align:left}

@@ -113,6 +113,7 @@ def write_report(spec: ReportSpec, corpus: Corpus, output: Path, *, resources: R
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.partial-", dir=output.parent))
     try:
+        _use_default_permissions(staging)
         (staging / "plots").mkdir()
         context = Context(corpus, spec, staging, codebooks=resources.codebooks, labels=resources.labels)
         sections = []
@@ -239,6 +240,13 @@ def corpus_fingerprint(corpus: Corpus) -> str:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _use_default_permissions(folder: Path) -> None:
+    """``mkdtemp`` makes a private folder; a report folder gets what ``mkdir`` would give it."""
+    umask = os.umask(0)
+    os.umask(umask)
+    folder.chmod(0o777 & ~umask)
 
 
 def _publish(staging: Path, output: Path) -> None:
