@@ -198,3 +198,25 @@ def test_sample_config_is_a_complete_report_config():
     assert {"info", "kwic", "keyness", "collocates", "topics", "codebook"} <= names
     queries = {q for a in spec.analyses if a.name == "kwic" for q in a.params.queries}
     assert {"lived experience", "boundar*", "recover"} <= queries
+
+
+def test_a_crash_while_writing_keeps_the_previous_report_and_leaves_no_half_folder(run, mini_corpus, tmp_path, monkeypatch):
+    import peercorpus.render.report_md as report_md
+    from peercorpus.load import load_corpus
+    from peercorpus.report.run import read_resources, write_report
+    from peercorpus.report.spec import read_report
+
+    config = write_config(tmp_path, mini_corpus)
+    out = tmp_path / "out"
+    assert run("report", str(config), "-o", str(out)).exit_code == 0
+    before = report_files(out)
+
+    def crash(report):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(report_md, "report_markdown", crash)
+    spec = read_report(config)
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_report(spec, load_corpus(list(spec.corpus), spec.config), out, resources=read_resources(spec))
+    assert report_files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mini", "out", "report.yaml"]
