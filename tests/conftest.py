@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,16 @@ from typer.testing import CliRunner
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parent.parent / "corpora"
+
+
+def raw_count(text: str, phrase: str) -> int:
+    """Independent count of ``phrase`` in ``text``: whole words, case-insensitive, any
+    whitespace between the phrase's words."""
+    words = [re.escape(w) for w in phrase.split()]
+    # Not inside a word: no letter, digit or hyphen beside it (hyphenated compounds such as
+    # "recovery‐oriented" are one token), nor an apostrophe joining a word.
+    pattern = re.compile(r"(?<![\w\-‐‑])(?<!\w['’])" + r"\s+".join(words) + r"(?![\w\-‐‑])(?!['’]\w)", re.IGNORECASE)
+    return len(pattern.findall(text))
 
 
 @pytest.fixture(autouse=True)

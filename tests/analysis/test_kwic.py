@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import raw_count
 from peercorpus import load_corpus
 from peercorpus.analysis.dispersion import dispersion_measures
 from peercorpus.analysis.kwic import find_hits, kwic, order_hits
@@ -18,12 +19,7 @@ from peercorpus.errors import UsageError
 
 
 def _raw_count(corpus, phrase: str) -> int:
-    """Independent count: whole-word, case-insensitive, whitespace between phrase words."""
-    words = [re.escape(w) for w in phrase.split()]
-    # Not inside a word: no letter, digit or hyphen beside it (hyphenated compounds such as
-    # "recovery‐oriented" are one token), nor an apostrophe joining a word.
-    pattern = re.compile(r"(?<![\w\-‐‑])(?<!\w['’])" + r"\s+".join(words) + r"(?![\w\-‐‑])(?!['’]\w)", re.IGNORECASE)
-    return sum(len(pattern.findall(corpus.text(i))) for i in range(len(corpus)))
+    return sum(raw_count(corpus.text(i), phrase) for i in range(len(corpus)))
 
 
 @pytest.fixture(scope="module")

@@ -201,7 +201,8 @@ class _Builder:
         terms = []
         for item, item_path in zip(value, item_paths):
             if not isinstance(item, str):
-                raise ConfigError(f"{self.where(item_path)}: theme '{theme}': term {item!r} must be text; quote it (\"{item}\")")
+                hint = "quote it (YAML reads yes, no, on, off as true/false)" if isinstance(item, bool) else f'quote it ("{item}")'
+                raise ConfigError(f"{self.where(item_path)}: theme '{theme}': term {item!r} must be text; {hint}")
             term = " ".join(item.split())
             if not term:
                 raise ConfigError(f"{self.where(item_path)}: theme '{theme}' has an empty term; give a word, a phrase or a wildcard")
