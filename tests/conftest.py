@@ -23,6 +23,24 @@ def raw_count(text: str, phrase: str) -> int:
     return len(pattern.findall(text))
 
 
+def heavy_imports_of_warm_command(corpus: Path, cache: Path, *args: str) -> tuple[bool, bool]:
+    """Whether ``peercorpus ARGS...`` on a warm cache imports (nltk, sklearn), run in a fresh
+    process: ``ingest`` fills ``cache`` first, then the command runs with ``--cache-dir``."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(corpus), "--cache-dir", str(cache)], check=True)
+    argv = ["peercorpus", "-q", *args, "--cache-dir", str(cache)]
+    probe = (
+        f"import sys; sys.argv = {argv!r}\n"
+        "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
+        "print('MODULES', 'nltk' in sys.modules, 'sklearn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+    line = next(line for line in out.splitlines() if line.startswith("MODULES"))
+    return line.split()[1] == "True", line.split()[2] == "True"
+
+
 @pytest.fixture(autouse=True)
 def isolated_cache(tmp_path_factory, monkeypatch):
     """Every test gets its own cache folder, so tests never share or pollute a cache."""

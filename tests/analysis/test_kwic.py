@@ -2,15 +2,13 @@
 
 import json
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import raw_count
+from conftest import heavy_imports_of_warm_command, raw_count
 from peercorpus import load_corpus
 from peercorpus.analysis.dispersion import dispersion_measures
 from peercorpus.analysis.kwic import find_hits, kwic, order_hits
@@ -146,15 +144,8 @@ def test_phrase_matches_across_line_breaks_not_documents(tmp_path):
 
 
 def test_warm_kwic_imports_neither_nltk_nor_sklearn(sample_corpus, tmp_path):
-    cache = str(tmp_path / "cache")
-    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(sample_corpus), "--cache-dir", cache], check=True)
-    probe = (
-        f"import sys, runpy; sys.argv = ['peercorpus', '-q', 'kwic', {str(sample_corpus)!r}, 'lived experience', '--cache-dir', {cache!r}, '-f', 'csv'];"
-        "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
-        "print('MODULES', 'nltk' in sys.modules, 'sklearn' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
-    assert "MODULES False False" in out
+    args = ("kwic", str(sample_corpus), "lived experience", "-f", "csv")
+    assert heavy_imports_of_warm_command(sample_corpus, tmp_path / "cache", *args) == (False, False)
 
 
 def test_chars_sample_paragraph_context_and_show(run, sample_corpus):

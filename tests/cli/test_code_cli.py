@@ -1,10 +1,10 @@
 """``peercorpus code`` driven through the CLI: every output format, the folder output, bad codebooks."""
 
 import json
-import subprocess
-import sys
 
 import pytest
+
+from conftest import heavy_imports_of_warm_command
 
 CODEBOOK = "hope: [hope, recover*]\nwork:\n  peer: [peer worker*]\n  nhs: [NHS]\n"
 TABLES = ["themes", "documents", "cooccurrence", "extracts"]
@@ -127,12 +127,5 @@ def test_sample_codebook_on_the_sample_corpus(run, sample_corpus):
 
 
 def test_warm_code_imports_neither_nltk_nor_sklearn(sample_corpus, codebook, tmp_path):
-    cache = str(tmp_path / "cache")
-    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(sample_corpus), "--cache-dir", cache], check=True)
-    probe = (
-        f"import sys; sys.argv = ['peercorpus', '-q', 'code', {str(sample_corpus)!r}, '-b', {str(codebook)!r}, '--cache-dir', {cache!r}, '-f', 'json'];"
-        "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
-        "print('MODULES', 'nltk' in sys.modules, 'sklearn' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
-    assert "MODULES False False" in out
+    args = ("code", str(sample_corpus), "-b", str(codebook), "-f", "json")
+    assert heavy_imports_of_warm_command(sample_corpus, tmp_path / "cache", *args) == (False, False)
