@@ -171,3 +171,10 @@ def test_matching_options_and_bad_parameters(three_themes):
         code_corpus(corpus, parse_codebook({"hope": ["hope"]}), extracts=-1)
     with pytest.raises(UsageError, match="match must be one of"):
         code_corpus(corpus, parse_codebook({"hope": ["hope"]}), match="fuzzy")
+
+
+def test_stem_matching_reaches_the_derived_forms(mini_corpus):
+    corpus = load_corpus([mini_corpus], use_cache=False)
+    coding = code_corpus(corpus, parse_codebook({"recovery": ["recover"]}), match="stem")
+    expected = sum(raw_count(corpus.text(d), word) for d in range(len(corpus)) for word in ("recovery", "recovering", "recovered"))
+    assert coding.themes.loc[0, "hits"] == expected == 4

@@ -26,7 +26,7 @@ Counting rules:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -36,6 +36,9 @@ from .codebook import Codebook
 from .kwic import Hits, concordance_lines
 from .query import find_matches
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 COOCCURRENCE_UNITS = ("sentence", "paragraph")
 TABLES = ("themes", "documents", "cooccurrence", "extracts")
 
@@ -44,13 +47,13 @@ TABLES = ("themes", "documents", "cooccurrence", "extracts")
 class Coding:
     """The four tidy tables of ``code_corpus`` (see there), and the co-occurrence unit."""
 
-    document_counts: Any
-    themes: Any
-    cooccurrence: Any
-    extracts: Any
+    document_counts: pd.DataFrame
+    themes: pd.DataFrame
+    cooccurrence: pd.DataFrame
+    extracts: pd.DataFrame
     unit: str = "sentence"
 
-    def tables(self) -> dict[str, Any]:
+    def tables(self) -> dict[str, pd.DataFrame]:
         """``{"themes": ..., "documents": ..., "cooccurrence": ..., "extracts": ...}``."""
         return {"themes": self.themes, "documents": self.document_counts, "cooccurrence": self.cooccurrence, "extracts": self.extracts}
 
