@@ -49,8 +49,7 @@ def code(
     cache_dir: CacheDirOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """Dictionary coding: count a codebook's themes per document, share of documents and
-    paragraphs, co-occurrence, and the coded extracts.
+    """Dictionary coding: a codebook's themes per document, shares, co-occurrence and extracts.
 
     The codebook maps themes (nested: parent.child) to terms in the kwic query language:
     words, phrases and wildcards (recover*, "lived experience"). The terminal shows the
