@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,34 @@ from typer.testing import CliRunner
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parent.parent / "corpora"
+
+
+def raw_count(text: str, phrase: str) -> int:
+    """Independent count of ``phrase`` in ``text``: whole words, case-insensitive, any
+    whitespace between the phrase's words."""
+    words = [re.escape(w) for w in phrase.split()]
+    # Not inside a word: no letter, digit or hyphen beside it (hyphenated compounds such as
+    # "recovery‐oriented" are one token), nor an apostrophe joining a word.
+    pattern = re.compile(r"(?<![\w\-‐‑])(?<!\w['’])" + r"\s+".join(words) + r"(?![\w\-‐‑])(?!['’]\w)", re.IGNORECASE)
+    return len(pattern.findall(text))
+
+
+def heavy_imports_of_warm_command(corpus: Path, cache: Path, *args: str) -> tuple[bool, bool]:
+    """Whether ``peercorpus ARGS...`` on a warm cache imports (nltk, sklearn), run in a fresh
+    process: ``ingest`` fills ``cache`` first, then the command runs with ``--cache-dir``."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(corpus), "--cache-dir", str(cache)], check=True)
+    argv = ["peercorpus", "-q", *args, "--cache-dir", str(cache)]
+    probe = (
+        f"import sys; sys.argv = {argv!r}\n"
+        "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
+        "print('MODULES', 'nltk' in sys.modules, 'sklearn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+    line = next(line for line in out.splitlines() if line.startswith("MODULES"))
+    return line.split()[1] == "True", line.split()[2] == "True"
 
 
 @pytest.fixture(autouse=True)

@@ -264,14 +264,31 @@ def load_config(path: Path | None, overrides: list[str] | tuple[str, ...] = ()) 
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
+    raw, lines = read_yaml(path, what="config")
+    if raw is None:
+        return {}, {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path.name}: a config must be a mapping of sections (read, cleaning, tokenize, ...)")
+    return raw, lines
+
+
+def read_yaml(path: Path, *, what: str = "config") -> tuple[Any, dict[tuple[str, ...], int]]:
+    """A YAML file read with the safe loader, and the line of every key (see ``_node_lines``).
+
+    ``what`` names the file in errors ("config file not found: x.yaml", "codebook file not
+    found: ..."); invalid YAML is a ``ConfigError`` naming the file and the line::
+
+        raw, lines = read_yaml(Path("codebook.yaml"), what="codebook")
+        lines[("hope", "0")]      # line of the first item under 'hope'
+    """
     import yaml
 
     if not path.is_file():
-        raise ConfigError(f"config file not found: {path}")
+        raise ConfigError(f"{what} file not found: {path}")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read config {path}: {error}") from None
+        raise ConfigError(f"cannot read {what} {path}: {error}") from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         raw = yaml.safe_load(text)
@@ -280,10 +297,6 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
         at = f" line {mark.line + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ConfigError(f"{path.name}{at}: invalid YAML: {problem}") from None
-    if raw is None:
-        return {}, {}
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path.name}: a config must be a mapping of sections (read, cleaning, tokenize, ...)")
     lines: dict[tuple[str, ...], int] = {}
     _node_lines(node, (), lines)
     return raw, lines

@@ -2,14 +2,13 @@
 
 import json
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import heavy_imports_of_warm_command, raw_count
 from peercorpus import load_corpus
 from peercorpus.analysis.dispersion import dispersion_measures
 from peercorpus.analysis.kwic import find_hits, kwic, order_hits
@@ -18,12 +17,7 @@ from peercorpus.errors import UsageError
 
 
 def _raw_count(corpus, phrase: str) -> int:
-    """Independent count: whole-word, case-insensitive, whitespace between phrase words."""
-    words = [re.escape(w) for w in phrase.split()]
-    # Not inside a word: no letter, digit or hyphen beside it (hyphenated compounds such as
-    # "recovery‐oriented" are one token), nor an apostrophe joining a word.
-    pattern = re.compile(r"(?<![\w\-‐‑])(?<!\w['’])" + r"\s+".join(words) + r"(?![\w\-‐‑])(?!['’]\w)", re.IGNORECASE)
-    return sum(len(pattern.findall(corpus.text(i))) for i in range(len(corpus)))
+    return sum(raw_count(corpus.text(i), phrase) for i in range(len(corpus)))
 
 
 @pytest.fixture(scope="module")
@@ -150,15 +144,8 @@ def test_phrase_matches_across_line_breaks_not_documents(tmp_path):
 
 
 def test_warm_kwic_imports_neither_nltk_nor_sklearn(sample_corpus, tmp_path):
-    cache = str(tmp_path / "cache")
-    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(sample_corpus), "--cache-dir", cache], check=True)
-    probe = (
-        f"import sys, runpy; sys.argv = ['peercorpus', '-q', 'kwic', {str(sample_corpus)!r}, 'lived experience', '--cache-dir', {cache!r}, '-f', 'csv'];"
-        "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
-        "print('MODULES', 'nltk' in sys.modules, 'sklearn' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
-    assert "MODULES False False" in out
+    args = ("kwic", str(sample_corpus), "lived experience", "-f", "csv")
+    assert heavy_imports_of_warm_command(sample_corpus, tmp_path / "cache", *args) == (False, False)
 
 
 def test_chars_sample_paragraph_context_and_show(run, sample_corpus):

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from .code_commands import app as code_app
 from .common import Verbosity
 from .corpus_commands import app as corpus_app
 from .count_commands import app as count_app
@@ -49,6 +50,7 @@ app.add_typer(corpus_app)
 app.add_typer(kwic_app)
 app.add_typer(count_app)
 app.add_typer(topic_app)
+app.add_typer(code_app)
 app.add_typer(report_app)
 app.add_typer(setup_app)
 

@@ -1,0 +1,313 @@
+"""Dictionary coding: where a codebook's themes occur, how often, together, and in which words.
+
+    coding = code_corpus(corpus, load_codebook(Path("configs/peer-support-codebook.yaml")))
+    coding.themes              # theme, terms, hits, per_1000, documents, share_documents, ...
+    coding.document_counts     # doc, theme, count, words, per_1000, terms ("recovery:3; hope*:2")
+    coding.cooccurrence        # theme_a, theme_b, unit, units, jaccard
+    coding.extracts            # theme, doc, term, match, sentence, paragraph, char_start, char_end
+
+Every term is a kwic query found through the inverted index (``query.find_matches``); no
+text is scanned, and only the sentences of the extracts are cut out of the documents.
+
+Counting rules:
+
+- A hit of a term listed under two themes counts for both.
+- Within one theme, overlapping hits count once: the leftmost hit first, at the same start
+  the longest ("peer support" over "peer"), then the term listed first; a hit that overlaps
+  one already counted is dropped. A parent theme (``pay`` of ``pay.bands``) holds its
+  children's terms, so a span matched by two of its children counts once for it.
+- ``per_1000`` is per 1,000 words: tokens with a letter or digit (punctuation left out),
+  the token count ``info`` and ``freq`` report (``Document.n_words``).
+- A theme touches a sentence or paragraph when one of its hits starts there.
+- Co-occurrence counts the units (sentences or paragraphs) holding hits of both themes;
+  a theme and its own ancestors are not paired (a child always co-occurs with its parent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..corpus import Corpus
+from ..validate import check_choice, check_int
+from .codebook import Codebook
+from .kwic import Hits, concordance_lines
+from .query import find_matches
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+COOCCURRENCE_UNITS = ("sentence", "paragraph")
+TABLES = ("themes", "documents", "cooccurrence", "extracts")
+
+
+@dataclass
+class Coding:
+    """The four tidy tables of ``code_corpus`` (see there), and the co-occurrence unit."""
+
+    document_counts: pd.DataFrame
+    themes: pd.DataFrame
+    cooccurrence: pd.DataFrame
+    extracts: pd.DataFrame
+    unit: str = "sentence"
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``{"themes": ..., "documents": ..., "cooccurrence": ..., "extracts": ...}``."""
+        return {"themes": self.themes, "documents": self.document_counts, "cooccurrence": self.cooccurrence, "extracts": self.extracts}
+
+
+@dataclass(frozen=True)
+class _ThemeHits:
+    """The hits each theme counts, flat and sorted by (theme, position): theme number,
+    start and end token positions, and the query (index into ``Codebook.queries()``)."""
+
+    theme: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    query: np.ndarray
+
+
+def code_corpus(
+    corpus: Corpus,
+    codebook: Codebook,
+    *,
+    cooccurrence: str = "sentence",
+    match: str = "form",
+    case_sensitive: bool = False,
+    extracts: int | None = None,
+    docs: np.ndarray | None = None,
+) -> Coding:
+    """Code ``corpus`` with ``codebook``: counts, shares, co-occurrence and extracts per theme.
+
+    Parameters
+    ----------
+    cooccurrence: ``"sentence"`` or ``"paragraph"``, the unit two themes co-occur in.
+    match, case_sensitive: how terms match, as in ``kwic`` (``"stem"`` and ``"lemma"``
+        need NLTK).
+    extracts: at most this many extracts per theme, taken in turn from each document (its
+        first hit, then every document's second, ...); ``None`` keeps them all.
+    docs: code only these documents (indices, e.g. ``corpus.where_indices(["genre=blog"])``).
+
+    Returns
+    -------
+    Coding with
+
+    - ``document_counts``: one row per (doc, theme), zeros included, documents in corpus
+      order and themes in codebook order: ``doc``, ``theme``, ``count`` (hits), ``words``
+      (the document's words), ``per_1000``, ``terms`` (``"recovery:3; hope*:2"``: the
+      codebook terms that matched, most hits first, ties in codebook order);
+    - ``themes``: one row per theme: ``theme``, ``terms``, ``hits``, ``per_1000`` (over the
+      coded documents' words), ``documents``/``share_documents``, ``paragraphs``/
+      ``share_paragraphs``, ``sentences``/``share_sentences`` (touched, and their share of
+      all), ``description``;
+    - ``cooccurrence``: one row per pair of themes in codebook order (zeros included):
+      ``theme_a``, ``theme_b``, ``unit``, ``units`` (units holding both) and ``jaccard``
+      (units with both / units with either);
+    - ``extracts``: one row per counted hit, in codebook order of themes, then corpus
+      order: ``theme``, ``doc``, ``term`` (the codebook term that matched), ``match`` (the
+      text as written), ``sentence`` (whitespace collapsed), ``paragraph`` (1-based in the
+      document), ``char_start``, ``char_end`` (offsets in the document's text).
+
+    Example
+    -------
+    >>> coding = code_corpus(corpus, parse_codebook({"hope": ["hope*"]}))      # doctest: +SKIP
+    >>> coding.themes.loc[0, ["theme", "hits", "share_documents"]].tolist()  # doctest: +SKIP
+    ['hope', 8, 0.6]
+    """
+    check_choice("cooccurrence", cooccurrence, COOCCURRENCE_UNITS)
+    if extracts is not None:
+        check_int("extracts", extracts, minimum=0)
+    tokens = corpus.tokens
+    selected = np.arange(len(corpus)) if docs is None else np.unique(np.asarray(docs, dtype=np.int64))
+    queries = codebook.queries()
+    found = [find_matches(tokens, query, match=match, case_sensitive=case_sensitive, docs=selected if docs is not None else None) for query in queries]
+    hits = _theme_hits(codebook, queries, found)
+    words = np.array([document.n_words for document in corpus.documents], dtype=np.int64)
+    return Coding(
+        document_counts=_document_counts(corpus, codebook, queries, hits, selected, words),
+        themes=_theme_table(corpus, codebook, hits, selected, words),
+        cooccurrence=_cooccurrence(corpus, codebook, hits, cooccurrence),
+        extracts=_extracts(corpus, codebook, queries, hits, extracts),
+        unit=cooccurrence,
+    )
+
+
+def _theme_hits(codebook: Codebook, queries: list[str], found: list) -> _ThemeHits:
+    """Each theme's hits from its terms' matches, overlaps resolved (see the module docstring)."""
+    query_number = {query: number for number, query in enumerate(queries)}
+    parts = []
+    for theme_number, terms in enumerate(codebook.themes.values()):
+        numbers = [query_number[term] for term in terms]
+        starts = np.concatenate([found[n].starts for n in numbers])
+        ends = np.concatenate([found[n].ends for n in numbers])
+        rank = np.concatenate([np.full(len(found[n]), r, dtype=np.int64) for r, n in enumerate(numbers)])
+        keep = distinct_spans(starts, ends, rank)
+        parts.append((np.full(len(keep), theme_number, dtype=np.int64), starts[keep], ends[keep], np.asarray(numbers, dtype=np.int64)[rank[keep]]))
+    theme, starts, ends, query = (np.concatenate(column) for column in zip(*parts))
+    return _ThemeHits(theme, starts, ends, query)
+
+
+def distinct_spans(starts: np.ndarray, ends: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Indices of the spans to count, in position order: leftmost first, the longest at one
+    start, then the lowest ``rank``; a span overlapping one already kept is dropped.
+
+    >>> distinct_spans(np.array([4, 4, 5, 9]), np.array([5, 6, 7, 10]), np.array([0, 1, 2, 0])).tolist()
+    [1, 3]
+    """
+    order = np.lexsort((rank, starts - ends, starts))
+    first_at_start = np.ones(len(order), dtype=bool)
+    first_at_start[1:] = starts[order][1:] != starts[order][:-1]
+    order = order[first_at_start]
+    span_starts, span_ends = starts[order], ends[order]
+    if len(order) < 2 or (span_starts[1:] >= np.maximum.accumulate(span_ends)[:-1]).all():
+        return order
+    kept, reach = [], -1
+    for index, (start, end) in enumerate(zip(span_starts.tolist(), span_ends.tolist())):
+        if start >= reach:
+            kept.append(index)
+            reach = end
+    return order[kept]
+
+
+def _document_counts(corpus: Corpus, codebook: Codebook, queries: list[str], hits: _ThemeHits, selected: np.ndarray, words: np.ndarray):
+    import pandas as pd
+
+    n_docs, n_queries = len(corpus), len(queries)
+    hit_docs = corpus.tokens.doc_of_position(hits.starts)
+    keys, counts = np.unique((hits.theme * n_docs + hit_docs) * n_queries + hits.query, return_counts=True)
+    matched: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for key, count in zip(keys.tolist(), counts.tolist()):
+        cell, query = divmod(key, n_queries)
+        matched.setdefault(divmod(cell, n_docs), []).append((query, count))
+    query_number = {query: number for number, query in enumerate(queries)}
+    positions = [{query_number[term]: rank for rank, term in enumerate(terms)} for terms in codebook.themes.values()]
+    rows = []
+    for doc in selected.tolist():
+        for theme_number, theme in enumerate(codebook.themes):
+            found = sorted(matched.get((theme_number, doc), []), key=lambda pair: (-pair[1], positions[theme_number][pair[0]]))
+            total = sum(count for _, count in found)
+            rows.append(
+                {
+                    "doc": corpus.documents[doc].doc_id,
+                    "theme": theme,
+                    "count": total,
+                    "words": int(words[doc]),
+                    "per_1000": _per_1000(total, int(words[doc])),
+                    "terms": "; ".join(f"{queries[query]}:{count}" for query, count in found),
+                }
+            )
+    return pd.DataFrame(rows, columns=["doc", "theme", "count", "words", "per_1000", "terms"])
+
+
+def _theme_table(corpus: Corpus, codebook: Codebook, hits: _ThemeHits, selected: np.ndarray, words: np.ndarray):
+    import pandas as pd
+
+    tokens = corpus.tokens
+    total_words = int(words[selected].sum())
+    n_docs = len(selected)
+    n_paragraphs = int(np.isin(np.asarray(tokens.paragraph_doc), selected).sum())
+    n_sentences = int(np.isin(np.asarray(tokens.sentence_doc), selected).sum())
+    hit_docs = tokens.doc_of_position(hits.starts)
+    hit_paragraphs = np.asarray(tokens.paragraph[hits.starts])
+    hit_sentences = np.asarray(tokens.sentence[hits.starts])
+    rows = []
+    for theme_number, (theme, terms) in enumerate(codebook.themes.items()):
+        mine = hits.theme == theme_number
+        documents = len(np.unique(hit_docs[mine]))
+        paragraphs = len(np.unique(hit_paragraphs[mine]))
+        sentences = len(np.unique(hit_sentences[mine]))
+        rows.append(
+            {
+                "theme": theme,
+                "terms": "; ".join(terms),
+                "hits": int(mine.sum()),
+                "per_1000": _per_1000(int(mine.sum()), total_words),
+                "documents": documents,
+                "share_documents": _share(documents, n_docs),
+                "paragraphs": paragraphs,
+                "share_paragraphs": _share(paragraphs, n_paragraphs),
+                "sentences": sentences,
+                "share_sentences": _share(sentences, n_sentences),
+                "description": codebook.descriptions.get(theme, ""),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _cooccurrence(corpus: Corpus, codebook: Codebook, hits: _ThemeHits, unit: str):
+    import pandas as pd
+
+    unit_of_token = corpus.tokens.sentence if unit == "sentence" else corpus.tokens.paragraph
+    hit_units = np.asarray(unit_of_token[hits.starts])
+    names = codebook.names
+    units = [np.unique(hit_units[hits.theme == number]) for number in range(len(names))]
+    rows = []
+    for a, theme_a in enumerate(names):
+        for b in range(a + 1, len(names)):
+            theme_b = names[b]
+            if theme_a in codebook.ancestors(theme_b):
+                continue
+            both = len(np.intersect1d(units[a], units[b], assume_unique=True))
+            either = len(units[a]) + len(units[b]) - both
+            rows.append({"theme_a": theme_a, "theme_b": theme_b, "unit": unit, "units": both, "jaccard": _share(both, either)})
+    return pd.DataFrame(rows, columns=["theme_a", "theme_b", "unit", "units", "jaccard"])
+
+
+def _extracts(corpus: Corpus, codebook: Codebook, queries: list[str], hits: _ThemeHits, limit: int | None):
+    import pandas as pd
+
+    columns = ["theme", "doc", "term", "match", "sentence", "paragraph", "char_start", "char_end"]
+    tokens = corpus.tokens
+    hit_docs = tokens.doc_of_position(hits.starts)
+    chosen = np.arange(len(hits.starts))
+    if limit is not None:
+        chosen = _in_turn(hits.theme, hit_docs, limit)
+    if len(chosen) == 0:
+        return pd.DataFrame([], columns=columns)
+    # Cut the texts in corpus order (one document's text at a time), then order by theme.
+    by_position = chosen[np.lexsort((hits.theme[chosen], hits.starts[chosen]))]
+    lines = concordance_lines(corpus, Hits(hits.query[by_position], hits.starts[by_position], hits.ends[by_position]), queries, window=0)
+    first_paragraph = np.asarray(tokens.paragraph[np.asarray(tokens.doc_starts)[hit_docs[by_position]]])
+    table = pd.DataFrame(
+        {
+            "theme": [codebook.names[t] for t in hits.theme[by_position].tolist()],
+            "doc": lines["doc"],
+            "term": lines["query"],
+            "match": lines["match"],
+            "sentence": lines["sentence"],
+            "paragraph": np.asarray(tokens.paragraph[hits.starts[by_position]]) - first_paragraph + 1,
+            "char_start": lines["char_start"],
+            "char_end": lines["char_end"],
+        },
+        columns=columns,
+    )
+    order = np.lexsort((hits.starts[by_position], hits.theme[by_position]))
+    return table.iloc[order].reset_index(drop=True)
+
+
+def _in_turn(theme: np.ndarray, doc: np.ndarray, limit: int) -> np.ndarray:
+    """Up to ``limit`` hits per theme: every document's first hit, then every second, ...
+
+    ``theme`` and ``doc`` are in (theme, position) order, so a hit's rank within its
+    (theme, document) group is its distance from the group's first hit.
+    """
+    n = len(theme)
+    new_group = np.ones(n, dtype=bool)
+    new_group[1:] = (theme[1:] != theme[:-1]) | (doc[1:] != doc[:-1])
+    group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
+    rank_in_doc = np.arange(n) - group_start
+    order = np.lexsort((doc, rank_in_doc, theme))
+    new_theme = np.ones(n, dtype=bool)
+    new_theme[1:] = theme[order][1:] != theme[order][:-1]
+    theme_start = np.maximum.accumulate(np.where(new_theme, np.arange(n), 0))
+    return np.sort(order[np.arange(n) - theme_start < limit])
+
+
+def _per_1000(count: int, words: int) -> float:
+    return round(count / words * 1000, 3) if words else 0.0
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0

@@ -1,0 +1,117 @@
+"""``peercorpus code``: dictionary coding with a codebook, a thin layer over ``analysis.coding``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import (
+    CacheDirOption,
+    ConfigOption,
+    FormatOption,
+    NoCacheOption,
+    Paths,
+    SetOption,
+    WhereOption,
+    handle_errors,
+    note,
+    start_command,
+)
+from .kwic_commands import CaseSensitive, Match
+
+app = typer.Typer()
+
+TITLES = {
+    "themes": "Themes",
+    "documents": "Themes per document",
+    "cooccurrence": "Theme co-occurrence",
+    "extracts": "Coded extracts",
+}
+
+
+@app.command()
+@handle_errors
+def code(
+    paths: Paths,
+    codebook: Annotated[Path, typer.Option("--codebook", "-b", help="YAML codebook: themes and their terms (or a quanteda dictionary).", show_default=False)],
+    cooccurrence: Annotated[str, typer.Option("--cooccurrence", help="Themes co-occur within a sentence or a paragraph.")] = "sentence",
+    table: Annotated[str | None, typer.Option("--table", help="themes, documents, cooccurrence or extracts (default: themes; all four with --format json, md, html or an --output folder).")] = None,
+    extracts: Annotated[int | None, typer.Option("--extracts", help="At most N extracts per theme, taken in turn from each document (default: all).")] = None,
+    match: Match = "form",
+    case_sensitive: CaseSensitive = False,
+    where: WhereOption = None,
+    fmt: FormatOption = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="A file, or a folder (no suffix) for code_themes.csv, code_documents.csv, code_cooccurrence.csv and code_extracts.csv.")] = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Dictionary coding: a codebook's themes per document, shares, co-occurrence and extracts.
+
+    The codebook maps themes (nested: parent.child) to terms in the kwic query language:
+    words, phrases and wildcards (recover*, "lived experience"). The terminal shows the
+    themes; --table picks another table; --format json (or md, html) gives all four, and an
+    --output folder gets one CSV per table, to check the coding extract by extract.
+
+    Example: [bold]peercorpus code corpora/ --codebook configs/peer-support-codebook.yaml[/bold]
+
+    Example: [bold]peercorpus code corpora/ -b configs/peer-support-codebook.yaml --cooccurrence paragraph -o coding/[/bold]
+
+    Example: [bold]peercorpus code corpora/ -b codebook.yaml --table extracts --extracts 5 --where genre=blog[/bold]
+    """
+    from ..analysis.codebook import load_codebook
+    from ..analysis.coding import TABLES, code_corpus
+    from ..validate import check_choice
+
+    if table is not None:
+        check_choice("--table", table, TABLES)
+    book = load_codebook(codebook)
+    folder = output is not None and (output.is_dir() or output.suffix == "")
+    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache)
+    # --where filters hits by document, so the whole corpus' cached index is searched (as kwic).
+    docs = corpus.where_indices(where) if where else None
+    coding = code_corpus(corpus, book, cooccurrence=cooccurrence, match=match, case_sensitive=case_sensitive, extracts=extracts, docs=docs)
+    tables = coding.tables()
+    titles = {**TITLES, "cooccurrence": f"Theme co-occurrence within {coding.unit}s"}
+    chosen = [table] if table else list(tables)
+    if folder:
+        _write_folder({name: tables[name] for name in chosen}, output, fmt)
+    elif table is None and fmt in ("json", "md", "html"):
+        _write_all(tables, titles, fmt, output)
+    else:
+        name = table or "themes"
+        frame = tables[name]
+        if fmt == "table" and name == "themes" and not frame["description"].astype(bool).any():
+            frame = frame.drop(columns=["description"])
+        from ..render.export import write_table
+
+        write_table(frame, fmt=fmt, output=output, title=f"{titles[name]} ({book.source})")
+    themes = coding.themes
+    touched = int((coding.document_counts.groupby("doc")["count"].sum() > 0).sum())
+    note(f"{int(themes['hits'].sum())} hits of {len(themes)} themes in {touched} of {coding.document_counts['doc'].nunique()} documents")
+
+
+def _write_all(tables: dict, titles: dict, fmt: str, output: Path | None) -> None:
+    """All four tables: one JSON object, or one Markdown/HTML text with a title per table."""
+    from ..render.export import frame_records, frame_to_text, write_json, write_text
+
+    if fmt == "json":
+        write_json({name: frame_records(frame) for name, frame in tables.items()}, output)
+    else:
+        write_text("\n".join(frame_to_text(frame, fmt, title=titles[name]) for name, frame in tables.items()), output)
+
+
+def _write_folder(tables: dict, folder: Path, fmt: str) -> None:
+    """One file per table, ``code_<table>.<format>``, each written atomically."""
+    from ..errors import UsageError
+    from ..render.export import atomic_write, frame_to_text
+
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--output {folder} is a file; give a folder for the coding tables")
+    texts = {f"code_{name}.{fmt}": frame_to_text(frame, fmt) for name, frame in tables.items()}
+    for name, text in texts.items():
+        atomic_write(folder / name, text)
+    note(f"wrote {', '.join(texts)} to {folder}/")
