@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 
 demo: install
 	$(BIN)/peercorpus topics corpora/ --config configs/peer-support.yaml
+	$(BIN)/peercorpus report configs/peer-support.yaml
 
 test: install
 	$(BIN)/python -m pytest

@@ -40,12 +40,18 @@ analyses:
     k: 2
     unit: paragraph
     min_df: 1
+  - name: codebook
+    cooccurrence: paragraph
+    themes:
+      lived experience: ["lived experience"]
+      recovery: ["recover*"]
+      boundaries: {terms: ["boundar*"], description: Where peer work stops}
 """
 
 
 def write_config(folder: Path, corpus: Path, text: str = CONFIG) -> Path:
     path = folder / "report.yaml"
-    path.write_text(text.format(corpus=corpus), encoding="utf-8")
+    path.write_text(text.replace("{corpus}", str(corpus)), encoding="utf-8")
     return path
 
 
@@ -61,7 +67,8 @@ def test_report_writes_every_table_plot_and_page(run, mini_corpus, tmp_path):
     files = report_files(out)
     for name in ["report.html", "report.md", "manifest.json", "tables/quality.csv", "tables/kwic.csv", "tables/kwic.json",
                  "tables/kwic-summary.csv", "tables/topics.csv", "tables/stats-groups.csv", "tables/keyness.csv",
-                 "plots/dispersion.png", "plots/keyness.png", "plots/topics-terms.png"]:
+                 "plots/dispersion.png", "plots/keyness.png", "plots/topics-terms.png", "tables/codebook.csv",
+                 "tables/codebook-documents.csv", "tables/codebook-cooccurrence.csv", "tables/codebook-extracts.csv"]:
         assert name in files, name
     # every table has a CSV and a JSON with the same rows
     for name in [n for n in files if n.endswith(".csv")]:
@@ -75,7 +82,7 @@ def test_report_writes_every_table_plot_and_page(run, mini_corpus, tmp_path):
     assert manifest["generator"] == "peercorpus report"
     assert manifest["corpus"]["documents"] == 4 and len(manifest["corpus"]["fingerprint"]) == 64
     assert manifest["config"]["sha256"] and manifest["seed"] == 3 and manifest["seeds"]["topics"] == 3
-    assert [a["status"] for a in manifest["analyses"]] == ["ok"] * 9
+    assert [a["status"] for a in manifest["analyses"]] == ["ok"] * 10
     assert set(manifest["timings"]["analyses"]) == {a["id"] for a in manifest["analyses"]}
     assert {"python", "peercorpus", "nltk", "scikit-learn"} <= set(manifest["software"])
     assert set(manifest["files"]) == set(files) - {"manifest.json"}
@@ -178,6 +185,9 @@ def test_default_output_is_the_configs_output_key(run, mini_corpus, tmp_path):
         (("seed: 3\n", "sed: 3\n"), "report.yaml line 3: unknown key 'sed' (did you mean 'seed'?)"),
         (("  - name: collocates\n    node: peer\n", "  - name: collocates\n"), "analysis 'collocates' needs 'node'"),
         (("title: Mini", "title: [Mini"), "report.yaml line"),
+        (("{terms: [\"boundar*\"], description", "{term: [\"boundar*\"], description"), "report.yaml line 37: theme 'boundaries': unknown key 'term'"),
+        (("  - name: codebook\n", "  - name: codebook\n    codebook: missing.yaml\n  - name: codebook\n"),
+         "report.yaml line 33: analysis 'codebook': codebook file not found"),
     ],
 )
 def test_bad_config_is_one_line_exit_2_and_writes_nothing(run, mini_corpus, tmp_path, change, message):
@@ -220,3 +230,14 @@ def test_a_crash_while_writing_keeps_the_previous_report_and_leaves_no_half_fold
         write_report(spec, load_corpus(list(spec.corpus), spec.config), out, resources=read_resources(spec))
     assert report_files(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mini", "out", "report.yaml"]
+
+
+def test_codebook_counts_in_the_report_match_the_code_command(run, mini_corpus, tmp_path):
+    out = tmp_path / "out"
+    assert run("report", str(write_config(tmp_path, mini_corpus)), "-o", str(out)).exit_code == 0
+    themes = {row["theme"]: row["hits"] for row in json.loads((out / "tables/codebook.json").read_text())}
+    codebook = tmp_path / "codebook.yaml"
+    codebook.write_text('lived experience: ["lived experience"]\nrecovery: ["recover*"]\nboundaries: ["boundar*"]\n')
+    direct = json.loads(run("code", str(mini_corpus), "--codebook", str(codebook), "-f", "json").stdout)
+    assert themes == {row["theme"]: row["hits"] for row in direct["themes"]}
+    assert themes["recovery"] > 0 and themes["boundaries"] > 0

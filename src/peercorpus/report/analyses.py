@@ -291,11 +291,12 @@ def _run_topics(params, context: Context, section: Section) -> None:
 def _run_codebook(params, context: Context, section: Section) -> None:
     from ..analysis.coding import code_corpus
 
-    corpus = _narrowed(context.corpus, params.where)
+    corpus = context.corpus
+    docs = corpus.where_indices(list(params.where)) if params.where else None
     codebook = context.codebooks[section.analysis.id]
     coding = code_corpus(
         corpus, codebook, cooccurrence=params.cooccurrence, match=params.match,
-        case_sensitive=params.case_sensitive, extracts=params.extracts,
+        case_sensitive=params.case_sensitive, extracts=params.extracts, docs=docs,
     )
     section.tables.append(ReportTable("", "Themes", coding.themes))
     section.tables.append(ReportTable("documents", "Themes per document", coding.document_counts))

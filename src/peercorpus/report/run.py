@@ -74,13 +74,19 @@ def read_resources(spec: ReportSpec) -> Resources:
                 if params.codebook is not None:
                     codebooks[analysis.id] = load_codebook(spec.base / params.codebook)
                 else:
-                    codebooks[analysis.id] = parse_codebook(params.themes, source=f"{spec.where(analysis, 'themes')} themes")
+                    # the inline themes are checked as the codebook {themes: ...}, with their lines in the config
+                    prefix = ("analyses", str(analysis.position))
+                    lines = {key[len(prefix):]: line for key, line in spec.config.lines.items() if key[: len(prefix) + 1] == (*prefix, "themes")}
+                    source = spec.config.source.name if spec.config.source else "config"
+                    codebooks[analysis.id] = parse_codebook({"themes": params.themes}, source=source, lines=lines)
             elif analysis.name == "topics" and params.labels:
                 from ..analysis.topic_labels import read_labels
 
                 labels[analysis.id] = read_labels(spec.base / params.labels)
         except PeerCorpusError as error:
-            key = "codebook" if analysis.name == "codebook" and params.codebook else ("themes" if analysis.name == "codebook" else "labels")
+            if analysis.name == "codebook" and params.themes is not None:
+                raise  # already names the config's line
+            key = "codebook" if analysis.name == "codebook" else "labels"
             raise ConfigError(f"{spec.where(analysis, key)}: analysis '{analysis.id}': {error}") from None
     return Resources(codebooks, labels)
 
