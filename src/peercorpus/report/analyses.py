@@ -129,8 +129,7 @@ def _run_kwic(params, context: Context, section: Section) -> None:
 
     corpus, queries = context.corpus, list(params.queries)
     docs = corpus.where_indices(list(params.where)) if params.where else None
-    seed = params.seed if params.seed is not None else context.spec.seed
-    section.parameters["seed"] = seed
+    seed = params.seed
     hits = find_hits(corpus, queries, match=params.match, case_sensitive=params.case_sensitive, regex=params.regex, docs=docs)
     total = len(hits)
     ordered = order_hits(corpus, hits, sort=list(params.sort) or None, sample=params.sample, seed=seed, limit=params.limit)
@@ -251,8 +250,7 @@ def _run_topics(params, context: Context, section: Section) -> None:
     from ..analysis.topics import group_weights, topics
 
     corpus = _narrowed(context.corpus, params.where)
-    settings = params.settings(context.spec.seed)
-    section.parameters["seed"] = settings.seed
+    settings = params.settings()
     model = topics(corpus, settings=settings, tokenize=context.tokenize)
     section.notes.extend(model.notes)
     if section.analysis.id in context.labels:

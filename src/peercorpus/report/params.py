@@ -8,17 +8,19 @@ field without a default is required. ``report/spec.py`` reads them from YAML::
         queries: ["lived experience", boundaries]
         context: sentence
 
-Type names used in annotations that are not plain Python types (``Range``, ``KOrAuto``,
-``Comparisons``, ``Mapping``) are parsed by ``spec.py``; ``check()`` validates values with the
+Annotations are read by ``spec.py`` (``tuple[int, int]`` as a range like ``2-12``, ``int | str``
+as a number or ``auto``, the aliases ``Comparisons`` and ``Mapping``); a ``seed`` left out is the
+report's ``seed``. ``check()`` validates values with the
 library's own checks, and ``fields_used()`` / ``conditions_used()`` name what must exist in the
 corpus' metadata, so a misspelt field fails before anything runs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
+from ..analysis.topics import TopicSettings
 from ..validate import check_choice, check_int, count_or_share
 
 CONTEXTS = ("document", "sentence", "paragraph")
@@ -27,8 +29,6 @@ COLLOCATE_MEASURES = ("likelihood", "mi", "t", "logdice")
 COLLOCATION_MEASURES = ("likelihood", "pmi", "t", "chi2")
 
 # Aliases read by spec.py (annotations stay strings under ``from __future__ import annotations``).
-Range = tuple[int, int]  # "2-12", 3 (= 3-3) or [2, 12]
-KOrAuto = int | str  # 5 or "auto"
 Comparisons = tuple[dict, ...]  # keyness: [{target: [...], reference: [...]}]
 Mapping = dict  # an inline codebook
 
@@ -89,7 +89,7 @@ class KwicParams(Params):
     regex: bool = False
     sort: tuple[str, ...] = ()
     sample: int | None = None
-    seed: int | None = None
+    seed: int = 0
     limit: int | None = None
     show: tuple[str, ...] = ()
     where: tuple[str, ...] = ()
@@ -214,51 +214,27 @@ class DispersionParams(Params):
 
 
 @dataclass(frozen=True)
-class TopicsParams(Params):
-    """``topics``: the parameters of ``peercorpus topics`` (``TopicSettings``) plus ``by``,
-    ``labels`` (a label sheet, relative to the config file) and ``plots``."""
+class TopicsParams(TopicSettings, Params):
+    """``topics``: every parameter of ``peercorpus topics`` (``TopicSettings``, the same
+    names) plus ``by``, ``labels`` (a label sheet, relative to the config file) and ``plots``."""
 
-    k: KOrAuto = "auto"
-    k_range: Range = (2, 12)
-    method: str = "nmf"
-    unit: str = "auto"
-    chunk_size: int = 200
-    min_df: float = 2
-    max_df: float = 0.95
-    max_features: int | None = None
-    ngram: Range = (1, 1)
-    seed: int | None = None
-    runs: int = 1
-    samples: int = 5
-    batch: bool = False
-    terms: int = 10
-    top_docs: int = 5
-    extracts: int = 3
     by: str | None = None
     labels: str | None = None
     plots: bool = True
     where: tuple[str, ...] = ()
 
-    def settings(self, seed: int):
-        """The ``TopicSettings`` these parameters describe (``seed`` when none is given)."""
-        from ..analysis.topics import TopicSettings
-
-        return TopicSettings(
-            k=self.k, k_range=self.k_range, method=self.method, unit=self.unit,
-            chunk_size=self.chunk_size, min_df=count_or_share(self.min_df),
-            max_df=count_or_share(self.max_df, one_is_all=True),
-            max_features=self.max_features, ngram=self.ngram,
-            seed=self.seed if self.seed is not None else seed, runs=self.runs,
-            samples=self.samples, batch=self.batch, terms=self.terms, top_docs=self.top_docs,
-            extracts=self.extracts,
-        )
+    def settings(self) -> TopicSettings:
+        """The model's ``TopicSettings``, document-frequency bounds read as the CLI reads them."""
+        values = {f.name: getattr(self, f.name) for f in fields(TopicSettings)}
+        values.update(min_df=count_or_share(self.min_df), max_df=count_or_share(self.max_df, one_is_all=True))
+        return TopicSettings(**values)
 
     def check(self) -> None:
         if isinstance(self.k, str) and self.k != "auto":
             from ..errors import UsageError
 
             raise UsageError(f"k must be a whole number ≥ 2 or 'auto'; got '{self.k}'")
-        self.settings(0).checked()
+        self.settings().checked()
 
     def fields_used(self) -> dict[str, str]:
         return {"by": self.by} if self.by else {}

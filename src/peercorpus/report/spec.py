@@ -85,7 +85,7 @@ def read_report(path: Path, overrides: list[str] | tuple[str, ...] = ()) -> Repo
     output = extra.get("output")
     if output is not None and not isinstance(output, str):
         raise ConfigError(f"{config.where('output')}: 'output' must be a folder path; got {output!r}")
-    analyses = _analyses(extra.get("analyses"), config)
+    analyses = _analyses(extra.get("analyses"), config, seed)
     return ReportSpec(
         title=title,
         corpus=corpus,
@@ -113,21 +113,21 @@ def _corpus_paths(raw: Any, base: Path, config: Config) -> tuple[Path, ...]:
     return tuple(paths)
 
 
-def _analyses(raw: Any, config: Config) -> tuple[AnalysisSpec, ...]:
+def _analyses(raw: Any, config: Config, seed: int) -> tuple[AnalysisSpec, ...]:
     where = config.where("analyses")
     if not isinstance(raw, list) or not raw:
         raise ConfigError(f"{where}: 'analyses' must be a list of analyses, each with a name ({', '.join(ANALYSES)})")
     specs: list[AnalysisSpec] = []
     counts: dict[str, int] = {}
     for position, item in enumerate(raw):
-        spec = _analysis(item, position, config, counts)
+        spec = _analysis(item, position, config, counts, seed)
         if any(existing.id == spec.id for existing in specs):
             raise ConfigError(f"{config.where('analyses', str(position), 'id')}: two analyses have the id '{spec.id}'")
         specs.append(spec)
     return tuple(specs)
 
 
-def _analysis(item: Any, position: int, config: Config, counts: dict[str, int]) -> AnalysisSpec:
+def _analysis(item: Any, position: int, config: Config, counts: dict[str, int], seed: int) -> AnalysisSpec:
     here = config.where("analyses", str(position))
     if isinstance(item, str):
         item = {"name": item}
@@ -146,6 +146,8 @@ def _analysis(item: Any, position: int, config: Config, counts: dict[str, int]) 
         if key not in known:
             raise ConfigError(f"{key_where}: {unknown_key_message(str(key), [*known, *_ITEM_KEYS])} in analysis '{name}'")
         values[key] = _coerce(value, str(known[key].type), key_where, key)
+    if "seed" in known and "seed" not in values:
+        values["seed"] = seed
     missing = [f.name for f in known.values() if f.default is MISSING and f.name not in values]
     if missing:
         raise ConfigError(f"{here}: analysis '{name}' needs '{missing[0]}'")
@@ -285,8 +287,9 @@ _COERCERS = {
     "bool": _bool,
     "str": _str,
     "tuple[str, ...]": _strings,
-    "Range": _range,
-    "KOrAuto": _k_or_auto,
+    "tuple[int, int]": _range,
+    "int | str": _k_or_auto,
+    "float | int": _float,
     "Comparisons": _comparisons,
     "Mapping": _mapping,
 }
