@@ -8,7 +8,7 @@
 
 The pipeline: ``Tokens.features`` (stop words from the config; English removed by default) →
 units (documents, or paragraphs when there are too few documents, see ``units.py``) →
-counts → vocabulary filters → TF-IDF (sublinear tf, as it separates BBC's topics best) →
+counts → vocabulary filters → TF-IDF (``tfidf.py``: sublinear tf, as it separates BBC's topics best) →
 NMF from NNDSVD (``topic_fit.py``) → topics sorted by prevalence, described by their top
 terms, NPMI coherence, most representative documents and sentences (``topic_extracts.py``).
 """
@@ -110,8 +110,8 @@ def topic_features(corpus: Corpus, tokenize: TokenizeSettings):
 
 
 def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings):
-    """Units, features, pruned counts (unit × term), TF-IDF matrix, fitted transformer, notes."""
-    from sklearn.feature_extraction.text import TfidfTransformer
+    """Units, features, pruned counts (unit × term), TF-IDF matrix, fitted ``Tfidf``, notes."""
+    from .tfidf import Tfidf
 
     notes = []
     if len(corpus) < 2:
@@ -136,7 +136,7 @@ def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings)
     require_terms(counts, "check the stop words and tokenisation settings")
     counts = counts.prune(min_df=settings.min_df, max_df=settings.max_df, max_features=settings.max_features)
     require_terms(counts, f"try a lower --min-df (now {settings.min_df}) or a higher --max-df (now {settings.max_df})")
-    transformer = TfidfTransformer(sublinear_tf=True).fit(counts.matrix)
+    transformer = Tfidf.fit(counts.matrix)
     tfidf = transformer.transform(counts.matrix)
     return units, features, counts, tfidf, transformer, notes
 
