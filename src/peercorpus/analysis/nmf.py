@@ -38,6 +38,16 @@ def nmf(matrix, *, k: int, seed: int, init: str = "nndsvd", tol: float = 1e-4, m
     >>> W.shape, H.shape
     ((3, 2), (2, 2))
     """
+    from threadpoolctl import threadpool_limits
+
+    # Every dense product here has k (+ 10) columns: BLAS threads gain nothing on such thin
+    # matrices and, when other processes hold the cores, wait for them (2-6x slower here).
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fit(matrix, k=k, seed=seed, init=init, tol=tol, max_iter=max_iter)
+
+
+def _fit(matrix, *, k: int, seed: int, init: str, tol: float, max_iter: int):
+    """``nmf`` without the thread limit: NNDSVD start, then sweeps of W and H until the stop rule."""
     W, H = initial_factors(matrix, k=k, seed=seed, init=init)
     columns = matrix.T.tocsr() if hasattr(matrix, "tocsr") else np.ascontiguousarray(matrix.T)
     # Rows of ``rows_of_W`` are W's columns: the solver updates one topic at a time.
