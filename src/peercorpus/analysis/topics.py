@@ -167,7 +167,7 @@ def topics(
     tokenize = tokenize or TokenizeSettings()
     units, features, counts, tfidf, transformer, notes = prepare(corpus, settings, tokenize)
     matrix = _model_input(settings, counts, tfidf)
-    n_units = matrix.shape[0]
+    n_units, n_terms = matrix.shape
 
     k_scores = None
     if settings.k == "auto":
@@ -178,6 +178,9 @@ def topics(
                 f"--k auto needs more units than {low} topics; there are {n_units} {units.kind}s "
                 "(use --unit paragraph or chunk, or a smaller --k-range)"
             )
+        _require_terms_for(low, n_terms, settings)
+        if settings.method == "nmf":
+            high = min(high, n_terms)
         k, k_scores, agreements, reason = choose_k(matrix, counts.matrix, settings, (low, high), progress=progress)
         notes.append(f"k={k} chosen from {low}-{high}: {reason} (scores in k_scores)")
     else:
@@ -188,6 +191,7 @@ def topics(
                 f"--k {k} needs more than {k} units; there are {n_units} {units.kind}s "
                 f"(use a smaller --k, or {more_units})"
             )
+        _require_terms_for(k, n_terms, settings)
         agreements = None
 
     raw_weights, raw_topic_term = fit_model(matrix, k=k, method=settings.method, seed=settings.seed, batch=settings.batch)
@@ -226,6 +230,15 @@ def topics(
         k_scores=k_scores,
         notes=notes,
     )
+
+
+def _require_terms_for(k: int, n_terms: int, settings: TopicSettings) -> None:
+    """NMF starts from k singular vectors (NNDSVD), so it needs at least k terms."""
+    if settings.method == "nmf" and k > n_terms:
+        raise UsageError(
+            f"{k} NMF topics need at least {k} terms; {n_terms} remain after filtering "
+            f"(use a smaller --k or --k-range, or a lower --min-df, now {settings.min_df})"
+        )
 
 
 def _run_agreements(matrix, settings: TopicSettings, k: int, reference_terms, progress) -> np.ndarray:
