@@ -38,6 +38,7 @@ def nmf(matrix, *, k: int, seed: int, init: str = "nndsvd", tol: float = 1e-4, m
     >>> W.shape, H.shape
     ((3, 2), (2, 2))
     """
+    import scipy.linalg  # noqa: F401  (loads scipy's own BLAS, so that the limit below covers it)
     from threadpoolctl import threadpool_limits
 
     # Every dense product here has k (+ 10) columns: BLAS threads gain nothing on such thin
