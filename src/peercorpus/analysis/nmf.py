@@ -66,9 +66,9 @@ def _fit(matrix, *, k: int, seed: int, init: str, tol: float, max_iter: int):
 
 def _sweep(factor: np.ndarray, gram: np.ndarray, projection: np.ndarray) -> float:
     """One pass of coordinate descent over the rows of ``factor`` (k × m, updated in place):
-    minimise ‖X − Aᵀ factor‖² for the fixed other factor A, given ``gram`` = A Aᵀ (k × k) and
-    ``projection`` = A X (k × m). Returns the summed absolute projected gradient before the
-    update (scikit-learn's "violation")."""
+    minimise ‖Y − Aᵀ factor‖² for the fixed other factor A (for H: Y = X, A = Wᵀ; for Wᵀ:
+    Y = Xᵀ, A = H), given ``gram`` = A Aᵀ (k × k) and ``projection`` = A Y (k × m). Returns
+    the summed absolute projected gradient before the update (scikit-learn's "violation")."""
     violation = 0.0
     for t in range(factor.shape[0]):
         gradient = gram[t] @ factor - projection[t]
