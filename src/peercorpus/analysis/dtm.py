@@ -103,8 +103,10 @@ def document_term_matrix(
 def _ngrams(ids: np.ndarray, units: np.ndarray, groups: np.ndarray, vocab: list[str], n: int):
     """Ids (dense, 0-based), units and spellings of every n-gram in the kept-token stream."""
     if n == 1:
-        used, term_ids = np.unique(ids, return_inverse=True)
-        return term_ids.ravel(), units, [vocab[i] for i in used]
+        # What np.unique(ids, return_inverse=True) gives, by counting instead of sorting.
+        present = np.bincount(ids, minlength=len(vocab)) > 0
+        term_of_id = np.cumsum(present) - 1
+        return term_of_id[ids], units, [vocab[i] for i in np.flatnonzero(present)]
     if len(ids) < n:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
     starts = np.arange(len(ids) - n + 1)

@@ -3,10 +3,13 @@
     weights, topic_term = fit_model(matrix, k=5, method="nmf", seed=0)
     weights.shape == (n_units, 5); topic_term.shape == (5, n_terms)
 
-NMF starts from NNDSVD (Boutsidis & Gallopoulos 2008), which is deterministic for a given
-seed (the seed drives the randomised SVD), so the same data, settings and seed give the same
-topics. ``resampled_fits`` perturbs the data (a fraction of the units) and the start (a
-seeded random fill of NNDSVD's zeros) to see which topics survive.
+The default NMF is computed with numpy (``nmf.py``): scikit-learn's coordinate-descent
+algorithm and stopping rule, tested against it, without the ~1 s cost of importing
+scikit-learn. It starts from NNDSVD (Boutsidis & Gallopoulos 2008), which is deterministic
+for a given seed (the seed drives the randomised SVD), so the same data, settings and seed
+give the same topics. ``--method lda`` and ``--batch`` (MiniBatchNMF) use scikit-learn.
+``resampled_fits`` perturbs the data (a fraction of the units) and the start (a seeded
+random fill of NNDSVD's zeros) to see which topics survive.
 """
 
 from __future__ import annotations
@@ -15,14 +18,25 @@ import warnings
 
 import numpy as np
 
+from .nmf import nmf
+
 METHODS = ("nmf", "lda")
 
 
 def fit_model(matrix, *, k: int, method: str, seed: int, batch: bool = False, init: str = "nndsvd"):
     """Fit ``k`` topics; return unit weights (n_units × k) and topic-term weights (k × n_terms).
 
-    ``matrix`` is TF-IDF for NMF and raw counts for LDA.
+    ``matrix`` is TF-IDF for NMF and raw counts for LDA; ``init`` is NMF's start
+    (``"nndsvd"`` or ``"nndsvdar"``, see ``nmf.initial_factors``).
+
+    >>> from scipy import sparse
+    >>> matrix = sparse.csr_matrix(np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.9, 0.0]]))
+    >>> weights, topic_term = fit_model(matrix, k=2, method="nmf", seed=0)
+    >>> weights.shape, topic_term.shape
+    ((3, 2), (2, 3))
     """
+    if method == "nmf" and not batch:
+        return nmf(matrix, k=k, seed=seed, init=init, max_iter=500)
     with warnings.catch_warnings():
         # Slow convergence is reported by the stability scores, not as a console warning.
         warnings.simplefilter("ignore")
@@ -32,17 +46,13 @@ def fit_model(matrix, *, k: int, method: str, seed: int, batch: bool = False, in
             model = LatentDirichletAllocation(
                 n_components=k, learning_method="batch", max_iter=30, random_state=seed
             )
-        elif batch:
+        else:
             from sklearn.decomposition import MiniBatchNMF
 
             model = MiniBatchNMF(
                 n_components=k, init="nndsvda" if init == "nndsvd" else init, batch_size=1024,
                 max_iter=200, random_state=seed,
             )
-        else:
-            from sklearn.decomposition import NMF
-
-            model = NMF(n_components=k, init=init, max_iter=500, random_state=seed)
         weights = model.fit_transform(matrix)
     return np.asarray(weights, dtype=np.float64), np.asarray(model.components_, dtype=np.float64)
 

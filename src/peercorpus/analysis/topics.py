@@ -8,7 +8,7 @@
 
 The pipeline: ``Tokens.features`` (stop words from the config; English removed by default) →
 units (documents, or paragraphs when there are too few documents, see ``units.py``) →
-counts → vocabulary filters → TF-IDF (sublinear tf, as it separates BBC's topics best) →
+counts → vocabulary filters → TF-IDF (``tfidf.py``: sublinear tf, as it separates BBC's topics best) →
 NMF from NNDSVD (``topic_fit.py``) → topics sorted by prevalence, described by their top
 terms, NPMI coherence, most representative documents and sentences (``topic_extracts.py``).
 """
@@ -110,8 +110,8 @@ def topic_features(corpus: Corpus, tokenize: TokenizeSettings):
 
 
 def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings):
-    """Units, features, pruned counts (unit × term), TF-IDF matrix, fitted transformer, notes."""
-    from sklearn.feature_extraction.text import TfidfTransformer
+    """Units, features, pruned counts (unit × term), TF-IDF matrix, fitted ``Tfidf``, notes."""
+    from .tfidf import Tfidf
 
     notes = []
     if len(corpus) < 2:
@@ -136,7 +136,7 @@ def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings)
     require_terms(counts, "check the stop words and tokenisation settings")
     counts = counts.prune(min_df=settings.min_df, max_df=settings.max_df, max_features=settings.max_features)
     require_terms(counts, f"try a lower --min-df (now {settings.min_df}) or a higher --max-df (now {settings.max_df})")
-    transformer = TfidfTransformer(sublinear_tf=True).fit(counts.matrix)
+    transformer = Tfidf.fit(counts.matrix)
     tfidf = transformer.transform(counts.matrix)
     return units, features, counts, tfidf, transformer, notes
 
@@ -167,7 +167,7 @@ def topics(
     tokenize = tokenize or TokenizeSettings()
     units, features, counts, tfidf, transformer, notes = prepare(corpus, settings, tokenize)
     matrix = _model_input(settings, counts, tfidf)
-    n_units = matrix.shape[0]
+    n_units, n_terms = matrix.shape
 
     k_scores = None
     if settings.k == "auto":
@@ -178,6 +178,9 @@ def topics(
                 f"--k auto needs more units than {low} topics; there are {n_units} {units.kind}s "
                 "(use --unit paragraph or chunk, or a smaller --k-range)"
             )
+        _require_terms_for(low, n_terms, settings)
+        if settings.method == "nmf":
+            high = min(high, n_terms)
         k, k_scores, agreements, reason = choose_k(matrix, counts.matrix, settings, (low, high), progress=progress)
         notes.append(f"k={k} chosen from {low}-{high}: {reason} (scores in k_scores)")
     else:
@@ -188,6 +191,7 @@ def topics(
                 f"--k {k} needs more than {k} units; there are {n_units} {units.kind}s "
                 f"(use a smaller --k, or {more_units})"
             )
+        _require_terms_for(k, n_terms, settings)
         agreements = None
 
     raw_weights, raw_topic_term = fit_model(matrix, k=k, method=settings.method, seed=settings.seed, batch=settings.batch)
@@ -226,6 +230,15 @@ def topics(
         k_scores=k_scores,
         notes=notes,
     )
+
+
+def _require_terms_for(k: int, n_terms: int, settings: TopicSettings) -> None:
+    """NMF starts from k singular vectors (NNDSVD), so it needs at least k terms."""
+    if settings.method == "nmf" and k > n_terms:
+        raise UsageError(
+            f"{k} NMF topics need at least {k} terms; {n_terms} remain after filtering "
+            f"(use a smaller --k or --k-range, or a lower --min-df, now {settings.min_df})"
+        )
 
 
 def _run_agreements(matrix, settings: TopicSettings, k: int, reference_terms, progress) -> np.ndarray:

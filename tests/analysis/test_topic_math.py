@@ -1,0 +1,110 @@
+"""Our TF-IDF and NMF against scikit-learn's, which a default topic model no longer imports."""
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from peercorpus.analysis.nmf import initial_factors, nmf, randomized_svd
+from peercorpus.analysis.tfidf import Tfidf
+from peercorpus.analysis.topic_quality import ranking_agreement, top_terms
+
+
+def _random_counts(seed: int, shape=(60, 45)):
+    rng = np.random.default_rng(seed)
+    counts = rng.poisson(1.5, shape) * (rng.random(shape) < 0.3)
+    counts[4] = 0  # a unit without terms
+    return sparse.csr_matrix(counts)
+
+
+def _planted(seed: int, k: int = 4, n: int = 120, m: int = 80):
+    """Non-negative data made of ``k`` topics with mostly disjoint terms, plus noise."""
+    rng = np.random.default_rng(seed)
+    H = rng.random((k, m)) * (np.arange(m)[None, :] % k == np.arange(k)[:, None])
+    W = rng.random((n, k)) ** 3
+    return sparse.csr_matrix(W @ H + 0.05 * rng.random((n, m)) * (rng.random((n, m)) < 0.2))
+
+
+def _sklearn_nmf(matrix, k: int, seed: int, init: str):
+    from sklearn.decomposition import NMF
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = NMF(n_components=k, init=init, max_iter=500, random_state=seed)
+        return model.fit_transform(matrix), model.components_
+
+
+def _error(matrix, W, H) -> float:
+    return float(np.linalg.norm(matrix.toarray() - W @ H))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_tfidf_is_scikit_learns_sublinear_smooth_l2(seed):
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    counts = _random_counts(seed)
+    theirs = TfidfTransformer(sublinear_tf=True).fit(counts)
+    ours = Tfidf.fit(counts)
+    assert np.allclose(ours.idf, theirs.idf_)
+    assert np.allclose(ours.transform(counts).toarray(), theirs.transform(counts).toarray())
+    other = _random_counts(seed + 10)
+    assert np.allclose(ours.transform(other).toarray(), theirs.transform(other).toarray())
+
+
+@pytest.mark.parametrize("shape", [(60, 200), (200, 60)])
+def test_randomized_svd_and_nndsvd_start_are_scikit_learns(shape):
+    from sklearn.decomposition._nmf import _initialize_nmf
+    from sklearn.utils.extmath import randomized_svd as sklearn_randomized_svd
+
+    matrix = sparse.random(*shape, density=0.2, random_state=3, format="csr")
+    for mine, theirs in zip(randomized_svd(matrix, 5, seed=7), sklearn_randomized_svd(matrix, 5, random_state=7)):
+        assert np.allclose(mine, theirs)
+    for init in ("nndsvd", "nndsvdar"):
+        for mine, theirs in zip(initial_factors(matrix, k=5, seed=7, init=init), _initialize_nmf(matrix, 5, init=init, random_state=7)):
+            assert np.allclose(mine, theirs)
+
+
+@pytest.mark.parametrize("data", ["random", "planted"])
+@pytest.mark.parametrize("init", ["nndsvd", "nndsvdar"])
+def test_nmf_matches_scikit_learn_error_and_topics(data, init):
+    k = 4
+    for seed in (0, 5):
+        matrix = Tfidf.fit(_random_counts(seed)).transform(_random_counts(seed)) if data == "random" else _planted(seed, k)
+        W, H = nmf(matrix, k=k, seed=seed, init=init, max_iter=500)
+        their_W, their_H = _sklearn_nmf(matrix, k, seed, init)
+        assert (W >= 0).all() and (H >= 0).all()
+        assert _error(matrix, W, H) == pytest.approx(_error(matrix, their_W, their_H), rel=0.01)
+        assert (ranking_agreement(top_terms(their_H, 10), top_terms(H, 10)) == 1.0).all()
+
+
+def test_nmf_recovers_planted_topics_and_is_deterministic():
+    matrix = _planted(11)
+    W, H = nmf(matrix, k=4, seed=3)
+    again = nmf(matrix, k=4, seed=3)
+    assert np.array_equal(W, again[0]) and np.array_equal(H, again[1])
+    # Each topic's heaviest terms are the terms of one planted topic (term index mod 4).
+    assert sorted({int(set(row % 4).pop()) for row in top_terms(H, 10) if len(set(row % 4)) == 1}) == [0, 1, 2, 3]
+
+
+def test_nndsvd_needs_k_at_most_the_smaller_side():
+    with pytest.raises(ValueError, match="k ≤ min"):
+        initial_factors(np.ones((3, 2)), k=3, seed=0)
+
+
+def test_warm_default_topics_run_imports_neither_scikit_learn_nor_nltk(planted_corpus, tmp_path):
+    # A cold run tokenises with NLTK, and ``import nltk`` imports scikit-learn itself.
+    folder, _ = planted_corpus
+    cache = str(tmp_path / "cache")
+    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(folder), "--cache-dir", cache], check=True)
+    probe = (
+        f"import sys; sys.argv = ['peercorpus', '-q', 'topics', {str(folder)!r}, '--k', '3', '--unit', 'document',"
+        f" '--cache-dir', {cache!r}, '-f', 'json'];"
+        "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
+        "print('MODULES', *(name in sys.modules for name in ('sklearn', 'nltk', 'matplotlib')), file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    assert '"topics"' in result.stdout
+    assert "MODULES False False False" in result.stderr
