@@ -261,11 +261,11 @@ def _comparisons(value: Any) -> tuple[dict, ...]:
         raise TypeError("must be a list of comparisons like {target: [genre=blog], reference: [genre=news]}")
     comparisons = []
     for number, item in enumerate(items, start=1):
+        unknown = sorted(set(item) - {"target", "reference", "title"}) if isinstance(item, dict) else []
+        if unknown:
+            raise TypeError(f"comparison {number}: {unknown_key_message(str(unknown[0]), ['target', 'reference', 'title'])}")
         if not isinstance(item, dict) or "target" not in item:
             raise TypeError(f"comparison {number} needs a 'target' (e.g. target: [genre=blog])")
-        unknown = set(item) - {"target", "reference", "title"}
-        if unknown:
-            raise TypeError(f"comparison {number}: {unknown_key_message(sorted(unknown)[0], ['target', 'reference', 'title'])}")
         comparison = {"target": _strings(item["target"])}
         if item.get("reference") is not None:
             comparison["reference"] = _strings(item["reference"])
