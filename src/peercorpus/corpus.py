@@ -52,34 +52,76 @@ class SkippedFile:
     reason: str
 
 
+class LazyDocuments:
+    """Documents a cache supplies on demand: ``one(i)`` decodes one, ``every()`` all of them.
+
+    A warm ``kwic`` on 44,000 documents shows a few thousand; decoding only those is most of
+    what makes it fast.
+    """
+
+    def __init__(self, count: int, one: Callable[[int], Document], every: Callable[[], list[Document]]):
+        self.count, self.one, self.every = count, one, every
+
+
 class Corpus:
     """Documents, their texts and their tokens; ``where`` gives sub-corpora.
 
     ``text_of`` returns a document's (cleaned) text by index; the cache supplies it
-    lazily so that a warm command decodes only the texts it shows.
+    lazily so that a warm command decodes only the texts it shows. ``documents`` may be
+    given as ``LazyDocuments`` likewise; ``document(i)`` then decodes only document ``i``.
     """
 
     def __init__(
         self,
-        documents: list[Document],
+        documents: list[Document] | LazyDocuments,
         tokens: Tokens,
         text_of: Callable[[int], str],
         skipped: list[SkippedFile] | None = None,
         *,
         source: str = "",
     ):
-        self.documents = documents
+        if isinstance(documents, LazyDocuments):
+            self._documents, self._lazy, self._count = None, documents, documents.count
+        else:
+            self._documents, self._lazy, self._count = documents, None, len(documents)
+        self._decoded: dict[int, Document] = {}
         self.tokens = tokens
         self._text_of = text_of
         self.skipped = skipped or []
         self.source = source
         self.load_report = None  # set by load_corpus: what was read, tokenised, cached
 
+    @property
+    def documents(self) -> list[Document]:
+        """Every document, in corpus order."""
+        if self._documents is None:
+            documents = self._lazy.every()
+            for i, document in self._decoded.items():  # keep objects already handed out
+                documents[i] = document
+            self._documents = documents
+            self._decoded = {}
+        return self._documents
+
+    @documents.setter
+    def documents(self, documents: list[Document]) -> None:
+        self._documents, self._lazy, self._count, self._decoded = documents, None, len(documents), {}
+
+    def document(self, doc: int) -> Document:
+        """Document ``doc`` (decoding only that one when the corpus came from the cache)."""
+        if self._documents is not None:
+            return self._documents[doc]
+        if not -self._count <= doc < self._count:
+            raise IndexError(f"document index {doc} out of range")
+        doc %= self._count
+        if doc not in self._decoded:
+            self._decoded[doc] = self._lazy.one(doc)
+        return self._decoded[doc]
+
     def __len__(self) -> int:
-        return len(self.documents)
+        return self._count if self._documents is None else len(self._documents)
 
     def __repr__(self) -> str:
-        return f"<Corpus {len(self.documents)} documents, {len(self.tokens)} tokens>"
+        return f"<Corpus {len(self)} documents, {len(self.tokens)} tokens>"
 
     def text(self, doc: int) -> str:
         """The text of document ``doc`` that character offsets refer to."""

@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 
 from .config import Config, load_config
-from .corpus import Corpus, Document, SkippedFile
+from .corpus import Corpus, Document, LazyDocuments, SkippedFile
 from .errors import InputError, UnreadableFile
 from .process import Shard, content_hash, process_file
 from .quality import duplicate_groups
-from .store import CacheUnreadable, Store, default_cache_dir
+from .store import CacheUnreadable, FileTable, Store, default_cache_dir
 from .tokens import Tokens
 
 Progress = Callable[[int, int], None]
@@ -112,12 +112,18 @@ def load_corpus(
         if snapshot is not None:
             try:
                 manifest = store.read_manifest(snapshot)
-                if _unchanged(manifest, discovery.file_names, file_stats, sidecar_stats):
+                recorded = store.read_files(snapshot)
+                if _unchanged(manifest, recorded, discovery.file_names, file_stats, sidecar_stats):
                     corpus = _open_snapshot(store, snapshot, manifest, skipped)
                     report.from_snapshot = True
                     corpus.load_report = report
                     return corpus
-                previous = {e["path"]: e for e in manifest["files"] if e.get("hash")}
+                recorded = store.read_files(snapshot, hashes=True)
+                previous = {
+                    name: (size, mtime, digest)
+                    for name, (size, mtime), digest in zip(recorded.names, recorded.stats.tolist(), recorded.hashes)
+                    if digest
+                }
             except CacheUnreadable as problem:
                 report.notices.append(f"cache at {snapshot} was unreadable ({problem}); rebuilding it")
 
@@ -126,15 +132,13 @@ def load_corpus(
     corpus, arrays, json_files, texts = _assemble(discovery.files, shards, metadata, skipped)
     if use_cache:
         manifest = {
-            "files": [
-                {"path": str(path), "size": size, "mtime_ns": mtime, "hash": digest}
-                for (path, _), (size, mtime), digest in zip(discovery.files, file_stats, hashes)
-            ],
             "sidecars": [list(entry) for entry in sidecar_stats],
             "skipped": [asdict(s) for s in skipped],
             "inputs": [str(p) for p in path_list],
         }
-        store.publish_snapshot(corpus_key, manifest, arrays, json_files, texts)
+        files = FileTable(list(discovery.file_names), file_stats, hashes)
+        documents = [asdict(d) for d in corpus.documents]
+        store.publish_snapshot(corpus_key, manifest, arrays, json_files, texts, files=files, documents=documents)
     corpus.load_report = report
     return corpus
 
@@ -162,11 +166,13 @@ def _corpus_key(paths: list[Path], config: Config) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
-def _unchanged(manifest: dict, file_names, file_stats, sidecar_stats) -> bool:
-    """True when every file (and sidecar) has the size and mtime the snapshot recorded."""
-    current = [[name, size, mtime] for name, (size, mtime) in zip(file_names, file_stats)]
-    recorded = [[e["path"], e["size"], e["mtime_ns"]] for e in manifest.get("files", [])]
-    return current == recorded and [list(e) for e in sidecar_stats] == manifest.get("sidecars")
+def _unchanged(manifest: dict, recorded: FileTable, file_names, file_stats, sidecar_stats) -> bool:
+    """True when the same files (and sidecars) are there with the size and mtime the
+    snapshot recorded: any file changed, added or removed means a rebuild."""
+    if recorded.names != file_names or [list(e) for e in sidecar_stats] != manifest.get("sidecars"):
+        return False
+    current = np.array(file_stats, dtype=np.int64).reshape(-1, 2)
+    return bool(np.array_equal(current, recorded.stats))
 
 
 def _shards(files, file_stats, previous, store, config, use_cache, progress, workers, report, skipped):
@@ -177,8 +183,8 @@ def _shards(files, file_stats, previous, store, config, use_cache, progress, wor
     todo: list[int] = []
     for index, ((path, _root), stat) in enumerate(zip(files, file_stats)):
         entry = previous.get(str(path))
-        if entry and (entry["size"], entry["mtime_ns"]) == stat:
-            digest = entry["hash"]
+        if entry and entry[:2] == stat:
+            digest = entry[2]
         else:
             try:
                 digest = content_hash(path.read_bytes())
@@ -371,11 +377,7 @@ def _assemble(files, shards, sidecar, skipped):
         "index_positions": positions,
         "text_offsets": text_offsets,
     }
-    json_files = {
-        "vocab": vocab,
-        "norm_vocab": tokens.norm_vocab,
-        "documents": [asdict(d) for d in documents],
-    }
+    json_files = {"vocab": vocab, "norm_vocab": tokens.norm_vocab}
     corpus = Corpus(documents, tokens, _text_reader(np.frombuffer(blob, dtype=np.uint8), text_offsets), skipped)
     return corpus, arrays, json_files, blob
 
@@ -392,10 +394,10 @@ def _text_reader(blob: np.ndarray, offsets: np.ndarray) -> Callable[[int], str]:
 
 
 def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[SkippedFile]) -> Corpus:
-    """A ``Corpus`` over a snapshot's memory-mapped arrays."""
+    """A ``Corpus`` over a snapshot's memory-mapped arrays; documents are decoded when used."""
     arrays = store.load_arrays(folder, TOKEN_ARRAYS)
     vocab = store.load_json(folder, "vocab")
-    documents_json = store.load_json(folder, "documents")
+    lines = store.document_lines(folder)
     try:
         tokens = Tokens(
             vocab=vocab,
@@ -403,12 +405,14 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
         )
         tokens.__dict__["_normalized"] = (arrays["norm_of_type"], store.load_json(folder, "norm_vocab"))
         tokens.__dict__["index"] = (arrays["index_offsets"], arrays["index_positions"])
-        documents = [Document(**entry) for entry in documents_json]
+        if len(lines):
+            Document(**lines[0])  # the rest decode the same way, when used
         blob = np.memmap(folder / "texts.bin", dtype=np.uint8, mode="r") if (folder / "texts.bin").stat().st_size else np.zeros(0, np.uint8)
     except (TypeError, KeyError, OSError, ValueError) as error:
         raise CacheUnreadable(f"snapshot inconsistent ({error})") from None
-    if len(documents) != tokens.n_docs:
+    if len(lines) != tokens.n_docs:
         raise CacheUnreadable("snapshot inconsistent (document count)")
     recorded_skips = [SkippedFile(**entry) for entry in manifest.get("skipped", [])]
     known = {s.path for s in recorded_skips}
+    documents = LazyDocuments(len(lines), lambda i: Document(**lines[i]), lambda: [Document(**e) for e in lines.all()])
     return Corpus(documents, tokens, _text_reader(blob, arrays["text_offsets"]), recorded_skips + [s for s in skipped if s.path not in known])

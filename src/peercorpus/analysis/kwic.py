@@ -172,7 +172,7 @@ def concordance_lines(corpus: Corpus, hits: Hits, queries: list[str], *, window:
         else:
             left = text[context_from[i] : char_start] if low[i] < start else ""
             right = text[char_end : context_to[i]] if high[i] > end else ""
-        document = corpus.documents[doc]
+        document = corpus.document(doc)
         offset = int(first[i])
         rows.append(
             {

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -41,7 +42,18 @@ def discover(paths: list[Path]) -> Discovery:
 
     One ``stat`` per file: its identity (device, inode) drops a file reached twice through
     links, and its size and modification time tell the cache whether the file changed.
+    This runs on every command, warm or not, so the loop over files is kept tight.
     """
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of new tuples would trigger collections for nothing
+    try:
+        return _discover(paths)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _discover(paths: list[Path]) -> Discovery:
     found = Discovery()
     seen_files: set[tuple[int, int]] = set()
     for given in paths:
@@ -51,39 +63,60 @@ def discover(paths: list[Path]) -> Discovery:
             _classify(str(given), given.name, given.parent, given.stat(), found, seen_files)
             continue
         entries: list[tuple[str, str, os.stat_result]] = []
-        for relative_folder, files in _walk(str(given), "", set()):
-            for name, info in files:
-                entries.append((f"{relative_folder}{name}", name, info))
-        entries.sort(key=lambda entry: entry[0])
+        _walk(str(given), "", set(), entries)
+        entries.sort(key=_first)
         prefix = "" if str(given) == "." else f"{given}/"  # what str(given / relative) gives
+        file_names, file_roots, stats = found.file_names, found.file_roots, found.stats
         for relative, name, info in entries:
-            _classify(f"{prefix}{relative}", name, given, info, found, seen_files)
+            identity = (info.st_dev, info.st_ino)
+            lower = name.lower()
+            dot = lower.rfind(".")
+            suffix = lower[dot:] if dot > 0 else ""  # os.path.splitext's answer, without its cost
+            if identity in seen_files or lower in SIDECAR_NAMES or suffix not in DOCUMENT_SUFFIXES:
+                _classify(f"{prefix}{relative}", name, given, info, found, seen_files)
+                continue
+            seen_files.add(identity)
+            file_names.append(f"{prefix}{relative}")
+            file_roots.append(given)
+            stats.append((info.st_size, info.st_mtime_ns))
     return found
 
 
-def _walk(folder: str, relative: str, visited: set[str]):
-    """Yield (relative folder with a trailing slash, [(file name, stat)]) depth-first; each
-    real directory is entered once, so symlink loops end."""
+def _first(entry: tuple) -> str:
+    return entry[0]
+
+
+def _walk(folder: str, relative: str, visited: set[str], entries: list[tuple[str, str, os.stat_result]]) -> None:
+    """Append (relative path, file name, stat) of every file under ``folder``; each real
+    directory is entered once, so symlink loops end."""
     real = os.path.realpath(folder)
     if real in visited:
         return
     visited.add(real)
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        # Listing through a directory descriptor makes each entry's stat an fstatat on its
+        # name, not a lookup of the whole path again (a third of the walk's time).
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
         return
-    files = []
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        try:
-            if entry.is_dir():
-                yield from _walk(entry.path, f"{relative}{entry.name}/", visited)
-            elif entry.is_file():
-                files.append((entry.name, entry.stat()))
-        except OSError:
-            continue
-    yield relative, files
+    try:
+        with os.scandir(descriptor) as listing:
+            found = list(listing)
+        for entry in found:  # the descriptor must stay open while entries are stat'ed
+            name = entry.name
+            if name[0] == ".":
+                continue
+            try:
+                if entry.is_dir():
+                    _walk(f"{folder}/{name}", f"{relative}{name}/", visited, entries)
+                elif entry.is_file():
+                    entries.append((f"{relative}{name}", name, entry.stat()))
+            except OSError:
+                continue
+    except OSError:
+        return
+    finally:
+        os.close(descriptor)
 
 
 def _classify(path: str, name: str, root: Path, info: os.stat_result, found: Discovery, seen: set[tuple[int, int]]) -> None:
