@@ -161,6 +161,34 @@ def test_warm_kwic_imports_neither_nltk_nor_sklearn(sample_corpus, tmp_path):
     assert "MODULES False False" in out
 
 
+def test_warm_kwic_does_not_import_pandas(sample_corpus, tmp_path):
+    cache = str(tmp_path / "cache")
+    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(sample_corpus), "--cache-dir", cache], check=True)
+    for fmt in ("csv", "tsv", "json", "md", "html", "table"):
+        probe = (
+            f"import sys; sys.argv = ['peercorpus', '-q', 'kwic', {str(sample_corpus)!r}, 'lived experience', '--cache-dir', {cache!r}, '-f', {fmt!r}];"
+            "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
+            "print('MODULES', 'pandas' in sys.modules)"
+        )
+        out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+        assert "MODULES False" in out, fmt
+
+
+@given(st.lists(st.tuples(st.text(max_size=12), st.integers(-5, 10**9)), max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_rows_without_pandas_are_written_as_pandas_writes_them(cells):
+    import pandas as pd
+
+    from peercorpus.render.concordance import EXPORT_COLUMNS, concordance_text
+    from peercorpus.render.export import frame_to_text
+
+    rows = [{c: (text if i % 2 else number) for i, c in enumerate(EXPORT_COLUMNS)} | {"meta": {}} for text, number in cells]
+    frame = pd.DataFrame(rows, columns=[*EXPORT_COLUMNS, "meta"])[EXPORT_COLUMNS]
+    for fmt in ("csv", "tsv", "md"):
+        assert concordance_text(rows, fmt) == frame_to_text(frame, fmt)
+    assert concordance_text(rows, "csv", ["genre"]) is None
+
+
 def test_chars_sample_paragraph_context_and_show(run, sample_corpus):
     chars = json.loads(run("kwic", str(sample_corpus), "boundaries", "--chars", "20", "-f", "json").stdout)
     assert chars and all(len(h["left"]) <= 20 and len(h["right"]) <= 20 for h in chars)

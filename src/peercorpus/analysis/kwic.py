@@ -134,6 +134,9 @@ def kwic(
     return concordance_lines(corpus, hits, queries, window=window, chars=chars, context=context)
 
 
+LINE_COLUMNS = ["doc", "start", "end", "left", "match", "right", "char_start", "char_end", "sentence", "query", "meta"]
+
+
 def concordance_lines(corpus: Corpus, hits: Hits, queries: list[str], *, window: int = 8, chars: int | None = None, context: str = "document"):
     """Cut the text of every hit and its context out of its document (see ``kwic``).
 
@@ -142,6 +145,15 @@ def concordance_lines(corpus: Corpus, hits: Hits, queries: list[str], *, window:
     """
     import pandas as pd
 
+    rows = concordance_rows(corpus, hits, queries, window=window, chars=chars, context=context)
+    return pd.DataFrame(rows, columns=LINE_COLUMNS)
+
+
+def concordance_rows(corpus: Corpus, hits: Hits, queries: list[str], *, window: int = 8, chars: int | None = None, context: str = "document") -> list[dict]:
+    """``concordance_lines`` as a list of row dicts (plain ``str``/``int`` cells and ``meta``).
+
+    The command line renders these directly, so a warm ``kwic`` never imports pandas.
+    """
     tokens = corpus.tokens
     docs = tokens.doc_of_position(hits.starts)
     first = np.asarray(tokens.doc_starts)[docs]
@@ -189,8 +201,7 @@ def concordance_lines(corpus: Corpus, hits: Hits, queries: list[str], *, window:
                 "meta": dict(document.metadata),
             }
         )
-    columns = ["doc", "start", "end", "left", "match", "right", "char_start", "char_end", "sentence", "query", "meta"]
-    return pd.DataFrame(rows, columns=columns)
+    return rows
 
 
 def _bounds(tokens, start: int, end: int, low: int, high: int, context: str) -> tuple[int, int]:

@@ -95,6 +95,26 @@ def frame_to_text(frame, fmt: str, *, title: str | None = None) -> str:
     raise UsageError(f"cannot write a table as {fmt}")
 
 
+def records_to_text(records: list[dict[str, Any]], columns: list[str], fmt: str) -> str:
+    """Rows of plain ``str``/``int`` cells as CSV, TSV or Markdown, exactly as
+    ``frame_to_text`` writes the same rows as a DataFrame (without importing pandas)."""
+    if fmt == "md":
+        lines = ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
+        for record in records:
+            cells = [_cell(record[c]).replace("|", "\\|").replace("\n", " ") for c in columns]
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines) + "\n"
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    # pandas' to_csv is this writer: minimal quoting, '"' doubled, "\n" line ends.
+    writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    writer.writerows([[record[c] for c in columns] for record in records])
+    return buffer.getvalue()
+
+
 def _cell(value: Any) -> str:
     value = json_safe(value)
     if value is None:
