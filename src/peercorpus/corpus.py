@@ -57,10 +57,22 @@ class LazyDocuments:
 
     A warm ``kwic`` on 44,000 documents shows a few thousand; decoding only those is most of
     what makes it fast.
+
+    ``doc_ids`` and ``metadata`` (one dict per document, shared between documents with the
+    same metadata) answer the common questions without decoding any document.
     """
 
-    def __init__(self, count: int, one: Callable[[int], Document], every: Callable[[], list[Document]]):
+    def __init__(
+        self,
+        count: int,
+        one: Callable[[int], Document],
+        every: Callable[[], list[Document]],
+        *,
+        doc_ids: list[str],
+        metadata: list[dict[str, Any]],
+    ):
         self.count, self.one, self.every = count, one, every
+        self.doc_ids, self.metadata = doc_ids, metadata
 
 
 class Corpus:
@@ -117,6 +129,22 @@ class Corpus:
             self._decoded[doc] = self._lazy.one(doc)
         return self._decoded[doc]
 
+    def doc_id(self, doc: int) -> str:
+        """The id of document ``doc`` (without decoding the document)."""
+        if self._documents is not None:
+            return self._documents[doc].doc_id
+        return self._lazy.doc_ids[doc]
+
+    def doc_metadata(self, doc: int) -> dict[str, Any]:
+        """A copy of document ``doc``'s metadata (without decoding the document)."""
+        return dict(self._metadata()[doc])
+
+    def _metadata(self) -> list[dict[str, Any]]:
+        """Every document's metadata dict, in order (read-only: shared, not copied)."""
+        if self._documents is not None:
+            return [document.metadata for document in self._documents]
+        return self._lazy.metadata
+
     def __len__(self) -> int:
         return self._count if self._documents is None else len(self._documents)
 
@@ -129,15 +157,18 @@ class Corpus:
 
     @property
     def doc_ids(self) -> list[str]:
-        return [document.doc_id for document in self.documents]
+        if self._documents is None:
+            return list(self._lazy.doc_ids)
+        return [document.doc_id for document in self._documents]
 
     def fields(self) -> list[str]:
         """Metadata field names present in any document, sorted."""
-        return sorted({key for document in self.documents for key in document.metadata})
+        distinct = {id(m): m for m in self._metadata()}.values()
+        return sorted({key for metadata in distinct for key in metadata})
 
     def values(self, field_name: str) -> list[Any]:
         """Distinct values of a metadata field (missing values left out), sorted as text."""
-        found = {d.metadata.get(field_name) for d in self.documents} - {None}
+        found = {metadata.get(field_name) for metadata in self._metadata()} - {None}
         return sorted(found, key=str)
 
     def require_field(self, field_name: str, option: str = "--by") -> None:
@@ -181,7 +212,7 @@ class Corpus:
         Analyses that search the whole corpus' index (kwic) filter hits with these instead
         of building a sub-corpus.
         """
-        keep = np.ones(len(self.documents), dtype=bool)
+        keep = np.ones(len(self), dtype=bool)
         for condition in conditions or ():
             keep &= self._matches(parse_condition(condition))
         return np.flatnonzero(keep)
@@ -193,7 +224,7 @@ class Corpus:
                 f"--where {condition.text}: no metadata field '{condition.field}'; "
                 f"fields present: {', '.join(fields) or '(none)'}"
             )
-        values = [d.metadata.get(condition.field) for d in self.documents]
+        values = [metadata.get(condition.field) for metadata in self._metadata()]
         mask = np.array([condition.test(value) for value in values], dtype=bool)
         if condition.operator == "=" and not mask.any():
             present = ", ".join(str(v) for v in self.values(condition.field))

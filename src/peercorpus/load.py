@@ -414,5 +414,11 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
         raise CacheUnreadable("snapshot inconsistent (document count)")
     recorded_skips = [SkippedFile(**entry) for entry in manifest.get("skipped", [])]
     known = {s.path for s in recorded_skips}
-    documents = LazyDocuments(len(lines), lambda i: Document(**lines[i]), lambda: [Document(**e) for e in lines.all()])
+    documents = LazyDocuments(
+        len(lines),
+        lambda i: Document(**lines[i]),
+        lambda: [Document(**e) for e in lines.all()],
+        doc_ids=lines.doc_ids,
+        metadata=lines.metadata,
+    )
     return Corpus(documents, tokens, _text_reader(blob, arrays["text_offsets"]), recorded_skips + [s for s in skipped if s.path not in known])

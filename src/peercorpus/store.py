@@ -162,6 +162,11 @@ class Store:
         np.cumsum([len(line) for line in lines], out=offsets[1:])
         (staging / "documents.jsonl").write_bytes(b"".join(lines))
         np.save(staging / "document_offsets.npy", offsets, allow_pickle=False)
+        (staging / "doc_ids.txt").write_bytes(_join_names([entry["doc_id"] for entry in documents]))
+        distinct: dict[str, int] = {}
+        of_doc = [distinct.setdefault(json.dumps(entry["metadata"], ensure_ascii=False), len(distinct)) for entry in documents]
+        (staging / "doc_metadata.json").write_text("[" + ",".join(distinct) + "]", encoding="utf-8")
+        np.save(staging / "doc_metadata_of.npy", np.asarray(of_doc, dtype=np.int32), allow_pickle=False)
         (staging / "texts.bin").write_bytes(texts)
         (staging / "manifest.json").write_text(
             json.dumps({**manifest, "format": SNAPSHOT_FORMAT}, ensure_ascii=False), encoding="utf-8"
@@ -197,11 +202,19 @@ class Store:
         try:
             offsets = np.load(folder / "document_offsets.npy", allow_pickle=False)
             data = (folder / "documents.jsonl").read_bytes()
+            doc_ids = _split_names((folder / "doc_ids.txt").read_bytes())
+            distinct = json.loads((folder / "doc_metadata.json").read_text(encoding="utf-8"))
+            of_doc = np.load(folder / "doc_metadata_of.npy", allow_pickle=False)
         except (OSError, ValueError) as error:
             raise CacheUnreadable(f"documents unreadable ({error})") from None
         if offsets.ndim != 1 or len(offsets) < 1 or int(offsets[-1]) != len(data):
             raise CacheUnreadable("documents inconsistent")
-        return DocumentLines(data, offsets.tolist())
+        count = len(offsets) - 1
+        if len(doc_ids) != count or of_doc.shape != (count,) or not isinstance(distinct, list) or not all(isinstance(m, dict) for m in distinct):
+            raise CacheUnreadable("documents inconsistent (ids or metadata)")
+        if count and (int(of_doc.min()) < 0 or int(of_doc.max()) >= len(distinct)):
+            raise CacheUnreadable("documents inconsistent (metadata)")
+        return DocumentLines(data, offsets.tolist(), doc_ids, [distinct[i] for i in of_doc.tolist()])
 
     def load_json(self, folder: Path, name: str) -> Any:
         try:
@@ -225,10 +238,11 @@ class FileTable:
 
 
 class DocumentLines:
-    """One JSON object per document, decoded on demand: ``lines[i]`` → dict, ``lines.all()``."""
+    """One JSON object per document, decoded on demand: ``lines[i]`` → dict, ``lines.all()``;
+    ``doc_ids`` and ``metadata`` (per document) are there without decoding any line."""
 
-    def __init__(self, data: bytes, offsets: list[int]):
-        self.data, self.offsets = data, offsets
+    def __init__(self, data: bytes, offsets: list[int], doc_ids: list[str], metadata: list[dict]):
+        self.data, self.offsets, self.doc_ids, self.metadata = data, offsets, doc_ids, metadata
 
     def __len__(self) -> int:
         return len(self.offsets) - 1

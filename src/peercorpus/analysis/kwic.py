@@ -184,11 +184,10 @@ def concordance_rows(corpus: Corpus, hits: Hits, queries: list[str], *, window: 
         else:
             left = text[context_from[i] : char_start] if low[i] < start else ""
             right = text[char_end : context_to[i]] if high[i] > end else ""
-        document = corpus.document(doc)
         offset = int(first[i])
         rows.append(
             {
-                "doc": document.doc_id,
+                "doc": corpus.doc_id(doc),
                 "start": start - offset,
                 "end": end - offset,
                 "left": _collapse(left),
@@ -198,7 +197,7 @@ def concordance_rows(corpus: Corpus, hits: Hits, queries: list[str], *, window: 
                 "char_end": char_end,
                 "sentence": _collapse(text[sentence_spans[i][0] : sentence_spans[i][1]]),
                 "query": queries[query],
-                "meta": dict(document.metadata),
+                "meta": corpus.doc_metadata(doc),
             }
         )
     return rows
