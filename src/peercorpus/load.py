@@ -393,6 +393,20 @@ def _text_reader(blob: np.ndarray, offsets: np.ndarray) -> Callable[[int], str]:
     return text_of
 
 
+def _file_text_reader(handle, offsets: np.ndarray) -> Callable[[int], str]:
+    """Texts read from the snapshot's file one document at a time: ``kwic`` touches a few
+    thousand documents spread over 100 MB, and reading them (rather than memory-mapping)
+    keeps the process from mapping most of the file."""
+    descriptor = handle.fileno()
+
+    def text_of(doc: int) -> str:
+        start, end = int(offsets[doc]), int(offsets[doc + 1])
+        return os.pread(descriptor, end - start, start).decode("utf-8")
+
+    text_of.handle = handle  # the file stays open as long as the reader exists
+    return text_of
+
+
 def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[SkippedFile]) -> Corpus:
     """A ``Corpus`` over a snapshot's memory-mapped arrays; documents are decoded when used."""
     arrays = store.load_arrays(folder, TOKEN_ARRAYS)
@@ -407,7 +421,7 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
         tokens.__dict__["index"] = (arrays["index_offsets"], arrays["index_positions"])
         if len(lines):
             Document(**lines[0])  # the rest decode the same way, when used
-        blob = np.memmap(folder / "texts.bin", dtype=np.uint8, mode="r") if (folder / "texts.bin").stat().st_size else np.zeros(0, np.uint8)
+        texts = open(folder / "texts.bin", "rb")  # kept open by the text reader
     except (TypeError, KeyError, OSError, ValueError) as error:
         raise CacheUnreadable(f"snapshot inconsistent ({error})") from None
     if len(lines) != tokens.n_docs:
@@ -421,4 +435,4 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
         doc_ids=lines.doc_ids,
         metadata=lines.metadata,
     )
-    return Corpus(documents, tokens, _text_reader(blob, arrays["text_offsets"]), recorded_skips + [s for s in skipped if s.path not in known])
+    return Corpus(documents, tokens, _file_text_reader(texts, arrays["text_offsets"]), recorded_skips + [s for s in skipped if s.path not in known])

@@ -201,7 +201,7 @@ class Store:
         """The snapshot's documents, decoded one at a time when asked for."""
         try:
             offsets = np.load(folder / "document_offsets.npy", allow_pickle=False)
-            data = (folder / "documents.jsonl").read_bytes()
+            data = _map_file(folder / "documents.jsonl")
             doc_ids = _split_names((folder / "doc_ids.txt").read_bytes())
             distinct = json.loads((folder / "doc_metadata.json").read_text(encoding="utf-8"))
             of_doc = np.load(folder / "doc_metadata_of.npy", allow_pickle=False)
@@ -255,6 +255,16 @@ class DocumentLines:
         if not self.data:
             return []
         return json.loads(b"[" + self.data[:-1].replace(b"\n", b",") + b"]")
+
+
+def _map_file(path: Path):
+    """The file's bytes, memory-mapped (read-only) so that only the pages used are read."""
+    import mmap
+
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return b""
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _join_names(names: list[str]) -> bytes:

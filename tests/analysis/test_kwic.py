@@ -38,6 +38,26 @@ def test_hit_counts_equal_an_independent_count_over_the_raw_text(sample, query):
     assert len(kwic(sample, [query])) == _raw_count(sample, query)
 
 
+@pytest.mark.parametrize(
+    ("query", "options"),
+    [("peer support", {}), ("of the", {}), ("Peer support", {"case_sensitive": True}), ("peer *", {}), ("the p*", {}), ("lived experience of", {})],
+)
+def test_phrases_equal_a_scan_of_every_token(sample, query, options):
+    """Phrases are matched through the index (or token ids for common words); both must
+    agree with a plain scan of the token stream."""
+    from peercorpus.analysis.query import _matching_types
+
+    tokens = sample.tokens
+    masks = [_matching_types(tokens, w, match="form", case_sensitive=options.get("case_sensitive", False), regex=False) for w in query.split()]
+    ids, docs = np.asarray(tokens.ids), tokens.doc_of_token
+    n = len(masks)
+    expected = [
+        i for i in range(len(ids) - n + 1)
+        if docs[i] == docs[i + n - 1] and all(masks[k][ids[i + k]] for k in range(n))
+    ]
+    assert find_matches(tokens, query, **options).starts.tolist() == expected
+
+
 def test_wildcards_stems_and_regex(sample):
     wild = kwic(sample, ["recover*"])
     assert set(wild["match"].str.lower()) >= {"recovery"} and all(m.lower().startswith("recover") for m in wild["match"])
