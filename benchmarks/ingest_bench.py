@@ -45,7 +45,8 @@ def main() -> None:
     print(f"baseline (sklearn CountVectorizer script): {baseline:6.2f} s")
     print(f"cold peercorpus ingest:                    {cold:6.2f} s   ratio {cold / baseline:4.2f}x baseline (target <= 2)")
     print(f"warm peercorpus info:                      {warm:6.2f} s   cold/warm {cold / warm:4.1f}x (target >= 5)")
-    print(f"peak RSS of any child so far (MiB): {best[5]:.0f}")
+    peaks = [max(column) for column in zip(*rows)][3:]
+    print(f"peak RSS (MiB, largest over the runs): baseline {peaks[0]:.0f}, cold ingest {peaks[1]:.0f}, warm info {peaks[2]:.0f}")
 
 
 if __name__ == "__main__":
