@@ -137,7 +137,9 @@ class Corpus:
 
     def doc_metadata(self, doc: int) -> dict[str, Any]:
         """A copy of document ``doc``'s metadata (without decoding the document)."""
-        return dict(self._metadata()[doc])
+        if self._documents is not None:
+            return dict(self._documents[doc].metadata)
+        return dict(self._lazy.metadata[doc])
 
     def _metadata(self) -> list[dict[str, Any]]:
         """Every document's metadata dict, in order (read-only: shared, not copied)."""

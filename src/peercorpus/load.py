@@ -398,9 +398,12 @@ def _file_text_reader(handle, offsets: np.ndarray) -> Callable[[int], str]:
     thousand documents spread over 100 MB, and reading them (rather than memory-mapping)
     keeps the process from mapping most of the file."""
     descriptor = handle.fileno()
+    bounds: list[int] = []
 
     def text_of(doc: int) -> str:
-        start, end = int(offsets[doc]), int(offsets[doc + 1])
+        if not bounds:  # Python ints once: indexing a memory map per call costs more
+            bounds.extend(np.asarray(offsets).tolist())
+        start, end = bounds[doc], bounds[doc + 1]
         return os.pread(descriptor, end - start, start).decode("utf-8")
 
     text_of.handle = handle  # the file stays open as long as the reader exists

@@ -169,6 +169,9 @@ def concordance_rows(corpus: Corpus, hits: Hits, queries: list[str], *, window: 
     context_from = np.asarray(char_starts[low]).tolist()
     context_to = np.asarray(char_ends[np.maximum(high - 1, low)]).tolist()
     sentence_spans = np.asarray(tokens.sentence_spans[np.asarray(tokens.sentence[hits.starts])]).tolist()
+    # Python ints from here on: indexing numpy arrays element by element costs more than the
+    # string slicing this loop is for.
+    first_of_doc, low, high = first.tolist(), low.tolist(), high.tolist()
     rows = []
     texts: dict[int, str] = {}
     for i, (query, start, end, doc) in enumerate(zip(hits.query.tolist(), hits.starts.tolist(), hits.ends.tolist(), docs.tolist())):
@@ -184,7 +187,7 @@ def concordance_rows(corpus: Corpus, hits: Hits, queries: list[str], *, window: 
         else:
             left = text[context_from[i] : char_start] if low[i] < start else ""
             right = text[char_end : context_to[i]] if high[i] > end else ""
-        offset = int(first[i])
+        offset = first_of_doc[i]
         rows.append(
             {
                 "doc": corpus.doc_id(doc),
