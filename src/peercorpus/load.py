@@ -27,7 +27,7 @@ from .corpus import Corpus, Document, LazyDocuments, SkippedFile
 from .errors import InputError, UnreadableFile
 from .process import Shard, content_hash, process_file
 from .quality import duplicate_groups
-from .store import CacheUnreadable, FileTable, Store, default_cache_dir
+from .store import CacheUnreadable, FileTable, SnapshotOutdated, Store, default_cache_dir
 from .tokens import Tokens
 
 Progress = Callable[[int, int], None]
@@ -124,6 +124,8 @@ def load_corpus(
                     for name, (size, mtime), digest in zip(recorded.names, recorded.stats.tolist(), recorded.hashes)
                     if digest
                 }
+            except SnapshotOutdated:
+                pass  # an upgrade, not a problem: the shards are still good
             except CacheUnreadable as problem:
                 report.notices.append(f"cache at {snapshot} was unreadable ({problem}); rebuilding it")
 

@@ -38,6 +38,10 @@ class CacheUnreadable(Exception):
     """A cache entry is missing, corrupt or from another format; it will be rebuilt."""
 
 
+class SnapshotOutdated(CacheUnreadable):
+    """A snapshot written by another version of peercorpus: rebuilt from the shards, quietly."""
+
+
 def default_cache_dir() -> Path:
     """``$PEERCORPUS_CACHE_DIR``, else the user's cache folder (``~/.cache/peercorpus``)."""
     if os.environ.get(CACHE_ENV):
@@ -127,7 +131,7 @@ class Store:
         except (OSError, ValueError) as error:
             raise CacheUnreadable(f"manifest unreadable ({error})") from None
         if manifest.get("format") != SNAPSHOT_FORMAT:
-            raise CacheUnreadable(f"snapshot format {manifest.get('format')!r}, expected {SNAPSHOT_FORMAT}")
+            raise SnapshotOutdated(f"snapshot format {manifest.get('format')!r}, expected {SNAPSHOT_FORMAT}")
         return manifest
 
     def publish_snapshot(

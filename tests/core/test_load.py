@@ -159,3 +159,13 @@ def test_snapshot_with_a_missing_part_is_rebuilt(mini_corpus, tmp_path):
     corpus = load_corpus(mini_corpus, cache_dir=cache)
     assert corpus.doc_ids == ["article.txt", "blog-one.txt", "blog-two.txt", "report.txt"]
     assert any("rebuilding" in notice for notice in corpus.load_report.notices)
+
+
+def test_snapshot_from_an_older_version_is_rebuilt_quietly_from_the_shards(mini_corpus, tmp_path):
+    cache = tmp_path / "cache"
+    load_corpus(mini_corpus, cache_dir=cache)
+    for manifest in cache.rglob("manifest.json"):
+        manifest.write_text('{"format": 1, "files": []}')
+    corpus = load_corpus(mini_corpus, cache_dir=cache)
+    assert corpus.load_report.notices == [] and corpus.load_report.files_tokenized == 0
+    assert load_corpus(mini_corpus, cache_dir=cache).load_report.from_snapshot
