@@ -7,6 +7,9 @@ anything): the baseline imports scikit-learn, reads the same files and runs
 CountVectorizer().fit_transform; cold `peercorpus ingest` (empty cache) should be within 2x
 of it while also building sentence, paragraph and offset data; warm `peercorpus info`
 should be at least 5x faster than cold. Reports peak memory (max RSS) of each process.
+
+Last run here: baseline 1.76 s, cold ingest 2.96 s = 1.68x, warm info 0.43 s (cold/warm 6.8x);
+peak RSS baseline 170 MiB, cold ingest 200 MiB, warm info 75 MiB (before: 2.48x).
 """
 
 from __future__ import annotations

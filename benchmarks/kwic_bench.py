@@ -6,7 +6,11 @@ Builds a corpus of `--copies` copies of BBC news in a temporary folder (20 × 5 
 it once, then times whole processes, Python start-up included:
   grep -o -i -E '.{0,40}\\bWORD\\b.{0,40}' -r FOLDER        (the baseline)
   peercorpus kwic FOLDER WORD -f csv                        (warm cache; target ≤ 0.1×)
-for a word and a phrase, and reports hit counts and peak memory.
+for a word and a phrase, and reports hit counts and each kwic process' peak RSS.
+
+Last run here (2 cores, shared): "government" grep 9.48 s, kwic 0.84 s = 0.089x (20,480 hits);
+"prime minister" grep 3.25 s, kwic 0.70 s = 0.22x (5,480 hits); kwic peak RSS 344 / 322 MiB,
+mostly page cache of the memory-mapped snapshot (before this round: 0.17x and 0.38x, 600 MiB).
 """
 
 from __future__ import annotations
