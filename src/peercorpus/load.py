@@ -173,8 +173,10 @@ def _unchanged(manifest: dict, recorded: FileTable, file_names, file_stats, side
     snapshot recorded: any file changed, added or removed means a rebuild."""
     if recorded.names != file_names or [list(e) for e in sidecar_stats] != manifest.get("sidecars"):
         return False
-    current = np.array(file_stats, dtype=np.int64).reshape(-1, 2)
-    return bool(np.array_equal(current, recorded.stats))
+    from itertools import chain
+
+    current = np.fromiter(chain.from_iterable(file_stats), dtype=np.int64, count=2 * len(file_stats))
+    return bool(np.array_equal(current.reshape(-1, 2), recorded.stats))
 
 
 def _shards(files, file_stats, previous, store, config, use_cache, progress, workers, report, skipped):
