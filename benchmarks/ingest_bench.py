@@ -8,8 +8,9 @@ CountVectorizer().fit_transform; cold `peercorpus ingest` (empty cache) should b
 of it while also building sentence, paragraph and offset data; warm `peercorpus info`
 should be at least 5x faster than cold. Reports peak memory (max RSS) of each process.
 
-Last run here: baseline 1.76 s, cold ingest 2.96 s = 1.68x, warm info 0.43 s (cold/warm 6.8x);
-peak RSS baseline 170 MiB, cold ingest 200 MiB, warm info 75 MiB (before: 2.48x).
+Last runs here: baseline 1.77 s, cold ingest 2.96-3.29 s = 1.68-1.86x, warm info 0.41-0.43 s
+(cold/warm 6.8-8.0x); peak RSS baseline 170 MiB, cold ingest 200 MiB, warm info 75 MiB
+(before this round: 2.48x, 6-7x).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ it once, then times whole processes, Python start-up included:
   peercorpus kwic FOLDER WORD -f csv                        (warm cache; target ≤ 0.1×)
 for a word and a phrase, and reports hit counts and each kwic process' peak RSS.
 
-Last run here (2 cores, shared): "government" grep 9.48 s, kwic 0.84 s = 0.089x (20,480 hits);
-"prime minister" grep 3.25 s, kwic 0.70 s = 0.22x (5,480 hits); kwic peak RSS 344 / 322 MiB,
+Last runs here (2 cores, shared): "government" grep 9.5-9.7 s, kwic 0.84-0.92 s = 0.089-0.095x
+(20,480 hits); "prime minister" grep 3.3 s, kwic 0.70 s = 0.22x (5,480 hits); kwic peak RSS 344 / 322 MiB,
 mostly page cache of the memory-mapped snapshot (before this round: 0.17x and 0.38x, 600 MiB).
 """
 
