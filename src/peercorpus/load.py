@@ -49,6 +49,7 @@ TOKEN_ARRAYS = (
     "text_offsets",
 )
 PARALLEL_FROM_FILES = 40
+_PREAD = hasattr(os, "pread")  # not on Windows
 
 
 @dataclass
@@ -408,7 +409,10 @@ def _file_text_reader(handle, offsets: np.ndarray) -> Callable[[int], str]:
         if not bounds:  # Python ints once: indexing a memory map per call costs more
             bounds.extend(np.asarray(offsets).tolist())
         start, end = bounds[doc], bounds[doc + 1]
-        return os.pread(descriptor, end - start, start).decode("utf-8")
+        if _PREAD:
+            return os.pread(descriptor, end - start, start).decode("utf-8")
+        handle.seek(start)
+        return handle.read(end - start).decode("utf-8")
 
     text_of.handle = handle  # the file stays open as long as the reader exists
     return text_of

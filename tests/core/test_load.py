@@ -169,3 +169,17 @@ def test_snapshot_from_an_older_version_is_rebuilt_quietly_from_the_shards(mini_
     corpus = load_corpus(mini_corpus, cache_dir=cache)
     assert corpus.load_report.notices == [] and corpus.load_report.files_tokenized == 0
     assert load_corpus(mini_corpus, cache_dir=cache).load_report.from_snapshot
+
+
+def test_discovery_without_directory_descriptors_finds_the_same(mini_corpus, monkeypatch):
+    from peercorpus.io import discover as discovery
+
+    (mini_corpus / "sub").mkdir()
+    (mini_corpus / "sub" / "a.txt").write_text("In a sub-folder.")
+    (mini_corpus / "sub.txt").write_text("Beside it.")
+    os.symlink(mini_corpus, mini_corpus / "sub" / "loop")
+    fast = discovery.discover([mini_corpus])
+    monkeypatch.setattr(discovery, "_LIST_BY_DESCRIPTOR", False)
+    portable = discovery.discover([mini_corpus])
+    assert fast.file_names == portable.file_names and fast.stats == portable.stats
+    assert fast.file_names[-3:] == [str(mini_corpus / n) for n in ("report.txt", "sub.txt", "sub/a.txt")]

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import InputError
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".csv", ".tsv", ".jsonl")
+_LIST_BY_DESCRIPTOR = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
 SIDECAR_NAMES = ("metadata.csv", "metadata.tsv", "metadata.yaml", "metadata.yml")
 
 
@@ -95,6 +96,9 @@ def _walk(folder: str, relative: str, visited: set[str], entries: list[tuple[str
     if real in visited:
         return
     visited.add(real)
+    if not _LIST_BY_DESCRIPTOR:
+        _walk_paths(folder, relative, visited, entries)
+        return
     try:
         # Listing through a directory descriptor makes each entry's stat an fstatat on its
         # name, not a lookup of the whole path again (a third of the walk's time).
@@ -104,22 +108,36 @@ def _walk(folder: str, relative: str, visited: set[str], entries: list[tuple[str
     try:
         with os.scandir(descriptor) as listing:
             found = list(listing)
-        for entry in found:  # the descriptor must stay open while entries are stat'ed
-            name = entry.name
-            if name[0] == ".":
-                continue
-            try:
-                if entry.is_dir():
-                    _walk(f"{folder}/{name}", f"{relative}{name}/", visited, entries)
-                elif entry.is_file():
-                    info = entry.stat()
-                    entries.append((f"{relative}{name}", name, (info.st_size, info.st_mtime_ns, info.st_dev, info.st_ino)))
-            except OSError:
-                continue
+        _add_entries(found, folder, relative, visited, entries)  # the descriptor stays open meanwhile
     except OSError:
         return
     finally:
         os.close(descriptor)
+
+
+def _walk_paths(folder: str, relative: str, visited: set[str], entries: list) -> None:
+    """``_walk`` where directories cannot be listed through descriptors (Windows)."""
+    try:
+        with os.scandir(folder) as listing:
+            found = list(listing)
+    except OSError:
+        return
+    _add_entries(found, folder, relative, visited, entries)
+
+
+def _add_entries(found: list[os.DirEntry], folder: str, relative: str, visited: set[str], entries: list) -> None:
+    for entry in found:
+        name = entry.name
+        if name[0] == ".":
+            continue
+        try:
+            if entry.is_dir():
+                _walk(f"{folder}/{name}", f"{relative}{name}/", visited, entries)
+            elif entry.is_file():
+                info = entry.stat()
+                entries.append((f"{relative}{name}", name, (info.st_size, info.st_mtime_ns, info.st_dev, info.st_ino)))
+        except OSError:
+            continue
 
 
 def _classify(path: str, name: str, root: Path, info: tuple[int, int, int, int], found: Discovery, seen: set[tuple[int, int]]) -> None:
