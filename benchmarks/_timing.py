@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import resource
+import os
 import subprocess
 import sys
 import time
@@ -15,12 +15,16 @@ PEERCORPUS = str(Path(sys.executable).parent / "peercorpus")
 
 
 def timed(command: list[str], env: dict | None = None, *, stdout=subprocess.DEVNULL) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one child process (peak: the largest child so far)."""
+    """Wall seconds and peak RSS (MiB) of this one child process (the largest of it and the
+    worker processes it waited for; page-cache pages it mapped count too)."""
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=stdout, env=env)
+    child = subprocess.Popen(command, stdout=stdout, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return elapsed, peak
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, command)
+    return elapsed, usage.ru_maxrss / 1024
 
 
 def bench_arguments(doc: str, *extra: tuple[tuple[str, ...], dict]) -> argparse.Namespace:

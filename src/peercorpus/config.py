@@ -16,7 +16,6 @@ plus the sections of a batch report (``title``, ``corpus``, ``analyses``, ``seed
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -143,6 +142,8 @@ def _coerce(value: Any, type_name: str, where: str, key: str) -> Any:
 
 def unknown_key_message(key: str, known: list[str] | tuple[str, ...]) -> str:
     """"unknown key 'stopword' (did you mean 'stopwords'?)" — shared by every schema check."""
+    import difflib  # only for a misspelt key
+
     close = difflib.get_close_matches(key, list(known), n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else f"; known keys: {', '.join(sorted(known))}"
     return f"unknown key '{key}'{hint}"

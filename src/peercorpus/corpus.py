@@ -52,34 +52,106 @@ class SkippedFile:
     reason: str
 
 
-class Corpus:
-    """Documents, their texts and their tokens; ``where`` gives sub-corpora.
+class LazyDocuments:
+    """Documents a cache supplies on demand: ``one(i)`` decodes one, ``every()`` all of them.
 
-    ``text_of`` returns a document's (cleaned) text by index; the cache supplies it
-    lazily so that a warm command decodes only the texts it shows.
+    A warm ``kwic`` on 44,000 documents shows a few thousand; decoding only those is most of
+    what makes it fast.
+
+    ``doc_ids`` and ``metadata`` (one dict per document, shared between documents with the
+    same metadata) answer the common questions without decoding any document.
     """
 
     def __init__(
         self,
-        documents: list[Document],
+        count: int,
+        one: Callable[[int], Document],
+        every: Callable[[], list[Document]],
+        *,
+        doc_ids: list[str],
+        metadata: list[dict[str, Any]],
+    ):
+        self.count, self.one, self.every = count, one, every
+        self.doc_ids, self.metadata = doc_ids, metadata
+
+
+class Corpus:
+    """Documents, their texts and their tokens; ``where`` gives sub-corpora.
+
+    ``text_of`` returns a document's (cleaned) text by index; the cache supplies it
+    lazily so that a warm command decodes only the texts it shows. ``documents`` may be
+    given as ``LazyDocuments`` likewise; ``document(i)`` then decodes only document ``i``.
+    """
+
+    def __init__(
+        self,
+        documents: list[Document] | LazyDocuments,
         tokens: Tokens,
         text_of: Callable[[int], str],
         skipped: list[SkippedFile] | None = None,
         *,
         source: str = "",
     ):
-        self.documents = documents
+        if isinstance(documents, LazyDocuments):
+            self._documents, self._lazy, self._count = None, documents, documents.count
+        else:
+            self._documents, self._lazy, self._count = documents, None, len(documents)
+        self._decoded: dict[int, Document] = {}
         self.tokens = tokens
         self._text_of = text_of
         self.skipped = skipped or []
         self.source = source
         self.load_report = None  # set by load_corpus: what was read, tokenised, cached
 
+    @property
+    def documents(self) -> list[Document]:
+        """Every document, in corpus order."""
+        if self._documents is None:
+            documents = self._lazy.every()
+            for i, document in self._decoded.items():  # keep objects already handed out
+                documents[i] = document
+            self._documents = documents
+            self._decoded = {}
+        return self._documents
+
+    @documents.setter
+    def documents(self, documents: list[Document]) -> None:
+        self._documents, self._lazy, self._count, self._decoded = documents, None, len(documents), {}
+
+    def document(self, doc: int) -> Document:
+        """Document ``doc`` (decoding only that one when the corpus came from the cache)."""
+        if self._documents is not None:
+            return self._documents[doc]
+        if not -self._count <= doc < self._count:
+            raise IndexError(f"document index {doc} out of range")
+        doc %= self._count
+        if doc not in self._decoded:
+            self._decoded[doc] = self._lazy.one(doc)
+        return self._decoded[doc]
+
+    def doc_id(self, doc: int) -> str:
+        """The id of document ``doc`` (without decoding the document)."""
+        if self._documents is not None:
+            return self._documents[doc].doc_id
+        return self._lazy.doc_ids[doc]
+
+    def doc_metadata(self, doc: int) -> dict[str, Any]:
+        """A copy of document ``doc``'s metadata (without decoding the document)."""
+        if self._documents is not None:
+            return dict(self._documents[doc].metadata)
+        return dict(self._lazy.metadata[doc])
+
+    def _metadata(self) -> list[dict[str, Any]]:
+        """Every document's metadata dict, in order (read-only: shared, not copied)."""
+        if self._documents is not None:
+            return [document.metadata for document in self._documents]
+        return self._lazy.metadata
+
     def __len__(self) -> int:
-        return len(self.documents)
+        return self._count if self._documents is None else len(self._documents)
 
     def __repr__(self) -> str:
-        return f"<Corpus {len(self.documents)} documents, {len(self.tokens)} tokens>"
+        return f"<Corpus {len(self)} documents, {len(self.tokens)} tokens>"
 
     def text(self, doc: int) -> str:
         """The text of document ``doc`` that character offsets refer to."""
@@ -87,15 +159,18 @@ class Corpus:
 
     @property
     def doc_ids(self) -> list[str]:
-        return [document.doc_id for document in self.documents]
+        if self._documents is None:
+            return list(self._lazy.doc_ids)
+        return [document.doc_id for document in self._documents]
 
     def fields(self) -> list[str]:
         """Metadata field names present in any document, sorted."""
-        return sorted({key for document in self.documents for key in document.metadata})
+        distinct = {id(m): m for m in self._metadata()}.values()
+        return sorted({key for metadata in distinct for key in metadata})
 
     def values(self, field_name: str) -> list[Any]:
         """Distinct values of a metadata field (missing values left out), sorted as text."""
-        found = {d.metadata.get(field_name) for d in self.documents} - {None}
+        found = {metadata.get(field_name) for metadata in self._metadata()} - {None}
         return sorted(found, key=str)
 
     def require_field(self, field_name: str, option: str = "--by") -> None:
@@ -139,7 +214,7 @@ class Corpus:
         Analyses that search the whole corpus' index (kwic) filter hits with these instead
         of building a sub-corpus.
         """
-        keep = np.ones(len(self.documents), dtype=bool)
+        keep = np.ones(len(self), dtype=bool)
         for condition in conditions or ():
             keep &= self._matches(parse_condition(condition))
         return np.flatnonzero(keep)
@@ -151,7 +226,7 @@ class Corpus:
                 f"--where {condition.text}: no metadata field '{condition.field}'; "
                 f"fields present: {', '.join(fields) or '(none)'}"
             )
-        values = [d.metadata.get(condition.field) for d in self.documents]
+        values = [metadata.get(condition.field) for metadata in self._metadata()]
         mask = np.array([condition.test(value) for value in values], dtype=bool)
         if condition.operator == "=" and not mask.any():
             present = ", ".join(str(v) for v in self.values(condition.field))

@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 
 from .config import Config, load_config
-from .corpus import Corpus, Document, SkippedFile
+from .corpus import Corpus, Document, LazyDocuments, SkippedFile
 from .errors import InputError, UnreadableFile
 from .process import Shard, content_hash, process_file
 from .quality import duplicate_groups
-from .store import CacheUnreadable, Store, default_cache_dir
+from .store import CacheUnreadable, FileTable, SnapshotOutdated, Store, default_cache_dir
 from .tokens import Tokens
 
 Progress = Callable[[int, int], None]
@@ -49,6 +49,7 @@ TOKEN_ARRAYS = (
     "text_offsets",
 )
 PARALLEL_FROM_FILES = 40
+_PREAD = hasattr(os, "pread")  # not on Windows
 
 
 @dataclass
@@ -112,12 +113,20 @@ def load_corpus(
         if snapshot is not None:
             try:
                 manifest = store.read_manifest(snapshot)
-                if _unchanged(manifest, discovery.file_names, file_stats, sidecar_stats):
+                recorded = store.read_files(snapshot)
+                if _unchanged(manifest, recorded, discovery.file_names, file_stats, sidecar_stats):
                     corpus = _open_snapshot(store, snapshot, manifest, skipped)
                     report.from_snapshot = True
                     corpus.load_report = report
                     return corpus
-                previous = {e["path"]: e for e in manifest["files"] if e.get("hash")}
+                recorded = store.read_files(snapshot, hashes=True)
+                previous = {
+                    name: (size, mtime, digest)
+                    for name, (size, mtime), digest in zip(recorded.names, recorded.stats.tolist(), recorded.hashes)
+                    if digest
+                }
+            except SnapshotOutdated:
+                pass  # an upgrade, not a problem: the shards are still good
             except CacheUnreadable as problem:
                 report.notices.append(f"cache at {snapshot} was unreadable ({problem}); rebuilding it")
 
@@ -126,15 +135,13 @@ def load_corpus(
     corpus, arrays, json_files, texts = _assemble(discovery.files, shards, metadata, skipped)
     if use_cache:
         manifest = {
-            "files": [
-                {"path": str(path), "size": size, "mtime_ns": mtime, "hash": digest}
-                for (path, _), (size, mtime), digest in zip(discovery.files, file_stats, hashes)
-            ],
             "sidecars": [list(entry) for entry in sidecar_stats],
             "skipped": [asdict(s) for s in skipped],
             "inputs": [str(p) for p in path_list],
         }
-        store.publish_snapshot(corpus_key, manifest, arrays, json_files, texts)
+        files = FileTable(list(discovery.file_names), file_stats, hashes)
+        documents = [asdict(d) for d in corpus.documents]
+        store.publish_snapshot(corpus_key, manifest, arrays, json_files, texts, files=files, documents=documents)
     corpus.load_report = report
     return corpus
 
@@ -162,11 +169,15 @@ def _corpus_key(paths: list[Path], config: Config) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
-def _unchanged(manifest: dict, file_names, file_stats, sidecar_stats) -> bool:
-    """True when every file (and sidecar) has the size and mtime the snapshot recorded."""
-    current = [[name, size, mtime] for name, (size, mtime) in zip(file_names, file_stats)]
-    recorded = [[e["path"], e["size"], e["mtime_ns"]] for e in manifest.get("files", [])]
-    return current == recorded and [list(e) for e in sidecar_stats] == manifest.get("sidecars")
+def _unchanged(manifest: dict, recorded: FileTable, file_names, file_stats, sidecar_stats) -> bool:
+    """True when the same files (and sidecars) are there with the size and mtime the
+    snapshot recorded: any file changed, added or removed means a rebuild."""
+    if recorded.names != file_names or [list(e) for e in sidecar_stats] != manifest.get("sidecars"):
+        return False
+    from itertools import chain
+
+    current = np.fromiter(chain.from_iterable(file_stats), dtype=np.int64, count=2 * len(file_stats))
+    return bool(np.array_equal(current.reshape(-1, 2), recorded.stats))
 
 
 def _shards(files, file_stats, previous, store, config, use_cache, progress, workers, report, skipped):
@@ -177,8 +188,8 @@ def _shards(files, file_stats, previous, store, config, use_cache, progress, wor
     todo: list[int] = []
     for index, ((path, _root), stat) in enumerate(zip(files, file_stats)):
         entry = previous.get(str(path))
-        if entry and (entry["size"], entry["mtime_ns"]) == stat:
-            digest = entry["hash"]
+        if entry and entry[:2] == stat:
+            digest = entry[2]
         else:
             try:
                 digest = content_hash(path.read_bytes())
@@ -371,11 +382,7 @@ def _assemble(files, shards, sidecar, skipped):
         "index_positions": positions,
         "text_offsets": text_offsets,
     }
-    json_files = {
-        "vocab": vocab,
-        "norm_vocab": tokens.norm_vocab,
-        "documents": [asdict(d) for d in documents],
-    }
+    json_files = {"vocab": vocab, "norm_vocab": tokens.norm_vocab}
     corpus = Corpus(documents, tokens, _text_reader(np.frombuffer(blob, dtype=np.uint8), text_offsets), skipped)
     return corpus, arrays, json_files, blob
 
@@ -391,11 +398,31 @@ def _text_reader(blob: np.ndarray, offsets: np.ndarray) -> Callable[[int], str]:
     return text_of
 
 
+def _file_text_reader(handle, offsets: np.ndarray) -> Callable[[int], str]:
+    """Texts read from the snapshot's file one document at a time: ``kwic`` touches a few
+    thousand documents spread over 100 MB, and reading them (rather than memory-mapping)
+    keeps the process from mapping most of the file."""
+    descriptor = handle.fileno()
+    bounds: list[int] = []
+
+    def text_of(doc: int) -> str:
+        if not bounds:  # Python ints once: indexing a memory map per call costs more
+            bounds.extend(np.asarray(offsets).tolist())
+        start, end = bounds[doc], bounds[doc + 1]
+        if _PREAD:
+            return os.pread(descriptor, end - start, start).decode("utf-8")
+        handle.seek(start)
+        return handle.read(end - start).decode("utf-8")
+
+    text_of.handle = handle  # the file stays open as long as the reader exists
+    return text_of
+
+
 def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[SkippedFile]) -> Corpus:
-    """A ``Corpus`` over a snapshot's memory-mapped arrays."""
+    """A ``Corpus`` over a snapshot's memory-mapped arrays; documents are decoded when used."""
     arrays = store.load_arrays(folder, TOKEN_ARRAYS)
     vocab = store.load_json(folder, "vocab")
-    documents_json = store.load_json(folder, "documents")
+    lines = store.document_lines(folder)
     try:
         tokens = Tokens(
             vocab=vocab,
@@ -403,12 +430,20 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
         )
         tokens.__dict__["_normalized"] = (arrays["norm_of_type"], store.load_json(folder, "norm_vocab"))
         tokens.__dict__["index"] = (arrays["index_offsets"], arrays["index_positions"])
-        documents = [Document(**entry) for entry in documents_json]
-        blob = np.memmap(folder / "texts.bin", dtype=np.uint8, mode="r") if (folder / "texts.bin").stat().st_size else np.zeros(0, np.uint8)
+        if len(lines):
+            Document(**lines[0])  # the rest decode the same way, when used
+        texts = open(folder / "texts.bin", "rb")  # kept open by the text reader
     except (TypeError, KeyError, OSError, ValueError) as error:
         raise CacheUnreadable(f"snapshot inconsistent ({error})") from None
-    if len(documents) != tokens.n_docs:
+    if len(lines) != tokens.n_docs:
         raise CacheUnreadable("snapshot inconsistent (document count)")
     recorded_skips = [SkippedFile(**entry) for entry in manifest.get("skipped", [])]
     known = {s.path for s in recorded_skips}
-    return Corpus(documents, tokens, _text_reader(blob, arrays["text_offsets"]), recorded_skips + [s for s in skipped if s.path not in known])
+    documents = LazyDocuments(
+        len(lines),
+        lambda i: Document(**lines[i]),
+        lambda: [Document(**e) for e in lines.all()],
+        doc_ids=lines.doc_ids,
+        metadata=lines.metadata,
+    )
+    return Corpus(documents, tokens, _file_text_reader(texts, arrays["text_offsets"]), recorded_skips + [s for s in skipped if s.path not in known])

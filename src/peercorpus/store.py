@@ -5,7 +5,9 @@ Layout under the cache directory (no pickle anywhere: ``.npy`` arrays read with
 
     v1/shards/<settings>/<name>.pack, <name>.idx  tokens of files' contents, by content hash
     v1/snapshots/<corpus-key>/current              name of the complete snapshot folder
-    v1/snapshots/<corpus-key>/<name>/              manifest.json, vocab.json, *.npy, texts.bin
+    v1/snapshots/<corpus-key>/<name>/              manifest.json, vocab.json, *.npy, texts.bin,
+                                                   files.txt (NUL-separated paths) + file_stats.npy
+                                                   + file_hashes.txt, documents.jsonl + document_offsets.npy
 
 Writers build in a temporary folder and publish with an atomic rename, so two commands
 running at once never see (or leave) a half-written cache.
@@ -26,11 +28,18 @@ import numpy as np
 from .process import ARRAY_FIELDS, Shard
 
 CACHE_FORMAT = 1
+# The snapshot layout's own version: a warm load decodes only what it needs (the file list as
+# one string and a stats array, one JSON line per document shown), so it changes apart from shards.
+SNAPSHOT_FORMAT = 2
 CACHE_ENV = "PEERCORPUS_CACHE_DIR"
 
 
 class CacheUnreadable(Exception):
     """A cache entry is missing, corrupt or from another format; it will be rebuilt."""
+
+
+class SnapshotOutdated(CacheUnreadable):
+    """A snapshot written by another version of peercorpus: rebuilt from the shards, quietly."""
 
 
 def default_cache_dir() -> Path:
@@ -121,14 +130,27 @@ class Store:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise CacheUnreadable(f"manifest unreadable ({error})") from None
-        if manifest.get("format") != CACHE_FORMAT:
-            raise CacheUnreadable(f"cache format {manifest.get('format')!r}, expected {CACHE_FORMAT}")
+        if manifest.get("format") != SNAPSHOT_FORMAT:
+            raise SnapshotOutdated(f"snapshot format {manifest.get('format')!r}, expected {SNAPSHOT_FORMAT}")
         return manifest
 
     def publish_snapshot(
-        self, corpus_key: str, manifest: dict, arrays: dict[str, np.ndarray], json_files: dict, texts: bytes
+        self,
+        corpus_key: str,
+        manifest: dict,
+        arrays: dict[str, np.ndarray],
+        json_files: dict,
+        texts: bytes,
+        *,
+        files: FileTable,
+        documents: list[dict],
     ) -> Path:
-        """Write a complete snapshot folder, then point ``current`` at it atomically."""
+        """Write a complete snapshot folder, then point ``current`` at it atomically.
+
+        ``files`` (what freshness is checked against) and ``documents`` are stored in forms a
+        warm load reads without decoding everything: a NUL-separated path list with a stats
+        array, and one JSON line per document with an offsets array.
+        """
         home = self.snapshot_home(corpus_key)
         home.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".building-", dir=home))
@@ -136,9 +158,22 @@ class Store:
             np.save(staging / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
         for name, value in json_files.items():
             (staging / f"{name}.json").write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        (staging / "files.txt").write_bytes(_join_names(files.names))
+        (staging / "file_hashes.txt").write_bytes(_join_names([h or "" for h in files.hashes]))
+        np.save(staging / "file_stats.npy", np.asarray(files.stats, dtype=np.int64).reshape(-1, 2), allow_pickle=False)
+        lines = [json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n" for entry in documents]
+        offsets = np.zeros(len(lines) + 1, dtype=np.int64)
+        np.cumsum([len(line) for line in lines], out=offsets[1:])
+        (staging / "documents.jsonl").write_bytes(b"".join(lines))
+        np.save(staging / "document_offsets.npy", offsets, allow_pickle=False)
+        (staging / "doc_ids.txt").write_bytes(_join_names([entry["doc_id"] for entry in documents]))
+        distinct: dict[str, int] = {}
+        of_doc = [distinct.setdefault(json.dumps(entry["metadata"], ensure_ascii=False), len(distinct)) for entry in documents]
+        (staging / "doc_metadata.json").write_text("[" + ",".join(distinct) + "]", encoding="utf-8")
+        np.save(staging / "doc_metadata_of.npy", np.asarray(of_doc, dtype=np.int32), allow_pickle=False)
         (staging / "texts.bin").write_bytes(texts)
         (staging / "manifest.json").write_text(
-            json.dumps({**manifest, "format": CACHE_FORMAT}, ensure_ascii=False), encoding="utf-8"
+            json.dumps({**manifest, "format": SNAPSHOT_FORMAT}, ensure_ascii=False), encoding="utf-8"
         )
         final = home / uuid.uuid4().hex
         staging.rename(final)
@@ -154,6 +189,37 @@ class Store:
         except (OSError, ValueError) as error:
             raise CacheUnreadable(f"arrays unreadable ({error})") from None
 
+    def read_files(self, folder: Path, *, hashes: bool = False) -> FileTable:
+        """The files a snapshot was built from: paths, (size, mtime_ns), content hashes."""
+        try:
+            names = _split_names((folder / "files.txt").read_bytes())
+            stats = np.load(folder / "file_stats.npy", allow_pickle=False)
+            digests = _split_names((folder / "file_hashes.txt").read_bytes()) if hashes else []
+        except (OSError, ValueError) as error:
+            raise CacheUnreadable(f"file list unreadable ({error})") from None
+        if stats.shape != (len(names), 2) or (hashes and len(digests) != len(names)):
+            raise CacheUnreadable("file list inconsistent")
+        return FileTable(names, stats, [d or None for d in digests])
+
+    def document_lines(self, folder: Path) -> DocumentLines:
+        """The snapshot's documents, decoded one at a time when asked for."""
+        try:
+            offsets = np.load(folder / "document_offsets.npy", allow_pickle=False)
+            data = _map_file(folder / "documents.jsonl")
+            doc_ids = _split_names((folder / "doc_ids.txt").read_bytes())
+            distinct = json.loads((folder / "doc_metadata.json").read_text(encoding="utf-8"))
+            of_doc = np.load(folder / "doc_metadata_of.npy", allow_pickle=False)
+        except (OSError, ValueError) as error:
+            raise CacheUnreadable(f"documents unreadable ({error})") from None
+        if offsets.ndim != 1 or len(offsets) < 1 or int(offsets[-1]) != len(data):
+            raise CacheUnreadable("documents inconsistent")
+        count = len(offsets) - 1
+        if len(doc_ids) != count or of_doc.shape != (count,) or not isinstance(distinct, list) or not all(isinstance(m, dict) for m in distinct):
+            raise CacheUnreadable("documents inconsistent (ids or metadata)")
+        if count and (int(of_doc.min()) < 0 or int(of_doc.max()) >= len(distinct)):
+            raise CacheUnreadable("documents inconsistent (metadata)")
+        return DocumentLines(data, offsets.tolist(), doc_ids, [distinct[i] for i in of_doc.tolist()])
+
     def load_json(self, folder: Path, name: str) -> Any:
         try:
             return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
@@ -165,6 +231,56 @@ class Store:
         for entry in home.iterdir():
             if entry.is_dir() and entry.name != keep and not entry.name.startswith(".building-"):
                 shutil.rmtree(entry, ignore_errors=True)
+
+
+class FileTable:
+    """Document files as recorded in a snapshot: ``names`` (str), ``stats`` (n × 2 int64:
+    size, mtime_ns), ``hashes`` (content digest or ``None``; empty unless asked for)."""
+
+    def __init__(self, names: list[str], stats, hashes: list[str | None]):
+        self.names, self.stats, self.hashes = names, stats, hashes
+
+
+class DocumentLines:
+    """One JSON object per document, decoded on demand: ``lines[i]`` → dict, ``lines.all()``;
+    ``doc_ids`` and ``metadata`` (per document) are there without decoding any line."""
+
+    def __init__(self, data: bytes, offsets: list[int], doc_ids: list[str], metadata: list[dict]):
+        self.data, self.offsets, self.doc_ids, self.metadata = data, offsets, doc_ids, metadata
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: int) -> dict:
+        return json.loads(self.data[self.offsets[i] : self.offsets[i + 1]])
+
+    def all(self) -> list[dict]:
+        """Every document at once (one JSON decode, faster than one per line)."""
+        if not self.data:
+            return []
+        return json.loads(b"[" + self.data[:-1].replace(b"\n", b",") + b"]")
+
+
+def _map_file(path: Path):
+    """The file's bytes, memory-mapped (read-only) so that only the pages used are read."""
+    import mmap
+
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return b""
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _join_names(names: list[str]) -> bytes:
+    # Each name ends with NUL, which cannot occur in a path; surrogateescape keeps undecodable
+    # file names round-tripping.
+    return "".join(name + "\0" for name in names).encode("utf-8", "surrogateescape")
+
+
+def _split_names(data: bytes) -> list[str]:
+    if data and not data.endswith(b"\0"):
+        raise ValueError("truncated name list")
+    return data.decode("utf-8", "surrogateescape").split("\0")[:-1]
 
 
 _SHARD_MAGIC = b"PCSHARD1"

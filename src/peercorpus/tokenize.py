@@ -11,6 +11,8 @@ list of English abbreviations, or with NLTK's trained ``punkt_tab`` model when p
 from __future__ import annotations
 
 import re
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -86,19 +88,47 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@contextmanager
+def _tokenizers_without_all_of_nltk():
+    """Import ``nltk.tokenize`` without running ``nltk/__init__.py``.
+
+    NLTK's package imports nearly all of NLTK, scikit-learn and scipy (1.2 s of a 1.4 s
+    import here); tokenising needs none of it. Inside this block ``nltk`` is a bare package
+    module, so ``import nltk.tokenize`` loads only the tokenizers and what they import.
+    Afterwards every ``nltk`` module is forgotten again (the tokenizer objects made inside
+    keep theirs), so a later ``import nltk`` gets the whole, ordinary package.
+    """
+    if "nltk" in sys.modules:  # already imported (fully, or we are inside this block)
+        yield
+        return
+    import importlib.util
+
+    spec = importlib.util.find_spec("nltk")
+    if spec is None or not spec.submodule_search_locations:
+        yield  # not an ordinary package: import it the ordinary way
+        return
+    sys.modules["nltk"] = importlib.util.module_from_spec(spec)
+    try:
+        yield
+    finally:
+        for name in [n for n in sys.modules if n == "nltk" or n.startswith("nltk.")]:
+            del sys.modules[name]
+
+
 @lru_cache(maxsize=1)
 def sentence_splitter():
     """NLTK's Punkt: the trained English model when installed, else built-in parameters."""
-    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+    with _tokenizers_without_all_of_nltk():
+        from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-    try:
-        from nltk.tokenize import PunktTokenizer
+        try:
+            from nltk.tokenize import PunktTokenizer
 
-        return PunktTokenizer("english")
-    except (LookupError, ImportError, OSError, ValueError):
-        parameters = PunktParameters()
-        parameters.abbrev_types = set(ENGLISH_ABBREVIATIONS)
-        return PunktSentenceTokenizer(parameters)
+            return PunktTokenizer("english")
+        except (LookupError, ImportError, OSError, ValueError):
+            parameters = PunktParameters()
+            parameters.abbrev_types = set(ENGLISH_ABBREVIATIONS)
+            return PunktSentenceTokenizer(parameters)
 
 
 @lru_cache(maxsize=1)
@@ -109,6 +139,11 @@ def _default_pattern() -> re.Pattern:
 @lru_cache(maxsize=4)
 def word_tokenizer(name: str):
     """The NLTK word tokenizer called ``name`` (see ``config.TOKENIZERS``)."""
+    with _tokenizers_without_all_of_nltk():
+        return _word_tokenizer(name)
+
+
+def _word_tokenizer(name: str):
     from nltk.tokenize import RegexpTokenizer, TreebankWordTokenizer, WhitespaceTokenizer
 
     if name == "default":

@@ -32,6 +32,26 @@ def test_hit_counts_equal_an_independent_count_over_the_raw_text(sample, query):
     assert len(kwic(sample, [query])) == _raw_count(sample, query)
 
 
+@pytest.mark.parametrize(
+    ("query", "options"),
+    [("peer support", {}), ("of the", {}), ("Peer support", {"case_sensitive": True}), ("peer *", {}), ("the p*", {}), ("lived experience of", {})],
+)
+def test_phrases_equal_a_scan_of_every_token(sample, query, options):
+    """Phrases are matched through the index (or token ids for common words); both must
+    agree with a plain scan of the token stream."""
+    from peercorpus.analysis.query import _matching_types
+
+    tokens = sample.tokens
+    masks = [_matching_types(tokens, w, match="form", case_sensitive=options.get("case_sensitive", False), regex=False) for w in query.split()]
+    ids, docs = np.asarray(tokens.ids), tokens.doc_of_token
+    n = len(masks)
+    expected = [
+        i for i in range(len(ids) - n + 1)
+        if docs[i] == docs[i + n - 1] and all(masks[k][ids[i + k]] for k in range(n))
+    ]
+    assert find_matches(tokens, query, **options).starts.tolist() == expected
+
+
 def test_wildcards_stems_and_regex(sample):
     wild = kwic(sample, ["recover*"])
     assert set(wild["match"].str.lower()) >= {"recovery"} and all(m.lower().startswith("recover") for m in wild["match"])
@@ -146,6 +166,34 @@ def test_phrase_matches_across_line_breaks_not_documents(tmp_path):
 def test_warm_kwic_imports_neither_nltk_nor_sklearn(sample_corpus, tmp_path):
     args = ("kwic", str(sample_corpus), "lived experience", "-f", "csv")
     assert heavy_imports_of_warm_command(sample_corpus, tmp_path / "cache", *args) == (False, False)
+
+
+def test_warm_kwic_does_not_import_pandas(sample_corpus, tmp_path):
+    cache = str(tmp_path / "cache")
+    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(sample_corpus), "--cache-dir", cache], check=True)
+    for fmt in ("csv", "tsv", "json", "md", "html", "table"):
+        probe = (
+            f"import sys; sys.argv = ['peercorpus', '-q', 'kwic', {str(sample_corpus)!r}, 'lived experience', '--cache-dir', {cache!r}, '-f', {fmt!r}];"
+            "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
+            "print('MODULES', 'pandas' in sys.modules)"
+        )
+        out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+        assert "MODULES False" in out, fmt
+
+
+@given(st.lists(st.tuples(st.text(max_size=12), st.integers(-5, 10**9)), max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_rows_without_pandas_are_written_as_pandas_writes_them(cells):
+    import pandas as pd
+
+    from peercorpus.render.concordance import EXPORT_COLUMNS, concordance_text
+    from peercorpus.render.export import frame_to_text
+
+    rows = [{c: (text if i % 2 else number) for i, c in enumerate(EXPORT_COLUMNS)} | {"meta": {}} for text, number in cells]
+    frame = pd.DataFrame(rows, columns=[*EXPORT_COLUMNS, "meta"])[EXPORT_COLUMNS]
+    for fmt in ("csv", "tsv", "md"):
+        assert concordance_text(rows, fmt) == frame_to_text(frame, fmt)
+    assert concordance_text(rows, "csv", ["genre"]) is None
 
 
 def test_chars_sample_paragraph_context_and_show(run, sample_corpus):

@@ -1,6 +1,9 @@
 """The ingest and info commands, driven through the CLI as a user would."""
 
+import io
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -73,3 +76,38 @@ def test_every_command_has_help_with_an_example(run):
         result = run(name, "--help")
         assert result.exit_code == 0, name
         assert "Example:" in result.stdout, f"{name} --help has no example"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "md", "json", "table"])
+def test_info_without_pandas_writes_what_the_dataframe_writes(run, mini_corpus, fmt):
+    """info writes plain rows itself (a warm info does not import pandas); the bytes must be
+    those of the DataFrame path, also for a whole-number field with a gap (year)."""
+    from rich.console import Console
+
+    from peercorpus import load_corpus
+    from peercorpus.analysis.info import document_table
+    from peercorpus.render.export import frame_records, frame_to_text
+    from peercorpus.render.table import print_table
+
+    result = run("info", str(mini_corpus), "-f", fmt)
+    table = document_table(load_corpus(mini_corpus))
+    if fmt == "json":
+        assert json.loads(result.stdout)["documents"] == frame_records(table)
+    elif fmt == "table":
+        console = Console(record=True, width=200, soft_wrap=False, file=io.StringIO())
+        print_table(table, title="Documents", console=console)
+        assert result.stdout == console.export_text()
+    else:
+        assert result.stdout == frame_to_text(table, fmt, title="Documents")
+
+
+def test_warm_info_does_not_import_pandas(sample_corpus, tmp_path):
+    cache = str(tmp_path / "cache")
+    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(sample_corpus), "--cache-dir", cache], check=True)
+    probe = (
+        f"import sys; sys.argv = ['peercorpus', '-q', 'info', {str(sample_corpus)!r}, '--cache-dir', {cache!r}, '-f', 'csv'];"
+        "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
+        "print('MODULES', 'pandas' in sys.modules, 'nltk' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
+    assert "MODULES False False" in out

@@ -133,3 +133,53 @@ def test_duplicates_are_flagged(tmp_path):
         (tmp_path / name).write_text("The very same text about peer support work.")
     corpus = load_corpus(tmp_path)
     assert corpus.documents[1].warnings == ["near-empty: only 8 word tokens", "duplicate of a.txt"]
+
+
+def test_warm_corpus_decodes_documents_lazily_and_equally(mini_corpus, tmp_path):
+    cache = tmp_path / "cache"
+    cold = load_corpus(mini_corpus, cache_dir=cache)
+    warm = load_corpus(mini_corpus, cache_dir=cache)
+    assert warm.load_report.from_snapshot and len(warm) == len(cold) == 4
+    assert warm.doc_ids == cold.doc_ids
+    assert [warm.doc_metadata(i) for i in range(4)] == [d.metadata for d in cold.documents]
+    assert warm.fields() == cold.fields() and warm.values("genre") == cold.values("genre")
+    assert list(warm.where_indices(["genre=blog"])) == [1, 2]
+    shown = warm.document(2)  # decoded alone, then kept when every document is decoded
+    assert warm.documents[2] is shown
+    assert warm.documents == cold.documents
+    with pytest.raises(IndexError):
+        warm.document(4)
+
+
+def test_snapshot_with_a_missing_part_is_rebuilt(mini_corpus, tmp_path):
+    cache = tmp_path / "cache"
+    load_corpus(mini_corpus, cache_dir=cache)
+    for part in cache.rglob("doc_ids.txt"):
+        part.unlink()
+    corpus = load_corpus(mini_corpus, cache_dir=cache)
+    assert corpus.doc_ids == ["article.txt", "blog-one.txt", "blog-two.txt", "report.txt"]
+    assert any("rebuilding" in notice for notice in corpus.load_report.notices)
+
+
+def test_snapshot_from_an_older_version_is_rebuilt_quietly_from_the_shards(mini_corpus, tmp_path):
+    cache = tmp_path / "cache"
+    load_corpus(mini_corpus, cache_dir=cache)
+    for manifest in cache.rglob("manifest.json"):
+        manifest.write_text('{"format": 1, "files": []}')
+    corpus = load_corpus(mini_corpus, cache_dir=cache)
+    assert corpus.load_report.notices == [] and corpus.load_report.files_tokenized == 0
+    assert load_corpus(mini_corpus, cache_dir=cache).load_report.from_snapshot
+
+
+def test_discovery_without_directory_descriptors_finds_the_same(mini_corpus, monkeypatch):
+    from peercorpus.io import discover as discovery
+
+    (mini_corpus / "sub").mkdir()
+    (mini_corpus / "sub" / "a.txt").write_text("In a sub-folder.")
+    (mini_corpus / "sub.txt").write_text("Beside it.")
+    os.symlink(mini_corpus, mini_corpus / "sub" / "loop")
+    fast = discovery.discover([mini_corpus])
+    monkeypatch.setattr(discovery, "_LIST_BY_DESCRIPTOR", False)
+    portable = discovery.discover([mini_corpus])
+    assert fast.file_names == portable.file_names and fast.stats == portable.stats
+    assert fast.file_names[-3:] == [str(mini_corpus / n) for n in ("report.txt", "sub.txt", "sub/a.txt")]

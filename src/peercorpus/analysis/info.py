@@ -25,11 +25,25 @@ def cleaning_summary(cleaning: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+DOCUMENT_COUNTS = ("tokens", "types", "sentences", "paragraphs", "chars")
+
+
 def document_table(corpus: Corpus):
     """One row per document: ``doc``, metadata fields, ``tokens`` (words), ``types``,
     ``sentences``, ``paragraphs``, ``chars``, ``encoding``, ``cleaned`` and ``warnings``."""
     import pandas as pd
 
+    columns, rows = document_rows(corpus)
+    fields = columns[1 : -len(DOCUMENT_COUNTS) - 3]
+    frame = pd.DataFrame(rows, columns=columns)
+    for name in fields:  # keep whole-number metadata (year) whole where some are missing
+        frame[name] = pd.Series([row[name] for row in rows], dtype=object)
+    return frame
+
+
+def document_rows(corpus: Corpus) -> tuple[list[str], list[dict[str, Any]]]:
+    """``document_table`` as column names and row dicts (no pandas): metadata columns hold
+    the values as given, the counts are ints."""
     fields = corpus.fields()
     rows = []
     for document in corpus.documents:
@@ -46,11 +60,8 @@ def document_table(corpus: Corpus):
             warnings="; ".join(document.warnings),
         )
         rows.append(row)
-    columns = ["doc", *fields, "tokens", "types", "sentences", "paragraphs", "chars", "encoding", "cleaned", "warnings"]
-    frame = pd.DataFrame(rows, columns=columns)
-    for name in fields:  # keep whole-number metadata (year) whole where some are missing
-        frame[name] = pd.Series([row[name] for row in rows], dtype=object)
-    return frame
+    columns = ["doc", *fields, *DOCUMENT_COUNTS, "encoding", "cleaned", "warnings"]
+    return columns, rows
 
 
 def corpus_totals(corpus: Corpus) -> dict[str, Any]:

@@ -134,6 +134,9 @@ def kwic(
     return concordance_lines(corpus, hits, queries, window=window, chars=chars, context=context)
 
 
+LINE_COLUMNS = ["doc", "start", "end", "left", "match", "right", "char_start", "char_end", "sentence", "query", "meta"]
+
+
 def concordance_lines(corpus: Corpus, hits: Hits, queries: list[str], *, window: int = 8, chars: int | None = None, context: str = "document"):
     """Cut the text of every hit and its context out of its document (see ``kwic``).
 
@@ -142,6 +145,15 @@ def concordance_lines(corpus: Corpus, hits: Hits, queries: list[str], *, window:
     """
     import pandas as pd
 
+    rows = concordance_rows(corpus, hits, queries, window=window, chars=chars, context=context)
+    return pd.DataFrame(rows, columns=LINE_COLUMNS)
+
+
+def concordance_rows(corpus: Corpus, hits: Hits, queries: list[str], *, window: int = 8, chars: int | None = None, context: str = "document") -> list[dict]:
+    """``concordance_lines`` as a list of row dicts (plain ``str``/``int`` cells and ``meta``).
+
+    The command line renders these directly, so a warm ``kwic`` never imports pandas.
+    """
     tokens = corpus.tokens
     docs = tokens.doc_of_position(hits.starts)
     first = np.asarray(tokens.doc_starts)[docs]
@@ -157,6 +169,9 @@ def concordance_lines(corpus: Corpus, hits: Hits, queries: list[str], *, window:
     context_from = np.asarray(char_starts[low]).tolist()
     context_to = np.asarray(char_ends[np.maximum(high - 1, low)]).tolist()
     sentence_spans = np.asarray(tokens.sentence_spans[np.asarray(tokens.sentence[hits.starts])]).tolist()
+    # Python ints from here on: indexing numpy arrays element by element costs more than the
+    # string slicing this loop is for.
+    first_of_doc, low, high = first.tolist(), low.tolist(), high.tolist()
     rows = []
     texts: dict[int, str] = {}
     for i, (query, start, end, doc) in enumerate(zip(hits.query.tolist(), hits.starts.tolist(), hits.ends.tolist(), docs.tolist())):
@@ -172,11 +187,10 @@ def concordance_lines(corpus: Corpus, hits: Hits, queries: list[str], *, window:
         else:
             left = text[context_from[i] : char_start] if low[i] < start else ""
             right = text[char_end : context_to[i]] if high[i] > end else ""
-        document = corpus.documents[doc]
-        offset = int(first[i])
+        offset = first_of_doc[i]
         rows.append(
             {
-                "doc": document.doc_id,
+                "doc": corpus.doc_id(doc),
                 "start": start - offset,
                 "end": end - offset,
                 "left": _collapse(left),
@@ -186,11 +200,10 @@ def concordance_lines(corpus: Corpus, hits: Hits, queries: list[str], *, window:
                 "char_end": char_end,
                 "sentence": _collapse(text[sentence_spans[i][0] : sentence_spans[i][1]]),
                 "query": queries[query],
-                "meta": dict(document.metadata),
+                "meta": corpus.doc_metadata(doc),
             }
         )
-    columns = ["doc", "start", "end", "left", "match", "right", "char_start", "char_end", "sentence", "query", "meta"]
-    return pd.DataFrame(rows, columns=columns)
+    return rows
 
 
 def _bounds(tokens, start: int, end: int, low: int, high: int, context: str) -> tuple[int, int]:

@@ -74,8 +74,18 @@ def find_matches(
         following = starts + offset
         inside = following < len(tokens)
         starts, following = starts[inside], following[inside]
+        if _index_size(tokens, wanted) <= 8 * len(starts) + 1024:
+            # The next word's positions from the index (sorted: a binary search says whether
+            # start + offset is one) read a few index entries instead of paging in token ids
+            # all over the corpus.
+            positions = _positions_of_types(tokens, wanted)
+            at = np.minimum(np.searchsorted(positions, following), max(len(positions) - 1, 0))
+            found = positions[at] == following if len(positions) else np.zeros(len(starts), dtype=bool)
+        else:  # the next word is very common (or a wide pattern): look its tokens up
+            found = wanted[np.asarray(tokens.ids[following])]
+        starts, following = starts[found], following[found]
         same_doc = tokens.doc_of_position(following) == tokens.doc_of_position(starts)
-        starts = starts[same_doc & wanted[np.asarray(tokens.ids[following])]]
+        starts = starts[same_doc]
     if docs is not None and len(starts):
         starts = starts[np.isin(tokens.doc_of_position(starts), docs)]
     starts = np.sort(starts).astype(np.int64)
@@ -154,6 +164,13 @@ def _exact(vocab: list[str], word: str, *, is_sorted: bool = True) -> np.ndarray
     return np.fromiter((i for i, entry in enumerate(vocab) if entry == word), dtype=np.int64)
 
 
+def _index_size(tokens: Tokens, type_mask: np.ndarray) -> int:
+    """How many index positions the forms of ``type_mask`` have."""
+    norm_ids = np.unique(np.asarray(tokens.norm_of_type)[np.flatnonzero(type_mask)])
+    offsets = np.asarray(tokens.index[0])
+    return int((offsets[norm_ids + 1] - offsets[norm_ids]).sum())
+
+
 def _positions_of_types(tokens: Tokens, type_mask: np.ndarray) -> np.ndarray:
     """Token positions whose type is in ``type_mask``, through the normalised-form index."""
     norm_ids = np.unique(np.asarray(tokens.norm_of_type)[np.flatnonzero(type_mask)])
@@ -162,5 +179,10 @@ def _positions_of_types(tokens: Tokens, type_mask: np.ndarray) -> np.ndarray:
     offsets, positions = tokens.index
     chunks = [np.asarray(positions[offsets[n] : offsets[n + 1]]) for n in norm_ids]
     found = np.concatenate(chunks).astype(np.int64)
+    if len(chunks) > 1:
+        found.sort()
+    norm_of_type = np.asarray(tokens.norm_of_type)
+    if type_mask[np.isin(norm_of_type, norm_ids)].all():
+        return found  # every spelling of these forms is wanted: nothing to filter
     # A case-sensitive query shares an index entry with other spellings: keep its own.
     return found[type_mask[np.asarray(tokens.ids[found])]]

@@ -16,12 +16,29 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from ..errors import PeerCorpusError
 
+
+class _StderrConsole:
+    """rich's ``Console`` on stderr, made on first use: importing rich costs a warm ``kwic -q``
+    (which prints nothing there) about 20 ms."""
+
+    _console = None
+
+    def get(self):
+        if _StderrConsole._console is None:
+            from rich.console import Console
+
+            _StderrConsole._console = Console(stderr=True, highlight=False, soft_wrap=True)
+        return _StderrConsole._console
+
+    def __getattr__(self, name):
+        return getattr(self.get(), name)
+
+
 # Diagnostics go to stderr; results to stdout.
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+stderr = _StderrConsole()
 
 
 class Verbosity:
@@ -142,7 +159,7 @@ class progress_bar:
             return None
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=stderr, transient=True)
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=stderr.get(), transient=True)
         self.task = None
 
         def update(done: int, total: int, what: str | None = None) -> None:

@@ -53,6 +53,13 @@ def ingest(
     )
 
 
+def _frame_records(corpus) -> list:
+    from ..analysis.info import document_table
+    from ..render.export import frame_records
+
+    return frame_records(document_table(corpus))
+
+
 @app.command()
 @handle_errors
 def info(
@@ -73,17 +80,30 @@ def info(
 
     Example: [bold]peercorpus info corpora/ --where genre=blog --format csv -o docs.csv[/bold]
     """
-    from ..analysis.info import corpus_totals, document_table
-    from ..render.export import frame_records, write_json, write_table
+    from ..analysis.info import DOCUMENT_COUNTS, corpus_totals, document_rows
+    from ..render.export import json_safe, plain_records, records_to_text, write_json, write_table, write_text
 
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
-    table = document_table(corpus)
+    columns, rows = document_rows(corpus)
     totals = corpus_totals(corpus)
+    # Plain cells are written without pandas (its import is most of a warm info); anything
+    # else goes through the DataFrame, whose rules decide how it is written.
+    plain = plain_records(rows)
     if fmt == "json":
         skipped = [{"path": s.path, "reason": s.reason} for s in corpus.skipped]
-        write_json({"documents": frame_records(table), "totals": totals, "skipped": skipped}, output)
+        documents = [json_safe(row) for row in rows] if plain else _frame_records(corpus)
+        write_json({"documents": documents, "totals": totals, "skipped": skipped}, output)
         return
-    write_table(table, fmt=fmt, output=output, title="Documents")
+    if plain and fmt in ("csv", "tsv", "md"):
+        write_text(records_to_text(rows, columns, fmt, title="Documents"), output)
+    elif plain and fmt == "table":
+        from ..render.table import print_records
+
+        print_records(rows, columns, list(DOCUMENT_COUNTS) if rows else [], title="Documents")
+    else:
+        from ..analysis.info import document_table
+
+        write_table(document_table(corpus), fmt=fmt, output=output, title="Documents")
     note(
         f"{totals['documents']} documents, {totals['tokens']:,} tokens, {totals['types']:,} types, "
         f"{totals['sentences']:,} sentences; {totals['documents_with_warnings']} with warnings; "

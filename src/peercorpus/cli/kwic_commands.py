@@ -82,10 +82,10 @@ def kwic(
 
     Example: [bold]peercorpus kwic corpora/ recover --match stem --context sentence -f json -o recovery.json[/bold]
     """
-    from ..analysis.kwic import concordance_lines, find_hits, kwic_summary, order_hits
+    from ..analysis.kwic import LINE_COLUMNS, concordance_rows, find_hits, order_hits
     from ..errors import UsageError
-    from ..render.concordance import concordance_html, concordance_table, print_concordance
-    from ..render.export import frame_records, write_json, write_table, write_text
+    from ..render.concordance import concordance_html, concordance_table, concordance_text, print_concordance
+    from ..render.export import json_safe, write_json, write_table, write_text
 
     paths, queries = _paths_and_queries(arguments, "kwic")
     # --where filters hits by document, so the whole corpus' cached index is searched.
@@ -97,21 +97,28 @@ def kwic(
         raise UsageError(f"--show {','.join(missing)}: no such metadata field; fields present: {', '.join(corpus.fields()) or '(none)'}")
     hits = find_hits(corpus, queries, match=match, case_sensitive=case_sensitive, regex=regex, docs=docs)
     if summary:
+        from ..analysis.kwic import kwic_summary
+
         table = kwic_summary(corpus, hits, queries, docs=docs)
         write_table(table, fmt=fmt, output=output, title="Hits per document")
         note(f"{len(hits)} hits in {int((table['hits'] > 0).sum())} documents")
         return
     total = len(hits)
     hits = order_hits(corpus, hits, sort=sort.split(",") if sort else None, sample=sample, seed=seed, limit=limit)
-    lines = concordance_lines(corpus, hits, queries, window=window, chars=chars, context=context)
+    # Rows, not a DataFrame: a warm kwic does not import pandas unless a format needs it.
+    lines = concordance_rows(corpus, hits, queries, window=window, chars=chars, context=context)
     if fmt == "json":
-        write_json(frame_records(lines), output)
+        write_json([json_safe(row) for row in lines], output)
     elif fmt == "html":
         write_text(concordance_html(lines, fields), output)
     elif fmt == "table":
         print_concordance(lines, fields)
+    elif (text := concordance_text(lines, fmt, fields)) is not None:
+        write_text(text, output)
     else:
-        write_table(concordance_table(lines, fields), fmt=fmt, output=output)
+        import pandas as pd
+
+        write_table(concordance_table(pd.DataFrame(lines, columns=LINE_COLUMNS), fields), fmt=fmt, output=output)
     shown = f"; showing {len(lines)}" if len(lines) != total else ""
     note(f"{total} hits{shown}")
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,6 +17,7 @@ from pathlib import Path
 from ..errors import InputError
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".csv", ".tsv", ".jsonl")
+_LIST_BY_DESCRIPTOR = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
 SIDECAR_NAMES = ("metadata.csv", "metadata.tsv", "metadata.yaml", "metadata.yml")
 
 
@@ -41,53 +43,106 @@ def discover(paths: list[Path]) -> Discovery:
 
     One ``stat`` per file: its identity (device, inode) drops a file reached twice through
     links, and its size and modification time tell the cache whether the file changed.
+    This runs on every command, warm or not, so the loop over files is kept tight.
     """
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of new tuples would trigger collections for nothing
+    try:
+        return _discover(paths)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _discover(paths: list[Path]) -> Discovery:
     found = Discovery()
     seen_files: set[tuple[int, int]] = set()
     for given in paths:
         if not given.exists():
             raise InputError(f"path not found: {given}")
         if given.is_file():
-            _classify(str(given), given.name, given.parent, given.stat(), found, seen_files)
+            info = given.stat()
+            _classify(str(given), given.name, given.parent, (info.st_size, info.st_mtime_ns, info.st_dev, info.st_ino), found, seen_files)
             continue
-        entries: list[tuple[str, str, os.stat_result]] = []
-        for relative_folder, files in _walk(str(given), "", set()):
-            for name, info in files:
-                entries.append((f"{relative_folder}{name}", name, info))
-        entries.sort(key=lambda entry: entry[0])
+        entries: list[tuple[str, str, tuple[int, int, int, int]]] = []
+        _walk(str(given), "", set(), entries)
+        entries.sort(key=_first)
         prefix = "" if str(given) == "." else f"{given}/"  # what str(given / relative) gives
+        file_names, file_roots, stats = found.file_names, found.file_roots, found.stats
         for relative, name, info in entries:
-            _classify(f"{prefix}{relative}", name, given, info, found, seen_files)
+            identity = info[2:]
+            lower = name.lower()
+            dot = lower.rfind(".")
+            suffix = lower[dot:] if dot > 0 else ""  # os.path.splitext's answer, without its cost
+            if identity in seen_files or lower in SIDECAR_NAMES or suffix not in DOCUMENT_SUFFIXES:
+                _classify(f"{prefix}{relative}", name, given, info, found, seen_files)
+                continue
+            seen_files.add(identity)
+            file_names.append(f"{prefix}{relative}")
+            file_roots.append(given)
+            stats.append(info[:2])
     return found
 
 
-def _walk(folder: str, relative: str, visited: set[str]):
-    """Yield (relative folder with a trailing slash, [(file name, stat)]) depth-first; each
-    real directory is entered once, so symlink loops end."""
+def _first(entry: tuple) -> str:
+    return entry[0]
+
+
+def _walk(folder: str, relative: str, visited: set[str], entries: list[tuple[str, str, tuple[int, int, int, int]]]) -> None:
+    """Append (relative path, file name, (size, mtime_ns, device, inode)) of every file under
+    ``folder``; each real directory is entered once, so symlink loops end. (Not the stat
+    results themselves: 44,000 of them held 50 MB.)"""
     real = os.path.realpath(folder)
     if real in visited:
         return
     visited.add(real)
+    if not _LIST_BY_DESCRIPTOR:
+        _walk_paths(folder, relative, visited, entries)
+        return
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        # Listing through a directory descriptor makes each entry's stat an fstatat on its
+        # name, not a lookup of the whole path again (a third of the walk's time).
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
         return
-    files = []
-    for entry in entries:
-        if entry.name.startswith("."):
+    try:
+        with os.scandir(descriptor) as listing:
+            found = list(listing)
+        _add_entries(found, folder, relative, visited, entries)  # the descriptor stays open meanwhile
+    except OSError:
+        return
+    finally:
+        os.close(descriptor)
+
+
+def _walk_paths(folder: str, relative: str, visited: set[str], entries: list) -> None:
+    """``_walk`` where directories cannot be listed through descriptors (Windows)."""
+    try:
+        with os.scandir(folder) as listing:
+            found = list(listing)
+    except OSError:
+        return
+    _add_entries(found, folder, relative, visited, entries)
+
+
+def _add_entries(found: list[os.DirEntry], folder: str, relative: str, visited: set[str], entries: list) -> None:
+    for entry in found:
+        name = entry.name
+        if name[0] == ".":
             continue
         try:
             if entry.is_dir():
-                yield from _walk(entry.path, f"{relative}{entry.name}/", visited)
+                _walk(f"{folder}/{name}", f"{relative}{name}/", visited, entries)
             elif entry.is_file():
-                files.append((entry.name, entry.stat()))
+                info = entry.stat()
+                entries.append((f"{relative}{name}", name, (info.st_size, info.st_mtime_ns, info.st_dev, info.st_ino)))
         except OSError:
             continue
-    yield relative, files
 
 
-def _classify(path: str, name: str, root: Path, info: os.stat_result, found: Discovery, seen: set[tuple[int, int]]) -> None:
-    identity = (info.st_dev, info.st_ino)
+def _classify(path: str, name: str, root: Path, info: tuple[int, int, int, int], found: Discovery, seen: set[tuple[int, int]]) -> None:
+    """File ``path`` as a document, a sidecar or skipped; ``info`` is (size, mtime_ns, device, inode)."""
+    identity = info[2:]
     if identity in seen:
         return
     seen.add(identity)
@@ -99,6 +154,6 @@ def _classify(path: str, name: str, root: Path, info: os.stat_result, found: Dis
     if suffix in DOCUMENT_SUFFIXES:
         found.file_names.append(path)
         found.file_roots.append(root)
-        found.stats.append((info.st_size, info.st_mtime_ns))
+        found.stats.append(info[:2])
     else:
         found.skipped.append((Path(path), f"unsupported format {suffix or '(no suffix)'}"))

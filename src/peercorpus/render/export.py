@@ -95,6 +95,43 @@ def frame_to_text(frame, fmt: str, *, title: str | None = None) -> str:
     raise UsageError(f"cannot write a table as {fmt}")
 
 
+def plain_records(records: list[dict[str, Any]]) -> bool:
+    """True when every cell is a ``str``, ``int``, ``bool``, ``None`` or finite ``float``: cells
+    pandas writes exactly as ``records_to_text`` does (in object columns, and int columns
+    without gaps)."""
+    for record in records:
+        for value in record.values():
+            if value is None or type(value) in (str, int, bool):
+                continue
+            if type(value) is float and math.isfinite(value):
+                continue
+            return False
+    return True
+
+
+def records_to_text(records: list[dict[str, Any]], columns: list[str], fmt: str, *, title: str | None = None) -> str:
+    """Rows of plain cells (see ``plain_records``) as CSV, TSV, JSON or Markdown, exactly as
+    ``frame_to_text`` writes the same rows as a DataFrame (without importing pandas)."""
+    if fmt == "json":
+        return dumps_json([{c: record[c] for c in columns} for record in records])
+    if fmt == "md":
+        lines = [f"## {title}\n"] if title else []
+        lines += ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
+        for record in records:
+            cells = [_cell(record[c]).replace("|", "\\|").replace("\n", " ") for c in columns]
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines) + "\n"
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    # pandas' to_csv is this writer: minimal quoting, '"' doubled, "\n" line ends.
+    writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    writer.writerows([[record[c] for c in columns] for record in records])
+    return buffer.getvalue()
+
+
 def _cell(value: Any) -> str:
     value = json_safe(value)
     if value is None:
