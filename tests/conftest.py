@@ -23,9 +23,9 @@ def raw_count(text: str, phrase: str) -> int:
     return len(pattern.findall(text))
 
 
-def heavy_imports_of_warm_command(corpus: Path, cache: Path, *args: str) -> tuple[bool, bool]:
-    """Whether ``peercorpus ARGS...`` on a warm cache imports (nltk, sklearn), run in a fresh
-    process: ``ingest`` fills ``cache`` first, then the command runs with ``--cache-dir``."""
+def heavy_imports_of_warm_command(corpus: Path, cache: Path, *args: str, modules: tuple[str, ...] = ("nltk", "sklearn")) -> tuple[bool, ...]:
+    """Whether ``peercorpus ARGS...`` on a warm cache imports each of ``modules``, run in a
+    fresh process: ``ingest`` fills ``cache`` first, then the command runs with ``--cache-dir``."""
     import subprocess
     import sys
 
@@ -34,11 +34,11 @@ def heavy_imports_of_warm_command(corpus: Path, cache: Path, *args: str) -> tupl
     probe = (
         f"import sys; sys.argv = {argv!r}\n"
         "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
-        "print('MODULES', 'nltk' in sys.modules, 'sklearn' in sys.modules)"
+        f"print('MODULES', *(name in sys.modules for name in {tuple(modules)!r}), file=sys.stderr)"
     )
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
-    line = next(line for line in out.splitlines() if line.startswith("MODULES"))
-    return line.split()[1] == "True", line.split()[2] == "True"
+    err = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stderr
+    line = next(line for line in err.splitlines() if line.startswith("MODULES"))
+    return tuple(word == "True" for word in line.split()[1:])
 
 
 @pytest.fixture(autouse=True)

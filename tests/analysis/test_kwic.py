@@ -169,16 +169,9 @@ def test_warm_kwic_imports_neither_nltk_nor_sklearn(sample_corpus, tmp_path):
 
 
 def test_warm_kwic_does_not_import_pandas(sample_corpus, tmp_path):
-    cache = str(tmp_path / "cache")
-    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(sample_corpus), "--cache-dir", cache], check=True)
     for fmt in ("csv", "tsv", "json", "md", "html", "table"):
-        probe = (
-            f"import sys; sys.argv = ['peercorpus', '-q', 'kwic', {str(sample_corpus)!r}, 'lived experience', '--cache-dir', {cache!r}, '-f', {fmt!r}];"
-            "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
-            "print('MODULES', 'pandas' in sys.modules)"
-        )
-        out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
-        assert "MODULES False" in out, fmt
+        args = ("kwic", str(sample_corpus), "lived experience", "-f", fmt)
+        assert heavy_imports_of_warm_command(sample_corpus, tmp_path / "cache", *args, modules=("pandas",)) == (False,), fmt
 
 
 @given(st.lists(st.tuples(st.text(max_size=12), st.integers(-5, 10**9)), max_size=6))

@@ -1,13 +1,12 @@
 """Our TF-IDF and NMF against scikit-learn's, which a default topic model no longer imports."""
 
-import subprocess
-import sys
 import warnings
 
 import numpy as np
 import pytest
 from scipy import sparse
 
+from conftest import heavy_imports_of_warm_command
 from peercorpus.analysis.nmf import initial_factors, nmf, randomized_svd
 from peercorpus.analysis.tfidf import Tfidf
 from peercorpus.analysis.topic_quality import ranking_agreement, top_terms
@@ -95,16 +94,8 @@ def test_nndsvd_needs_k_at_most_the_smaller_side():
 
 
 def test_warm_default_topics_run_imports_neither_scikit_learn_nor_nltk(planted_corpus, tmp_path):
-    # A cold run tokenises with NLTK, and ``import nltk`` imports scikit-learn itself.
+    # A cold run tokenises with NLTK's tokenizers; a warm default run needs none of these.
     folder, _ = planted_corpus
-    cache = str(tmp_path / "cache")
-    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(folder), "--cache-dir", cache], check=True)
-    probe = (
-        f"import sys; sys.argv = ['peercorpus', '-q', 'topics', {str(folder)!r}, '--k', '3', '--unit', 'document',"
-        f" '--cache-dir', {cache!r}, '-f', 'json'];"
-        "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
-        "print('MODULES', *(name in sys.modules for name in ('sklearn', 'nltk', 'matplotlib')), file=sys.stderr)"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
-    assert '"topics"' in result.stdout
-    assert "MODULES False False False" in result.stderr
+    args = ("topics", str(folder), "--k", "3", "--unit", "document", "-f", "json")
+    modules = ("sklearn", "nltk", "matplotlib")
+    assert heavy_imports_of_warm_command(folder, tmp_path / "cache", *args, modules=modules) == (False, False, False)

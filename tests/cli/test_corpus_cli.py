@@ -2,10 +2,10 @@
 
 import io
 import json
-import subprocess
-import sys
 
 import pytest
+
+from conftest import heavy_imports_of_warm_command
 
 
 def test_ingest_then_info_json(run, mini_corpus):
@@ -102,12 +102,5 @@ def test_info_without_pandas_writes_what_the_dataframe_writes(run, mini_corpus, 
 
 
 def test_warm_info_does_not_import_pandas(sample_corpus, tmp_path):
-    cache = str(tmp_path / "cache")
-    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(sample_corpus), "--cache-dir", cache], check=True)
-    probe = (
-        f"import sys; sys.argv = ['peercorpus', '-q', 'info', {str(sample_corpus)!r}, '--cache-dir', {cache!r}, '-f', 'csv'];"
-        "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
-        "print('MODULES', 'pandas' in sys.modules, 'nltk' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout
-    assert "MODULES False False" in out
+    args = ("info", str(sample_corpus), "-f", "csv")
+    assert heavy_imports_of_warm_command(sample_corpus, tmp_path / "cache", *args, modules=("pandas", "nltk")) == (False, False)
