@@ -241,3 +241,9 @@ def test_codebook_counts_in_the_report_match_the_code_command(run, mini_corpus, 
     direct = json.loads(run("code", str(mini_corpus), "--codebook", str(codebook), "-f", "json").stdout)
     assert themes == {row["theme"]: row["hits"] for row in direct["themes"]}
     assert themes["recovery"] > 0 and themes["boundaries"] > 0
+
+
+def test_help_shows_bracketed_defaults_written_in_option_help(run):
+    # rich reads "[default: ...]" in help text as markup and would drop it unescaped
+    text = " ".join(run("report", "--help").stdout.split())
+    assert "[default: the config's 'output', or" in text and "[default: $PEERCORPUS_CACHE_DIR" in text

@@ -52,10 +52,10 @@ class Verbosity:
 Paths = Annotated[list[Path], typer.Argument(help="Corpus folders or files (folders are read recursively).", show_default=False)]
 ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="YAML config (tokenisation, cleaning, reading).")]
 SetOption = Annotated[list[str] | None, typer.Option("--set", help="Override a config value: --set tokenize.stem=true (repeatable).")]
-CacheDirOption = Annotated[Path | None, typer.Option("--cache-dir", help="Cache folder [default: $PEERCORPUS_CACHE_DIR or ~/.cache/peercorpus].")]
+CacheDirOption = Annotated[Path | None, typer.Option("--cache-dir", help="Cache folder \\[default: $PEERCORPUS_CACHE_DIR or ~/.cache/peercorpus].")]
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Read and tokenise everything; write no cache.")]
 WhereOption = Annotated[list[str] | None, typer.Option("--where", "-w", help="Keep documents whose metadata match: genre=blog, year>=2020 (repeatable).")]
-FormatOption = Annotated[str | None, typer.Option("--format", "-f", help="table, csv, tsv, json, md or html [default: table, or from --output's suffix].")]
+FormatOption = Annotated[str | None, typer.Option("--format", "-f", help="table, csv, tsv, json, md or html \\[default: table, or from --output's suffix].")]
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout (atomically).")]
 
 

@@ -25,7 +25,7 @@ from .common import (
 
 app = typer.Typer()
 
-TopOption = Annotated[int | None, typer.Option("--top", help="Show the first N rows [default: 50 on the terminal, all when exported].")]
+TopOption = Annotated[int | None, typer.Option("--top", help="Show the first N rows \\[default: 50 on the terminal, all when exported].")]
 MinCount = Annotated[int, typer.Option("--min-count", help="Leave out items seen fewer times.")]
 
 
@@ -149,7 +149,7 @@ def collocations(
 def keyness(
     paths: Paths,
     target: Annotated[list[str] | None, typer.Option("--target", help="Target documents: genre=blog (repeatable; all conditions must hold).")] = None,
-    reference: Annotated[list[str] | None, typer.Option("--reference", help="Reference documents [default: every other document].")] = None,
+    reference: Annotated[list[str] | None, typer.Option("--reference", help="Reference documents \\[default: every other document].")] = None,
     reference_corpus: Annotated[list[Path] | None, typer.Option("--reference-corpus", help="A separate reference corpus (folder or file; repeatable).")] = None,
     reference_list: Annotated[Path | None, typer.Option("--reference-list", help="A reference word-frequency list: CSV with columns word,count.")] = None,
     alpha: Annotated[float, typer.Option("--alpha", help="Significance threshold for G²'s p-value.")] = 0.05,

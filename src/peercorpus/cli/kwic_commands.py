@@ -65,7 +65,7 @@ def kwic(
     limit: Annotated[int | None, typer.Option("--limit", help="Show the first N lines (after sorting).")] = None,
     show: Annotated[str | None, typer.Option("--show", help="Metadata columns to add, e.g. genre,year.")] = None,
     summary: Annotated[bool, typer.Option("--summary", help="Hits per document and per million tokens instead of lines.")] = False,
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, csv, tsv, json, md or html [default: table, or from --output's suffix].")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, csv, tsv, json, md or html \\[default: table, or from --output's suffix].")] = None,
     output: OutputOption = None,
     where: WhereOption = None,
     config: ConfigOption = None,

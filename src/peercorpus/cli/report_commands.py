@@ -26,7 +26,7 @@ app = typer.Typer()
 @handle_errors
 def report(
     config: Annotated[Path, typer.Argument(help="The report config (YAML): corpus, settings and analyses.", show_default=False)],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Report folder [default: the config's 'output', or reports/CONFIG-NAME].")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Report folder \\[default: the config's 'output', or reports/CONFIG-NAME].")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing folder that peercorpus did not write.")] = False,
     set_: SetOption = None,
     cache_dir: CacheDirOption = None,

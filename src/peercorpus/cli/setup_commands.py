@@ -19,7 +19,7 @@ PACKAGES = ("wordnet", "stopwords", "punkt_tab")
 def setup(
     package: Annotated[str, typer.Argument(help="wordnet, stopwords or punkt_tab.")],
     download: Annotated[bool, typer.Option("--download", help="Fetch with nltk.download (needs a network).")] = False,
-    target: Annotated[Path | None, typer.Option("--target", help="nltk_data folder [default: the venv's, else ~/nltk_data].")] = None,
+    target: Annotated[Path | None, typer.Option("--target", help="nltk_data folder \\[default: the venv's, else ~/nltk_data].")] = None,
 ) -> None:
     """Install optional NLTK data. None is needed for the default settings.
 

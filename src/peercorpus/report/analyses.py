@@ -143,8 +143,9 @@ def _run_kwic(params, context: Context, section: Section) -> None:
         )
     )
     summary = kwic_summary(corpus, hits, queries, docs=docs)
-    section.tables.append(ReportTable("summary", "Hits per document", summary))
     counts = summary.groupby("query", sort=False)["hits"].sum()
+    with_hits = summary[summary["hits"] > 0].reset_index(drop=True)
+    section.tables.append(ReportTable("summary", "Hits per document (documents with hits)", with_hits))
     section.notes.append(
         f"{total} hits: " + "; ".join(f"“{q}” {int(counts[q])}" for q in queries)
         + (f". Showing {len(lines)}." if len(lines) != total else ".")
