@@ -243,7 +243,9 @@ def test_codebook_counts_in_the_report_match_the_code_command(run, mini_corpus, 
     assert themes["recovery"] > 0 and themes["boundaries"] > 0
 
 
-def test_help_shows_bracketed_defaults_written_in_option_help(run):
+def test_help_shows_bracketed_defaults_written_in_option_help(run, monkeypatch):
     # rich reads "[default: ...]" in help text as markup and would drop it unescaped
-    text = " ".join(run("report", "--help").stdout.split())
-    assert "[default: the config's 'output', or" in text and "[default: $PEERCORPUS_CACHE_DIR" in text
+    monkeypatch.setenv("COLUMNS", "200")
+    text = run("report", "--help").stdout
+    assert "[default: the config's 'output', or reports/CONFIG-NAME]" in text
+    assert "[default: $PEERCORPUS_CACHE_DIR or ~/.cache/peercorpus]" in text
