@@ -161,6 +161,15 @@ def test_output_folder_not_written_by_peercorpus_needs_force(run, mini_corpus, t
     assert not (out / "notes.txt").exists() and (out / "report.html").exists()
 
 
+def test_output_holding_the_corpus_or_config_is_refused_even_with_force(run, mini_corpus, tmp_path):
+    (tmp_path / "cfg").mkdir()
+    config = write_config(tmp_path / "cfg", mini_corpus)
+    for target in (tmp_path, tmp_path / "cfg"):  # holds the corpus and the config; the config
+        result = run("report", str(config), "-o", str(target), "--force")
+        assert result.exit_code == 2 and "which replacing it would delete" in result.stderr
+    assert config.exists() and (mini_corpus / "metadata.csv").exists()
+
+
 def test_output_inside_the_corpus_is_refused(run, mini_corpus, tmp_path):
     result = run("report", str(write_config(tmp_path, mini_corpus)), "-o", str(mini_corpus / "report"))
     assert result.exit_code == 2 and "inside the corpus" in result.stderr

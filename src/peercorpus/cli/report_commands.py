@@ -52,7 +52,7 @@ def report(
     spec = read_report(config, set_ or ())
     folder = output or spec.output or Path("reports") / config.stem
     check_output_outside(folder, list(spec.corpus))
-    check_replaceable(folder, force=force)
+    check_replaceable(folder, force=force, keep=(*spec.corpus, config))
     resources = read_resources(spec)
     corpus = open_corpus(list(spec.corpus), config=spec.config, cache_dir=cache_dir, no_cache=no_cache)
     check_against_corpus(spec, corpus)

@@ -100,10 +100,20 @@ def is_report_folder(folder: Path) -> bool:
     return isinstance(manifest, dict) and manifest.get("generator") == GENERATOR
 
 
-def check_replaceable(output: Path, *, force: bool) -> None:
-    """A ``UsageError`` unless ``output`` is absent, empty, a previous report, or ``force`` is set."""
+def check_replaceable(output: Path, *, force: bool, keep: tuple[Path, ...] = ()) -> None:
+    """A ``UsageError`` unless ``output`` is absent, empty, a previous report, or ``force`` is set.
+
+    Replacing ``output`` deletes what is in it, so a folder holding any of ``keep`` (the
+    corpus, the config file) is refused even with ``force``: ``-o . --force`` must not cost
+    the user their project.
+    """
     if output.exists() and not output.is_dir():
         raise UsageError(f"--output {output} is a file; give a folder for the report")
+    target = output.resolve()
+    for path in keep:
+        resolved = Path(path).resolve()
+        if resolved == target or target in resolved.parents:
+            raise UsageError(f"--output {output} holds {path}, which replacing it would delete; write the report elsewhere")
     if force or not output.exists() or is_report_folder(output) or not any(output.iterdir()):
         return
     raise UsageError(
