@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, PeerCorpusError
 from .io.base import ReadOptions
 
 TOKENIZERS = ("default", "treebank", "nltk-word", "whitespace")
@@ -114,30 +114,63 @@ def _expected_type(cls: type, name: str) -> str:
     return {f.name: str(f.type) for f in fields(cls)}[name]
 
 
-def _coerce(value: Any, type_name: str, where: str, key: str) -> Any:
-    """Check ``value`` against a dataclass field's annotation and convert lists to tuples."""
-    allows_none = "None" in type_name
+def coerce_setting(value: Any, type_name: str, where: str, key: str, parsers: dict | None = None) -> Any:
+    """Check one setting against its dataclass annotation (``"int"``, ``"str | None"``,
+    ``"tuple[str, ...]"`` ...) and normalise it (a list becomes a tuple; one string is a list
+    of one). ``parsers`` maps annotations to checks (default ``SETTING_PARSERS``); the report
+    adds its own. A bad value is a ``ConfigError``: ``x.yaml line 4: 'top' must be a whole
+    number; got 'ten'``.
+    """
     if value is None:
-        if allows_none:
+        if "None" in type_name:
             return None
         raise ConfigError(f"{where}: '{key}' must not be empty")
-    if type_name.startswith("tuple"):
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{where}: '{key}' must be a list of strings; got {value!r}")
-        return tuple(value)
-    if type_name.startswith("bool"):
-        if not isinstance(value, bool):
-            raise ConfigError(f"{where}: '{key}' must be true or false; got {value!r}")
-        return value
-    if type_name.startswith("int"):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{where}: '{key}' must be a whole number; got {value!r}")
-        return value
-    if not isinstance(value, str):
-        raise ConfigError(f"{where}: '{key}' must be a string; got {value!r}")
+    try:
+        return (parsers or SETTING_PARSERS)[type_name.replace(" | None", "")](value)
+    except (TypeError, ValueError, PeerCorpusError) as error:
+        raise ConfigError(f"{where}: '{key}' {error}") from None
+
+
+def parse_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"must be a whole number; got {value!r}")
     return value
+
+
+def parse_number(value: Any) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"must be a number; got {value!r}")
+    return value
+
+
+def parse_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"must be true or false; got {value!r}")
+    return value
+
+
+def parse_string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"must be a string; got {value!r}")
+    return value
+
+
+def parse_strings(value: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+        raise TypeError(f"must be a list of strings; got {value!r}")
+    return tuple(items)
+
+
+#: Annotation → check, for the settings sections (``read``, ``cleaning``, ``tokenize``).
+SETTING_PARSERS = {
+    "int": parse_int,
+    "float": parse_number,
+    "float | int": parse_number,
+    "bool": parse_bool,
+    "str": parse_string,
+    "tuple[str, ...]": parse_strings,
+}
 
 
 def unknown_key_message(key: str, known: list[str] | tuple[str, ...]) -> str:
@@ -161,7 +194,7 @@ def _build_section(cls: type, raw: Any, config: Config, section: str) -> Any:
         key_where = config.where(section, key)
         if key not in names:
             raise ConfigError(f"{key_where}: {unknown_key_message(key, names)} in '{section}'")
-        values[key] = _coerce(value, _expected_type(cls, key), key_where, key)
+        values[key] = coerce_setting(value, _expected_type(cls, key), key_where, key)
     settings = cls(**values)
     if isinstance(settings, TokenizeSettings):
         validate_tokenize(settings, where)

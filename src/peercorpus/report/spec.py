@@ -28,7 +28,15 @@ from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from ..config import Config, load_config, unknown_key_message
+from ..config import (
+    SETTING_PARSERS,
+    Config,
+    coerce_setting,
+    load_config,
+    parse_string,
+    parse_strings,
+    unknown_key_message,
+)
 from ..errors import ConfigError, PeerCorpusError
 from ..validate import parse_range
 from .params import ANALYSES, Params
@@ -145,7 +153,7 @@ def _analysis(item: Any, position: int, config: Config, counts: dict[str, int], 
             continue
         if key not in known:
             raise ConfigError(f"{key_where}: {unknown_key_message(str(key), [*known, *_ITEM_KEYS])} in analysis '{name}'")
-        values[key] = _coerce(value, str(known[key].type), key_where, key)
+        values[key] = coerce_setting(value, str(known[key].type), key_where, key, PARAMETER_PARSERS)
     if "seed" in known and "seed" not in values:
         values["seed"] = seed
     missing = [f.name for f in known.values() if f.default is MISSING and f.name not in values]
@@ -193,50 +201,6 @@ def _default_title(name: str, params: Params) -> str:
     return title
 
 
-def _coerce(value: Any, type_name: str, where: str, key: str) -> Any:
-    """Check one parameter against its annotation (see ``params.py``) and normalise it."""
-    if value is None:
-        if "None" in type_name:
-            return None
-        raise ConfigError(f"{where}: '{key}' must not be empty")
-    base = type_name.replace(" | None", "")
-    try:
-        return _COERCERS[base](value)
-    except (TypeError, ValueError, PeerCorpusError) as error:
-        raise ConfigError(f"{where}: '{key}' {error}") from None
-
-
-def _int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"must be a whole number; got {value!r}")
-    return value
-
-
-def _float(value: Any) -> float | int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"must be a number; got {value!r}")
-    return value
-
-
-def _bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"must be true or false; got {value!r}")
-    return value
-
-
-def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"must be text; got {value!r}")
-    return value
-
-
-def _strings(value: Any) -> tuple[str, ...]:
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
-        raise TypeError(f"must be a list of strings; got {value!r}")
-    return tuple(items)
-
-
 def _range(value: Any) -> tuple[int, int]:
     if isinstance(value, int) and not isinstance(value, bool):
         return value, value
@@ -266,11 +230,11 @@ def _comparisons(value: Any) -> tuple[dict, ...]:
             raise TypeError(f"comparison {number}: {unknown_key_message(str(unknown[0]), ['target', 'reference', 'title'])}")
         if not isinstance(item, dict) or "target" not in item:
             raise TypeError(f"comparison {number} needs a 'target' (e.g. target: [genre=blog])")
-        comparison = {"target": _strings(item["target"])}
+        comparison = {"target": parse_strings(item["target"])}
         if item.get("reference") is not None:
-            comparison["reference"] = _strings(item["reference"])
+            comparison["reference"] = parse_strings(item["reference"])
         if item.get("title") is not None:
-            comparison["title"] = _str(item["title"])
+            comparison["title"] = parse_string(item["title"])
         comparisons.append(comparison)
     return tuple(comparisons)
 
@@ -281,15 +245,11 @@ def _mapping(value: Any) -> dict:
     return value
 
 
-_COERCERS = {
-    "int": _int,
-    "float": _float,
-    "bool": _bool,
-    "str": _str,
-    "tuple[str, ...]": _strings,
+#: The settings' checks plus those of analysis parameters (see ``params.py``).
+PARAMETER_PARSERS = {
+    **SETTING_PARSERS,
     "tuple[int, int]": _range,
     "int | str": _k_or_auto,
-    "float | int": _float,
     "Comparisons": _comparisons,
     "Mapping": _mapping,
 }
