@@ -77,6 +77,9 @@ def test_report_writes_every_table_plot_and_page(run, mini_corpus, tmp_path):
     kwic = json.loads(files["tables/kwic.json"])
     assert {row["match"].lower().replace("\n", " ") for row in kwic} >= {"lived experience", "boundaries"}
     assert all(row["genre"] in ("blog", "article", "report") for row in kwic)
+    summary = json.loads(files["tables/kwic-summary.json"])
+    assert summary and all(row["hits"] > 0 for row in summary), "the report lists documents with hits only"
+    assert sum(row["hits"] for row in summary) == len(kwic)
 
     manifest = json.loads(files["manifest.json"])
     assert manifest["generator"] == "peercorpus report"

@@ -34,9 +34,8 @@ def document_table(corpus: Corpus):
     import pandas as pd
 
     columns, rows = document_rows(corpus)
-    fields = columns[1 : -len(DOCUMENT_COUNTS) - 3]
     frame = pd.DataFrame(rows, columns=columns)
-    for name in fields:  # keep whole-number metadata (year) whole where some are missing
+    for name in corpus.fields():  # keep whole-number metadata (year) whole where some are missing
         frame[name] = pd.Series([row[name] for row in rows], dtype=object)
     return frame
 

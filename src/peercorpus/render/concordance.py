@@ -83,7 +83,7 @@ def concordance_markdown(lines, show: list[str] | None = None) -> str:
     """A Markdown table with the match in bold; pipes, asterisks and markup in the text escaped."""
     columns = ["doc", *(show or []), "left", "match", "right"]
     rows = ["| " + " | ".join(columns) + " |", "| " + " | ".join("---:" if c == "left" else "---" for c in columns) + " |"]
-    for row in lines.itertuples(index=False):
+    for row in _line_rows(lines):
         extra = [_md(str(row.meta.get(f, "") or "")) for f in show or []]
         cells = [f"{_md(row.doc)}:{row.start}", *extra, _md(row.left), f"**{_md(row.match)}**", _md(row.right)]
         rows.append("| " + " | ".join(cells) + " |")

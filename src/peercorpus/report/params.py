@@ -230,11 +230,7 @@ class TopicsParams(TopicSettings, Params):
         return TopicSettings(**values)
 
     def check(self) -> None:
-        if isinstance(self.k, str) and self.k != "auto":
-            from ..errors import UsageError
-
-            raise UsageError(f"k must be a whole number ≥ 2 or 'auto'; got '{self.k}'")
-        self.settings().checked()
+        self.settings().checked()  # k is already a number or "auto" (spec.py parses it)
 
     def fields_used(self) -> dict[str, str]:
         return {"by": self.by} if self.by else {}

@@ -23,7 +23,7 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -181,20 +181,20 @@ def _all_tables(report: Report):
 def _manifest(report: Report, folder: Path, files: dict[str, list[str]], seconds: float) -> dict[str, Any]:
     """What ran, on what, with which software; ``timings`` is the only field that changes
     between two runs of the same config on the same corpus."""
-    from dataclasses import asdict
-
     spec, corpus = report.spec, report.corpus
     config_path = spec.config.source
     written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    resolved = _resolved_config(spec)
+    versions = software_versions()
     return {
         "generator": GENERATOR,
-        "peercorpus_version": software_versions()["peercorpus"],
+        "peercorpus_version": versions["peercorpus"],
         "title": spec.title,
         "config": {
             "file": config_path.name if config_path else None,
             "sha256": _sha256(config_path.read_bytes()) if config_path else None,
-            "resolved_sha256": _sha256(json.dumps(_resolved_config(spec), sort_keys=True, ensure_ascii=False).encode()),
-            "resolved": _resolved_config(spec),
+            "resolved_sha256": _sha256(json.dumps(resolved, sort_keys=True, ensure_ascii=False).encode()),
+            "resolved": resolved,
         },
         "corpus": {
             "paths": [os.path.relpath(p, spec.base) for p in spec.corpus],
@@ -205,7 +205,7 @@ def _manifest(report: Report, folder: Path, files: dict[str, list[str]], seconds
         },
         "seed": spec.seed,
         "seeds": {s.analysis.id: s.parameters["seed"] for s in report.sections if s.parameters.get("seed") is not None},
-        "software": software_versions(),
+        "software": versions,
         "analyses": [
             {
                 "id": s.analysis.id,
@@ -219,7 +219,6 @@ def _manifest(report: Report, folder: Path, files: dict[str, list[str]], seconds
             for s in report.sections
         ],
         "files": {name: _sha256((folder / name).read_bytes()) for name in written},
-        "settings": {"read": asdict(spec.config.read), "cleaning": asdict(spec.config.cleaning), "tokenize": asdict(spec.config.tokenize)},
         "timings": {
             "total_seconds": round(seconds, 3),
             "analyses": {s.analysis.id: round(s.seconds, 3) for s in report.sections},
@@ -229,8 +228,6 @@ def _manifest(report: Report, folder: Path, files: dict[str, list[str]], seconds
 
 def _resolved_config(spec: ReportSpec) -> dict[str, Any]:
     """The config as it ran (after --set overrides), in plain JSON values."""
-    from dataclasses import asdict
-
     return {
         "title": spec.title,
         "corpus": [os.path.relpath(p, spec.base) for p in spec.corpus],
