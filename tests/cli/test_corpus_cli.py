@@ -6,6 +6,7 @@ import json
 import pytest
 
 from conftest import heavy_imports_of_warm_command
+from peercorpus.cli.lazy import COMMAND_MODULES
 
 
 def test_ingest_then_info_json(run, mini_corpus):
@@ -76,6 +77,33 @@ def test_every_command_has_help_with_an_example(run):
         result = run(name, "--help")
         assert result.exit_code == 0, name
         assert "Example:" in result.stdout, f"{name} --help has no example"
+
+
+def test_lazy_command_list_names_each_module_commands_in_order():
+    """cli/lazy.py lists which module defines each command: it must match what they define."""
+    import importlib
+
+    import typer.main
+
+    defined = {}
+    for module_name in dict.fromkeys(COMMAND_MODULES.values()):
+        app = importlib.import_module(f"peercorpus.cli.{module_name}").app
+        built = typer.main.get_command(app)
+        for name in getattr(built, "commands", {built.name: built}):
+            defined[name] = module_name
+    assert defined == COMMAND_MODULES
+    assert list(COMMAND_MODULES) == sorted(COMMAND_MODULES, key=list(defined).index)
+
+
+def test_a_command_imports_only_its_own_module(mini_corpus, tmp_path):
+    others = tuple(f"peercorpus.cli.{m}" for m in dict.fromkeys(COMMAND_MODULES.values()) if m != "kwic_commands")
+    imported = heavy_imports_of_warm_command(mini_corpus, tmp_path / "cache", "kwic", str(mini_corpus), "peer", modules=others)
+    assert not any(imported), dict(zip(others, imported))
+
+
+def test_unknown_command_suggests_the_nearest(run):
+    result = run("kwc", "corpora")
+    assert result.exit_code == 2 and "Did you mean 'kwic'" in result.stderr
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "md", "json", "table"])

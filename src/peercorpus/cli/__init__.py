@@ -1,4 +1,5 @@
-"""The ``peercorpus`` command: a thin Typer layer over the library (one module per command group)."""
+"""The ``peercorpus`` command: a thin Typer layer over the library (one module per command group,
+imported when one of its commands runs: see ``lazy.py``)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,12 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from .code_commands import app as code_app
 from .common import Verbosity
-from .corpus_commands import app as corpus_app
-from .count_commands import app as count_app
-from .kwic_commands import app as kwic_app
-from .report_commands import app as report_app
-from .setup_commands import app as setup_app
-from .topic_commands import app as topic_app
+from .lazy import LazyGroup
 
 app = typer.Typer(
     name="peercorpus",
+    cls=LazyGroup,  # each command is built when it runs (see cli/lazy.py)
     help="Corpus analysis for researchers: concordances, word lists, keyness, topics, reports.",
     no_args_is_help=True,
     add_completion=False,
@@ -45,14 +41,6 @@ def root(
     """
     Verbosity.quiet, Verbosity.verbose, Verbosity.traceback = quiet, verbose, traceback
 
-
-app.add_typer(corpus_app)
-app.add_typer(kwic_app)
-app.add_typer(count_app)
-app.add_typer(topic_app)
-app.add_typer(code_app)
-app.add_typer(report_app)
-app.add_typer(setup_app)
 
 
 def main() -> None:

@@ -62,36 +62,31 @@ def _discover(paths: list[Path]) -> Discovery:
             raise InputError(f"path not found: {given}")
         if given.is_file():
             info = given.stat()
-            _classify(str(given), given.name, given.parent, (info.st_size, info.st_mtime_ns, info.st_dev, info.st_ino), found, seen_files)
+            _classify(str(given), given.name, given, (info.st_size, info.st_mtime_ns, info.st_dev, info.st_ino), found, seen_files)
             continue
-        entries: list[tuple[str, str, tuple[int, int, int, int]]] = []
+        entries: list[tuple[str, int, int, int, int]] = []
         _walk(str(given), "", set(), entries)
-        entries.sort(key=_first)
+        entries.sort()  # by relative path: tuples of unique strings first compare only those
         prefix = "" if str(given) == "." else f"{given}/"  # what str(given / relative) gives
         file_names, file_roots, stats = found.file_names, found.file_roots, found.stats
-        for relative, name, info in entries:
-            identity = info[2:]
-            lower = name.lower()
-            dot = lower.rfind(".")
-            suffix = lower[dot:] if dot > 0 else ""  # os.path.splitext's answer, without its cost
-            if identity in seen_files or lower in SIDECAR_NAMES or suffix not in DOCUMENT_SUFFIXES:
-                _classify(f"{prefix}{relative}", name, given, info, found, seen_files)
+        for relative, size, mtime, device, inode in entries:
+            lower = relative.lower()
+            identity = (device, inode)
+            # A document suffix and not possibly a sidecar: the common case, kept tight.
+            if identity in seen_files or not lower.endswith(DOCUMENT_SUFFIXES) or lower.endswith(SIDECAR_NAMES):
+                _classify(f"{prefix}{relative}", relative.rpartition("/")[2], given, (size, mtime, device, inode), found, seen_files)
                 continue
             seen_files.add(identity)
             file_names.append(f"{prefix}{relative}")
             file_roots.append(given)
-            stats.append(info[:2])
+            stats.append((size, mtime))
     return found
 
 
-def _first(entry: tuple) -> str:
-    return entry[0]
-
-
-def _walk(folder: str, relative: str, visited: set[str], entries: list[tuple[str, str, tuple[int, int, int, int]]]) -> None:
-    """Append (relative path, file name, (size, mtime_ns, device, inode)) of every file under
-    ``folder``; each real directory is entered once, so symlink loops end. (Not the stat
-    results themselves: 44,000 of them held 50 MB.)"""
+def _walk(folder: str, relative: str, visited: set[str], entries: list[tuple[str, int, int, int, int]]) -> None:
+    """Append (relative path, size, mtime_ns, device, inode) of every file under ``folder``;
+    each real directory is entered once, so symlink loops end. (Not the stat results
+    themselves: 44,000 of them held 50 MB.)"""
     real = os.path.realpath(folder)
     if real in visited:
         return
@@ -131,11 +126,11 @@ def _add_entries(found: list[os.DirEntry], folder: str, relative: str, visited: 
         if name[0] == ".":
             continue
         try:
-            if entry.is_dir():
-                _walk(f"{folder}/{name}", f"{relative}{name}/", visited, entries)
-            elif entry.is_file():
+            if entry.is_file():  # files first: most entries are, and the file type is free
                 info = entry.stat()
-                entries.append((f"{relative}{name}", name, (info.st_size, info.st_mtime_ns, info.st_dev, info.st_ino)))
+                entries.append((f"{relative}{name}", info.st_size, info.st_mtime_ns, info.st_dev, info.st_ino))
+            elif entry.is_dir():
+                _walk(f"{folder}/{name}", f"{relative}{name}/", visited, entries)
         except OSError:
             continue
 
