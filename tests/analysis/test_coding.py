@@ -9,7 +9,7 @@ import pytest
 from conftest import raw_count
 from peercorpus import load_corpus
 from peercorpus.analysis.codebook import load_codebook, parse_codebook
-from peercorpus.analysis.coding import code_corpus, distinct_spans
+from peercorpus.analysis.coding import code_corpus, distinct_spans, group_counts
 from peercorpus.errors import UsageError
 
 SAMPLE_CODEBOOK = Path(__file__).parents[2] / "configs" / "peer-support-codebook.yaml"
@@ -81,6 +81,25 @@ def test_shares_and_cooccurrence_worked_by_hand(three_themes):
     paragraphs = code_corpus(corpus, book, cooccurrence="paragraph").cooccurrence
     # hope {a-p1, b-p1}, pay {a-p1, a-p2}, boundaries {a-p2, b-p1}
     assert paragraphs[["units", "jaccard"]].values.tolist() == [[1, 0.3333]] * 3
+
+
+def test_group_counts_sum_the_documents_of_each_group(mini_corpus):
+    corpus = load_corpus([mini_corpus], use_cache=False)
+    coding = code_corpus(corpus, parse_codebook({"recovery": ["recover*"], "nhs": ["NHS"]}))
+    counts = coding.document_counts
+    by_genre = group_counts(corpus, counts, "genre")
+    assert by_genre.columns.tolist() == ["genre", "theme", "group_documents", "documents", "share_documents", "hits", "words", "per_1000"]
+    assert by_genre["genre"].tolist() == ["article"] * 2 + ["blog"] * 2 + ["report"] * 2
+    assert by_genre["theme"].tolist() == ["recovery", "nhs"] * 3
+    blogs = counts[counts["doc"].isin(["blog-one.txt", "blog-two.txt"])]
+    for row in by_genre[by_genre["genre"] == "blog"].itertuples():
+        mine = blogs[blogs["theme"] == row.theme]
+        assert (row.group_documents, row.documents, row.hits, row.words) == (2, int((mine["count"] > 0).sum()), mine["count"].sum(), mine["words"].sum())
+        assert row.share_documents == round(row.documents / 2, 4) and row.per_1000 == round(row.hits / row.words * 1000, 3)
+    # report.txt has no year: its own group, named so
+    assert "(missing)" in set(group_counts(corpus, counts, "year")["year"])
+    with pytest.raises(UsageError, match="fields present: genre, year"):
+        group_counts(corpus, counts, "genr")
 
 
 def test_document_terms_are_counted_most_first_then_in_codebook_order(three_themes):

@@ -50,6 +50,15 @@ def test_every_table_in_every_format(run, mini_corpus, codebook, fmt, table):
         assert first_column in result.stdout
 
 
+def test_by_adds_a_groups_table_shown_by_default(run, mini_corpus, codebook):
+    shown = run("code", str(mini_corpus), "-b", str(codebook), "--by", "genre", "-f", "csv")
+    assert shown.exit_code == 0 and shown.stdout.startswith("genre,theme,group_documents,documents,share_documents,hits,words,per_1000\n")
+    payload = json.loads(run("code", str(mini_corpus), "-b", str(codebook), "--by", "genre", "-f", "json").stdout)
+    assert list(payload) == ["themes", "groups", "documents", "cooccurrence", "extracts"]
+    hits = {theme: sum(r["hits"] for r in payload["groups"] if r["theme"] == theme) for theme in {r["theme"] for r in payload["groups"]}}
+    assert hits == {row["theme"]: row["hits"] for row in payload["themes"]}
+
+
 def test_markdown_and_html_without_table_hold_all_four(run, mini_corpus, codebook):
     markdown = run("code", str(mini_corpus), "-b", str(codebook), "-f", "md").stdout
     assert [line for line in markdown.splitlines() if line.startswith("## ")] == [
@@ -108,7 +117,9 @@ def test_bad_codebook_is_one_line_exit_2_and_nothing_written(run, mini_corpus, t
     "args, message",
     [
         (["-b", "missing.yaml"], "codebook file not found: missing.yaml"),
-        (["-b", "{book}", "--table", "topics"], "--table must be one of themes, documents, cooccurrence, extracts"),
+        (["-b", "{book}", "--table", "topics"], "--table must be one of themes, documents, cooccurrence, extracts, groups"),
+        (["-b", "{book}", "--table", "groups"], "--table groups needs --by FIELD"),
+        (["-b", "{book}", "--by", "genr"], "--by genr: no metadata field 'genr'; fields present: genre, year"),
         (["-b", "{book}", "--cooccurrence", "document"], "cooccurrence must be one of sentence, paragraph"),
         (["-b", "{book}", "-o", "{corpus}/coding"], "inside the corpus folder"),
         (["-b", "{book}", "--match", "stem", "--case-sensitive"], "--case-sensitive works with --match form only"),

@@ -42,6 +42,7 @@ analyses:
     min_df: 1
   - name: codebook
     cooccurrence: paragraph
+    by: genre
     themes:
       lived experience: ["lived experience"]
       recovery: ["recover*"]
@@ -68,7 +69,8 @@ def test_report_writes_every_table_plot_and_page(run, mini_corpus, tmp_path):
     for name in ["report.html", "report.md", "manifest.json", "tables/quality.csv", "tables/kwic.csv", "tables/kwic.json",
                  "tables/kwic-summary.csv", "tables/topics.csv", "tables/stats-groups.csv", "tables/keyness.csv",
                  "plots/dispersion.png", "plots/keyness.png", "plots/topics-terms.png", "tables/codebook.csv",
-                 "tables/codebook-documents.csv", "tables/codebook-cooccurrence.csv", "tables/codebook-extracts.csv"]:
+                 "tables/codebook-documents.csv", "tables/codebook-cooccurrence.csv", "tables/codebook-extracts.csv",
+                 "tables/codebook-groups.csv"]:
         assert name in files, name
     # every table has a CSV and a JSON with the same rows
     for name in [n for n in files if n.endswith(".csv")]:
@@ -197,7 +199,7 @@ def test_default_output_is_the_configs_output_key(run, mini_corpus, tmp_path):
         (("seed: 3\n", "sed: 3\n"), "report.yaml line 3: unknown key 'sed' (did you mean 'seed'?)"),
         (("  - name: collocates\n    node: peer\n", "  - name: collocates\n"), "analysis 'collocates' needs 'node'"),
         (("title: Mini", "title: [Mini"), "report.yaml line"),
-        (("{terms: [\"boundar*\"], description", "{term: [\"boundar*\"], description"), "report.yaml line 37: theme 'boundaries': unknown key 'term'"),
+        (("{terms: [\"boundar*\"], description", "{term: [\"boundar*\"], description"), "report.yaml line 38: theme 'boundaries': unknown key 'term'"),
         (("  - name: codebook\n", "  - name: codebook\n    codebook: missing.yaml\n  - name: codebook\n"),
          "report.yaml line 33: analysis 'codebook': codebook file not found"),
     ],
@@ -250,8 +252,9 @@ def test_codebook_counts_in_the_report_match_the_code_command(run, mini_corpus, 
     themes = {row["theme"]: row["hits"] for row in json.loads((out / "tables/codebook.json").read_text())}
     codebook = tmp_path / "codebook.yaml"
     codebook.write_text('lived experience: ["lived experience"]\nrecovery: ["recover*"]\nboundaries: ["boundar*"]\n')
-    direct = json.loads(run("code", str(mini_corpus), "--codebook", str(codebook), "-f", "json").stdout)
+    direct = json.loads(run("code", str(mini_corpus), "--codebook", str(codebook), "--by", "genre", "-f", "json").stdout)
     assert themes == {row["theme"]: row["hits"] for row in direct["themes"]}
+    assert json.loads((out / "tables/codebook-groups.json").read_text()) == direct["groups"]
     assert themes["recovery"] > 0 and themes["boundaries"] > 0
 
 

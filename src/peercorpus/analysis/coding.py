@@ -5,6 +5,7 @@
     coding.document_counts     # doc, theme, count, words, per_1000, terms ("recovery:3; hope*:2")
     coding.cooccurrence        # theme_a, theme_b, unit, units, jaccard
     coding.extracts            # theme, doc, term, match, sentence, paragraph, char_start, char_end
+    group_counts(corpus, coding.document_counts, "genre")   # genre, theme, documents, share_documents, ...
 
 Every term is a kwic query found through the inverted index (``query.find_matches``); no
 text is scanned, and only the sentences of the extracts are cut out of the documents.
@@ -303,6 +304,45 @@ def _in_turn(theme: np.ndarray, doc: np.ndarray, limit: int) -> np.ndarray:
     new_theme[1:] = theme[order][1:] != theme[order][:-1]
     theme_start = np.maximum.accumulate(np.where(new_theme, np.arange(n), 0))
     return np.sort(order[np.arange(n) - theme_start < limit])
+
+
+def group_counts(corpus: Corpus, document_counts: pd.DataFrame, field_name: str) -> pd.DataFrame:
+    """``document_counts`` summed per value of the metadata field ``field_name`` and theme.
+
+    One row per (group, theme), groups sorted as text (a missing value is "(missing)"), themes
+    in codebook order: ``<field_name>``, ``theme``, ``group_documents`` (documents in the
+    group), ``documents`` (those with a hit of the theme), ``share_documents``, ``hits``,
+    ``words`` (the group's words) and ``per_1000``, so groups of different sizes compare.
+
+    >>> group_counts(corpus, coding.document_counts, "genre").iloc[0].tolist()   # doctest: +SKIP
+    ['article', 'recovery', 2, 2, 1.0, 14, 9120, 1.535]
+    """
+    import pandas as pd
+
+    corpus.require_field(field_name)
+    group_of = {}
+    for doc in range(len(corpus)):
+        value = corpus.doc_metadata(doc).get(field_name)
+        group_of[corpus.doc_id(doc)] = "(missing)" if value is None else str(value)
+    frame = document_counts.assign(group=document_counts["doc"].map(group_of), touched=document_counts["count"] > 0)
+    # A stable sort by group keeps each group's themes in codebook order for groupby(sort=False).
+    grouped = frame.sort_values("group", kind="stable").groupby(["group", "theme"], sort=False)
+    table = grouped.agg(group_documents=("doc", "size"), documents=("touched", "sum"), hits=("count", "sum"), words=("words", "sum")).reset_index()
+    rows = [
+        {
+            field_name: row.group,
+            "theme": row.theme,
+            "group_documents": int(row.group_documents),
+            "documents": int(row.documents),
+            "share_documents": _share(int(row.documents), int(row.group_documents)),
+            "hits": int(row.hits),
+            "words": int(row.words),
+            "per_1000": _per_1000(int(row.hits), int(row.words)),
+        }
+        for row in table.itertuples(index=False)
+    ]
+    columns = [field_name, "theme", "group_documents", "documents", "share_documents", "hits", "words", "per_1000"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _per_1000(count: int, words: int) -> float:

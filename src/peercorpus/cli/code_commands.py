@@ -26,6 +26,7 @@ app = typer.Typer()
 TITLES = {
     "themes": "Themes",
     "documents": "Themes per document",
+    "groups": "Themes per group",
     "cooccurrence": "Theme co-occurrence",
     "extracts": "Coded extracts",
 }
@@ -37,7 +38,8 @@ def code(
     paths: Paths,
     codebook: Annotated[Path, typer.Option("--codebook", "-b", help="YAML codebook: themes and their terms (or a quanteda dictionary).", show_default=False)],
     cooccurrence: Annotated[str, typer.Option("--cooccurrence", help="Themes co-occur within a sentence or a paragraph.")] = "sentence",
-    table: Annotated[str | None, typer.Option("--table", help="themes, documents, cooccurrence or extracts (default: themes; all four with --format json, md, html or an --output folder).")] = None,
+    table: Annotated[str | None, typer.Option("--table", help="themes, documents, groups (with --by), cooccurrence or extracts (default: themes, or groups with --by; all of them with --format json, md, html or an --output folder).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Also count per value of this metadata field (e.g. genre): a groups table with shares and rates per group.")] = None,
     extracts: Annotated[int | None, typer.Option("--extracts", help="At most N extracts per theme, taken in turn from each document (default: all).")] = None,
     match: Match = "form",
     case_sensitive: CaseSensitive = False,
@@ -61,28 +63,37 @@ def code(
     Example: [bold]peercorpus code corpora/ -b configs/peer-support-codebook.yaml --cooccurrence paragraph -o coding/[/bold]
 
     Example: [bold]peercorpus code corpora/ -b codebook.yaml --table extracts --extracts 5 --where genre=blog[/bold]
+
+    Example: [bold]peercorpus code corpora/ -b configs/peer-support-codebook.yaml --by genre -f csv -o themes-by-genre.csv[/bold]
     """
     from ..analysis.codebook import load_codebook
-    from ..analysis.coding import TABLES, code_corpus
+    from ..analysis.coding import TABLES, code_corpus, group_counts
+    from ..errors import UsageError
     from ..validate import check_choice
 
     if table is not None:
-        check_choice("--table", table, TABLES)
+        check_choice("--table", table, (*TABLES, "groups"))
+        if table == "groups" and by is None:
+            raise UsageError("--table groups needs --by FIELD (a metadata field such as genre)")
     book = load_codebook(codebook)
     folder = output is not None and (output.is_dir() or output.suffix == "")
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache)
     # --where filters hits by document, so the whole corpus' cached index is searched (as kwic).
     docs = corpus.where_indices(where) if where else None
+    if by is not None:
+        corpus.require_field(by)
     coding = code_corpus(corpus, book, cooccurrence=cooccurrence, match=match, case_sensitive=case_sensitive, extracts=extracts, docs=docs)
     tables = coding.tables()
-    titles = {**TITLES, "cooccurrence": f"Theme co-occurrence within {coding.unit}s"}
+    if by is not None:
+        tables = {"themes": tables.pop("themes"), "groups": group_counts(corpus, coding.document_counts, by), **tables}
+    titles = {**TITLES, "groups": f"Themes per {by}", "cooccurrence": f"Theme co-occurrence within {coding.unit}s"}
     chosen = [table] if table else list(tables)
     if folder:
         _write_folder({name: tables[name] for name in chosen}, output, fmt)
     elif table is None and fmt in ("json", "md", "html"):
         _write_all(tables, titles, fmt, output)
     else:
-        name = table or "themes"
+        name = table or ("groups" if by else "themes")
         frame = tables[name]
         if fmt == "table" and name == "themes" and not frame["description"].astype(bool).any():
             frame = frame.drop(columns=["description"])
@@ -95,7 +106,7 @@ def code(
 
 
 def _write_all(tables: dict, titles: dict, fmt: str, output: Path | None) -> None:
-    """All four tables: one JSON object, or one Markdown/HTML text with a title per table."""
+    """All the tables: one JSON object, or one Markdown/HTML text with a title per table."""
     from ..render.export import frame_records, frame_to_text, write_json, write_text
 
     if fmt == "json":

@@ -288,7 +288,7 @@ def _run_topics(params, context: Context, section: Section) -> None:
 
 
 def _run_codebook(params, context: Context, section: Section) -> None:
-    from ..analysis.coding import code_corpus
+    from ..analysis.coding import code_corpus, group_counts
 
     corpus = context.corpus
     docs = corpus.where_indices(list(params.where)) if params.where else None
@@ -298,6 +298,8 @@ def _run_codebook(params, context: Context, section: Section) -> None:
         case_sensitive=params.case_sensitive, extracts=params.extracts, docs=docs,
     )
     section.tables.append(ReportTable("", "Themes", coding.themes))
+    if params.by:
+        section.tables.append(ReportTable("groups", f"Themes per {params.by}", group_counts(corpus, coding.document_counts, params.by)))
     section.tables.append(ReportTable("documents", "Themes per document", coding.document_counts))
     section.tables.append(ReportTable("cooccurrence", f"Themes co-occurring in a {params.cooccurrence}", coding.cooccurrence))
     section.tables.append(ReportTable("extracts", "Coded extracts", coding.extracts))
@@ -305,7 +307,7 @@ def _run_codebook(params, context: Context, section: Section) -> None:
     section.method = (
         f"Themes were coded{_where_phrase(params.where)} with {source} ({len(codebook.themes)} themes of words, phrases "
         f"and wildcards, {'case-sensitive' if params.case_sensitive else 'case-insensitive'}); counts are given per "
-        f"document and per 1,000 tokens, with co-occurrence of themes within a {params.cooccurrence}."
+        f"document{f', per {params.by}' if params.by else ''} and per 1,000 tokens, with co-occurrence of themes within a {params.cooccurrence}."
     )
 
 

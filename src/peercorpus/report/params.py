@@ -239,7 +239,8 @@ class TopicsParams(TopicSettings, Params):
 @dataclass(frozen=True)
 class CodebookParams(Params):
     """``codebook``: dictionary coding of themes. ``codebook`` is a file (relative to the
-    config) or ``themes`` an inline codebook in the same format."""
+    config) or ``themes`` an inline codebook in the same format; ``by`` a field adds the
+    themes per group."""
 
     codebook: str | None = None
     themes: Mapping | None = None
@@ -247,7 +248,11 @@ class CodebookParams(Params):
     match: str = "form"
     case_sensitive: bool = False
     extracts: int | None = None
+    by: str | None = None
     where: tuple[str, ...] = ()
+
+    def fields_used(self) -> dict[str, str]:
+        return {"by": self.by} if self.by else {}
 
     def check(self) -> None:
         from ..errors import UsageError
