@@ -77,6 +77,7 @@ def test_every_command_has_help_with_an_example(run):
         result = run(name, "--help")
         assert result.exit_code == 0, name
         assert "Example:" in result.stdout, f"{name} --help has no example"
+        assert "--install-completion" not in result.stdout, f"{name} --help offers shell completion"
 
 
 def test_lazy_command_list_names_each_module_commands_in_order():

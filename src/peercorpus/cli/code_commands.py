@@ -21,7 +21,7 @@ from .common import (
 )
 from .kwic_commands import CaseSensitive, Match
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
 TITLES = {
     "themes": "Themes",

@@ -20,7 +20,7 @@ from .common import (
     start_command,
 )
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
 
 @app.command()

@@ -23,7 +23,7 @@ from .common import (
     start_command,
 )
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
 TopOption = Annotated[int | None, typer.Option("--top", help="Show the first N rows \\[default: 50 on the terminal, all when exported].")]
 MinCount = Annotated[int, typer.Option("--min-count", help="Leave out items seen fewer times.")]

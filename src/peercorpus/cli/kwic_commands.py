@@ -19,7 +19,7 @@ from .common import (
     start_command,
 )
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
 Match = Annotated[str, typer.Option("--match", help="form (as written), stem (recover → recovery, recovering) or lemma (needs WordNet).")]
 CaseSensitive = Annotated[bool, typer.Option("--case-sensitive", help="Match case exactly (default: case-insensitive).")]

@@ -19,7 +19,7 @@ from .common import (
     warn,
 )
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
 
 @app.command()

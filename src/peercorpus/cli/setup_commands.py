@@ -9,7 +9,7 @@ import typer
 
 from .common import handle_errors, note
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
 PACKAGES = ("wordnet", "stopwords", "punkt_tab")
 

@@ -22,7 +22,7 @@ from .common import (
     warn,
 )
 
-app = typer.Typer()
+app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
 TOPIC_FORMATS = ("table", "json", "csv", "md", "html")
 
