@@ -78,6 +78,34 @@ def test_sentence_context_stays_in_the_sentence(sample):
         assert row.right.replace(" ", "") in row.sentence.replace(" ", "")
 
 
+def test_a_sentence_without_end_is_cut_around_the_match(tmp_path):
+    """A text with no full stops is one sentence: each line carries a slice of it, not all."""
+    from peercorpus.analysis.kwic import SENTENCE_CHARS
+
+    (tmp_path / "table.txt").write_text(" ".join(f"peer support word{i % 100}" for i in range(3000)), encoding="utf-8")
+    (tmp_path / "normal.txt").write_text("A short sentence about peer work. Another one.\n", encoding="utf-8")
+    lines = kwic(load_corpus([tmp_path], use_cache=False), ["peer"])
+    long_lines = lines[lines["doc"] == "table.txt"]
+    assert len(long_lines) == 3000
+    assert long_lines["sentence"].str.len().max() <= SENTENCE_CHARS + 4
+    assert all(row.match in row.sentence and row.sentence.startswith(("… ", "peer")) for row in long_lines.itertuples())
+    assert lines[lines["doc"] == "normal.txt"]["sentence"].tolist() == ["A short sentence about peer work."]
+
+
+def test_out_of_memory_is_one_line_and_exit_1():
+    import typer
+
+    from peercorpus.cli.common import handle_errors
+
+    @handle_errors
+    def greedy():
+        raise MemoryError
+
+    with pytest.raises(typer.Exit) as stopped:
+        greedy()
+    assert stopped.value.exit_code == 1
+
+
 def test_json_fields_and_metadata(run, sample_corpus):
     result = run("kwic", str(sample_corpus), "lived experience", "-f", "json", "--limit", "3")
     hits = json.loads(result.stdout)

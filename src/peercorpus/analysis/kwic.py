@@ -124,6 +124,8 @@ def kwic(
 
     ``context="sentence"`` or ``"paragraph"`` stops the context at the match's own sentence or
     paragraph. ``chars`` gives contexts of that many characters instead of ``window`` tokens.
+    A sentence longer than ``SENTENCE_CHARS`` (a table or a text without full stops) is cut
+    to that many characters around the match, with "…" where it was cut.
     """
     check_int("window", window, minimum=0)
     if chars is not None:
@@ -133,6 +135,9 @@ def kwic(
     hits = order_hits(corpus, hits, sort=sort, sample=sample, seed=seed, limit=limit)
     return concordance_lines(corpus, hits, queries, window=window, chars=chars, context=context)
 
+
+#: The longest ``sentence`` a concordance line carries, in characters of the original text.
+SENTENCE_CHARS = 1000
 
 LINE_COLUMNS = ["doc", "start", "end", "left", "match", "right", "char_start", "char_end", "sentence", "query", "meta"]
 
@@ -198,7 +203,7 @@ def concordance_rows(corpus: Corpus, hits: Hits, queries: list[str], *, window: 
                 "right": _collapse(right),
                 "char_start": char_start,
                 "char_end": char_end,
-                "sentence": _collapse(text[sentence_spans[i][0] : sentence_spans[i][1]]),
+                "sentence": _sentence_around(text, *sentence_spans[i], char_start, char_end),
                 "query": queries[query],
                 "meta": corpus.doc_metadata(doc),
             }
@@ -217,6 +222,21 @@ def _bounds(tokens, start: int, end: int, low: int, high: int, context: str) -> 
     if after.any():
         high = end + int(np.flatnonzero(after)[0])
     return low, high
+
+
+def _sentence_around(text: str, start: int, end: int, match_start: int, match_end: int) -> str:
+    """The sentence ``text[start:end]``, whitespace collapsed, cut to about ``SENTENCE_CHARS``
+    characters centred on the match when it is longer (one 6 MB "sentence" per hit would
+    exhaust memory on a text without sentence breaks).
+
+    >>> _sentence_around("a " * 2000 + "peer" + " b" * 2000, 0, 8004, 4000, 4004).count("peer")
+    1
+    """
+    if end - start <= SENTENCE_CHARS:
+        return _collapse(text[start:end])
+    side = max(0, SENTENCE_CHARS - (match_end - match_start)) // 2
+    low, high = max(start, match_start - side), min(end, match_end + side)
+    return ("… " if low > start else "") + _collapse(text[low:high]) + (" …" if high < end else "")
 
 
 def _collapse(text: str) -> str:

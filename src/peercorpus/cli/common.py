@@ -78,7 +78,8 @@ def _escape(text: str) -> str:
 
 
 def handle_errors(command):
-    """Turn a ``PeerCorpusError`` into one line on stderr and its exit code (2 or 1)."""
+    """Turn a ``PeerCorpusError`` into one line on stderr and its exit code (2 or 1), and
+    running out of memory into one line and exit 1."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -92,6 +93,11 @@ def handle_errors(command):
         except KeyboardInterrupt:
             stderr.print("interrupted")
             raise typer.Exit(130) from None
+        except MemoryError:
+            if Verbosity.traceback:
+                raise
+            stderr.print("[red]error:[/red] out of memory; narrow the job (--where, --limit, fewer queries) or use a machine with more memory")
+            raise typer.Exit(1) from None
 
     return wrapper
 
