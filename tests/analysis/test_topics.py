@@ -128,6 +128,7 @@ def test_cli_json_shape_output_folder_and_labels(run, planted_corpus, tmp_path):
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)
     assert (payload["k"], payload["method"], payload["seed"]) == (3, "nmf", 0)
+    assert payload["k_scores"] == []  # every key the README lists is there, k given or chosen
     topic = payload["topics"][0]
     assert {"topic", "label", "terms", "weights", "coherence", "prevalence"} <= set(topic)
     assert len(topic["terms"]) == len(topic["weights"]) == 10

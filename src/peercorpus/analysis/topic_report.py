@@ -53,9 +53,8 @@ def topics_payload(model, *, groups=None) -> dict[str, Any]:
         "settings": settings,
         "topics": topics,
         "documents": documents,
+        "k_scores": [] if model.k_scores is None else model.k_scores.to_dict("records"),  # [] unless k was chosen
     }
-    if model.k_scores is not None:
-        payload["k_scores"] = model.k_scores.to_dict("records")
     if groups is not None:
         payload["groups"] = groups.to_dict("records")
     return payload
