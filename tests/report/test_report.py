@@ -222,6 +222,9 @@ def test_sample_config_is_a_complete_report_config():
     assert {"info", "kwic", "keyness", "collocates", "topics", "codebook"} <= names
     queries = {q for a in spec.analyses if a.name == "kwic" for q in a.params.queries}
     assert {"lived experience", "boundar*", "recover"} <= queries
+    # the --set example of README and `report --help`
+    changed = read_report(Path(__file__).parents[2] / "configs" / "peer-support.yaml", overrides=["analyses.2.top=50"])
+    assert (changed.analyses[2].name, changed.analyses[2].params.top) == ("freq", 50)
 
 
 def test_a_crash_while_writing_keeps_the_previous_report_and_leaves_no_half_folder(run, mini_corpus, tmp_path, monkeypatch):

@@ -14,7 +14,7 @@ A report config is an ordinary config (``read``, ``cleaning``, ``tokenize``) plu
         title: Boundaries in context     # optional; the report's heading
         queries: [boundaries]
 
-    spec = read_report(Path("configs/peer-support.yaml"), overrides=["analyses.0.top=10"])
+    spec = read_report(Path("configs/peer-support.yaml"), overrides=["analyses.2.top=10"])
     check_against_corpus(spec, corpus)   # fields and --where values exist
 
 Every error is a ``ConfigError`` naming the file, the line and the key:
