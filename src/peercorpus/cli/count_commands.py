@@ -209,7 +209,7 @@ def keyness(
 @handle_errors
 def stats(
     paths: Paths,
-    by: Annotated[str | None, typer.Option("--by", help="Also one row per value of this metadata field.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="One row per value of this metadata field instead of per document (words and sentences summed, the rest averaged).")] = None,
     where: WhereOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
@@ -218,7 +218,7 @@ def stats(
     cache_dir: CacheDirOption = None,
     no_cache: NoCacheOption = False,
 ) -> None:
-    """Per document (and group): words, types, type-token ratio, MATTR, mean sentence length,
+    """Per document (or per group with --by): words, types, type-token ratio, MATTR, mean sentence length,
     Flesch reading ease.
 
     Example: [bold]peercorpus stats corpora/ --by genre[/bold]
