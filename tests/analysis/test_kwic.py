@@ -130,6 +130,11 @@ def test_bad_input(run, sample_corpus, args, code, message):
     assert result.exit_code == code and message in result.stderr
 
 
+def test_a_path_without_a_query_says_so(run, sample_corpus):
+    result = run("kwic", str(sample_corpus))
+    assert result.exit_code == 2 and f"no query after {sample_corpus}" in result.stderr
+
+
 def test_zero_hits_in_json_is_an_empty_list(run, sample_corpus):
     result = run("kwic", str(sample_corpus), "zzzzqqq", "-f", "json")
     assert result.exit_code == 0 and json.loads(result.stdout) == []

@@ -44,6 +44,12 @@ def test_lemmatize_without_wordnet_says_how_to_install(tmp_path, mini_corpus):
     assert "peercorpus setup wordnet" in result.stderr
 
 
+def test_setup_needs_download_for_packages_only_the_internet_has(run, tmp_path):
+    result = run("setup", "punkt_tab", "--target", str(tmp_path))
+    assert result.exit_code == 2 and "peercorpus setup punkt_tab --download" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
 def test_setup_reports_missing_debian_files(tmp_path):
     from peercorpus.errors import MissingDataError
 

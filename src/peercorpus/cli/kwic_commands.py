@@ -41,6 +41,8 @@ def _paths_and_queries(arguments: list[str], what: str) -> tuple[list[Path], lis
     from ..errors import UsageError
 
     paths, queries = _split_arguments(arguments)
+    if not paths and len(arguments) == 1 and Path(arguments[0]).exists():
+        raise UsageError(f"no query after {arguments[0]} (usage: peercorpus {what} PATH... QUERY...)")
     if not paths:
         first = arguments[0] if arguments else ""
         raise UsageError(f"path not found: {first} (usage: peercorpus {what} PATH... QUERY...)")

@@ -36,6 +36,8 @@ def setup(
         raise UsageError(f"package must be one of {', '.join(PACKAGES)}; got '{package}'")
     if package == "wordnet" and not download:
         folder = install_wordnet_from_debian(target)
+    elif not download:
+        raise UsageError(f"{package} is fetched from the internet: run peercorpus setup {package} --download (only WordNet installs offline)")
     else:
         folder = fetch(package, target)
     note(f"installed {package} in {folder}")
