@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -197,20 +198,21 @@ def _build_section(cls: type, raw: Any, config: Config, section: str) -> Any:
         values[key] = coerce_setting(value, _expected_type(cls, key), key_where, key)
     settings = cls(**values)
     if isinstance(settings, TokenizeSettings):
-        validate_tokenize(settings, where)
+        validate_tokenize(settings, lambda key: config.where(section, key))
     if isinstance(settings, CleaningSettings):
         _validate_patterns(settings, config)
     return settings
 
 
-def validate_tokenize(settings: TokenizeSettings, where: str = "tokenize") -> None:
-    """Raise ``ConfigError`` for an unknown tokenizer or a negative minimum length."""
+def validate_tokenize(settings: TokenizeSettings, where: Callable[[str], str]) -> None:
+    """Raise ``ConfigError`` for an unknown tokenizer or a negative minimum length;
+    ``where(key)`` says where the key is (``"x.yaml line 3"``)."""
     if settings.tokenizer not in TOKENIZERS:
         raise ConfigError(
-            f"{where}: tokenizer must be one of {', '.join(TOKENIZERS)}; got '{settings.tokenizer}'"
+            f"{where('tokenizer')}: tokenizer must be one of {', '.join(TOKENIZERS)}; got '{settings.tokenizer}'"
         )
     if settings.min_length < 1:
-        raise ConfigError(f"{where}: min_length must be an integer ≥ 1; got {settings.min_length}")
+        raise ConfigError(f"{where('min_length')}: min_length must be an integer ≥ 1; got {settings.min_length}")
 
 
 def _validate_patterns(settings: CleaningSettings, config: Config) -> None:

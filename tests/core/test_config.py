@@ -32,6 +32,13 @@ def test_wrong_type_and_bad_regex_are_errors(tmp_path):
         load_config(write(tmp_path, "cleaning:\n  drop_lines: ['(unclosed']\n"))
 
 
+def test_bad_tokenize_values_point_at_their_own_line(tmp_path):
+    with pytest.raises(ConfigError, match="c.yaml line 3: tokenizer must be one of"):
+        load_config(write(tmp_path, "tokenize:\n  lowercase: true\n  tokenizer: spacy\n"))
+    with pytest.raises(ConfigError, match="c.yaml line 2: min_length must be an integer"):
+        load_config(write(tmp_path, "tokenize:\n  min_length: -3\n"))
+
+
 def test_invalid_yaml_reports_line(tmp_path):
     with pytest.raises(ConfigError, match=r"c.yaml line \d+: invalid YAML"):
         load_config(write(tmp_path, "tokenize:\n  stem: true\n  bad: [1, 2\nother: 3\n"))
