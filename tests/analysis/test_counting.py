@@ -114,6 +114,9 @@ def test_keyness_cli_json_and_reference_list(run, sample_corpus, tmp_path):
     word_list.write_text("word,count\nthe,60000\npeer,10\nof,30000\n", encoding="utf-8")
     against_list = json.loads(run("keyness", str(sample_corpus), "--reference-list", str(word_list), "-f", "json").stdout)
     assert any(row["term"] == "peer" and row["keyness"] == "positive" for row in against_list)
+    word_list.write_text("word,count\nthe,60000\npeer,-5\n", encoding="utf-8")
+    negative = run("keyness", str(sample_corpus), "--reference-list", str(word_list))
+    assert negative.exit_code == 2 and "reference.csv line 3: count -5 is negative" in negative.stderr
     plot = tmp_path / "keyness.png"
     assert run("keyness", str(sample_corpus), "--target", "genre=blog", "--plot", str(plot)).exit_code == 0
     assert plot.read_bytes()[:4] == b"\x89PNG"

@@ -143,6 +143,8 @@ def read_frequency_list(path) -> dict[str, int]:
             value = int(count)
         except (TypeError, ValueError):
             raise InputError(f"{path} line {line}: count '{count}' is not a whole number") from None
+        if value < 0:
+            raise InputError(f"{path} line {line}: count {value} is negative")
         key = normalize_form(str(term))
         counts[key] = counts.get(key, 0) + value
     return counts
