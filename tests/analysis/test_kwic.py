@@ -246,6 +246,29 @@ def test_paragraph_context_stays_in_the_paragraph(sample):
         assert f"{row.left} {row.match}".strip() in text or row.left == ""
 
 
+def test_terminal_concordance_lines_up_the_matches_and_fits_the_width():
+    import io
+
+    from rich.console import Console
+
+    from peercorpus.render.concordance import print_concordance
+
+    rows = [
+        {"doc": "a.txt", "start": 7, "left": ("a long left context " * 5).strip(), "match": "peer", "right": "works \x1b[31mhere", "meta": {"genre": "blog"}},
+        {"doc": "b.txt", "start": 0, "left": "", "match": "Peer", "right": "support " * 20, "meta": {}},
+    ]
+    piped = Console(file=io.StringIO(), width=80, force_terminal=False)
+    print_concordance(rows, ["genre"], console=piped)
+    header, first, second = piped.file.getvalue().splitlines()
+    assert header.split() == ["doc", "genre", "left", "match", "right"]
+    assert max(map(len, (header, first, second))) <= 80 and "\x1b" not in piped.file.getvalue()
+    assert first.index("peer") == second.index("Peer") == header.index("match")
+    assert "blog   …" in first and "left context  peer   works [31mhere" in first and second.endswith("…")
+    terminal = Console(file=io.StringIO(), width=80, force_terminal=True, color_system="standard")
+    print_concordance(rows, console=terminal)
+    assert "\x1b[1;31mpeer" in terminal.file.getvalue()
+
+
 def test_html_escapes_corpus_text_and_piped_table_has_no_colour(run, tmp_path):
     (tmp_path / "a.txt").write_text("A <script>alert(1)</script> peer & friend.", encoding="utf-8")
     page = run("kwic", str(tmp_path), "peer", "-f", "html").stdout

@@ -42,27 +42,74 @@ def concordance_table(lines, show: list[str] | None = None):
     return table
 
 
-def print_concordance(lines, show: list[str] | None = None, *, width: int = 60) -> None:
-    """Left context right-aligned and cut from the left, the match highlighted."""
-    from rich.table import Table
-    from rich.text import Text
+def print_concordance(lines, show: list[str] | None = None, *, width: int = 60, console=None) -> None:
+    """Left context right-aligned and cut from the left, the match highlighted: a printed
+    concordance, one line per hit.
+
+    Columns are as wide as their longest cell (``doc`` at most 40, each context at most
+    ``width``, less on a narrow terminal); colour only on a terminal. Written line by line:
+    rich's Table lays out every row first, which took 40 s for the 52,000 lines of "the" in BBC.
+    """
+    from rich.cells import cell_len
 
     from .table import stdout_console
 
-    console = stdout_console()
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    table.add_column("doc", no_wrap=True, overflow="ellipsis", max_width=40)
-    for field_name in show or []:
-        table.add_column(field_name)
-    table.add_column("left", justify="right", no_wrap=True, max_width=width)
-    table.add_column("match", no_wrap=True, style="bold red")
-    table.add_column("right", no_wrap=True, max_width=width)
-    for row in _line_rows(lines):
-        left = row.left if len(row.left) <= width else "…" + row.left[-(width - 1):]
-        right = row.right if len(row.right) <= width else row.right[: width - 1] + "…"
-        extra = ["" if row.meta.get(f) is None else str(row.meta.get(f)) for f in show or []]
-        table.add_row(Text(f"{row.doc}:{row.start}"), *extra, Text(left), Text(row.match), Text(right))
-    console.print(table)
+    console = console or stdout_console()
+    show = show or []
+    rows = _line_rows(lines)
+    docs = [_printable(f"{row.doc}:{row.start}") for row in rows]
+    extras = [[_printable("" if row.meta.get(f) is None else str(row.meta.get(f))) for f in show] for row in rows]
+    lefts = [_printable(row.left) for row in rows]
+    matches = [_printable(row.match) for row in rows]
+    rights = [_printable(row.right) for row in rows]
+
+    def widest(cells, header: str) -> int:
+        return max([cell_len(header), *map(cell_len, cells)])
+
+    doc_width = min(40, widest(docs, "doc"))
+    extra_widths = [widest([extra[i] for extra in extras], f) for i, f in enumerate(show)]
+    match_width = widest(matches, "match")
+    fixed = doc_width + sum(extra_widths) + match_width + 2 * (3 + len(show))
+    side = max(10, min(width, (console.width - fixed) // 2))
+    left_width, right_width = min(side, widest(lefts, "left")), min(side, widest(rights, "right"))
+    colour = console.is_terminal and console.color_system is not None
+    bold, red, plain = ("\x1b[1m", "\x1b[1;31m", "\x1b[0m") if colour else ("", "", "")
+
+    def line(doc: str, extra: list[str], left: str, match: str, right: str, style: str, match_style: str) -> str:
+        cells = [_fit(doc, doc_width), *(_fit(e, w) for e, w in zip(extra, extra_widths)), _fit(left, left_width, from_left=True)]
+        cells += [f"{match_style}{_fit(match, match_width)}{plain if match_style else ''}", _fit(right, right_width)]
+        text = "  ".join(cells).rstrip()
+        return f"{style}{text}{plain}" if style else text
+
+    out = [line("doc", show, "left", "match", "right", bold, "")]
+    out += [line(*cells, "", red) for cells in zip(docs, extras, lefts, matches, rights)]
+    console.file.write("\n".join(out) + "\n")
+    console.file.flush()
+
+
+def _fit(text: str, width: int, *, from_left: bool = False) -> str:
+    """``text`` in exactly ``width`` terminal cells: padded (on the left when ``from_left``,
+    so left contexts line up at the match), or cut with "…" on that side.
+
+    >>> _fit("the peer worker", 8, from_left=True), _fit("peer", 6)
+    ('… worker', 'peer  ')
+    """
+    from rich.cells import cell_len, set_cell_size
+
+    size = cell_len(text)
+    if size <= width:
+        return " " * (width - size) + text if from_left else text + " " * (width - size)
+    if from_left:
+        return "…" + set_cell_size(text[::-1], width - 1)[::-1]
+    return set_cell_size(text, width - 1) + "…"
+
+
+#: Control characters (C0, DEL, C1) that a terminal would act on; corpus text may hold them.
+_CONTROL = dict.fromkeys([*range(32), *range(127, 160)])
+
+
+def _printable(text: str) -> str:
+    return text.translate(_CONTROL)
 
 
 def concordance_html(lines, show: list[str] | None = None) -> str:
