@@ -18,7 +18,11 @@ import numpy as np
 
 from .process import Shard
 from .snapshot import SnapshotWriter
-from .tokens import inverted_index, normalized_vocab
+from .tokens import index_offsets, index_positions, normalized_vocab
+
+# Positions of the inverted index made at a time (8 bytes each): the index of a large corpus is
+# made in parts, each a pass over the token ids, so that memory does not grow with the corpus.
+INDEX_PART = 1 << 23
 
 # Arrays of a snapshot that grow shard by shard, with their dtypes.
 _GROWING = {
@@ -111,10 +115,28 @@ class Assembler:
         self.writer.add_json("vocab", vocab)
         self.writer.add_json("norm_vocab", norm_vocab)
         self.writer.append("norm_of_type", norm_of_type)
-        offsets, positions = inverted_index(self.writer.array("ids"), norm_of_type, len(norm_vocab))
+        ids = self.writer.rows("ids")
+        offsets = index_offsets(ids, norm_of_type, len(norm_vocab))
         self.writer.append("index_offsets", offsets)
-        self.writer.append("index_positions", positions)
+        self.writer.append("index_positions", np.zeros(0, dtype=np.int64))
+        for first, stop in _form_ranges(offsets, INDEX_PART):
+            self.writer.append("index_positions", index_positions(ids, norm_of_type, offsets, first, stop))
         return True
+
+
+def _form_ranges(offsets: np.ndarray, size: int):
+    """Consecutive ranges ``(first, stop)`` of forms with at most ``size`` positions in all (or
+    one form alone, when it has more).
+
+    >>> list(_form_ranges(np.array([0, 2, 3, 9, 10]), 3))
+    [(0, 2), (2, 3), (3, 4)]
+    """
+    first, n_forms = 0, len(offsets) - 1
+    while first < n_forms:
+        stop = int(np.searchsorted(offsets, offsets[first] + size, side="right")) - 1
+        stop = min(max(stop, first + 1), n_forms)
+        yield first, stop
+        first = stop
 
 
 def _document_metadata(path: Path, root: Path, own: dict, sidecar: dict[str, dict]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ come; what ``Store.document_lines`` and ``load_corpus`` read back is byte for by
     writer.append("ids", np.array([2], dtype=np.int32))
     writer.add_text(b"Peer support.")
     writer.add_document({"doc_id": "a.txt", "metadata": {}, ...})
-    np.asarray(writer.array("ids"))   # array([0, 1, 0, 2], dtype=int32), memory-mapped
+    writer.rows("ids")[1:4]           # array([1, 0, 2], dtype=int32), read from the file
     writer.close(manifest={...}, files=FileTable(...))
 """
 
@@ -51,10 +51,11 @@ class SnapshotWriter:
             self._arrays[name] = _GrowingArray(self.folder / f"{name}.npy", rows.dtype, rows.shape[1:])
         self._arrays[name].append(rows)
 
-    def array(self, name: str) -> np.ndarray:
-        """Array ``name``, complete: no more rows can be appended; memory-mapped (read-only)."""
-        self._arrays[name].close()
-        return np.load(self.folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+    def rows(self, name: str) -> Rows:
+        """Array ``name``, complete (no more rows can be appended), to read a slice at a time."""
+        array = self._arrays[name]
+        array.close()
+        return Rows(self.folder / f"{name}.npy", array)
 
     def add_text(self, data: bytes) -> None:
         """The next document's UTF-8 text."""
@@ -121,7 +122,8 @@ class _GrowingArray:
 
     def append(self, rows: np.ndarray) -> None:
         rows = np.ascontiguousarray(rows, dtype=self.dtype).reshape((-1, *self.row_shape))
-        self.handle.write(memoryview(rows).cast("B"))
+        if rows.size:  # (a view of nothing cannot be cast to bytes)
+            self.handle.write(memoryview(rows).cast("B"))
         self.rows += len(rows)
 
     def close(self) -> None:
@@ -139,6 +141,24 @@ class _GrowingArray:
         fields = {"descr": npy_format.dtype_to_descr(self.dtype), "fortran_order": False, "shape": (self.rows, *self.row_shape)}
         npy_format.write_array_header_1_0(header, fields)
         return header.getvalue()
+
+
+class Rows:
+    """The rows of a finished ``.npy`` file, read from the file slice by slice (``rows[a:b]``,
+    ``len(rows)``): unlike a memory map, rows read are not kept in memory."""
+
+    def __init__(self, path: Path, array: _GrowingArray):
+        self.path, self.array = path, array
+
+    def __len__(self) -> int:
+        return self.array.rows
+
+    def __getitem__(self, part: slice) -> np.ndarray:
+        start, stop, _ = part.indices(len(self))
+        row_bytes = self.array.dtype.itemsize * int(np.prod(self.array.row_shape))
+        count = max(stop - start, 0) * int(np.prod(self.array.row_shape))
+        data = np.fromfile(self.path, dtype=self.array.dtype, count=count, offset=self.array.header_length + start * row_bytes)
+        return data.reshape((-1, *self.array.row_shape))
 
 
 def join_names(names: list[str]) -> bytes:
