@@ -11,6 +11,9 @@ should be at least 5x faster than cold. Reports peak memory (max RSS) of each pr
 Last runs here: baseline 1.77 s, cold ingest 2.96-3.29 s = 1.68-1.86x, warm info 0.41-0.43 s
 (cold/warm 6.8-8.0x); peak RSS baseline 170 MiB, cold ingest 200 MiB, warm info 75 MiB
 (before this round: 2.48x, 6-7x).
+Streaming cold ingest into the snapshot (branch mem): cold ingest peak RSS 138 MiB (was 197);
+on a quiet machine cold 3.50 s vs 3.84 s before, baseline 1.96-2.22 s (the machine was shared,
+ratios 1.7-1.8x both).
 """
 
 from __future__ import annotations

@@ -15,19 +15,34 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable
+import shutil
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .assemble import Assembler
 from .config import Config, load_config
 from .corpus import Corpus, Document, LazyDocuments, SkippedFile
 from .errors import InputError, UnreadableFile
-from .process import Shard, content_hash, process_file
-from .quality import duplicate_groups
-from .store import CacheUnreadable, FileTable, SnapshotOutdated, Store, default_cache_dir
+from .process import content_hash, process_file
+from .snapshot import SnapshotWriter
+from .store import (
+    CacheUnreadable,
+    FileTable,
+    ShardPack,
+    SnapshotOutdated,
+    Store,
+    decode_shard,
+    default_cache_dir,
+    encode_shard,
+)
 from .tokens import Tokens
 
 Progress = Callable[[int, int], None]
@@ -130,18 +145,31 @@ def load_corpus(
             except CacheUnreadable as problem:
                 report.notices.append(f"cache at {snapshot} was unreadable ({problem}); rebuilding it")
 
-    shards, hashes = _shards(discovery.files, file_stats, previous, store, config, use_cache, progress, workers, report, skipped)
-    metadata = _sidecar_metadata(discovery)
-    corpus, arrays, json_files, texts = _assemble(discovery.files, shards, metadata, skipped)
-    if use_cache:
+    # Shards stream into a snapshot on disk, and the corpus is then opened from it as a warm
+    # load would: memory never holds the whole corpus. Without a cache the snapshot is made
+    # in a temporary folder, deleted once open (open files and maps outlive their names).
+    hashes = _content_hashes(discovery.files, file_stats, previous, report, skipped)
+    writer = store.begin_snapshot(corpus_key) if use_cache else SnapshotWriter(Path(tempfile.mkdtemp(prefix="peercorpus-")))
+    try:
+        assembler = Assembler(writer, _sidecar_metadata(discovery))
+        with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
+            for (path, root), shard in _shards(discovery.files, hashes, store, config, pack, progress, workers, report, skipped):
+                assembler.add(path, root, shard)
+        if not assembler.finish():
+            raise InputError(_nothing_to_read([Path(f[1]) for f in discovery.files[:1]], skipped))
         manifest = {
             "sidecars": [list(entry) for entry in sidecar_stats],
             "skipped": [asdict(s) for s in skipped],
             "inputs": [str(p) for p in path_list],
         }
-        files = FileTable(list(discovery.file_names), file_stats, hashes)
-        documents = [asdict(d) for d in corpus.documents]
-        store.publish_snapshot(corpus_key, manifest, arrays, json_files, texts, files=files, documents=documents)
+        writer.close(manifest=manifest, files=FileTable(list(discovery.file_names), file_stats, hashes))
+    except BaseException:
+        writer.discard()
+        raise
+    folder = store.publish_snapshot(corpus_key, writer) if use_cache else writer.folder
+    corpus = _open_snapshot(store, folder, manifest, skipped)
+    if not use_cache:
+        shutil.rmtree(folder, ignore_errors=True)
     corpus.load_report = report
     return corpus
 
@@ -180,48 +208,60 @@ def _unchanged(manifest: dict, recorded: FileTable, file_names, file_stats, side
     return bool(np.array_equal(current.reshape(-1, 2), recorded.stats))
 
 
-def _shards(files, file_stats, previous, store, config, use_cache, progress, workers, report, skipped):
-    """One shard per file (``None`` for unreadable ones), from the cache or tokenised now."""
-    settings_key = config.stream_key()
-    shards: list[Shard | None] = [None] * len(files)
+def _content_hashes(files, file_stats, previous, report, skipped) -> list[str | None]:
+    """The content hash of every file (``None`` for unreadable ones); a file with the size and
+    mtime the last snapshot recorded keeps the hash recorded then, without being read."""
     hashes: list[str | None] = [None] * len(files)
-    todo: list[int] = []
     for index, ((path, _root), stat) in enumerate(zip(files, file_stats)):
         entry = previous.get(str(path))
         if entry and entry[:2] == stat:
-            digest = entry[2]
+            hashes[index] = entry[2]
+            continue
+        try:
+            hashes[index] = content_hash(path.read_bytes())
+        except OSError as error:
+            skipped.append(SkippedFile(str(path), f"cannot read: {error.strerror or error}"))
+            continue
+        report.files_read += 1
+    return hashes
+
+
+def _shards(files, hashes, store, config, pack: ShardPack | None, progress, workers, report, skipped) -> Iterator:
+    """``((path, root), shard)`` for every readable file, in corpus order: from the cache, or
+    tokenised now (in worker processes, while earlier shards are assembled) and added to ``pack``.
+    Files that cannot be tokenised go to ``skipped`` and lose their hash."""
+    settings_key = config.stream_key()
+    todo = [i for i, digest in enumerate(hashes) if digest and not (pack and store.has_shard(settings_key, digest))]
+    report.files_read += len(todo)
+    results = _tokenize_files([(files[i][0], files[i][1], hashes[i]) for i in todo], config, progress, workers)
+    pending = set(todo)
+    for index, digest in enumerate(hashes):
+        if digest is None:
+            continue
+        if index in pending:
+            result = next(results)
         else:
-            try:
-                digest = content_hash(path.read_bytes())
-            except OSError as error:
-                skipped.append(SkippedFile(str(path), f"cannot read: {error.strerror or error}"))
+            shard = store.load_shard(settings_key, digest)
+            if shard is not None:
+                yield files[index], shard
                 continue
-            report.files_read += 1
-        hashes[index] = digest
-        shard = store.load_shard(settings_key, digest) if use_cache else None
-        if shard is None:
-            todo.append(index)
-        else:
-            shards[index] = shard
-    items = [(files[i][0], files[i][1], hashes[i]) for i in todo]
-    results = _tokenize_files(items, config, progress, workers)
-    for index, result in zip(todo, results):
-        path = files[index][0]
+            report.files_read += 1  # a damaged cache entry: tokenised again, here
+            result = _process_one((*files[index], digest), config)
         if isinstance(result, str):
-            skipped.append(SkippedFile(str(path), result))
+            skipped.append(SkippedFile(str(files[index][0]), result))
             hashes[index] = None
             continue
-        shards[index] = result
+        if pack:
+            pack.add(digest, result)
+        shard = decode_shard(result)
         report.files_tokenized += 1
-        report.notices.extend(f"{path}: {w}" for doc in result.documents for w in doc["warnings"] if "UTF-8" in w)
-    if use_cache:
-        store.save_shards(settings_key, [(hashes[i], shards[i]) for i in todo if shards[i] is not None])
-    report.files_read += len(todo)
-    return shards, hashes
+        report.notices.extend(f"{files[index][0]}: {w}" for doc in shard.documents for w in doc["warnings"] if "UTF-8" in w)
+        yield files[index], shard
 
 
-def _process_one(item: tuple[Path, Path, str], config: Config) -> Shard | str:
-    """Tokenise one file; an unreadable file gives the reason as a string."""
+def _process_one(item: tuple[Path, Path, str], config: Config) -> bytes | str:
+    """Tokenise one file into an encoded shard (compact to send between processes and ready
+    for the cache); an unreadable file gives the reason as a string."""
     path, root, _digest = item
     try:
         shard = process_file(path, root, config)
@@ -229,24 +269,26 @@ def _process_one(item: tuple[Path, Path, str], config: Config) -> Shard | str:
         return problem.reason
     except Exception as error:  # a reader library failing on a corrupt file must not stop the corpus
         return f"could not be read ({type(error).__name__}: {error})"
-    return shard
+    return encode_shard(shard)
 
 
-def _process_batch(batch, config: Config) -> list[Shard | str]:
+def _process_batch(batch, config: Config) -> list[bytes | str]:
     return [_process_one(item, config) for item in batch]
 
 
-def _tokenize_files(items, config: Config, progress: Progress | None, workers: int | None):
-    """Tokenise files, in worker processes when there are many (results in input order)."""
+def _tokenize_files(items, config: Config, progress: Progress | None, workers: int | None) -> Iterator[bytes | str]:
+    """Tokenise files, in worker processes when there are many (results in input order).
+
+    Only a few batches are in flight at a time, so finished shards wait for the assembler in
+    small numbers rather than piling up in memory."""
     total = len(items)
     workers = workers or min(os.cpu_count() or 1, 8)
     if total < PARALLEL_FROM_FILES or workers < 2:
-        results = []
         for done, item in enumerate(items, start=1):
-            results.append(_process_one(item, config))
+            yield _process_one(item, config)
             if progress:
                 progress(done, total)
-        return results
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -255,16 +297,18 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
     # Load NLTK once in the parent so forked workers share it instead of importing it again.
     sentence_splitter(), word_tokenizer(config.tokenize.tokenizer)
     size = max(1, min(20, total // (workers * 8) or 1))
-    batches = [items[i : i + size] for i in range(0, total, size)]
-    results: list[Shard | str] = []
+    batches = (items[i : i + size] for i in range(0, total, size))
     done = 0
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for batch_result in pool.map(_process_batch, batches, [config] * len(batches)):
-            results.extend(batch_result)
+        in_flight = deque(pool.submit(_process_batch, batch, config) for batch in islice(batches, 4 * workers))
+        while in_flight:
+            batch_result = in_flight.popleft().result()
+            for batch in islice(batches, 1):
+                in_flight.append(pool.submit(_process_batch, batch, config))
             done += len(batch_result)
             if progress:
                 progress(done, total)
-    return results
+            yield from batch_result
 
 
 def _sidecar_metadata(discovery) -> dict[str, dict[str, Any]]:
@@ -276,126 +320,6 @@ def _sidecar_metadata(discovery) -> dict[str, dict[str, Any]]:
         for name, fields in read_sidecar(sidecar).items():
             by_file.setdefault(str(Path(folder) / name), {}).update(fields)
     return by_file
-
-
-def _document_metadata(path: Path, root: Path, own: dict, sidecar: dict[str, dict]) -> dict[str, Any]:
-    relative = path.relative_to(root) if path != root else Path(path.name)
-    metadata: dict[str, Any] = {}
-    if len(relative.parts) > 1:
-        metadata["collection"] = relative.parts[0]
-    metadata.update({k: v for k, v in own.items() if v is not None and v != ""})
-    metadata.update(sidecar.get(str(path), {}))
-    return metadata
-
-
-def _assemble(files, shards, sidecar, skipped):
-    """Join shards into one corpus-wide ``Tokens`` with one vocabulary, plus snapshot data."""
-    lookup: dict[str, int] = {}
-    parts: dict[str, list[np.ndarray]] = {name: [] for name in ("ids", "starts", "ends", "sentence", "paragraph", "sentence_spans", "paragraph_spans", "sentence_doc", "paragraph_doc")}
-    documents: list[Document] = []
-    doc_lengths: list[int] = []
-    texts: list[bytes] = []
-    sentence_base = paragraph_base = 0
-    for (path, root), shard in zip(files, shards):
-        if shard is None:
-            continue
-        mapping = np.fromiter((lookup.setdefault(w, len(lookup)) for w in shard.vocab), dtype=np.int32, count=len(shard.vocab))
-        a = shard.arrays
-        token_edges = np.concatenate([[0], np.cumsum(a["doc_tokens"])])
-        sentence_edges = np.concatenate([[0], np.cumsum(a["doc_sentences"])])
-        paragraph_edges = np.concatenate([[0], np.cumsum(a["doc_paragraphs"])])
-        byte_edges = np.concatenate([[0], np.cumsum(a["text_lengths"])])
-        relative = path.relative_to(root).as_posix() if path != root else path.name
-        for i, info in enumerate(shard.documents):
-            t0, t1 = token_edges[i], token_edges[i + 1]
-            s0, s1 = sentence_edges[i], sentence_edges[i + 1]
-            p0, p1 = paragraph_edges[i], paragraph_edges[i + 1]
-            doc_index = len(documents)
-            parts["ids"].append(mapping[a["ids"][t0:t1]])
-            parts["starts"].append(a["starts"][t0:t1])
-            parts["ends"].append(a["ends"][t0:t1])
-            parts["sentence"].append(a["sentence"][t0:t1] + sentence_base)
-            parts["paragraph"].append(a["paragraph"][t0:t1] + paragraph_base)
-            parts["sentence_spans"].append(a["sentence_spans"][s0:s1])
-            parts["paragraph_spans"].append(a["paragraph_spans"][p0:p1])
-            parts["sentence_doc"].append(np.full(s1 - s0, doc_index, dtype=np.int32))
-            parts["paragraph_doc"].append(np.full(p1 - p0, doc_index, dtype=np.int32))
-            sentence_base += int(s1 - s0)
-            paragraph_base += int(p1 - p0)
-            texts.append(bytes(a["text_bytes"][byte_edges[i] : byte_edges[i + 1]]))
-            doc_lengths.append(int(t1 - t0))
-            documents.append(
-                Document(
-                    doc_id=relative + info["suffix"],
-                    path=str(path),
-                    metadata=_document_metadata(path, root, info["metadata"], sidecar),
-                    encoding=info["encoding"],
-                    n_chars=info["n_chars"],
-                    n_tokens=int(t1 - t0),
-                    n_words=info["n_words"],
-                    n_types=info["n_types"],
-                    n_sentences=int(s1 - s0),
-                    n_paragraphs=int(p1 - p0),
-                    content_hash=info["text_hash"],
-                    warnings=list(info["warnings"]),
-                    cleaning=info["cleaning"],
-                )
-            )
-    if not documents:
-        raise InputError(_nothing_to_read([Path(f[1]) for f in files[:1]], skipped))
-    for duplicate, original in duplicate_groups([d.content_hash for d in documents]).items():
-        documents[duplicate].warnings.append(f"duplicate of {documents[original].doc_id}")
-
-    vocab = list(lookup)
-    doc_starts = np.zeros(len(documents) + 1, dtype=np.int64)
-    np.cumsum(doc_lengths, out=doc_starts[1:])
-    tokens = Tokens(
-        vocab=vocab,
-        ids=_join(parts["ids"], np.int32),
-        doc_starts=doc_starts,
-        char_starts=_join(parts["starts"], np.int32),
-        char_ends=_join(parts["ends"], np.int32),
-        sentence=_join(parts["sentence"], np.int32),
-        paragraph=_join(parts["paragraph"], np.int32),
-        sentence_spans=_join(parts["sentence_spans"], np.int32).reshape(-1, 2),
-        sentence_doc=_join(parts["sentence_doc"], np.int32),
-        paragraph_spans=_join(parts["paragraph_spans"], np.int32).reshape(-1, 2),
-        paragraph_doc=_join(parts["paragraph_doc"], np.int32),
-    )
-    text_offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum([len(t) for t in texts], out=text_offsets[1:])
-    blob = b"".join(texts)
-    offsets, positions = tokens.index
-    arrays = {
-        "ids": tokens.ids,
-        "doc_starts": tokens.doc_starts,
-        "char_starts": tokens.char_starts,
-        "char_ends": tokens.char_ends,
-        "sentence": tokens.sentence,
-        "paragraph": tokens.paragraph,
-        "sentence_spans": tokens.sentence_spans,
-        "sentence_doc": tokens.sentence_doc,
-        "paragraph_spans": tokens.paragraph_spans,
-        "paragraph_doc": tokens.paragraph_doc,
-        "norm_of_type": tokens.norm_of_type,
-        "index_offsets": offsets,
-        "index_positions": positions,
-        "text_offsets": text_offsets,
-    }
-    json_files = {"vocab": vocab, "norm_vocab": tokens.norm_vocab}
-    corpus = Corpus(documents, tokens, _text_reader(np.frombuffer(blob, dtype=np.uint8), text_offsets), skipped)
-    return corpus, arrays, json_files, blob
-
-
-def _join(chunks: list[np.ndarray], dtype) -> np.ndarray:
-    return np.concatenate(chunks).astype(dtype, copy=False) if chunks else np.zeros(0, dtype=dtype)
-
-
-def _text_reader(blob: np.ndarray, offsets: np.ndarray) -> Callable[[int], str]:
-    def text_of(doc: int) -> str:
-        return bytes(blob[offsets[doc] : offsets[doc + 1]]).decode("utf-8")
-
-    return text_of
 
 
 def _file_text_reader(handle, offsets: np.ndarray) -> Callable[[int], str]:

@@ -55,18 +55,3 @@ def _wrapped_fragment_share(text: str) -> float | None:
     share = wrapped / non_empty
     return share if share >= 0.25 else None
 
-
-def duplicate_groups(hashes: list[str]) -> dict[int, int]:
-    """For each document whose text equals an earlier one, the index of the first.
-
-    >>> duplicate_groups(["a", "b", "a"])
-    {2: 0}
-    """
-    first: dict[str, int] = {}
-    duplicates = {}
-    for index, digest in enumerate(hashes):
-        if digest in first:
-            duplicates[index] = first[digest]
-        else:
-            first[digest] = index
-    return duplicates

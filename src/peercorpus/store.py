@@ -26,11 +26,9 @@ from typing import Any
 import numpy as np
 
 from .process import ARRAY_FIELDS, Shard
+from .snapshot import SNAPSHOT_FORMAT, SnapshotWriter
 
 CACHE_FORMAT = 1
-# The snapshot layout's own version: a warm load decodes only what it needs (the file list as
-# one string and a stats array, one JSON line per document shown), so it changes apart from shards.
-SNAPSHOT_FORMAT = 2
 CACHE_ENV = "PEERCORPUS_CACHE_DIR"
 
 
@@ -56,7 +54,7 @@ class Store:
     def __init__(self, root: Path):
         self.root = Path(root) / f"v{CACHE_FORMAT}"
         self._indexes: dict[str, dict[str, tuple[str, int, int]]] = {}
-        self._packs: dict[str, bytes] = {}
+        self._packs: dict[str, Any] = {}  # open pack files; a shard is read alone, not its whole pack
 
     # --- shards ----------------------------------------------------------------------
     # Shards are appended in packs (one file per batch of newly tokenised files, plus a small
@@ -79,6 +77,9 @@ class Store:
             self._indexes[settings_key] = index
         return self._indexes[settings_key]
 
+    def has_shard(self, settings_key: str, digest: str) -> bool:
+        return digest in self._shard_index(settings_key)
+
     def load_shard(self, settings_key: str, digest: str) -> Shard | None:
         """The cached shard, or ``None`` when absent or unreadable (it is then rebuilt)."""
         entry = self._shard_index(settings_key).get(digest)
@@ -87,29 +88,14 @@ class Store:
         pack, offset, length = entry
         try:
             if pack not in self._packs:
-                self._packs[pack] = (self._shard_folder(settings_key) / pack).read_bytes()
-            return decode_shard(self._packs[pack][offset : offset + length])
+                self._packs[pack] = open(self._shard_folder(settings_key) / pack, "rb")
+            return decode_shard(_read_at(self._packs[pack], offset, length))
         except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError):
             return None
 
-    def save_shards(self, settings_key: str, shards: list[tuple[str, Shard]]) -> None:
-        """Write ``(content digest, shard)`` pairs as one pack and its index."""
-        if not shards:
-            return
-        folder = self._shard_folder(settings_key)
-        folder.mkdir(parents=True, exist_ok=True)
-        name = uuid.uuid4().hex
-        entries, chunks, offset = {}, [], 0
-        for digest, shard in shards:
-            data = encode_shard(shard)
-            entries[digest] = [offset, len(data)]
-            chunks.append(data)
-            offset += len(data)
-        with _atomic_file(folder / f"{name}.pack") as handle:
-            handle.write(b"".join(chunks))
-        with _atomic_file(folder / f"{name}.idx") as handle:
-            handle.write(json.dumps(entries).encode("utf-8"))
-        self._indexes.pop(settings_key, None)
+    def shard_pack(self, settings_key: str) -> ShardPack:
+        """A new pack to add encoded shards to as they are made (``with store.shard_pack(key) as pack``)."""
+        return ShardPack(self, settings_key)
 
     # --- snapshots -------------------------------------------------------------------
 
@@ -134,49 +120,17 @@ class Store:
             raise SnapshotOutdated(f"snapshot format {manifest.get('format')!r}, expected {SNAPSHOT_FORMAT}")
         return manifest
 
-    def publish_snapshot(
-        self,
-        corpus_key: str,
-        manifest: dict,
-        arrays: dict[str, np.ndarray],
-        json_files: dict,
-        texts: bytes,
-        *,
-        files: FileTable,
-        documents: list[dict],
-    ) -> Path:
-        """Write a complete snapshot folder, then point ``current`` at it atomically.
-
-        ``files`` (what freshness is checked against) and ``documents`` are stored in forms a
-        warm load reads without decoding everything: a NUL-separated path list with a stats
-        array, and one JSON line per document with an offsets array.
-        """
+    def begin_snapshot(self, corpus_key: str) -> SnapshotWriter:
+        """A writer for a new snapshot, in a hidden staging folder until ``publish_snapshot``."""
         home = self.snapshot_home(corpus_key)
         home.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".building-", dir=home))
-        for name, array in arrays.items():
-            np.save(staging / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
-        for name, value in json_files.items():
-            (staging / f"{name}.json").write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-        (staging / "files.txt").write_bytes(_join_names(files.names))
-        (staging / "file_hashes.txt").write_bytes(_join_names([h or "" for h in files.hashes]))
-        np.save(staging / "file_stats.npy", np.asarray(files.stats, dtype=np.int64).reshape(-1, 2), allow_pickle=False)
-        lines = [json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n" for entry in documents]
-        offsets = np.zeros(len(lines) + 1, dtype=np.int64)
-        np.cumsum([len(line) for line in lines], out=offsets[1:])
-        (staging / "documents.jsonl").write_bytes(b"".join(lines))
-        np.save(staging / "document_offsets.npy", offsets, allow_pickle=False)
-        (staging / "doc_ids.txt").write_bytes(_join_names([entry["doc_id"] for entry in documents]))
-        distinct: dict[str, int] = {}
-        of_doc = [distinct.setdefault(json.dumps(entry["metadata"], ensure_ascii=False), len(distinct)) for entry in documents]
-        (staging / "doc_metadata.json").write_text("[" + ",".join(distinct) + "]", encoding="utf-8")
-        np.save(staging / "doc_metadata_of.npy", np.asarray(of_doc, dtype=np.int32), allow_pickle=False)
-        (staging / "texts.bin").write_bytes(texts)
-        (staging / "manifest.json").write_text(
-            json.dumps({**manifest, "format": SNAPSHOT_FORMAT}, ensure_ascii=False), encoding="utf-8"
-        )
+        return SnapshotWriter(Path(tempfile.mkdtemp(prefix=".building-", dir=home)))
+
+    def publish_snapshot(self, corpus_key: str, writer: SnapshotWriter) -> Path:
+        """Move a closed writer's folder into place, then point ``current`` at it atomically."""
+        home = self.snapshot_home(corpus_key)
         final = home / uuid.uuid4().hex
-        staging.rename(final)
+        writer.folder.rename(final)
         with _atomic_file(home / "current") as handle:
             handle.write(final.name.encode("utf-8"))
         self._remove_old_snapshots(home, keep=final.name)
@@ -271,10 +225,11 @@ def _map_file(path: Path):
         return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
 
-def _join_names(names: list[str]) -> bytes:
-    # Each name ends with NUL, which cannot occur in a path; surrogateescape keeps undecodable
-    # file names round-tripping.
-    return "".join(name + "\0" for name in names).encode("utf-8", "surrogateescape")
+def _read_at(handle, offset: int, length: int) -> bytes:
+    if hasattr(os, "pread"):  # not on Windows
+        return os.pread(handle.fileno(), length, offset)
+    handle.seek(offset)
+    return handle.read(length)
 
 
 def _split_names(data: bytes) -> list[str]:
@@ -315,6 +270,40 @@ def decode_shard(data: bytes) -> Shard:
             raise ValueError(f"bad array {name}")
         arrays[name] = np.frombuffer(body[offset : offset + nbytes], dtype=np.dtype(dtype)).reshape(shape)
     return Shard(documents=header["documents"], vocab=header["vocab"], arrays=arrays)
+
+
+class ShardPack:
+    """Encoded shards (``encode_shard``) appended to one pack file as they come; the index that
+    names them is written when the pack is closed, so an interrupted pack is never read."""
+
+    def __init__(self, store: Store, settings_key: str):
+        self.store, self.settings_key = store, settings_key
+        self.entries: dict[str, list[int]] = {}
+        self.size = 0
+        self._file: _atomic_file | None = None
+
+    def add(self, digest: str, data: bytes) -> None:
+        if self._file is None:
+            folder = self.store._shard_folder(self.settings_key)
+            folder.mkdir(parents=True, exist_ok=True)
+            self._file = _atomic_file(folder / f"{uuid.uuid4().hex}.pack")
+            self._handle = self._file.__enter__()
+        self.entries[digest] = [self.size, len(data)]
+        self._handle.write(data)
+        self.size += len(data)
+
+    def __enter__(self) -> ShardPack:
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        if self._file is None:
+            return False
+        self._file.__exit__(kind, value, traceback)
+        if kind is None:
+            with _atomic_file(self._file.path.with_suffix(".idx")) as handle:
+                handle.write(json.dumps(self.entries).encode("utf-8"))
+            self.store._indexes.pop(self.settings_key, None)
+        return False
 
 
 class _atomic_file:

@@ -95,7 +95,7 @@ class Tokens:
 
     @cached_property
     def _normalized(self) -> tuple[np.ndarray, list[str]]:
-        return _recode([normalize_form(word) for word in self.vocab])
+        return normalized_vocab(self.vocab)
 
     @property
     def norm_of_type(self) -> np.ndarray:
@@ -141,11 +141,7 @@ class Tokens:
     @cached_property
     def index(self) -> tuple[np.ndarray, np.ndarray]:
         """CSR index: positions of form ``f`` are ``positions[offsets[f]:offsets[f+1]]``."""
-        order = np.argsort(self.norm_ids, kind="stable").astype(np.int64)
-        counts = np.bincount(self.norm_ids, minlength=len(self.norm_vocab))
-        offsets = np.zeros(len(counts) + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        return offsets, order
+        return inverted_index(self.ids, self.norm_of_type, len(self.norm_vocab))
 
     def positions_of_norm(self, norm_id: int) -> np.ndarray:
         """Sorted token positions whose normalised form is ``norm_id``."""
@@ -238,6 +234,63 @@ class Tokens:
             paragraph_spans=self.paragraph_spans[paragraph_keep],
             paragraph_doc=new_doc[self.paragraph_doc[paragraph_keep]],
         )
+
+
+def normalized_vocab(vocab: list[str]) -> tuple[np.ndarray, list[str]]:
+    """The normalised form's id of every vocabulary entry, and the sorted normalised forms.
+
+    >>> normalized_vocab(["Peer", "peer", "Don’t"])
+    (array([1, 1, 0], dtype=int32), ["don't", 'peer'])
+    """
+    return _recode([normalize_form(word) for word in vocab])
+
+
+def inverted_index(ids, norm_of_type: np.ndarray, n_norms: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(offsets, positions)``: the token positions of each normalised form, ascending.
+
+    The same as a stable ``argsort`` of ``norm_of_type[ids]``, without making that array.
+
+    >>> inverted_index(np.array([2, 0, 1, 0]), np.array([0, 1, 0]), 2)
+    (array([0, 3, 4]), array([0, 1, 3, 2]))
+    """
+    offsets = index_offsets(ids, norm_of_type, n_norms)
+    return offsets, index_positions(ids, norm_of_type, offsets, 0, n_norms)
+
+
+def index_offsets(ids, norm_of_type: np.ndarray, n_norms: int, *, chunk: int = 1 << 20) -> np.ndarray:
+    """Where each normalised form's positions start in the index (``n_norms + 1`` entries).
+
+    ``ids`` is anything that gives arrays for slices ``ids[a:b]``, read a chunk at a time.
+    """
+    counts = np.zeros(n_norms, dtype=np.int64)
+    for start in range(0, len(ids), chunk):
+        counts += np.bincount(norm_of_type[ids[start : start + chunk]], minlength=n_norms)
+    offsets = np.zeros(n_norms + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return offsets
+
+
+def index_positions(ids, norm_of_type: np.ndarray, offsets: np.ndarray, first: int, stop: int, *, chunk: int = 1 << 20) -> np.ndarray:
+    """The part ``offsets[first]:offsets[stop]`` of the index: positions of forms ``first`` to
+    ``stop - 1``. A counting sort, a chunk of tokens at a time, so that a whole corpus's index
+    can be made in parts no larger than memory allows.
+
+    >>> index_positions(np.array([2, 0, 1, 0]), np.array([0, 1, 0]), np.array([0, 3, 4]), 1, 2)
+    array([2])
+    """
+    positions = np.empty(int(offsets[stop] - offsets[first]), dtype=np.int64)
+    next_slot = offsets[first:stop] - offsets[first]  # where the next position of each form goes
+    for start in range(0, len(ids), chunk):
+        norms = norm_of_type[ids[start : start + chunk]]
+        taken = np.flatnonzero((norms >= first) & (norms < stop))
+        norms = norms[taken] - first
+        order = np.argsort(norms, kind="stable")
+        counts = np.bincount(norms, minlength=stop - first)
+        sorted_norms = norms[order]
+        rank = np.arange(len(norms)) - (np.cumsum(counts) - counts)[sorted_norms]
+        positions[next_slot[sorted_norms] + rank] = start + taken[order]
+        next_slot += counts
+    return positions
 
 
 def _recode(words: list[str]) -> tuple[np.ndarray, list[str]]:

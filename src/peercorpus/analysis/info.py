@@ -66,8 +66,11 @@ def document_rows(corpus: Corpus) -> tuple[list[str], list[dict[str, Any]]]:
 def corpus_totals(corpus: Corpus) -> dict[str, Any]:
     """Corpus-wide counts; ``types`` counts distinct case-folded word forms."""
     tokens = corpus.tokens
-    word_mask = tokens.is_word[tokens.ids] if len(tokens) else np.zeros(0, dtype=bool)
-    word_types = np.unique(tokens.norm_ids[word_mask]) if word_mask.any() else np.zeros(0)
+    # Per vocabulary entry rather than per token: no array as long as the corpus is made.
+    used = np.zeros(len(tokens.vocab), dtype=bool)
+    for start in range(0, len(tokens), 1 << 20):
+        used[tokens.ids[start : start + (1 << 20)]] = True
+    word_types = np.unique(tokens.norm_of_type[used & tokens.is_word])
     return {
         "documents": len(corpus.documents),
         "tokens": int(sum(d.n_words for d in corpus.documents)),

@@ -1,0 +1,149 @@
+"""Join per-file shards, one at a time, into a corpus-wide snapshot with one vocabulary.
+
+Each shard is recoded to the corpus vocabulary and written out as soon as it arrives, so
+memory holds the vocabulary and a few numbers per document, not the corpus::
+
+    assembler = Assembler(SnapshotWriter(folder), sidecar_metadata={})
+    for (path, root), shard in zip(files, shards):
+        assembler.add(path, root, shard)
+    assembler.finish()          # vocabularies and the inverted index; False when no documents
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .process import Shard
+from .snapshot import SnapshotWriter
+from .tokens import index_offsets, index_positions, normalized_vocab
+
+# Positions of the inverted index made at a time (8 bytes each): the index of a large corpus is
+# made in parts, each a pass over the token ids, so that memory does not grow with the corpus.
+INDEX_PART = 1 << 23
+
+# Arrays of a snapshot that grow shard by shard, with their dtypes.
+_GROWING = {
+    "ids": np.int32,
+    "char_starts": np.int32,
+    "char_ends": np.int32,
+    "sentence": np.int32,
+    "paragraph": np.int32,
+    "sentence_spans": np.int32,
+    "sentence_doc": np.int32,
+    "paragraph_spans": np.int32,
+    "paragraph_doc": np.int32,
+    "doc_starts": np.int64,
+}
+
+
+class Assembler:
+    """Adds shards, in corpus order, to a ``SnapshotWriter``."""
+
+    def __init__(self, writer: SnapshotWriter, sidecar_metadata: dict[str, dict[str, Any]]):
+        self.writer, self.sidecar_metadata = writer, sidecar_metadata
+        self.lookup: dict[str, int] = {}
+        self.first_with_hash: dict[str, tuple[int, str]] = {}  # text hash → first document with it
+        self.n_tokens = self.n_sentences = self.n_paragraphs = 0
+        writer.append("doc_starts", np.zeros(1, dtype=np.int64))
+
+    def add(self, path: Path, root: Path, shard: Shard) -> None:
+        """Append the documents of file ``path`` (found under ``root``)."""
+        if not shard.documents:
+            return
+        a, write = shard.arrays, self._write
+        doc_tokens, doc_sentences, doc_paragraphs = a["doc_tokens"], a["doc_sentences"], a["doc_paragraphs"]
+        first_doc = self.writer.n_documents
+        docs = np.arange(first_doc, first_doc + len(shard.documents), dtype=np.int32)
+        mapping = np.fromiter((self.lookup.setdefault(w, len(self.lookup)) for w in shard.vocab), dtype=np.int32, count=len(shard.vocab))
+        # Sentence and paragraph numbers in a shard start at 0 in each document.
+        sentence_base = self.n_sentences + np.cumsum(doc_sentences) - doc_sentences
+        paragraph_base = self.n_paragraphs + np.cumsum(doc_paragraphs) - doc_paragraphs
+        write("ids", mapping[a["ids"]])
+        write("char_starts", a["starts"])
+        write("char_ends", a["ends"])
+        write("sentence", a["sentence"] + np.repeat(sentence_base, doc_tokens))
+        write("paragraph", a["paragraph"] + np.repeat(paragraph_base, doc_tokens))
+        write("sentence_spans", a["sentence_spans"].reshape(-1, 2))
+        write("paragraph_spans", a["paragraph_spans"].reshape(-1, 2))
+        write("sentence_doc", np.repeat(docs, doc_sentences))
+        write("paragraph_doc", np.repeat(docs, doc_paragraphs))
+        write("doc_starts", self.n_tokens + np.cumsum(doc_tokens))
+        self.n_tokens += int(doc_tokens.sum())
+        self.n_sentences += int(doc_sentences.sum())
+        self.n_paragraphs += int(doc_paragraphs.sum())
+
+        relative = path.relative_to(root).as_posix() if path != root else path.name
+        byte_edges = np.concatenate([[0], np.cumsum(a["text_lengths"])]).tolist()
+        for i, info in enumerate(shard.documents):
+            self.writer.add_text(a["text_bytes"][byte_edges[i] : byte_edges[i + 1]].tobytes())
+            doc_id = relative + info["suffix"]
+            warnings = list(info["warnings"])
+            original, original_id = self.first_with_hash.setdefault(info["text_hash"], (first_doc + i, doc_id))
+            if original != first_doc + i:
+                warnings.append(f"duplicate of {original_id}")
+            # The fields of ``Document``, in its order.
+            self.writer.add_document(
+                {
+                    "doc_id": doc_id,
+                    "path": str(path),
+                    "metadata": _document_metadata(path, root, info["metadata"], self.sidecar_metadata),
+                    "encoding": info["encoding"],
+                    "n_chars": info["n_chars"],
+                    "n_tokens": int(doc_tokens[i]),
+                    "n_words": info["n_words"],
+                    "n_types": info["n_types"],
+                    "n_sentences": int(doc_sentences[i]),
+                    "n_paragraphs": int(doc_paragraphs[i]),
+                    "content_hash": info["text_hash"],
+                    "warnings": warnings,
+                    "cleaning": info["cleaning"],
+                }
+            )
+
+    def _write(self, name: str, rows: np.ndarray) -> None:
+        self.writer.append(name, rows, _GROWING[name])
+
+    def finish(self) -> bool:
+        """Write the vocabularies and the inverted index; ``False`` when no document was added."""
+        if not self.writer.n_documents:
+            return False
+        vocab = list(self.lookup)
+        norm_of_type, norm_vocab = normalized_vocab(vocab)
+        self.writer.add_json("vocab", vocab)
+        self.writer.add_json("norm_vocab", norm_vocab)
+        self.writer.append("norm_of_type", norm_of_type)
+        ids = self.writer.rows("ids")
+        offsets = index_offsets(ids, norm_of_type, len(norm_vocab))
+        self.writer.append("index_offsets", offsets)
+        self.writer.append("index_positions", np.zeros(0, dtype=np.int64))
+        for first, stop in _form_ranges(offsets, INDEX_PART):
+            self.writer.append("index_positions", index_positions(ids, norm_of_type, offsets, first, stop))
+        return True
+
+
+def _form_ranges(offsets: np.ndarray, size: int):
+    """Consecutive ranges ``(first, stop)`` of forms with at most ``size`` positions in all (or
+    one form alone, when it has more).
+
+    >>> list(_form_ranges(np.array([0, 2, 3, 9, 10]), 3))
+    [(0, 2), (2, 3), (3, 4)]
+    """
+    first, n_forms = 0, len(offsets) - 1
+    while first < n_forms:
+        stop = int(np.searchsorted(offsets, offsets[first] + size, side="right")) - 1
+        stop = min(max(stop, first + 1), n_forms)
+        yield first, stop
+        first = stop
+
+
+def _document_metadata(path: Path, root: Path, own: dict, sidecar: dict[str, dict]) -> dict[str, Any]:
+    relative = path.relative_to(root) if path != root else Path(path.name)
+    metadata: dict[str, Any] = {}
+    if len(relative.parts) > 1:
+        metadata["collection"] = relative.parts[0]
+    metadata.update({k: v for k, v in own.items() if v is not None and v != ""})
+    metadata.update(sidecar.get(str(path), {}))
+    return metadata

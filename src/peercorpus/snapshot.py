@@ -1,0 +1,167 @@
+"""Write a snapshot folder piece by piece, so that a cold ingest never holds the corpus in memory.
+
+Arrays grow row by row in ``.npy`` files, texts and document lines are appended as they
+come; what ``Store.document_lines`` and ``load_corpus`` read back is byte for byte what one
+``np.save`` of the whole array would have written::
+
+    writer = SnapshotWriter(Path(tempfile.mkdtemp()))
+    writer.append("ids", np.array([0, 1, 0], dtype=np.int32))
+    writer.append("ids", np.array([2], dtype=np.int32))
+    writer.add_text(b"Peer support.")
+    writer.add_document({"doc_id": "a.txt", "metadata": {}, ...})
+    writer.rows("ids")[1:4]           # array([1, 0, 2], dtype=int32), read from the file
+    writer.close(manifest={...}, files=FileTable(...))
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.lib import format as npy_format
+
+# The snapshot layout's own version: a warm load decodes only what it needs (the file list as
+# one string and a stats array, one JSON line per document shown), so it changes apart from shards.
+SNAPSHOT_FORMAT = 2
+_BUFFER = 1 << 20
+
+
+class SnapshotWriter:
+    """One snapshot being written into ``folder`` (a staging folder until published)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self._arrays: dict[str, _GrowingArray] = {}
+        self._texts = open(self.folder / "texts.bin", "wb", buffering=_BUFFER)
+        self._text_offsets = [0]
+        self._documents = open(self.folder / "documents.jsonl", "wb", buffering=_BUFFER)
+        self._document_offsets = [0]
+        self._doc_ids: list[str] = []
+        self._metadata: dict[str, int] = {}  # distinct metadata (as JSON) → its number
+        self._metadata_of: list[int] = []
+
+    def append(self, name: str, rows: np.ndarray, dtype=None) -> None:
+        """Append ``rows`` to array ``name`` (created by the first call, with its dtype and row shape)."""
+        if name not in self._arrays:
+            rows = np.asarray(rows, dtype=dtype)
+            self._arrays[name] = _GrowingArray(self.folder / f"{name}.npy", rows.dtype, rows.shape[1:])
+        self._arrays[name].append(rows)
+
+    def rows(self, name: str) -> Rows:
+        """Array ``name``, complete (no more rows can be appended), to read a slice at a time."""
+        array = self._arrays[name]
+        array.close()
+        return Rows(self.folder / f"{name}.npy", array)
+
+    def add_text(self, data: bytes) -> None:
+        """The next document's UTF-8 text."""
+        self._texts.write(data)
+        self._text_offsets.append(self._text_offsets[-1] + len(data))
+
+    def add_document(self, entry: dict[str, Any]) -> None:
+        """The next document's fields (``Document`` as a dict), one JSON line."""
+        line = json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n"
+        self._documents.write(line)
+        self._document_offsets.append(self._document_offsets[-1] + len(line))
+        self._doc_ids.append(entry["doc_id"])
+        metadata = json.dumps(entry["metadata"], ensure_ascii=False)
+        self._metadata_of.append(self._metadata.setdefault(metadata, len(self._metadata)))
+
+    def add_json(self, name: str, value: Any) -> None:
+        (self.folder / f"{name}.json").write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+
+    @property
+    def n_documents(self) -> int:
+        return len(self._doc_ids)
+
+    def close(self, *, manifest: dict[str, Any], files) -> None:
+        """Finish every file; ``files`` is the ``FileTable`` freshness is checked against.
+        The manifest is written last: a folder without one is not a snapshot."""
+        for array in self._arrays.values():
+            array.close()
+        self._texts.close()
+        self._documents.close()
+        save = self._save
+        save("text_offsets", np.asarray(self._text_offsets, dtype=np.int64))
+        save("document_offsets", np.asarray(self._document_offsets, dtype=np.int64))
+        save("doc_metadata_of", np.asarray(self._metadata_of, dtype=np.int32))
+        save("file_stats", np.asarray(files.stats, dtype=np.int64).reshape(-1, 2))
+        (self.folder / "doc_ids.txt").write_bytes(join_names(self._doc_ids))
+        (self.folder / "doc_metadata.json").write_text("[" + ",".join(self._metadata) + "]", encoding="utf-8")
+        (self.folder / "files.txt").write_bytes(join_names(files.names))
+        (self.folder / "file_hashes.txt").write_bytes(join_names([h or "" for h in files.hashes]))
+        (self.folder / "manifest.json").write_text(
+            json.dumps({**manifest, "format": SNAPSHOT_FORMAT}, ensure_ascii=False), encoding="utf-8"
+        )
+
+    def discard(self) -> None:
+        """Close and delete everything written (after an error, or for a corpus not cached)."""
+        for handle in [self._texts, self._documents, *(a.handle for a in self._arrays.values())]:
+            handle.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _save(self, name: str, array: np.ndarray) -> None:
+        np.save(self.folder / f"{name}.npy", array, allow_pickle=False)
+
+
+class _GrowingArray:
+    """An ``.npy`` file whose row count is filled in when it is closed.
+
+    numpy pads every header so that the length of the first axis can grow in place
+    (``GROWTH_AXIS_MAX_DIGITS``), so the final header is as long as the first one.
+    """
+
+    def __init__(self, path: Path, dtype: np.dtype, row_shape: tuple[int, ...]):
+        self.dtype, self.row_shape, self.rows = dtype, row_shape, 0
+        self.handle = open(path, "wb", buffering=_BUFFER)
+        self.header_length = self.handle.write(self._header())
+
+    def append(self, rows: np.ndarray) -> None:
+        rows = np.ascontiguousarray(rows, dtype=self.dtype).reshape((-1, *self.row_shape))
+        if rows.size:  # (a view of nothing cannot be cast to bytes)
+            self.handle.write(memoryview(rows).cast("B"))
+        self.rows += len(rows)
+
+    def close(self) -> None:
+        if self.handle.closed:
+            return
+        header = self._header()
+        if len(header) != self.header_length:
+            raise ValueError(f"{self.handle.name}: .npy header changed length")
+        self.handle.seek(0)
+        self.handle.write(header)
+        self.handle.close()
+
+    def _header(self) -> bytes:
+        header = io.BytesIO()
+        fields = {"descr": npy_format.dtype_to_descr(self.dtype), "fortran_order": False, "shape": (self.rows, *self.row_shape)}
+        npy_format.write_array_header_1_0(header, fields)
+        return header.getvalue()
+
+
+class Rows:
+    """The rows of a finished ``.npy`` file, read from the file slice by slice (``rows[a:b]``,
+    ``len(rows)``): unlike a memory map, rows read are not kept in memory."""
+
+    def __init__(self, path: Path, array: _GrowingArray):
+        self.path, self.array = path, array
+
+    def __len__(self) -> int:
+        return self.array.rows
+
+    def __getitem__(self, part: slice) -> np.ndarray:
+        start, stop, _ = part.indices(len(self))
+        row_bytes = self.array.dtype.itemsize * int(np.prod(self.array.row_shape))
+        count = max(stop - start, 0) * int(np.prod(self.array.row_shape))
+        data = np.fromfile(self.path, dtype=self.array.dtype, count=count, offset=self.array.header_length + start * row_bytes)
+        return data.reshape((-1, *self.array.row_shape))
+
+
+def join_names(names: list[str]) -> bytes:
+    """Names, each ended by NUL (which cannot occur in a path); surrogateescape keeps
+    undecodable file names round-tripping."""
+    return "".join(name + "\0" for name in names).encode("utf-8", "surrogateescape")

@@ -1,0 +1,56 @@
+"""Streaming a snapshot: arrays written row by row equal np.save's, the index made in parts
+equals a stable argsort, and a cold load keeps nothing it did not mean to."""
+
+import tempfile
+
+import numpy as np
+import pytest
+
+from peercorpus import load_corpus
+from peercorpus.assemble import _form_ranges
+from peercorpus.snapshot import SnapshotWriter
+from peercorpus.tokens import index_offsets, index_positions, inverted_index
+
+
+@pytest.mark.parametrize("parts", [[(3, 2), (0, 2), (1, 2)], [(0, 2)], [(5,), (0,), (7,)], [(0,)]])
+def test_growing_arrays_are_byte_identical_to_np_save(tmp_path, parts):
+    (tmp_path / "snap").mkdir()
+    writer = SnapshotWriter(tmp_path / "snap")
+    rng = np.random.default_rng(0)
+    chunks = [rng.integers(-5, 5, size=shape).astype(np.int32) for shape in parts]
+    for chunk in chunks:
+        writer.append("a", chunk)
+    rows = writer.rows("a")
+    whole = np.concatenate(chunks)
+    np.save(tmp_path / "expected.npy", whole, allow_pickle=False)
+    assert (tmp_path / "snap" / "a.npy").read_bytes() == (tmp_path / "expected.npy").read_bytes()
+    assert len(rows) == len(whole)
+    assert np.array_equal(rows[1:3], whole[1:3]) and np.array_equal(rows[0:100], whole)
+    writer.discard()
+    assert not (tmp_path / "snap").exists()
+
+
+def test_index_in_parts_is_a_stable_argsort():
+    rng = np.random.default_rng(1)
+    norm_of_type = rng.integers(0, 40, size=300).astype(np.int32)
+    norm_of_type[:40] = np.arange(40)  # every form used by some type
+    ids = rng.integers(0, 300, size=20_000).astype(np.int32)
+    expected = np.argsort(norm_of_type[ids], kind="stable")
+    offsets = index_offsets(ids, norm_of_type, 40, chunk=999)
+    assert np.array_equal(offsets, np.concatenate([[0], np.cumsum(np.bincount(norm_of_type[ids], minlength=40))]))
+    for size in (1, 700, 10**9):
+        parts = [index_positions(ids, norm_of_type, offsets, a, b, chunk=999) for a, b in _form_ranges(offsets, size)]
+        assert np.array_equal(np.concatenate(parts), expected)
+    assert np.array_equal(inverted_index(ids, norm_of_type, 40)[1], expected)
+
+
+def test_cold_load_without_cache_leaves_no_temporary_folder(mini_corpus, tmp_path, monkeypatch):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    cold = load_corpus(mini_corpus, use_cache=False)
+    assert list(temporary.iterdir()) == []
+    cached = load_corpus(mini_corpus, cache_dir=tmp_path / "cache")
+    assert np.array_equal(cold.tokens.ids, cached.tokens.ids)
+    assert [cold.text(i) for i in range(len(cold))] == [cached.text(i) for i in range(len(cached))]
+    assert cold.documents == cached.documents
