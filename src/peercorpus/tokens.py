@@ -132,9 +132,12 @@ class Tokens:
 
     @cached_property
     def lemma_of_norm(self) -> tuple[np.ndarray, list[str]]:
-        """WordNet lemma id of every normalised form (needs the WordNet data)."""
-        lemmatizer = wordnet_lemmatizer()
-        return _recode([lemmatizer.lemmatize(word) for word in self.norm_vocab])
+        """WordNet lemma id of every normalised form (needs the WordNet data; the rules
+        for function words and verb forms are in ``lemmas.py``)."""
+        from .lemmas import lemmatizer
+
+        lemma = lemmatizer()
+        return _recode([lemma(word) for word in self.norm_vocab])
 
     # --- the inverted index: where each normalised form occurs -------------------------
 
@@ -342,17 +345,3 @@ def _nltk_stopwords() -> set[str]:
             "(online) or use stopwords: english (the same list, bundled)"
         ) from None
 
-
-def wordnet_lemmatizer():
-    """NLTK's WordNet lemmatizer, or a ``MissingDataError`` that says how to install WordNet."""
-    from nltk.stem import WordNetLemmatizer
-
-    lemmatizer = WordNetLemmatizer()
-    try:
-        lemmatizer.lemmatize("tests")
-    except LookupError:
-        raise MissingDataError(
-            "lemmatize needs NLTK's WordNet data: run 'peercorpus setup wordnet' (installs it "
-            "from Debian's wordnet packages or, online, with nltk.download)"
-        ) from None
-    return lemmatizer
