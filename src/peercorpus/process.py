@@ -75,7 +75,7 @@ def process_file(path: Path, root: Path, config: Config) -> Shard:
             dtype=np.int32,
             count=len(tokenized.words),
         )
-        n_words = _count_words(ids, lookup)
+        n_words, n_types = _count_words(ids, lookup)
         encoded = text.encode("utf-8")
         documents.append(
             {
@@ -87,7 +87,7 @@ def process_file(path: Path, root: Path, config: Config) -> Shard:
                 "cleaning": cleaning,
                 "n_chars": len(text),
                 "n_words": n_words,
-                "n_types": int(len(np.unique(ids))),
+                "n_types": n_types,
                 "text_hash": content_hash(encoded),
             }
         )
@@ -107,10 +107,21 @@ def process_file(path: Path, root: Path, config: Config) -> Shard:
     return Shard(documents=documents, vocab=list(lookup), arrays=arrays)
 
 
-def _count_words(ids: np.ndarray, lookup: dict[str, int]) -> int:
-    """Tokens that contain a letter or digit, decided once per type rather than per token."""
+def _count_words(ids: np.ndarray, lookup: dict[str, int]) -> tuple[int, int]:
+    """Words (tokens that contain a letter or digit) and word types (distinct case-folded
+    forms, as ``freq`` and ``stats`` count them), decided once per type, not per token.
+
+    >>> _count_words(np.array([0, 1, 2, 0]), {"Peer": 0, "peer": 1, ".": 2})
+    (3, 1)
+    """
+    from .tokens import normalize_form
+
+    if not len(ids):
+        return 0, 0
     is_word = np.fromiter((any(ch.isalnum() for ch in word) for word in lookup), dtype=bool, count=len(lookup))
-    return int(is_word[ids].sum()) if len(ids) else 0
+    forms = list(lookup)
+    word_forms = {normalize_form(forms[i]) for i in np.unique(ids[is_word[ids]]).tolist()}
+    return int(is_word[ids].sum()), len(word_forms)
 
 
 def _concatenate(chunks: list[np.ndarray], name: str) -> np.ndarray:

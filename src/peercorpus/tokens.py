@@ -132,9 +132,12 @@ class Tokens:
 
     @cached_property
     def lemma_of_norm(self) -> tuple[np.ndarray, list[str]]:
-        """WordNet lemma id of every normalised form (needs the WordNet data)."""
-        lemmatizer = wordnet_lemmatizer()
-        return _recode([lemmatizer.lemmatize(word) for word in self.norm_vocab])
+        """WordNet lemma id of every normalised form (needs the WordNet data; the rules
+        for function words and verb forms are in ``lemmas.py``)."""
+        from .lemmas import lemmatizer
+
+        lemma = lemmatizer()
+        return _recode([lemma(word) for word in self.norm_vocab])
 
     # --- the inverted index: where each normalised form occurs -------------------------
 
@@ -190,18 +193,45 @@ class Tokens:
 
     def _merge_compounds(self, ids: np.ndarray, vocab: list[str], phrases: list[str]) -> tuple[np.ndarray, list[str]]:
         """Count each phrase as one term (``lived_experience``) at its first token; its other
-        tokens are dropped. Phrases are matched like kwic queries (case-insensitive)."""
+        tokens are dropped. Phrases are matched like kwic queries (case-insensitive).
+
+        No token belongs to two compounds: the tokens are scanned left to right and at each
+        position the longest listed phrase that matches wins (ties: the one listed first),
+        then the scan goes on after it, as quanteda's ``tokens_compound(join = FALSE)``.
+        With ``mental health`` and ``health services`` listed, "mental health services" is
+        ``mental_health`` + ``services``.
+        """
         from .analysis.query import find_matches
 
-        ids = ids.copy()
-        for phrase in phrases:
+        terms = {word: i for i, word in enumerate(vocab)}
+        starts, lengths, terms_of_match, ranks = [], [], [], []
+        for rank, phrase in enumerate(phrases):
             matches = find_matches(self, phrase)
+            name = "_".join(normalize_form(word) for word in phrase.split())
             if len(matches) == 0:
                 continue
-            vocab.append("_".join(normalize_form(word) for word in phrase.split()))
-            for offset in range(1, len(phrase.split())):
-                ids[matches.starts + offset] = -1
-            ids[matches.starts] = len(vocab) - 1
+            if name not in terms:
+                terms[name] = len(vocab)
+                vocab.append(name)
+            starts.append(matches.starts)
+            lengths.append(matches.ends - matches.starts)
+            terms_of_match.append(np.full(len(matches), terms[name], dtype=np.int32))
+            ranks.append(np.full(len(matches), rank))
+        if not starts:
+            return ids, vocab
+        start, length, term = np.concatenate(starts), np.concatenate(lengths), np.concatenate(terms_of_match)
+        # Candidates by position, then longest first, then in list order.
+        order = np.lexsort((np.concatenate(ranks), -length, start))
+        chosen, next_free = [], -1
+        for candidate, at, size in zip(order.tolist(), start[order].tolist(), length[order].tolist()):
+            if at >= next_free:
+                chosen.append(candidate)
+                next_free = at + size
+        start, length, term = start[chosen], length[chosen], term[chosen]
+        ids = ids.copy()
+        for offset in range(1, int(length.max())):
+            ids[start[length > offset] + offset] = -1
+        ids[start] = term
         return ids, vocab
 
     # --- subsets ---------------------------------------------------------------------
@@ -316,7 +346,8 @@ def _compact(ids: np.ndarray, vocab: list[str]) -> Features:
 
 
 def compound_phrases(settings: TokenizeSettings) -> list[str]:
-    """The multi-word phrases to count as single terms: ``compounds`` plus ``compounds_file``."""
+    """The multi-word phrases to count as single terms, in order: ``compounds``, then the
+    lines of ``compounds_file`` (the order breaks ties in ``Tokens._merge_compounds``)."""
     phrases = [p for p in settings.compounds if len(p.split()) > 1]
     if settings.compounds_file:
         path = Path(settings.compounds_file)
@@ -332,14 +363,14 @@ def load_stopwords(name: str | None, extra: tuple[str, ...] = ()) -> frozenset[s
     >>> "the" in load_stopwords("english")
     True
     """
-    words: set[str] = set()
+    words: list[str] = []
     if name in (None, "none", ""):
         pass
     elif name == "english":
         text = resources.files("peercorpus").joinpath("data/stopwords-english.txt").read_text("utf-8")
         words = _word_lines(text)
     elif name == "nltk":
-        words = _nltk_stopwords()
+        words = list(_nltk_stopwords())
     else:
         path = Path(name)
         if not path.is_file():
@@ -347,11 +378,13 @@ def load_stopwords(name: str | None, extra: tuple[str, ...] = ()) -> frozenset[s
                 f"stopwords: '{name}' is not none, english, nltk or an existing file of words"
             )
         words = _word_lines(path.read_text(encoding="utf-8-sig"))
-    return frozenset(normalize_form(w) for w in words | set(extra))
+    return frozenset(normalize_form(w) for w in [*words, *extra])
 
 
-def _word_lines(text: str) -> set[str]:
-    return {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
+def _word_lines(text: str) -> list[str]:
+    """Non-empty, non-comment lines, stripped, in file order (first occurrence kept)."""
+    lines = (line.strip() for line in text.splitlines() if not line.startswith("#"))
+    return list(dict.fromkeys(line for line in lines if line))
 
 
 def _nltk_stopwords() -> set[str]:
@@ -365,17 +398,3 @@ def _nltk_stopwords() -> set[str]:
             "(online) or use stopwords: english (the same list, bundled)"
         ) from None
 
-
-def wordnet_lemmatizer():
-    """NLTK's WordNet lemmatizer, or a ``MissingDataError`` that says how to install WordNet."""
-    from nltk.stem import WordNetLemmatizer
-
-    lemmatizer = WordNetLemmatizer()
-    try:
-        lemmatizer.lemmatize("tests")
-    except LookupError:
-        raise MissingDataError(
-            "lemmatize needs NLTK's WordNet data: run 'peercorpus setup wordnet' (installs it "
-            "from Debian's wordnet packages or, online, with nltk.download)"
-        ) from None
-    return lemmatizer

@@ -3,7 +3,8 @@
     table = dispersion(corpus, ["recovery", "boundaries"])
     table[["term", "hits", "range", "juilland_d", "gries_dp"]]
 
-Documents are the parts. With ``f_i`` hits in part ``i`` of ``s_i`` tokens (``S`` in all),
+Documents are the parts. With ``f_i`` hits in part ``i`` of ``s_i`` words (``S`` in all; words
+are tokens with a letter or digit, as ``freq`` and ``info`` count them),
 ``F`` hits in all and ``n`` parts:
 
 - range: how many parts have at least one hit (and that share of the parts);
@@ -20,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..corpus import Corpus
+from .frequency import document_words
 from .kwic import find_hits
 
 
@@ -48,12 +50,12 @@ def dispersion_measures(counts: np.ndarray, sizes: np.ndarray) -> dict[str, floa
 
 
 def dispersion(corpus: Corpus, terms: list[str], *, docs=None, **match_options):
-    """One row per term: hits, per million tokens, range, Juilland's D, Gries' DP."""
+    """One row per term: hits, per million words, range, Juilland's D, Gries' DP."""
     import pandas as pd
 
     tokens = corpus.tokens
     selected = np.arange(len(corpus)) if docs is None else np.asarray(docs)
-    sizes = np.asarray(tokens.doc_lengths)[selected]
+    sizes = document_words(corpus)[selected]
     hits = find_hits(corpus, terms, docs=selected, **match_options)
     hit_docs = tokens.doc_of_position(hits.starts)
     rows = []

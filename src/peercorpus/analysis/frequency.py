@@ -31,6 +31,16 @@ def document_counts(corpus: Corpus, settings: TokenizeSettings, *, ngram: int = 
     return dtm, sizes
 
 
+def document_words(corpus: Corpus) -> np.ndarray:
+    """Words per document (tokens with a letter or digit, ``Document.n_words``): the size
+    that per-million rates and DP use in every command, whatever the stop words.
+
+    >>> document_words(corpus).sum() == corpus_totals(corpus)["tokens"]
+    True
+    """
+    return np.array([document.n_words for document in corpus.documents], dtype=np.int64)
+
+
 def gries_dp(matrix, sizes: np.ndarray) -> np.ndarray:
     """Gries' DP of every column of a document × term count matrix (sparse), vectorised.
 
@@ -47,11 +57,17 @@ def gries_dp(matrix, sizes: np.ndarray) -> np.ndarray:
 
 def frequency(corpus: Corpus, settings: TokenizeSettings, *, ngram: int = 1, min_count: int = 1, top: int | None = None):
     """The frequency list: ``term``, ``count``, ``per_million``, ``range`` (documents using
-    it), ``range_share`` and ``dp``, most frequent first (ties alphabetical)."""
+    it), ``range_share`` and ``dp``, most frequent first (ties alphabetical).
+
+    For words, ``per_million`` and ``dp`` are relative to all words of the corpus and of each
+    document (``document_words``), before stop words are removed, as in ``dispersion``,
+    ``kwic --summary`` and AntConc; for n-grams, to the n-grams counted."""
     import pandas as pd
 
     check_int("min_count", min_count, minimum=1)
     dtm, sizes = document_counts(corpus, settings, ngram=ngram)
+    if ngram == 1:
+        sizes = document_words(corpus)
     counts = np.asarray(dtm.matrix.sum(axis=0)).ravel()
     total = int(sizes.sum()) if ngram == 1 else int(counts.sum())
     keep = np.flatnonzero(counts >= min_count)

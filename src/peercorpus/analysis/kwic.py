@@ -245,7 +245,8 @@ def _collapse(text: str) -> str:
 
 
 def kwic_summary(corpus: Corpus, hits: Hits, queries: list[str], docs=None):
-    """Hits per document and query, with the document's tokens and hits per million tokens."""
+    """Hits per document and query, with the document's ``tokens`` (its words: tokens with a
+    letter or digit, as ``info`` counts them) and hits per million of those."""
     import pandas as pd
 
     tokens = corpus.tokens
@@ -255,7 +256,7 @@ def kwic_summary(corpus: Corpus, hits: Hits, queries: list[str], docs=None):
     for query_number, query in enumerate(queries):
         counts = np.bincount(hit_docs[hits.query == query_number], minlength=len(corpus))
         for doc in selected.tolist():
-            size = int(tokens.doc_lengths[doc])
+            size = corpus.documents[doc].n_words
             rows.append(
                 {
                     "query": query,

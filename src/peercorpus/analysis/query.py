@@ -129,9 +129,9 @@ def _reduce(word: str, match: str) -> str:
         from nltk.stem.snowball import SnowballStemmer
 
         return SnowballStemmer("english").stem(word)
-    from ..tokens import wordnet_lemmatizer
+    from ..lemmas import lemmatizer
 
-    return wordnet_lemmatizer().lemmatize(word)
+    return lemmatizer()(word)
 
 
 def _is_wildcard(word: str) -> bool:
