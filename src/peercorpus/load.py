@@ -213,11 +213,21 @@ def _shards(files, file_stats, previous, store, config, use_cache, progress, wor
             continue
         shards[index] = result
         report.files_tokenized += 1
-        report.notices.extend(f"{path}: {w}" for doc in result.documents for w in doc["warnings"] if "UTF-8" in w)
+        report.notices.extend(f"{path}: {w}" for doc in result.documents for w in doc["warnings"] if _is_notice(w))
     if use_cache:
         store.save_shards(settings_key, [(hashes[i], shards[i]) for i in todo if shards[i] is not None])
     report.files_read += len(todo)
     return shards, hashes
+
+
+def _is_notice(warning: str) -> bool:
+    """A reader's warning worth a line when the file is read, not only in ``info``: the text
+    differs from the bytes (another encoding, bytes replaced) or lines of the file were dropped.
+
+    >>> _is_notice("skipped lines 2, 5 (not a JSON object with a 'text' field)")
+    True
+    """
+    return "UTF-8" in warning or warning.startswith("skipped line")
 
 
 def _process_one(item: tuple[Path, Path, str], config: Config) -> Shard | str:
