@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
+
 from peercorpus import load_corpus
+from peercorpus.io.discover import discover
 
 
 def test_bad_jsonl_lines_are_skipped_with_one_notice_and_the_rest_kept(tmp_path):
@@ -42,3 +46,38 @@ def test_many_bad_bytes_mean_a_legacy_encoding_even_beside_utf8_characters(tmp_p
     (tmp_path / "mixed.txt").write_bytes("é".encode() + "ü".encode("latin-1") * 9)
     corpus = load_corpus(tmp_path)
     assert corpus.documents[0].encoding == "cp1252" and corpus.text(0) == "Ã©" + "ü" * 9
+
+
+def test_a_file_reached_twice_keeps_its_real_path_and_lists_the_link(tmp_path):
+    corpus_dir, elsewhere = tmp_path / "corpus", tmp_path / "elsewhere"
+    (corpus_dir / "sub").mkdir(parents=True)
+    elsewhere.mkdir()
+    (corpus_dir / "ok.txt").write_text("A real file about peer support.")
+    (corpus_dir / "sub" / "a.txt").write_text("Another real file about peers.")
+    (elsewhere / "out.txt").write_text("A file outside the corpus, reached only through links.")
+    os.symlink("ok.txt", corpus_dir / "link-to-ok.txt")
+    os.symlink("sub", corpus_dir / "alias")  # a folder link sorting before its target
+    os.symlink(elsewhere / "out.txt", corpus_dir / "b-out.txt")
+    os.symlink(elsewhere / "out.txt", corpus_dir / "c-out.txt")
+    found = discover([corpus_dir])
+    assert found.file_names == [str(corpus_dir / n) for n in ("b-out.txt", "ok.txt", "sub/a.txt")]
+    assert [(p.name, why) for p, why in found.skipped] == [
+        ("alias", f"same folder as {corpus_dir / 'sub'}"),
+        ("c-out.txt", f"same file as {corpus_dir / 'b-out.txt'}"),
+        ("link-to-ok.txt", f"same file as {corpus_dir / 'ok.txt'}"),
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_broken_links_and_fifos_are_skipped_unopened(tmp_path):
+    (tmp_path / "ok.txt").write_text("A real file about peer support.")
+    os.symlink("nowhere.txt", tmp_path / "broken.txt")
+    os.mkfifo(tmp_path / "fifo.txt")  # opening it would wait for a writer forever
+    os.symlink("fifo.txt", tmp_path / "to-fifo.txt")
+    corpus = load_corpus(tmp_path)
+    assert corpus.doc_ids == ["ok.txt"]
+    assert [(Path(s.path).name, s.reason) for s in corpus.skipped] == [
+        ("broken.txt", "broken link"),
+        ("fifo.txt", "not a regular file"),
+        ("to-fifo.txt", "not a regular file"),
+    ]
