@@ -131,7 +131,7 @@ def load_corpus(
                 report.notices.append(f"cache at {snapshot} was unreadable ({problem}); rebuilding it")
 
     shards, hashes = _shards(discovery.files, file_stats, previous, store, config, use_cache, progress, workers, report, skipped)
-    metadata = _sidecar_metadata(discovery)
+    metadata = _sidecar_metadata(discovery, report.notices)
     corpus, arrays, json_files, texts = _assemble(discovery.files, shards, metadata, skipped)
     if use_cache:
         manifest = {
@@ -277,15 +277,28 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
     return results
 
 
-def _sidecar_metadata(discovery) -> dict[str, dict[str, Any]]:
-    """Fields from metadata sidecars, keyed by the file path they describe."""
+def _sidecar_metadata(discovery, notices: list[str]) -> dict[str, dict[str, Any]]:
+    """Fields from metadata sidecars, keyed by the file path they describe; a notice for
+    each sidecar that names files which do not exist (a typo, or a file moved away)."""
     from .io.metadata import read_sidecar
 
+    found = set(discovery.file_names).union(str(path) for path, _ in discovery.skipped)
     by_file: dict[str, dict[str, Any]] = {}
     for folder, sidecar in sorted(discovery.sidecars.items()):
+        missing = []
         for name, fields in read_sidecar(sidecar).items():
-            by_file.setdefault(str(Path(folder) / name), {}).update(fields)
+            path = Path(folder) / name
+            if str(path) not in found and not os.path.lexists(path):
+                missing.append(name)
+            by_file.setdefault(str(path), {}).update(fields)
+        if missing:
+            listed = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            notices.append(f"{sidecar}: {_files(len(missing))} named but not found: {listed}")
     return by_file
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
 
 
 def _document_metadata(path: Path, root: Path, own: dict, sidecar: dict[str, dict]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from peercorpus import load_corpus
+from peercorpus.errors import InputError
 from peercorpus.io.discover import discover
 
 
@@ -81,3 +82,23 @@ def test_broken_links_and_fifos_are_skipped_unopened(tmp_path):
         ("fifo.txt", "not a regular file"),
         ("to-fifo.txt", "not a regular file"),
     ]
+
+
+def test_metadata_row_for_a_missing_file_gives_a_notice(mini_corpus):
+    sidecar = mini_corpus / "metadata.csv"
+    sidecar.write_text(sidecar.read_text() + "ghost.txt,blog,2020\n")
+    corpus = load_corpus(mini_corpus)
+    assert corpus.load_report.notices == [f"{sidecar}: 1 file named but not found: ghost.txt"]
+
+
+def test_a_second_metadata_row_for_a_file_is_an_error_naming_both_lines(mini_corpus):
+    sidecar = mini_corpus / "metadata.csv"
+    sidecar.write_text(sidecar.read_text() + "article.txt,news,2020\n")
+    with pytest.raises(InputError, match=r"metadata.csv line 6: article.txt already has a row \(line 4\); keep one"):
+        load_corpus(mini_corpus)
+
+
+def test_a_file_given_directly_gets_its_folders_metadata(mini_corpus):
+    corpus = load_corpus(mini_corpus / "blog-two.txt")
+    assert corpus.doc_ids == ["blog-two.txt"]
+    assert corpus.documents[0].metadata == {"genre": "blog", "year": 2022}

@@ -68,6 +68,7 @@ def _discover(paths: list[Path]) -> Discovery:
         if given.is_file():
             info = given.stat()
             _classify(str(given), given.name, given, (info.st_size, info.st_mtime_ns, info.st_dev, info.st_ino), found, seen_files)
+            _add_sidecar_beside(given, found)
             continue
         if not given.is_dir():
             found.skipped.append((given, "not a regular file"))
@@ -211,6 +212,18 @@ def _through_links(walk: _Walk, found: Discovery) -> list[Entry]:
         found.skipped.append((Path(walk.path(relative)), why))
     entries.sort()
     return entries
+
+
+def _add_sidecar_beside(file: Path, found: Discovery) -> None:
+    """A file given by itself gets the metadata of the sidecar in its folder, as in a walk
+    (where, of several, the last in name order wins)."""
+    folder = file.parent
+    if folder in found.sidecars:
+        return
+    for name in reversed(SIDECAR_NAMES):
+        if (folder / name).is_file():
+            found.sidecars[folder] = folder / name
+            return
 
 
 def _classify(path: str, name: str, root: Path, info: tuple[int, int, int, int], found: Discovery, seen: dict[tuple[int, int], str]) -> None:
