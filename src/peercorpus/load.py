@@ -151,7 +151,7 @@ def load_corpus(
     hashes = _content_hashes(discovery.files, file_stats, previous, report, skipped)
     writer = store.begin_snapshot(corpus_key) if use_cache else SnapshotWriter(Path(tempfile.mkdtemp(prefix="peercorpus-")))
     try:
-        assembler = Assembler(writer, _sidecar_metadata(discovery))
+        assembler = Assembler(writer, _sidecar_metadata(discovery, report.notices))
         with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
             for (path, root), shard in _shards(discovery.files, hashes, store, config, pack, progress, workers, report, skipped):
                 assembler.add(path, root, shard)
@@ -255,8 +255,18 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
             pack.add(digest, result)
         shard = decode_shard(result)
         report.files_tokenized += 1
-        report.notices.extend(f"{files[index][0]}: {w}" for doc in shard.documents for w in doc["warnings"] if "UTF-8" in w)
+        report.notices.extend(f"{files[index][0]}: {w}" for doc in shard.documents for w in doc["warnings"] if _is_notice(w))
         yield files[index], shard
+
+
+def _is_notice(warning: str) -> bool:
+    """A reader's warning worth a line when the file is read, not only in ``info``: the text
+    differs from the bytes (another encoding, bytes replaced) or lines of the file were dropped.
+
+    >>> _is_notice("skipped lines 2, 5 (not a JSON object with a 'text' field)")
+    True
+    """
+    return "UTF-8" in warning or warning.startswith("skipped line")
 
 
 def _process_one(item: tuple[Path, Path, str], config: Config) -> bytes | str:
@@ -311,15 +321,28 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
             yield from batch_result
 
 
-def _sidecar_metadata(discovery) -> dict[str, dict[str, Any]]:
-    """Fields from metadata sidecars, keyed by the file path they describe."""
+def _sidecar_metadata(discovery, notices: list[str]) -> dict[str, dict[str, Any]]:
+    """Fields from metadata sidecars, keyed by the file path they describe; a notice for
+    each sidecar that names files which do not exist (a typo, or a file moved away)."""
     from .io.metadata import read_sidecar
 
+    found = set(discovery.file_names).union(str(path) for path, _ in discovery.skipped)
     by_file: dict[str, dict[str, Any]] = {}
     for folder, sidecar in sorted(discovery.sidecars.items()):
+        missing = []
         for name, fields in read_sidecar(sidecar).items():
-            by_file.setdefault(str(Path(folder) / name), {}).update(fields)
+            path = Path(folder) / name
+            if str(path) not in found and not os.path.lexists(path):
+                missing.append(name)
+            by_file.setdefault(str(path), {}).update(fields)
+        if missing:
+            listed = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            notices.append(f"{sidecar}: {_files(len(missing))} named but not found: {listed}")
     return by_file
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
 
 
 def _file_text_reader(handle, offsets: np.ndarray) -> Callable[[int], str]:

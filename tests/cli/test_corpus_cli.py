@@ -60,6 +60,18 @@ def test_malformed_metadata_names_file_and_line(run, mini_corpus):
     assert result.exit_code == 2 and "metadata.csv line 2" in result.stderr
 
 
+def test_metadata_duplicate_row_is_one_line_exit_2_and_a_missing_file_a_warning(run, mini_corpus):
+    sidecar = mini_corpus / "metadata.csv"
+    original = sidecar.read_text()
+    sidecar.write_text(original + "ghost.txt,blog,2020\n")
+    result = run("info", str(mini_corpus))
+    assert result.exit_code == 0 and f"warning: {sidecar}: 1 file named but not found: ghost.txt" in result.stderr
+    sidecar.write_text(original + "blog-one.txt,news,2020\n")
+    result = run("info", str(mini_corpus))
+    assert result.exit_code == 2 and "metadata.csv line 6: blog-one.txt already has a row (line 2)" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
 def test_folder_of_only_broken_files_is_a_clear_error(run, tmp_path):
     (tmp_path / "a.pdf").write_bytes(b"junk")
     (tmp_path / "b.txt").write_bytes(b"")

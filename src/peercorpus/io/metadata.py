@@ -4,6 +4,8 @@
     # {'just-mad-enough-mia-article.txt': {'title': '...', 'genre': 'news', ...}, ...}
 
 Empty cells are missing values; whole numbers become ``int`` so ``year>=2020`` compares numbers.
+Like a malformed row, a second row for the same file is an error: which of two descriptions
+is right is for the researcher to say, and a silent choice would mislabel a document.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ def _delimited_sidecar(text: str, path: Path) -> dict[str, dict[str, Any]]:
     if "file" not in header:
         raise InputError(f"{path}: no 'file' column; columns are: {', '.join(header)}")
     fields: dict[str, dict[str, Any]] = {}
+    lines: dict[str, int] = {}  # where each file's row is, to name both lines of a duplicate
     try:
         for cells in reader:
             if not any(c.strip() for c in cells):
@@ -55,6 +58,9 @@ def _delimited_sidecar(text: str, path: Path) -> dict[str, dict[str, Any]]:
                 )
             row = dict(zip(header, cells))
             name = row.pop("file").strip()
+            if name in lines:
+                raise InputError(f"{path} line {reader.line_num}: {name} already has a row (line {lines[name]}); keep one")
+            lines[name] = reader.line_num
             fields[name] = {k: _value(v) for k, v in row.items() if v.strip()}
     except csv.Error as error:
         raise InputError(f"{path} line {reader.line_num}: {error}") from None
@@ -79,5 +85,7 @@ def _yaml_sidecar(text: str, path: Path) -> dict[str, dict[str, Any]]:
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict) or "file" not in item:
             raise InputError(f"{path}: entry {number} has no 'file'")
+        if str(item["file"]) in fields:
+            raise InputError(f"{path}: entry {number}: {item['file']} already has an entry; keep one")
         fields[str(item["file"])] = {str(k): _value(v) for k, v in item.items() if k != "file" and v not in (None, "")}
     return fields

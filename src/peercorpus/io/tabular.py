@@ -18,17 +18,22 @@ from .text import decode, read_bytes
 
 
 def read_rows(path: Path, relative: str, options: ReadOptions) -> list[RawDocument]:
+    """One document per row with text; a .jsonl line that is not a JSON object with the text
+    field is skipped with a warning, and only a file without any usable row is unreadable."""
     text, encoding, warnings = decode(read_bytes(path))
+    column = options.text_column
     rows = _jsonl_rows(text) if path.suffix.lower() == ".jsonl" else _delimited_rows(text, path)
     documents = []
     empty = 0
+    bad_lines: list[int] = []
+    fields_seen: list[str] | None = None  # of the first row without the text column, for the error
     for number, row in rows:
-        if options.text_column not in row:
-            columns = ", ".join(row) or "(none)"
-            raise UnreadableFile(
-                f"no '{options.text_column}' column; columns are: {columns} (set read.text_column in the config)"
-            )
-        body = row.pop(options.text_column)
+        if row is None or column not in row:
+            if row is not None and fields_seen is None:
+                fields_seen = list(row)
+            bad_lines.append(number)
+            continue
+        body = row.pop(column)
         if body is None or not str(body).strip():
             empty += 1
             continue
@@ -37,11 +42,34 @@ def read_rows(path: Path, relative: str, options: ReadOptions) -> list[RawDocume
         documents.append(
             RawDocument(f"{relative}#{name if name not in (None, '') else number}", path, str(body), encoding, metadata, list(warnings))
         )
-    if empty and documents:
-        documents[0].warnings.append(f"{empty} rows with an empty '{options.text_column}' skipped")
     if not documents:
-        raise UnreadableFile(f"no rows with text in column '{options.text_column}'")
+        raise UnreadableFile(_no_rows(column, fields_seen, bad_lines))
+    if bad_lines:
+        documents[0].warnings.append(f"skipped {_line_list(bad_lines)} (not a JSON object with a '{column}' field)")
+    if empty:
+        documents[0].warnings.append(f"{empty} rows with an empty '{column}' skipped")
     return documents
+
+
+def _no_rows(column: str, fields_seen: list[str] | None, bad_lines: list[int]) -> str:
+    """Why a file gave no document: the text column missing everywhere, or no usable line."""
+    if fields_seen is not None:
+        columns = ", ".join(fields_seen) or "(none)"
+        return f"no '{column}' column; columns are: {columns} (set read.text_column in the config)"
+    if bad_lines:
+        return f"no usable rows: {_line_list(bad_lines)} not a JSON object with a '{column}' field"
+    return f"no rows with text in column '{column}'"
+
+
+def _line_list(numbers: list[int], shown: int = 5) -> str:
+    """``line 2`` / ``lines 2, 5`` / ``lines 2, 5, 7, 9, 11 and 40 more``.
+
+    >>> _line_list([2, 5])
+    'lines 2, 5'
+    """
+    listed = ", ".join(str(n) for n in numbers[:shown])
+    more = f" and {len(numbers) - shown} more" if len(numbers) > shown else ""
+    return f"{'line' if len(numbers) == 1 else 'lines'} {listed}{more}"
 
 
 def _value(value: Any) -> Any:
@@ -73,13 +101,12 @@ def _delimited_rows(text: str, path: Path):
 
 
 def _jsonl_rows(text: str):
+    """(line number, object) per non-blank line; ``None`` for a line that is not a JSON object."""
     for line_number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise UnreadableFile(f"line {line_number} is not valid JSON ({error.msg})") from None
-        if not isinstance(row, dict):
-            raise UnreadableFile(f"line {line_number} is not a JSON object")
-        yield line_number, row
+        except json.JSONDecodeError:
+            row = None
+        yield line_number, row if isinstance(row, dict) else None
