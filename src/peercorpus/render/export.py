@@ -34,12 +34,27 @@ def resolve_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...
     return fmt
 
 
+def default_mode(full: int = 0o666) -> int:
+    """The mode ``open()`` (``full=0o666``) or ``mkdir`` (``0o777``) would give under the umask.
+
+        default_mode()          # 0o644 under umask 022
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    return full & ~umask
+
+
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place.
+
+    The file gets the umask's mode (``mkstemp`` alone would leave it private, 0600), also
+    when it replaces an existing file.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(descriptor, default_mode())
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(temporary, path)

@@ -257,9 +257,9 @@ def _sha256(data: bytes) -> str:
 
 def _use_default_permissions(folder: Path) -> None:
     """``mkdtemp`` makes a private folder; a report folder gets what ``mkdir`` would give it."""
-    umask = os.umask(0)
-    os.umask(umask)
-    folder.chmod(0o777 & ~umask)
+    from ..render.export import default_mode
+
+    folder.chmod(default_mode(0o777))
 
 
 def _publish(staging: Path, output: Path) -> None:
