@@ -47,3 +47,63 @@ def test_report_files_all_get_the_umask_mode(run, mini_corpus, tmp_path, umask_0
     assert result.exit_code == 0, result.stderr
     modes = _modes(tmp_path / "out")
     assert "plots/dispersion.png" in modes and set(modes.values()) == {0o644}, modes
+
+
+def _refused(result, message):
+    assert result.exit_code == 2, result.stderr
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["freq", "{corpus}", "-c", "{tmp}/settings.yaml", "-f", "csv", "-o", "{tmp}/settings.yaml"], "--output {tmp}/settings.yaml is the --config"),
+        (["code", "{corpus}", "-b", "{tmp}/cb.yaml", "-f", "csv", "-o", "{tmp}/cb.yaml"], "is the --codebook"),
+        (["keyness", "{corpus}", "--reference-list", "{tmp}/ref.csv", "-o", "{tmp}/ref.csv"], "is the --reference-list"),
+        (["keyness", "{corpus}", "--reference-corpus", "{tmp}/other", "-o", "{tmp}/other/k.csv"], "is inside the --reference-corpus"),
+        (["collocations", "{corpus}", "-c", "{tmp}/settings.yaml", "--save-compounds", "{tmp}/settings.yaml"], "--save-compounds"),
+        (["topics", "{corpus}", "--labels", "{tmp}/ref.csv", "--write-labels", "{tmp}/new.csv", "-o", "{tmp}"], "holds the --labels"),
+        (["kwic", "{corpus}/article.txt", "peer", "-f", "csv", "-o", "{corpus}/article.txt"], "is the corpus file"),
+        (["freq", "{corpus}", "-o", "{tmp}/freq.yaml"], "cannot tell the format from '.yaml'; use a suffix .csv, .tsv"),
+        (["keyness", "{corpus}", "--target", "genre=blog", "-o", "{tmp}/k.csv", "--plot", "{tmp}/k.pdf"], "--plot {tmp}/k.pdf: plots are written as .png or .svg"),
+        (["dispersion", "{corpus}", "peer", "--plot", "{tmp}/d.jpg"], "plots are written as .png or .svg"),
+        (["dispersion", "{corpus}", "peer", "--plot", "{corpus}/d.png"], "--plot {corpus}/d.png is inside the corpus folder"),
+        (["topics", "{corpus}", "--k", "2", "-o", "{tmp}/ref.csv"], "--output {tmp}/ref.csv is a file"),
+        (["code", "{corpus}", "-b", "{tmp}/cb.yaml", "-o", "{tmp}/ref"], "--output {tmp}/ref is a file"),
+    ],
+)
+def test_outputs_are_checked_before_any_work(run, mini_corpus, tmp_path, args, message):
+    work = tmp_path / "work"
+    (work / "other").mkdir(parents=True)
+    (work / "other" / "a.txt").write_text("Another text about peers.\n")
+    (work / "settings.yaml").write_text("tokenize:\n  lowercase: true\n")
+    (work / "cb.yaml").write_text("themes:\n  peers: [peer*]\n")
+    (work / "ref.csv").write_text("word,count\npeer,10\n")
+    (work / "ref").write_text("a file without a suffix\n")
+    before = {p: p.read_bytes() for p in work.rglob("*") if p.is_file()}
+    fill = {"{corpus}": str(mini_corpus), "{tmp}": str(work)}
+    expand = [a.replace("{corpus}", fill["{corpus}"]).replace("{tmp}", fill["{tmp}"]) for a in args]
+    _refused(run(*expand), message.replace("{tmp}", str(work)).replace("{corpus}", str(mini_corpus)))
+    assert {p: p.read_bytes() for p in work.rglob("*") if p.is_file()} == before, "nothing may be written"
+
+
+def test_any_file_name_is_fine_with_an_explicit_format(run, mini_corpus, tmp_path):
+    result = run("freq", str(mini_corpus), "-f", "tsv", "-o", str(tmp_path / "freq.txt"))
+    assert result.exit_code == 0 and (tmp_path / "freq.txt").read_text().startswith("rank\tterm")
+
+
+def test_report_names_the_config_output_key(run, mini_corpus, tmp_path):
+    config = tmp_path / "report.yaml"
+    config.write_text(f"corpus: {mini_corpus}\noutput: {mini_corpus}/report\nanalyses:\n  - name: info\n")
+    _refused(run("report", str(config)), "report.yaml line 2: output")
+
+
+def test_report_refuses_a_folder_holding_its_codebook(run, mini_corpus, tmp_path):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "cb.yaml").write_text("themes:\n  peers: [peer*]\n")
+    config = tmp_path / "report.yaml"
+    config.write_text(f"corpus: {mini_corpus}\nanalyses:\n  - name: codebook\n    codebook: out/cb.yaml\n")
+    _refused(run("report", str(config), "-o", str(tmp_path / "out"), "--force"), "which replacing it would delete")
+    assert (tmp_path / "out" / "cb.yaml").exists()

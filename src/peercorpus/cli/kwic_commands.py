@@ -151,7 +151,7 @@ def dispersion(
     from ..render.export import write_table
 
     paths, terms = _paths_and_queries(arguments, "dispersion")
-    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, extra_outputs=(plot,))
+    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, outputs={"--plot": plot}, plots=("--plot",))
     docs = corpus.where_indices(where) if where else None
     table, hits = measure(corpus, terms, docs=docs, match=match, case_sensitive=case_sensitive, regex=regex)
     write_table(table, fmt=fmt, output=output, title="Dispersion over documents")

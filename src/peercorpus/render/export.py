@@ -24,14 +24,26 @@ _SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".md": "md", "
 
 
 def resolve_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...] = TABLE_FORMATS) -> str:
-    """The format to write: ``--format`` if given, else from ``--output``'s suffix, else table."""
-    if fmt is None:
-        fmt = _SUFFIX_FORMATS.get(output.suffix.lower(), "csv") if output else "table"
-    if fmt not in allowed:
+    """The format to write: ``--format`` if given, else from ``--output``'s suffix, else table.
+
+        resolve_format(None, Path("freq.tsv"))      # "tsv"
+        resolve_format("csv", Path("freq.txt"))     # "csv": with --format any name will do
+        resolve_format(None, Path("freq.yaml"))     # UsageError listing the known suffixes
+    """
+    if fmt is not None and fmt not in allowed:
         raise UsageError(f"--format must be one of {', '.join(allowed)}; got '{fmt}'")
-    if fmt == "table" and output is not None:
-        fmt = _SUFFIX_FORMATS.get(output.suffix.lower(), "csv")
-    return fmt
+    if output is None:
+        return fmt or "table"
+    if fmt is not None and fmt != "table":
+        return fmt
+    suffix = output.suffix.lower()
+    known = [s for s, f in _SUFFIX_FORMATS.items() if f in allowed]
+    if suffix not in known:
+        raise UsageError(
+            f"--output {output}: cannot tell the format from '{suffix or '(no suffix)'}'; "
+            f"use a suffix {', '.join(known)} or give --format"
+        )
+    return _SUFFIX_FORMATS[suffix]
 
 
 def default_mode(full: int = 0o666) -> int:
@@ -61,17 +73,6 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def check_output_outside(output: Path | None, corpus_paths: list[Path]) -> None:
-    """Refuse to write results into an input corpus folder (they would be read next time)."""
-    if output is None:
-        return
-    target = Path(output).resolve()
-    for corpus_path in corpus_paths:
-        folder = Path(corpus_path).resolve()
-        if folder.is_dir() and (target == folder or folder in target.parents):
-            raise UsageError(f"--output {output} is inside the corpus folder {corpus_path}; write it elsewhere")
 
 
 def json_safe(value: Any) -> Any:
