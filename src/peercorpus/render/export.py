@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from .markdown import markdown_text
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "md", "html")
 _SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".md": "md", ".html": "html", ".htm": "html"}
@@ -131,12 +132,7 @@ def records_to_text(records: list[dict[str, Any]], columns: list[str], fmt: str,
     if fmt == "json":
         return dumps_json([{c: record[c] for c in columns} for record in records])
     if fmt == "md":
-        lines = [f"## {title}\n"] if title else []
-        lines += ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
-        for record in records:
-            cells = [_cell(record[c]).replace("|", "\\|").replace("\n", " ") for c in columns]
-            lines.append("| " + " | ".join(cells) + " |")
-        return "\n".join(lines) + "\n"
+        return _markdown_rows(columns, ([record[c] for c in columns] for record in records), title)
     import csv
     import io
 
@@ -158,14 +154,16 @@ def _cell(value: Any) -> str:
 
 
 def markdown_table(frame, *, title: str | None = None) -> str:
-    """A GitHub-flavoured Markdown table (pipes in cells escaped)."""
-    columns = [str(c) for c in frame.columns]
-    lines = [f"## {title}\n"] if title else []
-    lines.append("| " + " | ".join(columns) + " |")
+    """A GitHub-flavoured Markdown table, every cell and the title escaped (``markdown_text``)."""
+    return _markdown_rows([str(c) for c in frame.columns], frame.itertuples(index=False), title)
+
+
+def _markdown_rows(columns: list[str], rows, title: str | None) -> str:
+    lines = [f"## {markdown_text(title)}\n"] if title else []
+    lines.append("| " + " | ".join(markdown_text(c) for c in columns) + " |")
     lines.append("| " + " | ".join("---" for _ in columns) + " |")
-    for row in frame.itertuples(index=False):
-        cells = [_cell(v).replace("|", "\\|").replace("\n", " ") for v in row]
-        lines.append("| " + " | ".join(cells) + " |")
+    for row in rows:
+        lines.append("| " + " | ".join(markdown_text(_cell(v)) for v in row) + " |")
     return "\n".join(lines) + "\n"
 
 
