@@ -107,3 +107,25 @@ def test_report_refuses_a_folder_holding_its_codebook(run, mini_corpus, tmp_path
     config.write_text(f"corpus: {mini_corpus}\nanalyses:\n  - name: codebook\n    codebook: out/cb.yaml\n")
     _refused(run("report", str(config), "-o", str(tmp_path / "out"), "--force"), "which replacing it would delete")
     assert (tmp_path / "out" / "cb.yaml").exists()
+
+
+def test_infinite_values_are_empty_cells_in_every_text_format():
+    import pandas as pd
+
+    from peercorpus.render.export import frame_to_text
+
+    frame = pd.DataFrame({"term": ["a", "b", "c"], "pct_diff": [float("inf"), float("-inf"), 12.5]})
+    assert frame_to_text(frame, "csv") == "term,pct_diff\na,\nb,\nc,12.5\n"
+    assert frame_to_text(frame, "tsv") == "term\tpct_diff\na\t\nb\t\nc\t12.5\n"
+    assert "| a |  |" in frame_to_text(frame, "md")
+    assert '"pct_diff": null' in frame_to_text(frame, "json")
+
+
+def test_keyness_csv_writes_no_inf(run, mini_corpus):
+    result = run("keyness", str(mini_corpus), "--target", "genre=blog", "--min-count", "1", "--alpha", "1", "-f", "csv")
+    assert result.exit_code == 0 and "inf" not in result.stdout
+    import csv
+    import io
+
+    absent = [row for row in csv.DictReader(io.StringIO(result.stdout)) if row["reference_count"] == "0"]
+    assert absent and all(row["pct_diff"] == "" for row in absent)

@@ -99,10 +99,10 @@ def frame_records(frame) -> list[dict[str, Any]]:
 
 def frame_to_text(frame, fmt: str, *, title: str | None = None) -> str:
     """The table as CSV, TSV, JSON (a list of rows), Markdown or an HTML fragment."""
-    if fmt == "csv":
-        return frame.to_csv(index=False, lineterminator="\n")
-    if fmt == "tsv":
-        return frame.to_csv(index=False, sep="\t", lineterminator="\n")
+    if fmt in ("csv", "tsv"):
+        # inf as an empty cell, as NaN is, and as JSON's null and Markdown's blank
+        finite = frame.replace([math.inf, -math.inf], math.nan)
+        return finite.to_csv(index=False, sep="," if fmt == "csv" else "\t", lineterminator="\n")
     if fmt == "json":
         return dumps_json(frame_records(frame))
     if fmt == "md":
