@@ -229,20 +229,29 @@ def _validate_patterns(settings: CleaningSettings, config: Config) -> None:
                 ) from None
 
 
-def _node_lines(node: Any, path: tuple[str, ...], lines: dict[tuple[str, ...], int]) -> None:
-    """Record the 1-based line of every mapping key, so errors can point at it."""
+def _node_lines(node: Any, path: tuple[str, ...], lines: dict[tuple[str, ...], int], source: str) -> None:
+    """Record the 1-based line of every mapping key, so errors can point at it; a key given
+    twice in one mapping is a ``ConfigError`` (YAML's loader would keep the last silently)::
+
+        codebook.yaml line 5: key 'hope' given twice (first on line 2)
+    """
     import yaml
 
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            key_path = path + (str(key_node.value),)
-            lines[key_path] = key_node.start_mark.line + 1
-            _node_lines(value_node, key_path, lines)
+            key, line = str(key_node.value), key_node.start_mark.line + 1
+            if key in seen:
+                raise ConfigError(f"{source} line {line}: key '{key}' given twice (first on line {seen[key]})")
+            seen[key] = line
+            key_path = path + (key,)
+            lines[key_path] = line
+            _node_lines(value_node, key_path, lines, source)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             item_path = path + (str(index),)
             lines[item_path] = item.start_mark.line + 1
-            _node_lines(item, item_path, lines)
+            _node_lines(item, item_path, lines, source)
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
@@ -334,5 +343,5 @@ def read_yaml(path: Path, *, what: str = "config") -> tuple[Any, dict[tuple[str,
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ConfigError(f"{path.name}{at}: invalid YAML: {problem}") from None
     lines: dict[tuple[str, ...], int] = {}
-    _node_lines(node, (), lines)
+    _node_lines(node, (), lines, path.name)
     return raw, lines

@@ -227,6 +227,13 @@ class Corpus:
                 f"fields present: {', '.join(fields) or '(none)'}"
             )
         values = [metadata.get(condition.field) for metadata in self._metadata()]
+        if condition.operator in _COMPARISONS and _number(condition.value) is None:
+            numbers = [v for v in values if _number(v) is not None]
+            if numbers:
+                raise UsageError(
+                    f"--where {condition.text}: '{condition.value}' is not a number, "
+                    f"and {condition.field} holds numbers (e.g. {numbers[0]})"
+                )
         mask = np.array([condition.test(value) for value in values], dtype=bool)
         if condition.operator == "=" and not mask.any():
             present = ", ".join(str(v) for v in self.values(condition.field))
@@ -236,7 +243,9 @@ class Corpus:
         return mask
 
 
-_CONDITION = re.compile(r"^\s*([^<>=!]+?)\s*(>=|<=|!=|=|>|<)\s*(.*?)\s*$")
+# "==" is read as "=", as most query languages spell equality.
+_CONDITION = re.compile(r"^\s*([^<>=!]+?)\s*(>=|<=|!=|==|=|>|<)\s*(.*?)\s*$")
+_COMPARISONS = (">=", "<=", ">", "<")
 
 
 @dataclass(frozen=True)
@@ -274,10 +283,13 @@ def _number(value: Any) -> float | None:
 
 
 def parse_condition(text: str) -> Condition:
-    """``"year>=2020"`` → ``Condition(field="year", operator=">=", value="2020")``."""
+    """``"year>=2020"`` → ``Condition(field="year", operator=">=", value="2020")``;
+    ``genre==blog`` is ``genre=blog``. A comparison with a value that is not a number is
+    refused (by ``Corpus.where``) on a field that holds numbers."""
     match = _CONDITION.match(text)
     if not match or not match.group(3):
         raise UsageError(
             f"--where '{text}' is not FIELD=VALUE, FIELD!=VALUE or a comparison like year>=2020"
         )
-    return Condition(text, match.group(1), match.group(2), match.group(3))
+    operator = "=" if match.group(2) == "==" else match.group(2)
+    return Condition(text, match.group(1), operator, match.group(3))

@@ -105,3 +105,20 @@ def test_missing_file_is_named(tmp_path):
 def test_inline_codebook_errors_use_the_source_and_lines_given():
     with pytest.raises(ConfigError, match=r"^report.yaml line 12: theme 'hope' has no terms"):
         parse_codebook({"hope": []}, source="report.yaml", lines={("hope",): 12})
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("hope:\n  - hope*\ncare:\n  - caring\nhope:\n  - hopeful\n", 5),
+        ("themes:\n  hope: [hope*]\n  care: [caring]\n  hope: [hopeful]\n", 4),
+    ],
+)
+def test_a_theme_given_twice_is_an_error_with_its_line(tmp_path, text, line):
+    with pytest.raises(ConfigError, match=rf"codebook.yaml line {line}: key 'hope' given twice"):
+        load_codebook(_write(tmp_path, text))
+
+
+def test_the_code_command_exits_2_on_a_duplicate_theme(run, mini_corpus, tmp_path):
+    result = run("code", str(mini_corpus), "-b", str(_write(tmp_path, "hope: [hope*]\nhope: [hopeful]\n")))
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1 and "key 'hope' given twice" in result.stderr

@@ -123,6 +123,11 @@ def test_json_fields_and_metadata(run, sample_corpus):
         (["peer", "--where", "genre=blgo"], 2, "values present: blog"),
         (["peer", "--where", "colour=red"], 2, "fields present: collection, genre"),
         (["peer", "--sort", "X3"], 2, "--sort key 'X3'"),
+        (["peer", "--context", "sentences"], 2, "--context must be one of document, sentence, paragraph; got 'sentences'"),
+        (["peer", "--context", "foo"], 2, "--context must be one of"),
+        (["peer", "--window", "-1"], 2, "--window must be an integer ≥ 0; got -1"),
+        (["peer", "--chars", "-5"], 2, "--chars must be an integer ≥ 1; got -5"),
+        (["peer", "--where", "year>=abc"], 2, "--where year>=abc: 'abc' is not a number, and year holds numbers"),
     ],
 )
 def test_bad_input(run, sample_corpus, args, code, message):

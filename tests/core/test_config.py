@@ -54,3 +54,8 @@ def test_stream_key_ignores_analysis_time_settings(tmp_path):
     stemmed = load_config(None, ["tokenize.stem=true"])
     other_tokenizer = load_config(None, ["tokenize.tokenizer=treebank"])
     assert plain.stream_key() == stemmed.stream_key() != other_tokenizer.stream_key()
+
+
+def test_a_key_given_twice_names_file_and_line(tmp_path):
+    with pytest.raises(ConfigError, match=r"c.yaml line 4: key 'tokenize' given twice \(first on line 1\)"):
+        load_config(write(tmp_path, "tokenize:\n  stem: true\n\ntokenize:\n  lowercase: false\n"))

@@ -44,6 +44,15 @@ def test_where_filters_and_reports_unknown_values(mini_corpus):
         corpus.where(["genr=blog"])
 
 
+def test_where_reads_double_equals_and_refuses_words_compared_with_numbers(mini_corpus):
+    corpus = load_corpus(mini_corpus)
+    assert corpus.where(["genre==blog"]).doc_ids == ["blog-one.txt", "blog-two.txt"]
+    assert corpus.where(["genre!=blog", "year<2020"]).doc_ids == ["article.txt"]
+    with pytest.raises(UsageError, match="'abc' is not a number, and year holds numbers"):
+        corpus.where(["year>=abc"])
+    assert corpus.where(["genre>=blog"]).doc_ids == ["blog-one.txt", "blog-two.txt", "report.txt"], "words compare as text"
+
+
 def test_warm_load_reads_and_tokenises_nothing(mini_corpus, tmp_path):
     cache = tmp_path / "cache"
     first = load_corpus(mini_corpus, cache_dir=cache)

@@ -102,6 +102,19 @@ def _norm_at(tokens, norm_of_type, position, starts, ends, valid=None) -> np.nda
     return np.where(valid, norm_of_type[np.asarray(tokens.ids[safe])], -1)
 
 
+def check_context_options(*, window: int, chars: int | None, context: str, prefix: str = "") -> None:
+    """A ``UsageError`` for a bad ``window``, ``chars`` or ``context``; ``prefix="--"`` names
+    them as options.
+
+        check_context_options(window=8, chars=None, context="sentences", prefix="--")
+        # UsageError: --context must be one of document, sentence, paragraph; got 'sentences'
+    """
+    check_int(f"{prefix}window", window, minimum=0)
+    if chars is not None:
+        check_int(f"{prefix}chars", chars, minimum=1)
+    check_choice(f"{prefix}context", context, CONTEXTS)
+
+
 def kwic(
     corpus: Corpus,
     queries: list[str],
@@ -127,10 +140,7 @@ def kwic(
     A sentence longer than ``SENTENCE_CHARS`` (a table or a text without full stops) is cut
     to that many characters around the match, with "…" where it was cut.
     """
-    check_int("window", window, minimum=0)
-    if chars is not None:
-        check_int("chars", chars, minimum=1)
-    check_choice("context", context, CONTEXTS)
+    check_context_options(window=window, chars=chars, context=context)
     hits = find_hits(corpus, queries, match=match, case_sensitive=case_sensitive, regex=regex, docs=docs)
     hits = order_hits(corpus, hits, sort=sort, sample=sample, seed=seed, limit=limit)
     return concordance_lines(corpus, hits, queries, window=window, chars=chars, context=context)

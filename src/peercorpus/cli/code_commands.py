@@ -77,7 +77,12 @@ def code(
             raise UsageError("--table groups needs --by FIELD (a metadata field such as genre)")
     book = load_codebook(codebook)
     folder = output is not None and (output.is_dir() or output.suffix == "")
-    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache)
+    if folder and fmt in (None, "table"):
+        fmt = "csv"  # the folder's files
+    fmt, _, corpus = start_command(
+        paths, fmt=fmt, output=None if folder else output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache,
+        outputs={"--output": output}, inputs=[("--codebook", codebook)], folders=("--output",) if folder else (),
+    )
     # --where filters hits by document, so the whole corpus' cached index is searched (as kwic).
     docs = corpus.where_indices(where) if where else None
     if by is not None:
@@ -117,11 +122,8 @@ def _write_all(tables: dict, titles: dict, fmt: str, output: Path | None) -> Non
 
 def _write_folder(tables: dict, folder: Path, fmt: str) -> None:
     """One file per table, ``code_<table>.<format>``, each written atomically."""
-    from ..errors import UsageError
     from ..render.export import atomic_write, frame_to_text
 
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--output {folder} is a file; give a folder for the coding tables")
     texts = {f"code_{name}.{fmt}": frame_to_text(frame, fmt) for name, frame in tables.items()}
     for name, text in texts.items():
         atomic_write(folder / name, text)

@@ -133,17 +133,25 @@ def open_corpus(
     return corpus.where(where) if where else corpus
 
 
-def start_command(paths, *, fmt, output, config, set_, cache_dir, no_cache, where=None, extra_outputs=(), formats=None):
-    """What most commands do first: check the format and that no output lands in the corpus,
+def start_command(
+    paths, *, fmt, output, config, set_, cache_dir, no_cache, where=None,
+    outputs=None, inputs=(), folders=(), plots=(), formats=None,
+):
+    """What most commands do first: check the format and every path the command will write
+    (``output`` as ``--output``, plus ``outputs``: option → path; see ``check_outputs``),
     read the settings, open the corpus (narrowed by ``where``). Returns (fmt, settings, corpus).
+    The config is always an input that no output may replace; ``inputs`` adds the others as
+    (option, path) pairs.
 
-        fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, ...)
+        fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, ...,
+                                              outputs={"--plot": plot}, plots=("--plot",))
     """
-    from ..render.export import TABLE_FORMATS, check_output_outside, resolve_format
+    from ..render.export import TABLE_FORMATS, resolve_format
+    from ..render.outputs import check_outputs
 
     fmt = resolve_format(fmt, output, formats or TABLE_FORMATS)
-    for target in (output, *extra_outputs):
-        check_output_outside(target, paths)
+    targets = {"--output": output, **(outputs or {})}
+    check_outputs(targets, paths, inputs=[("--config", config), *inputs], folders=folders, plots=plots)
     settings = load_settings(config, set_)
     corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache, where=where)
     return fmt, settings, corpus

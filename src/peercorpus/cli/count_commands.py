@@ -133,13 +133,15 @@ def collocations(
     from ..analysis.collocation import collocations as find_collocations
     from ..render.export import write_table
 
-    fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
+    fmt, settings, corpus = start_command(
+        paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
+        outputs={"--save-compounds": save_compounds},
+    )
     table = find_collocations(corpus, settings.tokenize, size=size, measure=measure, min_count=min_count, top=_top(top, fmt, output))
     write_table(table, fmt=fmt, output=output, title=f"{'Bigram' if size == 2 else 'Trigram'} collocations by {measure}")
     if save_compounds is not None:
-        from ..render.export import atomic_write, check_output_outside
+        from ..render.export import atomic_write
 
-        check_output_outside(save_compounds, paths)
         atomic_write(save_compounds, "".join(f"{phrase}\n" for phrase in table["collocation"]))
         note(f"{len(table)} compounds written to {save_compounds}: use them with --set tokenize.compounds_file={save_compounds}")
 
@@ -178,7 +180,11 @@ def keyness(
     from ..errors import UsageError
     from ..render.export import write_table
 
-    fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, extra_outputs=(plot,))
+    references = [("--reference-list", reference_list), *(("--reference-corpus", p) for p in reference_corpus or ())]
+    fmt, settings, corpus = start_command(
+        paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
+        outputs={"--plot": plot}, inputs=references, plots=("--plot",),
+    )
     options = dict(alpha=alpha, bonferroni=bonferroni, min_count=min_count, min_range=min_range, top=_top(top, fmt, output))
     sources = sum(x is not None and x != [] for x in (reference_corpus, reference_list)) + bool(target)
     if sources != 1:

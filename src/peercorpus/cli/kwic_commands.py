@@ -84,11 +84,12 @@ def kwic(
 
     Example: [bold]peercorpus kwic corpora/ recover --match stem --context sentence -f json -o recovery.json[/bold]
     """
-    from ..analysis.kwic import LINE_COLUMNS, concordance_rows, find_hits, order_hits
+    from ..analysis.kwic import LINE_COLUMNS, check_context_options, concordance_rows, find_hits, order_hits
     from ..errors import UsageError
     from ..render.concordance import concordance_html, concordance_table, concordance_text, print_concordance
     from ..render.export import json_safe, write_json, write_table, write_text
 
+    check_context_options(window=window, chars=chars, context=context, prefix="--")
     paths, queries = _paths_and_queries(arguments, "kwic")
     # --where filters hits by document, so the whole corpus' cached index is searched.
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache)
@@ -153,7 +154,7 @@ def dispersion(
     from ..render.export import write_table
 
     paths, terms = _paths_and_queries(arguments, "dispersion")
-    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, extra_outputs=(plot,))
+    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, outputs={"--plot": plot}, plots=("--plot",))
     docs = corpus.where_indices(where) if where else None
     table, hits = measure(corpus, terms, docs=docs, match=match, case_sensitive=case_sensitive, regex=regex)
     write_table(table, fmt=fmt, output=output, title="Dispersion over documents")

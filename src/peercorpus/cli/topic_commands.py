@@ -98,8 +98,9 @@ def topics(
         )
     # --output is a folder here, so it is checked like an extra output, and --format is for stdout.
     fmt, config_settings, corpus = start_command(
-        paths, fmt=fmt, output=None, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache,
-        where=where, extra_outputs=(output, write_labels), formats=TOPIC_FORMATS,
+        paths, fmt=fmt, output=None, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
+        outputs={"--output": output, "--write-labels": write_labels}, inputs=[("--labels", labels)],
+        folders=("--output",), formats=TOPIC_FORMATS,
     )
     if by is not None:
         corpus.require_field(by)
@@ -158,8 +159,6 @@ def _write_folder(model, groups, folder: Path, *, svg: bool) -> list[str]:
     from ..render.export import atomic_write, dumps_json, frame_to_text
     from ..render.topic_plots import plot_document_heatmap, plot_topic_terms
 
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--output {folder} is a file; give a folder for the topic tables and plots")
     tables = {
         "topics.csv": model.topics.drop(columns=["weights"]),
         "document_topics.csv": model.documents,

@@ -127,18 +127,13 @@ def concordance_html(lines, show: list[str] | None = None) -> str:
 
 
 def concordance_markdown(lines, show: list[str] | None = None) -> str:
-    """A Markdown table with the match in bold; pipes, asterisks and markup in the text escaped."""
+    """A Markdown table with the match in bold; every piece of corpus text escaped (``markdown_text``)."""
+    from .markdown import markdown_text
+
     columns = ["doc", *(show or []), "left", "match", "right"]
-    rows = ["| " + " | ".join(columns) + " |", "| " + " | ".join("---:" if c == "left" else "---" for c in columns) + " |"]
+    rows = ["| " + " | ".join(markdown_text(c) for c in columns) + " |", "| " + " | ".join("---:" if c == "left" else "---" for c in columns) + " |"]
     for row in _line_rows(lines):
-        extra = [_md(str(row.meta.get(f, "") or "")) for f in show or []]
-        cells = [f"{_md(row.doc)}:{row.start}", *extra, _md(row.left), f"**{_md(row.match)}**", _md(row.right)]
+        extra = [markdown_text(str(row.meta.get(f, "") or "")) for f in show or []]
+        cells = [f"{markdown_text(row.doc)}:{row.start}", *extra, markdown_text(row.left), f"**{markdown_text(row.match)}**", markdown_text(row.right)]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows) + "\n"
-
-
-def _md(text: str) -> str:
-    """Text that Markdown shows as written: its markup characters escaped."""
-    for character in "\\|*_`[]<>#":
-        text = text.replace(character, "\\" + character)
-    return text.replace("\n", " ")

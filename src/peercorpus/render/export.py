@@ -18,45 +18,62 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from .markdown import markdown_text
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "md", "html")
 _SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".md": "md", ".html": "html", ".htm": "html"}
 
 
 def resolve_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...] = TABLE_FORMATS) -> str:
-    """The format to write: ``--format`` if given, else from ``--output``'s suffix, else table."""
-    if fmt is None:
-        fmt = _SUFFIX_FORMATS.get(output.suffix.lower(), "csv") if output else "table"
-    if fmt not in allowed:
+    """The format to write: ``--format`` if given, else from ``--output``'s suffix, else table.
+
+        resolve_format(None, Path("freq.tsv"))      # "tsv"
+        resolve_format("csv", Path("freq.txt"))     # "csv": with --format any name will do
+        resolve_format(None, Path("freq.yaml"))     # UsageError listing the known suffixes
+    """
+    if fmt is not None and fmt not in allowed:
         raise UsageError(f"--format must be one of {', '.join(allowed)}; got '{fmt}'")
-    if fmt == "table" and output is not None:
-        fmt = _SUFFIX_FORMATS.get(output.suffix.lower(), "csv")
-    return fmt
+    if output is None:
+        return fmt or "table"
+    if fmt is not None and fmt != "table":
+        return fmt
+    suffix = output.suffix.lower()
+    known = [s for s, f in _SUFFIX_FORMATS.items() if f in allowed]
+    if suffix not in known:
+        raise UsageError(
+            f"--output {output}: cannot tell the format from '{suffix or '(no suffix)'}'; "
+            f"use a suffix {', '.join(known)} or give --format"
+        )
+    return _SUFFIX_FORMATS[suffix]
+
+
+def default_mode(full: int = 0o666) -> int:
+    """The mode ``open()`` (``full=0o666``) or ``mkdir`` (``0o777``) would give under the umask.
+
+        default_mode()          # 0o644 under umask 022
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    return full & ~umask
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place.
+
+    The file gets the umask's mode (``mkstemp`` alone would leave it private, 0600), also
+    when it replaces an existing file.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(descriptor, default_mode())
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def check_output_outside(output: Path | None, corpus_paths: list[Path]) -> None:
-    """Refuse to write results into an input corpus folder (they would be read next time)."""
-    if output is None:
-        return
-    target = Path(output).resolve()
-    for corpus_path in corpus_paths:
-        folder = Path(corpus_path).resolve()
-        if folder.is_dir() and (target == folder or folder in target.parents):
-            raise UsageError(f"--output {output} is inside the corpus folder {corpus_path}; write it elsewhere")
 
 
 def json_safe(value: Any) -> Any:
@@ -82,10 +99,10 @@ def frame_records(frame) -> list[dict[str, Any]]:
 
 def frame_to_text(frame, fmt: str, *, title: str | None = None) -> str:
     """The table as CSV, TSV, JSON (a list of rows), Markdown or an HTML fragment."""
-    if fmt == "csv":
-        return frame.to_csv(index=False, lineterminator="\n")
-    if fmt == "tsv":
-        return frame.to_csv(index=False, sep="\t", lineterminator="\n")
+    if fmt in ("csv", "tsv"):
+        # inf as an empty cell, as NaN is, and as JSON's null and Markdown's blank
+        finite = frame.replace([math.inf, -math.inf], math.nan)
+        return finite.to_csv(index=False, sep="," if fmt == "csv" else "\t", lineterminator="\n")
     if fmt == "json":
         return dumps_json(frame_records(frame))
     if fmt == "md":
@@ -115,12 +132,7 @@ def records_to_text(records: list[dict[str, Any]], columns: list[str], fmt: str,
     if fmt == "json":
         return dumps_json([{c: record[c] for c in columns} for record in records])
     if fmt == "md":
-        lines = [f"## {title}\n"] if title else []
-        lines += ["| " + " | ".join(columns) + " |", "| " + " | ".join("---" for _ in columns) + " |"]
-        for record in records:
-            cells = [_cell(record[c]).replace("|", "\\|").replace("\n", " ") for c in columns]
-            lines.append("| " + " | ".join(cells) + " |")
-        return "\n".join(lines) + "\n"
+        return _markdown_rows(columns, ([record[c] for c in columns] for record in records), title)
     import csv
     import io
 
@@ -142,14 +154,16 @@ def _cell(value: Any) -> str:
 
 
 def markdown_table(frame, *, title: str | None = None) -> str:
-    """A GitHub-flavoured Markdown table (pipes in cells escaped)."""
-    columns = [str(c) for c in frame.columns]
-    lines = [f"## {title}\n"] if title else []
-    lines.append("| " + " | ".join(columns) + " |")
+    """A GitHub-flavoured Markdown table, every cell and the title escaped (``markdown_text``)."""
+    return _markdown_rows([str(c) for c in frame.columns], frame.itertuples(index=False), title)
+
+
+def _markdown_rows(columns: list[str], rows, title: str | None) -> str:
+    lines = [f"## {markdown_text(title)}\n"] if title else []
+    lines.append("| " + " | ".join(markdown_text(c) for c in columns) + " |")
     lines.append("| " + " | ".join("---" for _ in columns) + " |")
-    for row in frame.itertuples(index=False):
-        cells = [_cell(v).replace("|", "\\|").replace("\n", " ") for v in row]
-        lines.append("| " + " | ".join(cells) + " |")
+    for row in rows:
+        lines.append("| " + " | ".join(markdown_text(_cell(v)) for v in row) + " |")
     return "\n".join(lines) + "\n"
 
 

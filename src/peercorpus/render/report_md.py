@@ -10,20 +10,21 @@ from __future__ import annotations
 
 from ..report.sections import SHOWN_ROWS
 from .export import markdown_table
+from .markdown import markdown_text
 
 
 def report_markdown(report) -> str:
     """The whole report as one Markdown document."""
     spec = report.spec
-    lines = [f"# {spec.title}", ""]
+    lines = [f"# {markdown_text(spec.title)}", ""]
     summary = f"{len(report.corpus):,} documents · {len(report.sections)} analyses"
     if report.failed:
-        summary += f" · {len(report.failed)} failed: " + ", ".join(s.analysis.id for s in report.failed)
+        summary += f" · {len(report.failed)} failed: " + ", ".join(markdown_text(s.analysis.id) for s in report.failed)
     lines += [summary, "", "## Contents", "", "- [Methods](#methods)", "- [Ingestion quality](#ingestion-quality)"]
-    lines += [f"- [{section.analysis.title}](#{section.anchor})" + (" (failed)" if section.error else "") for section in report.sections]
+    lines += [f"- [{markdown_text(section.analysis.title)}](#{section.anchor})" + (" (failed)" if section.error else "") for section in report.sections]
     lines += ["", "## Methods", ""]
     for paragraph in report.methods:
-        lines += [paragraph, ""]
+        lines += [markdown_text(paragraph), ""]
     lines += ["## Ingestion quality", ""]
     if len(report.quality):
         lines += [_table(report.quality, "quality")]
@@ -37,20 +38,20 @@ def report_markdown(report) -> str:
 
 def _section(section) -> list[str]:
     analysis = section.analysis
-    lines = [f'<a id="{section.anchor}"></a>', "", f"## {analysis.title}", ""]
+    lines = [f'<a id="{section.anchor}"></a>', "", f"## {markdown_text(analysis.title)}", ""]
     if section.error:
-        lines += [f"> **This analysis failed:** {section.error}", ""]
+        lines += [f"> **This analysis failed:** {markdown_text(section.error)}", ""]
     for note in section.notes:
-        lines += [f"_{note}_", ""]
+        lines += [f"_{markdown_text(note)}_", ""]
     for table in section.tables:
-        lines += [f"### {table.title}", ""]
+        lines += [f"### {markdown_text(table.title)}", ""]
         stem = table.stem(analysis.id)
         if table.markdown is not None:
             lines += [table.markdown + _cut_note(table.frame, stem)]
         else:
             lines += [_table(table.frame, stem)]
     for plot in section.plots:
-        lines += [f"![{plot.title}]({plot.path.as_posix()})", ""]
+        lines += [f"![{markdown_text(plot.title)}]({plot.path.as_posix()})", ""]
     return lines
 
 

@@ -23,7 +23,6 @@ from typing import Any
 from ..analysis.topics import TopicSettings
 from ..validate import check_choice, check_int, count_or_share
 
-CONTEXTS = ("document", "sentence", "paragraph")
 MATCHES = ("form", "stem", "lemma")
 COLLOCATE_MEASURES = ("likelihood", "mi", "t", "logdice")
 COLLOCATION_MEASURES = ("likelihood", "pmi", "t", "chi2")
@@ -99,10 +98,9 @@ class KwicParams(Params):
 
         if not self.queries or any(not q.strip() for q in self.queries):
             raise UsageError("queries must be a list of words, phrases or patterns, none empty")
-        check_int("window", self.window, minimum=0)
-        if self.chars is not None:
-            check_int("chars", self.chars, minimum=1)
-        check_choice("context", self.context, CONTEXTS)
+        from ..analysis.kwic import check_context_options
+
+        check_context_options(window=self.window, chars=self.chars, context=self.context)
         check_choice("match", self.match, MATCHES)
         for number, name in ((self.sample, "sample"), (self.limit, "limit")):
             if number is not None:

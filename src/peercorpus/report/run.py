@@ -91,6 +91,13 @@ def read_resources(spec: ReportSpec) -> Resources:
     return Resources(codebooks, labels)
 
 
+def resource_paths(spec: ReportSpec) -> list[Path]:
+    """The codebook and label-sheet files the analyses name (``read_resources`` reads them)."""
+    names = [a.params.codebook for a in spec.analyses if a.name == "codebook"]
+    names += [a.params.labels for a in spec.analyses if a.name == "topics"]
+    return [spec.base / name for name in names if name]
+
+
 def is_report_folder(folder: Path) -> bool:
     """True when ``folder`` holds a manifest written by ``peercorpus report``."""
     try:
@@ -100,24 +107,25 @@ def is_report_folder(folder: Path) -> bool:
     return isinstance(manifest, dict) and manifest.get("generator") == GENERATOR
 
 
-def check_replaceable(output: Path, *, force: bool, keep: tuple[Path, ...] = ()) -> None:
+def check_replaceable(output: Path, *, force: bool, keep: tuple[Path, ...] = (), option: str = "--output") -> None:
     """A ``UsageError`` unless ``output`` is absent, empty, a previous report, or ``force`` is set.
 
     Replacing ``output`` deletes what is in it, so a folder holding any of ``keep`` (the
-    corpus, the config file) is refused even with ``force``: ``-o . --force`` must not cost
-    the user their project.
+    corpus, the config file, codebooks, label sheets) is refused even with ``force``:
+    ``-o . --force`` must not cost the user their project. ``option`` names where ``output``
+    came from in the message (``--output``, or the config's ``output`` key).
     """
     if output.exists() and not output.is_dir():
-        raise UsageError(f"--output {output} is a file; give a folder for the report")
+        raise UsageError(f"{option} {output} is a file; give a folder for the report")
     target = output.resolve()
     for path in keep:
         resolved = Path(path).resolve()
         if resolved == target or target in resolved.parents:
-            raise UsageError(f"--output {output} holds {path}, which replacing it would delete; write the report elsewhere")
+            raise UsageError(f"{option} {output} holds {path}, which replacing it would delete; write the report elsewhere")
     if force or not output.exists() or is_report_folder(output) or not any(output.iterdir()):
         return
     raise UsageError(
-        f"--output {output} exists and was not written by peercorpus report; choose another folder, "
+        f"{option} {output} exists and was not written by peercorpus report; choose another folder, "
         "or pass --force to replace it"
     )
 
@@ -257,9 +265,9 @@ def _sha256(data: bytes) -> str:
 
 def _use_default_permissions(folder: Path) -> None:
     """``mkdtemp`` makes a private folder; a report folder gets what ``mkdir`` would give it."""
-    umask = os.umask(0)
-    os.umask(umask)
-    folder.chmod(0o777 & ~umask)
+    from ..render.export import default_mode
+
+    folder.chmod(default_mode(0o777))
 
 
 def _publish(staging: Path, output: Path) -> None:
