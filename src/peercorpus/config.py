@@ -326,14 +326,23 @@ def read_yaml(path: Path, *, what: str = "config") -> tuple[Any, dict[tuple[str,
         raw, lines = read_yaml(Path("codebook.yaml"), what="codebook")
         lines[("hope", "0")]      # line of the first item under 'hope'
     """
-    import yaml
-
     if not path.is_file():
         raise ConfigError(f"{what} file not found: {path}")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read {what} {path}: {error}") from None
+    return parse_yaml(text, path.name)
+
+
+def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[str, ...], int]]:
+    """``text`` read with the safe loader, and the line of every key; invalid YAML or a key
+    given twice in one mapping is a ``ConfigError`` naming ``source`` and the line::
+
+        raw, lines = parse_yaml("hope: [hope]\n", "codebook.yaml")    # ({'hope': ['hope']}, {('hope',): 1, ...})
+    """
+    import yaml
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         raw = yaml.safe_load(text)
@@ -341,7 +350,7 @@ def read_yaml(path: Path, *, what: str = "config") -> tuple[Any, dict[tuple[str,
         mark = getattr(error, "problem_mark", None)
         at = f" line {mark.line + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise ConfigError(f"{path.name}{at}: invalid YAML: {problem}") from None
+        raise ConfigError(f"{source}{at}: invalid YAML: {problem}") from None
     lines: dict[tuple[str, ...], int] = {}
-    _node_lines(node, (), lines, path.name)
+    _node_lines(node, (), lines, source)
     return raw, lines

@@ -98,6 +98,15 @@ def test_a_second_metadata_row_for_a_file_is_an_error_naming_both_lines(mini_cor
         load_corpus(mini_corpus)
 
 
+def test_a_file_given_twice_in_a_yaml_sidecar_is_an_error_naming_the_line(mini_corpus):
+    from peercorpus.errors import PeerCorpusError
+
+    (mini_corpus / "metadata.csv").unlink()
+    (mini_corpus / "metadata.yaml").write_text("article.txt: {genre: article}\nblog-one.txt: {genre: blog}\narticle.txt: {genre: news}\n")
+    with pytest.raises(PeerCorpusError, match=r"metadata.yaml line 3: key 'article.txt' given twice \(first on line 1\)"):
+        load_corpus(mini_corpus)
+
+
 def test_a_file_given_directly_gets_its_folders_metadata(mini_corpus):
     corpus = load_corpus(mini_corpus / "blog-two.txt")
     assert corpus.doc_ids == ["blog-two.txt"]

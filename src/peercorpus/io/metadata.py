@@ -68,13 +68,9 @@ def _delimited_sidecar(text: str, path: Path) -> dict[str, dict[str, Any]]:
 
 
 def _yaml_sidecar(text: str, path: Path) -> dict[str, dict[str, Any]]:
-    import yaml
+    from ..config import parse_yaml  # invalid YAML and a file given twice are errors with a line
 
-    try:
-        loaded = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InputError(f"{path}{f' line {mark.line + 1}' if mark else ''}: invalid YAML") from None
+    loaded, _ = parse_yaml(text, str(path))
     if isinstance(loaded, dict):
         items = [{"file": name, **(value or {})} for name, value in loaded.items()]
     elif isinstance(loaded, list):
