@@ -32,6 +32,17 @@ def test_jsonl_without_any_usable_row_is_skipped_with_the_reason(tmp_path):
     }
 
 
+def test_csv_rows_whose_cells_do_not_match_the_header_are_skipped_with_one_notice(tmp_path):
+    rows = tmp_path / "posts.csv"
+    rows.write_text('id,text\n1,first peer post\n2,a stray, comma\n3,"a quoted, comma\nacross lines"\n4\n5,last peer post\n')
+    corpus = load_corpus(tmp_path)
+    assert corpus.doc_ids == ["posts.csv#1", "posts.csv#3", "posts.csv#5"]
+    assert corpus.load_report.notices == [f"{rows}: skipped lines 3, 6 (cells do not match the header)"]
+    (tmp_path / "posts.csv").write_text("id,text\n1\n")
+    with pytest.raises(InputError, match="posts.csv: no usable rows: line 2 cells do not match the header"):
+        load_corpus(tmp_path)
+
+
 def test_utf8_with_a_few_bad_bytes_stays_utf8_with_them_replaced(tmp_path):
     damaged = tmp_path / "damaged.txt"
     damaged.write_bytes("Café “peer” support. bad: ".encode() + b"\xff\xfe")

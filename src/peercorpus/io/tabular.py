@@ -18,20 +18,23 @@ from .text import decode, read_bytes
 
 
 def read_rows(path: Path, relative: str, options: ReadOptions) -> list[RawDocument]:
-    """One document per row with text; a .jsonl line that is not a JSON object with the text
-    field is skipped with a warning, and only a file without any usable row is unreadable."""
+    """One document per row with text; a row that cannot be one (a .jsonl line that is not a
+    JSON object with the text field, a .csv/.tsv row whose cells do not match the header) is
+    skipped with a warning, and only a file without any usable row is unreadable."""
     text, encoding, warnings = decode(read_bytes(path))
     column = options.text_column
-    rows = _jsonl_rows(text) if path.suffix.lower() == ".jsonl" else _delimited_rows(text, path)
+    jsonl = path.suffix.lower() == ".jsonl"
+    rows = _jsonl_rows(text) if jsonl else _delimited_rows(text, path)
+    problem = f"not a JSON object with a '{column}' field" if jsonl else "cells do not match the header"
     documents = []
     empty = 0
     bad_lines: list[int] = []
     fields_seen: list[str] | None = None  # of the first row without the text column, for the error
-    for number, row in rows:
+    for number, row, line in rows:
         if row is None or column not in row:
             if row is not None and fields_seen is None:
                 fields_seen = list(row)
-            bad_lines.append(number)
+            bad_lines.append(line)
             continue
         body = row.pop(column)
         if body is None or not str(body).strip():
@@ -43,21 +46,21 @@ def read_rows(path: Path, relative: str, options: ReadOptions) -> list[RawDocume
             RawDocument(f"{relative}#{name if name not in (None, '') else number}", path, str(body), encoding, metadata, list(warnings))
         )
     if not documents:
-        raise UnreadableFile(_no_rows(column, fields_seen, bad_lines))
+        raise UnreadableFile(_no_rows(column, fields_seen, bad_lines, problem))
     if bad_lines:
-        documents[0].warnings.append(f"skipped {_line_list(bad_lines)} (not a JSON object with a '{column}' field)")
+        documents[0].warnings.append(f"skipped {_line_list(bad_lines)} ({problem})")
     if empty:
         documents[0].warnings.append(f"{empty} rows with an empty '{column}' skipped")
     return documents
 
 
-def _no_rows(column: str, fields_seen: list[str] | None, bad_lines: list[int]) -> str:
+def _no_rows(column: str, fields_seen: list[str] | None, bad_lines: list[int], problem: str) -> str:
     """Why a file gave no document: the text column missing everywhere, or no usable line."""
     if fields_seen is not None:
         columns = ", ".join(fields_seen) or "(none)"
         return f"no '{column}' column; columns are: {columns} (set read.text_column in the config)"
     if bad_lines:
-        return f"no usable rows: {_line_list(bad_lines)} not a JSON object with a '{column}' field"
+        return f"no usable rows: {_line_list(bad_lines)} {problem}"
     return f"no rows with text in column '{column}'"
 
 
@@ -79,6 +82,8 @@ def _value(value: Any) -> Any:
 
 
 def _delimited_rows(text: str, path: Path):
+    """(row number, cells by column or ``None`` when their number is not the header's, line)
+    per non-blank row; the line is where the row ends (a quoted cell may span lines)."""
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
@@ -91,17 +96,14 @@ def _delimited_rows(text: str, path: Path):
         for number, cells in enumerate(reader, start=1):
             if not any(cells):
                 continue
-            if len(cells) != len(header):
-                raise UnreadableFile(
-                    f"line {reader.line_num}: {len(cells)} cells but the header has {len(header)} columns"
-                )
-            yield number, dict(zip(header, cells))
+            yield number, dict(zip(header, cells)) if len(cells) == len(header) else None, reader.line_num
     except csv.Error as error:
         raise UnreadableFile(f"line {reader.line_num}: {error}") from None
 
 
 def _jsonl_rows(text: str):
-    """(line number, object) per non-blank line; ``None`` for a line that is not a JSON object."""
+    """(line number, object, line number) per non-blank line; ``None`` for a line that is not
+    a JSON object."""
     for line_number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -109,4 +111,4 @@ def _jsonl_rows(text: str):
             row = json.loads(line)
         except json.JSONDecodeError:
             row = None
-        yield line_number, row if isinstance(row, dict) else None
+        yield line_number, row if isinstance(row, dict) else None, line_number
