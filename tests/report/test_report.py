@@ -86,6 +86,7 @@ def test_report_writes_every_table_plot_and_page(run, mini_corpus, tmp_path):
     manifest = json.loads(files["manifest.json"])
     assert manifest["generator"] == "peercorpus report"
     assert manifest["corpus"]["documents"] == 4 and len(manifest["corpus"]["fingerprint"]) == 64
+    assert manifest["corpus"]["paths"] == manifest["config"]["resolved"]["corpus"] == [str(mini_corpus)]  # as written
     assert manifest["config"]["sha256"] and manifest["seed"] == 3 and manifest["seeds"]["topics"] == 3
     assert [a["status"] for a in manifest["analyses"]] == ["ok"] * 10
     assert set(manifest["timings"]["analyses"]) == {a["id"] for a in manifest["analyses"]}

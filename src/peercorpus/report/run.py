@@ -205,7 +205,7 @@ def _manifest(report: Report, folder: Path, files: dict[str, list[str]], seconds
             "resolved": resolved,
         },
         "corpus": {
-            "paths": [os.path.relpath(p, spec.base) for p in spec.corpus],
+            "paths": spec.corpus_as_written,
             "documents": len(corpus),
             "tokens": int(sum(d.n_words for d in corpus.documents)),
             "files_skipped": len(corpus.skipped),
@@ -238,7 +238,7 @@ def _resolved_config(spec: ReportSpec) -> dict[str, Any]:
     """The config as it ran (after --set overrides), in plain JSON values."""
     return {
         "title": spec.title,
-        "corpus": [os.path.relpath(p, spec.base) for p in spec.corpus],
+        "corpus": spec.corpus_as_written,
         "seed": spec.seed,
         "read": asdict(spec.config.read),
         "cleaning": asdict(spec.config.cleaning),

@@ -72,6 +72,13 @@ class ReportSpec:
         """The config file's folder: relative paths in the config start here."""
         return self.config.source.parent if self.config.source else Path(".")
 
+    @property
+    def corpus_as_written(self) -> list[str]:
+        """The corpus paths as the config (or ``--set``) gives them: relative to the config
+        file, or absolute; what a manifest records, so it reads the same on another machine."""
+        raw = self.config.extra["corpus"]
+        return [raw] if isinstance(raw, str) else list(raw)
+
     def where(self, analysis: AnalysisSpec, *keys: str) -> str:
         """``"peer-support.yaml line 40"`` for a key of one analysis (or the analysis itself)."""
         located = self.config.where("analyses", str(analysis.position), *keys)
