@@ -96,12 +96,15 @@ def text_stats(corpus: Corpus):
 
 
 def group_stats(table, corpus: Corpus, field_name: str):
-    """Per value of ``field_name``: documents, summed words and sentences, mean of the rest."""
+    """Per value of ``field_name``: documents, summed words and sentences, and the *mean over
+    the group's documents* of ttr, mattr, mean_sentence_length and flesch (each document
+    weighs the same; a TTR of the pooled words would fall with the group's size), rounded as
+    the document rows are."""
     corpus.require_field(field_name)
     values = [d.metadata.get(field_name) for d in corpus.documents]
     frame = table.assign(**{field_name: ["(missing)" if v is None else str(v) for v in values]})
     grouped = frame.groupby(field_name, sort=True)
-    result = grouped[["ttr", "mattr", "mean_sentence_length", "flesch"]].mean().round(4)
+    result = grouped[["ttr", "mattr", "mean_sentence_length", "flesch"]].mean().round({"ttr": 4, "mattr": 4, "mean_sentence_length": 2, "flesch": 2})
     result.insert(0, "sentences", grouped["sentences"].sum())
     result.insert(0, "words", grouped["words"].sum())
     result.insert(0, "documents", grouped.size())

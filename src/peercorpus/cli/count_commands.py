@@ -215,7 +215,7 @@ def keyness(
 @handle_errors
 def stats(
     paths: Paths,
-    by: Annotated[str | None, typer.Option("--by", help="One row per value of this metadata field instead of per document (words and sentences summed, the rest averaged).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="One row per value of this metadata field instead of per document: words and sentences summed; ttr, mattr, mean_sentence_length and flesch are the mean of the group's documents.")] = None,
     where: WhereOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
@@ -236,4 +236,4 @@ def stats(
     table = text_stats(corpus)
     if by:
         table = group_stats(table, corpus, by)
-    write_table(table, fmt=fmt, output=output, title="Text statistics" + (f" by {by}" if by else ""))
+    write_table(table, fmt=fmt, output=output, title="Text statistics" + (f" by {by} (ttr, mattr, mean_sentence_length, flesch: mean of the documents)" if by else ""))

@@ -100,7 +100,7 @@ def _run_stats(params, context: Context, section: Section) -> None:
     table = text_stats(corpus)
     section.tables.append(ReportTable("", "Per document", table))
     if params.by:
-        section.tables.append(ReportTable("groups", f"Per {params.by}", group_stats(table, corpus, params.by)))
+        section.tables.append(ReportTable("groups", f"Per {params.by} (ttr, mattr, mean_sentence_length, flesch: mean of the documents)", group_stats(table, corpus, params.by)))
     section.method = (
         f"Text statistics{_where_phrase(params.where)}: type-token ratio, moving-average type-token ratio "
         "(MATTR, 100-word windows; Covington & McFall 2010), mean sentence length and Flesch reading ease."
