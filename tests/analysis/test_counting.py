@@ -122,6 +122,13 @@ def test_keyness_cli_json_and_reference_list(run, sample_corpus, tmp_path):
     assert plot.read_bytes()[:4] == b"\x89PNG"
 
 
+def test_collocates_without_a_node_or_with_two_says_so(run, sample_corpus):
+    missing = run("collocates", str(sample_corpus))
+    assert missing.exit_code == 2 and f"no node after {sample_corpus} (usage: peercorpus collocates PATH... NODE)" in missing.stderr
+    two = run("collocates", str(sample_corpus), "peer", "support")
+    assert two.exit_code == 2 and 'quote a phrase: "peer support"' in two.stderr
+
+
 def test_stats_and_freq_cli(run, sample_corpus):
     stats = json.loads(run("stats", str(sample_corpus), "-f", "json").stdout)
     assert len(stats) == 5 and all(0 < row["ttr"] <= 1 and row["flesch"] is not None for row in stats)

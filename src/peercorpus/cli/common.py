@@ -102,6 +102,28 @@ def handle_errors(command):
     return wrapper
 
 
+def paths_and_terms(arguments: list[str], command: str, term: str = "query", *, many: bool = True) -> tuple[list[Path], list[str]]:
+    """Split ``PATH... TERM...`` arguments: every leading argument that exists is a corpus path
+    (the last argument is always a term); one-line errors for a missing path or term.
+
+        paths_and_terms(["corpora", "lived experience"], "kwic")   # ([Path('corpora')], ['lived experience'])
+    """
+    from ..errors import UsageError
+
+    usage = f"(usage: peercorpus {command} PATH... {term.upper()}{'...' if many else ''})"
+    paths: list[Path] = []
+    while len(paths) < len(arguments) - 1 and Path(arguments[len(paths)]).exists():
+        paths.append(Path(arguments[len(paths)]))
+    terms = arguments[len(paths):]
+    if not paths and len(arguments) == 1 and Path(arguments[0]).exists():
+        raise UsageError(f"no {term} after {arguments[0]} {usage}")
+    if not paths:
+        raise UsageError(f"path not found: {arguments[0] if arguments else ''} {usage}")
+    if any(not t.strip() for t in terms):
+        raise UsageError(f"empty {term}: give a word, a phrase or a wildcard like recover*")
+    return paths, terms
+
+
 def load_settings(config: Path | None, overrides: list[str] | None = None):
     from ..config import load_config
 

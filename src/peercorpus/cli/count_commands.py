@@ -20,6 +20,7 @@ from .common import (
     handle_errors,
     note,
     open_corpus,
+    paths_and_terms,
     start_command,
 )
 
@@ -72,8 +73,7 @@ def freq(
 @app.command()
 @handle_errors
 def collocates(
-    paths: Paths,
-    node: Annotated[str, typer.Argument(help="The node: a word, phrase or wildcard (as in kwic).", show_default=False)],
+    arguments: Annotated[list[str], typer.Argument(help="Corpus paths, then the node: a word, phrase or wildcard (as in kwic).", show_default=False, metavar="PATH... NODE")],
     left: Annotated[int, typer.Option("--left", help="Window: tokens to the left of the node.")] = 5,
     right: Annotated[int, typer.Option("--right", help="Window: tokens to the right of the node.")] = 5,
     measure: Annotated[str, typer.Option("--measure", help="Rank by likelihood (G²), mi, t or logdice.")] = "likelihood",
@@ -94,8 +94,13 @@ def collocates(
     Example: [bold]peercorpus collocates corpora/ peer --left 3 --right 3 --measure logdice --set tokenize.stopwords=english[/bold]
     """
     from ..analysis.collocation import collocates as find_collocates
+    from ..errors import UsageError
     from ..render.export import write_table
 
+    paths, nodes = paths_and_terms(arguments, "collocates", "node", many=False)
+    if len(nodes) > 1:
+        raise UsageError(f"one node at a time; got {len(nodes)}: {' '.join(nodes)} (quote a phrase: \"{' '.join(nodes)}\")")
+    node = nodes[0]
     fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
     table, node_count = find_collocates(corpus, settings.tokenize, node, left=left, right=right, measure=measure, min_count=min_count, top=_top(top, fmt, output), match=match)
     if node_count == 0:

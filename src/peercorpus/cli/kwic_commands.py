@@ -16,6 +16,7 @@ from .common import (
     WhereOption,
     handle_errors,
     note,
+    paths_and_terms,
     start_command,
 )
 
@@ -24,31 +25,6 @@ app = typer.Typer(add_completion=False)  # the root app decides (no shell-comple
 Match = Annotated[str, typer.Option("--match", help="form (as written), stem (recover → recovery, recovering) or lemma (needs WordNet).")]
 CaseSensitive = Annotated[bool, typer.Option("--case-sensitive", help="Match case exactly (default: case-insensitive).")]
 Regex = Annotated[bool, typer.Option("--regex", help="Queries are regular expressions, matched against whole tokens.")]
-
-
-def _split_arguments(arguments: list[str]) -> tuple[list[Path], list[str]]:
-    """Corpus paths come first, queries last: every argument that is an existing path is a path."""
-    paths: list[Path] = []
-    for index, argument in enumerate(arguments):
-        if Path(argument).exists() and index < len(arguments) - 1:
-            paths.append(Path(argument))
-        else:
-            return paths, arguments[index:]
-    return paths, []
-
-
-def _paths_and_queries(arguments: list[str], what: str) -> tuple[list[Path], list[str]]:
-    from ..errors import UsageError
-
-    paths, queries = _split_arguments(arguments)
-    if not paths and len(arguments) == 1 and Path(arguments[0]).exists():
-        raise UsageError(f"no query after {arguments[0]} (usage: peercorpus {what} PATH... QUERY...)")
-    if not paths:
-        first = arguments[0] if arguments else ""
-        raise UsageError(f"path not found: {first} (usage: peercorpus {what} PATH... QUERY...)")
-    if not queries or any(not q.strip() for q in queries):
-        raise UsageError("empty query: give a word, a phrase, a wildcard like recover* or --regex PATTERN")
-    return paths, queries
 
 
 @app.command()
@@ -90,7 +66,7 @@ def kwic(
     from ..render.export import json_safe, write_json, write_table, write_text
 
     check_context_options(window=window, chars=chars, context=context, prefix="--")
-    paths, queries = _paths_and_queries(arguments, "kwic")
+    paths, queries = paths_and_terms(arguments, "kwic")
     # --where filters hits by document, so the whole corpus' cached index is searched.
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache)
     docs = corpus.where_indices(where) if where else None
@@ -153,7 +129,7 @@ def dispersion(
     from ..render.dispersion_plot import plot_dispersion
     from ..render.export import write_table
 
-    paths, terms = _paths_and_queries(arguments, "dispersion")
+    paths, terms = paths_and_terms(arguments, "dispersion")
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, outputs={"--plot": plot}, plots=("--plot",))
     docs = corpus.where_indices(where) if where else None
     table, hits = measure(corpus, terms, docs=docs, match=match, case_sensitive=case_sensitive, regex=regex)
