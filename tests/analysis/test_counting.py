@@ -122,6 +122,13 @@ def test_keyness_cli_json_and_reference_list(run, sample_corpus, tmp_path):
     assert plot.read_bytes()[:4] == b"\x89PNG"
 
 
+def test_keyness_needs_exactly_one_comparison(run, sample_corpus, tmp_path):
+    both = run("keyness", str(sample_corpus), "--target", "genre=blog", "--reference-corpus", str(tmp_path))
+    assert both.exit_code == 2 and "--target and --reference-corpus cannot be combined" in both.stderr
+    none = run("keyness", str(sample_corpus))
+    assert none.exit_code == 2 and none.stderr.startswith("error: give one of --target")
+
+
 def test_collocates_without_a_node_or_with_two_says_so(run, sample_corpus):
     missing = run("collocates", str(sample_corpus))
     assert missing.exit_code == 2 and f"no node after {sample_corpus} (usage: peercorpus collocates PATH... NODE)" in missing.stderr

@@ -185,17 +185,18 @@ def keyness(
     from ..errors import UsageError
     from ..render.export import write_table
 
+    given = [name for name, value in (("--target", target), ("--reference-corpus", reference_corpus), ("--reference-list", reference_list)) if value]
+    if len(given) != 1:
+        choice = f"{' and '.join(given)} cannot be combined: give one" if given else "give one"
+        raise UsageError(f"{choice} of --target (with an optional --reference), --reference-corpus or --reference-list")
+    if reference and not target:
+        raise UsageError("--reference needs --target")
     references = [("--reference-list", reference_list), *(("--reference-corpus", p) for p in reference_corpus or ())]
     fmt, settings, corpus = start_command(
         paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
         outputs={"--plot": plot}, inputs=references, plots=("--plot",),
     )
     options = dict(alpha=alpha, bonferroni=bonferroni, min_count=min_count, min_range=min_range, top=_top(top, fmt, output))
-    sources = sum(x is not None and x != [] for x in (reference_corpus, reference_list)) + bool(target)
-    if sources != 1:
-        raise UsageError("give one of --target (with an optional --reference), --reference-corpus or --reference-list")
-    if reference and not target:
-        raise UsageError("--reference needs --target")
     if target:
         table = compare(corpus, settings.tokenize, target=target, reference=reference, **options)
     elif reference_list is not None:
