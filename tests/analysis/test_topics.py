@@ -216,3 +216,19 @@ def test_max_df_one_means_every_unit(run, planted_corpus):
     result = run("topics", str(planted_corpus[0]), "--k", "3", "--unit", "document", "--max-df", "1", "-f", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["vocabulary"] > 30
+
+
+def test_a_cut_table_says_where_the_rest_is():
+    import io
+
+    import pandas as pd
+    from rich.console import Console
+
+    from peercorpus.render.table import print_table
+
+    console = Console(file=io.StringIO(), width=100)
+    print_table(pd.DataFrame({"doc": [f"d{i}" for i in range(40)]}), console=console, max_rows=30, rest="all of them in out/document_topics.csv")
+    assert "… 10 more rows (all of them in out/document_topics.csv)" in console.file.getvalue()
+    console = Console(file=io.StringIO(), width=100)
+    print_table(pd.DataFrame({"doc": [f"d{i}" for i in range(40)]}), console=console, max_rows=30)
+    assert "(use --output to export all)" in console.file.getvalue()

@@ -116,7 +116,7 @@ def topics(
         for message in label_notes:
             warn(message)
     groups = group_weights(model, corpus, by) if by else None
-    _emit(model, groups, fmt)
+    _emit(model, groups, fmt, folder=output)
     if write_labels is not None:
         from ..analysis.topic_labels import label_sheet
         from ..render.export import write_table
@@ -137,8 +137,8 @@ def _parse_k(text: str) -> int | str:
         raise UsageError(f"--k must be a whole number ≥ 2 or 'auto'; got '{text}'") from None
 
 
-def _emit(model, groups, fmt: str) -> None:
-    """The model to stdout in ``fmt``."""
+def _emit(model, groups, fmt: str, *, folder: Path | None = None) -> None:
+    """The model to stdout in ``fmt`` (``folder``: where the full tables are being written)."""
     from ..analysis.topic_report import topics_payload
     from ..render.export import write_json, write_table, write_text
     from ..render.topic_text import print_topics, topics_markup
@@ -150,7 +150,7 @@ def _emit(model, groups, fmt: str) -> None:
     elif fmt in ("md", "html"):
         write_text(topics_markup(model, groups, fmt), None)
     else:
-        print_topics(model, groups)
+        print_topics(model, groups, full_tables=folder)
 
 
 def _write_folder(model, groups, folder: Path, *, svg: bool) -> list[str]:

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.markup import escape
 
 from .export import frame_to_text
@@ -19,8 +21,9 @@ def _topic_overview(model):
     return table
 
 
-def print_topics(model, groups=None) -> None:
-    """Topics, their extracts, the documents' dominant topics, k scores and group means."""
+def print_topics(model, groups=None, *, full_tables: Path | None = None) -> None:
+    """Topics, their extracts, the documents' dominant topics, k scores and group means
+    (``full_tables``: the --output folder the long tables are written to, named in the hint)."""
     console = stdout_console()
     how = f"{model.settings.method.upper()}, {len(model.units)} {model.unit}s, {len(model.vocab):,} terms, seed {model.settings.seed}"
     print_table(_topic_overview(model), title=f"{model.k} topics ({how})", console=console)
@@ -32,7 +35,8 @@ def print_topics(model, groups=None) -> None:
     documents = model.documents[["doc", "topic"]].assign(
         share=model.doc_weights.max(axis=1).round(3) if model.k else 0.0,
     )
-    print_table(documents, title="Dominant topic per document", console=console, max_rows=30)
+    rest = f"all of them in {full_tables / 'document_topics.csv'}" if full_tables else None
+    print_table(documents, title="Dominant topic per document", console=console, max_rows=30, rest=rest)
     if model.k_scores is not None:
         console.print()
         print_table(model.k_scores, title="k tried (stability and coherence; see --help)", console=console)
