@@ -63,6 +63,20 @@ def document_rows(corpus: Corpus) -> tuple[list[str], list[dict[str, Any]]]:
     return columns, rows
 
 
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless one, thousands separated.
+
+    >>> counted(1, "document"), counted(12146, "token")
+    ('1 document', '12,146 tokens')
+    """
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def totals_summary(totals: dict[str, Any]) -> str:
+    """The size part of every totals line: "5 documents, 12,146 tokens, 2,310 types, 873 sentences"."""
+    return ", ".join(counted(totals[key], key[:-1]) for key in ("documents", "tokens", "types", "sentences"))
+
+
 def corpus_totals(corpus: Corpus) -> dict[str, Any]:
     """Corpus-wide counts; ``types`` counts distinct case-folded word forms."""
     tokens = corpus.tokens

@@ -42,14 +42,13 @@ def ingest(
     settings = load_settings(config, set_)
     corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache)
     report = corpus.load_report
-    from ..analysis.info import corpus_totals
+    from ..analysis.info import corpus_totals, counted, totals_summary
 
     totals = corpus_totals(corpus)
-    how = "unchanged, from cache" if report.from_snapshot else f"{report.files_tokenized} files tokenised"
+    how = "unchanged, from cache" if report.from_snapshot else f"{counted(report.files_tokenized, 'file')} tokenised"
     typer.echo(
-        f"{totals['documents']} documents, {totals['tokens']:,} tokens, {totals['types']:,} types, "
-        f"{totals['sentences']:,} sentences ({how}; {totals['files_skipped']} files skipped; "
-        f"{totals['documents_with_warnings']} documents with warnings: see 'peercorpus info')"
+        f"{totals_summary(totals)} ({how}; {counted(totals['files_skipped'], 'file')} skipped; "
+        f"{counted(totals['documents_with_warnings'], 'document')} with warnings: see 'peercorpus info')"
     )
 
 
@@ -80,7 +79,7 @@ def info(
 
     Example: [bold]peercorpus info corpora/ --where genre=blog --format csv -o docs.csv[/bold]
     """
-    from ..analysis.info import DOCUMENT_COUNTS, corpus_totals, document_rows
+    from ..analysis.info import DOCUMENT_COUNTS, corpus_totals, counted, document_rows, totals_summary
     from ..render.export import json_safe, plain_records, records_to_text, write_json, write_table, write_text
 
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
@@ -104,8 +103,4 @@ def info(
         from ..analysis.info import document_table
 
         write_table(document_table(corpus), fmt=fmt, output=output, title="Documents")
-    note(
-        f"{totals['documents']} documents, {totals['tokens']:,} tokens, {totals['types']:,} types, "
-        f"{totals['sentences']:,} sentences; {totals['documents_with_warnings']} with warnings; "
-        f"{totals['files_skipped']} files skipped"
-    )
+    note(f"{totals_summary(totals)}; {totals['documents_with_warnings']:,} with warnings; {counted(totals['files_skipped'], 'file')} skipped")

@@ -78,7 +78,7 @@ def _where_phrase(where: tuple[str, ...]) -> str:
 def _run_info(params, context: Context, section: Section) -> None:
     import pandas as pd
 
-    from ..analysis.info import corpus_totals, document_table
+    from ..analysis.info import corpus_totals, counted, document_table, totals_summary
 
     corpus = _narrowed(context.corpus, params.where)
     totals = corpus_totals(corpus)
@@ -87,9 +87,8 @@ def _run_info(params, context: Context, section: Section) -> None:
         skipped = pd.DataFrame([{"path": s.path, "reason": s.reason} for s in corpus.skipped], columns=["path", "reason"])
         section.tables.append(ReportTable("skipped", "Files skipped", skipped))
     section.notes.append(
-        f"{totals['documents']} documents, {totals['tokens']:,} tokens, {totals['types']:,} types, "
-        f"{totals['sentences']:,} sentences; {totals['documents_with_warnings']} documents with warnings; "
-        f"{totals['files_skipped']} files skipped."
+        f"{totals_summary(totals)}; {counted(totals['documents_with_warnings'], 'document')} with warnings; "
+        f"{counted(totals['files_skipped'], 'file')} skipped."
     )
 
 
