@@ -69,7 +69,8 @@ _PREAD = hasattr(os, "pread")  # not on Windows
 
 @dataclass
 class LoadReport:
-    """What ``load_corpus`` did: files read from disk, tokenised, and taken from the cache."""
+    """What ``load_corpus`` did: ``files_read`` were read to check their content (new or
+    changed since the last snapshot), ``files_tokenized`` tokenised (not in the shard cache)."""
 
     files: int = 0
     files_read: int = 0
@@ -232,7 +233,6 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
     Files that cannot be tokenised go to ``skipped`` and lose their hash."""
     settings_key = config.stream_key()
     todo = [i for i, digest in enumerate(hashes) if digest and not (pack and store.has_shard(settings_key, digest))]
-    report.files_read += len(todo)
     results = _tokenize_files([(files[i][0], files[i][1], hashes[i]) for i in todo], config, progress, workers)
     pending = set(todo)
     for index, digest in enumerate(hashes):
@@ -245,8 +245,7 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
             if shard is not None:
                 yield files[index], shard
                 continue
-            report.files_read += 1  # a damaged cache entry: tokenised again, here
-            result = _process_one((*files[index], digest), config)
+            result = _process_one((*files[index], digest), config)  # a damaged cache entry: tokenised again, here
         if isinstance(result, str):
             skipped.append(SkippedFile(str(files[index][0]), result))
             hashes[index] = None

@@ -150,7 +150,7 @@ def open_corpus(
         for notice in report.notices:
             warn(notice)
         if Verbosity.verbose:
-            source = "cache" if report.from_snapshot else f"{report.files_tokenized} tokenised, {report.files_read} read"
+            source = "cache" if report.from_snapshot else f"{report.files_read} new or changed, {report.files_tokenized} tokenised"
             note(f"{len(corpus)} documents from {report.files} files ({source})")
     return corpus.where(where) if where else corpus
 
