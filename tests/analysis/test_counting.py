@@ -78,6 +78,46 @@ def test_collocates_of_peer(sample):
     assert count == 0 and len(empty) == 0
 
 
+def test_collocates_count_a_token_in_two_windows_once(tmp_path):
+    (tmp_path / "a.txt").write_text("peer support peer work and other words here to pad the text out a lot more words more words.\n")
+    table, node_count = collocates(load_corpus(tmp_path, use_cache=False), TokenizeSettings(), "peer", min_count=1)
+    support = table.set_index("collocate").loc["support"]
+    # 19 words; the merged windows hold support work and other words here (R = 6); "support"
+    # is right of one "peer" and left of the other at the same distance: counted once, as left.
+    assert node_count == 2
+    assert (support["observed"], support["collocate_freq"], support["left_count"], support["right_count"]) == (1, 1, 1, 0)
+    assert support["expected"] == pytest.approx(6 / 19, abs=1e-4)
+    # Table [[1, 5], [0, 13]], N = 19; expected cells 6/19, 108/19, 13/19, 234/19.
+    g2 = 2 * (np.log(19 / 6) + 5 * np.log(5 / (108 / 19)) + 13 * np.log(13 / (234 / 19)))
+    assert support["g2"] == pytest.approx(g2, abs=1e-4) and support["g2"] == pytest.approx(2.4286, abs=1e-4)
+    assert support["mi"] == pytest.approx(np.log2(19 / 6), abs=1e-4)
+    assert support["t"] == pytest.approx(1 - 6 / 19, abs=1e-4)
+    assert support["logdice"] == pytest.approx(14 + np.log2(2 / 3), abs=1e-4)
+
+
+def test_collocates_equal_a_set_union_of_windows(sample):
+    from peercorpus.analysis.query import find_matches
+
+    settings = TokenizeSettings()
+    table, _ = collocates(sample, settings, "peer", left=5, right=5, min_count=1)
+    tokens, features = sample.tokens, sample.tokens.features(settings, default_stopwords="none")
+    hits = find_matches(tokens, "peer")
+    nodes = {p for s, e in zip(hits.starts.tolist(), hits.ends.tolist()) for p in range(s, e)}
+    window = set()
+    for s, e in zip(hits.starts.tolist(), hits.ends.tolist()):
+        doc = int(tokens.doc_of_position(np.array([s]))[0])
+        first, last = int(tokens.doc_starts[doc]), int(tokens.doc_starts[doc + 1])
+        window.update(range(max(first, s - 5), s), range(e, min(last, e + 5)))
+    counted = [int(features.ids[p]) for p in sorted(window - nodes) if features.ids[p] >= 0]
+    observed = Counter(features.vocab[i] for i in counted)
+    n = int((features.ids >= 0).sum())
+    assert dict(zip(table["collocate"], table["observed"])) == dict(observed)
+    assert np.allclose(table["expected"], len(counted) * table["collocate_freq"] / n, atol=1e-4)
+    assert (table["observed"] <= table["collocate_freq"]).all() and (table["observed"] <= len(counted)).all()
+    assert (table["left_count"] + table["right_count"] == table["observed"]).all()
+    assert (table["expected"] > 0).all() and (table["logdice"] <= 14).all()
+
+
 def test_text_statistics_helpers():
     assert [syllables(w) for w in ("recovery", "peer", "rate", "table")] == [4, 1, 1, 2]
     assert mattr(np.array([1, 2, 3, 4]), window=2) == 1.0

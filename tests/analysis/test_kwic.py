@@ -190,6 +190,32 @@ def test_properties_of_every_hit(tmp_path_factory, docs, query, window, sort):
     hits = order_hits(corpus, find_hits(corpus, [query]), sort=sort)
     again = order_hits(corpus, hits, sort=sort)
     assert np.array_equal(hits.starts, again.starts)
+    if sort and sort[0][0] in "LR":
+        keys = _nth_words_in_text(corpus, hits, sort[0])
+        assert keys == sorted(keys)
+
+
+def _nth_words_in_text(corpus, hits, key: str) -> list[str]:
+    """The word a key names for every hit, found with a regex in the raw text ("" if none)."""
+    tokens, distance, words = corpus.tokens, int(key[1]), []
+    for start, end in zip(hits.starts.tolist(), hits.ends.tolist()):
+        text = corpus.text(int(tokens.doc_of_position(np.array([start]))[0]))
+        if key[0] == "R":
+            around = re.findall(r"\w+", text[int(tokens.char_ends[end - 1]) :])
+        else:
+            around = re.findall(r"\w+", text[: int(tokens.char_starts[start])])[::-1]
+        words.append(around[distance - 1].lower() if len(around) >= distance else "")
+    return words
+
+
+def test_sort_keys_count_words_not_punctuation(tmp_path):
+    (tmp_path / "a.txt").write_text("The cat sat. The cat, however, ran.\nThe cat ate fish. The cat (a tabby) slept. The cat zoomed.\n")
+    corpus = load_corpus(tmp_path, use_cache=False)
+    hits = find_hits(corpus, ["cat"])
+    assert _nth_words_in_text(corpus, order_hits(corpus, hits, sort=["R1"]), "R1") == ["a", "ate", "however", "sat", "zoomed"]
+    # "zoomed." has no second word after it, the first "cat" none two words before: they sort first.
+    assert _nth_words_in_text(corpus, order_hits(corpus, hits, sort=["R2"]), "R2") == ["", "fish", "ran", "tabby", "the"]
+    assert _nth_words_in_text(corpus, order_hits(corpus, hits, sort=["L2"]), "L2") == ["", "fish", "ran", "sat", "slept"]
 
 
 def test_phrase_matches_across_line_breaks_not_documents(tmp_path):

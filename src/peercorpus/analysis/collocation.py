@@ -3,12 +3,17 @@
     collocates(corpus, settings, "peer", left=5, right=5, measure="logdice")
     collocations(corpus, settings, size=2, measure="likelihood", min_count=3)
 
-**Collocates** count the words within ``left``/``right`` tokens of each hit of the node (a
-word, phrase or wildcard, as in ``kwic``), inside its document. With ``O`` the observed
-count in the windows, ``R`` all tokens in the windows, ``C`` the collocate's corpus
-frequency and ``N`` the corpus size, the expected count is ``E = R·C/N`` and the 2×2 table
-is ``[[O, R−O], [C−O, N−R−C+O]]`` (Evert 2008): G² on that table, MI = log2(O/E),
-t = (O−E)/√O, logDice = 14 + log2(2·O / (node frequency + C)).
+**Collocates** count the words within ``left``/``right`` tokens of a hit of the node (a
+word, phrase or wildcard, as in ``kwic``), inside its document. Windows that overlap are
+merged: a token near two hits is counted once (Evert 2008, surface cooccurrence), on the
+side of the nearer hit (a tie counts as left); the node's own tokens are not counted. With
+``O`` the collocate's tokens in the windows, ``R`` all word tokens in the windows, ``C`` the
+collocate's corpus frequency and ``N`` the corpus size (words, as counted), the expected
+count is ``E = R·C/N`` and the 2×2 table is ``[[O, R−O], [C−O, N−R−C+O]]``, every cell ≥ 0:
+G² on that table, MI = log2(O/E), t = (O−E)/√O, logDice = 14 + log2(2·O / (node frequency +
+C)) (Rychlý 2008; at most 14 unless a collocate occurs in the windows more often than the
+node occurs). In "peer support peer work", window 1 each side: ``support`` is counted once,
+on the left of the second "peer".
 
 **Collocations** score every pair of adjacent words (stop words and punctuation removed
 first, pairs never span two documents) with NLTK's measures (``association.py`` gives the
@@ -58,18 +63,14 @@ def collocates(corpus: Corpus, settings: TokenizeSettings, node: str, *, left: i
     for offset in range(int((hits.ends - hits.starts).max())):
         inside = hits.starts + offset < hits.ends
         in_node[(hits.starts + offset)[inside]] = True
-    sides = []
-    for side, offsets in (("left", range(-left, 0)), ("right", range(0, right))):
-        for offset in offsets:
-            position = hits.starts + offset if side == "left" else hits.ends + offset
-            valid = (position >= first) & (position < last)
-            position = position[valid]
-            position = position[~in_node[position]]
-            ids = features.ids[position]
-            sides.append((side, ids[ids >= 0]))
+    position, on_right = _window_positions(hits.starts, hits.ends, first, last, left, right)
+    outside_node = ~in_node[position]
+    ids, on_right = features.ids[position[outside_node]], on_right[outside_node]
+    on_right = on_right[ids >= 0]
+    ids = ids[ids >= 0]
     n_features = len(features.vocab)
-    left_counts = np.bincount(np.concatenate([ids for side, ids in sides if side == "left"] or [np.zeros(0, np.int32)]), minlength=n_features)
-    right_counts = np.bincount(np.concatenate([ids for side, ids in sides if side == "right"] or [np.zeros(0, np.int32)]), minlength=n_features)
+    left_counts = np.bincount(ids[~on_right], minlength=n_features)
+    right_counts = np.bincount(ids[on_right], minlength=n_features)
     observed = left_counts + right_counts
     corpus_freq = np.bincount(features.ids[features.ids >= 0], minlength=n_features)
     n = int(corpus_freq.sum())
@@ -94,6 +95,30 @@ def collocates(corpus: Corpus, settings: TokenizeSettings, node: str, *, left: i
     key = {"likelihood": "g2", "mi": "mi", "t": "t", "logdice": "logdice"}[measure]
     table = table.sort_values([key, "collocate"], ascending=[False, True], ignore_index=True)
     return (table.head(top) if top else table), len(hits)
+
+
+def _window_positions(starts, ends, first, last, left, right):
+    """Token positions in the union of the hits' windows, each once, sorted, and whether each
+    lies on the right of its nearest hit (a tie: left); ``first``/``last`` bound each hit's document.
+
+    >>> _window_positions(np.array([0, 2]), np.array([1, 3]), np.array([0, 0]), np.array([5, 5]), 1, 1)
+    (array([1, 3]), array([False,  True]))
+    """
+    candidates, distances, sides = [], [], []
+    for distance in range(1, max(left, right) + 1):
+        for on_right, reach, position, valid in (
+            (False, left, starts - distance, starts - distance >= first),
+            (True, right, ends + distance - 1, ends + distance - 1 < last),
+        ):
+            if distance <= reach:
+                candidates.append(position[valid])
+                distances.append(np.full(int(valid.sum()), distance))
+                sides.append(np.full(int(valid.sum()), on_right))
+    position, distance, side = (np.concatenate(parts) for parts in (candidates, distances, sides))
+    order = np.lexsort((side, distance, position))
+    position, side = position[order], side[order]
+    first_seen = np.diff(position, prepend=-1) != 0
+    return position[first_seen], side[first_seen]
 
 
 def _window_g2(o, r, c, n):

@@ -55,9 +55,9 @@ def find_hits(corpus: Corpus, queries: list[str], *, match: str = "form", case_s
 def order_hits(corpus: Corpus, hits: Hits, *, sort: list[str] | None = None, sample: int | None = None, seed: int = 0, limit: int | None = None) -> Hits:
     """Sample (reproducibly), sort by AntConc-style keys, then keep the first ``limit`` hits.
 
-    Keys: ``L1``..``L9`` / ``R1``..``R9`` (the word that many tokens left of the match or
-    right of it, case-insensitive, a missing word first), ``doc``, ``match``. Ties keep corpus
-    order, so the order is total and stable.
+    Keys: ``L1``..``L9`` / ``R1``..``R9`` (the n-th word left or right of the match in its
+    document, punctuation skipped as AntConc's word tokens do, case-insensitive; no such word
+    sorts first), ``doc``, ``match``. Ties keep corpus order, so the order is total and stable.
     """
     if sample is not None:
         check_int("sample", sample, minimum=1)
@@ -87,11 +87,36 @@ def _sort_columns(corpus: Corpus, hits: Hits, key: str) -> list[np.ndarray]:
     if key == "match":
         width = int((hits.ends - hits.starts).max())
         return [_norm_at(tokens, norm_of_type, hits.starts + i, hits.starts, hits.ends) for i in range(width)]
-    distance = int(key[1])
-    position = hits.starts - distance if key[0] == "L" else hits.ends - 1 + distance
     doc = tokens.doc_of_position(hits.starts)
-    valid = (position >= tokens.doc_starts[doc]) & (position < tokens.doc_starts[doc + 1])
-    return [_norm_at(tokens, norm_of_type, position, None, None, valid)]
+    origin, step = (hits.starts - 1, -1) if key[0] == "L" else (hits.ends, 1)
+    position = _nth_word(tokens, origin, step, int(key[1]), tokens.doc_starts[doc], tokens.doc_starts[doc + 1])
+    return [_norm_at(tokens, norm_of_type, position, None, None, position >= 0)]
+
+
+def _nth_word(tokens, origin, step: int, distance: int, low, high) -> np.ndarray:
+    """Position of the ``distance``-th word token (one with a letter or digit) counted from
+    ``origin`` in direction ``step`` (±1), inside ``[low, high)``; -1 where there is none.
+
+    Vectorised over hits: each round looks at one more token of every hit still searching,
+    so the rounds are ``distance`` plus the longest run of punctuation passed.
+    In "The cat, however, ran." the first word right of "cat" is "however" (R1), then "ran" (R2).
+    """
+    is_word = np.asarray(tokens.is_word)
+    found = np.full(len(origin), -1, dtype=np.int64)
+    position = np.array(origin, dtype=np.int64)
+    remaining = np.full(len(origin), distance)
+    searching = np.flatnonzero((position >= low) & (position < high))
+    while len(searching):
+        here = position[searching]
+        word = is_word[np.asarray(tokens.ids[here])]
+        remaining[searching] -= word
+        done = word & (remaining[searching] == 0)
+        found[searching[done]] = here[done]
+        searching = searching[~done]
+        position[searching] += step
+        here = position[searching]
+        searching = searching[(here >= low[searching]) & (here < high[searching])]
+    return found
 
 
 def _norm_at(tokens, norm_of_type, position, starts, ends, valid=None) -> np.ndarray:

@@ -37,7 +37,7 @@ def kwic(
     match: Match = "form",
     case_sensitive: CaseSensitive = False,
     regex: Regex = False,
-    sort: Annotated[str | None, typer.Option("--sort", help="Sort keys: L1..L9, R1..R9 (words left/right of the match), doc, match; e.g. R1,R2.")] = None,
+    sort: Annotated[str | None, typer.Option("--sort", help="Sort keys: L1..L9, R1..R9 (words left/right of the match, punctuation skipped), doc, match; e.g. R1,R2.")] = None,
     sample: Annotated[int | None, typer.Option("--sample", help="A random sample of N hits (reproducible with --seed).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed for --sample.")] = 0,
     limit: Annotated[int | None, typer.Option("--limit", help="Show the first N lines (after sorting).")] = None,
