@@ -106,20 +106,24 @@ def read_pdf(path: Path) -> Result:
 
 
 def read_docx(path: Path) -> Result:
-    """Paragraphs and table cells of a Word document, separated by blank lines."""
+    """Body paragraphs and table rows (cells joined by `` | ``) of a Word document, in document
+    order and separated by blank lines; headers and footers are left out."""
     import zipfile
 
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
 
     try:
         document = Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise UnreadableFile(f"corrupt Word file ({type(error).__name__})") from None
-    blocks = [p.text.strip() for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            blocks.append(" | ".join(cell.text.strip() for cell in row.cells))
+    blocks = []
+    for item in document.iter_inner_content():  # body paragraphs and tables in document order
+        if isinstance(item, Table):
+            blocks += (" | ".join(cell.text.strip() for cell in row.cells) for row in item.rows)
+        else:
+            blocks.append(item.text.strip())
     metadata = {}
     properties = document.core_properties
     if properties.title:
