@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from peercorpus import load_corpus
+from peercorpus.analysis.info import document_table
 from peercorpus.io.formats import read_docx
+from peercorpus.io.html import read_html
 
 
 def test_docx_tables_stay_where_they_are_in_the_document(tmp_path):
@@ -29,3 +32,59 @@ def test_docx_tables_stay_where_they_are_in_the_document(tmp_path):
     ]
     assert metadata == {"title": "Interview 3", "author": "R. Peer"}
     assert (encoding, warnings) == ("docx", [])
+
+
+BOILERPLATE_PAGE = """<html><head><title>Gardens</title></head><body>
+<div id="cookie-banner" class="cookie-notice">We use cookies to improve your visit. Accept all cookies?</div>
+<div class="menu"><a href="/">Home</a> | <a href="/blog">Blog</a> | <a href="/about">About</a></div>
+<div class="content"><h1>Why gardens matter</h1><p>Gardens give people a place to rest.</p>
+<p>Shared gardens bring neighbours together and give them a reason to talk.</p></div>
+<div class="sidebar widget">Recent posts: Compost basics, Winter bulbs</div>
+<div class="comments"><p>Great post! — Bob</p></div>
+<div class="footer">© 2024 My Site. All rights reserved.</div>
+</body></html>"""
+
+
+def test_html_page_boilerplate_named_by_class_or_id_is_left_out_and_reported(tmp_path):
+    (tmp_path / "gardens.html").write_text(BOILERPLATE_PAGE)
+
+    read = read_html(tmp_path / "gardens.html")
+
+    assert read.text.split("\n\n") == [
+        "Why gardens matter",
+        "Gardens give people a place to rest.",
+        "Shared gardens bring neighbours together and give them a reason to talk.",
+    ]
+    assert read.removed.startswith("page boilerplate: cookie, menu, sidebar, comments, footer (")
+    assert read.metadata == {"title": "Gardens"}
+
+
+def test_html_main_text_inside_boilerplate_sounding_wrappers_is_kept(tmp_path):
+    post = "<p>" + "Peer workers listen first and advise later. " * 5 + "</p>"
+    (tmp_path / "post.html").write_text(
+        '<body><div class="page-wrapper content-with-sidebar"><div class="navbar">Home | Blog</div>'
+        f'<div class="post-content"><h2>Listening</h2>{post}</div>'
+        '<div class="share-buttons">Share on social media</div></div></body>'
+    )
+
+    read = read_html(tmp_path / "post.html")
+
+    assert read.text.split("\n\n") == ["Listening", post[3:-4].strip()]
+    assert read.removed.startswith("page boilerplate: navbar, share (")
+
+
+def test_html_role_main_is_preferred_and_roles_mark_boilerplate(tmp_path):
+    (tmp_path / "roles.html").write_text(
+        '<body><div role="banner">Site name</div><div role="main"><p>The main text.</p>'
+        '<div role="complementary">See also</div></div><div>Outside main</div></body>'
+    )
+
+    assert read_html(tmp_path / "roles.html").text == "The main text."
+
+
+def test_info_names_html_boilerplate_in_the_cleaned_column(tmp_path):
+    (tmp_path / "gardens.html").write_text(BOILERPLATE_PAGE)
+
+    row = document_table(load_corpus(tmp_path)).iloc[0]
+
+    assert row["cleaned"].startswith("page boilerplate: cookie, menu, sidebar, comments, footer (")

@@ -1,7 +1,7 @@
-"""One reader per document format: plain text, Markdown, HTML, PDF and Word.
+"""One reader per document format: plain text, Markdown, PDF and Word (HTML: ``html.py``).
 
-Each takes the file's path and returns ``(text, encoding, metadata, warnings)``;
-a file it cannot read raises ``UnreadableFile``::
+Each takes the file's path and returns ``(text, encoding, metadata, warnings)`` (or a
+``Read``, which adds what the reader left out); a file it cannot read raises ``UnreadableFile``::
 
     text, encoding, metadata, warnings = read_markdown(Path("notes.md"))
 """
@@ -11,12 +11,23 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import UnreadableFile
 from .text import decode, read_bytes
 
 Result = tuple[str, str, dict[str, Any], list[str]]
+
+
+class Read(NamedTuple):
+    """A reader's result; ``removed`` is what it left out of the text, for ``info``'s
+    ``cleaned`` column (``"page boilerplate: menu, footer (120 chars)"``)."""
+
+    text: str
+    encoding: str
+    metadata: dict[str, Any]
+    warnings: list[str]
+    removed: str = ""
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 
@@ -49,30 +60,6 @@ def read_markdown(path: Path) -> Result:
 
 def _plain(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool)) else str(value)
-
-
-_DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg", "template", "iframe", "button")
-_BLOCK_TAGS = ("p", "div", "section", "article", "main", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "td", "th", "dd", "dt", "figcaption", "br")
-
-
-def read_html(path: Path) -> Result:
-    """The main text of a web page: <main>/<article> if present, without scripts or navigation."""
-    from bs4 import BeautifulSoup
-
-    raw, encoding, warnings = decode(read_bytes(path))
-    soup = BeautifulSoup(raw, "lxml")
-    metadata: dict[str, Any] = {}
-    if soup.title and soup.title.get_text(strip=True):
-        metadata["title"] = soup.title.get_text(" ", strip=True)
-    for tag in soup(_DROP_TAGS):
-        tag.decompose()
-    body = soup.find("main") or soup.find("article") or soup.body or soup
-    for tag in body.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n\n")
-        tag.insert_after("\n\n")
-    blocks = [" ".join(block.split()) for block in body.get_text().split("\n\n")]
-    text = "\n\n".join(block for block in blocks if block)
-    return text, encoding, metadata, warnings
 
 
 def read_pdf(path: Path) -> Result:
