@@ -31,7 +31,8 @@ from .snapshot import SNAPSHOT_FORMAT, SnapshotWriter
 # 2: a document's n_types counts distinct case-folded word forms (was: forms as written and
 # punctuation), so shards and snapshots of format 1 are not read.
 # 3: readers changed what they extract from the same bytes (.docx tables in document order,
-# HTML page boilerplate named by class/id/role left out).
+# HTML page boilerplate named by class/id/role left out, Markdown without its markup and with
+# front matter lists and booleans as text).
 CACHE_FORMAT = 3
 CACHE_ENV = "PEERCORPUS_CACHE_DIR"
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from peercorpus import load_corpus
 from peercorpus.analysis.info import document_table
-from peercorpus.io.formats import read_docx
+from peercorpus.io.formats import read_docx, read_markdown
 from peercorpus.io.html import read_html
+from peercorpus.io.markdown import strip_markdown
 
 
 def test_docx_tables_stay_where_they_are_in_the_document(tmp_path):
@@ -88,3 +91,48 @@ def test_info_names_html_boilerplate_in_the_cleaned_column(tmp_path):
     row = document_table(load_corpus(tmp_path)).iloc[0]
 
     assert row["cleaned"].startswith("page boilerplate: cookie, menu, sidebar, comments, footer (")
+
+
+def test_markdown_front_matter_lists_and_booleans_read_as_in_a_csv(tmp_path):
+    (tmp_path / "note.md").write_text("---\ntitle: Day one\ntags: [sea, light]\ndraft: false\nyear: 2024\n---\nThe lighthouse.\n")
+
+    text, _, metadata, warnings = read_markdown(tmp_path / "note.md")
+
+    assert metadata == {"title": "Day one", "tags": "sea; light", "draft": "false", "year": 2024}
+    assert (text, warnings) == ("The lighthouse.\n", [])
+
+
+def test_markdown_front_matter_that_is_not_a_mapping_is_kept_as_text_with_a_warning(tmp_path):
+    (tmp_path / "list.md").write_text("---\n- a\n- b\n---\nBody text.\n")
+
+    text, _, metadata, warnings = read_markdown(tmp_path / "list.md")
+
+    assert metadata == {}
+    assert warnings == ["front matter is a YAML list, not a mapping of fields; kept as text"]
+    assert "Body text." in text
+
+
+@pytest.mark.parametrize(
+    ("markdown", "text"),
+    [
+        ("# Day one\nThe **lighthouse** at _dusk_.", "Day one\n\nThe lighthouse at dusk."),
+        ("See [the docs](https://example.com/a) and ![a cat](cat.png).", "See the docs and a cat."),
+        ("Run `peercorpus kwic` on snake_case_names, 2 * 3 * 4.", "Run peercorpus kwic on snake_case_names, 2 * 3 * 4."),
+        ("- one\n* two\n1. three\n> quoted", "one\ntwo\nthree\nquoted"),
+        ("Text [ref][1].\n\n[1]: https://example.com\n<!-- note\nto self -->", "Text ref.\n\n\n"),
+        ("| a | b |\n|---|:-:|\n| 1 | 2 |", "a | b\n\n1 | 2"),
+        ("Title\n=====\n\nPara\n\n***\n\n```\nx = *y*\n```", "Title\n\n\nPara\n\n\n\n\nx = *y*\n"),
+        (r"Escaped \*not emphasis\* and **peer**-led", "Escaped *not emphasis* and peer-led"),
+    ],
+)
+def test_markdown_syntax_is_left_out_and_lines_kept(markdown, text):
+    assert strip_markdown(markdown) == text
+
+
+def test_markdown_kwic_shows_text_without_markup(tmp_path):
+    (tmp_path / "day.md").write_text("# Day one\n\nThe **lighthouse** was [lit](http://example.com) again.\n")
+
+    corpus = load_corpus(tmp_path)
+
+    assert corpus.text(0) == "Day one\n\n\nThe lighthouse was lit again.\n"
+    assert "http" not in corpus.tokens.vocab

@@ -8,6 +8,7 @@ Each takes the file's path and returns ``(text, encoding, metadata, warnings)`` 
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -38,8 +39,11 @@ def read_plain(path: Path) -> Result:
 
 
 def read_markdown(path: Path) -> Result:
-    """Markdown as written; a YAML front matter block becomes metadata."""
+    """Markdown without its markup (``strip_markdown``); a YAML front matter mapping becomes
+    metadata (lists joined with ``"; "``, booleans ``"true"``/``"false"`` as in a CSV)."""
     import yaml
+
+    from .markdown import strip_markdown
 
     text, encoding, warnings = decode(read_bytes(path))
     metadata: dict[str, Any] = {}
@@ -55,11 +59,30 @@ def read_markdown(path: Path) -> Result:
             if isinstance(loaded, dict):
                 metadata = {str(k): _plain(v) for k, v in loaded.items() if v is not None}
                 text = text[match.end() :]
-    return text, encoding, metadata, warnings
+            elif loaded is not None:
+                warnings.append(f"front matter is a YAML {_yaml_kind(loaded)}, not a mapping of fields; kept as text")
+    return strip_markdown(text), encoding, metadata, warnings
 
 
 def _plain(value: Any) -> Any:
-    return value if isinstance(value, (str, int, float, bool)) else str(value)
+    """A front matter value as metadata: text or a number.
+
+    >>> [_plain(v) for v in (["sea", "light"], False, 3, {"a": 1})]
+    ['sea; light', 'false', 3, '{"a": 1}']
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (set, frozenset)):  # YAML's !!set: sorted, so the join is the same every run
+        value = sorted(value, key=str)
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(_plain(item)) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, default=str, ensure_ascii=False)
+    return value if isinstance(value, (str, int, float)) else str(value)
+
+
+def _yaml_kind(value: Any) -> str:
+    return "list" if isinstance(value, list) else "single value"
 
 
 def read_pdf(path: Path) -> Result:
