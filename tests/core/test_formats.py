@@ -6,7 +6,7 @@ import pytest
 
 from peercorpus import load_corpus
 from peercorpus.analysis.info import document_table
-from peercorpus.io.formats import read_docx, read_markdown
+from peercorpus.io.formats import read_docx, read_markdown, read_pdf
 from peercorpus.io.html import read_html
 from peercorpus.io.markdown import strip_markdown
 
@@ -136,3 +136,28 @@ def test_markdown_kwic_shows_text_without_markup(tmp_path):
 
     assert corpus.text(0) == "Day one\n\n\nThe lighthouse was lit again.\n"
     assert "http" not in corpus.tokens.vocab
+
+
+def test_pdf_running_headers_and_footers_are_named_in_a_warning(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    with PdfPages(tmp_path / "article.pdf") as pdf:
+        for page in (1, 2, 3, 4):
+            figure = Figure()
+            figure.text(0.1, 0.95, "Journal of Mental Health Practice 2023;12:45-67")
+            figure.text(0.1, 0.5, f"Body text of page {page} about peer support.")
+            figure.text(0.1, 0.05, f"Page {page} of 4")
+            pdf.savefig(figure)
+
+    text, _, _, warnings = read_pdf(tmp_path / "article.pdf")
+
+    assert warnings == [
+        "running header/footer on 4 of 4 pages: 'Journal of Mental Health Practice 2023;12:45-67' "
+        "(cleaning.drop_lines can remove it)",
+        "running header/footer on 4 of 4 pages: 'Page 1 of 4' (cleaning.drop_lines can remove it)",
+    ]
+    assert "Page 2 of 4" in text  # named, not removed

@@ -90,6 +90,8 @@ def read_pdf(path: Path) -> Result:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    from ..quality import running_line_warnings  # here: quality → cleaning → config → io
+
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(str(path))
@@ -107,6 +109,7 @@ def read_pdf(path: Path) -> Result:
     if not pages or empty == len(pages):
         raise UnreadableFile("PDF has no extractable text (scanned images?)")
     warnings = [f"{empty} of {len(pages)} PDF pages have no extractable text (scanned?)"] if empty else []
+    warnings += running_line_warnings(pages)
     metadata: dict[str, Any] = {}
     info = reader.metadata
     if info is not None and info.title:
