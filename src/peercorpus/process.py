@@ -69,6 +69,8 @@ def process_file(path: Path, root: Path, config: Config) -> Shard:
     documents = []
     for raw in raw_documents:
         text, cleaning = clean_text(unicodedata.normalize("NFC", raw.text), config.cleaning)
+        if raw.removed:
+            cleaning["read_removed"] = raw.removed
         tokenized = tokenize_text(text, config.tokenize.tokenizer)
         ids = np.fromiter(
             (lookup.setdefault(word, len(lookup)) for word in tokenized.words),

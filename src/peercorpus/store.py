@@ -3,9 +3,9 @@
 Layout under the cache directory (no pickle anywhere: ``.npy`` arrays read with
 ``allow_pickle=False``, JSON, and flat shard files of raw numeric arrays, so a cache in a shared place cannot run code)::
 
-    v2/shards/<settings>/<name>.pack, <name>.idx  tokens of files' contents, by content hash
-    v2/snapshots/<corpus-key>/current              name of the complete snapshot folder
-    v2/snapshots/<corpus-key>/<name>/              manifest.json, vocab.json, *.npy, texts.bin,
+    v3/shards/<settings>/<name>.pack, <name>.idx  tokens of files' contents, by content hash
+    v3/snapshots/<corpus-key>/current              name of the complete snapshot folder
+    v3/snapshots/<corpus-key>/<name>/              manifest.json, vocab.json, *.npy, texts.bin,
                                                    files.txt (NUL-separated paths) + file_stats.npy
                                                    + file_hashes.txt, documents.jsonl + document_offsets.npy
 
@@ -30,7 +30,10 @@ from .snapshot import SNAPSHOT_FORMAT, SnapshotWriter
 
 # 2: a document's n_types counts distinct case-folded word forms (was: forms as written and
 # punctuation), so shards and snapshots of format 1 are not read.
-CACHE_FORMAT = 2
+# 3: readers changed what they extract from the same bytes (.docx tables in document order,
+# HTML page boilerplate named by class/id/role left out, Markdown without its markup and with
+# front matter lists and booleans as text; PDF running headers/footers named in a warning).
+CACHE_FORMAT = 3
 CACHE_ENV = "PEERCORPUS_CACHE_DIR"
 
 

@@ -14,8 +14,9 @@ from ..corpus import Corpus
 
 
 def cleaning_summary(cleaning: dict[str, Any]) -> str:
-    """``"2 lines dropped; 8,120 chars cut from 'References'"`` (empty when nothing was removed)."""
-    parts = []
+    """``"2 lines dropped; 8,120 chars cut from 'References'"`` (empty when nothing was removed);
+    what the reader left out comes first (``"page boilerplate: menu, footer (120 chars)"``)."""
+    parts = [cleaning["read_removed"]] if cleaning.get("read_removed") else []
     if cleaning.get("lines_dropped"):
         parts.append(f"{cleaning['lines_dropped']} lines dropped")
     if cleaning.get("chars_cut"):

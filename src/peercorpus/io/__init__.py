@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .base import RawDocument, ReadOptions
-from .formats import read_docx, read_html, read_markdown, read_pdf, read_plain
+from .formats import Read, read_docx, read_markdown, read_pdf, read_plain
+from .html import read_html
 from .tabular import read_rows
 
 _READERS = {
@@ -28,8 +29,8 @@ def read_file(path: Path, root: Path, options: ReadOptions) -> list[RawDocument]
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".jsonl"):
         return read_rows(path, relative, options)
-    text, encoding, metadata, warnings = _READERS[suffix](path)
-    return [RawDocument(relative, path, text, encoding, metadata, warnings)]
+    read = Read(*_READERS[suffix](path))
+    return [RawDocument(relative, path, read.text, read.encoding, read.metadata, read.warnings, read.removed)]
 
 
 __all__ = ["RawDocument", "ReadOptions", "read_file"]

@@ -31,7 +31,8 @@ class RawDocument:
 
     ``text`` is NFC-normalised; ``metadata`` holds fields found in the file itself
     (Markdown front matter, tabular columns); ``warnings`` are one-line notes on what
-    looks wrong (encoding fallback, pages without text, ...), shown by ``info``.
+    looks wrong (encoding fallback, pages without text, ...), shown by ``info``; ``removed``
+    says what the reader itself left out (HTML page boilerplate), for ``info``'s ``cleaned``.
     """
 
     doc_id: str
@@ -40,3 +41,4 @@ class RawDocument:
     encoding: str
     metadata: dict[str, object] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    removed: str = ""

@@ -1,22 +1,34 @@
-"""One reader per document format: plain text, Markdown, HTML, PDF and Word.
+"""One reader per document format: plain text, Markdown, PDF and Word (HTML: ``html.py``).
 
-Each takes the file's path and returns ``(text, encoding, metadata, warnings)``;
-a file it cannot read raises ``UnreadableFile``::
+Each takes the file's path and returns ``(text, encoding, metadata, warnings)`` (or a
+``Read``, which adds what the reader left out); a file it cannot read raises ``UnreadableFile``::
 
     text, encoding, metadata, warnings = read_markdown(Path("notes.md"))
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import UnreadableFile
 from .text import decode, read_bytes
 
 Result = tuple[str, str, dict[str, Any], list[str]]
+
+
+class Read(NamedTuple):
+    """A reader's result; ``removed`` is what it left out of the text, for ``info``'s
+    ``cleaned`` column (``"page boilerplate: menu, footer (120 chars)"``)."""
+
+    text: str
+    encoding: str
+    metadata: dict[str, Any]
+    warnings: list[str]
+    removed: str = ""
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 
@@ -27,8 +39,11 @@ def read_plain(path: Path) -> Result:
 
 
 def read_markdown(path: Path) -> Result:
-    """Markdown as written; a YAML front matter block becomes metadata."""
+    """Markdown without its markup (``strip_markdown``); a YAML front matter mapping becomes
+    metadata (lists joined with ``"; "``, booleans ``"true"``/``"false"`` as in a CSV)."""
     import yaml
+
+    from .markdown import strip_markdown
 
     text, encoding, warnings = decode(read_bytes(path))
     metadata: dict[str, Any] = {}
@@ -44,41 +59,38 @@ def read_markdown(path: Path) -> Result:
             if isinstance(loaded, dict):
                 metadata = {str(k): _plain(v) for k, v in loaded.items() if v is not None}
                 text = text[match.end() :]
-    return text, encoding, metadata, warnings
+            elif loaded is not None:
+                warnings.append(f"front matter is a YAML {_yaml_kind(loaded)}, not a mapping of fields; kept as text")
+    return strip_markdown(text), encoding, metadata, warnings
 
 
 def _plain(value: Any) -> Any:
-    return value if isinstance(value, (str, int, float, bool)) else str(value)
+    """A front matter value as metadata: text or a number.
+
+    >>> [_plain(v) for v in (["sea", "light"], False, 3, {"a": 1})]
+    ['sea; light', 'false', 3, '{"a": 1}']
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (set, frozenset)):  # YAML's !!set: sorted, so the join is the same every run
+        value = sorted(value, key=str)
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(_plain(item)) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, default=str, ensure_ascii=False)
+    return value if isinstance(value, (str, int, float)) else str(value)
 
 
-_DROP_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg", "template", "iframe", "button")
-_BLOCK_TAGS = ("p", "div", "section", "article", "main", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "td", "th", "dd", "dt", "figcaption", "br")
-
-
-def read_html(path: Path) -> Result:
-    """The main text of a web page: <main>/<article> if present, without scripts or navigation."""
-    from bs4 import BeautifulSoup
-
-    raw, encoding, warnings = decode(read_bytes(path))
-    soup = BeautifulSoup(raw, "lxml")
-    metadata: dict[str, Any] = {}
-    if soup.title and soup.title.get_text(strip=True):
-        metadata["title"] = soup.title.get_text(" ", strip=True)
-    for tag in soup(_DROP_TAGS):
-        tag.decompose()
-    body = soup.find("main") or soup.find("article") or soup.body or soup
-    for tag in body.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n\n")
-        tag.insert_after("\n\n")
-    blocks = [" ".join(block.split()) for block in body.get_text().split("\n\n")]
-    text = "\n\n".join(block for block in blocks if block)
-    return text, encoding, metadata, warnings
+def _yaml_kind(value: Any) -> str:
+    return "list" if isinstance(value, list) else "single value"
 
 
 def read_pdf(path: Path) -> Result:
     """Text of every page (pypdf), pages separated by blank lines."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    from ..quality import running_line_warnings  # here: quality → cleaning → config → io
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
@@ -97,6 +109,7 @@ def read_pdf(path: Path) -> Result:
     if not pages or empty == len(pages):
         raise UnreadableFile("PDF has no extractable text (scanned images?)")
     warnings = [f"{empty} of {len(pages)} PDF pages have no extractable text (scanned?)"] if empty else []
+    warnings += running_line_warnings(pages)
     metadata: dict[str, Any] = {}
     info = reader.metadata
     if info is not None and info.title:
@@ -106,20 +119,24 @@ def read_pdf(path: Path) -> Result:
 
 
 def read_docx(path: Path) -> Result:
-    """Paragraphs and table cells of a Word document, separated by blank lines."""
+    """Body paragraphs and table rows (cells joined by `` | ``) of a Word document, in document
+    order and separated by blank lines; headers and footers are left out."""
     import zipfile
 
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
 
     try:
         document = Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise UnreadableFile(f"corrupt Word file ({type(error).__name__})") from None
-    blocks = [p.text.strip() for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            blocks.append(" | ".join(cell.text.strip() for cell in row.cells))
+    blocks = []
+    for item in document.iter_inner_content():  # body paragraphs and tables in document order
+        if isinstance(item, Table):
+            blocks += (" | ".join(cell.text.strip() for cell in row.cells) for row in item.rows)
+        else:
+            blocks.append(item.text.strip())
     metadata = {}
     properties = document.core_properties
     if properties.title:
