@@ -15,9 +15,10 @@ then stops reading each file at its first match, as `grep -l` does, so it no lon
 the lines. (Before 2026-11-25 this benchmark timed that shortcut: "prime minister" took 3.4 s
 to /dev/null and 15-17 s to a file.)
 
-Last run here (2 cores, quiet, C.UTF-8, --repeat 3): "government" grep 50.87 s, kwic 0.75 s =
-0.015x (LC_ALL=C grep 1.98 s); "prime minister" grep 14.94 s, kwic 0.51 s = 0.034x (LC_ALL=C
-grep 0.89 s); kwic peak RSS 317 / 263 MiB; cold ingest 49.7 s, peak RSS 301 MiB.
+Last runs here (2 cores, quiet, C.UTF-8, --repeat 3, two runs): "government" grep 50.7-50.9 s,
+kwic 0.73-0.75 s = 0.014-0.015x (LC_ALL=C grep 2.0 s); "prime minister" grep 14.6-14.9 s, kwic
+0.51-0.56 s = 0.034-0.039x (LC_ALL=C grep 0.9 s); kwic peak RSS 317 / 266 MiB; cold ingest
+48-50 s, peak RSS 301-318 MiB.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def main() -> None:
             shutil.copytree(args.corpus, folder / f"copy{copy:02d}")
         size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
         ingest, ingest_peak = timed([PEERCORPUS, "-q", "ingest", str(folder), "--cache-dir", str(cache)])
+        os.sync()  # the fresh cache's writeback would otherwise run during the first timings
         locale = os.environ.get("LC_ALL") or os.environ.get("LANG") or "(unset)"
         print(f"corpus: {args.copies} copies of {args.corpus} = {size:.0f} MB; cold ingest {ingest:.1f} s (peak RSS {ingest_peak:.0f} MiB)")
         print(f"locale: {locale}; best of {args.repeat}; every process writes its lines to a file")
