@@ -32,7 +32,8 @@ from .snapshot import SNAPSHOT_FORMAT, SnapshotWriter
 # punctuation), so shards and snapshots of format 1 are not read.
 # 3: readers changed what they extract from the same bytes (.docx tables in document order,
 # HTML page boilerplate named by class/id/role left out, Markdown without its markup and with
-# front matter lists and booleans as text; PDF running headers/footers named in a warning).
+# front matter lists and booleans as text, as .jsonl rows and sidecars now give them too;
+# PDF running headers/footers named in a warning).
 CACHE_FORMAT = 3
 CACHE_ENV = "PEERCORPUS_CACHE_DIR"
 

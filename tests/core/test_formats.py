@@ -102,6 +102,18 @@ def test_markdown_front_matter_lists_and_booleans_read_as_in_a_csv(tmp_path):
     assert (text, warnings) == ("The lighthouse.\n", [])
 
 
+def test_every_reader_gives_metadata_values_alike(tmp_path):
+    """Front matter, a YAML sidecar and .jsonl rows: lists 'a; b', booleans 'true'/'false',
+    whole numbers as numbers."""
+    (tmp_path / "note.md").write_text("---\ntags: [sea, light]\ndraft: false\nyear: '2024'\n---\nThe lighthouse.\n")
+    (tmp_path / "plain.txt").write_text("A plain lighthouse.\n")
+    (tmp_path / "metadata.yaml").write_text("plain.txt: {tags: [sea, light], draft: false, year: '2024'}\n")
+    (tmp_path / "rows.jsonl").write_text('{"text": "A row about the lighthouse.", "tags": ["sea", "light"], "draft": false, "year": "2024"}\n')
+    corpus = load_corpus(tmp_path, use_cache=False)
+    for doc in corpus.documents:
+        assert {k: doc.metadata[k] for k in ("tags", "draft", "year")} == {"tags": "sea; light", "draft": "false", "year": 2024}, doc.doc_id
+
+
 def test_markdown_front_matter_that_is_not_a_mapping_is_kept_as_text_with_a_warning(tmp_path):
     (tmp_path / "list.md").write_text("---\n- a\n- b\n---\nBody text.\n")
 

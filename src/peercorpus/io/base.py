@@ -9,8 +9,10 @@ A reader turns one file into zero or more documents (tabular files give one per 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -42,3 +44,25 @@ class RawDocument:
     metadata: dict[str, object] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     removed: str = ""
+
+
+def metadata_value(value: Any) -> Any:
+    """A metadata value as every reader gives it: text or a number. Whole-number text becomes
+    a number (CSV cells are text), booleans ``true``/``false`` (as a CSV cell shows them),
+    lists ``a; b``, mappings JSON text.
+
+    >>> [metadata_value(v) for v in (" 2021 ", ["sea", "light"], False, 3.5, {"a": 1})]
+    [2021, 'sea; light', 'false', 3.5, '{"a": 1}']
+    """
+    if isinstance(value, str):
+        value = value.strip()
+        return int(value) if value.lstrip("-").isdigit() and len(value) < 19 else value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (set, frozenset)):  # YAML's !!set: sorted, so the join is the same every run
+        value = sorted(value, key=str)
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(metadata_value(item)) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, default=str, ensure_ascii=False)
+    return value if isinstance(value, (int, float)) else str(value)

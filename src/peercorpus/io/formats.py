@@ -8,13 +8,13 @@ Each takes the file's path and returns ``(text, encoding, metadata, warnings)`` 
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import UnreadableFile
+from .base import metadata_value
 from .text import decode, read_bytes
 
 Result = tuple[str, str, dict[str, Any], list[str]]
@@ -57,28 +57,11 @@ def read_markdown(path: Path) -> Result:
             warnings.append(f"front matter is not valid YAML{line}; kept as text")
         else:
             if isinstance(loaded, dict):
-                metadata = {str(k): _plain(v) for k, v in loaded.items() if v is not None}
+                metadata = {str(k): metadata_value(v) for k, v in loaded.items() if v is not None}
                 text = text[match.end() :]
             elif loaded is not None:
                 warnings.append(f"front matter is a YAML {_yaml_kind(loaded)}, not a mapping of fields; kept as text")
     return strip_markdown(text), encoding, metadata, warnings
-
-
-def _plain(value: Any) -> Any:
-    """A front matter value as metadata: text or a number.
-
-    >>> [_plain(v) for v in (["sea", "light"], False, 3, {"a": 1})]
-    ['sea; light', 'false', 3, '{"a": 1}']
-    """
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (set, frozenset)):  # YAML's !!set: sorted, so the join is the same every run
-        value = sorted(value, key=str)
-    if isinstance(value, (list, tuple)):
-        return "; ".join(str(_plain(item)) for item in value)
-    if isinstance(value, dict):
-        return json.dumps(value, default=str, ensure_ascii=False)
-    return value if isinstance(value, (str, int, float)) else str(value)
 
 
 def _yaml_kind(value: Any) -> str:

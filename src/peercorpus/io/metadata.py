@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, UnreadableFile
+from .base import metadata_value
 from .text import decode, read_bytes
 
 
@@ -27,14 +28,6 @@ def read_sidecar(path: Path) -> dict[str, dict[str, Any]]:
     if path.suffix.lower() in (".yaml", ".yml"):
         return _yaml_sidecar(text, path)
     return _delimited_sidecar(text, path)
-
-
-def _value(value: Any) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
-        if value.lstrip("-").isdigit() and len(value) < 19:
-            return int(value)
-    return value
 
 
 def _delimited_sidecar(text: str, path: Path) -> dict[str, dict[str, Any]]:
@@ -61,7 +54,7 @@ def _delimited_sidecar(text: str, path: Path) -> dict[str, dict[str, Any]]:
             if name in lines:
                 raise InputError(f"{path} line {reader.line_num}: {name} already has a row (line {lines[name]}); keep one")
             lines[name] = reader.line_num
-            fields[name] = {k: _value(v) for k, v in row.items() if v.strip()}
+            fields[name] = {k: metadata_value(v) for k, v in row.items() if v.strip()}
     except csv.Error as error:
         raise InputError(f"{path} line {reader.line_num}: {error}") from None
     return fields
@@ -83,5 +76,5 @@ def _yaml_sidecar(text: str, path: Path) -> dict[str, dict[str, Any]]:
             raise InputError(f"{path}: entry {number} has no 'file'")
         if str(item["file"]) in fields:
             raise InputError(f"{path}: entry {number}: {item['file']} already has an entry; keep one")
-        fields[str(item["file"])] = {str(k): _value(v) for k, v in item.items() if k != "file" and v not in (None, "")}
+        fields[str(item["file"])] = {str(k): metadata_value(v) for k, v in item.items() if k != "file" and v not in (None, "")}
     return fields

@@ -10,10 +10,9 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 from ..errors import UnreadableFile
-from .base import RawDocument, ReadOptions
+from .base import RawDocument, ReadOptions, metadata_value
 from .text import decode, read_bytes
 
 
@@ -41,7 +40,7 @@ def read_rows(path: Path, relative: str, options: ReadOptions) -> list[RawDocume
             empty += 1
             continue
         name = row.get(options.id_column) if options.id_column else None
-        metadata = {k: _value(v) for k, v in row.items() if v not in (None, "")}
+        metadata = {k: metadata_value(v) for k, v in row.items() if v not in (None, "")}
         documents.append(
             RawDocument(f"{relative}#{name if name not in (None, '') else number}", path, str(body), encoding, metadata, list(warnings))
         )
@@ -73,12 +72,6 @@ def _line_list(numbers: list[int], shown: int = 5) -> str:
     listed = ", ".join(str(n) for n in numbers[:shown])
     more = f" and {len(numbers) - shown} more" if len(numbers) > shown else ""
     return f"{'line' if len(numbers) == 1 else 'lines'} {listed}{more}"
-
-
-def _value(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return value if isinstance(value, (str, int, float, bool)) else json.dumps(value)
 
 
 def _delimited_rows(text: str, path: Path):
