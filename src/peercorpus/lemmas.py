@@ -8,7 +8,7 @@ does → doe, as → a, us → u, hoped → hop. ``lemmatizer()`` decides per wo
    has no entry for most of them, and its noun readings of the rest are abbreviations
    (as → a for arsenic, was → wa for Washington);
 2. a word WordNet knows as an inflected verb form takes its verb lemma, the first analysis
-   of WordNet's morphology (supported → support, hoped → hope, went → go, was → be); in
+   of WordNet's morphology (supported → support, hoped → hope, went → go); in
    running text an -ed, -ing or irregular form is mostly a verb;
 3. otherwise the noun lemma (recoveries → recovery), except that a word ending in "ss" or of
    one or two letters is not taken for a plural (boss, us), as WordNet's own morphology does.
