@@ -183,6 +183,22 @@ def test_stats_and_freq_cli(run, sample_corpus):
     assert len(by_genre) == 3 and "blog term" in by_genre[0]
 
 
+def test_stats_by_a_field_averages_the_documents_and_says_so(run, mini_corpus):
+    documents = json.loads(run("stats", str(mini_corpus), "-f", "json").stdout)
+    blogs = [row for row in documents if row["doc"].startswith("blog")]
+    groups = {row["genre"]: row for row in json.loads(run("stats", str(mini_corpus), "--by", "genre", "-f", "json").stdout)}
+    assert groups["blog"]["words"] == sum(row["words"] for row in blogs)
+    assert groups["blog"]["ttr"] == round(sum(row["ttr"] for row in blogs) / 2, 4)
+    assert groups["blog"]["mean_sentence_length"] == round(sum(row["mean_sentence_length"] for row in blogs) / 2, 2)
+    assert "mean of the documents" in run("stats", str(mini_corpus), "--by", "genre").stdout
+
+
+def test_totals_lines_say_one_document_not_one_documents(run, tmp_path):
+    (tmp_path / "only.txt").write_text("One sentence about peer support.", encoding="utf-8")
+    line = run("ingest", str(tmp_path)).stdout
+    assert line.startswith("1 document, 5 tokens, 5 types, 1 sentence (1 file tokenised; 0 files skipped; 1 document with warnings")
+
+
 def test_collocations_merge_back_as_compounds(run, sample_corpus, tmp_path):
     compounds = tmp_path / "compounds.txt"
     result = run("collocations", str(sample_corpus), "--top", "5", "--save-compounds", str(compounds), "-f", "csv")
