@@ -93,7 +93,8 @@ class Config:
         payload = {
             "cleaning": asdict(self.cleaning),
             "tokenizer": self.tokenize.tokenizer,
-            "read": asdict(self.read),
+            # which files are read is checked file by file, so follow_links changes no token
+            "read": {k: v for k, v in asdict(self.read).items() if k != "follow_links"},
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 

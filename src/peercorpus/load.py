@@ -87,6 +87,7 @@ def load_corpus(
     use_cache: bool = True,
     progress: Progress | None = None,
     workers: int | None = None,
+    check_inputs: Callable[[list[str]], None] | None = None,
 ) -> Corpus:
     """Read a corpus (folders, files, or both) into a ``Corpus``, through the cache.
 
@@ -98,6 +99,9 @@ def load_corpus(
     use_cache : ``False`` reads and tokenises everything and writes no cache.
     progress : called as ``progress(done, total)`` while files are tokenised.
     workers : processes for tokenising (default: the machine's cores, at most 8).
+    check_inputs : called with the real paths of what the corpus reads besides its plain files
+        (folders and files given, sidecars, link targets) before any document is read; the CLI
+        refuses outputs there.
 
     Examples
     --------
@@ -112,7 +116,9 @@ def load_corpus(
     path_list = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
     if not path_list:
         raise InputError("no corpus path given")
-    discovery = discover(path_list)
+    discovery = discover(path_list, follow_links_out=config.read.follow_links)
+    if check_inputs is not None:
+        check_inputs(discovery.input_paths(path_list))
     skipped = [SkippedFile(str(path), reason) for path, reason in discovery.skipped]
     if not discovery.file_names:
         raise InputError(_nothing_to_read(path_list, skipped))
@@ -125,8 +131,10 @@ def load_corpus(
 
     previous: dict[str, Any] = {}
     if use_cache:
-        snapshot = store.current_snapshot(corpus_key)
-        if snapshot is not None:
+        for _attempt in range(3):  # another command may publish (and retire) a snapshot meanwhile
+            snapshot = store.current_snapshot(corpus_key)
+            if snapshot is None:
+                break
             try:
                 manifest = store.read_manifest(snapshot)
                 recorded = store.read_files(snapshot)
@@ -137,20 +145,26 @@ def load_corpus(
                     return corpus
                 recorded = store.read_files(snapshot, hashes=True)
                 previous = {
-                    name: (size, mtime, digest)
-                    for name, (size, mtime), digest in zip(recorded.names, recorded.stats.tolist(), recorded.hashes)
+                    name: (tuple(stats), digest)
+                    for name, stats, digest in zip(recorded.names, recorded.stats.tolist(), recorded.hashes)
                     if digest
                 }
             except SnapshotOutdated:
                 pass  # an upgrade, not a problem: the shards are still good
             except CacheUnreadable as problem:
+                if store.current_snapshot(corpus_key) != snapshot:
+                    continue  # replaced while being opened: open the new one
                 report.notices.append(f"cache at {snapshot} was unreadable ({problem}); rebuilding it")
+            break
 
     # Shards stream into a snapshot on disk, and the corpus is then opened from it as a warm
     # load would: memory never holds the whole corpus. Without a cache the snapshot is made
     # in a temporary folder, deleted once open (open files and maps outlive their names).
     hashes = _content_hashes(discovery.files, file_stats, previous, report, skipped)
-    writer = store.begin_snapshot(corpus_key) if use_cache else SnapshotWriter(Path(tempfile.mkdtemp(prefix="peercorpus-")))
+    try:
+        writer = store.begin_snapshot(corpus_key) if use_cache else SnapshotWriter(Path(tempfile.mkdtemp(prefix="peercorpus-")))
+    except OSError as error:
+        raise cache_error(error, store.root if use_cache else Path(tempfile.gettempdir())) from None
     try:
         assembler = Assembler(writer, _sidecar_metadata(discovery, report.notices))
         with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
@@ -164,10 +178,17 @@ def load_corpus(
             "inputs": [str(p) for p in path_list],
         }
         writer.close(manifest=manifest, files=FileTable(list(discovery.file_names), file_stats, hashes))
+    except OSError as error:
+        writer.discard()
+        raise cache_error(error, writer.folder) from None
     except BaseException:
         writer.discard()
         raise
-    folder = store.publish_snapshot(corpus_key, writer) if use_cache else writer.folder
+    try:
+        folder = store.publish_snapshot(corpus_key, writer) if use_cache else writer.folder
+    except OSError as error:
+        writer.discard()
+        raise cache_error(error, store.root) from None
     corpus = _open_snapshot(store, folder, manifest, skipped)
     if not use_cache:
         shutil.rmtree(folder, ignore_errors=True)
@@ -184,12 +205,23 @@ def _nothing_to_read(paths: list[Path], skipped: list[SkippedFile]) -> str:
     return f"no readable documents in {where}: {len(skipped)} files skipped ({reasons}{more})"
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def cache_error(error: OSError, where: Path) -> InputError:
+    """A cache that cannot be written (disk full, read-only, a file where the folder should be)
+    as one line with what to do about it. A file that cannot be read is not this: it is skipped."""
+    import errno
+
+    if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EEXIST, errno.EISDIR):
+        raise error
+    what = "disk full" if error.errno in (errno.ENOSPC, errno.EDQUOT) else (error.strerror or str(error)).lower()
+    return InputError(f"cannot write the cache in {where}: {what}; use --no-cache, or another --cache-dir")
+
+
+def _stat(path: Path) -> tuple[int, int, int, int]:
     try:
         info = path.stat()
     except OSError:
-        return (-1, -1)
-    return (info.st_size, info.st_mtime_ns)
+        return (-1, -1, -1, -1)
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 def _corpus_key(paths: list[Path], config: Config) -> str:
@@ -199,24 +231,30 @@ def _corpus_key(paths: list[Path], config: Config) -> str:
 
 
 def _unchanged(manifest: dict, recorded: FileTable, file_names, file_stats, sidecar_stats) -> bool:
-    """True when the same files (and sidecars) are there with the size and mtime the
-    snapshot recorded: any file changed, added or removed means a rebuild."""
+    """True when the same files (and sidecars) are there with the size, mtime, ctime and inode
+    the snapshot recorded (any file changed, added or removed means a rebuild), and no file
+    skipped as unreadable has become readable."""
     if recorded.names != file_names or [list(e) for e in sidecar_stats] != manifest.get("sidecars"):
         return False
     from itertools import chain
 
-    current = np.fromiter(chain.from_iterable(file_stats), dtype=np.int64, count=2 * len(file_stats))
-    return bool(np.array_equal(current.reshape(-1, 2), recorded.stats))
+    from .snapshot import STAT_FIELDS
+
+    current = np.fromiter(chain.from_iterable(file_stats), dtype=np.int64, count=STAT_FIELDS * len(file_stats))
+    if not np.array_equal(current.reshape(-1, STAT_FIELDS), recorded.stats):
+        return False
+    unreadable = [entry.get("path") for entry in manifest.get("skipped", []) if str(entry.get("reason", "")).startswith("cannot read")]
+    return not any(os.access(path, os.R_OK) for path in unreadable if path)
 
 
 def _content_hashes(files, file_stats, previous, report, skipped) -> list[str | None]:
-    """The content hash of every file (``None`` for unreadable ones); a file with the size and
-    mtime the last snapshot recorded keeps the hash recorded then, without being read."""
+    """The content hash of every file (``None`` for unreadable ones); a file with the size,
+    mtime, ctime and inode the last snapshot recorded keeps the hash recorded then, unread."""
     hashes: list[str | None] = [None] * len(files)
     for index, ((path, _root), stat) in enumerate(zip(files, file_stats)):
         entry = previous.get(str(path))
-        if entry and entry[:2] == stat:
-            hashes[index] = entry[2]
+        if entry and entry[0] == tuple(stat):
+            hashes[index] = entry[1]
             continue
         try:
             hashes[index] = content_hash(path.read_bytes())

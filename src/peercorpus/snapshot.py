@@ -15,8 +15,10 @@ come; what ``Store.document_lines`` and ``load_corpus`` read back is byte for by
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,11 @@ from numpy.lib import format as npy_format
 
 # The snapshot layout's own version: a warm load decodes only what it needs (the file list as
 # one string and a stats array, one JSON line per document shown), so it changes apart from shards.
-SNAPSHOT_FORMAT = 2
+# 3: files' (size, mtime_ns, ctime_ns, inode) recorded (was size and mtime: a file changed in
+# place with its mtime put back was not noticed), and every file's size and checksum in the
+# manifest, checked when the snapshot is opened.
+SNAPSHOT_FORMAT = 3
+STAT_FIELDS = 4  # size, mtime_ns, ctime_ns, inode
 _BUFFER = 1 << 20
 
 
@@ -35,6 +41,7 @@ class SnapshotWriter:
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
+        self.lock: int | None = None  # a descriptor locking the folder while it is written (Store)
         self._arrays: dict[str, _GrowingArray] = {}
         self._texts = open(self.folder / "texts.bin", "wb", buffering=_BUFFER)
         self._text_offsets = [0]
@@ -89,20 +96,31 @@ class SnapshotWriter:
         save("text_offsets", np.asarray(self._text_offsets, dtype=np.int64))
         save("document_offsets", np.asarray(self._document_offsets, dtype=np.int64))
         save("doc_metadata_of", np.asarray(self._metadata_of, dtype=np.int32))
-        save("file_stats", np.asarray(files.stats, dtype=np.int64).reshape(-1, 2))
+        save("file_stats", np.asarray(files.stats, dtype=np.int64).reshape(-1, STAT_FIELDS))
         (self.folder / "doc_ids.txt").write_bytes(join_names(self._doc_ids))
         (self.folder / "doc_metadata.json").write_text("[" + ",".join(self._metadata) + "]", encoding="utf-8")
         (self.folder / "files.txt").write_bytes(join_names(files.names))
         (self.folder / "file_hashes.txt").write_bytes(join_names([h or "" for h in files.hashes]))
-        (self.folder / "manifest.json").write_text(
-            json.dumps({**manifest, "format": SNAPSHOT_FORMAT}, ensure_ascii=False), encoding="utf-8"
+        # Each file's size and checksum, then everything flushed to disk: a snapshot is whole,
+        # and a damaged one is noticed (Store.read_manifest) and rebuilt.
+        recorded = {}
+        for path in sorted(self.folder.iterdir()):
+            if path.is_file():
+                recorded[path.name] = [path.stat().st_size, _sync_and_checksum(path)]
+        manifest_path = self.folder / "manifest.json"
+        manifest_path.write_text(
+            json.dumps({**manifest, "format": SNAPSHOT_FORMAT, "files": recorded}, ensure_ascii=False), encoding="utf-8"
         )
+        _sync_and_checksum(manifest_path)
 
     def discard(self) -> None:
         """Close and delete everything written (after an error, or for a corpus not cached)."""
         for handle in [self._texts, self._documents, *(a.handle for a in self._arrays.values())]:
             handle.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+        if self.lock is not None:
+            os.close(self.lock)
+            self.lock = None
 
     def _save(self, name: str, array: np.ndarray) -> None:
         np.save(self.folder / f"{name}.npy", array, allow_pickle=False)
@@ -159,6 +177,16 @@ class Rows:
         count = max(stop - start, 0) * int(np.prod(self.array.row_shape))
         data = np.fromfile(self.path, dtype=self.array.dtype, count=count, offset=self.array.header_length + start * row_bytes)
         return data.reshape((-1, *self.array.row_shape))
+
+
+def _sync_and_checksum(path: Path) -> str:
+    """Flush ``path`` to disk and return its checksum (as ``store.file_checksum``)."""
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb+") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+        os.fsync(handle.fileno())
+    return digest.hexdigest()
 
 
 def join_names(names: list[str]) -> bytes:

@@ -10,15 +10,23 @@ Layout under the cache directory (no pickle anywhere: ``.npy`` arrays read with
                                                    + file_hashes.txt, documents.jsonl + document_offsets.npy
 
 Writers build in a temporary folder and publish with an atomic rename, so two commands
-running at once never see (or leave) a half-written cache.
+running at once never see (or leave) a half-written cache. Every file is flushed to disk
+before the rename that publishes it, so a power cut leaves the old snapshot or the new one.
+The manifest records each snapshot file's size and checksum: sizes are checked whenever a
+snapshot is opened, checksums of its small files too (of all files by ``verify=True``), and
+each shard in a pack carries its own checksum. A snapshot that is replaced is kept for
+``RETIRE_SECONDS`` so commands that are opening it still can; builds and packs left by a
+killed process (their lock is free) are removed by the next one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -26,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from .process import ARRAY_FIELDS, Shard
-from .snapshot import SNAPSHOT_FORMAT, SnapshotWriter
+from .snapshot import SNAPSHOT_FORMAT, STAT_FIELDS, SnapshotWriter
 
 # 2: a document's n_types counts distinct case-folded word forms (was: forms as written and
 # punctuation), so shards and snapshots of format 1 are not read.
@@ -36,6 +44,10 @@ from .snapshot import SNAPSHOT_FORMAT, SnapshotWriter
 # PDF running headers/footers named in a warning).
 CACHE_FORMAT = 3
 CACHE_ENV = "PEERCORPUS_CACHE_DIR"
+RETIRE_SECONDS = 120  # how long a replaced snapshot stays for readers that are opening it
+STALE_SECONDS = 60  # a build or pack this old whose lock is free was left by a killed process
+VERIFY_BELOW = 8 << 20  # snapshot files smaller than this are checksummed on every open
+_RETIRED = ".retired"
 
 
 class CacheUnreadable(Exception):
@@ -59,7 +71,7 @@ class Store:
 
     def __init__(self, root: Path):
         self.root = Path(root) / f"v{CACHE_FORMAT}"
-        self._indexes: dict[str, dict[str, tuple[str, int, int]]] = {}
+        self._indexes: dict[str, dict[str, tuple[str, int, int, str | None]]] = {}
         self._packs: dict[str, Any] = {}  # open pack files; a shard is read alone, not its whole pack
 
     # --- shards ----------------------------------------------------------------------
@@ -70,15 +82,17 @@ class Store:
     def _shard_folder(self, settings_key: str) -> Path:
         return self.root / "shards" / settings_key
 
-    def _shard_index(self, settings_key: str) -> dict[str, tuple[str, int, int]]:
+    def _shard_index(self, settings_key: str) -> dict[str, tuple[str, int, int, str | None]]:
         if settings_key not in self._indexes:
-            index: dict[str, tuple[str, int, int]] = {}
+            index: dict[str, tuple[str, int, int, str | None]] = {}
             folder = self._shard_folder(settings_key)
             for path in sorted(folder.glob("*.idx")) if folder.is_dir() else []:
                 try:
                     entries = json.loads(path.read_text(encoding="utf-8"))
-                    index.update({digest: (path.stem + ".pack", int(o), int(n)) for digest, (o, n) in entries.items()})
-                except (OSError, ValueError, TypeError):
+                    index.update(
+                        {digest: (path.stem + ".pack", int(e[0]), int(e[1]), str(e[2]) if len(e) > 2 else None) for digest, e in entries.items()}
+                    )
+                except (OSError, ValueError, TypeError, IndexError, KeyError, AttributeError):
                     continue  # an unreadable index only means those shards are tokenised again
             self._indexes[settings_key] = index
         return self._indexes[settings_key]
@@ -91,12 +105,15 @@ class Store:
         entry = self._shard_index(settings_key).get(digest)
         if entry is None:
             return None
-        pack, offset, length = entry
+        pack, offset, length, check = entry
         try:
             if pack not in self._packs:
                 self._packs[pack] = open(self._shard_folder(settings_key) / pack, "rb")
-            return decode_shard(_read_at(self._packs[pack], offset, length))
-        except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError):
+            data = _read_at(self._packs[pack], offset, length)
+            if len(data) != length or (check is not None and _checksum(data) != check):
+                return None  # damaged: tokenised again
+            return decode_shard(data)
+        except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, json.JSONDecodeError):
             return None
 
     def shard_pack(self, settings_key: str) -> ShardPack:
@@ -122,31 +139,48 @@ class Store:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise CacheUnreadable(f"manifest unreadable ({error})") from None
+        if not isinstance(manifest, dict):
+            raise CacheUnreadable("manifest unreadable (not a mapping)")
         if manifest.get("format") != SNAPSHOT_FORMAT:
             raise SnapshotOutdated(f"snapshot format {manifest.get('format')!r}, expected {SNAPSHOT_FORMAT}")
+        check_snapshot_files(folder, manifest)
         return manifest
+
+    def verify_snapshot(self, folder: Path, manifest: dict[str, Any]) -> None:
+        """Every file's checksum, not only the small ones' (``CacheUnreadable`` if one differs)."""
+        check_snapshot_files(folder, manifest, limit=None)
 
     def begin_snapshot(self, corpus_key: str) -> SnapshotWriter:
         """A writer for a new snapshot, in a hidden staging folder until ``publish_snapshot``."""
         home = self.snapshot_home(corpus_key)
         home.mkdir(parents=True, exist_ok=True)
-        return SnapshotWriter(Path(tempfile.mkdtemp(prefix=".building-", dir=home)))
+        _remove_stale(home, ".building-")
+        writer = SnapshotWriter(Path(tempfile.mkdtemp(prefix=".building-", dir=home)))
+        writer.lock = _lock(writer.folder)  # held until published or discarded: not stale
+        return writer
 
     def publish_snapshot(self, corpus_key: str, writer: SnapshotWriter) -> Path:
         """Move a closed writer's folder into place, then point ``current`` at it atomically."""
         home = self.snapshot_home(corpus_key)
         final = home / uuid.uuid4().hex
+        _sync_folder(writer.folder)
         writer.folder.rename(final)
+        writer.folder = final
         with _atomic_file(home / "current") as handle:
             handle.write(final.name.encode("utf-8"))
-        self._remove_old_snapshots(home, keep=final.name)
+        _sync_folder(home)
+        lock = getattr(writer, "lock", None)
+        if lock is not None:
+            os.close(lock)
+            writer.lock = None
+        self.retire_old_snapshots(corpus_key, keep=final.name)
         return final
 
     def load_arrays(self, folder: Path, names: tuple[str, ...]) -> dict[str, np.ndarray]:
         """Memory-map the snapshot's arrays (read-only, no pickle)."""
         try:
             return {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in names}
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, EOFError) as error:
             raise CacheUnreadable(f"arrays unreadable ({error})") from None
 
     def read_files(self, folder: Path, *, hashes: bool = False) -> FileTable:
@@ -155,9 +189,9 @@ class Store:
             names = _split_names((folder / "files.txt").read_bytes())
             stats = np.load(folder / "file_stats.npy", allow_pickle=False)
             digests = _split_names((folder / "file_hashes.txt").read_bytes()) if hashes else []
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, EOFError) as error:
             raise CacheUnreadable(f"file list unreadable ({error})") from None
-        if stats.shape != (len(names), 2) or (hashes and len(digests) != len(names)):
+        if stats.shape != (len(names), STAT_FIELDS) or (hashes and len(digests) != len(names)):
             raise CacheUnreadable("file list inconsistent")
         return FileTable(names, stats, [d or None for d in digests])
 
@@ -169,7 +203,7 @@ class Store:
             doc_ids = _split_names((folder / "doc_ids.txt").read_bytes())
             distinct = json.loads((folder / "doc_metadata.json").read_text(encoding="utf-8"))
             of_doc = np.load(folder / "doc_metadata_of.npy", allow_pickle=False)
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, EOFError) as error:
             raise CacheUnreadable(f"documents unreadable ({error})") from None
         if offsets.ndim != 1 or len(offsets) < 1 or int(offsets[-1]) != len(data):
             raise CacheUnreadable("documents inconsistent")
@@ -186,16 +220,38 @@ class Store:
         except (OSError, ValueError) as error:
             raise CacheUnreadable(f"{name}.json unreadable ({error})") from None
 
-    @staticmethod
-    def _remove_old_snapshots(home: Path, keep: str) -> None:
-        for entry in home.iterdir():
-            if entry.is_dir() and entry.name != keep and not entry.name.startswith(".building-"):
-                shutil.rmtree(entry, ignore_errors=True)
+    def retire_old_snapshots(self, corpus_key: str, keep: str | None = None) -> None:
+        """Mark snapshots other than ``keep`` (default: the current one) as retired, and delete
+        those retired more than ``RETIRE_SECONDS`` ago: a command that read ``current`` just
+        before it changed can still open what it names."""
+        home = self.snapshot_home(corpus_key)
+        if keep is None:
+            current = self.current_snapshot(corpus_key)
+            keep = current.name if current else None
+        try:
+            entries = list(home.iterdir())
+        except OSError:
+            return
+        now = time.time()
+        for entry in entries:
+            if entry.name == keep or entry.name.startswith(".") or not entry.is_dir():
+                continue
+            marker = entry / _RETIRED
+            try:
+                if now - marker.stat().st_mtime > RETIRE_SECONDS:
+                    shutil.rmtree(entry, ignore_errors=True)
+            except FileNotFoundError:
+                try:
+                    marker.touch()
+                except OSError:
+                    pass
+            except OSError:
+                continue
 
 
 class FileTable:
-    """Document files as recorded in a snapshot: ``names`` (str), ``stats`` (n × 2 int64:
-    size, mtime_ns), ``hashes`` (content digest or ``None``; empty unless asked for)."""
+    """Document files as recorded in a snapshot: ``names`` (str), ``stats`` (n × 4 int64:
+    size, mtime_ns, ctime_ns, inode), ``hashes`` (content digest or ``None``; empty unless asked for)."""
 
     def __init__(self, names: list[str], stats, hashes: list[str | None]):
         self.names, self.stats, self.hashes = names, stats, hashes
@@ -292,9 +348,10 @@ class ShardPack:
         if self._file is None:
             folder = self.store._shard_folder(self.settings_key)
             folder.mkdir(parents=True, exist_ok=True)
+            _remove_stale(folder, ".tmp-")
             self._file = _atomic_file(folder / f"{uuid.uuid4().hex}.pack")
             self._handle = self._file.__enter__()
-        self.entries[digest] = [self.size, len(data)]
+        self.entries[digest] = [self.size, len(data), _checksum(data)]
         self._handle.write(data)
         self.size += len(data)
 
@@ -320,13 +377,112 @@ class _atomic_file:
 
     def __enter__(self):
         descriptor, self.temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+        _flock(descriptor)  # a temporary file whose lock is free was left by a killed process
         self.handle = os.fdopen(descriptor, "wb")
         return self.handle
 
     def __exit__(self, kind, value, traceback):
-        self.handle.close()
+        try:
+            if kind is None:
+                self.handle.flush()
+                os.fsync(self.handle.fileno())
+        finally:
+            self.handle.close()
         if kind is None:
             os.replace(self.temporary, self.path)
         else:
             os.unlink(self.temporary)
         return False
+
+
+def _checksum(data) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_snapshot_files(folder: Path, manifest: dict[str, Any], limit: int | None = VERIFY_BELOW) -> None:
+    """``CacheUnreadable`` when a file the manifest lists is missing, has another size, or (when
+    smaller than ``limit``, or always when ``limit`` is ``None``) another checksum."""
+    recorded = manifest.get("files")
+    if not isinstance(recorded, dict) or not recorded:
+        raise CacheUnreadable("manifest lists no files")
+    for name, entry in recorded.items():
+        try:
+            size, checksum = int(entry[0]), str(entry[1])
+            actual = os.stat(folder / name).st_size
+        except (OSError, ValueError, TypeError, IndexError) as error:
+            raise CacheUnreadable(f"{name} missing ({error})") from None
+        if actual != size:
+            raise CacheUnreadable(f"{name} is {actual:,} bytes, {size:,} when written")
+        if (limit is None or size < limit) and file_checksum(folder / name) != checksum:
+            raise CacheUnreadable(f"{name} changed since it was written (checksum)")
+
+
+def _flock(descriptor: int, *, wait: bool = True) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no stale-build detection
+        return wait
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        return True
+    except OSError:
+        return False
+
+
+def _lock(folder: Path) -> int | None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    _flock(descriptor)
+    return descriptor
+
+
+def _remove_stale(folder: Path, prefix: str) -> None:
+    """Remove ``prefix*`` entries of ``folder`` older than ``STALE_SECONDS`` that no live
+    process holds locked (left by a process killed while it wrote them)."""
+    now = time.time()
+    try:
+        entries = [e for e in os.scandir(folder) if e.name.startswith(prefix)]
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if now - entry.stat(follow_symlinks=False).st_mtime < STALE_SECONDS:
+                continue
+            descriptor = os.open(entry.path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            if not _flock(descriptor, wait=False):
+                continue  # a live writer holds it
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+        finally:
+            os.close(descriptor)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a folder's entries (new names, renames) to disk."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

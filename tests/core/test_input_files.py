@@ -71,7 +71,7 @@ def test_a_file_reached_twice_keeps_its_real_path_and_lists_the_link(tmp_path):
     os.symlink("sub", corpus_dir / "alias")  # a folder link sorting before its target
     os.symlink(elsewhere / "out.txt", corpus_dir / "b-out.txt")
     os.symlink(elsewhere / "out.txt", corpus_dir / "c-out.txt")
-    found = discover([corpus_dir])
+    found = discover([corpus_dir], follow_links_out=True)  # read.follow_links: true
     assert found.file_names == [str(corpus_dir / n) for n in ("b-out.txt", "ok.txt", "sub/a.txt")]
     assert [(p.name, why) for p, why in found.skipped] == [
         ("alias", f"same folder as {corpus_dir / 'sub'}"),

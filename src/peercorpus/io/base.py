@@ -21,10 +21,12 @@ class ReadOptions:
 
     text_column: column holding the text in .csv/.tsv/.jsonl files.
     id_column: column whose value names each row's document (default: the row number).
+    follow_links: also read files and folders that links lead to outside the corpus folder.
     """
 
     text_column: str = "text"
     id_column: str | None = None
+    follow_links: bool = False
 
 
 @dataclass

@@ -58,18 +58,36 @@ def default_mode(full: int = 0o666) -> int:
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` and rename it into place.
+    """Write ``data`` to a temporary file beside ``path``, flush it to disk and rename it into place.
 
     The file gets the umask's mode (``mkstemp`` alone would leave it private, 0600), also
-    when it replaces an existing file.
+    when it replaces an existing file. A character device or FIFO (``-o /dev/null``, a named
+    pipe) is written into, never replaced; a folder or another special file is refused.
     """
+    import stat
+
     path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        if stat.S_ISDIR(mode):
+            raise UsageError(f"{path} is a folder; give a file name")
+        if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+            raise UsageError(f"{path} is not a regular file, a character device or a pipe; not written")
+        with open(path, "wb") as handle:  # in place: what '> /dev/null' or '> fifo' would do
+            handle.write(payload)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         os.fchmod(descriptor, default_mode())
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())  # a power cut leaves the old file or the new one, whole
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
