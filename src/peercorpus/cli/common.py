@@ -93,6 +93,11 @@ def handle_errors(command):
         except KeyboardInterrupt:
             stderr.print("interrupted")
             raise typer.Exit(130) from None
+        except OSError as error:
+            if Verbosity.traceback or not _is_write_problem(error):
+                raise
+            stderr.print(f"[red]error:[/red] {_escape(_write_problem(error))}")
+            raise typer.Exit(1 if _is_full(error) else 2) from None
         except MemoryError:
             if Verbosity.traceback:
                 raise
@@ -100,6 +105,26 @@ def handle_errors(command):
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def _is_full(error: OSError) -> bool:
+    import errno
+
+    return error.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def _is_write_problem(error: OSError) -> bool:
+    import errno
+
+    return _is_full(error) or error.errno in (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EISDIR, errno.EPIPE)
+
+
+def _write_problem(error: OSError) -> str:
+    """``cannot write results/freq.csv: disk full`` (with a hint for the cache)."""
+    where = f" {error.filename}" if error.filename else ""
+    if _is_full(error):
+        return f"cannot write{where}: disk full; free some space, or write elsewhere (--output, or --no-cache / another --cache-dir for the cache)"
+    return f"cannot write{where}: {(error.strerror or str(error)).lower()}"
 
 
 def paths_and_terms(arguments: list[str], command: str, term: str = "query", *, many: bool = True) -> tuple[list[Path], list[str]]:
@@ -137,12 +162,16 @@ def open_corpus(
     cache_dir: Path | None = None,
     no_cache: bool = False,
     where: list[str] | None = None,
+    outputs: dict[str, Path | None] | None = None,
 ):
-    """``load_corpus`` with a progress bar on a terminal, warnings for skipped files, ``where``."""
+    """``load_corpus`` with a progress bar on a terminal, warnings for skipped files, ``where``;
+    ``outputs`` (option → path) are refused when the corpus reads them (sidecars, link targets)."""
     from ..load import load_corpus
+    from ..render.outputs import check_outputs_against_inputs
 
+    check = (lambda inputs: check_outputs_against_inputs(outputs, inputs)) if outputs else None
     with progress_bar("tokenising") as progress:
-        corpus = load_corpus(paths, config, cache_dir=cache_dir, use_cache=not no_cache, progress=progress)
+        corpus = load_corpus(paths, config, cache_dir=cache_dir, use_cache=not no_cache, progress=progress, check_inputs=check)
     for skipped in corpus.skipped:
         warn(f"skipped {skipped.path}: {skipped.reason}")
     report = corpus.load_report
@@ -175,7 +204,7 @@ def start_command(
     targets = {"--output": output, **(outputs or {})}
     check_outputs(targets, paths, inputs=[("--config", config), *inputs], folders=folders, plots=plots)
     settings = load_settings(config, set_)
-    corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache, where=where)
+    corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache, where=where, outputs=targets)
     return fmt, settings, corpus
 
 

@@ -204,7 +204,7 @@ def keyness(
     else:
         from ..analysis.frequency import document_counts
 
-        other = open_corpus(reference_corpus, config=settings, cache_dir=cache_dir, no_cache=no_cache)
+        other = open_corpus(reference_corpus, config=settings, cache_dir=cache_dir, no_cache=no_cache, outputs={"--output": output, "--plot": plot})
         dtm, sizes = document_counts(other, settings.tokenize)
         counts = dict(zip(dtm.vocab, dtm.matrix.sum(axis=0).A1.tolist()))
         table = keyness_against_counts(corpus, settings.tokenize, counts, int(sizes.sum()), **options)

@@ -56,7 +56,7 @@ def report(
     check_output_outside(folder, list(spec.corpus), option=option)
     check_replaceable(folder, force=force, keep=(*spec.corpus, config, *resource_paths(spec)), option=option)
     resources = read_resources(spec)
-    corpus = open_corpus(list(spec.corpus), config=spec.config, cache_dir=cache_dir, no_cache=no_cache)
+    corpus = open_corpus(list(spec.corpus), config=spec.config, cache_dir=cache_dir, no_cache=no_cache, outputs={option: folder})
     check_against_corpus(spec, corpus)
     with progress_bar("analyses") as progress:
         result = write_report(spec, corpus, folder, resources=resources, progress=progress, reraise=Verbosity.traceback)

@@ -47,6 +47,8 @@ def check_outputs(
             raise UsageError(f"{option} {output} {what} the {input_option} {path}; write it elsewhere")
         if option in folders and output.exists() and not output.is_dir():
             raise UsageError(f"{option} {output} is a file; give a folder")
+        if option not in folders and output.is_dir():
+            raise UsageError(f"{option} {output} is a folder; give a file name")
         if option in plots and output.suffix.lower().lstrip(".") not in PLOT_FORMATS:
             raise UsageError(f"{option} {output}: plots are written as .png or .svg")
 
@@ -63,3 +65,28 @@ def check_output_outside(output: Path | None, corpus_paths, *, option: str = "--
             raise UsageError(f"{option} {output} is inside the corpus folder {corpus_path}; write it elsewhere")
         if target == resolved:
             raise UsageError(f"{option} {output} is the corpus file {corpus_path}; write it elsewhere")
+
+
+def check_outputs_against_inputs(outputs: dict[str, Path | None], inputs: list[str]) -> None:
+    """A ``UsageError`` when an output's real path (links resolved) is one of ``inputs`` (real
+    paths of what a corpus reads besides its plain files: sidecars, link targets, folders
+    reached through links), lies inside one of them, or holds one.
+
+        check_outputs_against_inputs({"--output": Path("meta.csv")}, discovery.input_paths(paths))
+    """
+    import os
+
+    for option, output in outputs.items():
+        if output is None:
+            continue
+        target = os.path.realpath(output)
+        for path in inputs:
+            if target == path:
+                what = "is"
+            elif target.startswith(path.rstrip("/") + "/"):
+                what = "is inside"
+            elif path.startswith(target.rstrip("/") + "/"):
+                what = "holds"
+            else:
+                continue
+            raise UsageError(f"{option} {output} {what} {path}, which the corpus reads; write it elsewhere")
