@@ -26,7 +26,7 @@ def read_rows(path: Path, relative: str, options: ReadOptions) -> list[RawDocume
     rows = _jsonl_rows(text) if jsonl else _delimited_rows(text, path)
     problem = f"not a JSON object with a '{column}' field" if jsonl else "cells do not match the header"
     documents = []
-    empty = 0
+    empty: list[int] = []
     bad_lines: list[int] = []
     fields_seen: list[str] | None = None  # of the first row without the text column, for the error
     for number, row, line in rows:
@@ -37,19 +37,25 @@ def read_rows(path: Path, relative: str, options: ReadOptions) -> list[RawDocume
             continue
         body = row.pop(column)
         if body is None or not str(body).strip():
-            empty += 1
+            empty.append(line)
             continue
         name = row.get(options.id_column) if options.id_column else None
-        metadata = {k: metadata_value(v) for k, v in row.items() if v not in (None, "")}
+        try:
+            metadata = {k: metadata_value(v) for k, v in row.items() if v not in (None, "")}
+        except (RecursionError, ValueError):  # a value nested too deep to write as text
+            bad_lines.append(line)
+            continue
         documents.append(
             RawDocument(f"{relative}#{name if name not in (None, '') else number}", path, str(body), encoding, metadata, list(warnings))
         )
     if not documents:
+        if empty and not bad_lines and fields_seen is None:
+            raise UnreadableFile(f"no rows with text in column '{column}' ({_line_list(empty)} empty)")
         raise UnreadableFile(_no_rows(column, fields_seen, bad_lines, problem))
     if bad_lines:
         documents[0].warnings.append(f"skipped {_line_list(bad_lines)} ({problem})")
     if empty:
-        documents[0].warnings.append(f"{empty} rows with an empty '{column}' skipped")
+        documents[0].warnings.append(f"skipped {_line_list(empty)} (empty '{column}')")
     return documents
 
 
@@ -78,6 +84,9 @@ def _delimited_rows(text: str, path: Path):
     """(row number, cells by column or ``None`` when their number is not the header's, line)
     per non-blank row; the line is where the row ends (a quoted cell may span lines)."""
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    # A cell may be as long as the file (an article in one cell): csv's default limit of
+    # 131,072 characters would lose the whole file for one long article.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         header = next(reader)
@@ -96,12 +105,24 @@ def _delimited_rows(text: str, path: Path):
 
 def _jsonl_rows(text: str):
     """(line number, object, line number) per non-blank line; ``None`` for a line that is not
-    a JSON object."""
+    a JSON object, or one Python cannot hold as text: an integer of thousands of digits,
+    nesting deeper than the interpreter's stack, a lone surrogate (``"\\ud800"``)."""
     for line_number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, as is a huge int
+            row = None
+        if row is not None and ("\\ud" in line or "\\uD" in line) and not _encodable(row):
             row = None
         yield line_number, row if isinstance(row, dict) else None, line_number
+
+
+def _encodable(value) -> bool:
+    """Whether ``value`` can be written as UTF-8 (no lone surrogate anywhere in it)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError, ValueError):
+        return False
+    return True
