@@ -17,7 +17,10 @@ def test_bad_jsonl_lines_are_skipped_with_one_notice_and_the_rest_kept(tmp_path)
     rows.write_text('{"text": "peer in jsonl"}\n[1, 2]\nnot json\n{"body": "no text"}\n{"text": null}\n{"text": "second peer row"}\n')
     corpus = load_corpus(tmp_path)
     assert corpus.doc_ids == ["rows.jsonl#1", "rows.jsonl#6"]
-    assert corpus.load_report.notices == [f"{rows}: skipped lines 2, 3, 4 (not a JSON object with a 'text' field)"]
+    assert corpus.load_report.notices == [
+        f"{rows}: skipped lines 2, 3, 4 (not a JSON object with a 'text' field)",
+        f"{rows}: skipped line 5 (empty 'text')",
+    ]
     assert corpus.skipped == []
 
 
