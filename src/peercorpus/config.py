@@ -262,19 +262,19 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     if "=" not in text:
         raise ConfigError(f"--set expects key=value (e.g. tokenize.stem=true); got '{text}'")
     key, value = text.split("=", 1)
-    return key.strip().split("."), yaml.safe_load(value) if value.strip() else None
+    return key.strip().split("."), parse_yaml(value, f"--set {key.strip()}")[0] if value.strip() else None
 
 
 def _apply_override(raw: dict, keys: list[str], value: Any) -> None:
     target = raw
     for key in keys[:-1]:
-        if isinstance(target, list) and key.isdigit() and int(key) < len(target):
+        if isinstance(target, list) and key.isdigit() and len(key) < 10 and int(key) < len(target):
             target = target[int(key)]
             continue
         if not isinstance(target, dict):
             raise ConfigError(f"--set {'.'.join(keys)}: '{key}' is not a section")
         target = target.setdefault(key, {})
-    if isinstance(target, list) and keys[-1].isdigit() and int(keys[-1]) < len(target):
+    if isinstance(target, list) and keys[-1].isdigit() and len(keys[-1]) < 10 and int(keys[-1]) < len(target):
         target[int(keys[-1])] = value
     elif isinstance(target, dict):
         target[keys[-1]] = value
@@ -336,22 +336,88 @@ def read_yaml(path: Path, *, what: str = "config") -> tuple[Any, dict[tuple[str,
     return parse_yaml(text, path.name)
 
 
+# Aliases may add this many nodes (and characters) beyond those written: enough for any real
+# use of anchors, far below a "billion laughs" (a few hundred bytes expanding to gigabytes).
+ALIAS_NODES = 100_000
+ALIAS_CHARS = 10_000_000
+MAX_DEPTH = 200
+
+
 def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[str, ...], int]]:
-    """``text`` read with the safe loader, and the line of every key; invalid YAML or a key
-    given twice in one mapping is a ``ConfigError`` naming ``source`` and the line::
+    """``text`` read with the safe loader, and the line of every key; invalid YAML, a key
+    given twice in one mapping, aliases that expand past ``ALIAS_NODES`` nodes or
+    ``ALIAS_CHARS`` characters, a recursive alias, or nesting deeper than ``MAX_DEPTH`` is a
+    ``ConfigError`` naming ``source`` and the line. Every YAML reader of peercorpus (configs,
+    report configs, codebooks, sidecars, ``--set`` values, Markdown front matter) reads here::
 
         raw, lines = parse_yaml("hope: [hope]\n", "codebook.yaml")    # ({'hope': ['hope']}, {('hope',): 1, ...})
     """
     import yaml
 
+    loader = yaml.SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        node = loader.get_single_node()
+        if node is not None:
+            _check_expansion(node, source)
+        raw = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         at = f" line {mark.line + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ConfigError(f"{source}{at}: invalid YAML: {problem}") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: invalid YAML: nested too deeply") from None
+    finally:
+        loader.dispose()
     lines: dict[tuple[str, ...], int] = {}
     _node_lines(node, (), lines, source)
     return raw, lines
+
+
+def _check_expansion(root: Any, source: str) -> None:
+    """Walk the node graph once (iteratively), computing what each node expands to with its
+    aliases; refuse cycles, deep nesting and expansions far beyond what was written."""
+    import yaml
+
+    sizes: dict[int, tuple[int, int]] = {}  # id(node) → (nodes, characters) once expanded
+    on_path: set[int] = set()
+    written_nodes = written_chars = 0
+    stack: list[tuple[Any, bool, int]] = [(root, False, 1)]
+    while stack:
+        node, done, depth = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = _children(node)
+            nodes = 1 + sum(sizes[id(child)][0] for child in children)
+            chars = sum(sizes[id(child)][1] for child in children)
+            sizes[key] = (nodes, chars)
+            if nodes > written_nodes + ALIAS_NODES or chars > written_chars + ALIAS_CHARS:
+                line = node.start_mark.line + 1
+                raise ConfigError(f"{source} line {line}: aliases expand to too much (a YAML 'billion laughs'?)")
+            continue
+        if key in on_path:
+            raise ConfigError(f"{source} line {node.start_mark.line + 1}: a recursive alias (an anchor used inside itself)")
+        if key in sizes:
+            continue
+        if depth > MAX_DEPTH:
+            raise ConfigError(f"{source} line {node.start_mark.line + 1}: nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, yaml.ScalarNode):
+            sizes[key] = (1, len(node.value))
+            written_nodes += 1
+            written_chars += len(node.value)
+            continue
+        written_nodes += 1
+        on_path.add(key)
+        stack.append((node, True, depth))
+        stack.extend((child, False, depth + 1) for child in _children(node))
+
+
+def _children(node: Any) -> list:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        return [item for pair in node.value for item in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []

@@ -110,7 +110,9 @@ def parse_codebook(data: Any, *, source: str = "codebook", lines: dict | None = 
     if data is None:
         raise ConfigError(f"{source}: the codebook is empty; give themes and their terms (theme: [term, ...])")
     if not isinstance(data, dict):
-        raise ConfigError(f"{source}: a codebook must be a mapping of themes to terms (theme: [term, ...]); got {_kind(data)}")
+        # never echo the file itself: a codebook path given by mistake may name any file
+        got = f"text of {len(data):,} characters (is it a YAML codebook?)" if isinstance(data, str) else _kind(data)
+        raise ConfigError(f"{source}: a codebook must be a mapping of themes to terms (theme: [term, ...]); got {got}")
     title = None
     if "themes" in data:
         for key in data:

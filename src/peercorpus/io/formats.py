@@ -41,8 +41,8 @@ def read_plain(path: Path) -> Result:
 def read_markdown(path: Path) -> Result:
     """Markdown without its markup (``strip_markdown``); a YAML front matter mapping becomes
     metadata (lists joined with ``"; "``, booleans ``"true"``/``"false"`` as in a CSV)."""
-    import yaml
-
+    from ..config import parse_yaml  # the shared loader: alias bombs, duplicate keys refused
+    from ..errors import ConfigError
     from .markdown import strip_markdown
 
     text, encoding, warnings = decode(read_bytes(path))
@@ -50,11 +50,9 @@ def read_markdown(path: Path) -> Result:
     match = _FRONT_MATTER.match(text)
     if match:
         try:
-            loaded = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = f" (line {mark.line + 2})" if mark else ""
-            warnings.append(f"front matter is not valid YAML{line}; kept as text")
+            loaded, _ = parse_yaml(match.group(1), "front matter")
+        except ConfigError as error:
+            warnings.append(f"{_front_matter_problem(str(error))}; kept as text")
         else:
             if isinstance(loaded, dict):
                 metadata = {str(k): metadata_value(v) for k, v in loaded.items() if v is not None}
@@ -62,6 +60,23 @@ def read_markdown(path: Path) -> Result:
             elif loaded is not None:
                 warnings.append(f"front matter is a YAML {_yaml_kind(loaded)}, not a mapping of fields; kept as text")
     return strip_markdown(text), encoding, metadata, warnings
+
+
+def _front_matter_problem(message: str) -> str:
+    """``front matter line 3: key 'x' given twice`` with the file's line numbers (the front
+    matter starts on the file's second line).
+
+    >>> _front_matter_problem("front matter line 2: invalid YAML: x")
+    'front matter is not valid YAML (line 3): x'
+    """
+    match = re.match(r"front matter(?: line (\d+))?: (.*)", message)
+    if not match:
+        return message
+    line = f" (line {int(match.group(1)) + 1})" if match.group(1) else ""
+    problem = match.group(2)
+    if problem.startswith("invalid YAML: "):
+        return f"front matter is not valid YAML{line}: {problem[len('invalid YAML: '):]}"
+    return f"front matter{line}: {problem}"
 
 
 def _yaml_kind(value: Any) -> str:
