@@ -346,7 +346,7 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
     size = max(1, min(20, total // (workers * 8) or 1))
     batches = (items[i : i + size] for i in range(0, total, size))
     done = 0
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         in_flight = deque(pool.submit(_process_batch, batch, config) for batch in islice(batches, 4 * workers))
         while in_flight:
             batch_result = in_flight.popleft().result()
@@ -356,6 +356,23 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
             if progress:
                 progress(done, total)
             yield from batch_result
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: be killed when the parent dies (kill -9 included), instead of waiting
+    forever on a queue nobody writes to (Linux; elsewhere workers end when the queue breaks)."""
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
 
 
 def _sidecar_metadata(discovery, notices: list[str]) -> dict[str, dict[str, Any]]:
