@@ -20,8 +20,11 @@ _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])[-‐]\n[ \t]*(?=[a-z])")
 
 
 @lru_cache(maxsize=32)
-def _compiled(patterns: tuple[str, ...]) -> re.Pattern | None:
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+def _compiled(patterns: tuple[str, ...]):
+    """The patterns as one alternation, compiled by the ``regex`` module (run with a budget)."""
+    from .patterns import compile_pattern
+
+    return compile_pattern("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
 def clean_text(text: str, settings: CleaningSettings) -> tuple[str, dict[str, object]]:
@@ -29,18 +32,21 @@ def clean_text(text: str, settings: CleaningSettings) -> tuple[str, dict[str, ob
     report: dict[str, object] = {"lines_dropped": 0, "chars_cut": 0, "cut_at": None, "hyphens_joined": 0}
     if not settings.active:
         return text, report
+    from .patterns import Budget
+
     cut = _compiled(settings.cut_from)
     drop = _compiled(settings.drop_lines)
+    budget = Budget("cleaning.cut_from / drop_lines")
     kept: list[str] = []
     lines = text.split("\n")
     for index, line in enumerate(lines):
         stripped = line.strip()
-        if cut is not None and stripped and cut.search(stripped):
+        if cut is not None and stripped and budget.search(cut, stripped):
             rest = "\n".join(lines[index:])
             report["chars_cut"] = len(rest)
             report["cut_at"] = stripped[:60]
             break
-        if drop is not None and stripped and drop.search(stripped):
+        if drop is not None and stripped and budget.search(drop, stripped):
             report["lines_dropped"] = int(report["lines_dropped"]) + 1
             continue
         kept.append(line)

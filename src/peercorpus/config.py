@@ -219,8 +219,15 @@ def validate_tokenize(settings: TokenizeSettings, where: Callable[[str], str]) -
 def _validate_patterns(settings: CleaningSettings, config: Config) -> None:
     import re
 
+    from .patterns import compile_pattern
+
     for key in ("drop_lines", "cut_from"):
         for pattern in getattr(settings, key):
+            if not pattern.strip() or re.fullmatch(r"\^|\$|\^?\.\*\$?", pattern):
+                raise ConfigError(
+                    f"{config.where('cleaning', key)}: cleaning.{key} pattern '{pattern}' matches every line; "
+                    "give the text of the lines to remove"
+                )
             try:
                 re.compile(pattern)
             except re.error as error:
@@ -228,6 +235,7 @@ def _validate_patterns(settings: CleaningSettings, config: Config) -> None:
                     f"{config.where('cleaning', key)}: invalid regular expression "
                     f"'{pattern}' in cleaning.{key}: {error}"
                 ) from None
+            compile_pattern(pattern, what=f"regular expression in cleaning.{key}", error=ConfigError)
 
 
 def _node_lines(node: Any, path: tuple[str, ...], lines: dict[tuple[str, ...], int], source: str) -> None:

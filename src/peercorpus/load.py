@@ -30,7 +30,7 @@ import numpy as np
 from .assemble import Assembler
 from .config import Config, load_config
 from .corpus import Corpus, Document, LazyDocuments, SkippedFile
-from .errors import InputError, UnreadableFile
+from .errors import InputError, PeerCorpusError, UnreadableFile
 from .process import content_hash, process_file
 from .snapshot import SnapshotWriter
 from .store import (
@@ -314,6 +314,8 @@ def _process_one(item: tuple[Path, Path, str], config: Config) -> bytes | str:
         shard = process_file(path, root, config)
     except UnreadableFile as problem:
         return problem.reason
+    except PeerCorpusError:  # the user's settings (a cleaning pattern out of time): stop, say why
+        raise
     except Exception as error:  # a reader library failing on a corrupt file must not stop the corpus
         return f"could not be read ({type(error).__name__}: {error})"
     return encode_shard(shard)

@@ -140,11 +140,12 @@ def _is_wildcard(word: str) -> bool:
 
 def _match_strings(vocab: list[str], word: str, *, regex: bool, flags: int, is_sorted: bool = True) -> np.ndarray:
     """Indices of ``vocab`` entries equal to ``word``, or matching its wildcard or regex."""
-    if regex:
-        try:
-            pattern = re.compile(word, flags)
-        except re.error as error:
-            raise UsageError(f"invalid regular expression '{word}': {error}") from None
+    if regex:  # the user's pattern: with a time budget (patterns.py), so none can hang
+        from ..patterns import Budget, compile_pattern
+
+        pattern = compile_pattern(word, ignore_case=bool(flags & re.IGNORECASE))
+        budget = Budget("--regex")
+        return np.fromiter((i for i, entry in enumerate(vocab) if budget.fullmatch(pattern, entry)), dtype=np.int64)
     elif _is_wildcard(word):
         pattern = re.compile(fnmatch.translate(word), flags)
     else:
