@@ -75,7 +75,7 @@ class Assembler:
         self.n_sentences += int(doc_sentences.sum())
         self.n_paragraphs += int(doc_paragraphs.sum())
 
-        relative = path.relative_to(root).as_posix() if path != root else path.name
+        relative = shown_name(path.relative_to(root).as_posix() if path != root else path.name)
         byte_edges = np.concatenate([[0], np.cumsum(a["text_lengths"])]).tolist()
         for i, info in enumerate(shard.documents):
             self.writer.add_text(a["text_bytes"][byte_edges[i] : byte_edges[i + 1]].tobytes())
@@ -122,6 +122,20 @@ class Assembler:
         for first, stop in _form_ranges(offsets, INDEX_PART):
             self.writer.append("index_positions", index_positions(ids, norm_of_type, offsets, first, stop))
         return True
+
+
+def shown_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by the OS as surrogates) shown as
+    ``\\xe9``, so a document id can be printed and written to any output.
+
+    >>> shown_name(b"caf\\xe9.txt".decode("utf-8", "surrogateescape"))
+    'caf\\\\xe9.txt'
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
 
 
 def _form_ranges(offsets: np.ndarray, size: int):

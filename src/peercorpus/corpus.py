@@ -292,4 +292,10 @@ def parse_condition(text: str) -> Condition:
             f"--where '{text}' is not FIELD=VALUE, FIELD!=VALUE or a comparison like year>=2020"
         )
     operator = "=" if match.group(2) == "==" else match.group(2)
-    return Condition(text, match.group(1), operator, match.group(3))
+    value = match.group(3)
+    if value[0] in "=<>!":  # genre!==blog, year>==2020: an operator typed twice
+        raise UsageError(f"--where '{text}': '{match.group(2)}{value[0]}' is not an operator; use =, !=, >=, <=, > or <")
+    number = _number(value)
+    if operator in _COMPARISONS and number is not None and (number != number or number in (float("inf"), float("-inf"))):
+        raise UsageError(f"--where '{text}': compare with a finite number; got '{value}'")
+    return Condition(text, match.group(1), operator, value)

@@ -71,7 +71,10 @@ class SnapshotWriter:
 
     def add_document(self, entry: dict[str, Any]) -> None:
         """The next document's fields (``Document`` as a dict), one JSON line."""
-        line = json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n"
+        try:
+            line = json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n"
+        except UnicodeEncodeError:  # a path that is not UTF-8: \udcxx escapes read back as written
+            line = json.dumps(entry).encode("ascii") + b"\n"
         self._documents.write(line)
         self._document_offsets.append(self._document_offsets[-1] + len(line))
         self._doc_ids.append(entry["doc_id"])

@@ -349,8 +349,9 @@ class ShardPack:
             folder = self.store._shard_folder(self.settings_key)
             folder.mkdir(parents=True, exist_ok=True)
             _remove_stale(folder, ".tmp-")
-            self._file = _atomic_file(folder / f"{uuid.uuid4().hex}.pack")
-            self._handle = self._file.__enter__()
+            pack = _atomic_file(folder / f"{uuid.uuid4().hex}.pack")
+            self._handle = pack.__enter__()
+            self._file = pack  # only once entered: __exit__ closes it
         self.entries[digest] = [self.size, len(data), _checksum(data)]
         self._handle.write(data)
         self.size += len(data)

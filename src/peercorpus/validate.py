@@ -10,11 +10,20 @@ from typing import Any
 
 from .errors import UsageError
 
+#: No count, size or window is larger (token positions are 32-bit): a bigger number is a typo,
+#: and numpy would fail on it with an OverflowError.
+INT_MAX = 2**31 - 1
+#: Seeds are what numpy's and scikit-learn's generators all accept: 0 to 2³² − 1.
+SEED_MAX = 2**32 - 1
+
 
 def check_int(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
-    """``value`` as an int within ``[minimum, maximum]``, or a ``UsageError`` naming ``name``."""
+    """``value`` as an int within ``[minimum, maximum]`` (``maximum`` defaults to ``INT_MAX``,
+    or ``SEED_MAX`` for a seed), or a ``UsageError`` naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise UsageError(f"{name} must be an integer; got {value!r}")
+    if maximum is None:
+        maximum = SEED_MAX if name.endswith("seed") else INT_MAX
     if minimum is not None and value < minimum:
         bound = f" ≥ {minimum}" if maximum is None else f" from {minimum} to {maximum}"
         raise UsageError(f"{name} must be an integer{bound}; got {value}")

@@ -61,6 +61,7 @@ def order_hits(corpus: Corpus, hits: Hits, *, sort: list[str] | None = None, sam
     """
     if sample is not None:
         check_int("sample", sample, minimum=1)
+        check_int("seed", seed, minimum=0)
         rng = np.random.default_rng(seed)
         chosen = np.sort(rng.choice(len(hits), size=min(sample, len(hits)), replace=False))
         hits = hits.take(chosen)

@@ -105,6 +105,7 @@ class KwicParams(Params):
         for number, name in ((self.sample, "sample"), (self.limit, "limit")):
             if number is not None:
                 check_int(name, number, minimum=1)
+        check_int("seed", self.seed, minimum=0)
 
     def fields_used(self) -> dict[str, str]:
         return {f"show {name}": name for name in self.show}

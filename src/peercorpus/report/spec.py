@@ -93,8 +93,8 @@ def read_report(path: Path, overrides: list[str] | tuple[str, ...] = ()) -> Repo
     if not isinstance(title, str):
         raise ConfigError(f"{config.where('title')}: 'title' must be text; got {title!r}")
     seed = extra.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ConfigError(f"{config.where('seed')}: 'seed' must be a whole number ≥ 0; got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+        raise ConfigError(f"{config.where('seed')}: 'seed' must be a whole number from 0 to 4294967295; got {seed!r}")
     base = Path(path).parent
     corpus = _corpus_paths(extra.get("corpus"), base, config)
     output = extra.get("output")
