@@ -32,6 +32,17 @@ _NEVER_DROPPED = ("html", "body", "main", "article")
 _MAIN_TEXT = ["main", "article"]
 _NAME_WORDS = re.compile(r"[A-Za-z]+")
 
+# Real pages nest a few dozen elements deep. Deeper nesting (100,000 divs, 30,000 nested tables,
+# tags never closed) makes building and walking a tree quadratic, so such a page is read as
+# flat text in one linear pass instead (boilerplate then not told apart), with a warning.
+MAX_DEPTH = 400
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
+# Elements that never hold others, or whose end tag HTML lets a page leave out.
+_FLAT_TAGS = frozenset(
+    "area base br col embed hr img input link meta param source track wbr "
+    "p li dt dd tr td th option thead tbody tfoot colgroup rp rt".split()
+)
+
 
 def read_html(path: Path) -> Read:
     """Text of ``<main>``/``<article>``/``role=main`` if present, else of ``<body>``, one
@@ -39,6 +50,10 @@ def read_html(path: Path) -> Read:
     from bs4 import BeautifulSoup
 
     raw, encoding, warnings = decode(read_bytes(path))
+    depth = nesting_depth(raw)
+    if depth > MAX_DEPTH:
+        warnings.append(f"HTML nested more than {MAX_DEPTH} elements deep; read as flat text, page boilerplate kept")
+        return Read(flat_text(raw), encoding, {}, warnings, "")
     soup = BeautifulSoup(raw, "lxml")
     metadata: dict[str, Any] = {}
     if soup.title and soup.title.get_text(strip=True):
@@ -53,6 +68,68 @@ def read_html(path: Path) -> Read:
     blocks = [" ".join(block.split()) for block in body.get_text().split("\n\n")]
     text = "\n\n".join(block for block in blocks if block)
     return Read(text, encoding, metadata, warnings, removed)
+
+
+def nesting_depth(html: str, stop: int = MAX_DEPTH) -> int:
+    """How deep elements nest, counted from the tags in one pass (elements that cannot hold
+    others or may be left open, such as ``<br>`` and ``<p>``, are not counted); counting stops
+    a little past ``stop``.
+
+    >>> nesting_depth("<div><div><p>a<br>b</div></div>")
+    2
+    """
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if self_closing or name.lower() in _FLAT_TAGS:
+            continue
+        if closing:
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > 2 * stop:
+                    break
+    return deepest
+
+
+def flat_text(html: str) -> str:
+    """The text of a page in one linear pass (no tree): scripts and styles left out, a blank
+    line at each block element.
+
+    >>> flat_text("<div><div>Deep <b>text</b><script>x()</script></div><p>More")
+    'Deep text\\n\\nMore'
+    """
+    from html.parser import HTMLParser
+
+    blocks = frozenset(_BLOCK_TAGS)
+    skipped = frozenset(("script", "style", "template", "noscript", "svg"))
+    pieces: list[str] = []
+    state = {"skip": 0}
+
+    class _Text(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in skipped:
+                state["skip"] += 1
+            elif tag in blocks:
+                pieces.append("\n\n")
+
+        def handle_endtag(self, tag):
+            if tag in skipped:
+                state["skip"] = max(state["skip"] - 1, 0)
+            elif tag in blocks:
+                pieces.append("\n\n")
+
+        def handle_data(self, data):
+            if not state["skip"]:
+                pieces.append(data)
+
+    parser = _Text(convert_charrefs=True)
+    parser.feed(html)
+    parser.close()
+    blocks_text = (" ".join(block.split()) for block in "".join(pieces).split("\n\n"))
+    return "\n\n".join(block for block in blocks_text if block)
 
 
 def drop_boilerplate(root) -> str:
@@ -70,7 +147,9 @@ def drop_boilerplate(root) -> str:
     names: list[str] = []
     chars = 0
     for tag in root.find_all(True):
-        if tag.decomposed or tag.name in _NEVER_DROPPED:
+        # not ``tag.decomposed``: bs4 looks the unset attribute up as a child tag named
+        # '_decomposed', a search of the whole subtree for every tag (quadratic)
+        if tag.__dict__.get("_decomposed") or tag.name in _NEVER_DROPPED:
             continue
         name = boilerplate_name(tag)
         if name is None or tag.find(_MAIN_TEXT) is not None:
