@@ -116,6 +116,34 @@ def read_pdf(path: Path) -> Result:
     return text, "pdf", metadata, warnings
 
 
+# A Word file is a zip; python-docx unpacks every part into memory. A part that unpacks to more
+# than this, at more than ZIP_RATIO times its packed size, or parts above ZIP_TOTAL in all, are
+# refused before anything is unpacked (a "zip bomb": 1 MB of file, gigabytes of XML).
+ZIP_PART = 100 << 20
+ZIP_RATIO = 20
+ZIP_TOTAL = 500 << 20
+
+
+def check_zip_expansion(path: Path) -> None:
+    """``UnreadableFile`` when the zip at ``path`` would unpack past the limits above, judged
+    from the sizes its directory declares (zipfile never unpacks more than a part declares)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise UnreadableFile(f"corrupt Word file ({type(error).__name__})") from None
+    total = sum(part.file_size for part in parts)
+    for part in parts:
+        if part.file_size > ZIP_PART and part.file_size > ZIP_RATIO * max(part.compress_size, 1):
+            raise UnreadableFile(
+                f"{part.filename} expands to {part.file_size >> 20:,} MB from {max(part.compress_size >> 10, 1):,} KB (a zip bomb?); not read"
+            )
+    if total > ZIP_TOTAL:
+        raise UnreadableFile(f"expands to {total >> 20:,} MB when unpacked (more than {ZIP_TOTAL >> 20} MB); not read")
+
+
 def read_docx(path: Path) -> Result:
     """Body paragraphs and table rows (cells joined by `` | ``) of a Word document, in document
     order and separated by blank lines; headers and footers are left out."""
@@ -125,6 +153,7 @@ def read_docx(path: Path) -> Result:
     from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
 
+    check_zip_expansion(path)
     try:
         document = Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
