@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, PeerCorpusError
-from .io.base import ReadOptions
+from .io.base import MAX_DOCUMENT_MB, ReadOptions
 
 TOKENIZERS = ("default", "treebank", "nltk-word", "whitespace")
 REPORT_SECTIONS = ("title", "corpus", "analyses", "seed", "output")
@@ -93,8 +93,12 @@ class Config:
         payload = {
             "cleaning": asdict(self.cleaning),
             "tokenizer": self.tokenize.tokenizer,
-            # which files are read is checked file by file, so follow_links changes no token
-            "read": {k: v for k, v in asdict(self.read).items() if k != "follow_links"},
+            # which files are read is checked file by file, so follow_links changes no token;
+            # max_document_mb only when changed, so caches made before it existed stay good
+            "read": {
+                k: v for k, v in asdict(self.read).items()
+                if k != "follow_links" and not (k == "max_document_mb" and v == MAX_DOCUMENT_MB)
+            },
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -202,6 +206,8 @@ def _build_section(cls: type, raw: Any, config: Config, section: str) -> Any:
         validate_tokenize(settings, lambda key: config.where(section, key))
     if isinstance(settings, CleaningSettings):
         _validate_patterns(settings, config)
+    if isinstance(settings, ReadOptions) and settings.max_document_mb < 1:
+        raise ConfigError(f"{config.where(section, 'max_document_mb')}: max_document_mb must be an integer ≥ 1; got {settings.max_document_mb}")
     return settings
 
 

@@ -65,3 +65,25 @@ def test_a_docx_bomb_is_skipped_before_it_is_expanded(tmp_path, monkeypatch):
     corpus = load_corpus(tmp_path)
     assert corpus.doc_ids == ["ok.txt"]
     assert "expands" in corpus.skipped[0].reason, corpus.skipped
+
+
+def test_a_document_past_max_document_mb_is_skipped_with_a_warning(run, tmp_path):
+    (tmp_path / "ok.txt").write_text("Peer text.\n")
+    (tmp_path / "huge.txt").write_text("peer " * 500_000)  # 2.4 MB on one line
+    (tmp_path / "rows.jsonl").write_text('{"text": "short row"}\n{"text": "' + "peer " * 300_000 + '"}\n')
+    result = run("info", str(tmp_path), "--set", "read.max_document_mb=1", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert "huge.txt: 2 MB of text, more than read.max_document_mb (1)" in result.stderr
+    assert "skipped line 2 (more text than read.max_document_mb, 1)" in result.stderr
+    assert "ok.txt" in result.stdout and "rows.jsonl#1" in result.stdout and "huge.txt" not in result.stdout
+
+
+@pytest.mark.slow
+def test_a_huge_single_line_file_is_refused_in_bounded_memory(tmp_path):
+    with open(tmp_path / "huge.txt", "w") as handle:
+        for _ in range(30):
+            handle.write("peer support " * 90_000)  # 32 MB, one line
+    (tmp_path / "ok.txt").write_text("Peer text.\n")
+    result = run_bounded(["ingest", str(tmp_path), "--no-cache"], seconds=120, memory_mb=1000)
+    assert result.returncode == 0, result.stderr
+    assert "more than read.max_document_mb (20)" in result.stderr

@@ -24,13 +24,35 @@ _READERS = {
 
 
 def read_file(path: Path, root: Path, options: ReadOptions) -> list[RawDocument]:
-    """The documents in one file (one, or one per row for .csv/.tsv/.jsonl)."""
+    """The documents in one file (one, or one per row for .csv/.tsv/.jsonl); a document with
+    more text than ``options.max_document_mb`` is skipped (``UnreadableFile``; a row: a warning)."""
+    from ..errors import UnreadableFile
+
     relative = path.relative_to(root).as_posix() if path != root else path.name
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".jsonl"):
         return read_rows(path, relative, options)
+    limit = options.max_document_mb << 20
+    if suffix in (".txt", ".md", ".markdown") and _size(path) > 4 * limit:  # not even read: 4 bytes a character at most
+        raise UnreadableFile(too_long(_size(path), options))
     read = Read(*_READERS[suffix](path))
+    if len(read.text) > limit:
+        raise UnreadableFile(too_long(len(read.text), options))
     return [RawDocument(relative, path, read.text, read.encoding, read.metadata, read.warnings, read.removed)]
+
+
+def too_long(size: int, options: ReadOptions) -> str:
+    return (
+        f"{size / (1 << 20):,.0f} MB of text, more than read.max_document_mb ({options.max_document_mb}); "
+        "raise it to read this file (tokenising takes about 40× the text in memory)"
+    )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 __all__ = ["RawDocument", "ReadOptions", "read_file"]

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 
+MAX_DOCUMENT_MB = 20
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """Reader settings (the ``read:`` section of a config).
@@ -22,11 +25,15 @@ class ReadOptions:
     text_column: column holding the text in .csv/.tsv/.jsonl files.
     id_column: column whose value names each row's document (default: the row number).
     follow_links: also read files and folders that links lead to outside the corpus folder.
+    max_document_mb: a document with more text than this (in MB) is skipped with a warning:
+        tokenising takes about 40 times a document's size in memory, so this bounds a cold
+        ingest's memory whatever one file holds.
     """
 
     text_column: str = "text"
     id_column: str | None = None
     follow_links: bool = False
+    max_document_mb: int = MAX_DOCUMENT_MB
 
 
 @dataclass

@@ -27,6 +27,7 @@ def read_rows(path: Path, relative: str, options: ReadOptions) -> list[RawDocume
     problem = f"not a JSON object with a '{column}' field" if jsonl else "cells do not match the header"
     documents = []
     empty: list[int] = []
+    too_long: list[int] = []
     bad_lines: list[int] = []
     fields_seen: list[str] | None = None  # of the first row without the text column, for the error
     for number, row, line in rows:
@@ -38,6 +39,9 @@ def read_rows(path: Path, relative: str, options: ReadOptions) -> list[RawDocume
         body = row.pop(column)
         if body is None or not str(body).strip():
             empty.append(line)
+            continue
+        if len(str(body)) > options.max_document_mb << 20:
+            too_long.append(line)
             continue
         name = row.get(options.id_column) if options.id_column else None
         try:
@@ -56,6 +60,8 @@ def read_rows(path: Path, relative: str, options: ReadOptions) -> list[RawDocume
         documents[0].warnings.append(f"skipped {_line_list(bad_lines)} ({problem})")
     if empty:
         documents[0].warnings.append(f"skipped {_line_list(empty)} (empty '{column}')")
+    if too_long:
+        documents[0].warnings.append(f"skipped {_line_list(too_long)} (more text than read.max_document_mb, {options.max_document_mb})")
     return documents
 
 
