@@ -118,7 +118,10 @@ class Assembler:
         ids = self.writer.rows("ids")
         offsets = index_offsets(ids, norm_of_type, len(norm_vocab))
         self.writer.append("index_offsets", offsets)
-        self.writer.append("index_positions", np.zeros(0, dtype=np.int64))
+        # int32 positions while they fit (a corpus of under 2³¹ tokens): half the room of int64,
+        # the largest array of a snapshot (see README "The cache")
+        positions = np.int32 if self.n_tokens < 2**31 else np.int64
+        self.writer.append("index_positions", np.zeros(0, dtype=positions))
         for first, stop in _form_ranges(offsets, INDEX_PART):
             self.writer.append("index_positions", index_positions(ids, norm_of_type, offsets, first, stop))
         return True

@@ -77,6 +77,7 @@ class LoadReport:
     files_tokenized: int = 0
     from_snapshot: bool = False
     notices: list[str] = field(default_factory=list)
+    snapshot: str | None = None  # the cache folder the corpus was opened from
 
 
 def load_corpus(
@@ -88,6 +89,7 @@ def load_corpus(
     progress: Progress | None = None,
     workers: int | None = None,
     check_inputs: Callable[[list[str]], None] | None = None,
+    verify_cache: bool = False,
 ) -> Corpus:
     """Read a corpus (folders, files, or both) into a ``Corpus``, through the cache.
 
@@ -102,6 +104,8 @@ def load_corpus(
     check_inputs : called with the real paths of what the corpus reads besides its plain files
         (folders and files given, sidecars, link targets) before any document is read; the CLI
         refuses outputs there.
+    verify_cache : check the checksum of every file of a cached snapshot before using it (by
+        default only the sizes of all and the checksums of small ones are checked).
 
     Examples
     --------
@@ -139,8 +143,10 @@ def load_corpus(
                 manifest = store.read_manifest(snapshot)
                 recorded = store.read_files(snapshot)
                 if _unchanged(manifest, recorded, discovery.file_names, file_stats, sidecar_stats):
+                    if verify_cache:
+                        store.verify_snapshot(snapshot, manifest)
                     corpus = _open_snapshot(store, snapshot, manifest, skipped)
-                    report.from_snapshot = True
+                    report.from_snapshot, report.snapshot = True, str(snapshot)
                     corpus.load_report = report
                     return corpus
                 recorded = store.read_files(snapshot, hashes=True)
@@ -192,6 +198,8 @@ def load_corpus(
     corpus = _open_snapshot(store, folder, manifest, skipped)
     if not use_cache:
         shutil.rmtree(folder, ignore_errors=True)
+    else:
+        report.snapshot = str(folder)
     corpus.load_report = report
     return corpus
 

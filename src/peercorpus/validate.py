@@ -22,9 +22,12 @@ def check_int(name: str, value: Any, *, minimum: int | None = None, maximum: int
     or ``SEED_MAX`` for a seed), or a ``UsageError`` naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise UsageError(f"{name} must be an integer; got {value!r}")
-    if maximum is None:
+    implicit = maximum is None
+    if implicit:
         maximum = SEED_MAX if name.endswith("seed") else INT_MAX
     if minimum is not None and value < minimum:
+        if implicit:
+            raise UsageError(f"{name} must be an integer ≥ {minimum}; got {value}")
         bound = f" ≥ {minimum}" if maximum is None else f" from {minimum} to {maximum}"
         raise UsageError(f"{name} must be an integer{bound}; got {value}")
     if maximum is not None and value > maximum:

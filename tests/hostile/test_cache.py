@@ -171,3 +171,20 @@ def test_a_replaced_snapshot_stays_for_readers_that_are_opening_it(tmp_path, iso
     load_corpus(corpus)
     assert store.current_snapshot(home.name) != first and first.is_dir()  # retired, not deleted
     assert (first / ".retired").exists()
+
+
+def test_ingest_checks_every_checksum_and_says_how_big_the_cache_is(run, tmp_path, isolated_cache, monkeypatch):
+    from peercorpus import store as store_module
+
+    monkeypatch.setattr(store_module, "VERIFY_BELOW", 0)  # as if every file were large: sizes only
+    monkeypatch.setattr(store_module.check_snapshot_files, "__defaults__", (0,))
+    corpus = _corpus(tmp_path)
+    assert run("ingest", str(corpus)).exit_code == 0
+    ids = next(isolated_cache.rglob("ids.npy"))
+    data = bytearray(ids.read_bytes())
+    data[-3] ^= 0x01  # a bit flip: same size
+    ids.write_bytes(bytes(data))
+    assert "rebuilding" not in run("info", str(corpus)).stderr  # an ordinary open checks sizes only
+    result = run("-v", "ingest", str(corpus))
+    assert result.exit_code == 0 and "checksum" in result.stderr and "rebuilding it" in result.stderr
+    assert "cache: " in result.stderr and " MB for this corpus (" in result.stderr

@@ -22,7 +22,7 @@ def text(tmp_path):
     "args, message",
     [
         (["kwic", "{a}", "peer", "--window", "99999999999999999999"], "window must be an integer from 0 to 2147483647"),
-        (["kwic", "{a}", "peer", "--seed", "-1", "--sample", "2"], "seed must be an integer from 0 to 4294967295"),
+        (["kwic", "{a}", "peer", "--seed", "-1", "--sample", "2"], "seed must be an integer ≥ 0; got -1"),
         (["info", "{a}", "--where", "genre!==blog"], "'!==' is not an operator"),
         (["info", "{a}", "--where", "year>=nan"], "compare with a finite number"),
     ],

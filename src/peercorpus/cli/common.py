@@ -163,6 +163,7 @@ def open_corpus(
     no_cache: bool = False,
     where: list[str] | None = None,
     outputs: dict[str, Path | None] | None = None,
+    verify_cache: bool = False,
 ):
     """``load_corpus`` with a progress bar on a terminal, warnings for skipped files, ``where``;
     ``outputs`` (option → path) are refused when the corpus reads them (sidecars, link targets)."""
@@ -171,7 +172,7 @@ def open_corpus(
 
     check = (lambda inputs: check_outputs_against_inputs(outputs, inputs)) if outputs else None
     with progress_bar("tokenising") as progress:
-        corpus = load_corpus(paths, config, cache_dir=cache_dir, use_cache=not no_cache, progress=progress, check_inputs=check)
+        corpus = load_corpus(paths, config, cache_dir=cache_dir, use_cache=not no_cache, progress=progress, check_inputs=check, verify_cache=verify_cache)
     for skipped in corpus.skipped:
         warn(f"skipped {skipped.path}: {skipped.reason}")
     report = corpus.load_report

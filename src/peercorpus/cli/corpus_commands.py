@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from .common import (
@@ -12,6 +14,7 @@ from .common import (
     OutputOption,
     Paths,
     SetOption,
+    Verbosity,
     WhereOption,
     handle_errors,
     load_settings,
@@ -35,13 +38,16 @@ def ingest(
     """Read and tokenise a corpus into the cache, and print a one-line summary.
 
     Later commands on the same corpus read the cache instead of the files; only added or
-    changed files are tokenised again.
+    changed files are tokenised again. A cached corpus is checked whole (every file's
+    checksum) and rebuilt if damaged; -v says how much room the cache takes.
 
     Example: [bold]peercorpus ingest corpora/ --config configs/default.yaml[/bold]
     """
     settings = load_settings(config, set_)
-    corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache)
+    corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache, verify_cache=True)
     report = corpus.load_report
+    if Verbosity.verbose and report.snapshot:
+        note(_cache_size(Path(report.snapshot)))
     from ..analysis.info import corpus_totals, counted, totals_summary
 
     totals = corpus_totals(corpus)
@@ -50,6 +56,19 @@ def ingest(
         f"{totals_summary(totals)} ({how}; {counted(totals['files_skipped'], 'file')} skipped; "
         f"{counted(totals['documents_with_warnings'], 'document')} with warnings: see 'peercorpus info')"
     )
+
+
+def _cache_size(snapshot: Path) -> str:
+    """``cache: 12.3 MB for this corpus (ids 4.1 MB, index_positions 4.1 MB, ...), 40 MB in all in DIR``."""
+    sizes = sorted(((p.stat().st_size, p.stem) for p in snapshot.iterdir() if p.is_file()), reverse=True)
+    root = snapshot.parents[2]  # <root>/v3/snapshots/<key>/<name>
+    total = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+    largest = ", ".join(f"{name} {_megabytes(size)}" for size, name in sizes[:4])
+    return f"cache: {_megabytes(sum(s for s, _ in sizes))} for this corpus ({largest}, ...); {_megabytes(total)} in all in {root.parent}"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB"
 
 
 def _frame_records(corpus) -> list:
