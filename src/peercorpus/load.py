@@ -147,6 +147,7 @@ def load_corpus(
                         store.verify_snapshot(snapshot, manifest)
                     corpus = _open_snapshot(store, snapshot, manifest, skipped)
                     report.from_snapshot, report.snapshot = True, str(snapshot)
+                    store.retire_old_snapshots(corpus_key, keep=snapshot.name)  # a few entries: cheap
                     corpus.load_report = report
                     return corpus
                 recorded = store.read_files(snapshot, hashes=True)

@@ -168,6 +168,7 @@ class Store:
         writer.folder = final
         with _atomic_file(home / "current") as handle:
             handle.write(final.name.encode("utf-8"))
+        (final / _RETIRED).unlink(missing_ok=True)  # marked by a command that ran in between
         _sync_folder(home)
         lock = getattr(writer, "lock", None)
         if lock is not None:
@@ -221,32 +222,37 @@ class Store:
             raise CacheUnreadable(f"{name}.json unreadable ({error})") from None
 
     def retire_old_snapshots(self, corpus_key: str, keep: str | None = None) -> None:
-        """Mark snapshots other than ``keep`` (default: the current one) as retired, and delete
+        """Mark snapshots other than ``keep`` and the current one as retired, and delete
         those retired more than ``RETIRE_SECONDS`` ago: a command that read ``current`` just
         before it changed can still open what it names."""
         home = self.snapshot_home(corpus_key)
-        if keep is None:
-            current = self.current_snapshot(corpus_key)
-            keep = current.name if current else None
+        current = self.current_snapshot(corpus_key)  # read again: another command may have published
+        kept = {keep, current.name if current else None}
         try:
             entries = list(home.iterdir())
         except OSError:
             return
         now = time.time()
         for entry in entries:
-            if entry.name == keep or entry.name.startswith(".") or not entry.is_dir():
+            if entry.name in kept or entry.name.startswith(".") or not entry.is_dir():
                 continue
             marker = entry / _RETIRED
             try:
-                if now - marker.stat().st_mtime > RETIRE_SECONDS:
+                if now - marker.stat().st_mtime > RETIRE_SECONDS and not self._is_current(corpus_key, entry):
                     shutil.rmtree(entry, ignore_errors=True)
             except FileNotFoundError:
                 try:
                     marker.touch()
+                    if self._is_current(corpus_key, entry):  # published meanwhile: not retired
+                        marker.unlink()
                 except OSError:
                     pass
             except OSError:
                 continue
+
+    def _is_current(self, corpus_key: str, folder: Path) -> bool:
+        current = self.current_snapshot(corpus_key)
+        return current is not None and current.name == folder.name
 
 
 class FileTable:
