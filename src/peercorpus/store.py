@@ -155,6 +155,7 @@ class Store:
         home = self.snapshot_home(corpus_key)
         home.mkdir(parents=True, exist_ok=True)
         _remove_stale(home, ".building-")
+        _remove_stale(home, ".tmp-")
         writer = SnapshotWriter(Path(tempfile.mkdtemp(prefix=".building-", dir=home)))
         writer.lock = _lock(writer.folder)  # held until published or discarded: not stale
         return writer
