@@ -24,6 +24,7 @@ from typer.core import TyperGroup
 COMMAND_MODULES = {
     "ingest": "corpus_commands",
     "info": "corpus_commands",
+    "show": "corpus_commands",
     "kwic": "kwic_commands",
     "dispersion": "kwic_commands",
     "freq": "count_commands",
