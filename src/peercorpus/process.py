@@ -20,6 +20,7 @@ import numpy as np
 from .cleaning import clean_text
 from .config import Config
 from .errors import UnreadableFile
+from .hyphenation import join_line_end_hyphens
 from .quality import text_warnings
 from .tokenize import tokenize_text
 
@@ -73,6 +74,10 @@ def process_file(path: Path, root: Path, config: Config) -> Shard:
         # sections found in what they leave.
         text, cleaning = clean_text(unicodedata.normalize("NFC", raw.text), config.cleaning)
         text, sections = _leave_out_sections(text, config)
+        if config.cleaning.auto and raw.encoding != "pdf":  # the PDF reader joined its own
+            text, joined, _ = join_line_end_hyphens(text)
+            if joined:
+                cleaning["hyphens_joined"] = int(cleaning.get("hyphens_joined", 0)) + joined
         if raw.removed:
             cleaning["read_removed"] = raw.removed
         if sections:
@@ -91,7 +96,7 @@ def process_file(path: Path, root: Path, config: Config) -> Shard:
                 "metadata": raw.metadata,
                 "encoding": raw.encoding,
                 "warnings": list(raw.warnings)
-                + text_warnings(text, n_words, hyphens_joined=config.cleaning.join_hyphenated),
+                + text_warnings(text, n_words, hyphens_joined=config.cleaning.join_hyphenated or config.cleaning.auto),
                 "cleaning": cleaning,
                 "n_chars": len(text),
                 "n_words": n_words,

@@ -64,11 +64,24 @@ _TRAILER = _words(
     r"you (?:may|might) also like", r"more from .{1,40}", r"read (?:more|next)", r"recommended(?: for you)?",
     r"subscribe(?: to .{1,40})?", r"sign up(?: for .{1,40})?", r"donate", r"advertisement",
 )
-_NOTICE = re.compile(
+#: A paywall: the author's text stops here, what follows is the platform's.
+_PAYWALL = re.compile(
     r"to read the full (?:article|story|text)|subscribe (?:now )?to (?:continue|read|access)"
     r"|already an? (?:subscriber|member|supporter)|(?:log|sign) in to (?:read|continue|access)"
-    r"|this (?:article|content|story) is (?:only )?(?:available|for|reserved for) (?:to )?(?:subscribers|members|supporters)"
-    r"|we use cookies|this (?:web)?site uses cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences)",
+    r"|this (?:article|content|story) is (?:only )?(?:available|for|reserved for) (?:to )?(?:subscribers|members|supporters)",
+    re.IGNORECASE,
+)
+#: A notice of the site's in one line or paragraph: cookies, calls for contributions.
+_NOTICE = re.compile(
+    r"we use cookies|this (?:web)?site uses cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences)"
+    r"|(?:please )?submit (?:a|your) (?:blog|post|article|story|piece)|(?:write|contribute) for us",
+    re.IGNORECASE,
+)
+#: A line with no running text: only an e-mail address, a web address, a file or image name,
+#: a share or comment count.
+_JUNK_LINE = re.compile(
+    r"^\s*(?:\S+@\S+\.\w{2,}|(?:https?://|www\.)\S+|[\w-]*\d[\w-]*[a-f0-9]{16,}[\w-]*(?:\.\w{2,4})?"
+    r"|\S+\.(?:jpe?g|png|gif|svg|webp)|\d{1,4})\s*$",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}[a-z]?\b")
@@ -104,12 +117,16 @@ def find_sections(text: str) -> list[Section]:
         if label != "body" and end > start:
             found.append(Section(label, start, end, heading))
 
+    single_lines: list[Section] = []
     for line_start, line in lines:
         if label == "boilerplate":
             break  # boilerplate runs to the end
         kind = _heading_kind(line, numbered_ends=label == "declarations")
-        if kind is None and _NOTICE.search(line):
+        if kind is None and _PAYWALL.search(line):
             kind = "boilerplate"
+        if kind is None and label == "body" and (_JUNK_LINE.match(line) or (len(line) < 400 and _NOTICE.search(line))):
+            single_lines.append(Section("boilerplate", line_start, line_start + len(line), line.strip()[:80]))
+            continue
         if kind is None or kind == label:
             continue
         if kind == "body" and label == "body":
@@ -118,6 +135,7 @@ def find_sections(text: str) -> list[Section]:
         label, start, heading = kind, line_start, line.strip()[:80]
     close(len(text))
     found = [s for s in found if not _misread(s, text, found)]
+    found += [line for line in single_lines if not any(s.start <= line.start < s.end for s in found)]
     if not any(s.label == "references" for s in found):
         trailing = _trailing_references(text, lines, found)
         if trailing is not None:
@@ -197,7 +215,7 @@ def _trailing_references(text: str, lines: list[tuple[int, str]], found: list[Se
 
 
 def split_sections(text: str, sections: list[Section], *, keep: tuple[str, ...]) -> tuple[str, list[dict]]:
-    """The text with the sections not in ``keep`` left out (a blank line where each was), and
+    """The text with the sections not in ``keep`` left out (a paragraph break where each was), and
     one record per section found: ``{"label", "heading", "chars", "excluded"}``."""
     parts, position = [], 0
     records = []
@@ -210,7 +228,12 @@ def split_sections(text: str, sections: list[Section], *, keep: tuple[str, ...])
             parts.append(text[position : section.start].rstrip("\n"))
             position = section.end
     parts.append(text[position:])
-    return "\n\n".join(part for part in parts if part.strip()) if len(parts) > 1 else text, records
+    if len(parts) == 1:
+        return text, records
+    # The same paragraph breaks as the document: blank lines, or single line ends when it has
+    # no blank line (tokenize.paragraph_spans reads paragraphs the same way).
+    separator = "\n\n" if re.search(r"\n[ \t]*\n", text) else "\n"
+    return separator.join(part.strip("\n") for part in parts if part.strip()), records
 
 
 def describe_sections(records: list[dict]) -> str:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UnreadableFile
+from ..hyphenation import resolve, word_counts
 from .formats import Read
 
 #: PDFium marks a hyphen it found at a line end (and removes that line break) with U+FFFE.
@@ -51,7 +52,6 @@ _SPACING_ACCENTS = {
 }
 _ACCENT_BEFORE_LETTER = re.compile("([" + "".join(_SPACING_ACCENTS) + "]) ?([^\\W\\d_])")
 _MIN_PAGES_FOR_RUNNING_LINES = 3
-_WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 
 
 @dataclass
@@ -283,7 +283,7 @@ def _paragraphs(lines: list[Line], removed: Counter) -> str:
             blocks.append([line])
         else:
             blocks[-1].append(line)
-    vocabulary = Counter(_WORD.findall(" ".join(line.text for line in lines).casefold()))
+    vocabulary = word_counts(" ".join(line.text for line in lines))
     return "\n\n".join(_join_block(block, vocabulary, removed) for block in blocks)
 
 
@@ -340,15 +340,9 @@ _PDFIUM_HYPHEN_WORD = re.compile(r"([^\W\d_]+)" + _PDFIUM_HYPHEN + r"([^\W\d_]*)
 
 
 def _dehyphenate(match: re.Match, vocabulary: Counter, removed: Counter) -> str:
-    """A word hyphenated at a line end, joined unless the document writes it with a hyphen
-    elsewhere and never without (``non-commercial``), or the second part is capitalised."""
-    head, tail = match.group(1), match.group(2)
-    joined, hyphenated = (head + tail).casefold(), f"{head}-{tail}".casefold()
-    if tail[:1].isupper() or (vocabulary[hyphenated] and not vocabulary[joined]):
-        removed["line-end hyphens kept"] += 1
-        return f"{head}-{tail}"
-    removed["line-end hyphens joined"] += 1
-    return head + tail
+    word, joined = resolve(match.group(1), match.group(2), vocabulary)
+    removed["line-end hyphens joined" if joined else "line-end hyphens kept"] += 1
+    return word
 
 
 def _normalise_characters(text: str) -> str:
