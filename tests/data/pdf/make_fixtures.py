@@ -417,7 +417,7 @@ def make_image_only(path: Path) -> None:
 def ligature_words(paragraphs: list[str]) -> list[str]:
     import re
 
-    words = {w for p in paragraphs for w in re.findall(r"\w+", p) if any(l in w for l, _ in LIGATURES)}
+    words = {w for p in paragraphs for w in re.findall(r"\w+", p) if any(letters in w for letters, _ in LIGATURES)}
     return sorted(words, key=str.lower)
 
 
