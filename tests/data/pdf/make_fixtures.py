@@ -36,7 +36,7 @@ def unhinted(name: str) -> io.BytesIO:
     embedded subset's bytes; glyph shapes, widths and cmap are unchanged."""
     from fontTools.ttLib import TTFont as FontFile
 
-    font = FontFile(str(FONTS / name))
+    font = FontFile(str(FONTS / name), recalcTimestamp=False)  # byte-identical output
     for table in ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX", "kern", "GPOS"):
         if table in font:
             del font[table]
