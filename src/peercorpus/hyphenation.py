@@ -2,9 +2,11 @@
 with a hyphen.
 
 Typesetting breaks words at line ends ("manip-" / "ulation"); web and Word text rarely does,
-but text copied out of PDFs keeps the breaks. A broken word is joined when its second part
-starts in lower case, except when the document writes the hyphenated form elsewhere and
-never the joined one (``non-commercial``)::
+but text copied out of PDFs keeps the breaks. A broken word whose second part starts in lower
+case is joined when the document writes the joined word elsewhere; otherwise it keeps its
+hyphen when the document writes it with one elsewhere (``non-commercial``) or its first part
+is a prefix English writes with a hyphen (``self-report``, ``well-being``); anything else is
+joined (``manip-``/``ulation``)::
 
     join_line_end_hyphens("peer sup-\\nport is support")     # ('peer support is support', 1, 0)
     join_line_end_hyphens("self-\\nhelp and self-help")     # ('self-help and self-help', 0, 1)
@@ -15,6 +17,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+#: Prefixes whose compounds English writes with a hyphen.
+HYPHENATED_PREFIXES = frozenset("self ex all cross well half quasi non peer user service".split())
 _WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
 _LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)[-‐\u00ad]\n[ \t]*([a-z][^\W\d_]*)")
 
@@ -31,9 +35,15 @@ def resolve(head: str, tail: str, vocabulary: Counter) -> tuple[str, bool]:
     ('manipulation', True)
     >>> resolve("non", "commercial", Counter({"non-commercial": 2}))
     ('non-commercial', False)
+    >>> resolve("self", "report", Counter())
+    ('self-report', False)
     """
     joined, hyphenated = (head + tail).casefold(), f"{head}-{tail}".casefold()
-    if tail[:1].isupper() or (vocabulary[hyphenated] and not vocabulary[joined]):
+    if tail[:1].isupper():
+        return f"{head}-{tail}", False
+    if vocabulary[joined]:
+        return head + tail, True
+    if vocabulary[hyphenated] or head.casefold() in HYPHENATED_PREFIXES:
         return f"{head}-{tail}", False
     return head + tail, True
 

@@ -138,6 +138,7 @@ class Part:
     text: str
     excluded: bool
     heading: str = ""
+    chars: int = 0  # as info counts a section (its span in the text read)
 
 
 def document_parts(path: Path, doc_id: str, config: Config) -> list[Part]:
@@ -167,7 +168,15 @@ def document_parts(path: Path, doc_id: str, config: Config) -> list[Part]:
     for section in find_sections(text):
         if text[position : section.start].strip():
             parts.append(Part("body", text[position : section.start].strip("\n"), False))
-        parts.append(Part(section.label, text[section.start : section.end].strip("\n"), section.label not in keep, section.heading))
+        parts.append(
+            Part(
+                section.label,
+                text[section.start : section.end].strip("\n"),
+                section.label not in keep,
+                section.heading,
+                section.end - section.start,
+            )
+        )
         position = section.end
     if text[position:].strip():
         parts.append(Part("body", text[position:].strip("\n"), False))

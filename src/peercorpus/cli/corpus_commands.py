@@ -157,7 +157,7 @@ def show(
 
 def _marker(part) -> str:
     heading = f" from '{part.heading}'" if part.heading else ""
-    return f"left out: {part.label}{heading}, {len(part.text):,} chars (--sections all keeps it)"
+    return f"left out: {part.label}{heading}, {part.chars:,} chars (--sections all keeps it)"
 
 
 def _print_parts(parts) -> None:

@@ -40,7 +40,7 @@ _FIXED_PITCH = 1  # PDF font descriptor flag
 _MONO_FONT_NAME = re.compile(r"mono|courier|typewriter|consol|cmtt|menlo|inconsolata", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"(?i)^(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:/|of)\s*\d{1,4})?$")
 _LINE_NUMBER = re.compile(r"^\d{1,4}$")
-_LIST_ITEM = re.compile(r"^(?:[•◦▪‣∙·*–—-]\s|\(?[0-9]{1,2}[.)]\s|\(?[a-z][.)]\s)")
+_LIST_ITEM = re.compile(r"^(?:[•◦▪‣∙·*–—-]\s|\(?[0-9]{1,2}[.)]\s|\(?[a-z][.)]\s|\[\d{1,3}\]\s)")
 _SENTENCE_END = tuple('.!?:;"”’)')
 #: Presentation forms (ligatures ﬁ ﬂ ﬀ ﬃ ﬄ ﬅ ﬆ, Hebrew and Arabic forms) become their letters.
 _PRESENTATION_FORMS = re.compile("[\ufb00-\ufdff\ufe70-\ufefe]+")
@@ -161,6 +161,8 @@ def _page_lines(document, index: int) -> list[Line]:
                 continue
             x0, _, _, _ = textpage.get_charbox(first_char)
             _, _, x1, _ = textpage.get_charbox(last_char)
+            if any(ch in _SPACING_ACCENTS for ch in piece):
+                piece = _place_accents(textpage, piece, position - len(piece))
             size = raw.FPDFText_GetFontSize(textpage, first_char)
             mono = _is_monospaced(textpage, first_char) and _is_monospaced(textpage, last_char)
             y, y_end = _baseline(textpage, first_char), _baseline(textpage, last_char)
@@ -172,6 +174,50 @@ def _page_lines(document, index: int) -> list[Line]:
     finally:
         textpage.close()
         page.close()
+
+
+def _place_accents(textpage, line: str, offset: int) -> str:
+    """``line`` with each spacing accent (TeX's ``¨`` drawn over a letter, which PDFium may list
+    after the word: ``Moller ¨``) put after the letter it is drawn over, as a combining mark."""
+    import pypdfium2.raw as raw
+
+    def centre_and_box(k: int):
+        index = raw.FPDFText_GetCharIndexFromTextIndex(textpage, offset + k)
+        if index < 0:
+            return None
+        left, _, right, _ = textpage.get_charbox(index)
+        return left, right
+
+    marks: dict[int, str] = {}  # letter position → combining marks
+    dropped: set[int] = set()
+    for k, ch in enumerate(line):
+        if ch not in _SPACING_ACCENTS:
+            continue
+        accent = centre_and_box(k)
+        if accent is None:
+            continue
+        middle = (accent[0] + accent[1]) / 2
+        best, best_distance = None, None
+        for j, other in enumerate(line):
+            if not other.isalpha() or j == k:
+                continue
+            box = centre_and_box(j)
+            if box is None or not box[0] - 1 <= middle <= box[1] + 1:
+                continue
+            distance = abs((box[0] + box[1]) / 2 - middle)
+            if best_distance is None or distance < best_distance:
+                best, best_distance = j, distance
+        if best is not None:
+            marks[best] = marks.get(best, "") + _SPACING_ACCENTS[ch]
+            dropped.add(k)
+    if not marks:
+        return line
+    out = []
+    for j, ch in enumerate(line):
+        if j in dropped:
+            continue
+        out.append(("i" if ch == "ı" else ch) + marks.get(j, ""))
+    return unicodedata.normalize("NFC", re.sub(r" {2,}", " ", "".join(out)).replace(" ,", ",").strip())
 
 
 def _baseline(textpage, char_index: int) -> float:
@@ -279,7 +325,7 @@ def _paragraphs(lines: list[Line], removed: Counter) -> str:
     spacing = _line_spacing(lines)
     blocks: list[list[Line]] = [[lines[0]]]
     for previous, line in zip(lines, lines[1:]):
-        if _starts_paragraph(previous, line, spacing):
+        if _starts_paragraph(previous, line, spacing, blocks[-1][0]):
             blocks.append([line])
         else:
             blocks[-1].append(line)
@@ -297,7 +343,7 @@ def _line_spacing(lines: list[Line]) -> dict[float, float]:
     return {size: statistics.median(values) for size, values in gaps.items()}
 
 
-def _starts_paragraph(previous: Line, line: Line, spacing: dict[float, float]) -> bool:
+def _starts_paragraph(previous: Line, line: Line, spacing: dict[float, float], block_start: Line) -> bool:
     """Whether the page shows a paragraph break between two consecutive lines."""
     if previous.mono != line.mono:
         return True
@@ -315,13 +361,20 @@ def _starts_paragraph(previous: Line, line: Line, spacing: dict[float, float]) -
     if _LIST_ITEM.match(line.text):
         return True
     em = max(line.size, 1.0)
-    if line.x0 > line.left + 0.7 * em and previous.x0 <= previous.left + 0.3 * em and not continues_sentence:
-        return True  # first-line indent
-    width = max(previous.right - previous.left, em)
-    short_by = previous.right - previous.x1
-    if short_by > max(2 * em, 0.15 * width):
-        return True
-    return short_by > 1.5 * em and previous.text.endswith(_SENTENCE_END)
+    if _LIST_ITEM.match(block_start.text) and line.x0 > block_start.x0 + 0.5 * em:
+        return False  # the hanging indent of a list item or reference entry
+    if _ended_early(previous, line):
+        return True  # the next line's first word would have fitted: the line ended on purpose
+    indented = line.x0 > line.left + 0.7 * em and previous.x0 <= previous.left + 0.3 * em
+    return indented and previous.text.endswith(_SENTENCE_END)  # a first-line indent
+
+
+def _ended_early(previous: Line, line: Line) -> bool:
+    """Whether ``previous`` stops short of its column's right edge by more than the width of
+    ``line``'s first word (estimated at half an em a character, plus a space)."""
+    first_word = line.text.split()[0] if line.text.split() else ""
+    room = previous.right - previous.x1
+    return room > (len(first_word) + 1) * 0.5 * max(previous.size, 1.0) and room > 1.0 * previous.size
 
 
 def _join_block(block: list[Line], vocabulary: Counter, removed: Counter) -> str:
