@@ -28,7 +28,7 @@ _NUMBER = re.compile(r"^[-+−(]?[\d.,]+%?[)*]*$")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
 _SENTENCE_START = re.compile(r"^[\"“‘'(\[]?[A-Z0-9À-ÖØ-Þ]")
 
-MIN_PROSE_WORDS = 6
+MIN_PROSE_WORDS = 3
 MAX_CODE_CHARACTER_SHARE = 0.08
 MAX_NUMBER_SHARE = 0.4
 

@@ -229,3 +229,37 @@ def test_main_job_on_the_sample_corpus_has_no_reference_or_boilerplate_topic(run
         assert not unwanted & set(topic["terms"][:10]), topic["terms"][:10]
         for extract in topic["extracts"]:
             assert extract["sentence"].endswith("…") or is_prose_sentence(extract["sentence"]), extract
+
+
+def test_kwic_sentence_of_a_code_listing_is_the_matching_line(tmp_path):
+    (tmp_path / "manual.txt").write_text(
+        "Call the parser as shown below, and check what it returns.\n\n"
+        "x = parse(file)\ny = peer(x)\nz = check(y)\n",
+        encoding="utf-8",
+    )
+
+    lines = kwic(load_corpus(tmp_path, use_cache=False), ["peer"])
+
+    assert list(lines["sentence"]) == ["y = peer(x)"]
+
+
+def test_readability_uses_prose_sentences_only(tmp_path):
+    from peercorpus.analysis.stats import text_stats
+
+    prose = "Peer workers share what helped them recover from distress. They listen well to others."
+    (tmp_path / "a.txt").write_text(prose + "\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(prose + "\n\nTable 1\n\nx <- lm(y ~ a + b, data = d)\n", encoding="utf-8")
+
+    rows = text_stats(load_corpus(tmp_path, use_cache=False)).set_index("doc")
+
+    assert rows.loc["a.txt", "prose_sentences"] == rows.loc["b.txt", "prose_sentences"] == 2
+    assert rows.loc["a.txt", "flesch"] == rows.loc["b.txt", "flesch"]
+    assert rows.loc["a.txt", "mean_sentence_length"] == rows.loc["b.txt", "mean_sentence_length"] == 7.0
+
+
+@pytest.mark.parametrize("module", ["peercorpus.sections", "peercorpus.hyphenation", "peercorpus.analysis.kwic", "peercorpus.io.pdf"])
+def test_docstring_examples_hold(module):
+    import doctest
+    import importlib
+
+    assert doctest.testmod(importlib.import_module(module)).failed == 0
