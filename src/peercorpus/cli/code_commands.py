@@ -98,6 +98,10 @@ def code(
     docs = corpus.where_indices(where) if where else None
     if by is not None:
         corpus.require_field(by)
+    if qdpx is not None:
+        from .qdpx_options import check_case
+
+        check_case(corpus, case)
     coding = code_corpus(corpus, book, cooccurrence=cooccurrence, match=match, case_sensitive=case_sensitive, extracts=extracts, docs=docs)
     tables = coding.tables()
     if by is not None:

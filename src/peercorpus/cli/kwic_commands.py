@@ -84,6 +84,10 @@ def kwic(
     fmt, _, corpus = start_command(
         paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, outputs={"--qdpx": qdpx}
     )
+    if qdpx is not None:
+        from .qdpx_options import check_case
+
+        check_case(corpus, case)
     docs = corpus.where_indices(where) if where else None
     fields = [f.strip() for f in show.split(",") if f.strip()] if show else []
     missing = [f for f in fields if f not in corpus.fields()]

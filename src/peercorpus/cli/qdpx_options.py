@@ -27,11 +27,16 @@ def check_qdpx_options(qdpx: Path | None, unit: str, *, units=("match", "sentenc
         raise UsageError(f"--qdpx {qdpx} is a folder; give a .qdpx file name")
 
 
+def check_case(corpus, case: str | None) -> None:
+    """One line for a --case field the corpus does not have, before any analysis runs."""
+    if case is not None:
+        corpus.require_field(case, option="--case")
+
+
 def write_project(path: Path, corpus, codes, passages, *, name: str, case_field: str | None, description: str) -> None:
     """Write the .qdpx and say what went in."""
     from ..qda.project import write_qdpx
 
-    if case_field is not None:
-        corpus.require_field(case_field, option="--case")
+    check_case(corpus, case_field)
     selections = write_qdpx(path, corpus, codes, passages, name=name, case_field=case_field, description=description)
     note(f"wrote {path}: {len(corpus)} sources, {len(codes)} codes, {selections} selections")

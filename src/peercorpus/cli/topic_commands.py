@@ -121,6 +121,10 @@ def topics(
     )
     if by is not None:
         corpus.require_field(by)
+    if qdpx is not None:
+        from .qdpx_options import check_case
+
+        check_case(corpus, case)
     with progress_bar("fitting topics") as progress:
         model = fit_topics(corpus, settings=settings, tokenize=config_settings.tokenize, progress=progress)
     for message in model.notes:

@@ -56,9 +56,12 @@ def validate(root, kind: str, *, name: str) -> None:
 
 
 def parse_xml(data: bytes, *, name: str):
-    """Parse ``data`` without entities, DTD loading or network; ``InputError`` when it is not XML."""
+    """Parse ``data`` without a DTD, entities or network; ``InputError`` when it is not XML."""
     from lxml import etree
 
+    # REFI-QDA files have no DTD; one could only declare entities (a "billion laughs" bomb).
+    if any(marker in data for marker in (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))):
+        raise InputError(f"{name}: has a DOCTYPE (entity declarations); REFI-QDA files have none, so it is refused")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True)
     try:
         return etree.fromstring(data, parser)
