@@ -149,7 +149,21 @@ def test_codes_nest_with_descriptions_colours_and_terms(sample_coding):
     assert description.startswith("Recovery is possible") and description.endswith("Terms: hope*; recovery; recovery-orientated; recovery-oriented; role model*; role-model*; inspiration; empower*")
     users = root.findall("q:Users/q:User", NS)
     assert [u.get("name") for u in users] == ["peercorpus"]
-    assert "creationDateTime" not in etree.tostring(root).decode()
+
+def test_creation_times_come_from_the_corpus_files_not_the_clock(run, mini_corpus, tmp_path, monkeypatch):
+    import os
+
+    for number, path in enumerate(sorted(mini_corpus.glob("*.txt"))):
+        os.utime(path, (1_600_000_000 + number, 1_600_000_000 + number))
+    target = tmp_path / "k.qdpx"
+    assert run("kwic", str(mini_corpus), "peer", "--qdpx", str(target), "-f", "csv").exit_code == 0
+    root = assert_valid(target)
+    stamps = {e.get("creationDateTime") for e in root.iter() if e.tag.endswith(("TextSource", "PlainTextSelection", "Coding"))}
+    assert stamps == {"2020-09-13T12:26:43Z"}  # the newest file: 1_600_000_003 s
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert run("kwic", str(mini_corpus), "peer", "--qdpx", str(target), "-f", "csv").exit_code == 0
+    root = assert_valid(target)
+    assert {e.get("creationDateTime") for e in root.iter() if e.tag.endswith("Coding")} == {"1970-01-01T00:00:00Z"}
 
 
 def test_variables_are_typed_and_every_source_has_a_value(run, mini_corpus, tmp_path):

@@ -18,7 +18,9 @@ What goes in (``project.qde`` valid against ``Project-mrt2019.xsd``, plus ``Sour
   with a ``VariableValue`` for every variable on every source (no value element where the
   document has none);
 - a ``Case`` per document, or per value of ``case_field`` (documents without a value get no case);
-- one ``User`` named peercorpus; no creation times (the clock would make every file differ).
+- one ``User`` named peercorpus; creation times (``creationDateTime`` of sources, selections
+  and codings, which QualCoder's importer needs) are the corpus' newest file modification
+  time, or ``SOURCE_DATE_EPOCH`` when set, never the clock (omitted when neither is known).
 
 Every GUID is a uuid5 of the corpus fingerprint (its document ids and texts) and the thing's
 ids, and the zip entries have fixed dates, so the same inputs give a byte-identical file.
@@ -34,6 +36,7 @@ import datetime as dt
 import hashlib
 import io
 import math
+import os
 import re
 import zipfile
 from collections.abc import Iterable
@@ -92,6 +95,26 @@ def source_text(text: str) -> SourceText:
     return SourceText(xml_safe(text), removed)
 
 
+def corpus_time(corpus) -> str | None:
+    """When the corpus was last changed: ``SOURCE_DATE_EPOCH`` (the reproducible-builds
+    convention) if set, else the newest modification time of its documents' files, as
+    ``xsd:dateTime`` in UTC; ``None`` when no file can be found."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        seconds = int(epoch)
+    else:
+        times = []
+        for doc in range(len(corpus)):
+            try:
+                times.append(int(os.stat(corpus.document(doc).path).st_mtime))
+            except (OSError, ValueError, TypeError):
+                continue
+        if not times:
+            return None
+        seconds = max(times)
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def corpus_fingerprint(corpus, texts: list[str]) -> str:
     """A short hash of the document ids and texts: what makes GUIDs unique to this corpus."""
     digest = hashlib.sha256()
@@ -116,6 +139,7 @@ def project_bytes(
     from .. import __version__
 
     sources = [source_text(corpus.text(doc)) for doc in range(len(corpus))]
+    created = {"creationDateTime": stamp} if (stamp := corpus_time(corpus)) else {}
     fingerprint = corpus_fingerprint(corpus, [source.text for source in sources])
     doc_ids = corpus.doc_ids
     source_guids = [guid(fingerprint, "source", doc_id) for doc_id in doc_ids]
@@ -165,7 +189,7 @@ def project_bytes(
     for doc, doc_id in enumerate(doc_ids):
         source = etree.SubElement(
             holder, f"{ns}TextSource", guid=source_guids[doc], name=xml_safe(doc_id),
-            plainTextPath=f"internal://{source_guids[doc]}.txt", creatingUser=USER_GUID,
+            plainTextPath=f"internal://{source_guids[doc]}.txt", creatingUser=USER_GUID, **created,
         )
         text = sources[doc].text
         for (start, end), keys in sorted(by_doc.get(doc, {}).items()):
@@ -175,9 +199,9 @@ def project_bytes(
                 selection_guid = guid(fingerprint, "selection", doc_id, str(start), str(end), key)
                 selection = etree.SubElement(
                     source, f"{ns}PlainTextSelection", guid=selection_guid, name=text[start:end],
-                    startPosition=str(start), endPosition=str(end), creatingUser=USER_GUID,
+                    startPosition=str(start), endPosition=str(end), creatingUser=USER_GUID, **created,
                 )
-                coding = etree.SubElement(selection, f"{ns}Coding", guid=guid(selection_guid, "coding"), creatingUser=USER_GUID)
+                coding = etree.SubElement(selection, f"{ns}Coding", guid=guid(selection_guid, "coding"), creatingUser=USER_GUID, **created)
                 etree.SubElement(coding, f"{ns}CodeRef", targetGUID=code_guids[key])
         metadata = corpus.doc_metadata(doc)
         for field_name, (variable_guid, kind, _) in variables.items():
