@@ -112,7 +112,7 @@ def corpus_time(corpus) -> str | None:
         if not times:
             return None
         seconds = max(times)
-    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def corpus_fingerprint(corpus, texts: list[str]) -> str:
