@@ -11,12 +11,13 @@ peercorpus codebook, any other mapping is a quanteda dictionary::
       salary: [salary, pay]
       bands: "band ?"
 
-    # peercorpus codebook: per-theme options (terms, description, themes for sub-themes)
+    # peercorpus codebook: per-theme options (terms, description, color, themes for sub-themes)
     title: Peer support
     themes:
       hope:
         description: Recovery is possible; peers bring hope.
         terms: [hope*, recovery]
+        color: "#1f77b4"             # optional: the code's colour in QDA software (REFI-QDA)
       pay:
         terms: [pay]
         themes:
