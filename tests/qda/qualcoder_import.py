@@ -12,7 +12,16 @@ Run by hand (not by pytest; QualCoder and PyQt6 are not peercorpus dependencies)
     peercorpus code corpora/ -b configs/peer-support-codebook.yaml --qdpx /tmp/sample.qdpx
     /tmp/qdaread/bin/python tests/qda/qualcoder_import.py /tmp/sample.qdpx
 """
-import ast, builtins, os, sqlite3, sys, types, tempfile, zipfile, collections
+import ast
+import builtins
+import collections
+import os
+import sqlite3
+import sys
+import tempfile
+import types
+import zipfile
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 builtins._ = lambda s: s
 SRC = "/tmp/qc/src"
@@ -26,16 +35,19 @@ for node in ast.walk(tree):
         for sub in ast.walk(node):
             if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and sub.value.startswith("CREATE TABLE"):
                 creates.append(sub.value)
-from PyQt6 import QtWidgets
+QtWidgets = __import__("PyQt6.QtWidgets", fromlist=["QtWidgets"])
 qapp = QtWidgets.QApplication([])
 helpers = types.ModuleType("qualcoder.helpers")
 class Message:
-    def __init__(self, *a, **k): self.args = a
-    def exec(self): print("  QualCoder message:", *[str(x)[:200] for x in self.args[1:3]]); return 0
+    def __init__(self, *args, **kwargs):
+        self.args = args
+
+    def exec(self):
+        print("  QualCoder message:", *[str(x)[:200] for x in self.args[1:3]])
+        return 0
 helpers.Message = Message
 sys.modules["qualcoder.helpers"] = helpers
 sys.path.insert(0, SRC)
-import qualcoder  # noqa: E402  (package __init__)
 from qualcoder import refi  # noqa: E402
 
 work = tempfile.mkdtemp()
@@ -54,6 +66,7 @@ importer.__dict__.update(app=app, parent_textedit=Text(), import_type="qdpx", fi
 importer.import_project()
 
 from lxml import etree  # noqa: E402
+
 with zipfile.ZipFile(qdpx) as z:
     root = etree.fromstring(z.read("project.qde"))
 ns = "{urn:QDA-XML:project:1.0}"
