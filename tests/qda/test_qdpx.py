@@ -369,3 +369,13 @@ def test_bundled_schemas_are_the_shared_ones():
         etree.XMLSchema(etree.fromstring(data))
         if shared.is_dir():
             assert (shared / name).read_bytes() == data
+
+
+def test_where_keeps_only_its_documents_as_sources(run, mini_corpus, tmp_path):
+    target = tmp_path / "blog.qdpx"
+    result = run("code", str(mini_corpus), "-b", str(CODEBOOK), "--where", "genre=blog", "--qdpx", str(target), "--unit", "match")
+    assert result.exit_code == 0, result.stderr
+    assert_valid(target)
+    project = read_qdpx(target)
+    assert sorted(name for name, _ in project.sources.values()) == ["blog-one.txt", "blog-two.txt"]
+    assert project.selections and check_selections(project) == []

@@ -128,6 +128,7 @@ def code(
         write_project(
             qdpx, corpus, codes, passages, name=book.title or f"peercorpus code ({book.source})", case_field=case,
             description=f"Dictionary coding by peercorpus with {book.source}: every extract coded as its {unit}.",
+            docs=docs,
         )
     themes = coding.themes
     touched = int((coding.document_counts.groupby("doc")["count"].sum() > 0).sum())

@@ -100,7 +100,7 @@ def kwic(
         table = kwic_summary(corpus, hits, queries, docs=docs)
         write_table(table, fmt=fmt, output=output, title="Hits per document")
         note(f"{len(hits)} hits in {int((table['hits'] > 0).sum())} documents")
-        _write_qdpx(qdpx, corpus, hits, queries, unit=unit, case=case)
+        _write_qdpx(qdpx, corpus, hits, queries, unit=unit, case=case, docs=docs)
         return
     total = len(hits)
     hits = order_hits(corpus, hits, sort=sort.split(",") if sort else None, sample=sample, seed=seed, limit=limit)
@@ -120,11 +120,12 @@ def kwic(
         write_table(concordance_table(pd.DataFrame(lines, columns=LINE_COLUMNS), fields), fmt=fmt, output=output)
     shown = f"; showing {len(lines)}" if len(lines) != total else ""
     note(f"{total} hits{shown}")
-    _write_qdpx(qdpx, corpus, hits, queries, unit=unit, case=case)
+    _write_qdpx(qdpx, corpus, hits, queries, unit=unit, case=case, docs=docs)
 
 
-def _write_qdpx(qdpx: Path | None, corpus, hits, queries: list[str], *, unit: str, case: str | None) -> None:
-    """The --qdpx project of the hits kept (after --sample and --limit)."""
+def _write_qdpx(qdpx: Path | None, corpus, hits, queries: list[str], *, unit: str, case: str | None, docs=None) -> None:
+    """The --qdpx project of the hits kept (after --sample and --limit); with --where, of the
+    documents it keeps."""
     if qdpx is None:
         return
     from ..qda.passages import kwic_passages
@@ -134,6 +135,7 @@ def _write_qdpx(qdpx: Path | None, corpus, hits, queries: list[str], *, unit: st
     write_project(
         qdpx, corpus, codes, passages, name="peercorpus kwic: " + ", ".join(queries), case_field=case,
         description=f"Concordance by peercorpus: every hit of {', '.join(queries)} coded as its {unit}, one code per query.",
+        docs=docs,
     )
 
 

@@ -33,10 +33,13 @@ def check_case(corpus, case: str | None) -> None:
         corpus.require_field(case, option="--case")
 
 
-def write_project(path: Path, corpus, codes, passages, *, name: str, case_field: str | None, description: str) -> None:
-    """Write the .qdpx and say what went in."""
-    from ..qda.project import write_qdpx
+def write_project(path: Path, corpus, codes, passages, *, name: str, case_field: str | None, description: str, docs=None) -> None:
+    """Write the .qdpx and say what went in; ``docs`` (``--where``'s indices) keeps only those
+    documents as sources."""
+    from ..qda.project import restrict, write_qdpx
 
     check_case(corpus, case_field)
+    if docs is not None:
+        corpus, passages = restrict(corpus, passages, docs)
     selections = write_qdpx(path, corpus, codes, passages, name=name, case_field=case_field, description=description)
     note(f"wrote {path}: {len(corpus)} sources, {len(codes)} codes, {selections} selections")

@@ -225,6 +225,15 @@ def write_qdpx(path: Path, corpus, codes: list[QdaCode], passages: Iterable[Pass
     return len(set(passages))
 
 
+def restrict(corpus, passages: Iterable[Passage], docs) -> tuple[object, list[Passage]]:
+    """The corpus narrowed to documents ``docs`` (indices, e.g. ``--where``'s) and the
+    passages renumbered to it (passages of other documents dropped)."""
+    docs = sorted({int(d) for d in docs})
+    new_index = {old: new for new, old in enumerate(docs)}
+    kept = [Passage(new_index[p.doc], p.start, p.end, p.code) for p in passages if p.doc in new_index]
+    return corpus.subset(docs), kept
+
+
 def _zip(entries: list[tuple[str, bytes]]) -> bytes:
     """A zip of ``entries`` in order, with fixed dates and modes (reproducible bytes)."""
     buffer = io.BytesIO()

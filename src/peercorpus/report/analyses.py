@@ -328,10 +328,12 @@ def _run_codebook(params, context: Context, section: Section) -> None:
 
 def _write_qdpx(params, context: Context, section: Section, corpus: Corpus, codes, passages, name: str, what: str) -> None:
     """The analysis' ``qdpx:`` output: a REFI-QDA project in the report folder, and a note."""
-    from ..qda.project import write_qdpx
+    from ..qda.project import restrict, write_qdpx
 
     if params.case:
         corpus.require_field(params.case, option="case")
+    if params.where and len(corpus) == len(context.corpus):  # kwic and codebook filter hits, not the corpus
+        corpus, passages = restrict(corpus, passages, corpus.where_indices(list(params.where)))
     selections = write_qdpx(context.folder / params.qdpx, corpus, codes, passages, name=name, case_field=params.case, description=f"peercorpus report: {what}.")
     section.notes.append(
         f"REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or QualCoder: {params.qdpx} "
