@@ -140,3 +140,13 @@ def test_export_refuses_to_overwrite_its_input(run, tmp_path):
     book.write_text(QDA_EXPORT, encoding="utf-8")
     result = run("codebook", "export", str(book), "-o", str(book))
     assert result.exit_code == 2 and "CODEBOOK" in result.stderr
+
+
+def test_import_takes_the_codebook_of_a_qdpx_project(run, mini_corpus, tmp_path):
+    project, yaml_file = tmp_path / "coding.qdpx", tmp_path / "back.yaml"
+    assert run("code", str(mini_corpus), "-b", str(CODEBOOK), "--qdpx", str(project)).exit_code == 0
+    result = run("codebook", "import", str(project), "-o", str(yaml_file))
+    assert result.exit_code == 0, result.stderr
+    back, original = load_codebook(yaml_file), load_codebook(CODEBOOK)
+    assert back.themes == original.themes and back.descriptions == original.descriptions
+    assert back.title == original.title  # a project has a name, which is the codebook's title
