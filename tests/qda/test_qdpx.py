@@ -202,9 +202,10 @@ def test_case_per_value_of_a_field(run, mini_corpus, tmp_path):
 def test_variable_types():
     from peercorpus.qda.project import variable_type
 
-    assert variable_type([True, False]) == "Boolean"
+    assert variable_type([True, False]) == variable_type(["true", "False"]) == "Boolean"
     assert variable_type([2019, 2021]) == "Integer"
-    assert variable_type([0.5, 2]) == "Float"
+    assert variable_type([0.5, 2]) == variable_type(["0.5", 3, "1e-7"]) == "Float"
+    assert variable_type([float("nan")]) == "Text"
     assert variable_type(["2020-01-31", "2021-12-01"]) == "Date"
     assert variable_type(["2020-02-30"]) == "Text"
     assert variable_type([True, "x"]) == "Text"
@@ -379,3 +380,27 @@ def test_where_keeps_only_its_documents_as_sources(run, mini_corpus, tmp_path):
     project = read_qdpx(target)
     assert sorted(name for name, _ in project.sources.values()) == ["blog-one.txt", "blog-two.txt"]
     assert project.selections and check_selections(project) == []
+
+
+def test_every_variable_type_is_written_as_the_schema_wants(run, tmp_path):
+    corpus = tmp_path / "typed"
+    corpus.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (corpus / name).write_text("Peer support helps. Peer work is hard.\n", encoding="utf-8")
+    (corpus / "metadata.csv").write_text(
+        "file,score,tiny,flag,published,year,note\na.txt,0.5,1e-7,true,2021-03-04,2020,x\nb.txt,2,3,false,2022-12-31,,\n", encoding="utf-8"
+    )
+    target = tmp_path / "typed.qdpx"
+    assert run("kwic", str(corpus), "peer", "--qdpx", str(target), "-f", "csv").exit_code == 0
+    root = assert_valid(target)
+    kinds = {v.get("name"): v.get("typeOfVariable") for v in root.iterfind("q:Variables/q:Variable", NS)}
+    assert kinds == {"score": "Float", "tiny": "Float", "flag": "Boolean", "published": "Date", "year": "Integer", "note": "Text"}
+    names = {v.get("guid"): v.get("name") for v in root.iterfind("q:Variables/q:Variable", NS)}
+    first, second = root.findall("q:Sources/q:TextSource", NS)
+    written = {names[v.find("q:VariableRef", NS).get("targetGUID")]: [(etree.QName(e).localname, e.text) for e in v][1:] for v in first.findall("q:VariableValue", NS)}
+    assert written == {
+        "score": [("FloatValue", "0.5")], "tiny": [("FloatValue", "0.0000001")], "flag": [("BooleanValue", "true")],
+        "published": [("DateValue", "2021-03-04")], "year": [("IntegerValue", "2020")], "note": [("TextValue", "x")],
+    }
+    missing = {names[v.find("q:VariableRef", NS).get("targetGUID")]: len(v) for v in second.findall("q:VariableValue", NS)}
+    assert missing["year"] == missing["note"] == 1  # the reference alone

@@ -49,6 +49,7 @@ from .xml import PROJECT_NS, guid, serialize, validate, xml_safe
 USER_NAME = "peercorpus"
 USER_GUID = guid("user", USER_NAME)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
@@ -248,22 +249,48 @@ def _zip(entries: list[tuple[str, bytes]]) -> bytes:
 
 
 def variable_type(values: list) -> str:
-    """REFI-QDA's ``typeOfVariable`` for a field's values (missing ones left out).
+    """REFI-QDA's ``typeOfVariable`` for a field's values (missing ones left out). Readers give
+    booleans as ``true``/``false`` and decimals in CSV cells as text, so text is read too.
 
-    >>> variable_type([2019, 2021]), variable_type([0.5, 2]), variable_type(["2020-01-31"]), variable_type([True, "x"])
+    >>> variable_type([2019, 2021]), variable_type([0.5, "2"]), variable_type(["2020-01-31"]), variable_type(["true", "x"])
     ('Integer', 'Float', 'Date', 'Text')
     """
     if not values:
         return "Text"
-    if all(isinstance(v, bool) for v in values):
+    if all(_as_boolean(v) is not None for v in values):
         return "Boolean"
     if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return "Integer"
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values):
+    if all(_as_decimal(v) is not None for v in values):
         return "Float"
     if all(_as_date(v) is not None for v in values):
         return "Date"
     return "Text"
+
+
+def _as_boolean(value) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def _as_decimal(value) -> str | None:
+    """``value`` as an ``xsd:decimal`` (no exponent), or ``None`` when it is not a finite number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        text = repr(value)
+    elif isinstance(value, str) and _NUMBER.match(value.strip()):
+        text = value.strip()
+    else:
+        return None
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return None
+    return format(number, "f") if number.is_finite() else None
 
 
 def _as_date(value) -> str | None:
@@ -292,11 +319,11 @@ def _variables(corpus, fingerprint: str) -> dict[str, tuple[str, str, None]]:
 def _value_text(kind: str, value) -> tuple[str, str]:
     """The value element's tag and text for a value of a variable of type ``kind``."""
     if kind == "Boolean":
-        return "BooleanValue", "true" if value else "false"
+        return "BooleanValue", "true" if _as_boolean(value) else "false"
     if kind == "Integer":
         return "IntegerValue", str(int(value))
     if kind == "Float":
-        return "FloatValue", format(Decimal(repr(float(value))), "f")  # xsd:decimal has no exponent
+        return "FloatValue", _as_decimal(value)  # xsd:decimal has no exponent
     if kind == "Date":
         return "DateValue", _as_date(value)
     return "TextValue", xml_safe(value if isinstance(value, str) else _text(value))
