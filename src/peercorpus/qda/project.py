@@ -35,7 +35,6 @@ import bisect
 import datetime as dt
 import hashlib
 import io
-import math
 import os
 import re
 import zipfile
