@@ -150,3 +150,5 @@ def test_import_takes_the_codebook_of_a_qdpx_project(run, mini_corpus, tmp_path)
     back, original = load_codebook(yaml_file), load_codebook(CODEBOOK)
     assert back.themes == original.themes and back.descriptions == original.descriptions
     assert back.title == original.title  # a project has a name, which is the codebook's title
+    # The project itself works as --codebook: peercorpus wrote the terms into it.
+    assert load_codebook(project).themes == original.themes

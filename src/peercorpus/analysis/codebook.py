@@ -91,7 +91,8 @@ class Codebook:
 
 def load_codebook(path: Path) -> Codebook:
     """Read a codebook (either form, see the module docstring) from a YAML file, or from a
-    REFI-QDA codebook (``.qdc``) whose codes carry their terms (see ``qda.codebook_xml``).
+    REFI-QDA codebook (``.qdc``, or a ``.qdpx`` project's) whose codes carry their terms (see
+    ``qda.codebook_xml``).
 
     The safe loader only. Every error is a ``ConfigError`` naming the file, the line and
     the key: ``codebook.yaml line 4: theme 'hope': unknown key 'term' (did you mean 'terms'?)``.
@@ -99,7 +100,7 @@ def load_codebook(path: Path) -> Codebook:
     from ..config import read_yaml
 
     path = Path(path)
-    if path.suffix.lower() == ".qdc":
+    if path.suffix.lower() in (".qdc", ".qdpx"):
         from ..qda.codebook_xml import load_qdc_codebook
 
         return load_qdc_codebook(path)
