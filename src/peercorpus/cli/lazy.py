@@ -34,6 +34,8 @@ COMMAND_MODULES = {
     "stats": "count_commands",
     "topics": "topic_commands",
     "code": "code_commands",
+    "codebook": "qda_commands",
+    "qdpx": "qda_commands",
     "report": "report_commands",
     "setup": "setup_commands",
 }
