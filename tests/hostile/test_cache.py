@@ -145,8 +145,8 @@ def test_stale_builds_and_packs_of_a_killed_process_are_removed(tmp_path, isolat
 
     corpus = _corpus(tmp_path)
     load_corpus(corpus)
-    home = next((isolated_cache / "v3" / "snapshots").iterdir())
-    shards = next((isolated_cache / "v3" / "shards").iterdir())
+    home = next((Store(isolated_cache).root / "snapshots").iterdir())
+    shards = next((Store(isolated_cache).root / "shards").iterdir())
     stale_build = home / ".building-dead"
     stale_build.mkdir()
     (stale_build / "ids.npy").write_bytes(b"x" * 1000)
@@ -165,7 +165,7 @@ def test_a_replaced_snapshot_stays_for_readers_that_are_opening_it(tmp_path, iso
     corpus = _corpus(tmp_path)
     load_corpus(corpus)
     store = Store(isolated_cache)
-    home = next((isolated_cache / "v3" / "snapshots").iterdir())
+    home = next((Store(isolated_cache).root / "snapshots").iterdir())
     first = store.current_snapshot(home.name)
     (corpus / "d9.txt").write_text("A new document about peers.\n")
     load_corpus(corpus)

@@ -11,12 +11,17 @@ from typing import Any
 import numpy as np
 
 from ..corpus import Corpus
+from ..sections import describe_sections
 
 
 def cleaning_summary(cleaning: dict[str, Any]) -> str:
     """``"2 lines dropped; 8,120 chars cut from 'References'"`` (empty when nothing was removed);
     what the reader left out comes first (``"page boilerplate: menu, footer (120 chars)"``)."""
     parts = [cleaning["read_removed"]] if cleaning.get("read_removed") else []
+    if cleaning.get("sections"):
+        left_out = describe_sections(cleaning["sections"])
+        if left_out:
+            parts.append("left out " + left_out)
     if cleaning.get("lines_dropped"):
         parts.append(f"{cleaning['lines_dropped']} lines dropped")
     if cleaning.get("chars_cut"):

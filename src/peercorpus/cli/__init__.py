@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from .common import Verbosity
+from .common import Reading, Verbosity
 from .lazy import LazyGroup
 
 app = typer.Typer(
@@ -34,12 +34,20 @@ def root(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say what was read, tokenised and cached.")] = False,
     traceback: Annotated[bool, typer.Option("--traceback", help="Show the Python traceback of an error (for bug reports).")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+    sections: Annotated[
+        str | None,
+        typer.Option(
+            "--sections",
+            help="Sections analyses see: all, or some of body,references,declarations,boilerplate \\[default: body].",
+        ),
+    ] = None,
 ) -> None:
     """Corpus analysis for researchers: concordances, word lists, keyness, topics, reports.
 
     Example: [bold]peercorpus topics corpora/[/bold]
     """
     Verbosity.quiet, Verbosity.verbose, Verbosity.traceback = quiet, verbose, traceback
+    Reading.sections = sections
 
 
 

@@ -49,6 +49,20 @@ class Verbosity:
     traceback = False
 
 
+class Reading:
+    """Set by the root callback: ``--sections all`` (or ``body,references``) for every command,
+    the same as ``--set cleaning.sections=[...]``."""
+
+    sections: str | None = None
+
+    @classmethod
+    def overrides(cls) -> list[str]:
+        if not cls.sections:
+            return []
+        names = [name.strip() for name in cls.sections.split(",") if name.strip()]
+        return [f"cleaning.sections=[{', '.join(names)}]"]
+
+
 Paths = Annotated[list[Path], typer.Argument(help="Corpus folders or files (folders are read recursively).", show_default=False)]
 ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="YAML config (tokenisation, cleaning, reading).")]
 SetOption = Annotated[list[str] | None, typer.Option("--set", help="Override a config value: --set tokenize.stem=true (repeatable).")]
@@ -152,7 +166,7 @@ def paths_and_terms(arguments: list[str], command: str, term: str = "query", *, 
 def load_settings(config: Path | None, overrides: list[str] | None = None):
     from ..config import load_config
 
-    return load_config(config, overrides or ())
+    return load_config(config, [*Reading.overrides(), *(overrides or ())])
 
 
 def open_corpus(

@@ -1,11 +1,14 @@
-"""``peercorpus ingest`` and ``peercorpus info``: build the cache and report what was read."""
+"""``peercorpus ingest``, ``info`` and ``show``: build the cache and report what was read."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -61,7 +64,7 @@ def ingest(
 def _cache_size(snapshot: Path) -> str:
     """``cache: 12.3 MB for this corpus (ids 4.1 MB, index_positions 4.1 MB, ...), 40 MB in all in DIR``."""
     sizes = sorted(((p.stat().st_size, p.stem) for p in snapshot.iterdir() if p.is_file()), reverse=True)
-    root = snapshot.parents[2]  # <root>/v3/snapshots/<key>/<name>
+    root = snapshot.parents[2]  # <root>/v<format>/snapshots/<key>/<name>
     total = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     largest = ", ".join(f"{name} {_megabytes(size)}" for size, name in sizes[:4])
     return f"cache: {_megabytes(sum(s for s, _ in sizes))} for this corpus ({largest}, ...); {_megabytes(total)} in all in {root.parent}"
@@ -123,3 +126,81 @@ def info(
 
         write_table(document_table(corpus), fmt=fmt, output=output, title="Documents")
     note(f"{totals_summary(totals)}; {totals['documents_with_warnings']:,} with warnings; {counted(totals['files_skipped'], 'file')} skipped")
+
+
+@app.command()
+@handle_errors
+def show(
+    paths: Paths,
+    doc: Annotated[str, typer.Option("--doc", "-d", help="The document's id, as info lists it (or a unique part of it).")],
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="text or json \\[default: text].")] = None,
+    output: OutputOption = None,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Print a document's text as it is read and analysed, with the sections left out marked.
+
+    What analyses see is printed as it is; reference lists, declarations and boilerplate
+    that analyses leave out are shown between markers (dimmed on a terminal), so you can
+    check the reading before trusting counts (AntConc's File View). JSON gives a list of
+    {"label", "heading", "excluded", "text"}.
+
+    Example: [bold]peercorpus show corpora/ --doc more-milk[/bold]
+    """
+    from ..process import document_parts
+    from ..render.export import write_json, write_text
+
+    fmt = fmt or ("json" if output is not None and output.suffix.lower() == ".json" else "text")
+    if fmt not in ("text", "json"):
+        raise UsageError(f"--format must be text or json; got '{fmt}'")
+    settings = load_settings(config, set_)
+    corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache)
+    index = _find_document(corpus, doc)
+    document = corpus.document(index)
+    parts = document_parts(Path(document.path), document.doc_id, settings)
+    if fmt == "json":
+        write_json([{"label": p.label, "heading": p.heading, "excluded": p.excluded, "text": p.text} for p in parts], output)
+        return
+    if output is None and sys.stdout.isatty():
+        _print_parts(parts)
+        return
+    blocks = []
+    for part in parts:
+        blocks.append(f"[{_marker(part)}]\n{part.text}\n[end of {part.label}]" if part.excluded else part.text)
+    write_text("\n\n".join(blocks) + "\n", output)
+
+
+def _marker(part) -> str:
+    heading = f" from '{part.heading}'" if part.heading else ""
+    return f"left out: {part.label}{heading}, {part.chars:,} chars (--sections all keeps it)"
+
+
+def _print_parts(parts) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    for part in parts:
+        if part.excluded:
+            console.print(Text(f"┄┄ {_marker(part)} ┄┄", style="bold yellow"))
+            console.print(Text(part.text, style="dim"))
+            console.print(Text(f"┄┄ end of {part.label} ┄┄", style="bold yellow"))
+        else:
+            console.print(Text(part.text))
+        console.print()
+
+
+def _find_document(corpus, doc: str) -> int:
+    """The index of the document whose id is ``doc``, or the only one whose id contains it."""
+    ids = corpus.doc_ids
+    if doc in ids:
+        return ids.index(doc)
+    matches = [i for i, doc_id in enumerate(ids) if doc in doc_id]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise UsageError(f"no document id contains '{doc}' (see 'peercorpus info' for the ids)")
+    shown = ", ".join(ids[i] for i in matches[:5])
+    raise UsageError(f"'{doc}' matches {len(matches)} documents ({shown}{', ...' if len(matches) > 5 else ''}); give more of the id")

@@ -24,6 +24,7 @@ from typer.core import TyperGroup
 COMMAND_MODULES = {
     "ingest": "corpus_commands",
     "info": "corpus_commands",
+    "show": "corpus_commands",
     "kwic": "kwic_commands",
     "dispersion": "kwic_commands",
     "freq": "count_commands",
@@ -33,6 +34,8 @@ COMMAND_MODULES = {
     "stats": "count_commands",
     "topics": "topic_commands",
     "code": "code_commands",
+    "codebook": "qda_commands",
+    "qdpx": "qda_commands",
     "report": "report_commands",
     "setup": "setup_commands",
 }

@@ -21,6 +21,7 @@ from .common import (
     start_command,
     warn,
 )
+from .qdpx_options import CaseOption, QdpxOption
 
 app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
@@ -53,6 +54,10 @@ def topics(
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, json, csv (topics), md or html, to stdout.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for topics.csv, document_topics.csv, topics.json and plots.")] = None,
     svg: Annotated[bool, typer.Option("--svg", help="Also write the plots as SVG.")] = False,
+    qdpx: QdpxOption = None,
+    qdpx_unit: Annotated[str, typer.Option("--qdpx-unit", help="What a --qdpx selection covers: sentence or paragraph (--unit is the model's).")] = "sentence",
+    qdpx_threshold: Annotated[float, typer.Option("--qdpx-threshold", help="--qdpx codes a sentence or paragraph with its dominant topic when that topic has at least this share of it.")] = 0.5,
+    case: CaseOption = None,
     where: WhereOption = None,
     config: ConfigOption = None,
     set_: SetOption = None,
@@ -68,6 +73,12 @@ def topics(
     Example: [bold]peercorpus topics corpora/ --k 6 --by genre --output results/topics[/bold]
 
     Example: [bold]peercorpus topics bbc/ --k auto --k-range 2-10 --format json > topics.json[/bold]
+
+    --qdpx writes a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or QualCoder: one code per
+    topic (its label; top terms in the description), every sentence (or --qdpx-unit
+    paragraph) of 8+ words whose dominant topic has at least --qdpx-threshold of it coded.
+
+    Example: [bold]peercorpus topics corpora/ --k 6 --labels labels.csv --qdpx topics.qdpx[/bold]
     """
     from ..analysis.topics import TopicSettings, group_weights
     from ..analysis.topics import topics as fit_topics
@@ -91,6 +102,12 @@ def topics(
         top_docs=top_docs,
         extracts=extracts,
     ).checked()
+    if qdpx is not None:
+        from .qdpx_options import check_qdpx_options
+
+        check_qdpx_options(qdpx, qdpx_unit, units=("sentence", "paragraph"), option="--qdpx-unit")
+        if not 0 <= qdpx_threshold <= 1:
+            raise UsageError(f"--qdpx-threshold must be a share between 0 and 1; got {qdpx_threshold}")
     if write_labels is not None and write_labels.exists():
         raise UsageError(
             f"--write-labels {write_labels} exists (it may hold your labels); pass it with --labels, "
@@ -99,11 +116,15 @@ def topics(
     # --output is a folder here, so it is checked like an extra output, and --format is for stdout.
     fmt, config_settings, corpus = start_command(
         paths, fmt=fmt, output=None, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
-        outputs={"--output": output, "--write-labels": write_labels}, inputs=[("--labels", labels)],
+        outputs={"--output": output, "--write-labels": write_labels, "--qdpx": qdpx}, inputs=[("--labels", labels)],
         folders=("--output",), formats=TOPIC_FORMATS,
     )
     if by is not None:
         corpus.require_field(by)
+    if qdpx is not None:
+        from .qdpx_options import check_case
+
+        check_case(corpus, case)
     with progress_bar("fitting topics") as progress:
         model = fit_topics(corpus, settings=settings, tokenize=config_settings.tokenize, progress=progress)
     for message in model.notes:
@@ -126,6 +147,18 @@ def topics(
     if output is not None:
         written = _write_folder(model, groups, output, svg=svg)
         note(f"wrote {len(written)} files to {output}/: {', '.join(written)}")
+    if qdpx is not None:
+        from ..qda.passages import TOPIC_MIN_WORDS, topic_passages
+        from .qdpx_options import write_project
+
+        codes, passages = topic_passages(corpus, model, config_settings.tokenize, unit=qdpx_unit, threshold=qdpx_threshold)
+        write_project(
+            qdpx, corpus, codes, passages, name=f"peercorpus topics (k={model.k})", case_field=case,
+            description=(
+                f"Topic model by peercorpus ({model.settings.method}, k={model.k}, seed {model.settings.seed}): each {qdpx_unit} "
+                f"of {TOPIC_MIN_WORDS}+ words coded with its dominant topic when that topic has at least {qdpx_threshold:g} of it."
+            ),
+        )
 
 
 def _parse_k(text: str) -> int | str:

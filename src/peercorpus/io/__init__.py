@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .base import RawDocument, ReadOptions
-from .formats import Read, read_docx, read_markdown, read_pdf, read_plain
+from .formats import Read, read_docx, read_markdown, read_plain
 from .html import read_html
+from .pdf import read_pdf
 from .tabular import read_rows
 
 _READERS = {
@@ -23,9 +24,11 @@ _READERS = {
 }
 
 
-def read_file(path: Path, root: Path, options: ReadOptions) -> list[RawDocument]:
-    """The documents in one file (one, or one per row for .csv/.tsv/.jsonl); a document with
-    more text than ``options.max_document_mb`` is skipped (``UnreadableFile``; a row: a warning)."""
+def read_file(path: Path, root: Path, options: ReadOptions, *, layout: bool = True) -> list[RawDocument]:
+    """The documents in one file (one, or one per row for .csv/.tsv/.jsonl); ``layout=False``
+    keeps a PDF's text as extracted (no paragraphs rebuilt, no headers or footers removed). A
+    document with more text than ``options.max_document_mb`` is skipped (``UnreadableFile``;
+    a row: a warning)."""
     from ..errors import UnreadableFile
 
     relative = path.relative_to(root).as_posix() if path != root else path.name
@@ -35,7 +38,7 @@ def read_file(path: Path, root: Path, options: ReadOptions) -> list[RawDocument]
     limit = options.max_document_mb << 20
     if suffix in (".txt", ".md", ".markdown") and _size(path) > 4 * limit:  # not even read: 4 bytes a character at most
         raise UnreadableFile(too_long(_size(path), options))
-    read = Read(*_READERS[suffix](path))
+    read = read_pdf(path, layout=layout) if suffix == ".pdf" else Read(*_READERS[suffix](path))
     if len(read.text) > limit:
         raise UnreadableFile(too_long(len(read.text), options))
     return [RawDocument(relative, path, read.text, read.encoding, read.metadata, read.warnings, read.removed)]
