@@ -295,7 +295,6 @@ def _node_lines(node: Any, path: tuple[str, ...], lines: dict[tuple[str, ...], i
 
 def parse_override(text: str) -> tuple[list[str], Any]:
     """``"tokenize.stem=true"`` → ``(["tokenize", "stem"], True)`` (the value is YAML)."""
-    import yaml
 
     if "=" not in text:
         raise ConfigError(f"--set expects key=value (e.g. tokenize.stem=true); got '{text}'")

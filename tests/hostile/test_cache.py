@@ -187,3 +187,30 @@ def test_ingest_checks_every_checksum_and_says_how_big_the_cache_is(run, tmp_pat
     result = run("-v", "ingest", str(corpus))
     assert result.exit_code == 0 and "checksum" in result.stderr and "rebuilding it" in result.stderr
     assert "cache: " in result.stderr and " MB for this corpus (" in result.stderr
+
+
+def test_a_reader_whose_snapshot_is_replaced_and_deleted_while_opening_opens_the_new_one(tmp_path, isolated_cache, monkeypatch):
+    from peercorpus import load as load_module
+
+    corpus = _corpus(tmp_path)
+    load_corpus(corpus)
+    store = Store(isolated_cache)
+    home = next((store.root / "snapshots").iterdir())
+    first = store.current_snapshot(home.name)
+    second = home / "second"
+    shutil.copytree(first, second)
+    real_open = load_module._open_snapshot
+    calls = []
+
+    def open_while_another_publishes(store_, folder, manifest, skipped):
+        calls.append(folder.name)
+        if len(calls) == 1:  # another command publishes and deletes the old one right now
+            (home / "current").write_text("second")
+            shutil.rmtree(first)
+        return real_open(store_, folder, manifest, skipped)
+
+    monkeypatch.setattr(load_module, "_open_snapshot", open_while_another_publishes)
+    again = load_corpus(corpus)
+    assert calls == [first.name, "second"]
+    assert again.load_report.from_snapshot and again.load_report.notices == []
+    assert _fingerprint(again) == _fingerprint(load_corpus(corpus, use_cache=False))

@@ -145,3 +145,19 @@ def test_an_unlistable_folder_is_counted_as_skipped(tmp_path, monkeypatch):
     monkeypatch.setattr(discover_module.os, "open", failing_open)
     corpus = load_corpus(folder)
     assert [(os.path.basename(s.path), s.reason) for s in corpus.skipped] == [("locked", "cannot read folder: Permission denied")]
+
+
+def test_a_read_only_cache_is_a_one_line_error_even_as_root(run, text, tmp_path, monkeypatch):
+    """Root writes into read-only folders, so make creating the build folder fail as EROFS does."""
+    import errno
+
+    from peercorpus import store
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", str(tmp_path / "cache"))
+
+    monkeypatch.setattr(store.tempfile, "mkdtemp", read_only)
+    line = one_line_error(run("info", str(text), "--cache-dir", str(tmp_path / "cache")))
+    assert "read-only file system" in line and "--no-cache" in line
+    monkeypatch.undo()
+    assert run("info", str(text), "--no-cache").exit_code == 0
