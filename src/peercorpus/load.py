@@ -357,7 +357,8 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
     size = max(1, min(20, total // (workers * 8) or 1))
     batches = (items[i : i + size] for i in range(0, total, size))
     done = 0
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),))
+    try:
         in_flight = deque(pool.submit(_process_batch, batch, config) for batch in islice(batches, 4 * workers))
         while in_flight:
             batch_result = in_flight.popleft().result()
@@ -367,6 +368,14 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
             if progress:
                 progress(done, total)
             yield from batch_result
+    except BaseException:
+        # An error (a cleaning pattern out of time, Ctrl-C, the cache full) ends the work now:
+        # waiting for the batches in flight could take minutes.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _die_with_parent(parent: int) -> None:

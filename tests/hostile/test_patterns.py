@@ -41,3 +41,20 @@ def test_a_drop_lines_pattern_that_matches_every_line_is_an_error(run, tmp_path,
     (tmp_path / "c.yaml").write_text(f"cleaning:\n  drop_lines: ['{pattern}']\n")
     line = one_line_error(run("info", str(tmp_path / "a.txt"), "-c", str(tmp_path / "c.yaml")))
     assert "matches every line" in line
+
+
+@pytest.mark.slow
+def test_a_catastrophic_cleaning_pattern_stops_a_parallel_ingest_soon(tmp_path):
+    """With worker processes (40+ files), the first pattern out of time ends the command: the
+    batches in flight are not waited for (each could take the budget per document)."""
+    from .conftest import run_bounded
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for i in range(60):
+        (corpus / f"d{i:02d}.txt").write_text("a" * 40 + "!\nPeer text.\n")
+    (tmp_path / "c.yaml").write_text("cleaning:\n  drop_lines: ['(a|aa)+$']\n")
+    # budget 10 s per document; 60 documents would take minutes if every batch ran to its end
+    result = run_bounded(["ingest", str(corpus), "-c", str(tmp_path / "c.yaml"), "--no-cache"], seconds=90)
+    assert result.returncode == 2, result.stderr
+    assert "(a|aa)+$" in result.stderr and "Traceback" not in result.stderr
