@@ -77,13 +77,17 @@ _NOTICE = re.compile(
     r"|(?:please )?submit (?:a|your) (?:blog|post|article|story|piece)|(?:write|contribute) for us",
     re.IGNORECASE,
 )
-#: A line with no running text: only an e-mail address, a web address, a file or image name,
-#: a share or comment count.
+#: A line with no running text: only an e-mail address, a web address, a file or image name.
 _JUNK_LINE = re.compile(
     r"^\s*(?:\S+@\S+\.\w{2,}|(?:https?://|www\.)\S+|[\w-]*\d[\w-]*[a-f0-9]{16,}[\w-]*(?:\.\w{2,4})?"
-    r"|\S+\.(?:jpe?g|png|gif|svg|webp)|\d{1,4})\s*$",
+    r"|\S+\.(?:jpe?g|png|gif|svg|webp))\s*$",
     re.IGNORECASE,
 )
+#: A page trailer or paywall ends the author's text only near the end of a document: the
+#: part it would leave out is at most this many characters or this share of the document
+#: (a manual's own "Comments" or "Related" section is no trailer).
+_TRAILER_MAX = (3000, 0.25)
+_PAYWALL_MAX = (5000, 0.6)
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}[a-z]?\b")
 _REFERENCE_SIGNS = re.compile(
     r"\bet al\b|\bdoi\b|10\.\d{4,}/|\[(?:Google Scholar|PubMed|CrossRef|DOI)\]|\b\d+\s*\(\d+\)\s*[:,]"
@@ -122,7 +126,9 @@ def find_sections(text: str) -> list[Section]:
         if label == "boilerplate":
             break  # boilerplate runs to the end
         kind = _heading_kind(line, numbered_ends=label == "declarations")
-        if kind is None and _PAYWALL.search(line):
+        if kind == "boilerplate" and not _near_end(line_start, text, _TRAILER_MAX):
+            kind = None
+        if kind is None and _PAYWALL.search(line) and _near_end(line_start, text, _PAYWALL_MAX):
             kind = "boilerplate"
         if kind is None and label == "body" and (_JUNK_LINE.match(line) or (len(line) < 400 and _NOTICE.search(line))):
             single_lines.append(Section("boilerplate", line_start, line_start + len(line), line.strip()[:80]))
@@ -141,6 +147,12 @@ def find_sections(text: str) -> list[Section]:
         if trailing is not None:
             found.append(trailing)
     return sorted(found, key=lambda s: s.start)
+
+
+def _near_end(position: int, text: str, limit: tuple[int, float]) -> bool:
+    """Whether what follows ``position`` is short enough to be a trailer (see ``_TRAILER_MAX``)."""
+    rest = len(text) - position
+    return rest <= limit[0] or rest <= limit[1] * len(text)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
