@@ -30,7 +30,7 @@ class _StderrConsole:
         if _StderrConsole._console is None:
             from rich.console import Console
 
-            _StderrConsole._console = Console(stderr=True, highlight=False, soft_wrap=True)
+            _StderrConsole._console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
         return _StderrConsole._console
 
     def __getattr__(self, name):
@@ -47,6 +47,7 @@ class Verbosity:
     quiet = False
     verbose = False
     traceback = False
+    cache_dir = None  # the root's --cache-dir (or one given after a command without its own)
 
 
 Paths = Annotated[list[Path], typer.Argument(help="Corpus folders or files (folders are read recursively).", show_default=False)]
@@ -72,9 +73,13 @@ def note(message: str) -> None:
 
 
 def _escape(text: str) -> str:
+    """Markup-escaped, control characters (ESC sequences) shown escaped: file names and corpus
+    text reach warnings."""
     from rich.markup import escape
 
-    return escape(text)
+    from ..render.table import printable
+
+    return escape(printable(str(text)))
 
 
 def handle_errors(command):
@@ -141,6 +146,7 @@ def open_corpus(
     """``load_corpus`` with a progress bar on a terminal, warnings for skipped files, ``where``."""
     from ..load import load_corpus
 
+    cache_dir = cache_dir if cache_dir is not None else Verbosity.cache_dir
     with progress_bar("tokenising") as progress:
         corpus = load_corpus(paths, config, cache_dir=cache_dir, use_cache=not no_cache, progress=progress)
     for skipped in corpus.skipped:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from .common import (
@@ -70,8 +72,13 @@ def info(
     output: OutputOption = None,
     cache_dir: CacheDirOption = None,
     no_cache: NoCacheOption = False,
+    long: Annotated[bool, typer.Option("--long", "-l", help="On the terminal, every column (paragraphs, chars, encoding, cleaned, warnings in full) instead of one line per document.")] = False,
 ) -> None:
     """List documents with metadata, counts, encoding and what looks wrong (a quality report).
+
+    On the terminal, one line per document with the quality notes cut short (--long for
+    every column); files (CSV, TSV, JSON, ...) always hold every column, the same columns
+    whatever --where keeps.
 
     Flags encoding fallbacks, empty or near-empty texts, PDF pages without text,
     hard-wrapped or interleaved-column text, hyphenated line breaks, duplicates, and what
@@ -98,7 +105,16 @@ def info(
     elif plain and fmt == "table":
         from ..render.table import print_records
 
-        print_records(rows, columns, list(DOCUMENT_COUNTS) if rows else [], title="Documents")
+        if long:
+            print_records(rows, columns, list(DOCUMENT_COUNTS) if rows else [], title="Documents")
+        else:
+            short = ["doc", *columns[1 : columns.index("tokens")], "tokens", "types", "sentences", "notes"]
+            for row in rows:
+                row["notes"] = "; ".join(filter(None, [row["warnings"], row["cleaned"]]))
+            print_records(
+                rows, short, ["tokens", "types", "sentences"] if rows else [], title="Documents",
+                optional=short[1:-4], footer="--long or --format csv shows every column",
+            )
     else:
         from ..analysis.info import document_table
 
