@@ -35,16 +35,20 @@ def root(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say what was read, tokenised and cached.")] = False,
     traceback: Annotated[bool, typer.Option("--traceback", help="Show the Python traceback of an error (for bug reports).")] = False,
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Cache folder for every command \\[default: $PEERCORPUS_CACHE_DIR or ~/.cache/peercorpus].")] = None,
+    safe_csv: Annotated[bool, typer.Option("--safe-csv", help="In CSV/TSV files, put ' before text cells starting with = + - @ (spreadsheet formula injection; off: cells exactly as in the corpus).")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
 ) -> None:
     """Corpus analysis for researchers: concordances, word lists, keyness, topics, reports.
 
-    -q, -v, --traceback and --cache-dir may also follow the command (peercorpus kwic corpora/ peer -q).
+    -q, -v, --traceback, --cache-dir and --safe-csv may also follow the command (peercorpus kwic corpora/ peer -q).
 
     Example: [bold]peercorpus topics corpora/[/bold]
     """
     Verbosity.quiet, Verbosity.verbose, Verbosity.traceback = quiet, verbose, traceback
     Verbosity.cache_dir = cache_dir
+    from ..render.export import CsvOptions
+
+    CsvOptions.safe = safe_csv
 
 
 

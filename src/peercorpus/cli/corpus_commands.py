@@ -54,11 +54,11 @@ def ingest(
     )
 
 
-def _frame_records(corpus) -> list:
+def _frame_records(corpus, fields) -> list:
     from ..analysis.info import document_table
     from ..render.export import frame_records
 
-    return frame_records(document_table(corpus))
+    return frame_records(document_table(corpus, fields))
 
 
 @app.command()
@@ -89,15 +89,17 @@ def info(
     from ..analysis.info import DOCUMENT_COUNTS, corpus_totals, counted, document_rows, totals_summary
     from ..render.export import json_safe, plain_records, records_to_text, write_json, write_table, write_text
 
-    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
-    columns, rows = document_rows(corpus)
+    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache)
+    fields = corpus.fields()  # the whole corpus' fields: the columns do not change with --where
+    corpus = corpus.where(where) if where else corpus
+    columns, rows = document_rows(corpus, fields)
     totals = corpus_totals(corpus)
     # Plain cells are written without pandas (its import is most of a warm info); anything
     # else goes through the DataFrame, whose rules decide how it is written.
     plain = plain_records(rows)
     if fmt == "json":
         skipped = [{"path": s.path, "reason": s.reason} for s in corpus.skipped]
-        documents = [json_safe(row) for row in rows] if plain else _frame_records(corpus)
+        documents = [json_safe(row) for row in rows] if plain else _frame_records(corpus, fields)
         write_json({"documents": documents, "totals": totals, "skipped": skipped}, output)
         return
     if plain and fmt in ("csv", "tsv", "md"):
@@ -118,5 +120,5 @@ def info(
     else:
         from ..analysis.info import document_table
 
-        write_table(document_table(corpus), fmt=fmt, output=output, title="Documents")
+        write_table(document_table(corpus, fields), fmt=fmt, output=output, title="Documents")
     note(f"{totals_summary(totals)}; {totals['documents_with_warnings']:,} with warnings; {counted(totals['files_skipped'], 'file')} skipped")

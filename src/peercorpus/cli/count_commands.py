@@ -39,7 +39,8 @@ def _top(top: int | None, fmt: str, output: Path | None) -> int | None:
 def freq(
     paths: Paths,
     ngram: Annotated[int, typer.Option("--ngram", "-n", min=1, max=5, help="Count n-grams (clusters) of this many words (1-5).")] = 1,
-    by: Annotated[str | None, typer.Option("--by", help="One list per value of this metadata field, side by side.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="One list per value of this metadata field: long (group, rank, term, count, per_million, range, range_share, dp) in files, side by side on the terminal.")] = None,
+    wide: Annotated[bool | None, typer.Option("--wide/--long", help="With --by: side by side (<group> term, <group> count, <group> per_million; 20 rows unless --top) or one row per group and term \\[default: --long in files, --wide on the terminal].")] = None,
     top: TopOption = None,
     min_count: MinCount = 1,
     where: WhereOption = None,
@@ -57,13 +58,18 @@ def freq(
 
     Example: [bold]peercorpus freq corpora/ --top 30 --set tokenize.stopwords=english[/bold]
 
-    Example: [bold]peercorpus freq corpora/ --ngram 2 --by genre --top 15 -o bigrams.csv[/bold]
+    Example: [bold]peercorpus freq corpora/ --ngram 2 --by genre --top 15 -o output/bigrams.csv[/bold]
     """
-    from ..analysis.frequency import frequency, frequency_by
+    from ..analysis.frequency import frequency, frequency_by, frequency_long
+    from ..errors import UsageError
     from ..render.export import write_table
 
+    if wide is not None and not by:
+        raise UsageError(f"--{'wide' if wide else 'long'} needs --by FIELD")
     fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
-    if by:
+    if by and (wide is False or (wide is None and (fmt != "table" or output is not None))):
+        table = frequency_long(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top if top is not None else (20 if fmt == "table" and output is None else None))
+    elif by:
         table = frequency_by(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top or 20)
     else:
         table = frequency(corpus, settings.tokenize, ngram=ngram, min_count=min_count, top=_top(top, fmt, output))

@@ -49,7 +49,7 @@ def build_module_commands(module_name: str) -> dict[str, object]:
 
 
 #: The root's options a command also takes after its name (``peercorpus kwic … -q``).
-GLOBAL_FLAGS = {"quiet": ("--quiet", "-q"), "verbose": ("--verbose", "-v"), "traceback": ("--traceback",)}
+GLOBAL_FLAGS = {"quiet": ("--quiet", "-q"), "verbose": ("--verbose", "-v"), "traceback": ("--traceback",), "safe_csv": ("--safe-csv",)}
 
 
 def accept_global_options(command) -> None:
@@ -78,7 +78,12 @@ def accept_global_options(command) -> None:
     def with_global_options(*args, **kwargs):
         for name in added:
             if kwargs.pop(f"_global_{name}", False):
-                setattr(Verbosity, name, True)
+                if name == "safe_csv":
+                    from ..render.export import CsvOptions
+
+                    CsvOptions.safe = True
+                else:
+                    setattr(Verbosity, name, True)
         value = kwargs.pop("_global_cache_dir", None)
         if value is not None:
             from pathlib import Path

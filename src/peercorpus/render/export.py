@@ -97,12 +97,61 @@ def frame_records(frame) -> list[dict[str, Any]]:
     return [json_safe(record) for record in frame.to_dict(orient="records")]
 
 
+class CsvOptions:
+    """How CSV and TSV cells are written; ``safe`` is the root's ``--safe-csv``.
+
+    ``safe``: a text cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading
+    ``'`` so that a spreadsheet shows it instead of running it as a formula (OWASP's advice
+    on CSV injection). Off by default: R, pandas and Python read cells exactly as written."""
+
+    safe = False
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV/TSV cell as pandas writes it (``repr`` of a float, nothing for NaN, inf or None),
+    booleans as ``true``/``false`` (R's and JSON's spelling), formula-like text neutralised
+    under ``CsvOptions.safe``."""
+    value = json_safe(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    if CsvOptions.safe and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def csv_lines(columns: list[str], rows, sep: str) -> str:
+    """RFC 4180 lines ("\\n" line ends): a field is quoted when it holds the separator, a quote,
+    a line feed or a carriage return (Python's csv module leaves a lone CR unquoted, which
+    spreadsheets and R then read as a line break)."""
+
+    def quote(cell: str) -> str:
+        if sep in cell or '"' in cell or "\n" in cell or "\r" in cell:
+            return '"' + cell.replace('"', '""') + '"'
+        return cell
+
+    def line(cells: list[str]) -> str:
+        if len(cells) == 1 and cells[0] == "":
+            return '""\n'  # as the csv module writes a row of one empty field
+        return sep.join(map(quote, cells)) + "\n"
+
+    out = [line([csv_cell(c) if not isinstance(c, str) else c for c in columns])]
+    out += [line([csv_cell(v) for v in row]) for row in rows]
+    return "".join(out)
+
+
 def frame_to_text(frame, fmt: str, *, title: str | None = None) -> str:
     """The table as CSV, TSV, JSON (a list of rows), Markdown or an HTML fragment."""
     if fmt in ("csv", "tsv"):
         # inf as an empty cell, as NaN is, and as JSON's null and Markdown's blank
-        finite = frame.replace([math.inf, -math.inf], math.nan)
-        return finite.to_csv(index=False, sep="," if fmt == "csv" else "\t", lineterminator="\n")
+        return csv_lines([str(c) for c in frame.columns], frame.itertuples(index=False), "," if fmt == "csv" else "\t")
     if fmt == "json":
         return dumps_json(frame_records(frame))
     if fmt == "md":
@@ -133,21 +182,15 @@ def records_to_text(records: list[dict[str, Any]], columns: list[str], fmt: str,
         return dumps_json([{c: record[c] for c in columns} for record in records])
     if fmt == "md":
         return _markdown_rows(columns, ([record[c] for c in columns] for record in records), title)
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    # pandas' to_csv is this writer: minimal quoting, '"' doubled, "\n" line ends.
-    writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(columns)
-    writer.writerows([[record[c] for c in columns] for record in records])
-    return buffer.getvalue()
+    return csv_lines(columns, ([record[c] for c in columns] for record in records), "," if fmt == "csv" else "\t")
 
 
 def _cell(value: Any) -> str:
     value = json_safe(value)
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:.4g}" if abs(value) < 1e-3 and value else f"{value:.4f}".rstrip("0").rstrip(".")
     return str(value)
