@@ -57,6 +57,7 @@ CacheDirOption = Annotated[Path | None, typer.Option("--cache-dir", help="Cache 
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Read and tokenise everything; write no cache.")]
 WhereOption = Annotated[list[str] | None, typer.Option("--where", "-w", help="Keep documents whose metadata match: genre=blog, year>=2020 (repeatable).")]
 FormatOption = Annotated[str | None, typer.Option("--format", "-f", help="table, csv, tsv, json, md or html \\[default: table, or from --output's suffix].")]
+StopwordsOption = Annotated[str | None, typer.Option("--stopwords", help="Stop words to leave out: english, nltk, none or a file of words (one a line) \\[default: the config's tokenize.stopwords, else the command's own].")]
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout (atomically).")]
 
 
@@ -129,10 +130,19 @@ def paths_and_terms(arguments: list[str], command: str, term: str = "query", *, 
     return paths, terms
 
 
-def load_settings(config: Path | None, overrides: list[str] | None = None):
+def load_settings(config: Path | None, overrides: list[str] | None = None, *, stopwords: str | None = None):
+    """The config with ``--set`` overrides; ``--stopwords`` is ``--set tokenize.stopwords=…``
+    given last (it wins)."""
     from ..config import load_config
 
-    return load_config(config, overrides or ())
+    overrides = list(overrides or ())
+    if stopwords is not None:
+        if stopwords not in ("english", "nltk", "none") and not Path(stopwords).is_file():
+            from ..errors import UsageError
+
+            raise UsageError(f"--stopwords must be english, nltk, none or a file of words (one a line); got '{stopwords}'")
+        overrides.append(f"tokenize.stopwords={stopwords}")
+    return load_config(config, overrides)
 
 
 def open_corpus(
@@ -163,7 +173,7 @@ def open_corpus(
 
 def start_command(
     paths, *, fmt, output, config, set_, cache_dir, no_cache, where=None,
-    outputs=None, inputs=(), folders=(), plots=(), formats=None,
+    outputs=None, inputs=(), folders=(), plots=(), formats=None, stopwords=None,
 ):
     """What most commands do first: check the format and every path the command will write
     (``output`` as ``--output``, plus ``outputs``: option → path; see ``check_outputs``),
@@ -180,7 +190,7 @@ def start_command(
     fmt = resolve_format(fmt, output, formats or TABLE_FORMATS)
     targets = {"--output": output, **(outputs or {})}
     check_outputs(targets, paths, inputs=[("--config", config), *inputs], folders=folders, plots=plots)
-    settings = load_settings(config, set_)
+    settings = load_settings(config, set_, stopwords=stopwords)
     corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache, where=where)
     return fmt, settings, corpus
 

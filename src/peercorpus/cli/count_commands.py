@@ -16,6 +16,7 @@ from .common import (
     OutputOption,
     Paths,
     SetOption,
+    StopwordsOption,
     WhereOption,
     handle_errors,
     note,
@@ -44,6 +45,7 @@ def freq(
     top: TopOption = None,
     min_count: MinCount = 1,
     where: WhereOption = None,
+    stopwords: StopwordsOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     config: ConfigOption = None,
@@ -66,7 +68,7 @@ def freq(
 
     if wide is not None and not by:
         raise UsageError(f"--{'wide' if wide else 'long'} needs --by FIELD")
-    fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
+    fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords)
     if by and (wide is False or (wide is None and (fmt != "table" or output is not None))):
         table = frequency_long(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top if top is not None else (20 if fmt == "table" and output is None else None))
     elif by:
@@ -87,6 +89,7 @@ def collocates(
     top: TopOption = None,
     min_count: MinCount = 2,
     where: WhereOption = None,
+    stopwords: StopwordsOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     config: ConfigOption = None,
@@ -107,7 +110,7 @@ def collocates(
     if len(nodes) > 1:
         raise UsageError(f"one node at a time; got {len(nodes)}: {' '.join(nodes)} (quote a phrase: \"{' '.join(nodes)}\")")
     node = nodes[0]
-    fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
+    fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords)
     table, node_count = find_collocates(corpus, settings.tokenize, node, left=left, right=right, measure=measure, min_count=min_count, top=_top(top, fmt, output), match=match)
     if node_count == 0:
         note(f"0 occurrences of '{node}'")
@@ -124,6 +127,7 @@ def collocations(
     min_count: MinCount = 3,
     save_compounds: Annotated[Path | None, typer.Option("--save-compounds", help="Write the listed collocations, one a line, for tokenize.compounds_file.")] = None,
     where: WhereOption = None,
+    stopwords: StopwordsOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     config: ConfigOption = None,
@@ -145,7 +149,7 @@ def collocations(
     from ..render.export import write_table
 
     fmt, settings, corpus = start_command(
-        paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
+        paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords,
         outputs={"--save-compounds": save_compounds},
     )
     table = find_collocations(corpus, settings.tokenize, size=size, measure=measure, min_count=min_count, top=_top(top, fmt, output))
@@ -172,6 +176,7 @@ def keyness(
     top: TopOption = None,
     min_count: MinCount = 3,
     where: WhereOption = None,
+    stopwords: StopwordsOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     config: ConfigOption = None,
@@ -199,7 +204,7 @@ def keyness(
         raise UsageError("--reference needs --target")
     references = [("--reference-list", reference_list), *(("--reference-corpus", p) for p in reference_corpus or ())]
     fmt, settings, corpus = start_command(
-        paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
+        paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords,
         outputs={"--plot": plot}, inputs=references, plots=("--plot",),
     )
     options = dict(alpha=alpha, bonferroni=bonferroni, min_count=min_count, min_range=min_range, top=_top(top, fmt, output))

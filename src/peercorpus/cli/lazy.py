@@ -31,6 +31,7 @@ COMMAND_MODULES = {
     "collocations": "count_commands",
     "keyness": "count_commands",
     "stats": "count_commands",
+    "dtm": "dtm_commands",
     "topics": "topic_commands",
     "code": "code_commands",
     "report": "report_commands",

@@ -19,6 +19,7 @@ from .common import (
     note,
     progress_bar,
     start_command,
+    StopwordsOption,
     warn,
 )
 
@@ -51,9 +52,10 @@ def topics(
     labels: Annotated[Path | None, typer.Option("--labels", help="CSV of your topic labels (see --write-labels).")] = None,
     write_labels: Annotated[Path | None, typer.Option("--write-labels", help="Write a label sheet (topic, label, terms, extract) to fill in.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, json, csv (topics), md or html, to stdout.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for topics.csv, document_topics.csv, topics.json and plots.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for topics.csv, document_topics.csv, topics.json and plots; or one file (x.json, x.csv, x.md, x.html) holding what --format writes.")] = None,
     svg: Annotated[bool, typer.Option("--svg", help="Also write the plots as SVG.")] = False,
     where: WhereOption = None,
+    stopwords: StopwordsOption = None,
     config: ConfigOption = None,
     set_: SetOption = None,
     cache_dir: CacheDirOption = None,
@@ -96,12 +98,16 @@ def topics(
             f"--write-labels {write_labels} exists (it may hold your labels); pass it with --labels, "
             "or write the new sheet to another file"
         )
-    # --output is a folder here, so it is checked like an extra output, and --format is for stdout.
+    # --output is a folder, so it is checked like an extra output and --format is for stdout;
+    # unless it names one file by its suffix (-o topics.json): then that file gets --format's text.
+    single = output if output is not None and output.suffix.lower() in _FILE_SUFFIXES and not output.is_dir() else None
     fmt, config_settings, corpus = start_command(
-        paths, fmt=fmt, output=None, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
+        paths, fmt=fmt, output=single, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
         outputs={"--output": output, "--write-labels": write_labels}, inputs=[("--labels", labels)],
-        folders=("--output",), formats=TOPIC_FORMATS,
+        folders=() if single else ("--output",), formats=TOPIC_FORMATS, stopwords=stopwords,
     )
+    if single is not None:
+        output = None
     if by is not None:
         corpus.require_field(by)
     with progress_bar("fitting topics") as progress:
@@ -116,7 +122,9 @@ def topics(
         for message in label_notes:
             warn(message)
     groups = group_weights(model, corpus, by) if by else None
-    _emit(model, groups, fmt, folder=output)
+    _emit(model, groups, fmt, folder=output, to=single)
+    if single is not None:
+        note(f"topics written to {single}")
     if write_labels is not None:
         from ..analysis.topic_labels import label_sheet
         from ..render.export import write_table
@@ -137,18 +145,22 @@ def _parse_k(text: str) -> int | str:
         raise UsageError(f"--k must be a whole number ≥ 2 or 'auto'; got '{text}'") from None
 
 
-def _emit(model, groups, fmt: str, *, folder: Path | None = None) -> None:
-    """The model to stdout in ``fmt`` (``folder``: where the full tables are being written)."""
+_FILE_SUFFIXES = (".json", ".csv", ".md", ".html", ".htm")
+
+
+def _emit(model, groups, fmt: str, *, folder: Path | None = None, to: Path | None = None) -> None:
+    """The model to stdout (or the file ``to``) in ``fmt`` (``folder``: where the full tables
+    are being written)."""
     from ..analysis.topic_report import topics_payload
     from ..render.export import write_json, write_table, write_text
     from ..render.topic_text import print_topics, topics_markup
 
     if fmt == "json":
-        write_json(topics_payload(model, groups=groups))
+        write_json(topics_payload(model, groups=groups), to)
     elif fmt == "csv":
-        write_table(model.topics.drop(columns=["weights"]), fmt="csv")
+        write_table(model.topics.drop(columns=["weights"]), fmt="csv", output=to)
     elif fmt in ("md", "html"):
-        write_text(topics_markup(model, groups, fmt), None)
+        write_text(topics_markup(model, groups, fmt), to)
     else:
         print_topics(model, groups, full_tables=folder)
 
