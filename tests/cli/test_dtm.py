@@ -102,5 +102,7 @@ def test_topics_json_output_is_a_file(run, planted_corpus, tmp_path):
     assert out.is_file() and json.loads(out.read_text())["k"] == 3
     assert result.stdout == ""
     out_csv = tmp_path / "t.csv"
-    assert run("topics", str(folder), "--k", "3", "-o", str(out_csv)).exit_code == 0
+    assert run("topics", str(folder), "--k", "3", "-f", "csv", "-o", str(out_csv)).exit_code == 0
     assert out_csv.read_text().startswith("topic")
+    assert run("topics", str(folder), "--k", "3", "-o", str(tmp_path / "plain.json")).exit_code == 0
+    assert (tmp_path / "plain.json" / "topics.json").is_file()  # without --format: a folder, as before

@@ -52,7 +52,7 @@ def topics(
     labels: Annotated[Path | None, typer.Option("--labels", help="CSV of your topic labels (see --write-labels).")] = None,
     write_labels: Annotated[Path | None, typer.Option("--write-labels", help="Write a label sheet (topic, label, terms, extract) to fill in.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, json, csv (topics), md or html, to stdout.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for topics.csv, document_topics.csv, topics.json and plots; or one file (x.json, x.csv, x.md, x.html) holding what --format writes.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for topics.csv, document_topics.csv, topics.json and plots; or, with --format, one file of that format (-f json -o topics.json).")] = None,
     svg: Annotated[bool, typer.Option("--svg", help="Also write the plots as SVG.")] = False,
     where: WhereOption = None,
     stopwords: StopwordsOption = None,
@@ -99,8 +99,9 @@ def topics(
             "or write the new sheet to another file"
         )
     # --output is a folder, so it is checked like an extra output and --format is for stdout;
-    # unless it names one file by its suffix (-o topics.json): then that file gets --format's text.
-    single = output if output is not None and output.suffix.lower() in _FILE_SUFFIXES and not output.is_dir() else None
+    # unless --format is given and --output has its suffix (-f json -o topics.json): then that
+    # file gets what --format writes.
+    single = output if output is not None and fmt and _FILE_SUFFIXES.get(output.suffix.lower()) == fmt and not output.is_dir() else None
     fmt, config_settings, corpus = start_command(
         paths, fmt=fmt, output=single, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
         outputs={"--output": output, "--write-labels": write_labels}, inputs=[("--labels", labels)],
@@ -145,7 +146,7 @@ def _parse_k(text: str) -> int | str:
         raise UsageError(f"--k must be a whole number ≥ 2 or 'auto'; got '{text}'") from None
 
 
-_FILE_SUFFIXES = (".json", ".csv", ".md", ".html", ".htm")
+_FILE_SUFFIXES = {".json": "json", ".csv": "csv", ".md": "md", ".html": "html", ".htm": "html"}
 
 
 def _emit(model, groups, fmt: str, *, folder: Path | None = None, to: Path | None = None) -> None:
