@@ -172,7 +172,7 @@ def keyness(
     alpha: Annotated[float, typer.Option("--alpha", help="Significance threshold for G²'s p-value.")] = 0.05,
     bonferroni: Annotated[bool, typer.Option("--bonferroni", help="Divide --alpha by the number of words tested.")] = False,
     min_range: Annotated[int, typer.Option("--min-range", help="A positive keyword must occur in at least this many target documents.")] = 1,
-    plot: Annotated[Path | None, typer.Option("--plot", "-p", help="Keyness bar plot (.png or .svg).")] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", "-p", help="Keyness bar plot (.png or .svg; stop words left out unless --stopwords or the config chooses them).")] = None,
     top: TopOption = None,
     min_count: MinCount = 3,
     where: WhereOption = None,
@@ -224,7 +224,7 @@ def keyness(
     if plot is not None:
         from ..render.keyness_plot import plot_keyness
 
-        plot_keyness(table, plot)
+        plot_keyness(table, plot, stopwords=None if settings.tokenize.stopwords else "english")
         note(f"plot written to {plot}")
 
 
