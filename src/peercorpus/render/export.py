@@ -211,10 +211,13 @@ def _markdown_rows(columns: list[str], rows, title: str | None) -> str:
 
 
 def html_table(frame, *, title: str | None = None) -> str:
-    """An HTML ``<table>`` with every cell escaped."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    """An HTML ``<table>`` with every cell escaped; number columns' cells have ``class="num"``
+    (right-aligned, tabular figures in the report's style sheet)."""
+    numeric = [frame[c].dtype.kind in "iuf" for c in frame.columns]
+    attribute = [' class="num"' if n else "" for n in numeric]
+    head = "".join(f"<th{a}>{html.escape(str(c))}</th>" for c, a in zip(frame.columns, attribute))
     rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>\n"
+        "<tr>" + "".join(f"<td{a}>{html.escape(_cell(v))}</td>" for v, a in zip(row, attribute)) + "</tr>\n"
         for row in frame.itertuples(index=False)
     )
     caption = f"<caption>{html.escape(title)}</caption>" if title else ""
