@@ -32,7 +32,8 @@ nav ol{margin:.3rem 0;padding-left:1.2rem}
 .table-wrap{margin:.5rem 0 1rem}
 table{border-collapse:collapse;font-size:.85rem;max-width:100%}
 caption{text-align:left;font-weight:600;padding:.3rem 0}
-th,td{border:1px solid #d8dee4;padding:.25rem .5rem;vertical-align:top;text-align:left;overflow-wrap:anywhere}
+th,td{border:1px solid #d8dee4;padding:.25rem .5rem;vertical-align:top;text-align:left;overflow-wrap:break-word}
+th{overflow-wrap:normal}
 th{background:#f4f6f8}
 thead{display:table-header-group}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
