@@ -128,3 +128,21 @@ def test_traceback_and_cache_dir_after_the_subcommand(run, mini_corpus, tmp_path
 def test_verbose_after_the_subcommand(run, mini_corpus):
     result = run("info", str(mini_corpus), "-f", "csv", "-v")
     assert "documents from" in result.stderr
+
+
+def test_a_query_that_is_also_a_folder_inside_the_corpus_is_a_query(run, tmp_path, monkeypatch):
+    (tmp_path / "sport").mkdir()
+    (tmp_path / "sport" / "a.txt").write_text("The sport game was a good game of sport.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Another game.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run("kwic", ".", "sport", "game", "-f", "csv")
+    assert result.exit_code == 0
+    matches = [line.split(",")[4] for line in result.stdout.splitlines()[1:]]
+    assert sorted(matches) == ["game", "game", "game", "sport", "sport"]
+    assert "'sport' is taken as a query, not a path" in result.stderr
+    assert "same file" not in result.stderr
+    other = tmp_path.parent / f"{tmp_path.name}-other"
+    other.mkdir()
+    (other / "c.txt").write_text("A third game.\n", encoding="utf-8")
+    both = run("kwic", ".", str(other), "game", "-f", "csv")  # a second corpus folder is still a path
+    assert len(both.stdout.splitlines()) == 5

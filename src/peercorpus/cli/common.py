@@ -110,7 +110,9 @@ def handle_errors(command):
 
 def paths_and_terms(arguments: list[str], command: str, term: str = "query", *, many: bool = True) -> tuple[list[Path], list[str]]:
     """Split ``PATH... TERM...`` arguments: every leading argument that exists is a corpus path
-    (the last argument is always a term); one-line errors for a missing path or term.
+    (the last argument is always a term), except one inside a path already given: that is a
+    term (``kwic . sport game`` in a corpus with a sport/ folder searches for "sport"; a note
+    says so). One-line errors for a missing path or term.
 
         paths_and_terms(["corpora", "lived experience"], "kwic")   # ([Path('corpora')], ['lived experience'])
     """
@@ -119,7 +121,12 @@ def paths_and_terms(arguments: list[str], command: str, term: str = "query", *, 
     usage = f"(usage: peercorpus {command} PATH... {term.upper()}{'...' if many else ''})"
     paths: list[Path] = []
     while len(paths) < len(arguments) - 1 and Path(arguments[len(paths)]).exists():
-        paths.append(Path(arguments[len(paths)]))
+        candidate = Path(arguments[len(paths)])
+        inside = next((p for p in paths if _is_inside(candidate, p)), None)
+        if inside is not None:
+            note(f"'{arguments[len(paths)]}' is taken as a {term}, not a path: it is inside {inside}, already given")
+            break
+        paths.append(candidate)
     terms = arguments[len(paths):]
     if not paths and len(arguments) == 1 and Path(arguments[0]).exists():
         raise UsageError(f"no {term} after {arguments[0]} {usage}")
@@ -128,6 +135,15 @@ def paths_and_terms(arguments: list[str], command: str, term: str = "query", *, 
     if any(not t.strip() for t in terms):
         raise UsageError(f"empty {term}: give a word, a phrase or a wildcard like recover*")
     return paths, terms
+
+
+def _is_inside(path: Path, folder: Path) -> bool:
+    """``path`` is ``folder`` or lies within it (after resolving links and ``..``)."""
+    try:
+        path, folder = path.resolve(), folder.resolve()
+    except OSError:
+        return False
+    return folder.is_dir() and (path == folder or folder in path.parents)
 
 
 def load_settings(config: Path | None, overrides: list[str] | None = None, *, stopwords: str | None = None):
