@@ -82,3 +82,12 @@ def test_safe_csv_option_before_or_after_the_command(run, tmp_path):
     assert run("info", str(folder), "-f", "csv", "--safe-csv").stdout.splitlines()[1].startswith("'=cmd.txt")
     assert run("--safe-csv", "info", str(folder), "-f", "csv").stdout.splitlines()[1].startswith("'=cmd.txt")
     assert run("info", str(folder), "-f", "csv").stdout.splitlines()[1].startswith("=cmd.txt")  # reset each run
+
+
+def test_markdown_and_html_tables_use_one_format_per_number_column():
+    frame = pd.DataFrame({"term": ["a", "b", "c"], "p": [2.953e-06, 0.0032, 0.5], "dp": [0.64, 0.6342, 0.5]})
+    md = frame_to_text(frame, "md")
+    assert "2.95e-06" in md and "3.20e-03" in md and "0.640" in md and "0.634 " in md and "0.6342" not in md
+    html = frame_to_text(frame, "html")
+    assert '<td class="num">3.20e-03</td>' in html and '<th class="num">p</th>' in html
+    assert frame_to_text(frame, "csv").splitlines()[2] == "b,0.0032,0.6342"  # files keep every digit

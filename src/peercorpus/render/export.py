@@ -196,9 +196,56 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def format_column(values: list[Any]) -> list[str]:
+    """One format for a whole numeric column: integers as written; floats with the decimals
+    that give the column's typical (median) value three significant digits (0 to 4 decimals),
+    or all in scientific notation when the column mixes values below 0.001 with much larger
+    ones (p-values); NaN as an empty cell.
+
+    >>> format_column([0.64, 0.6342, 0.5])
+    ['0.640', '0.634', '0.500']
+    >>> format_column([2.953e-06, 0.0032, 0.5])
+    ['2.95e-06', '3.20e-03', '5.00e-01']
+    """
+    plain = [json_safe(v) for v in values]
+    numbers = [v for v in plain if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    finite = [abs(v) for v in numbers if math.isfinite(v)]
+    if any(not isinstance(v, (int, float)) or isinstance(v, bool) for v in plain if v is not None):
+        return [_cell(v) for v in plain]  # not a number column after all: as exported
+    if all(float(v).is_integer() for v in finite):
+        return ["" if v is None else _whole(v) for v in plain]
+    nonzero = sorted(v for v in finite if v)
+    if nonzero and nonzero[0] < 1e-3:
+        return ["" if v is None else _special(v) or f"{v:.2e}" for v in plain]
+    median = nonzero[len(nonzero) // 2] if nonzero else 1.0
+    decimals = max(0, min(4, 2 - math.floor(math.log10(median))))
+    return ["" if v is None else _special(v) or f"{v:.{decimals}f}" for v in plain]
+
+
+def _whole(value) -> str:
+    return _special(value) or str(int(value))
+
+
+def _special(value) -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return None
+
+
+def display_rows(frame) -> list[list[str]]:
+    """The frame's cells as text for reading (Markdown, HTML): number columns in one format
+    each (``format_column``), other cells as ``_cell`` writes them."""
+    columns = []
+    for name in frame.columns:
+        values = frame[name].tolist()
+        columns.append(format_column(values) if frame[name].dtype.kind in "iuf" else [_cell(v) for v in values])
+    return [list(row) for row in zip(*columns)] if columns else []
+
+
 def markdown_table(frame, *, title: str | None = None) -> str:
-    """A GitHub-flavoured Markdown table, every cell and the title escaped (``markdown_text``)."""
-    return _markdown_rows([str(c) for c in frame.columns], frame.itertuples(index=False), title)
+    """A GitHub-flavoured Markdown table, every cell and the title escaped (``markdown_text``);
+    each number column in one format (``format_column``)."""
+    return _markdown_rows([str(c) for c in frame.columns], display_rows(frame), title)
 
 
 def _markdown_rows(columns: list[str], rows, title: str | None) -> str:
@@ -206,7 +253,7 @@ def _markdown_rows(columns: list[str], rows, title: str | None) -> str:
     lines.append("| " + " | ".join(markdown_text(c) for c in columns) + " |")
     lines.append("| " + " | ".join("---" for _ in columns) + " |")
     for row in rows:
-        lines.append("| " + " | ".join(markdown_text(_cell(v)) for v in row) + " |")
+        lines.append("| " + " | ".join(markdown_text(v if isinstance(v, str) else _cell(v)) for v in row) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -217,8 +264,8 @@ def html_table(frame, *, title: str | None = None) -> str:
     attribute = [' class="num"' if n else "" for n in numeric]
     head = "".join(f"<th{a}>{html.escape(str(c))}</th>" for c, a in zip(frame.columns, attribute))
     rows = "".join(
-        "<tr>" + "".join(f"<td{a}>{html.escape(_cell(v))}</td>" for v, a in zip(row, attribute)) + "</tr>\n"
-        for row in frame.itertuples(index=False)
+        "<tr>" + "".join(f"<td{a}>{html.escape(v)}</td>" for v, a in zip(row, attribute)) + "</tr>\n"
+        for row in display_rows(frame)
     )
     caption = f"<caption>{html.escape(title)}</caption>" if title else ""
     return f"<table>{caption}<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody></table>\n"

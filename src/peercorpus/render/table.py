@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .export import _cell, json_safe
+from .export import _cell, format_column, json_safe  # noqa: F401  (format_column: part of this module's API)
 
 #: Widest a piped table gets when neither COLUMNS nor a terminal says.
 PIPE_WIDTH = 200
@@ -85,42 +85,6 @@ def print_records(records: list[dict[str, Any]], columns: list[str], numeric: li
     """``print_table`` for row dicts (no pandas): ``numeric`` columns are right-aligned."""
     rows = [[record[c] for c in columns] for record in records]
     _print(columns, [c in numeric for c in columns], rows, len(records), title=title, console=console, max_rows=None, rest=None, optional=optional, footer=footer)
-
-
-def format_column(values: list[Any]) -> list[str]:
-    """One format for a whole numeric column: integers as written; floats with the decimals
-    that give the column's typical (median) value three significant digits (0 to 4 decimals),
-    or all in scientific notation when the column mixes values below 0.001 with much larger
-    ones (p-values); NaN as an empty cell.
-
-    >>> format_column([0.64, 0.6342, 0.5])
-    ['0.640', '0.634', '0.500']
-    >>> format_column([2.953e-06, 0.0032, 0.5])
-    ['2.95e-06', '3.20e-03', '5.00e-01']
-    """
-    plain = [json_safe(v) for v in values]
-    numbers = [v for v in plain if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    finite = [abs(v) for v in numbers if math.isfinite(v)]
-    if any(not isinstance(v, (int, float)) or isinstance(v, bool) for v in plain if v is not None):
-        return [_cell(v) for v in plain]  # not a number column after all: as exported
-    if all(float(v).is_integer() for v in finite):
-        return ["" if v is None else _whole(v) for v in plain]
-    nonzero = sorted(v for v in finite if v)
-    if nonzero and nonzero[0] < 1e-3:
-        return ["" if v is None else _special(v) or f"{v:.2e}" for v in plain]
-    median = nonzero[len(nonzero) // 2] if nonzero else 1.0
-    decimals = max(0, min(4, 2 - math.floor(math.log10(median))))
-    return ["" if v is None else _special(v) or f"{v:.{decimals}f}" for v in plain]
-
-
-def _whole(value) -> str:
-    return _special(value) or str(int(value))
-
-
-def _special(value) -> str | None:
-    if isinstance(value, float) and not math.isfinite(value):
-        return "" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    return None
 
 
 def _print(columns, numeric, rows, total, *, title, console, max_rows, rest, optional=None, footer=None) -> None:
