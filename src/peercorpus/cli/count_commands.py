@@ -114,7 +114,10 @@ def collocates(
     table, node_count = find_collocates(corpus, settings.tokenize, node, left=left, right=right, measure=measure, min_count=min_count, top=_top(top, fmt, output), match=match)
     if node_count == 0:
         note(f"0 occurrences of '{node}'")
-    write_table(table, fmt=fmt, output=output, title=f"Collocates of '{node}' ({node_count} occurrences, window {left}L {right}R)")
+    write_table(
+        table, fmt=fmt, output=output, title=f"Collocates of '{node}' ({node_count} occurrences, window {left}L {right}R)",
+        optional=["collocate_freq", "left_count", "right_count", "expected"],
+    )
 
 
 @app.command()
@@ -219,7 +222,10 @@ def keyness(
         dtm, sizes = document_counts(other, settings.tokenize)
         counts = dict(zip(dtm.vocab, dtm.matrix.sum(axis=0).A1.tolist()))
         table = keyness_against_counts(corpus, settings.tokenize, counts, int(sizes.sum()), **options)
-    write_table(table, fmt=fmt, output=output, title="Keywords (positive: more frequent in the target)")
+    write_table(
+        table, fmt=fmt, output=output, title="Keywords (positive: more frequent in the target)",
+        optional=["chi2", "pct_diff", "target_range", "target_per_million", "reference_per_million"],
+    )
     note(f"{int((table['keyness'] == 'positive').sum())} positive and {int((table['keyness'] == 'negative').sum())} negative keywords")
     if plot is not None:
         from ..render.keyness_plot import plot_keyness

@@ -280,12 +280,13 @@ def write_text(text: str, output: Path | None) -> None:
         atomic_write(Path(output), text)
 
 
-def write_table(frame, *, fmt: str, output: Path | None = None, title: str | None = None, console=None) -> None:
-    """Write ``frame`` in ``fmt``; ``table`` prints a rich table to stdout."""
+def write_table(frame, *, fmt: str, output: Path | None = None, title: str | None = None, console=None, optional: list[str] | None = None) -> None:
+    """Write ``frame`` in ``fmt``; ``table`` prints a table that fits the terminal to stdout
+    (``optional`` columns may be left out there, and are named when they are)."""
     if fmt == "table":
         from .table import print_table
 
-        print_table(frame, title=title, console=console)
+        print_table(frame, title=title, console=console, optional=optional)
         return
     write_text(frame_to_text(frame, fmt, title=title), output)
 

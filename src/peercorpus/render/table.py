@@ -118,6 +118,9 @@ def _print(columns, numeric, rows, total, *, title, console, max_rows, rest, opt
         dropped.append(column)
     headers, numeric = [headers[i] for i in keep], [numeric[i] for i in keep]
     cells_by_column, natural, least = [cells_by_column[i] for i in keep], [natural[i] for i in keep], [least[i] for i in keep]
+    overflow = sum(least) - room()
+    if overflow > 0 and not numeric[0] and least[0] > MIN_TEXT + 2:
+        least[0] -= min(overflow, least[0] - (MIN_TEXT + 2))  # the naming column gives way before records
     if sum(least) > room():
         _print_record_view(headers, cells_by_column, len(rows), title=title, console=console)
     else:
@@ -126,12 +129,28 @@ def _print(columns, numeric, rows, total, *, title, console, max_rows, rest, opt
         for header, is_number, width in zip(headers, numeric, widths):
             table.add_column(Text(_wrap_header(header, width)), justify="right" if is_number else "left", vertical="bottom", no_wrap=True, overflow="ellipsis", width=width)
         for r in range(len(rows)):
-            table.add_row(*(Text(cells[r]) for cells in cells_by_column))
+            table.add_row(*(Text(_cut(cells[r], width)) for cells, width in zip(cells_by_column, widths)))
         console.print(table)
     if max_rows is not None and total > max_rows:
         console.print(Text(f"… {total - max_rows} more rows ({rest or 'use --output to export all'})"))
     if dropped:
-        console.print(Text(f"(not shown at this width: {', '.join(printable(str(columns[i])) for i in sorted(dropped))}; {footer or 'widen the terminal or use --format csv'})"))
+        console.print(Text(f"(not shown at this width: {', '.join(printable(str(columns[i])) for i in sorted(dropped))}; {footer or 'widen the terminal, or --format csv for every column'})"))
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells: cut at the end with "…", or at the start for a
+    path (``…workers-blog.txt``), whose end tells documents apart.
+
+    >>> _cut("peer-support/just-mad-enough.txt", 20), _cut("Mad in America", 8)
+    ('…just-mad-enough.txt', 'Mad in …')
+    """
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    if "/" in text:
+        return "…" + set_cell_size(text[::-1], width - 1)[::-1]
+    return set_cell_size(text, width - 1) + "…"
 
 
 def _header_pieces(header: str) -> list[str]:
