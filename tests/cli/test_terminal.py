@@ -117,7 +117,9 @@ def test_global_options_after_the_subcommand(run, mini_corpus, flag):
 
 
 def test_traceback_and_cache_dir_after_the_subcommand(run, mini_corpus, tmp_path):
-    with pytest.raises(Exception):
+    from peercorpus.errors import UsageError
+
+    with pytest.raises(UsageError):
         run("freq", str(mini_corpus), "--by", "nosuchfield", "--traceback")
     assert run("freq", str(mini_corpus), "--by", "nosuchfield").exit_code == 2
     cache = tmp_path / "root-cache"

@@ -14,12 +14,12 @@ from .common import (
     NoCacheOption,
     Paths,
     SetOption,
+    StopwordsOption,
     WhereOption,
     handle_errors,
     note,
     progress_bar,
     start_command,
-    StopwordsOption,
     warn,
 )
 

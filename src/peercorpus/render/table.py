@@ -11,7 +11,6 @@ shown literally: control characters (ESC sequences) are escaped as ``\\x1b``, ri
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import sys
@@ -125,7 +124,9 @@ def _print(columns, numeric, rows, total, *, title, console, max_rows, rest, opt
         _print_record_view(headers, cells_by_column, len(rows), title=title, console=console)
     else:
         widths = _share(natural, least, room())
-        table = Table(title=Text(printable(title)) if title else None, show_lines=False, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
+        if title:  # its own line, as wide as the terminal (a table's title wraps at the table's width)
+            console.print(Text(printable(title)))
+        table = Table(show_lines=False, header_style="bold", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
         for header, is_number, width in zip(headers, numeric, widths):
             table.add_column(Text(_wrap_header(header, width)), justify="right" if is_number else "left", vertical="bottom", no_wrap=True, overflow="ellipsis", width=width)
         for r in range(len(rows)):
