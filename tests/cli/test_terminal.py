@@ -148,3 +148,13 @@ def test_a_query_that_is_also_a_folder_inside_the_corpus_is_a_query(run, tmp_pat
     (other / "c.txt").write_text("A third game.\n", encoding="utf-8")
     both = run("kwic", ".", str(other), "game", "-f", "csv")  # a second corpus folder is still a path
     assert len(both.stdout.splitlines()) == 5
+
+
+@pytest.mark.slow
+def test_topics_terminal_output_keeps_its_own_markup_and_escapes_the_corpus(run, mini_corpus, monkeypatch):
+    (mini_corpus / "blog-one.txt").write_text("Peer workers [red]support[/red] \x1b[2Jrecovery :smile: boundaries.\n" * 3, encoding="utf-8")
+    monkeypatch.setenv("COLUMNS", "120")
+    result = run("topics", str(mini_corpus), "--k", "2", "--unit", "document", "--min-df", "1")
+    assert result.exit_code == 0, result.stderr
+    assert "[bold]" not in result.stdout and "Topic 0:" in result.stdout
+    assert "\x1b" not in result.stdout

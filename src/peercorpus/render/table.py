@@ -66,8 +66,10 @@ def terminal_width(stream=None) -> int:
 
 
 def stdout_console() -> Console:
-    """The console results go to, as wide as ``terminal_width``; no markup or emoji codes."""
-    return Console(soft_wrap=False, width=terminal_width(), emoji=False, markup=False, highlight=False)
+    """The console results go to, as wide as ``terminal_width``; no emoji codes or number
+    highlighting. Markup works in strings printed (escape corpus text: ``printable`` and
+    ``rich.markup.escape``); tables print ``Text``, never read as markup."""
+    return Console(soft_wrap=False, width=terminal_width(), emoji=False, highlight=False)
 
 
 def print_table(frame, *, title: str | None = None, console: Console | None = None, max_rows: int | None = None, rest: str | None = None, optional: list[str] | None = None) -> None:
