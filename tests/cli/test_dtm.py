@@ -106,3 +106,15 @@ def test_topics_json_output_is_a_file(run, planted_corpus, tmp_path):
     assert out_csv.read_text().startswith("topic")
     assert run("topics", str(folder), "--k", "3", "-o", str(tmp_path / "plain.json")).exit_code == 0
     assert (tmp_path / "plain.json" / "topics.json").is_file()  # without --format: a folder, as before
+
+
+@pytest.mark.slow
+def test_topics_folder_has_long_forms_of_the_weight_tables(run, planted_corpus, tmp_path):
+    folder, _ = planted_corpus
+    out = tmp_path / "t"
+    assert run("topics", str(folder), "--k", "3", "--unit", "document", "-o", str(out)).exit_code == 0
+    wide = pd.read_csv(out / "document_topics.csv")
+    long = pd.read_csv(out / "document_topics_long.csv")
+    assert list(long.columns) == ["doc", "topic", "weight"] and len(long) == 3 * len(wide)
+    pivot = long.pivot(index="doc", columns="topic", values="weight").loc[wide["doc"]]
+    assert (pivot.to_numpy() == wide[["topic_0", "topic_1", "topic_2"]].to_numpy()).all()

@@ -184,6 +184,7 @@ def _write_folder(model, groups, folder: Path, *, svg: bool) -> list[str]:
         tables["k_scores.csv"] = model.k_scores
     if groups is not None:
         tables["group_topics.csv"] = groups
+    tables.update(_long_tables(model, groups))
     for name, table in tables.items():
         atomic_write(folder / name, frame_to_text(table, "csv"))
     atomic_write(folder / "topics.json", dumps_json(topics_payload(model, groups=groups)))
@@ -193,3 +194,13 @@ def _write_folder(model, groups, folder: Path, *, svg: bool) -> list[str]:
         plot_document_heatmap(model, folder / f"document_topics.{suffix}")
         written += [f"topic_terms.{suffix}", f"document_topics.{suffix}"]
     return written
+
+
+def _long_tables(model, groups) -> dict:
+    """Long (tidy) forms of the wide weight tables: one row per document (or group) and topic."""
+    from ..render.export import topic_weights_long
+
+    tables = {"document_topics_long.csv": topic_weights_long(model.documents, ["doc"])}
+    if groups is not None:
+        tables["group_topics_long.csv"] = topic_weights_long(groups, [groups.columns[0], "documents"])
+    return tables

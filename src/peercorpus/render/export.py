@@ -293,3 +293,20 @@ def write_table(frame, *, fmt: str, output: Path | None = None, title: str | Non
 
 def write_json(payload: Any, output: Path | None = None) -> None:
     write_text(dumps_json(payload), output)
+
+
+def topic_weights_long(frame, id_columns: list[str]):
+    """A wide table of ``topic_0 … topic_{k-1}`` columns in long (tidy) form: the
+    ``id_columns``, then ``topic`` (the number) and ``weight``, one row per id and topic
+    (ids in the table's order, topics ascending).
+
+        topic_weights_long(model.documents, ["doc"])    # doc, topic, weight
+    """
+    import pandas as pd
+
+    topics = [c for c in frame.columns if str(c).startswith("topic_") and str(c)[6:].isdigit()]
+    long = frame[id_columns + topics].melt(id_vars=id_columns, value_vars=topics, var_name="topic", value_name="weight")
+    long["topic"] = long["topic"].str[6:].astype(int)
+    order = pd.Series(range(len(frame)), index=frame.index)
+    long["_row"] = list(order) * len(topics)
+    return long.sort_values(["_row", "topic"], kind="stable").drop(columns="_row").reset_index(drop=True)
