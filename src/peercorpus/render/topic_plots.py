@@ -55,7 +55,7 @@ def plot_document_heatmap(model, path: Path) -> None:
     step = max(1, math.ceil(len(order) * (0.3 if row_height == 0.3 else 0.15) / max(height - 1.6, 0.5) - 1e-9)) if height >= 9.0 else 1
     ax.set_yticks(range(0, len(order), step), labels[::step])
     shown = f" ({len(order)} of {len(weights)} documents)" if len(order) < len(weights) else ""
-    every = f"; every {step}th labelled" if step > 1 else ""
+    every = f"; every {step}{ {2: 'nd', 3: 'rd'}.get(step, 'th')} row labelled" if step > 1 else ""
     ax.set_title(f"Topic shares per document{shown}{every}", loc="left")
     if folder:
         ax.set_ylabel(f"documents in {folder}")
