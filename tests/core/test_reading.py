@@ -136,6 +136,8 @@ def test_references_and_declarations_are_left_out_by_default_and_kept_on_request
     cleaned = json.loads(run("info", str(tmp_path), "-f", "json").stdout)["documents"][0]["cleaned"]
     assert cleaned.startswith("left out declarations (from 'Conflicts of interest'") and "references (from 'References'" in cleaned
     assert "[Google Scholar]" in run("--sections", "all", "kwic", str(tmp_path), "Scholar", "-f", "json").stdout
+    assert "[Google Scholar]" in run("kwic", str(tmp_path), "Scholar", "--sections", "all", "-f", "json").stdout
+    assert json.loads(run("kwic", str(tmp_path), "Scholar", "-f", "json").stdout) == []
 
 
 def test_reference_list_without_a_heading_and_a_paywall():

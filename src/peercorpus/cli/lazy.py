@@ -57,13 +57,13 @@ GLOBAL_FLAGS = {"quiet": ("--quiet", "-q"), "verbose": ("--verbose", "-v"), "tra
 
 
 def accept_global_options(command) -> None:
-    """Let ``command`` take ``-q``, ``-v`` and ``--traceback`` after its name too (hidden from
-    its help: the root's help lists them); given there, they set what the root would. A
-    command without ``--cache-dir`` takes it too, as the root's. Leaves options a command
-    defines itself alone."""
+    """Let ``command`` take ``-q``, ``-v``, ``--traceback`` and ``--sections`` after its name
+    too (hidden from its help: the root's help lists them); given there, they set what the root
+    would. A command without ``--cache-dir`` takes it too, as the root's. Leaves options a
+    command defines itself alone."""
     from typer.core import TyperOption
 
-    from .common import Verbosity
+    from .common import Reading, Verbosity
 
     taken = {opt for param in command.params for opt in getattr(param, "opts", [])}
     added = []
@@ -75,7 +75,10 @@ def accept_global_options(command) -> None:
     cache_dir = "--cache-dir" not in taken
     if cache_dir:
         command.params.append(TyperOption(param_decls=["--cache-dir", "_global_cache_dir"], default=None, hidden=True, type=str))
-    if not added and not cache_dir:
+    sections = "--sections" not in taken
+    if sections:
+        command.params.append(TyperOption(param_decls=["--sections", "_global_sections"], default=None, hidden=True, type=str))
+    if not added and not cache_dir and not sections:
         return
     callback = command.callback
 
@@ -88,6 +91,9 @@ def accept_global_options(command) -> None:
                     CsvOptions.safe = True
                 else:
                     setattr(Verbosity, name, True)
+        chosen_sections = kwargs.pop("_global_sections", None)
+        if chosen_sections is not None:
+            Reading.sections = chosen_sections
         value = kwargs.pop("_global_cache_dir", None)
         if value is not None:
             from pathlib import Path
