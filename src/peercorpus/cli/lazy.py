@@ -65,6 +65,11 @@ def accept_global_options(command) -> None:
 
     from .common import Reading, Verbosity
 
+    if getattr(command, "commands", None):  # a group (codebook, qdpx): its commands take them
+        for subcommand in command.commands.values():
+            accept_global_options(subcommand)
+        return
+
     taken = {opt for param in command.params for opt in getattr(param, "opts", [])}
     added = []
     for name, flags in GLOBAL_FLAGS.items():
