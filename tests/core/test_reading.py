@@ -265,3 +265,23 @@ def test_docstring_examples_hold(module):
     import importlib
 
     assert doctest.testmod(importlib.import_module(module)).failed == 0
+
+
+def test_an_html_pages_acknowledgements_and_references_are_left_out(tmp_path):
+    (tmp_path / "page.html").write_text(
+        "<html><body><article><h1>Peer support in practice</h1>"
+        "<p>Peer support workers bring lived experience of distress into mental health teams.</p>"
+        "<h2>Acknowledgements</h2><p>We thank the participants.</p><h2>References</h2><ol>"
+        "<li>Smith J, Jones K. Peer support in mental health. J Ment Health. 2019;27(3):1-9.</li>"
+        "<li>Brown A, et al. Lived experience at work. BMJ. 2020;368:m12. doi:10.1136/bmj.m12</li>"
+        "</ol></article></body></html>",
+        encoding="utf-8",
+    )
+
+    corpus = load_corpus(tmp_path, use_cache=False)
+
+    assert corpus.text(0).split("\n\n") == [
+        "Peer support in practice",
+        "Peer support workers bring lived experience of distress into mental health teams.",
+    ]
+    assert [s["label"] for s in corpus.documents[0].cleaning["sections"]] == ["declarations", "references"]
