@@ -79,7 +79,7 @@ _NOTICE = re.compile(
 )
 #: A line with no running text: only an e-mail address, a web address, a file or image name.
 _JUNK_LINE = re.compile(
-    r"^\s*(?:\S+@\S+\.\w{2,}|(?:https?://|www\.)\S+|[\w-]*\d[\w-]*[a-f0-9]{16,}[\w-]*(?:\.\w{2,4})?"
+    r"^\s*(?:\S+@\S+\.\w{2,}|(?:https?://|www\.)\S+|(?=\S*[a-f])(?=\S*\d)[\w-]*[a-f0-9]{16,}[\w-]*(?:\.\w{2,4})?"
     r"|\S+\.(?:jpe?g|png|gif|svg|webp))\s*$",
     re.IGNORECASE,
 )
@@ -188,8 +188,8 @@ def _heading_kind(line: str, *, numbered_ends: bool = False) -> str | None:
         return "references"
     if _DECLARATIONS.match(bare):
         return "declarations"
-    if _TRAILER.match(bare):
-        return "boilerplate"
+    if _TRAILER.match(bare) and not unnumbered.endswith(".") and not (bare.isupper() and len(bare.split()) == 1):
+        return "boilerplate"  # not a sentence ("Subscribe to new mailbox.") nor a constant (COMMENT)
     if _BODY.match(bare) or (numbered_ends and numbered and not unnumbered.endswith(".") and _looks_like_heading(bare)):
         return "body"
     return None

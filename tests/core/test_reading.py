@@ -285,3 +285,16 @@ def test_an_html_pages_acknowledgements_and_references_are_left_out(tmp_path):
         "Peer support workers bring lived experience of distress into mental health teams.",
     ]
     assert [s["label"] for s in corpus.documents[0].cleaning["sections"]] == ["declarations", "references"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The method below renames it.\n\nSubscribe to new mailbox.\n\nReturns a tuple.",  # a sentence, not a trailer
+        "The event types are listed here.\n\nCOMMENT\n\nA comment node.",  # a constant's name
+        "The largest value is\n\n999999999999999999\n\non this platform.",  # a number, not an id
+        "3.2 Reference\n\nparse(data) returns the tree.\n\nfree(tree) releases it.\n\ndump(tree) prints it.",  # an API chapter
+    ],
+)
+def test_manual_text_that_looks_like_a_section_stays_body(text):
+    assert find_sections(text) == []
