@@ -79,9 +79,8 @@ _NOTICE = re.compile(
 )
 #: A line with no running text: only an e-mail address, a web address, a file or image name.
 _JUNK_LINE = re.compile(
-    r"^\s*(?:\S+@\S+\.\w{2,}|(?:https?://|www\.)\S+|(?=\S*[a-f])(?=\S*\d)[\w-]*[a-f0-9]{16,}[\w-]*(?:\.\w{2,4})?"
-    r"|\S+\.(?:jpe?g|png|gif|svg|webp))\s*$",
-    re.IGNORECASE,
+    r"^\s*(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,6}|(?:[Hh][Tt][Tt][Pp][Ss]?://|www\.)\S+"
+    r"|(?=\S*[a-f])(?=\S*\d)[\w-]*[a-f0-9]{24,}[\w-]*(?:\.\w{2,4})?|\S+\.(?:jpe?g|png|gif|svg|webp|JPE?G|PNG|GIF))\s*$"
 )
 #: A page trailer or paywall ends the author's text only near the end of a document: the
 #: part it would leave out is at most this many characters or this share of the document
@@ -184,6 +183,8 @@ def _heading_kind(line: str, *, numbered_ends: bool = False) -> str | None:
     unnumbered = _NUMBERING.sub("", stripped).strip()
     numbered = unnumbered != stripped
     bare = unnumbered.rstrip(":.").strip()
+    if not bare[:1].isupper():
+        return None  # headings start with a capital ("for more information." is a sentence's end)
     if _REFERENCES.match(bare):
         return "references"
     if _DECLARATIONS.match(bare):
