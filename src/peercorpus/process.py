@@ -96,7 +96,12 @@ def process_file(path: Path, root: Path, config: Config) -> Shard:
                 "metadata": raw.metadata,
                 "encoding": raw.encoding,
                 "warnings": list(raw.warnings)
-                + text_warnings(text, n_words, hyphens_joined=config.cleaning.join_hyphenated or config.cleaning.auto),
+                + text_warnings(
+                    text,
+                    n_words,
+                    hyphens_joined=config.cleaning.join_hyphenated or config.cleaning.auto,
+                    layout_rebuilt=config.cleaning.auto and raw.encoding == "pdf",
+                ),
                 "cleaning": cleaning,
                 "n_chars": len(text),
                 "n_words": n_words,

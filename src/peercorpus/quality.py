@@ -14,14 +14,15 @@ NEAR_EMPTY_WORDS = 20
 MIN_LINES_FOR_LAYOUT_CHECK = 20
 
 
-def text_warnings(text: str, n_words: int, *, hyphens_joined: bool = False) -> list[str]:
-    """Warnings about one document's text after cleaning."""
+def text_warnings(text: str, n_words: int, *, hyphens_joined: bool = False, layout_rebuilt: bool = False) -> list[str]:
+    """Warnings about one document's text after cleaning; ``layout_rebuilt``: the PDF reader
+    rebuilt its paragraphs (its remaining line breaks are code or tables, not wrapping)."""
     warnings = []
     if n_words == 0:
         warnings.append("empty: no word tokens after reading and cleaning")
     elif n_words < NEAR_EMPTY_WORDS:
         warnings.append(f"near-empty: only {n_words} word tokens")
-    fragments = _wrapped_fragment_share(text)
+    fragments = None if layout_rebuilt else _wrapped_fragment_share(text)
     if fragments is not None:
         warnings.append(
             f"hard-wrapped like PDF layout text: {fragments:.0%} of lines break mid-sentence; "

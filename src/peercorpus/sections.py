@@ -35,7 +35,7 @@ def _words(*phrases: str) -> re.Pattern:
 
 
 _REFERENCES = _words(
-    r"references?(?: list| cited)?", r"bibliography", r"works cited", r"literature(?: cited)?",
+    r"references(?: cited)?", r"reference list", r"bibliography", r"works cited", r"literature(?: cited)?",
     r"cited literature", r"notes and references", r"references and notes", r"sources", r"citations",
 )
 _DECLARATIONS = _words(
@@ -49,13 +49,13 @@ _DECLARATIONS = _words(
     r"permissions?", r"about (?:the )?authors?", r"author (?:information|details|biograph(?:y|ies)|notes)",
     r"biograph(?:y|ies)", r"notes on contributors", r"supporting information", r"associated data",
     r"supplementary (?:materials?|information|data|files?)", r"correspondence", r"corresponding authors?",
-    r"(?:for )?(?:more|further) information", r"contact(?: us| details| information)?", r"orcid(?: ids?)?",
+    r"for (?:more|further) information", r"further information", r"contact(?: us| details| information)?", r"orcid(?: ids?)?",
     r"how to cite(?: this article)?", r"citation", r"publisher'?s note", r"article information",
 )
 _BODY = _words(
     r"abstract", r"summary", r"introduction", r"background", r"methods?", r"methodology",
     r"materials and methods", r"results?", r"findings", r"discussion", r"conclusions?",
-    r"limitations(?: and strengths)?", r"(?:chapter|part|section) \w+.*",
+    r"limitations(?: and strengths)?", r"(?:chapter|part|section|appendix|annex) \w+.*", r"appendix",
 )
 _TRAILER = _words(
     r"comments?(?: \(\d+\))?", r"\d+ comments?", r"leave a (?:comment|reply)", r"share this(?: article| post)?:?",
@@ -77,18 +77,29 @@ _NOTICE = re.compile(
     r"|(?:please )?submit (?:a|your) (?:blog|post|article|story|piece)|(?:write|contribute) for us",
     re.IGNORECASE,
 )
-#: A line with no running text: only an e-mail address, a web address, a file or image name,
-#: a share or comment count.
+#: A line with no running text: only an e-mail address, a web address, a file or image name.
 _JUNK_LINE = re.compile(
-    r"^\s*(?:\S+@\S+\.\w{2,}|(?:https?://|www\.)\S+|[\w-]*\d[\w-]*[a-f0-9]{16,}[\w-]*(?:\.\w{2,4})?"
-    r"|\S+\.(?:jpe?g|png|gif|svg|webp)|\d{1,4})\s*$",
-    re.IGNORECASE,
+    r"^\s*(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,6}|(?:[Hh][Tt][Tt][Pp][Ss]?://|www\.)\S+"
+    r"|(?=\S*[a-f])(?=\S*\d)[\w-]*[a-f0-9]{24,}[\w-]*(?:\.\w{2,4})?|\S+\.(?:jpe?g|png|gif|svg|webp|JPE?G|PNG|GIF))\s*$"
 )
+#: A page trailer or paywall ends the author's text only near the end of a document: the
+#: part it would leave out is at most this many characters or this share of the document
+#: (a manual's own "Comments" or "Related" section is no trailer). A trailer that can only be
+#: a web page's ("Comments (12)", "Leave a reply", "Share this:") may run longer.
+_TRAILER_MAX = (3000, 0.0)
+_PAYWALL_MAX = (5000, 0.6)
+_WEB_TRAILER = re.compile(r"(?i)^(?:comments? \(\d+\)|\d+ comments?|leave a (?:comment|reply)|share this)")
+#: A reference list is mostly lines that read as references; one that is not (a manual's
+#: "References" chapter of functions) is body.
+_MIN_REFERENCE_SHARE = 0.3
 _YEAR = re.compile(r"\b(?:1[89]|20)\d{2}[a-z]?\b")
 _REFERENCE_SIGNS = re.compile(
     r"\bet al\b|\bdoi\b|10\.\d{4,}/|\[(?:Google Scholar|PubMed|CrossRef|DOI)\]|\b\d+\s*\(\d+\)\s*[:,]"
     r"|\b\d+\s*:\s*\d+|\bpp?\.\s*\d|\b[Vv]ol\.|[A-Z][\w'’-]+,\s*(?:[A-Z]\.\s?){1,3}|\b[A-Z][\w'’-]+ [A-Z]{1,3}[,.]",
 )
+_DOI = re.compile(r"\bdoi\s*:|10\.\d{4,}/\S")
+#: An author-year entry: "Fox J (2002).", "Zeileis A, Hothorn T (2002)."
+_AUTHOR_YEAR = re.compile(r"^\W{0,3}[A-Z][^()\n]{0,150}\((?:1[89]|20)\d{2}[a-z]?\)[.,:]")
 #: A declarations section that takes more than this share of a long document is a misread
 #: heading: 30% when body text follows it, 60% when it runs to the end (back matter).
 _MAX_DECLARATIONS_SHARE = 0.3
@@ -121,8 +132,12 @@ def find_sections(text: str) -> list[Section]:
     for line_start, line in lines:
         if label == "boilerplate":
             break  # boilerplate runs to the end
-        kind = _heading_kind(line, numbered_ends=label == "declarations")
-        if kind is None and _PAYWALL.search(line):
+        kind = _heading_kind(line, numbered_ends=label == "declarations" or (label == "references" and not is_reference_line(line)))
+        if kind == "boilerplate":
+            web = _WEB_TRAILER.match(_NUMBERING.sub("", line.strip()))
+            if not _near_end(line_start, text, _PAYWALL_MAX if web else _TRAILER_MAX):
+                kind = None
+        if kind is None and _PAYWALL.search(line) and _near_end(line_start, text, _PAYWALL_MAX):
             kind = "boilerplate"
         if kind is None and label == "body" and (_JUNK_LINE.match(line) or (len(line) < 400 and _NOTICE.search(line))):
             single_lines.append(Section("boilerplate", line_start, line_start + len(line), line.strip()[:80]))
@@ -141,6 +156,12 @@ def find_sections(text: str) -> list[Section]:
         if trailing is not None:
             found.append(trailing)
     return sorted(found, key=lambda s: s.start)
+
+
+def _near_end(position: int, text: str, limit: tuple[int, float]) -> bool:
+    """Whether what follows ``position`` is short enough to be a trailer (see ``_TRAILER_MAX``)."""
+    rest = len(text) - position
+    return rest <= limit[0] or rest <= limit[1] * len(text)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -162,12 +183,14 @@ def _heading_kind(line: str, *, numbered_ends: bool = False) -> str | None:
     unnumbered = _NUMBERING.sub("", stripped).strip()
     numbered = unnumbered != stripped
     bare = unnumbered.rstrip(":.").strip()
+    if not bare[:1].isupper():
+        return None  # headings start with a capital ("for more information." is a sentence's end)
     if _REFERENCES.match(bare):
         return "references"
     if _DECLARATIONS.match(bare):
         return "declarations"
-    if _TRAILER.match(bare):
-        return "boilerplate"
+    if _TRAILER.match(bare) and not unnumbered.endswith(".") and not (bare.isupper() and len(bare.split()) == 1):
+        return "boilerplate"  # not a sentence ("Subscribe to new mailbox.") nor a constant (COMMENT)
     if _BODY.match(bare) or (numbered_ends and numbered and not unnumbered.endswith(".") and _looks_like_heading(bare)):
         return "body"
     return None
@@ -179,8 +202,15 @@ def _looks_like_heading(bare: str) -> bool:
 
 
 def _misread(section: Section, text: str, found: list[Section]) -> bool:
-    """A declarations section swallowing a large share of a long document has no end we could
-    see (a heading like "Acknowledgements" at the start of a thesis): keep it as body."""
+    """A section we should not believe: a reference list whose lines do not read as references
+    (a manual's "References" chapter), or a declarations section swallowing a large share of a
+    long document, with no end we could see (a heading like "Acknowledgements" at the start of
+    a thesis): both stay body."""
+    if section.label == "references":
+        lines = [line for _, line in _lines(text[section.start : section.end])[1:]]
+        if len(lines) < 3:
+            return False
+        return sum(1 for line in lines if is_reference_line(line)) < _MIN_REFERENCE_SHARE * len(lines)
     if section.label != "declarations" or len(text) < _MIN_CHARS_FOR_SHARE_CHECK:
         return False
     back_matter = section.end == len(text) or any(other.start == section.end for other in found)
@@ -196,6 +226,8 @@ def is_reference_line(line: str) -> bool:
     >>> is_reference_line("Peer workers joined the team in 2018 and stayed.")
     False
     """
+    if _DOI.search(line) or _AUTHOR_YEAR.match(line):
+        return True
     return bool(_YEAR.search(line)) and bool(_REFERENCE_SIGNS.search(line))
 
 

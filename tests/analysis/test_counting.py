@@ -181,7 +181,7 @@ def test_collocates_without_a_node_or_with_two_says_so(run, sample_corpus):
 def test_stats_and_freq_cli(run, sample_corpus):
     stats = json.loads(run("stats", str(sample_corpus), "-f", "json").stdout)
     assert len(stats) == 5 and all(0 < row["ttr"] <= 1 and row["flesch"] is not None for row in stats)
-    by_genre = json.loads(run("freq", str(sample_corpus), "--by", "genre", "--top", "3", "-f", "json").stdout)
+    by_genre = json.loads(run("freq", str(sample_corpus), "--by", "genre", "--top", "3", "-f", "json", "--wide").stdout)
     assert len(by_genre) == 3 and "blog term" in by_genre[0]
 
 

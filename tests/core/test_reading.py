@@ -136,6 +136,8 @@ def test_references_and_declarations_are_left_out_by_default_and_kept_on_request
     cleaned = json.loads(run("info", str(tmp_path), "-f", "json").stdout)["documents"][0]["cleaned"]
     assert cleaned.startswith("left out declarations (from 'Conflicts of interest'") and "references (from 'References'" in cleaned
     assert "[Google Scholar]" in run("--sections", "all", "kwic", str(tmp_path), "Scholar", "-f", "json").stdout
+    assert "[Google Scholar]" in run("kwic", str(tmp_path), "Scholar", "--sections", "all", "-f", "json").stdout
+    assert json.loads(run("kwic", str(tmp_path), "Scholar", "-f", "json").stdout) == []
 
 
 def test_reference_list_without_a_heading_and_a_paywall():
@@ -263,3 +265,36 @@ def test_docstring_examples_hold(module):
     import importlib
 
     assert doctest.testmod(importlib.import_module(module)).failed == 0
+
+
+def test_an_html_pages_acknowledgements_and_references_are_left_out(tmp_path):
+    (tmp_path / "page.html").write_text(
+        "<html><body><article><h1>Peer support in practice</h1>"
+        "<p>Peer support workers bring lived experience of distress into mental health teams.</p>"
+        "<h2>Acknowledgements</h2><p>We thank the participants.</p><h2>References</h2><ol>"
+        "<li>Smith J, Jones K. Peer support in mental health. J Ment Health. 2019;27(3):1-9.</li>"
+        "<li>Brown A, et al. Lived experience at work. BMJ. 2020;368:m12. doi:10.1136/bmj.m12</li>"
+        "</ol></article></body></html>",
+        encoding="utf-8",
+    )
+
+    corpus = load_corpus(tmp_path, use_cache=False)
+
+    assert corpus.text(0).split("\n\n") == [
+        "Peer support in practice",
+        "Peer support workers bring lived experience of distress into mental health teams.",
+    ]
+    assert [s["label"] for s in corpus.documents[0].cleaning["sections"]] == ["declarations", "references"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The method below renames it.\n\nSubscribe to new mailbox.\n\nReturns a tuple.",  # a sentence, not a trailer
+        "The event types are listed here.\n\nCOMMENT\n\nA comment node.",  # a constant's name
+        "The largest value is\n\n999999999999999999\n\non this platform.",  # a number, not an id
+        "3.2 Reference\n\nparse(data) returns the tree.\n\nfree(tree) releases it.\n\ndump(tree) prints it.",  # an API chapter
+    ],
+)
+def test_manual_text_that_looks_like_a_section_stays_body(text):
+    assert find_sections(text) == []

@@ -34,22 +34,24 @@ def cleaning_summary(cleaning: dict[str, Any]) -> str:
 DOCUMENT_COUNTS = ("tokens", "types", "sentences", "paragraphs", "chars")
 
 
-def document_table(corpus: Corpus):
+def document_table(corpus: Corpus, fields: list[str] | None = None):
     """One row per document: ``doc``, metadata fields, ``tokens`` (words), ``types``,
-    ``sentences``, ``paragraphs``, ``chars``, ``encoding``, ``cleaned`` and ``warnings``."""
+    ``sentences``, ``paragraphs``, ``chars``, ``encoding``, ``cleaned`` and ``warnings``.
+    ``fields`` (default: the corpus' own) fixes the metadata columns, so that a narrowed
+    corpus (``where``) has the same columns as the whole."""
     import pandas as pd
 
-    columns, rows = document_rows(corpus)
+    columns, rows = document_rows(corpus, fields)
     frame = pd.DataFrame(rows, columns=columns)
-    for name in corpus.fields():  # keep whole-number metadata (year) whole where some are missing
+    for name in fields if fields is not None else corpus.fields():  # keep whole-number metadata (year) whole where some are missing
         frame[name] = pd.Series([row[name] for row in rows], dtype=object)
     return frame
 
 
-def document_rows(corpus: Corpus) -> tuple[list[str], list[dict[str, Any]]]:
+def document_rows(corpus: Corpus, fields: list[str] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
     """``document_table`` as column names and row dicts (no pandas): metadata columns hold
     the values as given, the counts are ints."""
-    fields = corpus.fields()
+    fields = corpus.fields() if fields is None else fields
     rows = []
     for document in corpus.documents:
         row: dict[str, Any] = {"doc": document.doc_id}

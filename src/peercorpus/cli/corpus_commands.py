@@ -74,11 +74,11 @@ def _megabytes(size: int) -> str:
     return f"{size / 1e6:,.1f} MB"
 
 
-def _frame_records(corpus) -> list:
+def _frame_records(corpus, fields) -> list:
     from ..analysis.info import document_table
     from ..render.export import frame_records
 
-    return frame_records(document_table(corpus))
+    return frame_records(document_table(corpus, fields))
 
 
 @app.command()
@@ -92,8 +92,13 @@ def info(
     output: OutputOption = None,
     cache_dir: CacheDirOption = None,
     no_cache: NoCacheOption = False,
+    long: Annotated[bool, typer.Option("--long", "-l", help="On the terminal, every column (paragraphs, chars, encoding, cleaned, warnings in full) instead of one line per document.")] = False,
 ) -> None:
     """List documents with metadata, counts, encoding and what looks wrong (a quality report).
+
+    On the terminal, one line per document with the quality notes cut short (--long for
+    every column); files (CSV, TSV, JSON, ...) always hold every column, the same columns
+    whatever --where keeps.
 
     Flags encoding fallbacks, empty or near-empty texts, PDF pages without text,
     hard-wrapped or interleaved-column text, hyphenated line breaks, duplicates, and what
@@ -104,15 +109,17 @@ def info(
     from ..analysis.info import DOCUMENT_COUNTS, corpus_totals, counted, document_rows, totals_summary
     from ..render.export import json_safe, plain_records, records_to_text, write_json, write_table, write_text
 
-    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
-    columns, rows = document_rows(corpus)
+    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache)
+    fields = corpus.fields()  # the whole corpus' fields: the columns do not change with --where
+    corpus = corpus.where(where) if where else corpus
+    columns, rows = document_rows(corpus, fields)
     totals = corpus_totals(corpus)
     # Plain cells are written without pandas (its import is most of a warm info); anything
     # else goes through the DataFrame, whose rules decide how it is written.
     plain = plain_records(rows)
     if fmt == "json":
         skipped = [{"path": s.path, "reason": s.reason} for s in corpus.skipped]
-        documents = [json_safe(row) for row in rows] if plain else _frame_records(corpus)
+        documents = [json_safe(row) for row in rows] if plain else _frame_records(corpus, fields)
         write_json({"documents": documents, "totals": totals, "skipped": skipped}, output)
         return
     if plain and fmt in ("csv", "tsv", "md"):
@@ -120,11 +127,20 @@ def info(
     elif plain and fmt == "table":
         from ..render.table import print_records
 
-        print_records(rows, columns, list(DOCUMENT_COUNTS) if rows else [], title="Documents")
+        if long:
+            print_records(rows, columns, list(DOCUMENT_COUNTS) if rows else [], title="Documents")
+        else:
+            short = ["doc", *columns[1 : columns.index("tokens")], "tokens", "types", "sentences", "notes"]
+            for row in rows:
+                row["notes"] = "; ".join(filter(None, [row["warnings"], row["cleaned"]]))
+            print_records(
+                rows, short, ["tokens", "types", "sentences"] if rows else [], title="Documents",
+                optional=short[1:-4], footer="--long or --format csv shows every column",
+            )
     else:
         from ..analysis.info import document_table
 
-        write_table(document_table(corpus), fmt=fmt, output=output, title="Documents")
+        write_table(document_table(corpus, fields), fmt=fmt, output=output, title="Documents")
     note(f"{totals_summary(totals)}; {totals['documents_with_warnings']:,} with warnings; {counted(totals['files_skipped'], 'file')} skipped")
 
 
@@ -178,17 +194,24 @@ def _marker(part) -> str:
 
 
 def _print_parts(parts) -> None:
+    """On a terminal: left-out sections dimmed between markers; control characters of the
+    text (ESC sequences) shown escaped, line breaks kept."""
     from rich.console import Console
     from rich.text import Text
+
+    from ..render.table import printable
+
+    def safe(text: str) -> str:
+        return "\n".join(printable(line) for line in text.split("\n"))
 
     console = Console(highlight=False)
     for part in parts:
         if part.excluded:
-            console.print(Text(f"┄┄ {_marker(part)} ┄┄", style="bold yellow"))
-            console.print(Text(part.text, style="dim"))
+            console.print(Text(f"┄┄ {safe(_marker(part))} ┄┄", style="bold yellow"))
+            console.print(Text(safe(part.text), style="dim"))
             console.print(Text(f"┄┄ end of {part.label} ┄┄", style="bold yellow"))
         else:
-            console.print(Text(part.text))
+            console.print(Text(safe(part.text)))
         console.print()
 
 

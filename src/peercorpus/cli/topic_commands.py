@@ -14,6 +14,7 @@ from .common import (
     NoCacheOption,
     Paths,
     SetOption,
+    StopwordsOption,
     WhereOption,
     handle_errors,
     note,
@@ -52,13 +53,14 @@ def topics(
     labels: Annotated[Path | None, typer.Option("--labels", help="CSV of your topic labels (see --write-labels).")] = None,
     write_labels: Annotated[Path | None, typer.Option("--write-labels", help="Write a label sheet (topic, label, terms, extract) to fill in.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, json, csv (topics), md or html, to stdout.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for topics.csv, document_topics.csv, topics.json and plots.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for topics.csv, document_topics.csv, topics.json and plots; or, with --format, one file of that format (-f json -o topics.json).")] = None,
     svg: Annotated[bool, typer.Option("--svg", help="Also write the plots as SVG.")] = False,
     qdpx: QdpxOption = None,
     qdpx_unit: Annotated[str, typer.Option("--qdpx-unit", help="What a --qdpx selection covers: sentence or paragraph (--unit is the model's).")] = "sentence",
     qdpx_threshold: Annotated[float, typer.Option("--qdpx-threshold", help="--qdpx codes a sentence or paragraph with its dominant topic when that topic has at least this share of it.")] = 0.5,
     case: CaseOption = None,
     where: WhereOption = None,
+    stopwords: StopwordsOption = None,
     config: ConfigOption = None,
     set_: SetOption = None,
     cache_dir: CacheDirOption = None,
@@ -113,12 +115,17 @@ def topics(
             f"--write-labels {write_labels} exists (it may hold your labels); pass it with --labels, "
             "or write the new sheet to another file"
         )
-    # --output is a folder here, so it is checked like an extra output, and --format is for stdout.
+    # --output is a folder, so it is checked like an extra output and --format is for stdout;
+    # unless --format is given and --output has its suffix (-f json -o topics.json): then that
+    # file gets what --format writes.
+    single = output if output is not None and fmt and _FILE_SUFFIXES.get(output.suffix.lower()) == fmt and not output.is_dir() else None
     fmt, config_settings, corpus = start_command(
-        paths, fmt=fmt, output=None, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
+        paths, fmt=fmt, output=single, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
         outputs={"--output": output, "--write-labels": write_labels, "--qdpx": qdpx}, inputs=[("--labels", labels)],
-        folders=("--output",), formats=TOPIC_FORMATS,
+        folders=() if single else ("--output",), formats=TOPIC_FORMATS, stopwords=stopwords,
     )
+    if single is not None:
+        output = None
     if by is not None:
         corpus.require_field(by)
     if qdpx is not None:
@@ -137,7 +144,9 @@ def topics(
         for message in label_notes:
             warn(message)
     groups = group_weights(model, corpus, by) if by else None
-    _emit(model, groups, fmt, folder=output)
+    _emit(model, groups, fmt, folder=output, to=single)
+    if single is not None:
+        note(f"topics written to {single}")
     if write_labels is not None:
         from ..analysis.topic_labels import label_sheet
         from ..render.export import write_table
@@ -170,18 +179,22 @@ def _parse_k(text: str) -> int | str:
         raise UsageError(f"--k must be a whole number ≥ 2 or 'auto'; got '{text}'") from None
 
 
-def _emit(model, groups, fmt: str, *, folder: Path | None = None) -> None:
-    """The model to stdout in ``fmt`` (``folder``: where the full tables are being written)."""
+_FILE_SUFFIXES = {".json": "json", ".csv": "csv", ".md": "md", ".html": "html", ".htm": "html"}
+
+
+def _emit(model, groups, fmt: str, *, folder: Path | None = None, to: Path | None = None) -> None:
+    """The model to stdout (or the file ``to``) in ``fmt`` (``folder``: where the full tables
+    are being written)."""
     from ..analysis.topic_report import topics_payload
     from ..render.export import write_json, write_table, write_text
     from ..render.topic_text import print_topics, topics_markup
 
     if fmt == "json":
-        write_json(topics_payload(model, groups=groups))
+        write_json(topics_payload(model, groups=groups), to)
     elif fmt == "csv":
-        write_table(model.topics.drop(columns=["weights"]), fmt="csv")
+        write_table(model.topics.drop(columns=["weights"]), fmt="csv", output=to)
     elif fmt in ("md", "html"):
-        write_text(topics_markup(model, groups, fmt), None)
+        write_text(topics_markup(model, groups, fmt), to)
     else:
         print_topics(model, groups, full_tables=folder)
 
@@ -204,6 +217,7 @@ def _write_folder(model, groups, folder: Path, *, svg: bool) -> list[str]:
         tables["k_scores.csv"] = model.k_scores
     if groups is not None:
         tables["group_topics.csv"] = groups
+    tables.update(_long_tables(model, groups))
     for name, table in tables.items():
         atomic_write(folder / name, frame_to_text(table, "csv"))
     atomic_write(folder / "topics.json", dumps_json(topics_payload(model, groups=groups)))
@@ -213,3 +227,13 @@ def _write_folder(model, groups, folder: Path, *, svg: bool) -> list[str]:
         plot_document_heatmap(model, folder / f"document_topics.{suffix}")
         written += [f"topic_terms.{suffix}", f"document_topics.{suffix}"]
     return written
+
+
+def _long_tables(model, groups) -> dict:
+    """Long (tidy) forms of the wide weight tables: one row per document (or group) and topic."""
+    from ..render.export import topic_weights_long
+
+    tables = {"document_topics_long.csv": topic_weights_long(model.documents, ["doc"])}
+    if groups is not None:
+        tables["group_topics_long.csv"] = topic_weights_long(groups, [groups.columns[0], "documents"])
+    return tables

@@ -85,15 +85,16 @@ def read_pdf(path: Path, *, layout: bool = True) -> Read:
         raise UnreadableFile(_open_error(str(error))) from None
     try:
         pages = [_page_lines(document, index) for index in range(len(document))]
+        scanned = sum(1 for index, lines in enumerate(pages) if not lines and _has_images(document, index))
         title = (document.get_metadata_dict(skip_empty=True) or {}).get("Title", "")
     except pdfium.PdfiumError as error:
         raise UnreadableFile(f"damaged PDF ({str(error)[:80]})") from None
     finally:
         document.close()
-    empty = sum(1 for lines in pages if not lines)
-    if not pages or empty == len(pages):
+    if not any(pages):
         raise UnreadableFile("PDF has no text layer (scanned pages?): OCR it first, e.g. with ocrmypdf")
-    warnings = [f"{empty} of {len(pages)} PDF pages have no text layer (scanned?): OCR them for their text"] if empty else []
+    # A page with neither text nor images is blank on purpose; one with images only is scanned.
+    warnings = [f"{scanned} of {len(pages)} PDF pages are images with no text layer (scanned?): OCR them for their text"] if scanned else []
     metadata = {"title": title.strip()} if title.strip() else {}
     if not layout:
         page_texts = ["\n".join(line.text for line in lines) for lines in pages if lines]
@@ -128,6 +129,16 @@ def running_line_warnings(pages: list[str]) -> list[str]:
         for line, count in seen.values()
         if count * 2 >= len(pages)
     ]
+
+
+def _has_images(document, index: int) -> bool:
+    import pypdfium2.raw as raw
+
+    page = document[index]
+    try:
+        return any(True for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+    finally:
+        page.close()
 
 
 def _open_error(message: str) -> str:

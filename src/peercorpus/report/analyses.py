@@ -237,7 +237,7 @@ def _run_keyness(params, context: Context, section: Section) -> None:
             from ..render.keyness_plot import plot_keyness
 
             path = context.plot_path(f"{section.analysis.id}-{number}" if name else section.analysis.id)
-            plot_keyness(table, context.folder / path)
+            plot_keyness(table, context.folder / path, stopwords=None if context.tokenize.stopwords else "english")
             section.plots.append(ReportPlot(f"Keywords: {title}", path))
         phrases.append(f"{' and '.join(target)} against {against}")
     correction = " with a Bonferroni correction" if params.bonferroni else ""

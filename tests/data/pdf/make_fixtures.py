@@ -5,16 +5,19 @@ Run (only when changing a fixture; the PDFs are committed so the tests need no r
     .venv/bin/pip install reportlab cryptography   # cryptography: pypdf's AES encryption
     .venv/bin/python tests/data/pdf/make_fixtures.py
 
-Writes two_column_article.pdf, one_column_report.pdf, the hostile files (encrypted_rc4.pdf,
-encrypted_aes256.pdf, owner_password_only.pdf, image_only.pdf, truncated.pdf, fake.pdf) and
-expected.json (the paragraphs a correct reader produces, in reading order; EXPECTED.md explains
-them). Text is typeset here by hand, line by line, the way TeX does it: justified lines drawn
-word by word (no space characters in the content stream, as in TeX output), "fi"/"ff"/"fl"/
-"ffi"/"ffl" drawn as the ligature characters U+FB00-FB04 of an embedded DejaVu Sans subset, "ö"
-drawn as a spacing diaeresis U+00A8 placed over an "o" (TeX's \\"o in OT1 fonts, which text
-extractors give as "M¨oller"), and one word hyphenated at a line end. The article and the report
-are reproducible byte for byte (reportlab's invariant mode); the encrypted files are not
-(encryption salts are random).
+Also needs the DejaVu fonts of Debian's fonts-dejavu-core, and fontTools and Pillow (both come
+with matplotlib, a peercorpus dependency). Writes two_column_article.pdf, one_column_report.pdf,
+the hostile files (encrypted_rc4.pdf, encrypted_aes256.pdf, owner_password_only.pdf,
+image_only.pdf, truncated.pdf, fake.pdf), expected.json (the paragraphs a correct reader
+produces, in reading order) and EXPECTED.md (the same, with the rules behind them). Text is
+typeset here line by line, the way TeX does it: justified lines drawn word by word (no space
+characters in the content stream, as in TeX output), "fi"/"ff"/"fl"/"ffi"/"ffl" drawn as the
+ligature characters U+FB00-FB04 of an embedded DejaVu Sans subset, "ö" drawn as a spacing
+diaeresis U+00A8 placed over an "o" (TeX's \\"o in OT1 fonts, which text extractors give as
+"M¨oller"), and two words divided at line ends ("sup-" / "port", "self-" / "report"; the script
+stops if a wording change moves them off the line end). The article, the report, the image-only
+and the truncated file are reproducible byte for byte (reportlab's invariant mode); the
+encrypted files are not (encryption salts are random).
 """
 
 from __future__ import annotations
