@@ -46,7 +46,7 @@ CACHE_FORMAT = 4
 CACHE_ENV = "PEERCORPUS_CACHE_DIR"
 RETIRE_SECONDS = 120  # how long a replaced snapshot stays for readers that are opening it
 STALE_SECONDS = 60  # a build or pack this old whose lock is free was left by a killed process
-VERIFY_BELOW = 8 << 20  # snapshot files smaller than this are checksummed on every open
+VERIFY_BELOW = 2 << 20  # snapshot files smaller than this are checksummed on every open (lists, vocabularies)
 _RETIRED = ".retired"
 
 
