@@ -14,7 +14,7 @@ from importlib import metadata
 from typing import Any
 
 from .. import __version__
-from ..analysis.info import cleaning_summary, corpus_totals
+from ..analysis.info import cleaning_summary, corpus_totals, counted
 from ..config import CleaningSettings, TokenizeSettings
 from ..corpus import Corpus
 
@@ -88,7 +88,7 @@ def _reading_text(cleaning: CleaningSettings, corpus: Corpus) -> str:
     kept = ", ".join(cleaning.kept_sections)
     if not left_out:
         return text + f" No reference list, declarations or boilerplate was found outside the sections analysed ({kept})."
-    found = "; ".join(f"{label}: {len(sizes)} sections, {sum(sizes):,} characters" for label, sizes in sorted(left_out.items()))
+    found = "; ".join(f"{label}: {counted(len(sizes), 'section')}, {counted(sum(sizes), 'character')}" for label, sizes in sorted(left_out.items()))
     return text + f" Sections that are not the authors' running text were detected and left out ({found}); the analyses used: {kept}."
 
 
