@@ -343,3 +343,89 @@ def group_weights(model: TopicModel, corpus: Corpus, field_name: str):
     table = grouped.mean().round(6)
     table.insert(0, "documents", grouped.size())
     return table.reset_index()
+
+
+#: ``topics_over`` groups a numeric field with more distinct values than this into equal bins.
+MAX_PERIODS = 30
+#: Bins of a numeric field with too many distinct values.
+NUMERIC_BINS = 10
+
+
+def topics_over(model: TopicModel, corpus: Corpus, field_name: str):
+    """Topic shares per period of a date or number field (``--over year``): per period, the
+    number of documents and the mean of their topic shares (each row sums to 1), in order.
+
+    Dates (``2021-03-04``, ``2021-03``, ``2021``, or date objects) are grouped by year, or by
+    month when they span fewer than three years; numbers by value, or into 10 equal-width
+    bins when there are more than 30 distinct values. Documents without a value, or whose value
+    is neither, are left out and counted in ``skipped`` (``frame.attrs``).
+    """
+    import pandas as pd
+
+    corpus.require_field(field_name, option="--over")
+    values = [d.metadata.get(field_name) for d in corpus.documents]
+    periods, kind = _periods(values, field_name)
+    keep = np.array([p is not None for p in periods])
+    frame = pd.DataFrame(model.doc_weights[keep], columns=[f"topic_{t}" for t in range(model.k)])
+    frame.insert(0, "period", [p for p in periods if p is not None])
+    grouped = frame.groupby("period", sort=True)
+    table = grouped.mean().round(6)
+    table.insert(0, "documents", grouped.size())
+    table = table.reset_index()
+    table.attrs = {"field": field_name, "kind": kind, "skipped": int((~keep).sum())}
+    return table
+
+
+def _periods(values: list, field_name: str) -> tuple[list, str]:
+    """Sortable period labels for ``values`` (None where a value is missing or not usable), and
+    ``"date"`` or ``"number"``."""
+    import pandas as pd
+
+    present = [v for v in values if v is not None and str(v).strip() != ""]
+    if not present:
+        raise UsageError(f"--over {field_name}: no document has a value for '{field_name}'")
+    numbers = pd.to_numeric(pd.Series([_plain(v) for v in values], dtype=object), errors="coerce")
+    looks_numeric = numbers.notna().sum() >= 0.5 * len(present) and not all(_is_date_text(v) for v in present)
+    if looks_numeric and not _all_years(numbers):
+        distinct = np.unique(numbers.dropna())
+        if len(distinct) <= MAX_PERIODS:
+            return [None if pd.isna(x) else _number_label(x) for x in numbers], "number"
+        edges = np.linspace(distinct.min(), distinct.max(), NUMERIC_BINS + 1)
+        bins = np.clip(np.searchsorted(edges, numbers.fillna(edges[0]), side="right") - 1, 0, NUMERIC_BINS - 1)
+        labels = [f"{_number_label(edges[b])}–{_number_label(edges[b + 1])}" for b in range(NUMERIC_BINS)]
+        # Zero-padded bin numbers keep the labels in numeric order when sorted as text.
+        return [None if pd.isna(x) else f"{b:02d}: {labels[b]}" for x, b in zip(numbers, bins)], "number"
+    dates = pd.to_datetime(pd.Series([_plain(v) for v in values], dtype=object), errors="coerce", format="mixed")
+    if dates.notna().sum() == 0:
+        raise UsageError(
+            f"--over {field_name}: its values are neither dates nor numbers (e.g. '{present[0]}'); "
+            "use --by for categories"
+        )
+    span_years = dates.max().year - dates.min().year
+    if span_years < 3 and not _all_years(numbers):
+        return [None if pd.isna(d) else f"{d.year:04d}-{d.month:02d}" for d in dates], "date"
+    return [None if pd.isna(d) else f"{d.year:04d}" for d in dates], "date"
+
+
+def _plain(value):
+    if value is None:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _is_date_text(value) -> bool:
+    import re
+
+    return hasattr(value, "isoformat") or bool(re.fullmatch(r"\d{4}-\d{1,2}(-\d{1,2})?([ T].*)?", str(value).strip()))
+
+
+def _all_years(numbers) -> bool:
+    """Whole numbers between 1000 and 2999 only: a year field, grouped as dates by year."""
+    present = numbers.dropna()
+    return len(present) > 0 and bool(((present % 1 == 0) & (present >= 1000) & (present <= 2999)).all())
+
+
+def _number_label(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.4g}"

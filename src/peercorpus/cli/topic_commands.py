@@ -48,6 +48,7 @@ def topics(
     top_docs: Annotated[int, typer.Option("--top-docs", help="Representative documents per topic.")] = 5,
     extracts: Annotated[int, typer.Option("--extracts", help="Representative sentences per topic.")] = 3,
     by: Annotated[str | None, typer.Option("--by", help="Mean topic weights per value of this metadata field.")] = None,
+    over: Annotated[str | None, typer.Option("--over", help="Topic shares per period of this date or number field (e.g. year), with a plot.")] = None,
     labels: Annotated[Path | None, typer.Option("--labels", help="CSV of your topic labels (see --write-labels).")] = None,
     write_labels: Annotated[Path | None, typer.Option("--write-labels", help="Write a label sheet (topic, label, terms, extract) to fill in.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, json, csv (topics), md or html, to stdout.")] = None,
@@ -68,8 +69,10 @@ def topics(
     Example: [bold]peercorpus topics corpora/ --k 6 --by genre --output results/topics[/bold]
 
     Example: [bold]peercorpus topics bbc/ --k auto --k-range 2-10 --format json > topics.json[/bold]
+
+    Example: [bold]peercorpus topics letters/ --k 8 --over year --output results/topics[/bold]
     """
-    from ..analysis.topics import TopicSettings, group_weights
+    from ..analysis.topics import TopicSettings, group_weights, topics_over
     from ..analysis.topics import topics as fit_topics
     from ..validate import count_or_share, parse_range
 
@@ -104,6 +107,8 @@ def topics(
     )
     if by is not None:
         corpus.require_field(by)
+    if over is not None:
+        corpus.require_field(over, option="--over")
     with progress_bar("fitting topics") as progress:
         model = fit_topics(corpus, settings=settings, tokenize=config_settings.tokenize, progress=progress)
     for message in model.notes:
@@ -116,7 +121,10 @@ def topics(
         for message in label_notes:
             warn(message)
     groups = group_weights(model, corpus, by) if by else None
-    _emit(model, groups, fmt, folder=output)
+    shares = topics_over(model, corpus, over) if over else None
+    if shares is not None and shares.attrs["skipped"]:
+        warn(f"--over {over}: {shares.attrs['skipped']} document(s) without a date or number left out of the shares")
+    _emit(model, groups, fmt, folder=output, over=shares)
     if write_labels is not None:
         from ..analysis.topic_labels import label_sheet
         from ..render.export import write_table
@@ -124,7 +132,7 @@ def topics(
         write_table(label_sheet(model), fmt="csv", output=write_labels)
         note(f"label sheet written to {write_labels}: fill in 'label', then pass it with --labels")
     if output is not None:
-        written = _write_folder(model, groups, output, svg=svg)
+        written = _write_folder(model, groups, output, svg=svg, over=shares, by=by)
         note(f"wrote {len(written)} files to {output}/: {', '.join(written)}")
 
 
@@ -137,27 +145,27 @@ def _parse_k(text: str) -> int | str:
         raise UsageError(f"--k must be a whole number ≥ 2 or 'auto'; got '{text}'") from None
 
 
-def _emit(model, groups, fmt: str, *, folder: Path | None = None) -> None:
+def _emit(model, groups, fmt: str, *, folder: Path | None = None, over=None) -> None:
     """The model to stdout in ``fmt`` (``folder``: where the full tables are being written)."""
     from ..analysis.topic_report import topics_payload
     from ..render.export import write_json, write_table, write_text
     from ..render.topic_text import print_topics, topics_markup
 
     if fmt == "json":
-        write_json(topics_payload(model, groups=groups))
+        write_json(topics_payload(model, groups=groups, over=over))
     elif fmt == "csv":
         write_table(model.topics.drop(columns=["weights"]), fmt="csv")
     elif fmt in ("md", "html"):
-        write_text(topics_markup(model, groups, fmt), None)
+        write_text(topics_markup(model, groups, fmt, over=over), None)
     else:
-        print_topics(model, groups, full_tables=folder)
+        print_topics(model, groups, full_tables=folder, over=over)
 
 
-def _write_folder(model, groups, folder: Path, *, svg: bool) -> list[str]:
+def _write_folder(model, groups, folder: Path, *, svg: bool, over=None, by: str | None = None) -> list[str]:
     """Every table as CSV, the JSON payload and the plots, each written atomically."""
     from ..analysis.topic_report import topics_payload
     from ..render.export import atomic_write, dumps_json, frame_to_text
-    from ..render.topic_plots import plot_document_heatmap, plot_topic_terms
+    from ..render.topic_plots import plot_document_heatmap, plot_group_topics, plot_topic_terms, plot_topics_over
 
     tables = {
         "topics.csv": model.topics.drop(columns=["weights"]),
@@ -171,12 +179,20 @@ def _write_folder(model, groups, folder: Path, *, svg: bool) -> list[str]:
         tables["k_scores.csv"] = model.k_scores
     if groups is not None:
         tables["group_topics.csv"] = groups
+    if over is not None:
+        tables["topics_over.csv"] = over
     for name, table in tables.items():
         atomic_write(folder / name, frame_to_text(table, "csv"))
-    atomic_write(folder / "topics.json", dumps_json(topics_payload(model, groups=groups)))
+    atomic_write(folder / "topics.json", dumps_json(topics_payload(model, groups=groups, over=over)))
     written = [*tables, "topics.json"]
     for suffix in ("png", "svg") if svg else ("png",):
         plot_topic_terms(model, folder / f"topic_terms.{suffix}")
         plot_document_heatmap(model, folder / f"document_topics.{suffix}")
         written += [f"topic_terms.{suffix}", f"document_topics.{suffix}"]
+        if groups is not None:
+            plot_group_topics(model, groups, by, folder / f"group_topics.{suffix}")
+            written.append(f"group_topics.{suffix}")
+        if over is not None:
+            plot_topics_over(model, over, folder / f"topics_over.{suffix}")
+            written.append(f"topics_over.{suffix}")
     return written
