@@ -79,7 +79,6 @@ def plot_topics_over(model, table, path: Path) -> None:
     shares = table[[f"topic_{t}" for t in range(model.k)]].to_numpy(dtype=float)
     periods = [str(p) for p in table["period"]]
     figure, ax = new_figure(width=max(6.0, min(0.5 * len(periods) + 4, 14)), height=4.5)
-    figure.set_dpi(SHARES_DPI)
     positions = np.arange(len(periods))
     colours = _topic_colours(model.k)
     if len(periods) > 1:
@@ -98,7 +97,7 @@ def plot_topics_over(model, table, path: Path) -> None:
     ax.set_xlabel(field)
     ax.set_title(f"Topic shares by {field}", fontsize=10)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    save_figure(figure, path)
+    _save_at_300_dpi(figure, path)
 
 
 def plot_group_topics(model, table, field: str, path: Path) -> None:
@@ -106,7 +105,6 @@ def plot_group_topics(model, table, field: str, path: Path) -> None:
     shares = table[[f"topic_{t}" for t in range(model.k)]].to_numpy(dtype=float)
     groups = [f"{_short(str(g), 30)} ({n})" for g, n in zip(table[field], table["documents"])]
     figure, ax = new_figure(width=8.0, height=min(1.5 + 0.35 * len(groups), 20))
-    figure.set_dpi(SHARES_DPI)
     positions = np.arange(len(groups))[::-1]
     left = np.zeros(len(groups))
     for t, (name, colour) in enumerate(zip(_topic_names(model), _topic_colours(model.k))):
@@ -117,4 +115,11 @@ def plot_group_topics(model, table, field: str, path: Path) -> None:
     ax.set_xlabel("mean topic share of the documents")
     ax.set_title(f"Topic shares by {field}", fontsize=10)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    save_figure(figure, path)
+    _save_at_300_dpi(figure, path)
+
+
+def _save_at_300_dpi(figure, path: Path) -> None:
+    import matplotlib
+
+    with matplotlib.rc_context({"savefig.dpi": SHARES_DPI}):
+        save_figure(figure, path)
