@@ -99,3 +99,28 @@ def partition_agreement(first, second) -> float:
     nonzero = p > 0
     mutual = np.sum(p[nonzero] * np.log(p[nonzero] / np.outer(p_first, p_second)[nonzero]))
     return float(max(0.0, mutual / ((entropy_first + entropy_second) / 2)))
+
+
+def adjusted_rand(first, second) -> float:
+    """Adjusted Rand index of two labellings of the same items (Hubert & Arabie 1985, as
+    scikit-learn's ``adjusted_rand_score``): the share of pairs of items both labellings put
+    together or apart, corrected for chance; 1 for the same grouping, about 0 for unrelated
+    ones. Two labellings that each put every item in one group agree perfectly (1.0)."""
+    first = np.unique(np.asarray(first), return_inverse=True)[1]
+    second = np.unique(np.asarray(second), return_inverse=True)[1]
+    n = len(first)
+    if n < 2:
+        return 1.0
+    table = np.zeros((first.max() + 1, second.max() + 1))
+    np.add.at(table, (first, second), 1.0)
+
+    def pairs(counts):
+        return float(np.sum(counts * (counts - 1) / 2))
+
+    together = pairs(table)
+    in_first, in_second = pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
+    expected = in_first * in_second / (n * (n - 1) / 2)
+    maximum = (in_first + in_second) / 2
+    if maximum == expected:
+        return 1.0
+    return float((together - expected) / (maximum - expected))
