@@ -108,10 +108,11 @@ def dominant(weights: np.ndarray) -> np.ndarray:
     return np.where(weights.max(axis=1) > 0, weights.argmax(axis=1), -1)
 
 
-def choose_k(matrix, counts, settings, k_range: tuple[int, int], *, progress=None):
+def choose_k(matrix, counts, settings, k_range: tuple[int, int], *, progress=None, references: dict | None = None):
     """The chosen k, a DataFrame of every k's scores, per k the agreement of every resampled
     fit's topics with the full model's (samples × k, the full model's topic order), and why
-    that k was chosen."""
+    that k was chosen. ``references``, when given, receives per k the full model's top-20
+    terms (k × 20 column indices)."""
     import pandas as pd
 
     low, high = k_range
@@ -122,6 +123,8 @@ def choose_k(matrix, counts, settings, k_range: tuple[int, int], *, progress=Non
         weights, topic_term = fit_model(matrix, k=k, method=settings.method, seed=settings.seed, batch=settings.batch)
         full_topics = dominant(weights)
         reference = top_terms(topic_term, STABILITY_TERMS)
+        if references is not None:
+            references[k] = reference
         coherence = float(topic_coherence(counts, top_terms(topic_term, COHERENCE_TERMS)).mean())
         done += 1
         per_sample, consensus = [], []

@@ -26,7 +26,7 @@ from ..errors import UsageError
 from ..validate import check_choice, check_fraction_or_count, check_int
 from .dtm import DocumentTermMatrix, document_term_matrix, require_terms
 from .topic_fit import METHODS, fit_model, resampled_fits
-from .topic_quality import ranking_agreement, top_terms, topic_coherence
+from .topic_quality import align_topics, jaccard_matrix, ranking_agreement, top_terms, topic_coherence
 from .units import UNIT_KINDS, Units, choose_unit, make_units
 
 #: Top terms compared between resampled fits (Greene et al. 2014 use 20).
@@ -45,6 +45,7 @@ class TopicSettings:
     min_df: float | int = 2
     max_df: float | int = 0.95
     max_features: int | None = None
+    idf_power: float = 1.5
     ngram: tuple[int, int] = (1, 1)
     seed: int = 0
     runs: int = 1
@@ -67,6 +68,8 @@ class TopicSettings:
         check_fraction_or_count("max_df", self.max_df)
         if self.max_features is not None:
             check_int("max_features", self.max_features, minimum=1)
+        if isinstance(self.idf_power, bool) or not isinstance(self.idf_power, (int, float)) or not 0 <= self.idf_power <= 4:
+            raise UsageError(f"idf_power must be a number from 0 to 4; got {self.idf_power!r}")
         check_int("seed", self.seed, minimum=0)
         check_int("runs", self.runs, minimum=1)
         check_int("samples", self.samples, minimum=2)
@@ -137,8 +140,22 @@ def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings)
     counts = counts.prune(min_df=settings.min_df, max_df=settings.max_df, max_features=settings.max_features)
     require_terms(counts, f"try a lower --min-df (now {settings.min_df}) or a higher --max-df (now {settings.max_df})")
     transformer = Tfidf.fit(counts.matrix)
+    if settings.idf_power != 1:
+        # A higher power weighs terms peculiar to few units more against common ones.
+        transformer = Tfidf(transformer.idf ** settings.idf_power)
     tfidf = transformer.transform(counts.matrix)
     return units, features, counts, tfidf, transformer, notes
+
+
+def selection_matrix(settings: TopicSettings, counts: DocumentTermMatrix, model_input):
+    """The matrix ``--k auto`` compares k on: for NMF, TF-IDF with scikit-learn's idf (power 1),
+    on which resampled models agree most reliably (``benchmarks/k_selection_bench.py``),
+    whatever ``idf_power`` the model itself uses; for LDA the counts the model is fitted to."""
+    from .tfidf import Tfidf
+
+    if settings.method != "nmf" or settings.idf_power == 1:
+        return model_input
+    return Tfidf.fit(counts.matrix).transform(counts.matrix)
 
 
 def _model_input(settings: TopicSettings, counts: DocumentTermMatrix, tfidf):
@@ -169,7 +186,7 @@ def topics(
     matrix = _model_input(settings, counts, tfidf)
     n_units, n_terms = matrix.shape
 
-    k_scores = None
+    k_scores, selection = None, None
     if settings.k == "auto":
         low, high = settings.k_range
         high = min(high, n_units - 1)
@@ -181,7 +198,11 @@ def topics(
         _require_terms_for(low, n_terms, settings)
         if settings.method == "nmf":
             high = min(high, n_terms)
-        k, k_scores, agreements, reason = choose_k(matrix, counts.matrix, settings, (low, high), progress=progress)
+        selection = selection_matrix(settings, counts, matrix)
+        references = {}
+        k, k_scores, agreements, reason = choose_k(
+            selection, counts.matrix, settings, (low, high), progress=progress, references=references
+        )
         notes.append(f"k={k} chosen from {low}-{high}: {reason} (scores in k_scores)")
     else:
         k = settings.k
@@ -200,6 +221,11 @@ def topics(
         agreements = _run_agreements(matrix, settings, k, reference_terms, progress)
     elif agreements is not None:
         agreements = agreements[k]
+        if selection is not matrix:
+            # Per-topic stability was measured on the selection model: give each topic that of
+            # the selection topic it matches best (Hungarian on top terms).
+            match = align_topics(jaccard_matrix(reference_terms, references[k]))
+            agreements = agreements[:, match]
 
     order = _by_prevalence(raw_weights, units.lengths)
     unit_weights = _normalise_rows(raw_weights[:, order])
