@@ -127,6 +127,9 @@ def test_topics_over_dates_by_month_and_numbers_in_bins(planted_corpus):
     corpus = load_corpus(_dated_corpus(folder, dates, "date"))
     model = topics(corpus, settings=TopicSettings(k=3, unit="document"))
     assert list(topics_over(model, corpus, "date")["period"]) == ["2020-01", "2020-02", "2020-03"]
+    waves = {name: 1 + i % 12 for i, name in enumerate(names)}  # 12 values: one period each, in numeric order
+    corpus = load_corpus(_dated_corpus(folder, waves, "wave"))
+    assert list(topics_over(model, corpus, "wave")["period"]) == list(range(1, 13))
     numbers = {name: i * 1.5 for i, name in enumerate(names)}  # 36 distinct values → 10 bins
     corpus = load_corpus(_dated_corpus(folder, numbers, "score"))
     table = topics_over(model, corpus, "score")
@@ -164,3 +167,12 @@ def test_cli_over_errors_are_one_line(run, planted_corpus):
     _dated_corpus(folder, {name: topic for name, topic in labels.items()}, "kind")
     words = run("topics", str(folder), "--k", "3", "--unit", "document", "--over", "kind")
     assert words.exit_code == 2 and "neither dates nor numbers" in words.output and "Traceback" not in words.output
+
+
+@pytest.mark.slow
+def test_warm_k_auto_imports_neither_scikit_learn_nor_matplotlib(planted_corpus, tmp_path):
+    from conftest import heavy_imports_of_warm_command
+
+    folder, _ = planted_corpus
+    args = ("topics", str(folder), "--k-range", "2-4", "--unit", "document", "-f", "json")
+    assert heavy_imports_of_warm_command(folder, tmp_path / "cache", *args, modules=("sklearn", "matplotlib")) == (False, False)

@@ -415,7 +415,8 @@ def _periods(values: list, field_name: str) -> tuple[list, str]:
     if looks_numeric and not _all_years(numbers):
         distinct = np.unique(numbers.dropna())
         if len(distinct) <= MAX_PERIODS:
-            return [None if pd.isna(x) else _number_label(x) for x in numbers], "number"
+            # Numbers, not their text, so that 2 comes before 10.
+            return [None if pd.isna(x) else (int(x) if float(x).is_integer() else float(x)) for x in numbers], "number"
         edges = np.linspace(distinct.min(), distinct.max(), NUMERIC_BINS + 1)
         bins = np.clip(np.searchsorted(edges, numbers.fillna(edges[0]), side="right") - 1, 0, NUMERIC_BINS - 1)
         labels = [f"{_number_label(edges[b])}–{_number_label(edges[b + 1])}" for b in range(NUMERIC_BINS)]
