@@ -25,6 +25,7 @@ from typing import Any
 
 from .errors import ConfigError, PeerCorpusError
 from .io.base import ReadOptions
+from .sections import SECTION_LABELS
 
 TOKENIZERS = ("default", "treebank", "nltk-word", "whitespace")
 REPORT_SECTIONS = ("title", "corpus", "analyses", "seed", "output")
@@ -32,8 +33,13 @@ REPORT_SECTIONS = ("title", "corpus", "analyses", "seed", "output")
 
 @dataclass(frozen=True)
 class CleaningSettings:
-    """Opt-in text cleaning applied after reading and before tokenising.
+    """Text cleaning applied after reading and before tokenising.
 
+    auto: read documents as their authors wrote them (default): PDF paragraphs rebuilt from
+        the layout, running headers/footers and page numbers removed, and the sections that
+        are not running text found (``sections.py``). ``false`` keeps the text as extracted.
+    sections: the sections analyses see, of ``body``, ``references``, ``declarations`` and
+        ``boilerplate`` (or ``all``); the others are left out of the analysed text.
     drop_lines: regular expressions; a line matching any of them is removed.
     cut_from: regular expressions; the document is cut from the first line matching
         any of them onward (reference lists, declarations).
@@ -43,10 +49,18 @@ class CleaningSettings:
     drop_lines: tuple[str, ...] = ()
     cut_from: tuple[str, ...] = ()
     join_hyphenated: bool = False
+    auto: bool = True
+    sections: tuple[str, ...] = ("body",)
 
     @property
     def active(self) -> bool:
+        """Whether any hand-written rule is set (``drop_lines``, ``cut_from``, ``join_hyphenated``)."""
         return bool(self.drop_lines or self.cut_from or self.join_hyphenated)
+
+    @property
+    def kept_sections(self) -> tuple[str, ...]:
+        """The section labels analyses see: ``sections`` with ``all`` spelt out."""
+        return SECTION_LABELS if "all" in self.sections else tuple(self.sections)
 
 
 @dataclass(frozen=True)
@@ -201,6 +215,7 @@ def _build_section(cls: type, raw: Any, config: Config, section: str) -> Any:
         validate_tokenize(settings, lambda key: config.where(section, key))
     if isinstance(settings, CleaningSettings):
         _validate_patterns(settings, config)
+        validate_sections(settings.sections, config.where(section, "sections"))
     return settings
 
 
@@ -213,6 +228,15 @@ def validate_tokenize(settings: TokenizeSettings, where: Callable[[str], str]) -
         )
     if settings.min_length < 1:
         raise ConfigError(f"{where('min_length')}: min_length must be an integer ≥ 1; got {settings.min_length}")
+
+
+def validate_sections(sections: tuple[str, ...], where: str) -> None:
+    """Each of ``sections`` is a section label or ``all``; ``body`` cannot be left out."""
+    for name in sections:
+        if name not in (*SECTION_LABELS, "all"):
+            raise ConfigError(f"{where}: sections must be 'all' or some of {', '.join(SECTION_LABELS)}; got '{name}'")
+    if "all" not in sections and "body" not in sections:
+        raise ConfigError(f"{where}: sections must include 'body' (the documents' running text)")
 
 
 def _validate_patterns(settings: CleaningSettings, config: Config) -> None:

@@ -19,6 +19,8 @@ import numpy as np
 
 from .cleaning import clean_text
 from .config import Config
+from .errors import UnreadableFile
+from .hyphenation import join_line_end_hyphens
 from .quality import text_warnings
 from .tokenize import tokenize_text
 
@@ -63,14 +65,23 @@ def process_file(path: Path, root: Path, config: Config) -> Shard:
     from .io import read_file
 
     relative = path.relative_to(root).as_posix() if path != root else path.name
-    raw_documents = read_file(path, root, config.read)
+    raw_documents = read_file(path, root, config.read, layout=config.cleaning.auto)
     lookup: dict[str, int] = {}
     parts: dict[str, list[np.ndarray]] = {name: [] for name in ARRAY_FIELDS}
     documents = []
     for raw in raw_documents:
+        # The hand-written rules first, on the text as read (as before sections existed); the
+        # sections found in what they leave.
         text, cleaning = clean_text(unicodedata.normalize("NFC", raw.text), config.cleaning)
+        text, sections = _leave_out_sections(text, config)
+        if config.cleaning.auto and raw.encoding != "pdf":  # the PDF reader joined its own
+            text, joined, _ = join_line_end_hyphens(text)
+            if joined:
+                cleaning["hyphens_joined"] = int(cleaning.get("hyphens_joined", 0)) + joined
         if raw.removed:
             cleaning["read_removed"] = raw.removed
+        if sections:
+            cleaning["sections"] = sections
         tokenized = tokenize_text(text, config.tokenize.tokenizer)
         ids = np.fromiter(
             (lookup.setdefault(word, len(lookup)) for word in tokenized.words),
@@ -85,7 +96,12 @@ def process_file(path: Path, root: Path, config: Config) -> Shard:
                 "metadata": raw.metadata,
                 "encoding": raw.encoding,
                 "warnings": list(raw.warnings)
-                + text_warnings(text, n_words, hyphens_joined=config.cleaning.join_hyphenated),
+                + text_warnings(
+                    text,
+                    n_words,
+                    hyphens_joined=config.cleaning.join_hyphenated or config.cleaning.auto,
+                    layout_rebuilt=config.cleaning.auto and raw.encoding == "pdf",
+                ),
                 "cleaning": cleaning,
                 "n_chars": len(text),
                 "n_words": n_words,
@@ -107,6 +123,69 @@ def process_file(path: Path, root: Path, config: Config) -> Shard:
         parts["text_lengths"].append(np.array([len(encoded)], dtype=np.int64))
     arrays = {name: _concatenate(chunks, name) for name, chunks in parts.items()}
     return Shard(documents=documents, vocab=list(lookup), arrays=arrays)
+
+
+def _leave_out_sections(text: str, config: Config) -> tuple[str, list[dict]]:
+    """The text without the sections analyses do not see (``cleaning.sections``), and a record
+    of every section found (see ``sections.split_sections``)."""
+    if not config.cleaning.auto:
+        return text, []
+    from .sections import find_sections, split_sections
+
+    return split_sections(text, find_sections(text), keep=config.cleaning.kept_sections)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A stretch of a document as read: ``body`` or a section label, and whether analyses see it."""
+
+    label: str
+    text: str
+    excluded: bool
+    heading: str = ""
+    chars: int = 0  # as info counts a section (its span in the text read)
+
+
+def document_parts(path: Path, doc_id: str, config: Config) -> list[Part]:
+    """Document ``doc_id`` (of file ``path``) read again as ingest reads it, cut into its body
+    and the sections ``find_sections`` found, in order: what ``peercorpus show`` prints::
+
+        [(part.label, part.excluded) for part in document_parts(Path("corpora/x/a.txt"), "x/a.txt", config)]
+        # [('body', False), ('declarations', True), ('references', True)]
+
+    The hand-written ``cleaning`` rules are not applied here (``info`` says what they removed).
+    """
+    from .io import read_file
+    from .sections import find_sections
+
+    file_part = doc_id.split("#")[0]
+    root = path
+    for _ in file_part.split("/"):
+        root = root.parent
+    raw = next((d for d in read_file(path, root, config.read, layout=config.cleaning.auto) if d.doc_id == doc_id), None)
+    if raw is None:
+        raise UnreadableFile(f"{doc_id} is no longer in {path}")
+    text = unicodedata.normalize("NFC", raw.text)
+    if not config.cleaning.auto:
+        return [Part("body", text, False)]
+    parts, position = [], 0
+    keep = config.cleaning.kept_sections
+    for section in find_sections(text):
+        if text[position : section.start].strip():
+            parts.append(Part("body", text[position : section.start].strip("\n"), False))
+        parts.append(
+            Part(
+                section.label,
+                text[section.start : section.end].strip("\n"),
+                section.label not in keep,
+                section.heading,
+                section.end - section.start,
+            )
+        )
+        position = section.end
+    if text[position:].strip():
+        parts.append(Part("body", text[position:].strip("\n"), False))
+    return parts
 
 
 def _count_words(ids: np.ndarray, lookup: dict[str, int]) -> tuple[int, int]:

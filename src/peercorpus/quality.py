@@ -8,23 +8,21 @@ Each check returns one-line warnings a researcher can act on::
 
 from __future__ import annotations
 
-import re
-
 from .cleaning import count_hyphen_breaks
 
 NEAR_EMPTY_WORDS = 20
 MIN_LINES_FOR_LAYOUT_CHECK = 20
-MIN_PAGES_FOR_RUNNING_LINES = 3
 
 
-def text_warnings(text: str, n_words: int, *, hyphens_joined: bool = False) -> list[str]:
-    """Warnings about one document's text after cleaning."""
+def text_warnings(text: str, n_words: int, *, hyphens_joined: bool = False, layout_rebuilt: bool = False) -> list[str]:
+    """Warnings about one document's text after cleaning; ``layout_rebuilt``: the PDF reader
+    rebuilt its paragraphs (its remaining line breaks are code or tables, not wrapping)."""
     warnings = []
     if n_words == 0:
         warnings.append("empty: no word tokens after reading and cleaning")
     elif n_words < NEAR_EMPTY_WORDS:
         warnings.append(f"near-empty: only {n_words} word tokens")
-    fragments = _wrapped_fragment_share(text)
+    fragments = None if layout_rebuilt else _wrapped_fragment_share(text)
     if fragments is not None:
         warnings.append(
             f"hard-wrapped like PDF layout text: {fragments:.0%} of lines break mid-sentence; "
@@ -57,27 +55,3 @@ def _wrapped_fragment_share(text: str) -> float | None:
             wrapped += 1
     share = wrapped / non_empty
     return share if share >= 0.25 else None
-
-
-
-def running_line_warnings(pages: list[str]) -> list[str]:
-    """Lines (digits aside) that open or close at least half of three or more pages: a
-    running header or footer, which splits phrases across page breaks.
-
-    >>> running_line_warnings([f"Journal 2023;12\\nText {n}\\nPage {n} of 3" for n in (1, 2, 3)])[1]
-    "running header/footer on 3 of 3 pages: 'Page 1 of 3' (cleaning.drop_lines can remove it)"
-    """
-    pages = [page for page in pages if page.strip()]
-    if len(pages) < MIN_PAGES_FOR_RUNNING_LINES:
-        return []
-    seen: dict[str, list] = {}  # digits as "#" → [first line as written, pages it opens or closes]
-    for page in pages:
-        lines = [line.strip() for line in page.split("\n") if line.strip()]
-        for line in dict.fromkeys((lines[0], lines[-1])):  # a one-line page counts once
-            entry = seen.setdefault(re.sub(r"\d+", "#", line), [line, 0])
-            entry[1] += 1
-    return [
-        f"running header/footer on {count} of {len(pages)} pages: '{line[:80]}' (cleaning.drop_lines can remove it)"
-        for line, count in seen.values()
-        if count * 2 >= len(pages)
-    ]

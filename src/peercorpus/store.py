@@ -34,7 +34,7 @@ from .snapshot import SNAPSHOT_FORMAT, SnapshotWriter
 # HTML page boilerplate named by class/id/role left out, Markdown without its markup and with
 # front matter lists and booleans as text, as .jsonl rows and sidecars now give them too;
 # PDF running headers/footers named in a warning).
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 CACHE_ENV = "PEERCORPUS_CACHE_DIR"
 
 

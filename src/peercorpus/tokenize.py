@@ -19,12 +19,13 @@ from functools import lru_cache
 import numpy as np
 
 # Words keep internal hyphens and apostrophes (peer-led, don't, mother's); dotted
-# abbreviations stay whole (e.g., U.K.); numbers keep
-# their decimal point or thousands separator (3.5, 1,200); anything else that is not space
-# is a one-character punctuation token.
+# abbreviations stay whole (e.g., U.K.); numbers keep their decimal point or thousands
+# separator (3.5, 1,200) and the letters glued to them (28th, 1980s, 3G, 5m, 3.5bn, 3-year-old),
+# as quanteda and AntConc count them, while a score or range stays three tokens (7-6, 2020-21);
+# anything else that is not space is a one-character punctuation token (£ in £5m).
 DEFAULT_TOKEN_PATTERN = (
     r"(?:[^\W\d_]\.){2,}"
-    r"|\d+(?:[.,:]\d+)*%?"
+    r"|(?>\d+(?:[.,:]\d+)*)(?:[^\W_]*[^\W\d_][^\W_]*)?(?:['’\-‐][^\W\d_]*[^\W\d_][^\W_]*)*%?"
     r"|[^\W_]+(?:['’\-‐][^\W_]+)*"
     r"|[^\w\s]"
     r"|_+"

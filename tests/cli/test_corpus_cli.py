@@ -130,7 +130,7 @@ def test_info_without_pandas_writes_what_the_dataframe_writes(run, mini_corpus, 
     from peercorpus.render.export import frame_records, frame_to_text
     from peercorpus.render.table import print_table
 
-    result = run("info", str(mini_corpus), "-f", fmt)
+    result = run("info", str(mini_corpus), "-f", fmt, *(["--long"] if fmt == "table" else []))
     table = document_table(load_corpus(mini_corpus))
     if fmt == "json":
         assert json.loads(result.stdout)["documents"] == frame_records(table)

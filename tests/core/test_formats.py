@@ -6,9 +6,10 @@ import pytest
 
 from peercorpus import load_corpus
 from peercorpus.analysis.info import document_table
-from peercorpus.io.formats import read_docx, read_markdown, read_pdf
+from peercorpus.io.formats import read_docx, read_markdown
 from peercorpus.io.html import read_html
 from peercorpus.io.markdown import strip_markdown
+from peercorpus.io.pdf import read_pdf
 
 
 def test_docx_tables_stay_where_they_are_in_the_document(tmp_path):
@@ -150,14 +151,14 @@ def test_markdown_kwic_shows_text_without_markup(tmp_path):
     assert "http" not in corpus.tokens.vocab
 
 
-def test_pdf_running_headers_and_footers_are_named_in_a_warning(tmp_path):
+def _pdf_with_running_lines(path):
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
 
-    with PdfPages(tmp_path / "article.pdf") as pdf:
+    with PdfPages(path) as pdf:
         for page in (1, 2, 3, 4):
             figure = Figure()
             figure.text(0.1, 0.95, "Journal of Mental Health Practice 2023;12:45-67")
@@ -165,7 +166,21 @@ def test_pdf_running_headers_and_footers_are_named_in_a_warning(tmp_path):
             figure.text(0.1, 0.05, f"Page {page} of 4")
             pdf.savefig(figure)
 
-    text, _, _, warnings = read_pdf(tmp_path / "article.pdf")
+
+def test_pdf_running_headers_and_footers_are_removed_and_reported(tmp_path):
+    _pdf_with_running_lines(tmp_path / "article.pdf")
+
+    read = read_pdf(tmp_path / "article.pdf")
+
+    assert read.text.split("\n\n") == [f"Body text of page {page} about peer support." for page in (1, 2, 3, 4)]
+    assert read.warnings == []
+    assert read.removed == "running headers/footers: 8 lines"
+
+
+def test_pdf_as_extracted_names_running_headers_and_footers_in_a_warning(tmp_path):
+    _pdf_with_running_lines(tmp_path / "article.pdf")
+
+    text, _, _, warnings, _ = read_pdf(tmp_path / "article.pdf", layout=False)
 
     assert warnings == [
         "running header/footer on 4 of 4 pages: 'Journal of Mental Health Practice 2023;12:45-67' "

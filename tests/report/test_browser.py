@@ -50,3 +50,56 @@ def test_report_renders_in_headless_chromium_without_console_errors(run, mini_co
     dark = sum(histogram[:200]) / (image.width * image.height)
     assert dark > 0.01, "the screenshot is blank"
     assert len([count for count in histogram if count]) > 20, "the screenshot has almost no tones: nothing rendered"
+
+
+KWIC_CONFIG = """\
+title: Print check
+corpus: {corpus}
+seed: 1
+analyses:
+  - name: kwic
+    queries: ["peer", "support", "work*"]
+    context: document
+    show: [genre]
+  - name: freq
+    top: 5
+"""
+
+
+@pytest.mark.slow
+def test_printed_report_shows_every_concordance_row(run, sample_corpus, tmp_path):
+    """Printed to PDF by headless Chromium, the report holds every concordance row's match and
+    the end of its right context: nothing hidden in a scroll box or cut at the page edge."""
+    browser = find_browser()
+    pdftotext = shutil.which("pdftotext")
+    if browser is None or pdftotext is None:
+        pytest.skip("needs Chromium and pdftotext: 'apt-get install chromium poppler-utils'")
+    import csv
+    import re
+
+    out = tmp_path / "out"
+    assert run("report", str(write_config(tmp_path, sample_corpus, KWIC_CONFIG)), "-o", str(out)).exit_code == 0
+    pdf = tmp_path / "report.pdf"
+    completed = subprocess.run(
+        [
+            browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-default-apps", "--no-pdf-header-footer",
+            f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", (out / "report.html").as_uri(),
+        ],
+        capture_output=True, text=True, timeout=240,
+    )
+    assert pdf.exists(), completed.stderr[-2000:]
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", " ", text)
+    from peercorpus.report.sections import SHOWN_ROWS
+
+    rows = list(csv.DictReader((out / "tables" / "kwic.csv").open(encoding="utf-8")))
+    shown = min(len(rows), SHOWN_ROWS)  # the page shows the first SHOWN_ROWS rows; all are in the CSV
+    assert shown > 10
+    words = re.findall(r"\w+", flat.lower())
+    for row in rows[:shown]:
+        assert row["match"].lower() in flat.lower(), row
+        tail = re.findall(r"\w+", row["right"].lower())[-1:]  # the right context's last word: not cut off
+        assert not tail or tail[0] in words, (row, tail)
+    matches = sum(1 for w in words if w == "peer")
+    assert matches >= sum(1 for r in rows[:shown] if r["match"].lower() == "peer")

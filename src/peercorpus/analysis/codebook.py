@@ -11,12 +11,13 @@ peercorpus codebook, any other mapping is a quanteda dictionary::
       salary: [salary, pay]
       bands: "band ?"
 
-    # peercorpus codebook: per-theme options (terms, description, themes for sub-themes)
+    # peercorpus codebook: per-theme options (terms, description, color, themes for sub-themes)
     title: Peer support
     themes:
       hope:
         description: Recovery is possible; peers bring hope.
         terms: [hope*, recovery]
+        color: "#1f77b4"             # optional: the code's colour in QDA software (REFI-QDA)
       pay:
         terms: [pay]
         themes:
@@ -34,6 +35,7 @@ peercorpus form (``themes: {themes: [...]}``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,8 +43,10 @@ from typing import Any
 from ..errors import ConfigError
 
 CODEBOOK_KEYS = ("themes", "title", "description")
-THEME_KEYS = ("terms", "description", "themes")
+THEME_KEYS = ("terms", "description", "themes", "color")
 SEPARATOR = "."
+# A theme's colour in QDA software (REFI-QDA's RGBType): #RRGGBB or #RGB.
+_COLOR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class Codebook:
     descriptions: dict[str, str] = field(default_factory=dict)
     title: str | None = None
     source: str = "codebook"
+    colors: dict[str, str] = field(default_factory=dict)
+    own_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -84,7 +90,9 @@ class Codebook:
 
 
 def load_codebook(path: Path) -> Codebook:
-    """Read a codebook (either form, see the module docstring) from a YAML file.
+    """Read a codebook (either form, see the module docstring) from a YAML file, or from a
+    REFI-QDA codebook (``.qdc``, or a ``.qdpx`` project's) whose codes carry their terms (see
+    ``qda.codebook_xml``).
 
     The safe loader only. Every error is a ``ConfigError`` naming the file, the line and
     the key: ``codebook.yaml line 4: theme 'hope': unknown key 'term' (did you mean 'terms'?)``.
@@ -92,6 +100,10 @@ def load_codebook(path: Path) -> Codebook:
     from ..config import read_yaml
 
     path = Path(path)
+    if path.suffix.lower() in (".qdc", ".qdpx"):
+        from ..qda.codebook_xml import load_qdc_codebook
+
+        return load_qdc_codebook(path)
     data, lines = read_yaml(path, what="codebook")
     return parse_codebook(data, source=path.name, lines=lines)
 
@@ -121,7 +133,10 @@ def parse_codebook(data: Any, *, source: str = "codebook", lines: dict | None = 
         builder.themes(data["themes"], ("themes",), prefix="", rich=True, owner="'themes'")
     else:
         builder.themes(data, (), prefix="", rich=False, owner="the codebook")
-    return Codebook(themes=builder.terms, parents=builder.parents, descriptions=builder.descriptions, title=title, source=source)
+    return Codebook(
+        themes=builder.terms, parents=builder.parents, descriptions=builder.descriptions, title=title, source=source,
+        colors=builder.colors, own_terms=builder.own,
+    )
 
 
 class _Builder:
@@ -132,6 +147,8 @@ class _Builder:
         self.terms: dict[str, tuple[str, ...]] = {}
         self.parents: dict[str, str] = {}
         self.descriptions: dict[str, str] = {}
+        self.colors: dict[str, str] = {}
+        self.own: dict[str, tuple[str, ...]] = {}
 
     def where(self, path: tuple) -> str:
         line = self.lines.get(tuple(str(key) for key in path))
@@ -169,6 +186,11 @@ class _Builder:
             description = self.text(value.get("description"), path + ("description",), f"theme '{name}': description")
             if description:
                 self.descriptions[name] = description
+            color = self.text(value.get("color"), path + ("color",), f"theme '{name}': color")
+            if color is not None:
+                if not _COLOR.match(color.strip()):
+                    raise ConfigError(f"{self.where(path + ('color',))}: theme '{name}': color must be #RRGGBB (e.g. #1f77b4); got {color!r}")
+                self.colors[name] = color.strip().upper()
             if "themes" in value:
                 children = self.themes(value["themes"], path + ("themes",), prefix=name + SEPARATOR, rich=True, owner=f"theme '{name}': themes")
         elif not rich and isinstance(value, dict):
@@ -183,6 +205,7 @@ class _Builder:
         else:
             own = self.term_list(value, path, name)
         self.terms[name] = tuple(dict.fromkeys(own + children))
+        self.own[name] = tuple(dict.fromkeys(own))
         return own + children
 
     def term_list(self, value: Any, path: tuple, theme: str) -> list[str]:

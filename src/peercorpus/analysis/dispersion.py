@@ -37,7 +37,7 @@ def dispersion_measures(counts: np.ndarray, sizes: np.ndarray) -> dict[str, floa
     sizes = np.asarray(sizes, dtype=np.float64)
     n = len(counts)
     total = counts.sum()
-    out = {"range": int((counts > 0).sum()), "range_share": float((counts > 0).mean()) if n else 0.0}
+    out = {"range": int((counts > 0).sum()), "range_share": round(float((counts > 0).mean()), 4) if n else 0.0}  # as freq rounds it
     if total == 0 or n < 2 or sizes.sum() == 0:
         return {**out, "juilland_d": None, "gries_dp": None, "gries_dp_norm": None}
     rates = np.divide(counts, sizes, out=np.zeros_like(counts), where=sizes > 0)

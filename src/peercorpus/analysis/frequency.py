@@ -108,3 +108,27 @@ def frequency_by(corpus: Corpus, settings: TokenizeSettings, field_name: str, *,
         columns[f"{group} count"] = list(table["count"]) + [None] * pad
         columns[f"{group} per_million"] = list(table["per_million"]) + [None] * pad
     return pd.DataFrame(columns)
+
+
+def frequency_long(corpus: Corpus, settings: TokenizeSettings, field_name: str, *, ngram: int = 1, min_count: int = 1, top: int | None = None):
+    """One frequency list per value of ``field_name`` in long (tidy) form: one row per group
+    and term — ``group``, ``rank``, ``term``, ``count``, ``per_million``, ``range``,
+    ``range_share``, ``dp`` — each group's measures relative to that group's documents (as
+    ``frequency`` of the group alone); groups sorted, documents without the field in
+    ``(missing)``; ``top`` terms per group (all when ``None``).
+
+    >>> frequency_long(corpus, settings, "genre", top=2).columns.tolist()
+    ['group', 'rank', 'term', 'count', 'per_million', 'range', 'range_share', 'dp']
+    """
+    import pandas as pd
+
+    corpus.require_field(field_name)
+    values = ["(missing)" if d.metadata.get(field_name) is None else str(d.metadata.get(field_name)) for d in corpus.documents]
+    tables = []
+    for group in sorted(set(values)):
+        docs = [i for i, v in enumerate(values) if v == group]
+        table = frequency(corpus.subset(docs), settings, ngram=ngram, min_count=min_count, top=top)
+        table.insert(0, "group", group)
+        tables.append(table)
+    columns = ["group", "rank", "term", "count", "per_million", "range", "range_share", "dp"]
+    return pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)

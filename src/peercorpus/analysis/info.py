@@ -11,12 +11,17 @@ from typing import Any
 import numpy as np
 
 from ..corpus import Corpus
+from ..sections import describe_sections
 
 
 def cleaning_summary(cleaning: dict[str, Any]) -> str:
     """``"2 lines dropped; 8,120 chars cut from 'References'"`` (empty when nothing was removed);
     what the reader left out comes first (``"page boilerplate: menu, footer (120 chars)"``)."""
     parts = [cleaning["read_removed"]] if cleaning.get("read_removed") else []
+    if cleaning.get("sections"):
+        left_out = describe_sections(cleaning["sections"])
+        if left_out:
+            parts.append("left out " + left_out)
     if cleaning.get("lines_dropped"):
         parts.append(f"{cleaning['lines_dropped']} lines dropped")
     if cleaning.get("chars_cut"):
@@ -29,22 +34,24 @@ def cleaning_summary(cleaning: dict[str, Any]) -> str:
 DOCUMENT_COUNTS = ("tokens", "types", "sentences", "paragraphs", "chars")
 
 
-def document_table(corpus: Corpus):
+def document_table(corpus: Corpus, fields: list[str] | None = None):
     """One row per document: ``doc``, metadata fields, ``tokens`` (words), ``types``,
-    ``sentences``, ``paragraphs``, ``chars``, ``encoding``, ``cleaned`` and ``warnings``."""
+    ``sentences``, ``paragraphs``, ``chars``, ``encoding``, ``cleaned`` and ``warnings``.
+    ``fields`` (default: the corpus' own) fixes the metadata columns, so that a narrowed
+    corpus (``where``) has the same columns as the whole."""
     import pandas as pd
 
-    columns, rows = document_rows(corpus)
+    columns, rows = document_rows(corpus, fields)
     frame = pd.DataFrame(rows, columns=columns)
-    for name in corpus.fields():  # keep whole-number metadata (year) whole where some are missing
+    for name in fields if fields is not None else corpus.fields():  # keep whole-number metadata (year) whole where some are missing
         frame[name] = pd.Series([row[name] for row in rows], dtype=object)
     return frame
 
 
-def document_rows(corpus: Corpus) -> tuple[list[str], list[dict[str, Any]]]:
+def document_rows(corpus: Corpus, fields: list[str] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
     """``document_table`` as column names and row dicts (no pandas): metadata columns hold
     the values as given, the counts are ints."""
-    fields = corpus.fields()
+    fields = corpus.fields() if fields is None else fields
     rows = []
     for document in corpus.documents:
         row: dict[str, Any] = {"doc": document.doc_id}

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..corpus import Corpus
 from ..errors import UsageError
+from ..prose import is_prose_block
 from ..validate import check_choice, check_int
 from .query import find_matches
 
@@ -238,7 +239,7 @@ def concordance_rows(corpus: Corpus, hits: Hits, queries: list[str], *, window: 
                 "right": _collapse(right),
                 "char_start": char_start,
                 "char_end": char_end,
-                "sentence": _sentence_around(text, *sentence_spans[i], char_start, char_end),
+                "sentence": _sentence_around(text, *_prose_unit(text, *sentence_spans[i], char_start, char_end), char_start, char_end),
                 "query": queries[query],
                 "meta": corpus.doc_metadata(doc),
             }
@@ -257,6 +258,21 @@ def _bounds(tokens, start: int, end: int, low: int, high: int, context: str) -> 
     if after.any():
         high = end + int(np.flatnonzero(after)[0])
     return low, high
+
+
+def _prose_unit(text: str, start: int, end: int, match_start: int, match_end: int) -> tuple[int, int]:
+    """The sentence ``start:end``, or, when it spans lines that are not prose (a code listing,
+    a table, console output: ``prose.is_prose_block``), the match's own line.
+
+    >>> text = "x = 1\\ny = peer(x)\\nz = 2"
+    >>> text[slice(*_prose_unit(text, 0, len(text), 10, 14))]
+    'y = peer(x)'
+    """
+    if "\n" not in text[start:end] or is_prose_block(text[start:end]):
+        return start, end
+    line_start = text.rfind("\n", start, match_start) + 1 or start
+    line_end = text.find("\n", match_end, end)
+    return max(line_start, start), end if line_end < 0 else line_end
 
 
 def _sentence_around(text: str, start: int, end: int, match_start: int, match_end: int) -> str:

@@ -17,6 +17,7 @@ NLTK nor scikit-learn.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import re
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import UsageError
+from ..tokenize import DEFAULT_TOKEN_PATTERN
 from ..tokens import Tokens, normalize_form
 from ..validate import check_choice
 
@@ -50,6 +52,28 @@ def parse_query(query: str) -> list[str]:
     return words
 
 
+def split_punctuation(tokens: Tokens, words: list[str]) -> list[str]:
+    """Query words cut as the text was tokenised, so a query matches the text as written:
+    ``Mr. Darcy`` → ``Mr``, ``.``, ``Darcy`` (a word the vocabulary holds whole, such as
+    ``U.K.`` or ``e.g.``, and wildcards stay as they are).
+
+    >>> split_punctuation(tokens, ["Mr.", "Darcy"])     # doctest: +SKIP
+    ['Mr', '.', 'Darcy']
+    """
+    norm_vocab = tokens.norm_vocab
+    out: list[str] = []
+    for word in words:
+        pieces = re.findall(DEFAULT_TOKEN_PATTERN, word)
+        form = normalize_form(word)
+        at = bisect.bisect_left(norm_vocab, form)
+        in_vocabulary = at < len(norm_vocab) and norm_vocab[at] == form
+        if len(pieces) > 1 and not _is_wildcard(word) and not in_vocabulary:
+            out.extend(pieces)
+        else:
+            out.append(word)
+    return out
+
+
 def find_matches(
     tokens: Tokens,
     query: str,
@@ -68,6 +92,8 @@ def find_matches(
     if case_sensitive and match != "form":
         raise UsageError("--case-sensitive works with --match form only")
     words = parse_query(query)
+    if not regex:
+        words = split_punctuation(tokens, words)
     type_sets = [_matching_types(tokens, word, match=match, case_sensitive=case_sensitive, regex=regex) for word in words]
     starts = _positions_of_types(tokens, type_sets[0])
     for offset, wanted in enumerate(type_sets[1:], start=1):

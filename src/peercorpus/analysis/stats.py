@@ -6,9 +6,12 @@
 - ``ttr``: types / tokens (falls as texts get longer, so it only compares equal lengths);
 - ``mattr``: moving-average TTR over windows of 100 words (Covington & McFall 2010), robust
   to length (= TTR for texts shorter than the window);
-- ``mean_sentence_length``: words per sentence (Punkt sentences);
+- ``mean_sentence_length``: words per sentence, over the document's prose sentences
+  (``prose_sentences``: complete sentences of prose, ``prose.is_prose_sentence``; headings,
+  code, tables, formulae and reference entries would make any text look easy or hard);
 - ``flesch``: Flesch reading ease, 206.835 − 1.015 · words/sentence − 84.6 · syllables/word,
-  syllables estimated from vowel groups (a silent final e removed), as most tools do.
+  over the same prose sentences, syllables estimated from vowel groups (a silent final e
+  removed), as most tools do.
 Words are tokens with a letter or digit, lower-cased; nothing here needs NLTK data.
 """
 
@@ -19,6 +22,7 @@ import re
 import numpy as np
 
 from ..corpus import Corpus
+from ..prose import is_prose_sentence
 
 MATTR_WINDOW = 100
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
@@ -65,7 +69,8 @@ def mattr(ids: np.ndarray, window: int = MATTR_WINDOW) -> float:
 
 
 def text_stats(corpus: Corpus):
-    """One row per document: words, types, ttr, mattr, sentences, mean_sentence_length, flesch."""
+    """One row per document: words, types, ttr, mattr, sentences, mean_sentence_length, flesch,
+    prose_sentences."""
     import pandas as pd
 
     tokens = corpus.tokens
@@ -77,9 +82,10 @@ def text_stats(corpus: Corpus):
         ids = np.asarray(tokens.ids[tokens.doc_slice(doc)])
         words = np.asarray(tokens.norm_of_type)[ids[is_word[ids]]]
         n_words = len(words)
-        sentences = max(int(document.n_sentences), 1) if n_words else 0
-        per_sentence = n_words / sentences if sentences else 0.0
-        per_word = syllables_of_norm[words].sum() / n_words if n_words else 0.0
+        prose = _prose_tokens(corpus, doc)
+        prose_words = np.asarray(tokens.norm_of_type)[ids[is_word[ids] & prose.tokens]]
+        per_sentence = len(prose_words) / prose.sentences if prose.sentences else 0.0
+        per_word = syllables_of_norm[prose_words].sum() / len(prose_words) if len(prose_words) else 0.0
         rows.append(
             {
                 "doc": document.doc_id,
@@ -89,10 +95,30 @@ def text_stats(corpus: Corpus):
                 "mattr": round(mattr(words), 4),
                 "sentences": int(document.n_sentences),
                 "mean_sentence_length": round(per_sentence, 2),
-                "flesch": round(206.835 - 1.015 * per_sentence - 84.6 * per_word, 2) if n_words else None,
+                "flesch": round(206.835 - 1.015 * per_sentence - 84.6 * per_word, 2) if len(prose_words) else None,
+                "prose_sentences": prose.sentences,
             }
         )
     return pd.DataFrame(rows)
+
+
+class _Prose:
+    """Which tokens of a document are in prose sentences, and how many such sentences."""
+
+    def __init__(self, tokens: np.ndarray, sentences: int):
+        self.tokens, self.sentences = tokens, sentences
+
+
+def _prose_tokens(corpus: Corpus, doc: int) -> _Prose:
+    tokens = corpus.tokens
+    sentence_of_token = np.asarray(tokens.sentence[tokens.doc_slice(doc)])
+    if not len(sentence_of_token):
+        return _Prose(np.zeros(0, dtype=bool), 0)
+    first, last = int(sentence_of_token.min()), int(sentence_of_token.max())
+    text = corpus.text(doc)
+    spans = np.asarray(tokens.sentence_spans[first : last + 1])
+    is_prose = np.array([is_prose_sentence(text[int(a) : int(b)]) for a, b in spans], dtype=bool)
+    return _Prose(is_prose[sentence_of_token - first], int(is_prose.sum()))
 
 
 def group_stats(table, corpus: Corpus, field_name: str):

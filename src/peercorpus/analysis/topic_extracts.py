@@ -6,8 +6,9 @@
 A sentence represents topic t when it is both strongly about t and mostly about t: its
 TF-IDF vector (same vocabulary and idf as the model) is projected on every topic, and
 sentences are ranked by ``projection_t × share_t`` (share = projection_t / all projections).
-Sentences of 8–80 words only (headings and run-on reference lists say little), and at most
-one per document until every document has had its turn.
+Sentences of 8–80 words only (headings and run-on reference lists say little), complete prose
+sentences only (``prose.is_prose_sentence``: no code, tables, formulae, reference entries or
+line fragments), and at most one per document until every document has had its turn.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 import numpy as np
 
 from ..corpus import Corpus
+from ..prose import is_prose_sentence
 
 MIN_SENTENCE_WORDS = 8
 MAX_SENTENCE_WORDS = 80
@@ -60,9 +62,12 @@ def representative_sentences(corpus: Corpus, features, topic_term: np.ndarray, v
     eligible = (words >= MIN_SENTENCE_WORDS) & (words <= MAX_SENTENCE_WORDS)
     score = np.where(eligible[:, None], projection * share, 0.0)
 
-    def text_of(sentence: int) -> str:
+    def text_of(sentence: int) -> str | None:
+        """The sentence's text, or None when it is not a complete prose sentence."""
         doc = int(tokens.sentence_doc[sentence])
-        return _sentence_text(corpus, doc, tokens.sentence_spans[sentence])
+        start, end = (int(x) for x in tokens.sentence_spans[sentence])
+        raw = corpus.text(doc)[start:end]
+        return _sentence_text(raw) if is_prose_sentence(raw) else None
 
     rows = []
     for topic in range(topic_term.shape[0]):
@@ -107,7 +112,7 @@ def _pick(score: np.ndarray, sentence_doc: np.ndarray, n: int, text_of) -> list[
             if one_per_document and doc in seen_docs:
                 continue
             text = text_of(sentence)
-            if text in seen_texts:
+            if text is None or text in seen_texts:
                 continue
             chosen.append((sentence, text))
             seen_texts.add(text)
@@ -115,7 +120,7 @@ def _pick(score: np.ndarray, sentence_doc: np.ndarray, n: int, text_of) -> list[
     return chosen
 
 
-def _sentence_text(corpus: Corpus, doc: int, span) -> str:
+def _sentence_text(sentence: str) -> str:
     """The sentence as written, whitespace collapsed, cut at ``MAX_EXTRACT_CHARS``."""
-    text = _SPACE.sub(" ", corpus.text(doc)[int(span[0]) : int(span[1])]).strip()
+    text = _SPACE.sub(" ", sentence).strip()
     return text if len(text) <= MAX_EXTRACT_CHARS else text[: MAX_EXTRACT_CHARS - 1].rstrip() + "…"

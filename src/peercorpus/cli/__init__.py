@@ -3,12 +3,13 @@ imported when one of its commands runs: see ``lazy.py``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from .. import __version__
-from .common import Verbosity
+from .common import Reading, Verbosity
 from .lazy import LazyGroup
 
 app = typer.Typer(
@@ -33,13 +34,29 @@ def root(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only results and errors; no warnings or progress.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say what was read, tokenised and cached.")] = False,
     traceback: Annotated[bool, typer.Option("--traceback", help="Show the Python traceback of an error (for bug reports).")] = False,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Cache folder for every command \\[default: $PEERCORPUS_CACHE_DIR or ~/.cache/peercorpus].")] = None,
+    safe_csv: Annotated[bool, typer.Option("--safe-csv", help="In CSV/TSV files, put ' before text cells starting with = + - @ (spreadsheet formula injection; off: cells exactly as in the corpus).")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+    sections: Annotated[
+        str | None,
+        typer.Option(
+            "--sections",
+            help="Sections analyses see: all, or some of body,references,declarations,boilerplate \\[default: body].",
+        ),
+    ] = None,
 ) -> None:
     """Corpus analysis for researchers: concordances, word lists, keyness, topics, reports.
+
+    -q, -v, --traceback, --cache-dir and --safe-csv may also follow the command (peercorpus kwic corpora/ peer -q).
 
     Example: [bold]peercorpus topics corpora/[/bold]
     """
     Verbosity.quiet, Verbosity.verbose, Verbosity.traceback = quiet, verbose, traceback
+    Reading.sections = sections
+    Verbosity.cache_dir = cache_dir
+    from ..render.export import CsvOptions
+
+    CsvOptions.safe = safe_csv
 
 
 

@@ -20,6 +20,7 @@ from .common import (
     start_command,
 )
 from .kwic_commands import CaseSensitive, Match
+from .qdpx_options import CaseOption, QdpxOption, UnitOption
 
 app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
@@ -46,6 +47,9 @@ def code(
     where: WhereOption = None,
     fmt: FormatOption = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="A file, or a folder (no suffix) for code_themes.csv, code_documents.csv, code_cooccurrence.csv and code_extracts.csv.")] = None,
+    qdpx: QdpxOption = None,
+    unit: UnitOption = "sentence",
+    case: CaseOption = None,
     config: ConfigOption = None,
     set_: SetOption = None,
     cache_dir: CacheDirOption = None,
@@ -65,12 +69,19 @@ def code(
     Example: [bold]peercorpus code corpora/ -b codebook.yaml --table extracts --extracts 5 --where genre=blog[/bold]
 
     Example: [bold]peercorpus code corpora/ -b configs/peer-support-codebook.yaml --by genre -f csv -o themes-by-genre.csv[/bold]
+
+    --qdpx writes a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or QualCoder: the texts,
+    the themes as codes, and every extract coded (its sentence by default; --unit).
+
+    Example: [bold]peercorpus code corpora/ -b configs/peer-support-codebook.yaml --qdpx coding.qdpx[/bold]
     """
     from ..analysis.codebook import load_codebook
     from ..analysis.coding import TABLES, code_corpus, group_counts
     from ..errors import UsageError
     from ..validate import check_choice
+    from .qdpx_options import check_qdpx_options
 
+    check_qdpx_options(qdpx, unit)
     if table is not None:
         check_choice("--table", table, (*TABLES, "groups"))
         if table == "groups" and by is None:
@@ -81,12 +92,16 @@ def code(
         fmt = "csv"  # the folder's files
     fmt, _, corpus = start_command(
         paths, fmt=fmt, output=None if folder else output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache,
-        outputs={"--output": output}, inputs=[("--codebook", codebook)], folders=("--output",) if folder else (),
+        outputs={"--output": output, "--qdpx": qdpx}, inputs=[("--codebook", codebook)], folders=("--output",) if folder else (),
     )
     # --where filters hits by document, so the whole corpus' cached index is searched (as kwic).
     docs = corpus.where_indices(where) if where else None
     if by is not None:
         corpus.require_field(by)
+    if qdpx is not None:
+        from .qdpx_options import check_case
+
+        check_case(corpus, case)
     coding = code_corpus(corpus, book, cooccurrence=cooccurrence, match=match, case_sensitive=case_sensitive, extracts=extracts, docs=docs)
     tables = coding.tables()
     if by is not None:
@@ -105,6 +120,16 @@ def code(
         from ..render.export import write_table
 
         write_table(frame, fmt=fmt, output=output, title=f"{titles[name]} ({book.source})")
+    if qdpx is not None:
+        from ..qda.passages import coding_passages
+        from .qdpx_options import write_project
+
+        codes, passages, _ = coding_passages(corpus, book, coding.extracts, unit=unit)
+        write_project(
+            qdpx, corpus, codes, passages, name=book.title or f"peercorpus code ({book.source})", case_field=case,
+            description=f"Dictionary coding by peercorpus with {book.source}: every extract coded as its {unit}.",
+            docs=docs,
+        )
     themes = coding.themes
     touched = int((coding.document_counts.groupby("doc")["count"].sum() > 0).sum())
     note(f"{int(themes['hits'].sum())} hits of {len(themes)} themes in {touched} of {coding.document_counts['doc'].nunique()} documents")

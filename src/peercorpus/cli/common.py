@@ -30,7 +30,7 @@ class _StderrConsole:
         if _StderrConsole._console is None:
             from rich.console import Console
 
-            _StderrConsole._console = Console(stderr=True, highlight=False, soft_wrap=True)
+            _StderrConsole._console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
         return _StderrConsole._console
 
     def __getattr__(self, name):
@@ -47,6 +47,21 @@ class Verbosity:
     quiet = False
     verbose = False
     traceback = False
+    cache_dir = None  # the root's --cache-dir (or one given after a command without its own)
+
+
+class Reading:
+    """Set by the root callback: ``--sections all`` (or ``body,references``) for every command,
+    the same as ``--set cleaning.sections=[...]``."""
+
+    sections: str | None = None
+
+    @classmethod
+    def overrides(cls) -> list[str]:
+        if not cls.sections:
+            return []
+        names = [name.strip() for name in cls.sections.split(",") if name.strip()]
+        return [f"cleaning.sections=[{', '.join(names)}]"]
 
 
 Paths = Annotated[list[Path], typer.Argument(help="Corpus folders or files (folders are read recursively).", show_default=False)]
@@ -56,6 +71,7 @@ CacheDirOption = Annotated[Path | None, typer.Option("--cache-dir", help="Cache 
 NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Read and tokenise everything; write no cache.")]
 WhereOption = Annotated[list[str] | None, typer.Option("--where", "-w", help="Keep documents whose metadata match: genre=blog, year>=2020 (repeatable).")]
 FormatOption = Annotated[str | None, typer.Option("--format", "-f", help="table, csv, tsv, json, md or html \\[default: table, or from --output's suffix].")]
+StopwordsOption = Annotated[str | None, typer.Option("--stopwords", help="Stop words to leave out: english, nltk, none or a file of words (one a line) \\[default: the config's tokenize.stopwords, else the command's own].")]
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout (atomically).")]
 
 
@@ -72,9 +88,13 @@ def note(message: str) -> None:
 
 
 def _escape(text: str) -> str:
+    """Markup-escaped, control characters (ESC sequences) shown escaped: file names and corpus
+    text reach warnings."""
     from rich.markup import escape
 
-    return escape(text)
+    from ..render.table import printable
+
+    return escape(printable(str(text)))
 
 
 def handle_errors(command):
@@ -104,7 +124,9 @@ def handle_errors(command):
 
 def paths_and_terms(arguments: list[str], command: str, term: str = "query", *, many: bool = True) -> tuple[list[Path], list[str]]:
     """Split ``PATH... TERM...`` arguments: every leading argument that exists is a corpus path
-    (the last argument is always a term); one-line errors for a missing path or term.
+    (the last argument is always a term), except one inside a path already given: that is a
+    term (``kwic . sport game`` in a corpus with a sport/ folder searches for "sport"; a note
+    says so). One-line errors for a missing path or term.
 
         paths_and_terms(["corpora", "lived experience"], "kwic")   # ([Path('corpora')], ['lived experience'])
     """
@@ -113,7 +135,12 @@ def paths_and_terms(arguments: list[str], command: str, term: str = "query", *, 
     usage = f"(usage: peercorpus {command} PATH... {term.upper()}{'...' if many else ''})"
     paths: list[Path] = []
     while len(paths) < len(arguments) - 1 and Path(arguments[len(paths)]).exists():
-        paths.append(Path(arguments[len(paths)]))
+        candidate = Path(arguments[len(paths)])
+        inside = next((p for p in paths if _is_inside(candidate, p)), None)
+        if inside is not None:
+            note(f"'{arguments[len(paths)]}' is taken as a {term}, not a path: it is inside {inside}, already given")
+            break
+        paths.append(candidate)
     terms = arguments[len(paths):]
     if not paths and len(arguments) == 1 and Path(arguments[0]).exists():
         raise UsageError(f"no {term} after {arguments[0]} {usage}")
@@ -124,10 +151,28 @@ def paths_and_terms(arguments: list[str], command: str, term: str = "query", *, 
     return paths, terms
 
 
-def load_settings(config: Path | None, overrides: list[str] | None = None):
+def _is_inside(path: Path, folder: Path) -> bool:
+    """``path`` is ``folder`` or lies within it (after resolving links and ``..``)."""
+    try:
+        path, folder = path.resolve(), folder.resolve()
+    except OSError:
+        return False
+    return folder.is_dir() and (path == folder or folder in path.parents)
+
+
+def load_settings(config: Path | None, overrides: list[str] | None = None, *, stopwords: str | None = None):
+    """The config with ``--set`` overrides; ``--stopwords`` is ``--set tokenize.stopwords=…``
+    given last (it wins)."""
     from ..config import load_config
 
-    return load_config(config, overrides or ())
+    overrides = [*Reading.overrides(), *(overrides or ())]
+    if stopwords is not None:
+        if stopwords not in ("english", "nltk", "none") and not Path(stopwords).is_file():
+            from ..errors import UsageError
+
+            raise UsageError(f"--stopwords must be english, nltk, none or a file of words (one a line); got '{stopwords}'")
+        overrides.append(f"tokenize.stopwords={stopwords}")
+    return load_config(config, overrides)
 
 
 def open_corpus(
@@ -141,6 +186,7 @@ def open_corpus(
     """``load_corpus`` with a progress bar on a terminal, warnings for skipped files, ``where``."""
     from ..load import load_corpus
 
+    cache_dir = cache_dir if cache_dir is not None else Verbosity.cache_dir
     with progress_bar("tokenising") as progress:
         corpus = load_corpus(paths, config, cache_dir=cache_dir, use_cache=not no_cache, progress=progress)
     for skipped in corpus.skipped:
@@ -157,7 +203,7 @@ def open_corpus(
 
 def start_command(
     paths, *, fmt, output, config, set_, cache_dir, no_cache, where=None,
-    outputs=None, inputs=(), folders=(), plots=(), formats=None,
+    outputs=None, inputs=(), folders=(), plots=(), formats=None, stopwords=None,
 ):
     """What most commands do first: check the format and every path the command will write
     (``output`` as ``--output``, plus ``outputs``: option → path; see ``check_outputs``),
@@ -174,7 +220,7 @@ def start_command(
     fmt = resolve_format(fmt, output, formats or TABLE_FORMATS)
     targets = {"--output": output, **(outputs or {})}
     check_outputs(targets, paths, inputs=[("--config", config), *inputs], folders=folders, plots=plots)
-    settings = load_settings(config, set_)
+    settings = load_settings(config, set_, stopwords=stopwords)
     corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache, where=where)
     return fmt, settings, corpus
 

@@ -1,9 +1,14 @@
-"""``peercorpus ingest`` and ``peercorpus info``: build the cache and report what was read."""
+"""``peercorpus ingest``, ``info`` and ``show``: build the cache and report what was read."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from ..errors import UsageError
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -52,11 +57,11 @@ def ingest(
     )
 
 
-def _frame_records(corpus) -> list:
+def _frame_records(corpus, fields) -> list:
     from ..analysis.info import document_table
     from ..render.export import frame_records
 
-    return frame_records(document_table(corpus))
+    return frame_records(document_table(corpus, fields))
 
 
 @app.command()
@@ -70,8 +75,13 @@ def info(
     output: OutputOption = None,
     cache_dir: CacheDirOption = None,
     no_cache: NoCacheOption = False,
+    long: Annotated[bool, typer.Option("--long", "-l", help="On the terminal, every column (paragraphs, chars, encoding, cleaned, warnings in full) instead of one line per document.")] = False,
 ) -> None:
     """List documents with metadata, counts, encoding and what looks wrong (a quality report).
+
+    On the terminal, one line per document with the quality notes cut short (--long for
+    every column); files (CSV, TSV, JSON, ...) always hold every column, the same columns
+    whatever --where keeps.
 
     Flags encoding fallbacks, empty or near-empty texts, PDF pages without text,
     hard-wrapped or interleaved-column text, hyphenated line breaks, duplicates, and what
@@ -82,15 +92,17 @@ def info(
     from ..analysis.info import DOCUMENT_COUNTS, corpus_totals, counted, document_rows, totals_summary
     from ..render.export import json_safe, plain_records, records_to_text, write_json, write_table, write_text
 
-    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
-    columns, rows = document_rows(corpus)
+    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache)
+    fields = corpus.fields()  # the whole corpus' fields: the columns do not change with --where
+    corpus = corpus.where(where) if where else corpus
+    columns, rows = document_rows(corpus, fields)
     totals = corpus_totals(corpus)
     # Plain cells are written without pandas (its import is most of a warm info); anything
     # else goes through the DataFrame, whose rules decide how it is written.
     plain = plain_records(rows)
     if fmt == "json":
         skipped = [{"path": s.path, "reason": s.reason} for s in corpus.skipped]
-        documents = [json_safe(row) for row in rows] if plain else _frame_records(corpus)
+        documents = [json_safe(row) for row in rows] if plain else _frame_records(corpus, fields)
         write_json({"documents": documents, "totals": totals, "skipped": skipped}, output)
         return
     if plain and fmt in ("csv", "tsv", "md"):
@@ -98,9 +110,103 @@ def info(
     elif plain and fmt == "table":
         from ..render.table import print_records
 
-        print_records(rows, columns, list(DOCUMENT_COUNTS) if rows else [], title="Documents")
+        if long:
+            print_records(rows, columns, list(DOCUMENT_COUNTS) if rows else [], title="Documents")
+        else:
+            short = ["doc", *columns[1 : columns.index("tokens")], "tokens", "types", "sentences", "notes"]
+            for row in rows:
+                row["notes"] = "; ".join(filter(None, [row["warnings"], row["cleaned"]]))
+            print_records(
+                rows, short, ["tokens", "types", "sentences"] if rows else [], title="Documents",
+                optional=short[1:-4], footer="--long or --format csv shows every column",
+            )
     else:
         from ..analysis.info import document_table
 
-        write_table(document_table(corpus), fmt=fmt, output=output, title="Documents")
+        write_table(document_table(corpus, fields), fmt=fmt, output=output, title="Documents")
     note(f"{totals_summary(totals)}; {totals['documents_with_warnings']:,} with warnings; {counted(totals['files_skipped'], 'file')} skipped")
+
+
+@app.command()
+@handle_errors
+def show(
+    paths: Paths,
+    doc: Annotated[str, typer.Option("--doc", "-d", help="The document's id, as info lists it (or a unique part of it).")],
+    config: ConfigOption = None,
+    set_: SetOption = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="text or json \\[default: text].")] = None,
+    output: OutputOption = None,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
+) -> None:
+    """Print a document's text as it is read and analysed, with the sections left out marked.
+
+    What analyses see is printed as it is; reference lists, declarations and boilerplate
+    that analyses leave out are shown between markers (dimmed on a terminal), so you can
+    check the reading before trusting counts (AntConc's File View). JSON gives a list of
+    {"label", "heading", "excluded", "text"}.
+
+    Example: [bold]peercorpus show corpora/ --doc more-milk[/bold]
+    """
+    from ..process import document_parts
+    from ..render.export import write_json, write_text
+
+    fmt = fmt or ("json" if output is not None and output.suffix.lower() == ".json" else "text")
+    if fmt not in ("text", "json"):
+        raise UsageError(f"--format must be text or json; got '{fmt}'")
+    settings = load_settings(config, set_)
+    corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache)
+    index = _find_document(corpus, doc)
+    document = corpus.document(index)
+    parts = document_parts(Path(document.path), document.doc_id, settings)
+    if fmt == "json":
+        write_json([{"label": p.label, "heading": p.heading, "excluded": p.excluded, "text": p.text} for p in parts], output)
+        return
+    if output is None and sys.stdout.isatty():
+        _print_parts(parts)
+        return
+    blocks = []
+    for part in parts:
+        blocks.append(f"[{_marker(part)}]\n{part.text}\n[end of {part.label}]" if part.excluded else part.text)
+    write_text("\n\n".join(blocks) + "\n", output)
+
+
+def _marker(part) -> str:
+    heading = f" from '{part.heading}'" if part.heading else ""
+    return f"left out: {part.label}{heading}, {part.chars:,} chars (--sections all keeps it)"
+
+
+def _print_parts(parts) -> None:
+    """On a terminal: left-out sections dimmed between markers; control characters of the
+    text (ESC sequences) shown escaped, line breaks kept."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from ..render.table import printable
+
+    def safe(text: str) -> str:
+        return "\n".join(printable(line) for line in text.split("\n"))
+
+    console = Console(highlight=False)
+    for part in parts:
+        if part.excluded:
+            console.print(Text(f"┄┄ {safe(_marker(part))} ┄┄", style="bold yellow"))
+            console.print(Text(safe(part.text), style="dim"))
+            console.print(Text(f"┄┄ end of {part.label} ┄┄", style="bold yellow"))
+        else:
+            console.print(Text(safe(part.text)))
+        console.print()
+
+
+def _find_document(corpus, doc: str) -> int:
+    """The index of the document whose id is ``doc``, or the only one whose id contains it."""
+    ids = corpus.doc_ids
+    if doc in ids:
+        return ids.index(doc)
+    matches = [i for i, doc_id in enumerate(ids) if doc in doc_id]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise UsageError(f"no document id contains '{doc}' (see 'peercorpus info' for the ids)")
+    shown = ", ".join(ids[i] for i in matches[:5])
+    raise UsageError(f"'{doc}' matches {len(matches)} documents ({shown}{', ...' if len(matches) > 5 else ''}); give more of the id")

@@ -16,6 +16,7 @@ from .common import (
     OutputOption,
     Paths,
     SetOption,
+    StopwordsOption,
     WhereOption,
     handle_errors,
     note,
@@ -39,10 +40,12 @@ def _top(top: int | None, fmt: str, output: Path | None) -> int | None:
 def freq(
     paths: Paths,
     ngram: Annotated[int, typer.Option("--ngram", "-n", min=1, max=5, help="Count n-grams (clusters) of this many words (1-5).")] = 1,
-    by: Annotated[str | None, typer.Option("--by", help="One list per value of this metadata field, side by side.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="One list per value of this metadata field: long (group, rank, term, count, per_million, range, range_share, dp) in files, side by side on the terminal.")] = None,
+    wide: Annotated[bool | None, typer.Option("--wide/--long", help="With --by: side by side (<group> term, <group> count, <group> per_million; 20 rows unless --top) or one row per group and term \\[default: --long in files, --wide on the terminal].")] = None,
     top: TopOption = None,
     min_count: MinCount = 1,
     where: WhereOption = None,
+    stopwords: StopwordsOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     config: ConfigOption = None,
@@ -57,13 +60,18 @@ def freq(
 
     Example: [bold]peercorpus freq corpora/ --top 30 --set tokenize.stopwords=english[/bold]
 
-    Example: [bold]peercorpus freq corpora/ --ngram 2 --by genre --top 15 -o bigrams.csv[/bold]
+    Example: [bold]peercorpus freq corpora/ --ngram 2 --by genre --top 15 -o output/bigrams.csv[/bold]
     """
-    from ..analysis.frequency import frequency, frequency_by
+    from ..analysis.frequency import frequency, frequency_by, frequency_long
+    from ..errors import UsageError
     from ..render.export import write_table
 
-    fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
-    if by:
+    if wide is not None and not by:
+        raise UsageError(f"--{'wide' if wide else 'long'} needs --by FIELD")
+    fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords)
+    if by and (wide is False or (wide is None and (fmt != "table" or output is not None))):
+        table = frequency_long(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top if top is not None else (20 if fmt == "table" and output is None else None))
+    elif by:
         table = frequency_by(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top or 20)
     else:
         table = frequency(corpus, settings.tokenize, ngram=ngram, min_count=min_count, top=_top(top, fmt, output))
@@ -81,6 +89,7 @@ def collocates(
     top: TopOption = None,
     min_count: MinCount = 2,
     where: WhereOption = None,
+    stopwords: StopwordsOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     config: ConfigOption = None,
@@ -101,11 +110,14 @@ def collocates(
     if len(nodes) > 1:
         raise UsageError(f"one node at a time; got {len(nodes)}: {' '.join(nodes)} (quote a phrase: \"{' '.join(nodes)}\")")
     node = nodes[0]
-    fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
+    fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords)
     table, node_count = find_collocates(corpus, settings.tokenize, node, left=left, right=right, measure=measure, min_count=min_count, top=_top(top, fmt, output), match=match)
     if node_count == 0:
         note(f"0 occurrences of '{node}'")
-    write_table(table, fmt=fmt, output=output, title=f"Collocates of '{node}' ({node_count} occurrences, window {left}L {right}R)")
+    write_table(
+        table, fmt=fmt, output=output, title=f"Collocates of '{node}' ({node_count} occurrences, window {left}L {right}R)",
+        optional=["collocate_freq", "left_count", "right_count", "expected"],
+    )
 
 
 @app.command()
@@ -118,6 +130,7 @@ def collocations(
     min_count: MinCount = 3,
     save_compounds: Annotated[Path | None, typer.Option("--save-compounds", help="Write the listed collocations, one a line, for tokenize.compounds_file.")] = None,
     where: WhereOption = None,
+    stopwords: StopwordsOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     config: ConfigOption = None,
@@ -139,7 +152,7 @@ def collocations(
     from ..render.export import write_table
 
     fmt, settings, corpus = start_command(
-        paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
+        paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords,
         outputs={"--save-compounds": save_compounds},
     )
     table = find_collocations(corpus, settings.tokenize, size=size, measure=measure, min_count=min_count, top=_top(top, fmt, output))
@@ -162,10 +175,11 @@ def keyness(
     alpha: Annotated[float, typer.Option("--alpha", help="Significance threshold for G²'s p-value.")] = 0.05,
     bonferroni: Annotated[bool, typer.Option("--bonferroni", help="Divide --alpha by the number of words tested.")] = False,
     min_range: Annotated[int, typer.Option("--min-range", help="A positive keyword must occur in at least this many target documents.")] = 1,
-    plot: Annotated[Path | None, typer.Option("--plot", "-p", help="Keyness bar plot (.png or .svg).")] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", "-p", help="Keyness bar plot (.png or .svg; stop words left out unless --stopwords or the config chooses them).")] = None,
     top: TopOption = None,
     min_count: MinCount = 3,
     where: WhereOption = None,
+    stopwords: StopwordsOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     config: ConfigOption = None,
@@ -193,7 +207,7 @@ def keyness(
         raise UsageError("--reference needs --target")
     references = [("--reference-list", reference_list), *(("--reference-corpus", p) for p in reference_corpus or ())]
     fmt, settings, corpus = start_command(
-        paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
+        paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords,
         outputs={"--plot": plot}, inputs=references, plots=("--plot",),
     )
     options = dict(alpha=alpha, bonferroni=bonferroni, min_count=min_count, min_range=min_range, top=_top(top, fmt, output))
@@ -208,12 +222,15 @@ def keyness(
         dtm, sizes = document_counts(other, settings.tokenize)
         counts = dict(zip(dtm.vocab, dtm.matrix.sum(axis=0).A1.tolist()))
         table = keyness_against_counts(corpus, settings.tokenize, counts, int(sizes.sum()), **options)
-    write_table(table, fmt=fmt, output=output, title="Keywords (positive: more frequent in the target)")
+    write_table(
+        table, fmt=fmt, output=output, title="Keywords (positive: more frequent in the target)",
+        optional=["chi2", "pct_diff", "target_range", "target_per_million", "reference_per_million"],
+    )
     note(f"{int((table['keyness'] == 'positive').sum())} positive and {int((table['keyness'] == 'negative').sum())} negative keywords")
     if plot is not None:
         from ..render.keyness_plot import plot_keyness
 
-        plot_keyness(table, plot)
+        plot_keyness(table, plot, stopwords=None if settings.tokenize.stopwords else "english")
         note(f"plot written to {plot}")
 
 

@@ -19,6 +19,7 @@ from .common import (
     paths_and_terms,
     start_command,
 )
+from .qdpx_options import CaseOption, QdpxOption, UnitOption
 
 app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
@@ -46,6 +47,9 @@ def kwic(
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, csv, tsv, json, md or html \\[default: table, or from --output's suffix].")] = None,
     output: OutputOption = None,
     where: WhereOption = None,
+    qdpx: QdpxOption = None,
+    unit: UnitOption = "sentence",
+    case: CaseOption = None,
     config: ConfigOption = None,
     set_: SetOption = None,
     cache_dir: CacheDirOption = None,
@@ -59,6 +63,11 @@ def kwic(
     Example: [bold]peercorpus kwic corpora/ "lived experience" boundaries --sort R1,R2 --show genre[/bold]
 
     Example: [bold]peercorpus kwic corpora/ recover --match stem --context sentence -f json -o recovery.json[/bold]
+
+    --qdpx writes a REFI-QDA project (one code per query, every hit shown coded as its
+    sentence, or --unit match or paragraph) for NVivo, ATLAS.ti, MAXQDA or QualCoder.
+
+    Example: [bold]peercorpus kwic corpora/ "lived experience" boundaries --qdpx kwic.qdpx --unit paragraph[/bold]
     """
     from ..analysis.kwic import LINE_COLUMNS, check_context_options, concordance_rows, find_hits, order_hits
     from ..errors import UsageError
@@ -67,8 +76,18 @@ def kwic(
 
     check_context_options(window=window, chars=chars, context=context, prefix="--")
     paths, queries = paths_and_terms(arguments, "kwic")
+    if qdpx is not None:
+        from .qdpx_options import check_qdpx_options
+
+        check_qdpx_options(qdpx, unit)
     # --where filters hits by document, so the whole corpus' cached index is searched.
-    fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache)
+    fmt, _, corpus = start_command(
+        paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, outputs={"--qdpx": qdpx}
+    )
+    if qdpx is not None:
+        from .qdpx_options import check_case
+
+        check_case(corpus, case)
     docs = corpus.where_indices(where) if where else None
     fields = [f.strip() for f in show.split(",") if f.strip()] if show else []
     missing = [f for f in fields if f not in corpus.fields()]
@@ -81,6 +100,7 @@ def kwic(
         table = kwic_summary(corpus, hits, queries, docs=docs)
         write_table(table, fmt=fmt, output=output, title="Hits per document")
         note(f"{len(hits)} hits in {int((table['hits'] > 0).sum())} documents")
+        _write_qdpx(qdpx, corpus, hits, queries, unit=unit, case=case, docs=docs)
         return
     total = len(hits)
     hits = order_hits(corpus, hits, sort=sort.split(",") if sort else None, sample=sample, seed=seed, limit=limit)
@@ -100,6 +120,23 @@ def kwic(
         write_table(concordance_table(pd.DataFrame(lines, columns=LINE_COLUMNS), fields), fmt=fmt, output=output)
     shown = f"; showing {len(lines)}" if len(lines) != total else ""
     note(f"{total} hits{shown}")
+    _write_qdpx(qdpx, corpus, hits, queries, unit=unit, case=case, docs=docs)
+
+
+def _write_qdpx(qdpx: Path | None, corpus, hits, queries: list[str], *, unit: str, case: str | None, docs=None) -> None:
+    """The --qdpx project of the hits kept (after --sample and --limit); with --where, of the
+    documents it keeps."""
+    if qdpx is None:
+        return
+    from ..qda.passages import kwic_passages
+    from .qdpx_options import write_project
+
+    codes, passages = kwic_passages(corpus, hits, queries, unit=unit)
+    write_project(
+        qdpx, corpus, codes, passages, name="peercorpus kwic: " + ", ".join(queries), case_field=case,
+        description=f"Concordance by peercorpus: every hit of {', '.join(queries)} coded as its {unit}, one code per query.",
+        docs=docs,
+    )
 
 
 @app.command()

@@ -24,6 +24,7 @@ from typer.core import TyperGroup
 COMMAND_MODULES = {
     "ingest": "corpus_commands",
     "info": "corpus_commands",
+    "show": "corpus_commands",
     "kwic": "kwic_commands",
     "dispersion": "kwic_commands",
     "freq": "count_commands",
@@ -31,8 +32,11 @@ COMMAND_MODULES = {
     "collocations": "count_commands",
     "keyness": "count_commands",
     "stats": "count_commands",
+    "dtm": "dtm_commands",
     "topics": "topic_commands",
     "code": "code_commands",
+    "codebook": "qda_commands",
+    "qdpx": "qda_commands",
     "report": "report_commands",
     "setup": "setup_commands",
 }
@@ -42,7 +46,67 @@ def build_module_commands(module_name: str) -> dict[str, object]:
     """The click commands of ``cli.<module_name>.app`` by name."""
     module = importlib.import_module(f"{__package__}.{module_name}")
     built = typer.main.get_command(module.app)
-    return dict(built.commands) if isinstance(built, TyperGroup) else {built.name: built}
+    commands = dict(built.commands) if isinstance(built, TyperGroup) else {built.name: built}
+    for command in commands.values():
+        accept_global_options(command)
+    return commands
+
+
+#: The root's options a command also takes after its name (``peercorpus kwic … -q``).
+GLOBAL_FLAGS = {"quiet": ("--quiet", "-q"), "verbose": ("--verbose", "-v"), "traceback": ("--traceback",), "safe_csv": ("--safe-csv",)}
+
+
+def accept_global_options(command) -> None:
+    """Let ``command`` take ``-q``, ``-v``, ``--traceback`` and ``--sections`` after its name
+    too (hidden from its help: the root's help lists them); given there, they set what the root
+    would. A command without ``--cache-dir`` takes it too, as the root's. Leaves options a
+    command defines itself alone."""
+    from typer.core import TyperOption
+
+    from .common import Reading, Verbosity
+
+    if getattr(command, "commands", None):  # a group (codebook, qdpx): its commands take them
+        for subcommand in command.commands.values():
+            accept_global_options(subcommand)
+        return
+
+    taken = {opt for param in command.params for opt in getattr(param, "opts", [])}
+    added = []
+    for name, flags in GLOBAL_FLAGS.items():
+        flags = tuple(f for f in flags if f not in taken)
+        if flags:
+            command.params.append(TyperOption(param_decls=[*flags, f"_global_{name}"], is_flag=True, default=False, hidden=True))
+            added.append(name)
+    cache_dir = "--cache-dir" not in taken
+    if cache_dir:
+        command.params.append(TyperOption(param_decls=["--cache-dir", "_global_cache_dir"], default=None, hidden=True, type=str))
+    sections = "--sections" not in taken
+    if sections:
+        command.params.append(TyperOption(param_decls=["--sections", "_global_sections"], default=None, hidden=True, type=str))
+    if not added and not cache_dir and not sections:
+        return
+    callback = command.callback
+
+    def with_global_options(*args, **kwargs):
+        for name in added:
+            if kwargs.pop(f"_global_{name}", False):
+                if name == "safe_csv":
+                    from ..render.export import CsvOptions
+
+                    CsvOptions.safe = True
+                else:
+                    setattr(Verbosity, name, True)
+        chosen_sections = kwargs.pop("_global_sections", None)
+        if chosen_sections is not None:
+            Reading.sections = chosen_sections
+        value = kwargs.pop("_global_cache_dir", None)
+        if value is not None:
+            from pathlib import Path
+
+            Verbosity.cache_dir = Path(value)
+        return callback(*args, **kwargs)
+
+    command.callback = with_global_options
 
 
 class LazyCommands(MutableMapping):

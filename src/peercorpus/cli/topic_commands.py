@@ -14,6 +14,7 @@ from .common import (
     NoCacheOption,
     Paths,
     SetOption,
+    StopwordsOption,
     WhereOption,
     handle_errors,
     note,
@@ -21,6 +22,7 @@ from .common import (
     start_command,
     warn,
 )
+from .qdpx_options import CaseOption, QdpxOption
 
 app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
@@ -53,9 +55,14 @@ def topics(
     labels: Annotated[Path | None, typer.Option("--labels", help="CSV of your topic labels (see --write-labels).")] = None,
     write_labels: Annotated[Path | None, typer.Option("--write-labels", help="Write a label sheet (topic, label, terms, extract) to fill in.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, json, csv (topics), md or html, to stdout.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for topics.csv, document_topics.csv, topics.json and plots.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for topics.csv, document_topics.csv, topics.json and plots; or, with --format, one file of that format (-f json -o topics.json).")] = None,
     svg: Annotated[bool, typer.Option("--svg", help="Also write the plots as SVG.")] = False,
+    qdpx: QdpxOption = None,
+    qdpx_unit: Annotated[str, typer.Option("--qdpx-unit", help="What a --qdpx selection covers: sentence or paragraph (--unit is the model's).")] = "sentence",
+    qdpx_threshold: Annotated[float, typer.Option("--qdpx-threshold", help="--qdpx codes a sentence or paragraph with its dominant topic when that topic has at least this share of it.")] = 0.5,
+    case: CaseOption = None,
     where: WhereOption = None,
+    stopwords: StopwordsOption = None,
     config: ConfigOption = None,
     set_: SetOption = None,
     cache_dir: CacheDirOption = None,
@@ -72,6 +79,12 @@ def topics(
     Example: [bold]peercorpus topics bbc/ --k auto --k-range 2-10 --format json > topics.json[/bold]
 
     Example: [bold]peercorpus topics letters/ --k 8 --over year --output results/topics[/bold]
+
+    --qdpx writes a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or QualCoder: one code per
+    topic (its label; top terms in the description), every sentence (or --qdpx-unit
+    paragraph) of 8+ words whose dominant topic has at least --qdpx-threshold of it coded.
+
+    Example: [bold]peercorpus topics corpora/ --k 6 --labels labels.csv --qdpx topics.qdpx[/bold]
     """
     from ..analysis.topics import TopicSettings, group_weights, topics_over
     from ..analysis.topics import topics as fit_topics
@@ -96,21 +109,36 @@ def topics(
         top_docs=top_docs,
         extracts=extracts,
     ).checked()
+    if qdpx is not None:
+        from .qdpx_options import check_qdpx_options
+
+        check_qdpx_options(qdpx, qdpx_unit, units=("sentence", "paragraph"), option="--qdpx-unit")
+        if not 0 <= qdpx_threshold <= 1:
+            raise UsageError(f"--qdpx-threshold must be a share between 0 and 1; got {qdpx_threshold}")
     if write_labels is not None and write_labels.exists():
         raise UsageError(
             f"--write-labels {write_labels} exists (it may hold your labels); pass it with --labels, "
             "or write the new sheet to another file"
         )
-    # --output is a folder here, so it is checked like an extra output, and --format is for stdout.
+    # --output is a folder, so it is checked like an extra output and --format is for stdout;
+    # unless --format is given and --output has its suffix (-f json -o topics.json): then that
+    # file gets what --format writes.
+    single = output if output is not None and fmt and _FILE_SUFFIXES.get(output.suffix.lower()) == fmt and not output.is_dir() else None
     fmt, config_settings, corpus = start_command(
-        paths, fmt=fmt, output=None, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
-        outputs={"--output": output, "--write-labels": write_labels}, inputs=[("--labels", labels)],
-        folders=("--output",), formats=TOPIC_FORMATS,
+        paths, fmt=fmt, output=single, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
+        outputs={"--output": output, "--write-labels": write_labels, "--qdpx": qdpx}, inputs=[("--labels", labels)],
+        folders=() if single else ("--output",), formats=TOPIC_FORMATS, stopwords=stopwords,
     )
+    if single is not None:
+        output = None
     if by is not None:
         corpus.require_field(by)
     if over is not None:
         corpus.require_field(over, option="--over")
+    if qdpx is not None:
+        from .qdpx_options import check_case
+
+        check_case(corpus, case)
     with progress_bar("fitting topics") as progress:
         model = fit_topics(corpus, settings=settings, tokenize=config_settings.tokenize, progress=progress)
     for message in model.notes:
@@ -126,7 +154,9 @@ def topics(
     shares = topics_over(model, corpus, over) if over else None
     if shares is not None and shares.attrs["skipped"]:
         warn(f"--over {over}: {shares.attrs['skipped']} document(s) without a date or number left out of the shares")
-    _emit(model, groups, fmt, folder=output, over=shares)
+    _emit(model, groups, fmt, folder=output, to=single, over=shares)
+    if single is not None:
+        note(f"topics written to {single}")
     if write_labels is not None:
         from ..analysis.topic_labels import label_sheet
         from ..render.export import write_table
@@ -136,6 +166,18 @@ def topics(
     if output is not None:
         written = _write_folder(model, groups, output, svg=svg, over=shares, by=by)
         note(f"wrote {len(written)} files to {output}/: {', '.join(written)}")
+    if qdpx is not None:
+        from ..qda.passages import TOPIC_MIN_WORDS, topic_passages
+        from .qdpx_options import write_project
+
+        codes, passages = topic_passages(corpus, model, config_settings.tokenize, unit=qdpx_unit, threshold=qdpx_threshold)
+        write_project(
+            qdpx, corpus, codes, passages, name=f"peercorpus topics (k={model.k})", case_field=case,
+            description=(
+                f"Topic model by peercorpus ({model.settings.method}, k={model.k}, seed {model.settings.seed}): each {qdpx_unit} "
+                f"of {TOPIC_MIN_WORDS}+ words coded with its dominant topic when that topic has at least {qdpx_threshold:g} of it."
+            ),
+        )
 
 
 def _parse_k(text: str) -> int | str:
@@ -147,18 +189,22 @@ def _parse_k(text: str) -> int | str:
         raise UsageError(f"--k must be a whole number ≥ 2 or 'auto'; got '{text}'") from None
 
 
-def _emit(model, groups, fmt: str, *, folder: Path | None = None, over=None) -> None:
-    """The model to stdout in ``fmt`` (``folder``: where the full tables are being written)."""
+_FILE_SUFFIXES = {".json": "json", ".csv": "csv", ".md": "md", ".html": "html", ".htm": "html"}
+
+
+def _emit(model, groups, fmt: str, *, folder: Path | None = None, to: Path | None = None, over=None) -> None:
+    """The model to stdout (or the file ``to``) in ``fmt`` (``folder``: where the full tables
+    are being written)."""
     from ..analysis.topic_report import topics_payload
     from ..render.export import write_json, write_table, write_text
     from ..render.topic_text import print_topics, topics_markup
 
     if fmt == "json":
-        write_json(topics_payload(model, groups=groups, over=over))
+        write_json(topics_payload(model, groups=groups, over=over), to)
     elif fmt == "csv":
-        write_table(model.topics.drop(columns=["weights"]), fmt="csv")
+        write_table(model.topics.drop(columns=["weights"]), fmt="csv", output=to)
     elif fmt in ("md", "html"):
-        write_text(topics_markup(model, groups, fmt, over=over), None)
+        write_text(topics_markup(model, groups, fmt, over=over), to)
     else:
         print_topics(model, groups, full_tables=folder, over=over)
 
@@ -183,6 +229,7 @@ def _write_folder(model, groups, folder: Path, *, svg: bool, over=None, by: str 
         tables["group_topics.csv"] = groups
     if over is not None:
         tables["topics_over.csv"] = over
+    tables.update(_long_tables(model, groups))
     for name, table in tables.items():
         atomic_write(folder / name, frame_to_text(table, "csv"))
     atomic_write(folder / "topics.json", dumps_json(topics_payload(model, groups=groups, over=over)))
@@ -198,3 +245,13 @@ def _write_folder(model, groups, folder: Path, *, svg: bool, over=None, by: str 
             plot_topics_over(model, over, folder / f"topics_over.{suffix}")
             written.append(f"topics_over.{suffix}")
     return written
+
+
+def _long_tables(model, groups) -> dict:
+    """Long (tidy) forms of the wide weight tables: one row per document (or group) and topic."""
+    from ..render.export import topic_weights_long
+
+    tables = {"document_topics_long.csv": topic_weights_long(model.documents, ["doc"])}
+    if groups is not None:
+        tables["group_topics_long.csv"] = topic_weights_long(groups, [groups.columns[0], "documents"])
+    return tables

@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .base import RawDocument, ReadOptions
-from .formats import Read, read_docx, read_markdown, read_pdf, read_plain
+from .formats import Read, read_docx, read_markdown, read_plain
 from .html import read_html
+from .pdf import read_pdf
 from .tabular import read_rows
 
 _READERS = {
@@ -23,13 +24,14 @@ _READERS = {
 }
 
 
-def read_file(path: Path, root: Path, options: ReadOptions) -> list[RawDocument]:
-    """The documents in one file (one, or one per row for .csv/.tsv/.jsonl)."""
+def read_file(path: Path, root: Path, options: ReadOptions, *, layout: bool = True) -> list[RawDocument]:
+    """The documents in one file (one, or one per row for .csv/.tsv/.jsonl); ``layout=False``
+    keeps a PDF's text as extracted (no paragraphs rebuilt, no headers or footers removed)."""
     relative = path.relative_to(root).as_posix() if path != root else path.name
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".jsonl"):
         return read_rows(path, relative, options)
-    read = Read(*_READERS[suffix](path))
+    read = read_pdf(path, layout=layout) if suffix == ".pdf" else Read(*_READERS[suffix](path))
     return [RawDocument(relative, path, read.text, read.encoding, read.metadata, read.warnings, read.removed)]
 
 

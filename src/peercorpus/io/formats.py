@@ -1,4 +1,4 @@
-"""One reader per document format: plain text, Markdown, PDF and Word (HTML: ``html.py``).
+"""One reader per document format: plain text, Markdown and Word (HTML: ``html.py``, PDF: ``pdf.py``).
 
 Each takes the file's path and returns ``(text, encoding, metadata, warnings)`` (or a
 ``Read``, which adds what the reader left out); a file it cannot read raises ``UnreadableFile``::
@@ -8,7 +8,6 @@ Each takes the file's path and returns ``(text, encoding, metadata, warnings)`` 
 
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -66,39 +65,6 @@ def read_markdown(path: Path) -> Result:
 
 def _yaml_kind(value: Any) -> str:
     return "list" if isinstance(value, list) else "single value"
-
-
-def read_pdf(path: Path) -> Result:
-    """Text of every page (pypdf), pages separated by blank lines."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    from ..quality import running_line_warnings  # here: quality → cleaning → config → io
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        reader = PdfReader(str(path))
-        if reader.is_encrypted:
-            try:
-                reader.decrypt("")
-            except Exception:
-                raise UnreadableFile("PDF is encrypted") from None
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except UnreadableFile:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise UnreadableFile(f"corrupt PDF ({type(error).__name__}: {str(error)[:80]})") from None
-    empty = sum(1 for page in pages if not page.strip())
-    if not pages or empty == len(pages):
-        raise UnreadableFile("PDF has no extractable text (scanned images?)")
-    warnings = [f"{empty} of {len(pages)} PDF pages have no extractable text (scanned?)"] if empty else []
-    warnings += running_line_warnings(pages)
-    metadata: dict[str, Any] = {}
-    info = reader.metadata
-    if info is not None and info.title:
-        metadata["title"] = str(info.title)
-    text = "\n\n".join(page.strip("\n") for page in pages if page.strip())
-    return text, "pdf", metadata, warnings
 
 
 def read_docx(path: Path) -> Result:

@@ -114,16 +114,19 @@ def _printable(text: str) -> str:
 
 def concordance_html(lines, show: list[str] | None = None) -> str:
     """An HTML table with the match in ``<mark>``; every piece of corpus text escaped."""
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in ["doc", *(show or []), "left", "match", "right"])
+    head = "".join(f'<th class="{k}">{html.escape(c)}</th>' for c, k in [("doc", "doc"), *((f, "meta") for f in show or []), ("left", "left"), ("match", "match"), ("right", "right")])
+    columns = '<col class="doc">' + '<col class="meta">' * len(show or []) + '<col class="left"><col class="match"><col class="right">'
     body = []
     for row in _line_rows(lines):
-        extra = "".join(f"<td>{html.escape(str(row.meta.get(f, '') or ''))}</td>" for f in show or [])
+        extra = "".join(f'<td class="meta">{html.escape(str(row.meta.get(f, "") or ""))}</td>' for f in show or [])
         body.append(
-            f"<tr><td>{html.escape(row.doc)}:{row.start}</td>{extra}"
+            f'<tr><td class="doc">{html.escape(row.doc)}:{row.start}</td>{extra}'
             f'<td class="left" style="text-align:right">{html.escape(row.left)}</td>'
-            f"<td><mark>{html.escape(row.match)}</mark></td><td>{html.escape(row.right)}</td></tr>"
+            f'<td class="match" style="text-align:center"><mark>{html.escape(row.match)}</mark></td><td class="right">{html.escape(row.right)}</td></tr>'
         )
-    return f'<table class="kwic"><thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(body) + "\n</tbody></table>\n"
+    # Like a printed KWIC: the whole width, left context right-aligned against the centred
+    # match, long contexts wrapping (nothing scrolled out of sight, on screen or on paper).
+    return f'<table class="kwic"><colgroup>{columns}</colgroup><thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(body) + "\n</tbody></table>\n"
 
 
 def concordance_markdown(lines, show: list[str] | None = None) -> str:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .figure import new_figure, save_figure
+from .figure import PAGE, PALETTE, document_labels, new_figure, save_figure
 
 #: Documents beyond this many (those with the most hits are kept) are left out of the plot.
 MAX_ROWS = 60
-COLOURS = ("#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#bbbbbb")
+COLOURS = PALETTE  # Paul Tol's bright palette: colour-blind safe
 
 
 def plot_dispersion(corpus, hits, terms: list[str], path: Path, *, docs=None) -> str | None:
@@ -29,7 +29,9 @@ def plot_dispersion(corpus, hits, terms: list[str], path: Path, *, docs=None) ->
         note = f"the plot shows the {MAX_ROWS} documents with most hits of {len(shown)}"
         shown = keep
     row_of_doc = {int(d): row for row, d in enumerate(shown)}
-    figure, ax = new_figure(width=9, height=1.2 + 0.28 * len(shown))
+    labels, folder = document_labels([corpus.documents[d].doc_id for d in shown.tolist()])
+    two_lines = any("\n" in label for label in labels)
+    figure, ax = new_figure(width=PAGE, height=1.0 + (0.34 if two_lines else 0.2) * len(shown))
     for number, term in enumerate(terms):
         mine = hits.query == number
         rows, xs = [], []
@@ -38,13 +40,15 @@ def plot_dispersion(corpus, hits, terms: list[str], path: Path, *, docs=None) ->
                 first, length = int(tokens.doc_starts[doc]), int(tokens.doc_lengths[doc])
                 rows.append(row_of_doc[doc])
                 xs.append((start - first) / max(length, 1))
-        ax.scatter(xs, rows, marker="|", s=120, color=COLOURS[number % len(COLOURS)], label=term)
-    ax.set_yticks(range(len(shown)), [_short(corpus.documents[d].doc_id) for d in shown.tolist()], fontsize=7)
+        ax.scatter(xs, rows, marker="|", s=100, linewidths=1.2, color=COLOURS[number % len(COLOURS)], label=term)
+    ax.set_yticks(range(len(shown)), labels)
     ax.set_ylim(len(shown) - 0.5, -0.5)
     ax.set_xlim(0, 1)
     ax.set_xlabel("position in document (share of its tokens)")
-    ax.set_title("Lexical dispersion", fontsize=10)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    ax.set_title("Lexical dispersion", loc="left")
+    if folder:
+        ax.set_ylabel(f"documents in {folder}")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     save_figure(figure, path)
     return note
 

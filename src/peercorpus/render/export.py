@@ -97,12 +97,76 @@ def frame_records(frame) -> list[dict[str, Any]]:
     return [json_safe(record) for record in frame.to_dict(orient="records")]
 
 
+class CsvOptions:
+    """How CSV and TSV cells are written; ``safe`` is the root's ``--safe-csv``.
+
+    ``safe``: a text cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR gets a leading
+    ``'`` so that a spreadsheet shows it instead of running it as a formula (OWASP's advice
+    on CSV injection). Off by default: R, pandas and Python read cells exactly as written."""
+
+    safe = False
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV/TSV cell as pandas writes it (``repr`` of a float, nothing for NaN, inf or None),
+    booleans as ``true``/``false`` (R's and JSON's spelling), formula-like text neutralised
+    under ``CsvOptions.safe``."""
+    value = json_safe(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    if CsvOptions.safe and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def csv_lines(columns: list[str], rows, sep: str) -> str:
+    """RFC 4180 lines ("\\n" line ends): a field is quoted when it holds the separator, a quote,
+    a line feed or a carriage return (Python's csv module, and pandas, leave a lone CR
+    unquoted, which spreadsheets and R then read as a line break)."""
+    import csv
+    import io
+
+    if CsvOptions.safe:
+        text_cells = [[csv_cell(c) for c in row] for row in rows]
+    else:  # the common cells (text, whole numbers) without a call each: kwic writes 50,000 lines
+        text_cells = [[c if type(c) is str else str(c) if type(c) is int else csv_cell(c) for c in row] for row in rows]
+    header = [c if isinstance(c, str) else csv_cell(c) for c in columns]
+    buffer = io.StringIO()
+    # The csv module (C) quotes the separator, quotes and line feeds; a CR is rare, and then
+    # the rows are quoted here instead.
+    writer = csv.writer(buffer, delimiter=sep, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    writer.writerows(text_cells)
+    text = buffer.getvalue()
+    if "\r" not in text:
+        return text
+
+    def quote(cell: str) -> str:
+        if sep in cell or '"' in cell or "\n" in cell or "\r" in cell:
+            return '"' + cell.replace('"', '""') + '"'
+        return cell
+
+    def line(cells: list[str]) -> str:
+        if len(cells) == 1 and cells[0] == "":
+            return '""\n'  # as the csv module writes a row of one empty field
+        return sep.join(map(quote, cells)) + "\n"
+
+    return "".join([line(header), *map(line, text_cells)])
+
+
 def frame_to_text(frame, fmt: str, *, title: str | None = None) -> str:
     """The table as CSV, TSV, JSON (a list of rows), Markdown or an HTML fragment."""
     if fmt in ("csv", "tsv"):
         # inf as an empty cell, as NaN is, and as JSON's null and Markdown's blank
-        finite = frame.replace([math.inf, -math.inf], math.nan)
-        return finite.to_csv(index=False, sep="," if fmt == "csv" else "\t", lineterminator="\n")
+        return csv_lines([str(c) for c in frame.columns], frame.itertuples(index=False), "," if fmt == "csv" else "\t")
     if fmt == "json":
         return dumps_json(frame_records(frame))
     if fmt == "md":
@@ -133,29 +197,70 @@ def records_to_text(records: list[dict[str, Any]], columns: list[str], fmt: str,
         return dumps_json([{c: record[c] for c in columns} for record in records])
     if fmt == "md":
         return _markdown_rows(columns, ([record[c] for c in columns] for record in records), title)
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    # pandas' to_csv is this writer: minimal quoting, '"' doubled, "\n" line ends.
-    writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(columns)
-    writer.writerows([[record[c] for c in columns] for record in records])
-    return buffer.getvalue()
+    return csv_lines(columns, ([record[c] for c in columns] for record in records), "," if fmt == "csv" else "\t")
 
 
 def _cell(value: Any) -> str:
     value = json_safe(value)
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:.4g}" if abs(value) < 1e-3 and value else f"{value:.4f}".rstrip("0").rstrip(".")
     return str(value)
 
 
+def format_column(values: list[Any]) -> list[str]:
+    """One format for a whole numeric column: integers as written; floats with the decimals
+    that give the column's typical (median) value three significant digits (0 to 4 decimals),
+    or all in scientific notation when the column mixes values below 0.001 with much larger
+    ones (p-values); NaN as an empty cell.
+
+    >>> format_column([0.64, 0.6342, 0.5])
+    ['0.640', '0.634', '0.500']
+    >>> format_column([2.953e-06, 0.0032, 0.5])
+    ['2.95e-06', '3.20e-03', '5.00e-01']
+    """
+    plain = [json_safe(v) for v in values]
+    numbers = [v for v in plain if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    finite = [abs(v) for v in numbers if math.isfinite(v)]
+    if any(not isinstance(v, (int, float)) or isinstance(v, bool) for v in plain if v is not None):
+        return [_cell(v) for v in plain]  # not a number column after all: as exported
+    if all(float(v).is_integer() for v in finite):
+        return ["" if v is None else _whole(v) for v in plain]
+    nonzero = sorted(v for v in finite if v)
+    if nonzero and nonzero[0] < 1e-3:
+        return ["" if v is None else _special(v) or f"{v:.2e}" for v in plain]
+    median = nonzero[len(nonzero) // 2] if nonzero else 1.0
+    decimals = max(0, min(4, 2 - math.floor(math.log10(median))))
+    return ["" if v is None else _special(v) or f"{v:.{decimals}f}" for v in plain]
+
+
+def _whole(value) -> str:
+    return _special(value) or str(int(value))
+
+
+def _special(value) -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return None
+
+
+def display_rows(frame) -> list[list[str]]:
+    """The frame's cells as text for reading (Markdown, HTML): number columns in one format
+    each (``format_column``), other cells as ``_cell`` writes them."""
+    columns = []
+    for name in frame.columns:
+        values = frame[name].tolist()
+        columns.append(format_column(values) if frame[name].dtype.kind in "iuf" else [_cell(v) for v in values])
+    return [list(row) for row in zip(*columns)] if columns else []
+
+
 def markdown_table(frame, *, title: str | None = None) -> str:
-    """A GitHub-flavoured Markdown table, every cell and the title escaped (``markdown_text``)."""
-    return _markdown_rows([str(c) for c in frame.columns], frame.itertuples(index=False), title)
+    """A GitHub-flavoured Markdown table, every cell and the title escaped (``markdown_text``);
+    each number column in one format (``format_column``)."""
+    return _markdown_rows([str(c) for c in frame.columns], display_rows(frame), title)
 
 
 def _markdown_rows(columns: list[str], rows, title: str | None) -> str:
@@ -163,16 +268,19 @@ def _markdown_rows(columns: list[str], rows, title: str | None) -> str:
     lines.append("| " + " | ".join(markdown_text(c) for c in columns) + " |")
     lines.append("| " + " | ".join("---" for _ in columns) + " |")
     for row in rows:
-        lines.append("| " + " | ".join(markdown_text(_cell(v)) for v in row) + " |")
+        lines.append("| " + " | ".join(markdown_text(v if isinstance(v, str) else _cell(v)) for v in row) + " |")
     return "\n".join(lines) + "\n"
 
 
 def html_table(frame, *, title: str | None = None) -> str:
-    """An HTML ``<table>`` with every cell escaped."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    """An HTML ``<table>`` with every cell escaped; number columns' cells have ``class="num"``
+    (right-aligned, tabular figures in the report's style sheet)."""
+    numeric = [frame[c].dtype.kind in "iuf" for c in frame.columns]
+    attribute = [' class="num"' if n else "" for n in numeric]
+    head = "".join(f"<th{a}>{html.escape(str(c))}</th>" for c, a in zip(frame.columns, attribute))
     rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>\n"
-        for row in frame.itertuples(index=False)
+        "<tr>" + "".join(f"<td{a}>{html.escape(v)}</td>" for v, a in zip(row, attribute)) + "</tr>\n"
+        for row in display_rows(frame)
     )
     caption = f"<caption>{html.escape(title)}</caption>" if title else ""
     return f"<table>{caption}<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody></table>\n"
@@ -187,15 +295,33 @@ def write_text(text: str, output: Path | None) -> None:
         atomic_write(Path(output), text)
 
 
-def write_table(frame, *, fmt: str, output: Path | None = None, title: str | None = None, console=None) -> None:
-    """Write ``frame`` in ``fmt``; ``table`` prints a rich table to stdout."""
+def write_table(frame, *, fmt: str, output: Path | None = None, title: str | None = None, console=None, optional: list[str] | None = None) -> None:
+    """Write ``frame`` in ``fmt``; ``table`` prints a table that fits the terminal to stdout
+    (``optional`` columns may be left out there, and are named when they are)."""
     if fmt == "table":
         from .table import print_table
 
-        print_table(frame, title=title, console=console)
+        print_table(frame, title=title, console=console, optional=optional)
         return
     write_text(frame_to_text(frame, fmt, title=title), output)
 
 
 def write_json(payload: Any, output: Path | None = None) -> None:
     write_text(dumps_json(payload), output)
+
+
+def topic_weights_long(frame, id_columns: list[str]):
+    """A wide table of ``topic_0 … topic_{k-1}`` columns in long (tidy) form: the
+    ``id_columns``, then ``topic`` (the number) and ``weight``, one row per id and topic
+    (ids in the table's order, topics ascending).
+
+        topic_weights_long(model.documents, ["doc"])    # doc, topic, weight
+    """
+    import pandas as pd
+
+    topics = [c for c in frame.columns if str(c).startswith("topic_") and str(c)[6:].isdigit()]
+    long = frame[id_columns + topics].melt(id_vars=id_columns, value_vars=topics, var_name="topic", value_name="weight")
+    long["topic"] = long["topic"].str[6:].astype(int)
+    order = pd.Series(range(len(frame)), index=frame.index)
+    long["_row"] = list(order) * len(topics)
+    return long.sort_values(["_row", "topic"], kind="stable").drop(columns="_row").reset_index(drop=True)

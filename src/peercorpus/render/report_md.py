@@ -20,12 +20,16 @@ def report_markdown(report) -> str:
     summary = f"{len(report.corpus):,} documents · {len(report.sections)} analyses"
     if report.failed:
         summary += f" · {len(report.failed)} failed: " + ", ".join(markdown_text(s.analysis.id) for s in report.failed)
-    lines += [summary, "", "## Contents", "", "- [Methods](#methods)", "- [Ingestion quality](#ingestion-quality)"]
+    lines += [summary, "", "## Contents", "", "- [Methods](#methods)", "- [References](#references)", "- [Ingestion quality](#ingestion-quality)"]
     lines += [f"- [{markdown_text(section.analysis.title)}](#{section.anchor})" + (" (failed)" if section.error else "") for section in report.sections]
     lines += ["", "## Methods", ""]
     for paragraph in report.methods:
         lines += [markdown_text(paragraph), ""]
-    lines += ["## Ingestion quality", ""]
+    from ..report.references import references
+
+    lines += ["## References", ""]
+    lines += [f"{number}. {markdown_text(citation)}" for number, citation in enumerate(references(report.methods), start=1)]
+    lines += ["", "## Ingestion quality", ""]
     if len(report.quality):
         lines += [_table(report.quality, "quality")]
     else:

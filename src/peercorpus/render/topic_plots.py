@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .figure import new_figure, save_figure
+from .figure import PAGE, PALETTE, document_labels, new_figure, save_figure
 
 #: The heatmap shows at most this many documents (evenly spaced after sorting by topic).
 MAX_HEATMAP_ROWS = 80
@@ -19,19 +19,19 @@ MAX_HEATMAP_ROWS = 80
 
 def plot_topic_terms(model, path: Path, *, n_terms: int = 10) -> None:
     """One horizontal bar chart per topic, its top terms by weight, in a grid."""
-    columns = min(model.k, 4)
+    columns = min(model.k, 3)
     rows = math.ceil(model.k / columns)
-    figure, axes = new_figure(width=3.2 * columns, height=2.8 * rows)
+    figure, axes = new_figure(width=PAGE, height=0.6 + 0.17 * n_terms * rows + 0.5 * rows)
     figure.clf()
     for topic in range(model.k):
         ax = figure.add_subplot(rows, columns, topic + 1)
         row = model.topics.iloc[topic]
         terms = row["terms"].split(", ")[:n_terms]
         weights = list(row["weights"])[:n_terms]
-        ax.barh(range(len(terms))[::-1], weights, color="#4477aa")
-        ax.set_yticks(range(len(terms))[::-1], terms, fontsize=8)
-        ax.set_title(_short(f"{topic}: {row['label']}", 40), fontsize=9)
-        ax.tick_params(axis="x", labelsize=7)
+        ax.barh(range(len(terms))[::-1], weights, color=PALETTE[0])
+        ax.set_yticks(range(len(terms))[::-1], terms)
+        ax.set_title(_short(f"{topic}: {row['label']}", 30), loc="left")
+        ax.tick_params(axis="x", labelsize=8)
     figure.tight_layout()
     save_figure(figure, path)
 
@@ -42,15 +42,24 @@ def plot_document_heatmap(model, path: Path) -> None:
     order = np.lexsort((-weights.max(axis=1), weights.argmax(axis=1)))
     if len(order) > MAX_HEATMAP_ROWS:
         order = order[np.linspace(0, len(order) - 1, MAX_HEATMAP_ROWS).round().astype(int)]
-    height = min(2 + 0.22 * len(order), 20)
-    figure, ax = new_figure(width=2.5 + 0.6 * model.k, height=height)
+    labels, folder = document_labels([model.doc_ids[i] for i in order])
+    row_height = 0.3 if any("\n" in label for label in labels) else 0.17
+    height = min(1.6 + row_height * len(order), 9.0)  # at most a journal page's height
+    figure, ax = new_figure(width=PAGE, height=height)
     image = ax.imshow(weights[order], aspect="auto", cmap="Blues", vmin=0, vmax=1, interpolation="nearest")
-    ax.set_xticks(range(model.k), [str(t) for t in range(model.k)], fontsize=8)
+    # Topics named by their label (or top terms), not a bare number.
+    names = [_short(f"{t}: {model.topics.iloc[t]['label']}", 28) for t in range(model.k)]
+    ax.set_xticks(range(model.k), names, rotation=40, ha="right", rotation_mode="anchor")
     ax.set_xlabel("topic")
-    ax.set_yticks(range(len(order)), [_short(model.doc_ids[i], 45) for i in order], fontsize=6)
+    # Row labels smaller than 8 pt would not be readable in print: fewer labels instead.
+    step = max(1, math.ceil(len(order) * (0.3 if row_height == 0.3 else 0.15) / max(height - 1.6, 0.5) - 1e-9)) if height >= 9.0 else 1
+    ax.set_yticks(range(0, len(order), step), labels[::step])
     shown = f" ({len(order)} of {len(weights)} documents)" if len(order) < len(weights) else ""
-    ax.set_title(f"Topic shares per document{shown}", fontsize=9)
-    figure.colorbar(image, ax=ax, fraction=0.04)
+    every = f"; every {step}{ {2: 'nd', 3: 'rd'}.get(step, 'th')} row labelled" if step > 1 else ""
+    ax.set_title(f"Topic shares per document{shown}{every}", loc="left")
+    if folder:
+        ax.set_ylabel(f"documents in {folder}")
+    figure.colorbar(image, ax=ax, fraction=0.04, label="topic share")
     save_figure(figure, path)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.markup import escape
 
 from .export import frame_to_text
-from .table import print_table, stdout_console
+from .table import print_table, printable, stdout_console
 
 
 def _topic_overview(model):
@@ -28,9 +28,9 @@ def print_topics(model, groups=None, *, full_tables: Path | None = None, over=No
     how = f"{model.settings.method.upper()}, {len(model.units)} {model.unit}s, {len(model.vocab):,} terms, seed {model.settings.seed}"
     print_table(_topic_overview(model), title=f"{model.k} topics ({how})", console=console)
     for topic, extracts in model.extracts.groupby("topic", sort=True):
-        console.print(f"\n[bold]Topic {topic}: {escape(str(model.topics.loc[topic, 'label']))}[/bold]")
+        console.print(f"\n[bold]Topic {topic}: {escape(printable(str(model.topics.loc[topic, 'label'])))}[/bold]")
         for row in extracts.itertuples():
-            console.print(f"  “{escape(row.sentence)}” — [dim]{escape(row.doc)}[/dim]")
+            console.print(f"  “{escape(printable(row.sentence))}” — [dim]{escape(printable(row.doc))}[/dim]")
     console.print()
     documents = model.documents[["doc", "topic"]].assign(
         share=model.doc_weights.max(axis=1).round(3) if model.k else 0.0,

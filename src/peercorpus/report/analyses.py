@@ -158,6 +158,11 @@ def _run_kwic(params, context: Context, section: Section) -> None:
         + (f"; a random sample of {params.sample} lines (seed {seed})" if params.sample else "")
         + "."
     )
+    if params.qdpx:
+        from ..qda.passages import kwic_passages
+
+        codes, passages = kwic_passages(corpus, ordered, queries, unit=params.unit)
+        _write_qdpx(params, context, section, corpus, codes, passages, f"peercorpus kwic: {', '.join(queries)}", f"every hit shown coded as its {params.unit}, one code per query")
 
 
 def _run_dispersion(params, context: Context, section: Section) -> None:
@@ -232,7 +237,7 @@ def _run_keyness(params, context: Context, section: Section) -> None:
             from ..render.keyness_plot import plot_keyness
 
             path = context.plot_path(f"{section.analysis.id}-{number}" if name else section.analysis.id)
-            plot_keyness(table, context.folder / path)
+            plot_keyness(table, context.folder / path, stopwords=None if context.tokenize.stopwords else "english")
             section.plots.append(ReportPlot(f"Keywords: {title}", path))
         phrases.append(f"{' and '.join(target)} against {against}")
     correction = " with a Bonferroni correction" if params.bonferroni else ""
@@ -284,6 +289,12 @@ def _run_topics(params, context: Context, section: Section) -> None:
         f"{model.unit}s and {len(model.vocab):,} terms (document frequency ≥ {settings.min_df}, ≤ {settings.max_df}; "
         f"English stop words removed unless configured otherwise); {k_phrase}; seed {settings.seed}."
     )
+    if params.qdpx:
+        from ..qda.passages import TOPIC_MIN_WORDS, topic_passages
+
+        codes, passages = topic_passages(corpus, model, context.tokenize, unit=params.qdpx_unit, threshold=params.qdpx_threshold)
+        what = f"each {params.qdpx_unit} of {TOPIC_MIN_WORDS}+ words coded with its dominant topic when that topic has at least {params.qdpx_threshold:g} of it"
+        _write_qdpx(params, context, section, corpus, codes, passages, f"peercorpus topics (k={model.k})", what)
 
 
 def _run_codebook(params, context: Context, section: Section) -> None:
@@ -307,6 +318,26 @@ def _run_codebook(params, context: Context, section: Section) -> None:
         f"Themes were coded{_where_phrase(params.where)} with {source} ({len(codebook.themes)} themes of words, phrases "
         f"and wildcards, {'case-sensitive' if params.case_sensitive else 'case-insensitive'}); counts are given per "
         f"document{f', per {params.by}' if params.by else ''} and per 1,000 tokens, with co-occurrence of themes within a {params.cooccurrence}."
+    )
+    if params.qdpx:
+        from ..qda.passages import coding_passages
+
+        codes, passages, _ = coding_passages(corpus, codebook, coding.extracts, unit=params.unit)
+        _write_qdpx(params, context, section, corpus, codes, passages, codebook.title or "peercorpus codebook", f"every extract coded as its {params.unit}")
+
+
+def _write_qdpx(params, context: Context, section: Section, corpus: Corpus, codes, passages, name: str, what: str) -> None:
+    """The analysis' ``qdpx:`` output: a REFI-QDA project in the report folder, and a note."""
+    from ..qda.project import restrict, write_qdpx
+
+    if params.case:
+        corpus.require_field(params.case, option="case")
+    if params.where and len(corpus) == len(context.corpus):  # kwic and codebook filter hits, not the corpus
+        corpus, passages = restrict(corpus, passages, corpus.where_indices(list(params.where)))
+    selections = write_qdpx(context.folder / params.qdpx, corpus, codes, passages, name=name, case_field=params.case, description=f"peercorpus report: {what}.")
+    section.notes.append(
+        f"REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or QualCoder: {params.qdpx} "
+        f"({len(corpus)} sources, {len(codes)} codes, {selections} selections; {what})."
     )
 
 

@@ -67,8 +67,35 @@ def methods_paragraphs(spec, corpus: Corpus, sections) -> list[str]:
 
 
 def _cleaning_text(cleaning: CleaningSettings, corpus: Corpus) -> str:
+    return " ".join(part for part in (_reading_text(cleaning, corpus), _rules_text(cleaning, corpus)) if part)
+
+
+def _reading_text(cleaning: CleaningSettings, corpus: Corpus) -> str:
+    """What peercorpus did on its own: PDF layout, and the sections it left out."""
+    if not cleaning.auto:
+        return "The texts were analysed as extracted from their files (cleaning.auto: false)."
+    left_out: dict[str, list[int]] = {}
+    for document in corpus.documents:
+        for record in document.cleaning.get("sections", []):
+            if record["excluded"]:
+                left_out.setdefault(record["label"], []).append(record["chars"])
+    text = "Words hyphenated at line ends were joined unless the document writes them with a hyphen."
+    if any(document.encoding == "pdf" for document in corpus.documents):
+        text = (
+            "PDF text was read with PDFium (pypdfium2) and rebuilt into paragraphs from the page layout, "
+            "without running headers, footers and page numbers. " + text
+        )
+    kept = ", ".join(cleaning.kept_sections)
+    if not left_out:
+        return text + f" No reference list, declarations or boilerplate was found outside the sections analysed ({kept})."
+    found = "; ".join(f"{label}: {len(sizes)} sections, {sum(sizes):,} characters" for label, sizes in sorted(left_out.items()))
+    return text + f" Sections that are not the authors' running text were detected and left out ({found}); the analyses used: {kept}."
+
+
+def _rules_text(cleaning: CleaningSettings, corpus: Corpus) -> str:
+    """The hand-written cleaning rules of the config, and what they removed."""
     if not cleaning.active:
-        return "The texts were analysed as read, with no cleaning."
+        return "" if cleaning.auto else "No cleaning rules were applied."
     steps = []
     if cleaning.cut_from:
         steps.append(f"each document was cut from the first line matching one of {len(cleaning.cut_from)} patterns onward (reference lists, declarations and similar back matter)")

@@ -49,6 +49,21 @@ class Params:
         return {"where": self.where} if self.where else {}
 
 
+def check_qdpx(qdpx: str | None, unit: str, units: tuple[str, ...], unit_name: str = "unit") -> None:
+    """A ``qdpx:`` output is a file name (``coding.qdpx``) written into the report folder."""
+    from ..errors import UsageError
+
+    check_choice(unit_name, unit, units)
+    if qdpx is None:
+        return
+    if not isinstance(qdpx, str) or not qdpx.endswith(".qdpx") or "/" in qdpx or "\\" in qdpx or qdpx.startswith("."):
+        raise UsageError(f"qdpx must be a file name ending in .qdpx, written into the report folder (e.g. coding.qdpx); got {qdpx!r}")
+
+
+def _qdpx_fields(params) -> dict[str, str]:
+    return {"case": params.case} if params.qdpx and params.case else {}
+
+
 @dataclass(frozen=True)
 class InfoParams(Params):
     """``info``: the documents table and the ingestion quality report."""
@@ -91,11 +106,15 @@ class KwicParams(Params):
     seed: int = 0
     limit: int | None = None
     show: tuple[str, ...] = ()
+    qdpx: str | None = None
+    unit: str = "sentence"
+    case: str | None = None
     where: tuple[str, ...] = ()
 
     def check(self) -> None:
         from ..errors import UsageError
 
+        check_qdpx(self.qdpx, self.unit, ("match", "sentence", "paragraph"))
         if not self.queries or any(not q.strip() for q in self.queries):
             raise UsageError("queries must be a list of words, phrases or patterns, none empty")
         from ..analysis.kwic import check_context_options
@@ -107,7 +126,7 @@ class KwicParams(Params):
                 check_int(name, number, minimum=1)
 
     def fields_used(self) -> dict[str, str]:
-        return {f"show {name}": name for name in self.show}
+        return {**{f"show {name}": name for name in self.show}, **_qdpx_fields(self)}
 
 
 @dataclass(frozen=True)
@@ -219,6 +238,10 @@ class TopicsParams(TopicSettings, Params):
     by: str | None = None
     labels: str | None = None
     plots: bool = True
+    qdpx: str | None = None
+    qdpx_unit: str = "sentence"
+    qdpx_threshold: float = 0.5
+    case: str | None = None
     where: tuple[str, ...] = ()
 
     def settings(self) -> TopicSettings:
@@ -228,10 +251,15 @@ class TopicsParams(TopicSettings, Params):
         return TopicSettings(**values)
 
     def check(self) -> None:
+        from ..errors import UsageError
+
         self.settings().checked()  # k is already a number or "auto" (spec.py parses it)
+        check_qdpx(self.qdpx, self.qdpx_unit, ("sentence", "paragraph"), "qdpx_unit")
+        if isinstance(self.qdpx_threshold, bool) or not isinstance(self.qdpx_threshold, (int, float)) or not 0 <= self.qdpx_threshold <= 1:
+            raise UsageError(f"qdpx_threshold must be a share between 0 and 1; got {self.qdpx_threshold!r}")
 
     def fields_used(self) -> dict[str, str]:
-        return {"by": self.by} if self.by else {}
+        return {**({"by": self.by} if self.by else {}), **_qdpx_fields(self)}
 
 
 @dataclass(frozen=True)
@@ -247,14 +275,18 @@ class CodebookParams(Params):
     case_sensitive: bool = False
     extracts: int | None = None
     by: str | None = None
+    qdpx: str | None = None
+    unit: str = "sentence"
+    case: str | None = None
     where: tuple[str, ...] = ()
 
     def fields_used(self) -> dict[str, str]:
-        return {"by": self.by} if self.by else {}
+        return {**({"by": self.by} if self.by else {}), **_qdpx_fields(self)}
 
     def check(self) -> None:
         from ..errors import UsageError
 
+        check_qdpx(self.qdpx, self.unit, ("match", "sentence", "paragraph"))
         if (self.codebook is None) == (self.themes is None):
             raise UsageError("give either codebook (a file) or themes (an inline codebook)")
         check_choice("cooccurrence", self.cooccurrence, ("sentence", "paragraph"))

@@ -1,0 +1,61 @@
+"""A document-term matrix as files other tools read: Matrix Market (scipy.io.mmread, R's
+Matrix::readMM) or Parquet triplets, with terms.csv and docvars.csv beside it.
+
+    write_dtm(matrix, corpus, Path("output/dtm"))       # dtm.mtx, terms.csv, docvars.csv
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+
+from .export import atomic_write, csv_lines
+
+
+def write_dtm(dtm, corpus, folder: Path, *, fmt: str = "mtx", min_count: int = 1) -> dict:
+    """Write ``dtm`` (``analysis.dtm.DocumentTermMatrix`` of ``corpus``' documents) into
+    ``folder``; terms seen fewer than ``min_count`` times are left out. Returns the files
+    written and the number of terms."""
+    matrix = dtm.matrix.tocsr()
+    totals = np.asarray(matrix.sum(axis=0)).ravel()
+    keep = np.flatnonzero(totals >= min_count)
+    matrix = matrix[:, keep].tocsr()
+    matrix.sort_indices()
+    vocab = [dtm.vocab[i] for i in keep]
+    doc_freq = np.bincount(matrix.indices, minlength=len(vocab))
+    fields = corpus.fields()
+    term_rows = [[i + 1, term, int(totals[k]), int(doc_freq[i])] for i, (term, k) in enumerate(zip(vocab, keep))]
+    doc_rows = [[i + 1, d.doc_id, *(d.metadata.get(f) for f in fields)] for i, d in enumerate(corpus.documents)]
+    atomic_write(folder / "terms.csv", csv_lines(["column", "term", "count", "doc_freq"], term_rows, ","))
+    atomic_write(folder / "docvars.csv", csv_lines(["row", "doc", *fields], doc_rows, ","))
+    files = ["terms.csv", "docvars.csv"]
+    if fmt == "parquet":
+        import pandas as pd
+
+        coo = matrix.tocoo()
+        triplets = pd.DataFrame({"row": coo.row + 1, "column": coo.col + 1, "doc": [corpus.documents[r].doc_id for r in coo.row], "term": [vocab[c] for c in coo.col], "count": coo.data.astype(np.int64)})
+        buffer = io.BytesIO()
+        triplets.to_parquet(buffer, index=False)
+        atomic_write(folder / "dtm.parquet", buffer.getvalue())
+        files.insert(0, "dtm.parquet")
+    else:
+        atomic_write(folder / "dtm.mtx", matrix_market(matrix))
+        files.insert(0, "dtm.mtx")
+    return {"files": files, "terms": len(vocab)}
+
+
+def matrix_market(matrix) -> str:
+    """A sparse integer matrix in Matrix Market coordinate form (1-based, row-major order):
+    what ``scipy.io.mmwrite`` writes, without the scipy version in the header (same input,
+    same bytes)."""
+    coo = matrix.tocoo()
+    order = np.lexsort((coo.col, coo.row))
+    lines = [
+        "%%MatrixMarket matrix coordinate integer general",
+        "% peercorpus document-term matrix: rows = docvars.csv, columns = terms.csv",
+        f"{matrix.shape[0]} {matrix.shape[1]} {coo.nnz}",
+    ]
+    lines += [f"{r + 1} {c + 1} {int(v)}" for r, c, v in zip(coo.row[order], coo.col[order], coo.data[order])]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,283 @@
+"""Find the parts of a document that are not its author's running text, in every format.
+
+A document is cut into labelled sections, found from headings and from what the lines look
+like, never from a list a user has to write:
+
+- ``references``: a reference list or bibliography (a "References" heading, or a run of lines
+  at the end that read as references: years, initials, "et al.", volumes and pages, DOIs);
+- ``declarations``: conflicts of interest, funding, acknowledgements, data availability,
+  author contributions and declarations, ethics statements, disclaimers, copyright and licence
+  notices, author bios, supporting information, contact boxes;
+- ``boilerplate``: what a web page or a platform adds: a paywall or subscription notice and
+  everything after it, cookie notices, and a page's trailer (comments, "Share this",
+  "Published by", previous/next article) — from its first line to the end.
+
+Everything else is ``body``. Analyses see the sections a config keeps (``cleaning.sections``,
+by default only the body)::
+
+    found = find_sections("Intro text.\\n\\nReferences\\n1. Smith J. A study. 2020;1:2-3.")
+    [(s.label, s.heading) for s in found]       # [('references', 'References')]
+    text, kept = split_sections(text, found, keep=("body",))
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SECTION_LABELS = ("body", "references", "declarations", "boilerplate")
+
+_NUMBERING = re.compile(r"^(?:[-•*]\s*)?(?:\d+(?:\.\d+)*\.?|[IVX]+\.|[A-Z]\.)\s+")
+
+
+def _words(*phrases: str) -> re.Pattern:
+    return re.compile(r"^(?:" + "|".join(phrases) + r")$", re.IGNORECASE)
+
+
+_REFERENCES = _words(
+    r"references(?: cited)?", r"reference list", r"bibliography", r"works cited", r"literature(?: cited)?",
+    r"cited literature", r"notes and references", r"references and notes", r"sources", r"citations",
+)
+_DECLARATIONS = _words(
+    r"conflicts? of interests?(?: statement| disclosures?)?", r"competing interests?(?: statement)?",
+    r"declarations?(?: of (?:competing )?interests?)?", r"author declarations?", r"disclosures?",
+    r"funding(?: statement| information| sources| details)?", r"sources? of funding", r"financial (?:support|disclosures?)",
+    r"acknowledge?ments?", r"data (?:availability|sharing|access)(?: statement)?",
+    r"availability of data(?: and materials?)?", r"author(?:s'|s’)? contributions?", r"contributors(?:hip)?",
+    r"ethics(?: approval| statement| declarations?| and consent)?", r"ethical (?:approval|considerations)",
+    r"consent(?: for publication| to participate)?", r"disclaimer", r"copyright(?: notice)?", r"licen[cs]e",
+    r"permissions?", r"about (?:the )?authors?", r"author (?:information|details|biograph(?:y|ies)|notes)",
+    r"biograph(?:y|ies)", r"notes on contributors", r"supporting information", r"associated data",
+    r"supplementary (?:materials?|information|data|files?)", r"correspondence", r"corresponding authors?",
+    r"for (?:more|further) information", r"further information", r"contact(?: us| details| information)?", r"orcid(?: ids?)?",
+    r"how to cite(?: this article)?", r"citation", r"publisher'?s note", r"article information",
+)
+_BODY = _words(
+    r"abstract", r"summary", r"introduction", r"background", r"methods?", r"methodology",
+    r"materials and methods", r"results?", r"findings", r"discussion", r"conclusions?",
+    r"limitations(?: and strengths)?", r"(?:chapter|part|section|appendix|annex) \w+.*", r"appendix",
+)
+_TRAILER = _words(
+    r"comments?(?: \(\d+\))?", r"\d+ comments?", r"leave a (?:comment|reply)", r"share this(?: article| post)?:?",
+    r"like this:?", r"related(?: posts| articles| stories)?", r"published by", r"posted by", r"written by",
+    r"previous (?:article|post)", r"next (?:article|post)", r"tags:?", r"categories:?", r"filed under:?",
+    r"you (?:may|might) also like", r"more from .{1,40}", r"read (?:more|next)", r"recommended(?: for you)?",
+    r"subscribe(?: to .{1,40})?", r"sign up(?: for .{1,40})?", r"donate", r"advertisement",
+)
+#: A paywall: the author's text stops here, what follows is the platform's.
+_PAYWALL = re.compile(
+    r"to read the full (?:article|story|text)|subscribe (?:now )?to (?:continue|read|access)"
+    r"|already an? (?:subscriber|member|supporter)|(?:log|sign) in to (?:read|continue|access)"
+    r"|this (?:article|content|story) is (?:only )?(?:available|for|reserved for) (?:to )?(?:subscribers|members|supporters)",
+    re.IGNORECASE,
+)
+#: A notice of the site's in one line or paragraph: cookies, calls for contributions.
+_NOTICE = re.compile(
+    r"we use cookies|this (?:web)?site uses cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences)"
+    r"|(?:please )?submit (?:a|your) (?:blog|post|article|story|piece)|(?:write|contribute) for us",
+    re.IGNORECASE,
+)
+#: A line with no running text: only an e-mail address, a web address, a file or image name.
+_JUNK_LINE = re.compile(
+    r"^\s*(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,6}|(?:[Hh][Tt][Tt][Pp][Ss]?://|www\.)\S+"
+    r"|(?=\S*[a-f])(?=\S*\d)[\w-]*[a-f0-9]{24,}[\w-]*(?:\.\w{2,4})?|\S+\.(?:jpe?g|png|gif|svg|webp|JPE?G|PNG|GIF))\s*$"
+)
+#: A page trailer or paywall ends the author's text only near the end of a document: the
+#: part it would leave out is at most this many characters or this share of the document
+#: (a manual's own "Comments" or "Related" section is no trailer). A trailer that can only be
+#: a web page's ("Comments (12)", "Leave a reply", "Share this:") may run longer.
+_TRAILER_MAX = (3000, 0.0)
+_PAYWALL_MAX = (5000, 0.6)
+_WEB_TRAILER = re.compile(r"(?i)^(?:comments? \(\d+\)|\d+ comments?|leave a (?:comment|reply)|share this)")
+#: A reference list is mostly lines that read as references; one that is not (a manual's
+#: "References" chapter of functions) is body.
+_MIN_REFERENCE_SHARE = 0.3
+_YEAR = re.compile(r"\b(?:1[89]|20)\d{2}[a-z]?\b")
+_REFERENCE_SIGNS = re.compile(
+    r"\bet al\b|\bdoi\b|10\.\d{4,}/|\[(?:Google Scholar|PubMed|CrossRef|DOI)\]|\b\d+\s*\(\d+\)\s*[:,]"
+    r"|\b\d+\s*:\s*\d+|\bpp?\.\s*\d|\b[Vv]ol\.|[A-Z][\w'’-]+,\s*(?:[A-Z]\.\s?){1,3}|\b[A-Z][\w'’-]+ [A-Z]{1,3}[,.]",
+)
+_DOI = re.compile(r"\bdoi\s*:|10\.\d{4,}/\S")
+#: An author-year entry: "Fox J (2002).", "Zeileis A, Hothorn T (2002)."
+_AUTHOR_YEAR = re.compile(r"^\W{0,3}[A-Z][^()\n]{0,150}\((?:1[89]|20)\d{2}[a-z]?\)[.,:]")
+#: A declarations section that takes more than this share of a long document is a misread
+#: heading: 30% when body text follows it, 60% when it runs to the end (back matter).
+_MAX_DECLARATIONS_SHARE = 0.3
+_MAX_BACK_MATTER_SHARE = 0.6
+_MIN_CHARS_FOR_SHARE_CHECK = 5000
+_MIN_REFERENCE_RUN = 5
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a document that is not body text: ``text[start:end]``."""
+
+    label: str
+    start: int
+    end: int
+    heading: str
+
+
+def find_sections(text: str) -> list[Section]:
+    """The non-body sections of ``text``, in order and not overlapping."""
+    lines = _lines(text)
+    found: list[Section] = []
+    label, start, heading = "body", 0, ""
+
+    def close(end: int) -> None:
+        if label != "body" and end > start:
+            found.append(Section(label, start, end, heading))
+
+    single_lines: list[Section] = []
+    for line_start, line in lines:
+        if label == "boilerplate":
+            break  # boilerplate runs to the end
+        kind = _heading_kind(line, numbered_ends=label == "declarations" or (label == "references" and not is_reference_line(line)))
+        if kind == "boilerplate":
+            web = _WEB_TRAILER.match(_NUMBERING.sub("", line.strip()))
+            if not _near_end(line_start, text, _PAYWALL_MAX if web else _TRAILER_MAX):
+                kind = None
+        if kind is None and _PAYWALL.search(line) and _near_end(line_start, text, _PAYWALL_MAX):
+            kind = "boilerplate"
+        if kind is None and label == "body" and (_JUNK_LINE.match(line) or (len(line) < 400 and _NOTICE.search(line))):
+            single_lines.append(Section("boilerplate", line_start, line_start + len(line), line.strip()[:80]))
+            continue
+        if kind is None or kind == label:
+            continue
+        if kind == "body" and label == "body":
+            continue
+        close(line_start)
+        label, start, heading = kind, line_start, line.strip()[:80]
+    close(len(text))
+    found = [s for s in found if not _misread(s, text, found)]
+    found += [line for line in single_lines if not any(s.start <= line.start < s.end for s in found)]
+    if not any(s.label == "references" for s in found):
+        trailing = _trailing_references(text, lines, found)
+        if trailing is not None:
+            found.append(trailing)
+    return sorted(found, key=lambda s: s.start)
+
+
+def _near_end(position: int, text: str, limit: tuple[int, float]) -> bool:
+    """Whether what follows ``position`` is short enough to be a trailer (see ``_TRAILER_MAX``)."""
+    rest = len(text) - position
+    return rest <= limit[0] or rest <= limit[1] * len(text)
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, position = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((position, line))
+        position += len(line) + 1
+    return out
+
+
+def _heading_kind(line: str, *, numbered_ends: bool = False) -> str | None:
+    """``references``, ``declarations``, ``boilerplate`` or ``body`` for a heading line, else
+    None. A numbered short line ("3 Results of the survey") is a body heading only when
+    ``numbered_ends`` (after declarations; in a reference list it is an entry)."""
+    stripped = line.strip()
+    if len(stripped) > 80:
+        return None
+    unnumbered = _NUMBERING.sub("", stripped).strip()
+    numbered = unnumbered != stripped
+    bare = unnumbered.rstrip(":.").strip()
+    if not bare[:1].isupper():
+        return None  # headings start with a capital ("for more information." is a sentence's end)
+    if _REFERENCES.match(bare):
+        return "references"
+    if _DECLARATIONS.match(bare):
+        return "declarations"
+    if _TRAILER.match(bare) and not unnumbered.endswith(".") and not (bare.isupper() and len(bare.split()) == 1):
+        return "boilerplate"  # not a sentence ("Subscribe to new mailbox.") nor a constant (COMMENT)
+    if _BODY.match(bare) or (numbered_ends and numbered and not unnumbered.endswith(".") and _looks_like_heading(bare)):
+        return "body"
+    return None
+
+
+def _looks_like_heading(bare: str) -> bool:
+    """A numbered heading's words ("3 Results of the survey"): short, no sentence punctuation."""
+    return 0 < len(bare.split()) <= 8 and bare[:1].isupper() and not re.search(r"[.;,]\s", bare)
+
+
+def _misread(section: Section, text: str, found: list[Section]) -> bool:
+    """A section we should not believe: a reference list whose lines do not read as references
+    (a manual's "References" chapter), or a declarations section swallowing a large share of a
+    long document, with no end we could see (a heading like "Acknowledgements" at the start of
+    a thesis): both stay body."""
+    if section.label == "references":
+        lines = [line for _, line in _lines(text[section.start : section.end])[1:]]
+        if len(lines) < 3:
+            return False
+        return sum(1 for line in lines if is_reference_line(line)) < _MIN_REFERENCE_SHARE * len(lines)
+    if section.label != "declarations" or len(text) < _MIN_CHARS_FOR_SHARE_CHECK:
+        return False
+    back_matter = section.end == len(text) or any(other.start == section.end for other in found)
+    limit = _MAX_BACK_MATTER_SHARE if back_matter else _MAX_DECLARATIONS_SHARE
+    return (section.end - section.start) > limit * len(text)
+
+
+def is_reference_line(line: str) -> bool:
+    """A line that reads as a bibliography entry: a year and another sign of a reference.
+
+    >>> is_reference_line("7. Murphy R, Higgins A. The complex terrain. J Psychiatr Ment Health Nurs. 2018;25:441-448.")
+    True
+    >>> is_reference_line("Peer workers joined the team in 2018 and stayed.")
+    False
+    """
+    if _DOI.search(line) or _AUTHOR_YEAR.match(line):
+        return True
+    return bool(_YEAR.search(line)) and bool(_REFERENCE_SIGNS.search(line))
+
+
+def _trailing_references(text: str, lines: list[tuple[int, str]], found: list[Section]) -> Section | None:
+    """A reference list without a heading: a run of reference lines that ends the body."""
+    body_end = min((s.start for s in found), default=len(text))
+    body_lines = [(start, line) for start, line in lines if start < body_end]
+    run_start = None
+    count = 0
+    for start, line in reversed(body_lines):
+        if not is_reference_line(line):
+            break
+        run_start, count = start, count + 1
+    if run_start is None or count < _MIN_REFERENCE_RUN:
+        return None
+    return Section("references", run_start, body_end, "(reference list without a heading)")
+
+
+def split_sections(text: str, sections: list[Section], *, keep: tuple[str, ...]) -> tuple[str, list[dict]]:
+    """The text with the sections not in ``keep`` left out (a paragraph break where each was), and
+    one record per section found: ``{"label", "heading", "chars", "excluded"}``."""
+    parts, position = [], 0
+    records = []
+    for section in sections:
+        excluded = section.label not in keep
+        records.append(
+            {"label": section.label, "heading": section.heading, "chars": section.end - section.start, "excluded": excluded}
+        )
+        if excluded:
+            parts.append(text[position : section.start].rstrip("\n"))
+            position = section.end
+    parts.append(text[position:])
+    if len(parts) == 1:
+        return text, records
+    # The same paragraph breaks as the document: blank lines, or single line ends when it has
+    # no blank line (tokenize.paragraph_spans reads paragraphs the same way).
+    separator = "\n\n" if re.search(r"\n[ \t]*\n", text) else "\n"
+    return separator.join(part.strip("\n") for part in parts if part.strip()), records
+
+
+def describe_sections(records: list[dict]) -> str:
+    """``"references (from 'REFERENCES', 9,312 chars); declarations ×3 (1,020 chars)"`` for ``info``."""
+    totals: dict[str, list[int]] = {}
+    first_heading: dict[str, str] = {}
+    for record in records:
+        if record["excluded"]:
+            totals.setdefault(record["label"], []).append(record["chars"])
+            first_heading.setdefault(record["label"], record["heading"])
+    parts = []
+    for label, sizes in totals.items():
+        times = f" ×{len(sizes)}" if len(sizes) > 1 else ""
+        parts.append(f"{label}{times} (from '{first_heading[label][:40]}', {sum(sizes):,} chars)")
+    return "; ".join(parts)

@@ -1,0 +1,64 @@
+"""The report for reading and printing: references for every method cited, anchors for every
+table and plot, no scroll boxes, numbers right-aligned, a print style sheet."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from peercorpus.report.references import CITATIONS, cited_works, references
+
+from .test_report import write_config
+
+
+@pytest.fixture(scope="module")
+def report_folder(tmp_path_factory):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from peercorpus.cli import app
+
+    tmp = tmp_path_factory.mktemp("layout")
+    corpus = tmp / "mini"
+    shutil.copytree(Path(__file__).parent.parent / "data" / "mini", corpus)
+    out = tmp / "out"
+    result = CliRunner().invoke(app, ["--cache-dir", str(tmp / "cache"), "report", str(write_config(tmp, corpus)), "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.mark.slow
+def test_every_cited_work_is_in_the_references(report_folder):
+    html = (report_folder / "report.html").read_text(encoding="utf-8")
+    methods = re.search(r'<section id="methods".*?</section>', html, re.S).group()
+    listed = re.search(r'<section id="references".*?</section>', html, re.S).group()
+    cited = cited_works([re.sub("<[^>]+>", " ", methods).replace("&amp;", "&").replace("&#x27;", "'")])
+    assert {name for name, _ in cited} >= {"Dunning", "Rayson", "Hardie", "Gries", "Covington"}
+    for surname, year in cited:
+        assert re.search(rf"{surname}[^<]*\({year}\)", listed), (surname, year)
+    for name in ("Juilland", "Flesch", "Kiss", "Church", "Rychlý", "Lee"):
+        assert name in listed, name
+    assert "## References" in (report_folder / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_every_table_and_plot_has_an_anchor_and_nothing_scrolls(report_folder):
+    html = (report_folder / "report.html").read_text(encoding="utf-8")
+    tables = html.count('<div class="table-wrap">')
+    assert html.count('<h3 id="table-') + 1 >= tables  # every analysis table (the quality table sits under its h2)
+    assert html.count("<figure") == html.count('<figure id="plot-') > 0
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert "overflow:auto" not in html and "max-height:34rem" not in html and "nowrap}" not in html.split("table.kwic")[1][:40]
+    assert "@media print" in html and "<script" not in html
+    assert '<td class="num">' in html
+    assert 'td class="left" style="text-align:right"' in html and 'class="match" style="text-align:center"' in html
+
+
+def test_references_only_cite_what_is_named():
+    assert references(["Keywords with log-likelihood G² (Dunning 1993)."]) == [c for p, c in CITATIONS if c.startswith("Dunning")]
+    assert references(["Nothing statistical."]) == []
+    assert cited_works(["G² (Dunning 1993; Rayson & Garside 2000) and Gries' (2008) DP"]) == [("Dunning", "1993"), ("Rayson", "2000"), ("Gries", "2008")]
