@@ -1,7 +1,7 @@
 """How well `--k auto` chooses k on labelled corpora of real text, and how robust the choice is.
 
 Run: .venv/bin/python benchmarks/k_selection_bench.py [--corpora /work/evalcorpora] [--names bbc,reuters]
-     [--perturb] [--k-range 2-12] [--idf-power 1.5]
+     [--perturb] [--k-range 2-12] [--idf-power 1.5] [--samples 5]
 
 The corpora are made by ``benchmarks/make_eval_corpora.py`` (one folder per label); a missing
 one is reported and skipped. For every corpus: the NMI between each document's dominant topic
@@ -32,13 +32,16 @@ def labels_of(corpus) -> list[str]:
     return [Path(d.path).parent.name for d in corpus.documents]
 
 
+SAMPLES = 5
+
+
 def choose(corpus, k_range, idf_power):
     """What ``topics(corpus, k="auto")`` chooses, its k_scores, and the matrix models are fitted to."""
     from peercorpus.analysis.topics import TopicSettings, prepare, selection_matrix
     from peercorpus.analysis.topic_selection import choose_k
     from peercorpus.config import TokenizeSettings
 
-    settings = TopicSettings(k="auto", k_range=k_range, unit="document", idf_power=idf_power).checked()
+    settings = TopicSettings(k="auto", k_range=k_range, unit="document", idf_power=idf_power, samples=SAMPLES).checked()
     _, _, counts, tfidf, _, _ = prepare(corpus, settings, TokenizeSettings())
     k, table, _, reason = choose_k(selection_matrix(settings, counts, tfidf), counts.matrix, settings, k_range)
     return k, table, tfidf
@@ -51,6 +54,7 @@ def main() -> None:
     parser.add_argument("--k-range", default="2-12")
     parser.add_argument("--perturb", action="store_true")
     parser.add_argument("--idf-power", type=float, default=1.5)
+    parser.add_argument("--samples", type=int, default=5, help="resamples per k (--samples of topics)")
     parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "pc-eval-cache")
     args = parser.parse_args()
     from sklearn.metrics import normalized_mutual_info_score as nmi
@@ -58,6 +62,8 @@ def main() -> None:
     from peercorpus import load_corpus
     from peercorpus.analysis.topic_fit import fit_model
 
+    global SAMPLES
+    SAMPLES = args.samples
     low, high = (int(x) for x in args.k_range.split("-"))
     missing = []
     summary = []
