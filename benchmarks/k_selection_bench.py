@@ -37,8 +37,8 @@ SAMPLES = 5
 
 def choose(corpus, k_range, idf_power):
     """What ``topics(corpus, k="auto")`` chooses, its k_scores, and the matrix models are fitted to."""
-    from peercorpus.analysis.topics import TopicSettings, prepare, selection_matrix
     from peercorpus.analysis.topic_selection import choose_k
+    from peercorpus.analysis.topics import TopicSettings, prepare, selection_matrix
     from peercorpus.config import TokenizeSettings
 
     settings = TopicSettings(k="auto", k_range=k_range, unit="document", idf_power=idf_power, samples=SAMPLES).checked()
@@ -90,7 +90,7 @@ def main() -> None:
         if args.perturb:
             rng = np.random.default_rng(0)
             n = len(corpus)
-            for draw in range(2):
+            for _ in range(2):
                 keep = np.sort(rng.choice(n, size=n - max(1, round(0.01 * n)), replace=False))
                 moves.append(("remove 1%", choose(corpus.subset(keep.tolist()), (low, high), args.idf_power)[0]))
             donor_folder = args.corpora / DONOR[name]

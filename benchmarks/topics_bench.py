@@ -23,7 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _timing import PEERCORPUS, bench_arguments, timed
+from _timing import BBC, PEERCORPUS, bench_arguments, timed
 
 EVAL_BBC = Path("/work/evalcorpora/bbc")
 

@@ -213,7 +213,12 @@ def _write_folder(model, groups, folder: Path, *, svg: bool, over=None, by: str 
     """Every table as CSV, the JSON payload and the plots, each written atomically."""
     from ..analysis.topic_report import topics_payload
     from ..render.export import atomic_write, dumps_json, frame_to_text
-    from ..render.topic_plots import plot_document_heatmap, plot_group_topics, plot_topic_terms, plot_topics_over
+    from ..render.topic_plots import (
+        plot_document_heatmap,
+        plot_group_topics,
+        plot_topic_terms,
+        plot_topics_over,
+    )
 
     tables = {
         "topics.csv": model.topics.drop(columns=["weights"]),
