@@ -28,14 +28,14 @@ def timed(command: list[str], env: dict | None = None, *, stdout=subprocess.DEVN
     return elapsed, usage.ru_maxrss / 1024
 
 
-def bench_arguments(doc: str, *extra: tuple[tuple[str, ...], dict]) -> argparse.Namespace:
+def bench_arguments(doc: str, *extra: tuple[tuple[str, ...], dict], corpus_default: Path = BBC) -> argparse.Namespace:
     """``--corpus`` (default: BBC) and ``--repeat`` plus ``extra`` options; exits when the
     corpus is missing.
 
         args = bench_arguments(__doc__, (("--copies",), {"type": int, "default": 20}))
     """
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=BBC)
+    parser.add_argument("--corpus", type=Path, default=corpus_default)
     parser.add_argument("--repeat", type=int, default=3)
     for flags, options in extra:
         parser.add_argument(*flags, **options)

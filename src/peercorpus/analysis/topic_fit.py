@@ -60,12 +60,21 @@ def fit_model(matrix, *, k: int, method: str, seed: int, batch: bool = False, in
 def resampled_fits(matrix, *, k: int, method: str, seed: int, samples: int, fraction: float = 0.8, batch: bool = False):
     """Topic-term matrices of ``samples`` models, each fitted to a random ``fraction`` of the
     units (drawn with ``seed``), NMF starting from NNDSVD with seeded random fill."""
+    for _, _, topic_term in resampled_models(
+        matrix, k=k, method=method, seed=seed, samples=samples, fraction=fraction, batch=batch
+    ):
+        yield topic_term
+
+
+def resampled_models(matrix, *, k: int, method: str, seed: int, samples: int, fraction: float = 0.8, batch: bool = False):
+    """As ``resampled_fits``, yielding ``(rows, weights, topic_term)``: the units drawn (sorted
+    indices into ``matrix``), their topic weights and the topic-term matrix."""
     rng = np.random.default_rng(seed)
     n_units = matrix.shape[0]
     size = max(k, int(round(fraction * n_units)))
     for sample in range(samples):
         rows = np.sort(rng.choice(n_units, size=min(size, n_units), replace=False))
-        _, topic_term = fit_model(
+        weights, topic_term = fit_model(
             matrix[rows], k=k, method=method, seed=seed + 1 + sample, batch=batch, init="nndsvdar"
         )
-        yield topic_term
+        yield rows, weights, topic_term

@@ -76,3 +76,51 @@ def ranking_agreement(reference: np.ndarray, other: np.ndarray) -> np.ndarray:
     similarity = jaccard_matrix(reference, other)
     match = align_topics(similarity)
     return np.array([similarity[i, j] if j >= 0 else 0.0 for i, j in enumerate(match)])
+
+
+def partition_agreement(first, second) -> float:
+    """Normalised mutual information of two labellings of the same items (arithmetic-mean
+    normalisation, as scikit-learn's ``normalized_mutual_info_score``): 1 when they group the
+    items identically whatever the label names, 0 when independent. Two single-group
+    labellings agree perfectly (1.0)."""
+    first = np.unique(np.asarray(first), return_inverse=True)[1]
+    second = np.unique(np.asarray(second), return_inverse=True)[1]
+    n = len(first)
+    if n == 0:
+        return 1.0
+    table = np.zeros((first.max() + 1, second.max() + 1))
+    np.add.at(table, (first, second), 1.0)
+    p = table / n
+    p_first, p_second = p.sum(axis=1), p.sum(axis=0)
+    entropy_first = -np.sum(p_first[p_first > 0] * np.log(p_first[p_first > 0]))
+    entropy_second = -np.sum(p_second[p_second > 0] * np.log(p_second[p_second > 0]))
+    if entropy_first == 0 and entropy_second == 0:
+        return 1.0
+    nonzero = p > 0
+    mutual = np.sum(p[nonzero] * np.log(p[nonzero] / np.outer(p_first, p_second)[nonzero]))
+    return float(max(0.0, mutual / ((entropy_first + entropy_second) / 2)))
+
+
+def adjusted_rand(first, second) -> float:
+    """Adjusted Rand index of two labellings of the same items (Hubert & Arabie 1985, as
+    scikit-learn's ``adjusted_rand_score``): the share of pairs of items both labellings put
+    together or apart, corrected for chance; 1 for the same grouping, about 0 for unrelated
+    ones. Two labellings that each put every item in one group agree perfectly (1.0)."""
+    first = np.unique(np.asarray(first), return_inverse=True)[1]
+    second = np.unique(np.asarray(second), return_inverse=True)[1]
+    n = len(first)
+    if n < 2:
+        return 1.0
+    table = np.zeros((first.max() + 1, second.max() + 1))
+    np.add.at(table, (first, second), 1.0)
+
+    def pairs(counts):
+        return float(np.sum(counts * (counts - 1) / 2))
+
+    together = pairs(table)
+    in_first, in_second = pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
+    expected = in_first * in_second / (n * (n - 1) / 2)
+    maximum = (in_first + in_second) / 2
+    if maximum == expected:
+        return 1.0
+    return float((together - expected) / (maximum - expected))

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from typing import Any
 
 
-def topics_payload(model, *, groups=None) -> dict[str, Any]:
+def topics_payload(model, *, groups=None, over=None) -> dict[str, Any]:
     """Everything about ``model`` as plain JSON values."""
     settings = asdict(model.settings)
     topics = []
@@ -57,6 +57,11 @@ def topics_payload(model, *, groups=None) -> dict[str, Any]:
     }
     if groups is not None:
         payload["groups"] = groups.to_dict("records")
+    if over is not None:
+        payload["over"] = {
+            "field": over.attrs.get("field"), "kind": over.attrs.get("kind"),
+            "skipped": over.attrs.get("skipped", 0), "periods": over.to_dict("records"),
+        }
     return payload
 
 

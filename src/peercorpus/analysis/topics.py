@@ -26,7 +26,7 @@ from ..errors import UsageError
 from ..validate import check_choice, check_fraction_or_count, check_int
 from .dtm import DocumentTermMatrix, document_term_matrix, require_terms
 from .topic_fit import METHODS, fit_model, resampled_fits
-from .topic_quality import ranking_agreement, top_terms, topic_coherence
+from .topic_quality import align_topics, jaccard_matrix, ranking_agreement, top_terms, topic_coherence
 from .units import UNIT_KINDS, Units, choose_unit, make_units
 
 #: Top terms compared between resampled fits (Greene et al. 2014 use 20).
@@ -45,6 +45,7 @@ class TopicSettings:
     min_df: float | int = 2
     max_df: float | int = 0.95
     max_features: int | None = None
+    idf_power: float = 1.5
     ngram: tuple[int, int] = (1, 1)
     seed: int = 0
     runs: int = 1
@@ -67,6 +68,8 @@ class TopicSettings:
         check_fraction_or_count("max_df", self.max_df)
         if self.max_features is not None:
             check_int("max_features", self.max_features, minimum=1)
+        if isinstance(self.idf_power, bool) or not isinstance(self.idf_power, (int, float)) or not 0 <= self.idf_power <= 4:
+            raise UsageError(f"idf_power must be a number from 0 to 4; got {self.idf_power!r}")
         check_int("seed", self.seed, minimum=0)
         check_int("runs", self.runs, minimum=1)
         check_int("samples", self.samples, minimum=2)
@@ -137,8 +140,22 @@ def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings)
     counts = counts.prune(min_df=settings.min_df, max_df=settings.max_df, max_features=settings.max_features)
     require_terms(counts, f"try a lower --min-df (now {settings.min_df}) or a higher --max-df (now {settings.max_df})")
     transformer = Tfidf.fit(counts.matrix)
+    if settings.idf_power != 1:
+        # A higher power weighs terms peculiar to few units more against common ones.
+        transformer = Tfidf(transformer.idf ** settings.idf_power)
     tfidf = transformer.transform(counts.matrix)
     return units, features, counts, tfidf, transformer, notes
+
+
+def selection_matrix(settings: TopicSettings, counts: DocumentTermMatrix, model_input):
+    """The matrix ``--k auto`` compares k on: for NMF, TF-IDF with scikit-learn's idf (power 1),
+    on which resampled models agree most reliably (``benchmarks/k_selection_bench.py``),
+    whatever ``idf_power`` the model itself uses; for LDA the counts the model is fitted to."""
+    from .tfidf import Tfidf
+
+    if settings.method != "nmf" or settings.idf_power == 1:
+        return model_input
+    return Tfidf.fit(counts.matrix).transform(counts.matrix)
 
 
 def _model_input(settings: TopicSettings, counts: DocumentTermMatrix, tfidf):
@@ -169,7 +186,7 @@ def topics(
     matrix = _model_input(settings, counts, tfidf)
     n_units, n_terms = matrix.shape
 
-    k_scores = None
+    k_scores, selection = None, None
     if settings.k == "auto":
         low, high = settings.k_range
         high = min(high, n_units - 1)
@@ -181,7 +198,11 @@ def topics(
         _require_terms_for(low, n_terms, settings)
         if settings.method == "nmf":
             high = min(high, n_terms)
-        k, k_scores, agreements, reason = choose_k(matrix, counts.matrix, settings, (low, high), progress=progress)
+        selection = selection_matrix(settings, counts, matrix)
+        references = {}
+        k, k_scores, agreements, reason = choose_k(
+            selection, counts.matrix, settings, (low, high), progress=progress, references=references
+        )
         notes.append(f"k={k} chosen from {low}-{high}: {reason} (scores in k_scores)")
     else:
         k = settings.k
@@ -200,6 +221,11 @@ def topics(
         agreements = _run_agreements(matrix, settings, k, reference_terms, progress)
     elif agreements is not None:
         agreements = agreements[k]
+        if selection is not matrix:
+            # Per-topic stability was measured on the selection model: give each topic that of
+            # the selection topic it matches best (Hungarian on top terms).
+            match = align_topics(jaccard_matrix(reference_terms, references[k]))
+            agreements = agreements[:, match]
 
     order = _by_prevalence(raw_weights, units.lengths)
     unit_weights = _normalise_rows(raw_weights[:, order])
@@ -343,3 +369,90 @@ def group_weights(model: TopicModel, corpus: Corpus, field_name: str):
     table = grouped.mean().round(6)
     table.insert(0, "documents", grouped.size())
     return table.reset_index()
+
+
+#: ``topics_over`` groups a numeric field with more distinct values than this into equal bins.
+MAX_PERIODS = 30
+#: Bins of a numeric field with too many distinct values.
+NUMERIC_BINS = 10
+
+
+def topics_over(model: TopicModel, corpus: Corpus, field_name: str):
+    """Topic shares per period of a date or number field (``--over year``): per period, the
+    number of documents and the mean of their topic shares (each row sums to 1), in order.
+
+    Dates (``2021-03-04``, ``2021-03``, ``2021``, or date objects) are grouped by year, or by
+    month when they span fewer than three years; numbers by value, or into 10 equal-width
+    bins when there are more than 30 distinct values. Documents without a value, or whose value
+    is neither, are left out and counted in ``skipped`` (``frame.attrs``).
+    """
+    import pandas as pd
+
+    corpus.require_field(field_name, option="--over")
+    values = [d.metadata.get(field_name) for d in corpus.documents]
+    periods, kind = _periods(values, field_name)
+    keep = np.array([p is not None for p in periods])
+    frame = pd.DataFrame(model.doc_weights[keep], columns=[f"topic_{t}" for t in range(model.k)])
+    frame.insert(0, "period", [p for p in periods if p is not None])
+    grouped = frame.groupby("period", sort=True)
+    table = grouped.mean().round(6)
+    table.insert(0, "documents", grouped.size())
+    table = table.reset_index()
+    table.attrs = {"field": field_name, "kind": kind, "skipped": int((~keep).sum())}
+    return table
+
+
+def _periods(values: list, field_name: str) -> tuple[list, str]:
+    """Sortable period labels for ``values`` (None where a value is missing or not usable), and
+    ``"date"`` or ``"number"``."""
+    import pandas as pd
+
+    present = [v for v in values if v is not None and str(v).strip() != ""]
+    if not present:
+        raise UsageError(f"--over {field_name}: no document has a value for '{field_name}'")
+    numbers = pd.to_numeric(pd.Series([_plain(v) for v in values], dtype=object), errors="coerce")
+    looks_numeric = numbers.notna().sum() >= 0.5 * len(present) and not all(_is_date_text(v) for v in present)
+    if looks_numeric and not _all_years(numbers):
+        distinct = np.unique(numbers.dropna())
+        if len(distinct) <= MAX_PERIODS:
+            # Numbers, not their text, so that 2 comes before 10.
+            return [None if pd.isna(x) else (int(x) if float(x).is_integer() else float(x)) for x in numbers], "number"
+        edges = np.linspace(distinct.min(), distinct.max(), NUMERIC_BINS + 1)
+        bins = np.clip(np.searchsorted(edges, numbers.fillna(edges[0]), side="right") - 1, 0, NUMERIC_BINS - 1)
+        labels = [f"{_number_label(edges[b])}–{_number_label(edges[b + 1])}" for b in range(NUMERIC_BINS)]
+        # Zero-padded bin numbers keep the labels in numeric order when sorted as text.
+        return [None if pd.isna(x) else f"{b:02d}: {labels[b]}" for x, b in zip(numbers, bins)], "number"
+    dates = pd.to_datetime(pd.Series([_plain(v) for v in values], dtype=object), errors="coerce", format="mixed")
+    if dates.notna().sum() == 0:
+        raise UsageError(
+            f"--over {field_name}: its values are neither dates nor numbers (e.g. '{present[0]}'); "
+            "use --by for categories"
+        )
+    span_years = dates.max().year - dates.min().year
+    if span_years < 3 and not _all_years(numbers):
+        return [None if pd.isna(d) else f"{d.year:04d}-{d.month:02d}" for d in dates], "date"
+    return [None if pd.isna(d) else f"{d.year:04d}" for d in dates], "date"
+
+
+def _plain(value):
+    if value is None:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _is_date_text(value) -> bool:
+    import re
+
+    return hasattr(value, "isoformat") or bool(re.fullmatch(r"\d{4}-\d{1,2}(-\d{1,2})?([ T].*)?", str(value).strip()))
+
+
+def _all_years(numbers) -> bool:
+    """Whole numbers between 1000 and 2999 only: a year field, grouped as dates by year."""
+    present = numbers.dropna()
+    return len(present) > 0 and bool(((present % 1 == 0) & (present >= 1000) & (present <= 2999)).all())
+
+
+def _number_label(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.4g}"

@@ -41,6 +41,7 @@ def topics(
     min_df: Annotated[float, typer.Option("--min-df", help="Drop terms in fewer units (a count, or a proportion below 1).")] = 2,
     max_df: Annotated[float, typer.Option("--max-df", help="Drop terms in more units (a proportion, or a count above 1).")] = 0.95,
     max_features: Annotated[int | None, typer.Option("--max-features", help="Keep only the most frequent terms.")] = None,
+    idf_power: Annotated[float, typer.Option("--idf-power", help="Raise TF-IDF's idf to this power: 1 is scikit-learn's formula; the default 1.5 weighs distinctive terms more.")] = 1.5,
     ngram: Annotated[str, typer.Option("--ngram", help="N-gram sizes: 1, or 1-2 for words and bigrams.")] = "1",
     seed: Annotated[int, typer.Option("--seed", help="Random seed (NNDSVD's randomised SVD, resampling).")] = 0,
     runs: Annotated[int, typer.Option("--runs", help="Refit on N-1 resamples and report how stable each topic is.")] = 1,
@@ -50,6 +51,7 @@ def topics(
     top_docs: Annotated[int, typer.Option("--top-docs", help="Representative documents per topic.")] = 5,
     extracts: Annotated[int, typer.Option("--extracts", help="Representative sentences per topic.")] = 3,
     by: Annotated[str | None, typer.Option("--by", help="Mean topic weights per value of this metadata field.")] = None,
+    over: Annotated[str | None, typer.Option("--over", help="Topic shares per period of this date or number field (e.g. year), with a plot.")] = None,
     labels: Annotated[Path | None, typer.Option("--labels", help="CSV of your topic labels (see --write-labels).")] = None,
     write_labels: Annotated[Path | None, typer.Option("--write-labels", help="Write a label sheet (topic, label, terms, extract) to fill in.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, json, csv (topics), md or html, to stdout.")] = None,
@@ -76,13 +78,15 @@ def topics(
 
     Example: [bold]peercorpus topics bbc/ --k auto --k-range 2-10 --format json > topics.json[/bold]
 
+    Example: [bold]peercorpus topics letters/ --k 8 --over year --output results/topics[/bold]
+
     --qdpx writes a REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or QualCoder: one code per
     topic (its label; top terms in the description), every sentence (or --qdpx-unit
     paragraph) of 8+ words whose dominant topic has at least --qdpx-threshold of it coded.
 
     Example: [bold]peercorpus topics corpora/ --k 6 --labels labels.csv --qdpx topics.qdpx[/bold]
     """
-    from ..analysis.topics import TopicSettings, group_weights
+    from ..analysis.topics import TopicSettings, group_weights, topics_over
     from ..analysis.topics import topics as fit_topics
     from ..validate import count_or_share, parse_range
 
@@ -95,6 +99,7 @@ def topics(
         min_df=count_or_share(min_df),
         max_df=count_or_share(max_df, one_is_all=True),
         max_features=max_features,
+        idf_power=idf_power,
         ngram=parse_range("--ngram", ngram if "-" in ngram else f"{ngram}-{ngram}"),
         seed=seed,
         runs=runs,
@@ -128,6 +133,8 @@ def topics(
         output = None
     if by is not None:
         corpus.require_field(by)
+    if over is not None:
+        corpus.require_field(over, option="--over")
     if qdpx is not None:
         from .qdpx_options import check_case
 
@@ -144,7 +151,10 @@ def topics(
         for message in label_notes:
             warn(message)
     groups = group_weights(model, corpus, by) if by else None
-    _emit(model, groups, fmt, folder=output, to=single)
+    shares = topics_over(model, corpus, over) if over else None
+    if shares is not None and shares.attrs["skipped"]:
+        warn(f"--over {over}: {shares.attrs['skipped']} document(s) without a date or number left out of the shares")
+    _emit(model, groups, fmt, folder=output, to=single, over=shares)
     if single is not None:
         note(f"topics written to {single}")
     if write_labels is not None:
@@ -154,7 +164,7 @@ def topics(
         write_table(label_sheet(model), fmt="csv", output=write_labels)
         note(f"label sheet written to {write_labels}: fill in 'label', then pass it with --labels")
     if output is not None:
-        written = _write_folder(model, groups, output, svg=svg)
+        written = _write_folder(model, groups, output, svg=svg, over=shares, by=by)
         note(f"wrote {len(written)} files to {output}/: {', '.join(written)}")
     if qdpx is not None:
         from ..qda.passages import TOPIC_MIN_WORDS, topic_passages
@@ -182,7 +192,7 @@ def _parse_k(text: str) -> int | str:
 _FILE_SUFFIXES = {".json": "json", ".csv": "csv", ".md": "md", ".html": "html", ".htm": "html"}
 
 
-def _emit(model, groups, fmt: str, *, folder: Path | None = None, to: Path | None = None) -> None:
+def _emit(model, groups, fmt: str, *, folder: Path | None = None, to: Path | None = None, over=None) -> None:
     """The model to stdout (or the file ``to``) in ``fmt`` (``folder``: where the full tables
     are being written)."""
     from ..analysis.topic_report import topics_payload
@@ -190,20 +200,25 @@ def _emit(model, groups, fmt: str, *, folder: Path | None = None, to: Path | Non
     from ..render.topic_text import print_topics, topics_markup
 
     if fmt == "json":
-        write_json(topics_payload(model, groups=groups), to)
+        write_json(topics_payload(model, groups=groups, over=over), to)
     elif fmt == "csv":
         write_table(model.topics.drop(columns=["weights"]), fmt="csv", output=to)
     elif fmt in ("md", "html"):
-        write_text(topics_markup(model, groups, fmt), to)
+        write_text(topics_markup(model, groups, fmt, over=over), to)
     else:
-        print_topics(model, groups, full_tables=folder)
+        print_topics(model, groups, full_tables=folder, over=over)
 
 
-def _write_folder(model, groups, folder: Path, *, svg: bool) -> list[str]:
+def _write_folder(model, groups, folder: Path, *, svg: bool, over=None, by: str | None = None) -> list[str]:
     """Every table as CSV, the JSON payload and the plots, each written atomically."""
     from ..analysis.topic_report import topics_payload
     from ..render.export import atomic_write, dumps_json, frame_to_text
-    from ..render.topic_plots import plot_document_heatmap, plot_topic_terms
+    from ..render.topic_plots import (
+        plot_document_heatmap,
+        plot_group_topics,
+        plot_topic_terms,
+        plot_topics_over,
+    )
 
     tables = {
         "topics.csv": model.topics.drop(columns=["weights"]),
@@ -217,15 +232,23 @@ def _write_folder(model, groups, folder: Path, *, svg: bool) -> list[str]:
         tables["k_scores.csv"] = model.k_scores
     if groups is not None:
         tables["group_topics.csv"] = groups
+    if over is not None:
+        tables["topics_over.csv"] = over
     tables.update(_long_tables(model, groups))
     for name, table in tables.items():
         atomic_write(folder / name, frame_to_text(table, "csv"))
-    atomic_write(folder / "topics.json", dumps_json(topics_payload(model, groups=groups)))
+    atomic_write(folder / "topics.json", dumps_json(topics_payload(model, groups=groups, over=over)))
     written = [*tables, "topics.json"]
     for suffix in ("png", "svg") if svg else ("png",):
         plot_topic_terms(model, folder / f"topic_terms.{suffix}")
         plot_document_heatmap(model, folder / f"document_topics.{suffix}")
         written += [f"topic_terms.{suffix}", f"document_topics.{suffix}"]
+        if groups is not None:
+            plot_group_topics(model, groups, by, folder / f"group_topics.{suffix}")
+            written.append(f"group_topics.{suffix}")
+        if over is not None:
+            plot_topics_over(model, over, folder / f"topics_over.{suffix}")
+            written.append(f"topics_over.{suffix}")
     return written
 
 

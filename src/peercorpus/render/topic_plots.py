@@ -65,3 +65,70 @@ def plot_document_heatmap(model, path: Path) -> None:
 
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+#: Resolution of the plots of topic shares over time and by group.
+SHARES_DPI = 300
+
+
+def _topic_names(model) -> list[str]:
+    return [_short(f"{t}: {model.topics.iloc[t]['label']}", 40) for t in range(model.k)]
+
+
+def _topic_colours(k: int):
+    import matplotlib
+
+    palette = matplotlib.colormaps["tab20" if k > 10 else "tab10"]
+    return [palette(t % palette.N) for t in range(k)]
+
+
+def plot_topics_over(model, table, path: Path) -> None:
+    """Topic shares per period (``topics_over``'s table) as stacked areas, 300 dpi; a single
+    period is drawn as one stacked bar."""
+    shares = table[[f"topic_{t}" for t in range(model.k)]].to_numpy(dtype=float)
+    periods = [str(p) for p in table["period"]]
+    figure, ax = new_figure(width=max(6.0, min(0.5 * len(periods) + 4, 14)), height=4.5)
+    positions = np.arange(len(periods))
+    colours = _topic_colours(model.k)
+    if len(periods) > 1:
+        ax.stackplot(positions, shares.T, labels=_topic_names(model), colors=colours, alpha=0.9)
+        ax.set_xlim(0, len(periods) - 1)
+    else:
+        bottom = 0.0
+        for t in range(model.k):
+            ax.bar(positions, shares[:, t], bottom=bottom, color=colours[t], label=_topic_names(model)[t])
+            bottom += shares[0, t]
+    step = max(1, len(periods) // 20)
+    ax.set_xticks(positions[::step], [_short(p, 16) for p in periods[::step]], rotation=45, ha="right", fontsize=7)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("mean topic share of the documents")
+    field = table.attrs.get("field", "period")
+    ax.set_xlabel(field)
+    ax.set_title(f"Topic shares by {field}", fontsize=10)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    _save_at_300_dpi(figure, path)
+
+
+def plot_group_topics(model, table, field: str, path: Path) -> None:
+    """Mean topic shares per group (``group_weights``' table) as stacked horizontal bars, 300 dpi."""
+    shares = table[[f"topic_{t}" for t in range(model.k)]].to_numpy(dtype=float)
+    groups = [f"{_short(str(g), 30)} ({n})" for g, n in zip(table[field], table["documents"])]
+    figure, ax = new_figure(width=8.0, height=min(1.5 + 0.35 * len(groups), 20))
+    positions = np.arange(len(groups))[::-1]
+    left = np.zeros(len(groups))
+    for t, (name, colour) in enumerate(zip(_topic_names(model), _topic_colours(model.k))):
+        ax.barh(positions, shares[:, t], left=left, color=colour, label=name)
+        left += shares[:, t]
+    ax.set_yticks(positions, groups, fontsize=7)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("mean topic share of the documents")
+    ax.set_title(f"Topic shares by {field}", fontsize=10)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    _save_at_300_dpi(figure, path)
+
+
+def _save_at_300_dpi(figure, path: Path) -> None:
+    import matplotlib
+
+    with matplotlib.rc_context({"savefig.dpi": SHARES_DPI}):
+        save_figure(figure, path)

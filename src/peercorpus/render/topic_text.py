@@ -21,7 +21,7 @@ def _topic_overview(model):
     return table
 
 
-def print_topics(model, groups=None, *, full_tables: Path | None = None) -> None:
+def print_topics(model, groups=None, *, full_tables: Path | None = None, over=None) -> None:
     """Topics, their extracts, the documents' dominant topics, k scores and group means
     (``full_tables``: the --output folder the long tables are written to, named in the hint)."""
     console = stdout_console()
@@ -39,13 +39,16 @@ def print_topics(model, groups=None, *, full_tables: Path | None = None) -> None
     print_table(documents, title="Dominant topic per document", console=console, max_rows=30, rest=rest)
     if model.k_scores is not None:
         console.print()
-        print_table(model.k_scores, title="k tried (stability and coherence; see --help)", console=console)
+        print_table(model.k_scores, title="k tried (consensus, stability and coherence; see --help)", console=console)
     if groups is not None:
         console.print()
         print_table(groups, title="Mean topic weights per group", console=console)
+    if over is not None:
+        console.print()
+        print_table(over, title=f"Topic shares per {over.attrs.get('field', 'period')} (mean of the documents)", console=console)
 
 
-def topics_markup(model, groups, fmt: str) -> str:
+def topics_markup(model, groups, fmt: str, over=None) -> str:
     """The model's tables as one Markdown document or HTML fragment (``fmt`` md or html)."""
     sections = [
         ("Topics", _topic_overview(model)),
@@ -57,6 +60,8 @@ def topics_markup(model, groups, fmt: str) -> str:
         sections.append(("k tried", model.k_scores))
     if groups is not None:
         sections.append(("Mean topic weights per group", groups))
+    if over is not None:
+        sections.append((f"Topic shares per {over.attrs.get('field', 'period')}", over))
     parts = [frame_to_text(frame, fmt, title=title) for title, frame in sections]
     heading = f"# {model.k} topics\n\n" if fmt == "md" else f"<h1>{model.k} topics</h1>\n"
     return heading + "\n".join(parts)
