@@ -102,6 +102,7 @@ class Corpus:
         self.skipped = skipped or []
         self.source = source
         self.load_report = None  # set by load_corpus: what was read, tokenised, cached
+        self.repeated_lines: frozenset[int] = frozenset()  # line keys left out as repeated (sections.py)
 
     @property
     def documents(self) -> list[Document]:

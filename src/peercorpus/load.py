@@ -32,6 +32,7 @@ from .config import Config, load_config
 from .corpus import Corpus, Document, LazyDocuments, SkippedFile
 from .errors import InputError, PeerCorpusError, UnreadableFile
 from .process import content_hash, process_file
+from .sections import repeated_line_keys
 from .snapshot import SnapshotWriter
 from .store import (
     CacheUnreadable,
@@ -174,12 +175,17 @@ def load_corpus(
         raise cache_error(error, store.root if use_cache else Path(tempfile.gettempdir())) from None
     try:
         assembler = Assembler(writer, _sidecar_metadata(discovery, report.notices))
+        repeated: frozenset[int] = frozenset()
         with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
-            for (path, root), shard in _shards(discovery.files, hashes, store, config, pack, progress, workers, report, skipped):
+            shards = _shards(discovery.files, hashes, store, config, pack, progress, workers, report, skipped)
+            if _finds_repeated_lines(config):
+                shards, repeated = _without_repeated_lines(shards, config)
+            for (path, root), shard in shards:
                 assembler.add(path, root, shard)
         if not assembler.finish():
             raise InputError(_nothing_to_read([Path(f[1]) for f in discovery.files[:1]], skipped))
         manifest = {
+            "repeated_lines": sorted(repeated),
             "sidecars": [list(entry) for entry in sidecar_stats],
             "skipped": [asdict(s) for s in skipped],
             "inputs": [str(p) for p in path_list],
@@ -303,6 +309,47 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
         report.files_tokenized += 1
         report.notices.extend(f"{files[index][0]}: {w}" for doc in shard.documents for w in doc["warnings"] if _is_notice(w))
         yield files[index], shard
+
+
+def _finds_repeated_lines(config: Config) -> bool:
+    """Whether lines repeated across documents are looked for: reading as written, with
+    boilerplate left out."""
+    return config.cleaning.auto and "boilerplate" not in config.cleaning.kept_sections
+
+
+def _without_repeated_lines(shards: Iterator, config: Config) -> tuple[Iterator, frozenset[int]]:
+    """Every shard read once to count its documents' short lines (the shards wait in a
+    temporary file, so memory stays flat), then the shards again in order, those of files with
+    a line that repeats across the corpus (``sections.repeated_line_keys``) read once more with
+    those lines left out as boilerplate. Returns the shards and the repeated line keys."""
+    spill = tempfile.TemporaryFile(prefix="peercorpus-")
+    entries: list[tuple[tuple[Path, Path], int, int, np.ndarray]] = []
+    per_document: list[np.ndarray] = []
+    n_documents = 0
+    for where, shard in shards:
+        data = encode_shard(shard)
+        entries.append((where, spill.tell(), len(data), np.unique(shard.arrays["line_keys"])))
+        spill.write(data)
+        bounds = np.concatenate([[0], np.cumsum(shard.arrays["doc_line_keys"])]).astype(np.int64)
+        per_document += [shard.arrays["line_keys"][a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        n_documents += len(shard.documents)
+    repeated = repeated_line_keys(per_document, n_documents)
+    del per_document
+
+    def again() -> Iterator:
+        with spill:
+            for (path, root), offset, size, keys in entries:
+                spill.seek(offset)
+                shard = decode_shard(spill.read(size))
+                present = repeated.intersection(keys.tolist()) if repeated else set()
+                if present:
+                    try:
+                        shard = process_file(path, root, config, repeated=frozenset(present))
+                    except UnreadableFile:
+                        pass  # changed or gone since: keep what was read
+                yield (path, root), shard
+
+    return again(), repeated
 
 
 def _is_notice(warning: str) -> bool:
@@ -467,4 +514,6 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
         doc_ids=lines.doc_ids,
         metadata=lines.metadata,
     )
-    return Corpus(documents, tokens, _file_text_reader(texts, arrays["text_offsets"]), recorded_skips + [s for s in skipped if s.path not in known])
+    corpus = Corpus(documents, tokens, _file_text_reader(texts, arrays["text_offsets"]), recorded_skips + [s for s in skipped if s.path not in known])
+    corpus.repeated_lines = frozenset(manifest.get("repeated_lines", ()))
+    return corpus

@@ -22,6 +22,7 @@ from .config import Config
 from .errors import UnreadableFile
 from .hyphenation import join_line_end_hyphens
 from .quality import text_warnings
+from .sections import document_line_keys, find_sections, split_sections
 from .tokenize import tokenize_text
 
 ARRAY_FIELDS = (
@@ -37,6 +38,8 @@ ARRAY_FIELDS = (
     "doc_paragraphs",
     "text_bytes",
     "text_lengths",
+    "line_keys",
+    "doc_line_keys",
 )
 
 
@@ -60,8 +63,12 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def process_file(path: Path, root: Path, config: Config) -> Shard:
-    """Read ``path`` and tokenise it; raises ``UnreadableFile`` when it cannot be read."""
+def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[int] = frozenset()) -> Shard:
+    """Read ``path`` and tokenise it; raises ``UnreadableFile`` when it cannot be read.
+
+    ``repeated``: keys of lines repeated across the corpus (``sections.repeated_line_keys``),
+    left out as boilerplate; the shard records each document's own line keys
+    (``line_keys``, ``doc_line_keys``) so that the corpus can count them."""
     from .io import read_file
 
     relative = path.relative_to(root).as_posix() if path != root else path.name
@@ -73,7 +80,7 @@ def process_file(path: Path, root: Path, config: Config) -> Shard:
         # The hand-written rules first, on the text as read (as before sections existed); the
         # sections found in what they leave.
         text, cleaning = clean_text(unicodedata.normalize("NFC", raw.text), config.cleaning)
-        text, sections = _leave_out_sections(text, config)
+        text, sections = _leave_out_sections(text, config, repeated)
         if config.cleaning.auto and raw.encoding != "pdf":  # the PDF reader joined its own
             text, joined, _ = join_line_end_hyphens(text)
             if joined:
@@ -121,18 +128,19 @@ def process_file(path: Path, root: Path, config: Config) -> Shard:
         parts["doc_paragraphs"].append(np.array([len(tokenized.paragraph_spans)], dtype=np.int64))
         parts["text_bytes"].append(np.frombuffer(encoded, dtype=np.uint8))
         parts["text_lengths"].append(np.array([len(encoded)], dtype=np.int64))
+        keys = document_line_keys(text) if config.cleaning.auto else np.zeros(0, dtype=np.int64)
+        parts["line_keys"].append(keys)
+        parts["doc_line_keys"].append(np.array([len(keys)], dtype=np.int64))
     arrays = {name: _concatenate(chunks, name) for name, chunks in parts.items()}
     return Shard(documents=documents, vocab=list(lookup), arrays=arrays)
 
 
-def _leave_out_sections(text: str, config: Config) -> tuple[str, list[dict]]:
+def _leave_out_sections(text: str, config: Config, repeated: frozenset[int] = frozenset()) -> tuple[str, list[dict]]:
     """The text without the sections analyses do not see (``cleaning.sections``), and a record
     of every section found (see ``sections.split_sections``)."""
     if not config.cleaning.auto:
         return text, []
-    from .sections import find_sections, split_sections
-
-    return split_sections(text, find_sections(text), keep=config.cleaning.kept_sections)
+    return split_sections(text, find_sections(text, repeated), keep=config.cleaning.kept_sections)
 
 
 @dataclass(frozen=True)
@@ -146,17 +154,17 @@ class Part:
     chars: int = 0  # as info counts a section (its span in the text read)
 
 
-def document_parts(path: Path, doc_id: str, config: Config) -> list[Part]:
+def document_parts(path: Path, doc_id: str, config: Config, repeated: frozenset[int] = frozenset()) -> list[Part]:
     """Document ``doc_id`` (of file ``path``) read again as ingest reads it, cut into its body
     and the sections ``find_sections`` found, in order: what ``peercorpus show`` prints::
 
         [(part.label, part.excluded) for part in document_parts(Path("corpora/x/a.txt"), "x/a.txt", config)]
         # [('body', False), ('declarations', True), ('references', True)]
 
-    The hand-written ``cleaning`` rules are not applied here (``info`` says what they removed).
+    The hand-written ``cleaning`` rules are not applied here (``info`` says what they removed);
+    ``repeated`` are the corpus' repeated lines (``Corpus.repeated_lines``).
     """
     from .io import read_file
-    from .sections import find_sections
 
     file_part = doc_id.split("#")[0]
     root = path
@@ -170,7 +178,7 @@ def document_parts(path: Path, doc_id: str, config: Config) -> list[Part]:
         return [Part("body", text, False)]
     parts, position = [], 0
     keep = config.cleaning.kept_sections
-    for section in find_sections(text):
+    for section in find_sections(text, repeated):
         if text[position : section.start].strip():
             parts.append(Part("body", text[position : section.start].strip("\n"), False))
         parts.append(

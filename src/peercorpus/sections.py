@@ -10,7 +10,9 @@ like, never from a list a user has to write:
   notices, author bios, supporting information, contact boxes;
 - ``boilerplate``: what a web page or a platform adds: a paywall or subscription notice and
   everything after it, cookie notices, and a page's trailer (comments, "Share this",
-  "Published by", previous/next article) — from its first line to the end.
+  "Published by", previous/next article) — from its first line to the end; and a short line
+  that repeats across many documents of the corpus (a site's menu, "Google Scholar" links:
+  ``repeated_line_keys``, given to ``find_sections`` as ``repeated``).
 
 Everything else is ``body``. Analyses see the sections a config keeps (``cleaning.sections``,
 by default only the body)::
@@ -22,8 +24,13 @@ by default only the body)::
 
 from __future__ import annotations
 
+import hashlib
+import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import numpy as np
 
 SECTION_LABELS = ("body", "references", "declarations", "boilerplate")
 
@@ -118,8 +125,9 @@ class Section:
     heading: str
 
 
-def find_sections(text: str) -> list[Section]:
-    """The non-body sections of ``text``, in order and not overlapping."""
+def find_sections(text: str, repeated: frozenset[int] = frozenset()) -> list[Section]:
+    """The non-body sections of ``text``, in order and not overlapping; a body line whose
+    ``line_key`` is in ``repeated`` is a one-line boilerplate section."""
     lines = _lines(text)
     found: list[Section] = []
     label, start, heading = "body", 0, ""
@@ -129,6 +137,7 @@ def find_sections(text: str) -> list[Section]:
             found.append(Section(label, start, end, heading))
 
     single_lines: list[Section] = []
+    repeated_lines: list[Section] = []
     for line_start, line in lines:
         if label == "boilerplate":
             break  # boilerplate runs to the end
@@ -142,6 +151,9 @@ def find_sections(text: str) -> list[Section]:
         if kind is None and label == "body" and (_JUNK_LINE.match(line) or (len(line) < 400 and _NOTICE.search(line))):
             single_lines.append(Section("boilerplate", line_start, line_start + len(line), line.strip()[:80]))
             continue
+        if kind is None and label == "body" and repeated and line_key(line) in repeated:
+            repeated_lines.append(Section("boilerplate", line_start, line_start + len(line), line.strip()[:80]))
+            continue
         if kind is None or kind == label:
             continue
         if kind == "body" and label == "body":
@@ -150,12 +162,65 @@ def find_sections(text: str) -> list[Section]:
         label, start, heading = kind, line_start, line.strip()[:80]
     close(len(text))
     found = [s for s in found if not _misread(s, text, found)]
+    if sum(s.end - s.start for s in repeated_lines) <= _MAX_REPEATED_SHARE * len(text):
+        single_lines += repeated_lines  # else the document itself repeats others (a copy, a template)
     found += [line for line in single_lines if not any(s.start <= line.start < s.end for s in found)]
     if not any(s.label == "references" for s in found):
         trailing = _trailing_references(text, lines, found)
         if trailing is not None:
             found.append(trailing)
     return sorted(found, key=lambda s: s.start)
+
+
+#: A line repeated across the corpus is boilerplate when it is short and in at least
+#: ``REPEATED_MIN_DOCUMENTS`` documents and ``REPEATED_MIN_SHARE`` of them.
+REPEATED_MAX_CHARS = 120
+REPEATED_MIN_DOCUMENTS = 3
+REPEATED_MIN_SHARE = 0.05
+#: ... and when they are less than this share of the document (site furniture is a minority of
+#: a page; a document that is mostly lines found elsewhere is a copy, and keeps them).
+_MAX_REPEATED_SHARE = 0.5
+
+
+def line_key(line: str) -> int | None:
+    """A 64-bit key of a short line, the same for lines that differ only in case, spacing or
+    digits ("Page 3 of 12" = "page 4 of 12"); None for a line that is long, has no letter, or
+    is a heading every paper has ("Methods", "3 Results"), which repetition does not make
+    boilerplate.
+
+    >>> line_key("Share this:  ") == line_key("share THIS:")
+    True
+    >>> line_key("Methods") is None
+    True
+    """
+    stripped = " ".join(line.split())
+    if not stripped or len(stripped) > REPEATED_MAX_CHARS or not re.search(r"[^\W\d_]", stripped):
+        return None
+    if _heading_kind(stripped, numbered_ends=True) == "body":
+        return None
+    normal = re.sub(r"\d+", "#", stripped.casefold())
+    return int.from_bytes(hashlib.blake2b(normal.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+def document_line_keys(text: str) -> np.ndarray:
+    """The distinct ``line_key``s of a document's lines (int64), for ``repeated_line_keys``."""
+    keys = {key for _, line in _lines(text) if (key := line_key(line)) is not None}
+    return np.array(sorted(keys), dtype=np.int64)
+
+
+def repeated_line_keys(per_document: Iterable[np.ndarray], n_documents: int) -> frozenset[int]:
+    """The line keys found in at least ``REPEATED_MIN_DOCUMENTS`` documents and at least
+    ``REPEATED_MIN_SHARE`` of the ``n_documents``.
+
+    >>> sorted(repeated_line_keys([np.array([1, 2]), np.array([1]), np.array([1, 3])], 3))
+    [1]
+    """
+    arrays = [keys for keys in per_document if len(keys)]
+    if not arrays or n_documents < REPEATED_MIN_DOCUMENTS:
+        return frozenset()
+    keys, counts = np.unique(np.concatenate(arrays), return_counts=True)
+    threshold = max(REPEATED_MIN_DOCUMENTS, math.ceil(REPEATED_MIN_SHARE * n_documents))
+    return frozenset(keys[counts >= threshold].tolist())
 
 
 def _near_end(position: int, text: str, limit: tuple[int, float]) -> bool:

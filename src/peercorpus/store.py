@@ -42,7 +42,7 @@ from .snapshot import SNAPSHOT_FORMAT, STAT_FIELDS, SnapshotWriter
 # HTML page boilerplate named by class/id/role left out, Markdown without its markup and with
 # front matter lists and booleans as text, as .jsonl rows and sidecars now give them too;
 # PDF running headers/footers named in a warning).
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 CACHE_ENV = "PEERCORPUS_CACHE_DIR"
 RETIRE_SECONDS = 120  # how long a replaced snapshot stays for readers that are opening it
 STALE_SECONDS = 60  # a build or pack this old whose lock is free was left by a killed process

@@ -298,3 +298,45 @@ def test_an_html_pages_acknowledgements_and_references_are_left_out(tmp_path):
 )
 def test_manual_text_that_looks_like_a_section_stays_body(text):
     assert find_sections(text) == []
+
+
+def _site(folder: Path, pages: int = 6) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    names = ["Ann", "Bob", "Cai", "Dee", "Eve", "Fay"]
+    for n in range(1, pages + 1):
+        (folder / f"page{n}.txt").write_text(
+            "Home | News | About us\n\nSkip to main content\n\nMethods\n\n"
+            f"Peer worker {n} describes a first year on a ward, how the team took to a colleague with lived "
+            "experience, and what changed in the way they talked about risk and recovery.\n\n"
+            f"{names[n - 1]}, in a second paragraph, says what a peer worker would tell a new colleague.\n\n"
+            "Follow us on Twitter\n\n© 2024 Example Site Ltd. All rights reserved.\n",
+            encoding="utf-8",
+        )
+
+
+def test_lines_repeated_across_the_corpus_are_left_out_as_boilerplate(tmp_path, run):
+    _site(tmp_path / "site")
+
+    corpus = load_corpus(tmp_path / "site", cache_dir=tmp_path / "cache")
+    warm = load_corpus(tmp_path / "site", cache_dir=tmp_path / "cache")
+    every = load_corpus(tmp_path / "site", load_config(None, ["cleaning.sections=all"]), use_cache=False)
+
+    text = corpus.text(0)
+    assert text.startswith("Methods\n\nPeer worker 1 describes") and text.rstrip().endswith("new colleague.")
+    assert not {"Home", "Skip", "Twitter", "©"} & set(text.split())
+    assert [s["heading"] for s in corpus.documents[0].cleaning["sections"]] == [
+        "Home | News | About us", "Skip to main content", "Follow us on Twitter", "© 2024 Example Site Ltd. All rights reserved.",
+    ]
+    assert warm.load_report.from_snapshot and warm.repeated_lines == corpus.repeated_lines and len(corpus.repeated_lines) == 4
+    assert "Twitter" in every.text(0)
+    shown = run("show", str(tmp_path / "site"), "--doc", "page2", "--cache-dir", str(tmp_path / "cache")).stdout
+    assert "[left out: boilerplate from 'Follow us on Twitter', 20 chars (--sections all keeps it)]" in shown
+
+
+def test_documents_that_repeat_each_other_keep_their_lines(tmp_path):
+    for n in range(4):  # the same press release four times: no line of it is furniture
+        (tmp_path / f"copy{n}.txt").write_text("Peer workers join the ward.\n\nThe trust hires ten more.\n", encoding="utf-8")
+
+    corpus = load_corpus(tmp_path, use_cache=False)
+
+    assert corpus.text(0) == "Peer workers join the ward.\n\nThe trust hires ten more.\n"

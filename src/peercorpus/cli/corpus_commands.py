@@ -175,7 +175,7 @@ def show(
     corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache)
     index = _find_document(corpus, doc)
     document = corpus.document(index)
-    parts = document_parts(Path(document.path), document.doc_id, settings)
+    parts = document_parts(Path(document.path), document.doc_id, settings, corpus.repeated_lines)
     if fmt == "json":
         write_json([{"label": p.label, "heading": p.heading, "excluded": p.excluded, "text": p.text} for p in parts], output)
         return
