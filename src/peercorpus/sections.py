@@ -138,6 +138,7 @@ def find_sections(text: str, repeated: frozenset[int] = frozenset()) -> list[Sec
 
     single_lines: list[Section] = []
     repeated_lines: list[Section] = []
+    standalone = _standalone_line_keys(text) if repeated else {}
     for line_start, line in lines:
         if label == "boilerplate":
             break  # boilerplate runs to the end
@@ -151,7 +152,7 @@ def find_sections(text: str, repeated: frozenset[int] = frozenset()) -> list[Sec
         if kind is None and label == "body" and (_JUNK_LINE.match(line) or (len(line) < 400 and _NOTICE.search(line))):
             single_lines.append(Section("boilerplate", line_start, line_start + len(line), line.strip()[:80]))
             continue
-        if kind is None and label == "body" and repeated and line_key(line) in repeated:
+        if kind is None and label == "body" and standalone.get(line_start) in repeated:
             repeated_lines.append(Section("boilerplate", line_start, line_start + len(line), line.strip()[:80]))
             continue
         if kind is None or kind == label:
@@ -184,28 +185,48 @@ _MAX_REPEATED_SHARE = 0.5
 
 def line_key(line: str) -> int | None:
     """A 64-bit key of a short line, the same for lines that differ only in case, spacing or
-    digits ("Page 3 of 12" = "page 4 of 12"); None for a line that is long, has no letter, or
-    is a heading every paper has ("Methods", "3 Results"), which repetition does not make
-    boilerplate.
+    digits ("Page 3 of 12" = "page 4 of 12"); None for a line that is long, starts in lower
+    case, has fewer than two words with a letter, or is a heading every paper has ("Methods",
+    "3 Results"): repetition does not make those boilerplate.
 
-    >>> line_key("Share this:  ") == line_key("share THIS:")
+    >>> line_key("Share this:  ") == line_key("Share THIS:")
     True
-    >>> line_key("Methods") is None
-    True
+    >>> line_key("Methods") is None, line_key("The") is None, line_key("and the team") is None
+    (True, True, True)
     """
     stripped = " ".join(line.split())
-    if not stripped or len(stripped) > REPEATED_MAX_CHARS or not re.search(r"[^\W\d_]", stripped):
-        return None
+    if len(stripped) > REPEATED_MAX_CHARS or stripped[:1].islower():
+        return None  # long, or the rest of a sentence broken across lines
+    words = sum(1 for word in stripped.split() if re.search(r"[^\W\d_]", word))
+    if words < 2 or (stripped.isupper() and words <= 4):
+        return None  # one word ("Menu", but also "The" of a broken line), or a heading ("SEE ALSO")
     if _heading_kind(stripped, numbered_ends=True) == "body":
         return None
     normal = re.sub(r"\d+", "#", stripped.casefold())
     return int.from_bytes(hashlib.blake2b(normal.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
 
 
+def _standalone_line_keys(text: str) -> dict[int, int]:
+    """Line start → ``line_key`` for the lines that stand alone: not running on into the next
+    line (which starts in lower case on the very next line) and not ending in , ; or -."""
+    lines = _lines(text)
+    keys = {}
+    for i, (start, line) in enumerate(lines):
+        key = line_key(line)
+        if key is None or line.rstrip().endswith((",", ";", "-")):
+            continue
+        end = start + len(line)
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        if following is not None and "\n\n" not in text[end : following[0]] and following[1].lstrip()[:1].islower():
+            continue
+        keys[start] = key
+    return keys
+
+
 def document_line_keys(text: str) -> np.ndarray:
-    """The distinct ``line_key``s of a document's lines (int64), for ``repeated_line_keys``."""
-    keys = {key for _, line in _lines(text) if (key := line_key(line)) is not None}
-    return np.array(sorted(keys), dtype=np.int64)
+    """The distinct keys of a document's standalone short lines (int64), for
+    ``repeated_line_keys``."""
+    return np.array(sorted(set(_standalone_line_keys(text).values())), dtype=np.int64)
 
 
 def repeated_line_keys(per_document: Iterable[np.ndarray], n_documents: int) -> frozenset[int]:

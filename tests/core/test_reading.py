@@ -340,3 +340,17 @@ def test_documents_that_repeat_each_other_keep_their_lines(tmp_path):
     corpus = load_corpus(tmp_path, use_cache=False)
 
     assert corpus.text(0) == "Peer workers join the ward.\n\nThe trust hires ten more.\n"
+
+
+def test_running_text_broken_across_lines_is_never_a_repeated_line(tmp_path):
+    for n in range(5):  # man pages: the same formula, hard-wrapped, in every page
+        (tmp_path / f"page{n}.txt").write_text(
+            f"Function number {n} of the library.\nOn error, -1 is returned, and\nerrno is set to indicate the error.\n"
+            f"If the\nfile is missing, call {n} fails.\n",
+            encoding="utf-8",
+        )
+
+    corpus = load_corpus(tmp_path, use_cache=False)
+
+    assert corpus.repeated_lines == frozenset()
+    assert "On error, -1 is returned, and\nerrno is set" in corpus.text(0)
