@@ -343,10 +343,10 @@ def test_documents_that_repeat_each_other_keep_their_lines(tmp_path):
 
 
 def test_running_text_broken_across_lines_is_never_a_repeated_line(tmp_path):
-    for n in range(5):  # man pages: the same formula, hard-wrapped, in every page
-        (tmp_path / f"page{n}.txt").write_text(
-            f"Function number {n} of the library.\nOn error, -1 is returned, and\nerrno is set to indicate the error.\n"
-            f"If the\nfile is missing, call {n} fails.\n",
+    for name in ("open", "close", "read", "write", "seek"):  # man pages: one formula, hard-wrapped, in each
+        (tmp_path / f"{name}.txt").write_text(
+            f"The {name} call of the library.\nOn error, -1 is returned, and\nerrno is set to indicate the error.\n"
+            f"If the\nfile is missing, {name} fails.\n",
             encoding="utf-8",
         )
 
