@@ -268,3 +268,16 @@ def test_help_shows_bracketed_defaults_written_in_option_help(run, monkeypatch):
     text = run("report", "--help").stdout
     assert "[default: the config's 'output', or reports/CONFIG-NAME]" in text
     assert "[default: $PEERCORPUS_CACHE_DIR or ~/.cache/peercorpus]" in text
+
+
+def test_freq_by_a_field_writes_the_side_by_side_table_and_a_tidy_one(tmp_path, mini_corpus, run):
+    config = write_config(tmp_path, mini_corpus, "corpus: {corpus}\nanalyses:\n  - name: freq\n    by: genre\n    top: 3\n")
+
+    result = run("report", str(config), "-o", str(tmp_path / "out"))
+
+    assert result.exit_code == 0
+    tables = tmp_path / "out" / "tables"
+    assert (tables / "freq.csv").exists()
+    tidy = (tables / "freq-long.csv").read_text(encoding="utf-8").splitlines()
+    assert tidy[0] == "group,rank,term,count,per_million,range,range_share,dp"
+    assert len(tidy) > 3 and all(line.split(",")[1] in {"1", "2", "3"} for line in tidy[1:])

@@ -107,7 +107,7 @@ def _run_stats(params, context: Context, section: Section) -> None:
 
 
 def _run_freq(params, context: Context, section: Section) -> None:
-    from ..analysis.frequency import frequency, frequency_by
+    from ..analysis.frequency import frequency, frequency_by, frequency_long
 
     corpus = _narrowed(context.corpus, params.where)
     if params.by:
@@ -115,6 +115,9 @@ def _run_freq(params, context: Context, section: Section) -> None:
     else:
         table = frequency(corpus, context.tokenize, ngram=params.ngram, min_count=params.min_count, top=params.top)
     section.tables.append(ReportTable("", section.analysis.title, table))
+    if params.by:  # the side-by-side table stays as it was; the tidy one beside it, for R and pandas
+        tidy = frequency_long(corpus, context.tokenize, params.by, ngram=params.ngram, min_count=params.min_count, top=params.top)
+        section.tables.append(ReportTable("long", f"{section.analysis.title}: one row per {params.by} and term", tidy))
     unit = "words" if params.ngram == 1 else f"{params.ngram}-grams (within sentences)"
     section.method = (
         f"The {params.top} most frequent {unit}{_where_phrase(params.where)}"
