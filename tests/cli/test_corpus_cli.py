@@ -145,3 +145,20 @@ def test_info_without_pandas_writes_what_the_dataframe_writes(run, mini_corpus, 
 def test_warm_info_does_not_import_pandas(sample_corpus, tmp_path):
     args = ("info", str(sample_corpus), "-f", "csv")
     assert heavy_imports_of_warm_command(sample_corpus, tmp_path / "cache", *args, modules=("pandas", "nltk")) == (False, False)
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_silences_library_warnings_too(sample_corpus, where):
+    import subprocess
+    import sys
+
+    argv = ["-q", "freq", str(sample_corpus), "--top", "1", "-f", "csv"] if where == "before" else ["freq", str(sample_corpus), "--top", "1", "-f", "csv", "-q"]
+    probe = (
+        "import sys, warnings\nimport peercorpus.analysis.frequency as f\nfrom peercorpus.cli import app\n"
+        "original = f.frequency\n"
+        "def noisy(*a, **k):\n    warnings.warn('a notice from a library', UserWarning)\n    return original(*a, **k)\n"
+        f"f.frequency = noisy\ntry:\n    app({argv!r}, prog_name='peercorpus')\nexcept SystemExit:\n    pass\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+
+    assert "a notice from a library" not in result.stderr and result.stdout.startswith("rank,term")

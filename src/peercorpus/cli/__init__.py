@@ -52,6 +52,8 @@ def root(
     Example: [bold]peercorpus topics corpora/[/bold]
     """
     Verbosity.quiet, Verbosity.verbose, Verbosity.traceback = quiet, verbose, traceback
+    if quiet:
+        Verbosity.silence_libraries()
     Reading.sections = sections
     Verbosity.cache_dir = cache_dir
     from ..render.export import CsvOptions

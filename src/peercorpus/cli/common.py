@@ -44,6 +44,16 @@ stderr = _StderrConsole()
 class Verbosity:
     """Set by the root callback (``--quiet``/``--verbose``/``--traceback``)."""
 
+    @staticmethod
+    def silence_libraries() -> None:
+        """With ``--quiet``, the warnings libraries print (matplotlib's layout and font notes,
+        scikit-learn's convergence notes) are not shown either."""
+        import logging
+        import warnings
+
+        warnings.simplefilter("ignore")
+        logging.getLogger("matplotlib").setLevel(logging.ERROR)
+
     quiet = False
     verbose = False
     traceback = False

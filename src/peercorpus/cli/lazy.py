@@ -96,6 +96,8 @@ def accept_global_options(command) -> None:
                     CsvOptions.safe = True
                 else:
                     setattr(Verbosity, name, True)
+                    if name == "quiet":
+                        Verbosity.silence_libraries()
         chosen_sections = kwargs.pop("_global_sections", None)
         if chosen_sections is not None:
             Reading.sections = chosen_sections
