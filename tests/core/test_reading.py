@@ -354,3 +354,25 @@ def test_running_text_broken_across_lines_is_never_a_repeated_line(tmp_path):
 
     assert corpus.repeated_lines == frozenset()
     assert "On error, -1 is returned, and\nerrno is set" in corpus.text(0)
+
+
+def test_a_pdf_decompression_bomb_is_refused_before_pdfium_inflates_it(tmp_path):
+    import zlib
+
+    from peercorpus.io import pdf as pdf_module
+
+    data = zlib.compress(b"\0" * (3 * 1024 * 1024), 9)  # 3 MB of zeros, a few KB compressed
+    (tmp_path / "bomb.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
+        b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>\nendobj\n"
+        b"4 0 obj\n<< /Length " + str(len(data)).encode() + b" /Filter /FlateDecode >>\nstream\n" + data
+        + b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
+    original = pdf_module.MAX_STREAM_BYTES
+    pdf_module.MAX_STREAM_BYTES = 1024 * 1024  # the same check, at a size a test can afford
+    try:
+        with pytest.raises(UnreadableFile, match="inflates to more than 1 MB"):
+            read_pdf(tmp_path / "bomb.pdf")
+    finally:
+        pdf_module.MAX_STREAM_BYTES = original
+    assert _paragraphs(read_pdf(PDFS / "two_column_article.pdf").text) == _expected("two_column_article.pdf")

@@ -79,6 +79,7 @@ def read_pdf(path: Path, *, layout: bool = True) -> Read:
     """
     import pypdfium2 as pdfium
 
+    _check_streams(path)
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as error:
@@ -129,6 +130,45 @@ def running_line_warnings(pages: list[str]) -> list[str]:
         for line, count in seen.values()
         if count * 2 >= len(pages)
     ]
+
+
+#: PDFium inflates a stream whole when it reads it: a small file whose streams inflate past these
+#: sizes (a decompression bomb) is refused before PDFium sees it.
+MAX_STREAM_BYTES = 256 * 1024 * 1024
+MAX_INFLATED_BYTES = 2 * 1024 * 1024 * 1024
+_STREAM = re.compile(rb"/FlateDecode[^>]*>>\s*stream\r?\n")
+
+
+def _check_streams(path: Path) -> None:
+    """Raise ``UnreadableFile`` when a Flate stream of the PDF inflates past
+    ``MAX_STREAM_BYTES`` or all of them past ``MAX_INFLATED_BYTES``; inflated in chunks, so the
+    check itself never holds more than a megabyte."""
+    import mmap
+    import zlib
+
+    try:
+        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            total = 0
+            for match in _STREAM.finditer(data):
+                inflater = zlib.decompressobj()
+                position, size = match.end(), 0
+                while position < len(data) and not inflater.eof:
+                    chunk = data[position : position + 65536]
+                    position += len(chunk)
+                    try:
+                        size += len(inflater.decompress(chunk, 1 << 20))
+                        while inflater.unconsumed_tail and size <= MAX_STREAM_BYTES:
+                            size += len(inflater.decompress(inflater.unconsumed_tail, 1 << 20))
+                    except zlib.error:
+                        break  # not deflate data after all: PDFium will say what it makes of it
+                    if size > MAX_STREAM_BYTES or total + size > MAX_INFLATED_BYTES:
+                        raise UnreadableFile(
+                            f"PDF stream inflates to more than {min(MAX_STREAM_BYTES, MAX_INFLATED_BYTES - total) >> 20} MB "
+                            "(a decompression bomb?); skipped"
+                        )
+                total += size
+    except (OSError, ValueError):
+        return  # unreadable or empty: PDFium gives the reason
 
 
 def _has_images(document, index: int) -> bool:
