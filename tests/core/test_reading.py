@@ -356,7 +356,7 @@ def test_running_text_broken_across_lines_is_never_a_repeated_line(tmp_path):
     assert "On error, -1 is returned, and\nerrno is set" in corpus.text(0)
 
 
-def test_a_pdf_decompression_bomb_is_refused_before_pdfium_inflates_it(tmp_path):
+def test_a_pdf_decompression_bomb_is_refused_before_pdfium_inflates_it(tmp_path, monkeypatch):
     import zlib
 
     from peercorpus.io import pdf as pdf_module
@@ -368,11 +368,7 @@ def test_a_pdf_decompression_bomb_is_refused_before_pdfium_inflates_it(tmp_path)
         b"4 0 obj\n<< /Length " + str(len(data)).encode() + b" /Filter /FlateDecode >>\nstream\n" + data
         + b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
     )
-    original = pdf_module.MAX_STREAM_BYTES
-    pdf_module.MAX_STREAM_BYTES = 1024 * 1024  # the same check, at a size a test can afford
-    try:
-        with pytest.raises(UnreadableFile, match="inflates to more than 1 MB"):
-            read_pdf(tmp_path / "bomb.pdf")
-    finally:
-        pdf_module.MAX_STREAM_BYTES = original
+    monkeypatch.setattr(pdf_module, "MAX_STREAM_BYTES", 1024 * 1024)  # the same check, at a size a test affords
+    with pytest.raises(UnreadableFile, match="inflates to more than 1 MB"):
+        read_pdf(tmp_path / "bomb.pdf")
     assert _paragraphs(read_pdf(PDFS / "two_column_article.pdf").text) == _expected("two_column_article.pdf")
