@@ -327,7 +327,7 @@ def _without_repeated_lines(shards: Iterator, config: Config) -> tuple[Iterator,
     per_document: list[np.ndarray] = []
     n_documents = 0
     for where, shard in shards:
-        data = encode_shard(shard)
+        data = encode_shard(shard, compress=False)  # read back once, in a moment: not worth compressing
         entries.append((where, spill.tell(), len(data), np.unique(shard.arrays["line_keys"])))
         spill.write(data)
         bounds = np.concatenate([[0], np.cumsum(shard.arrays["doc_line_keys"])]).astype(np.int64)

@@ -54,3 +54,22 @@ def test_cold_load_without_cache_leaves_no_temporary_folder(mini_corpus, tmp_pat
     assert np.array_equal(cold.tokens.ids, cached.tokens.ids)
     assert [cold.text(i) for i in range(len(cold))] == [cached.text(i) for i in range(len(cached))]
     assert cold.documents == cached.documents
+
+
+def test_shards_are_stored_compressed_and_read_back_whole(mini_corpus):
+    import numpy as np
+
+    from peercorpus.config import Config
+    from peercorpus.process import process_file
+    from peercorpus.store import decode_shard, encode_shard
+
+    path = sorted(p for p in mini_corpus.iterdir() if p.suffix == ".txt")[0]
+    shard = process_file(path, mini_corpus, Config())
+
+    packed, plain = encode_shard(shard), encode_shard(shard, compress=False)
+    again = decode_shard(packed)
+
+    assert packed.startswith(b"PCSHARDZ") and len(packed) < len(plain)
+    assert again.documents == shard.documents and again.vocab == shard.vocab
+    assert all(np.array_equal(again.arrays[name], shard.arrays[name]) for name in shard.arrays)
+    assert decode_shard(plain).vocab == shard.vocab  # packs written before compression still read
