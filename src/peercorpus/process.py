@@ -73,7 +73,7 @@ def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[
 
     relative = path.relative_to(root).as_posix() if path != root else path.name
     raw_documents = read_file(path, root, config.read, layout=config.cleaning.auto)
-    lookup: dict[str, int] = {}
+    vocabulary = FileVocabulary()
     parts: dict[str, list[np.ndarray]] = {name: [] for name in ARRAY_FIELDS}
     documents = []
     for raw in raw_documents:
@@ -90,12 +90,8 @@ def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[
         if sections:
             cleaning["sections"] = sections
         tokenized = tokenize_text(text, config.tokenize.tokenizer)
-        ids = np.fromiter(
-            (lookup.setdefault(word, len(lookup)) for word in tokenized.words),
-            dtype=np.int32,
-            count=len(tokenized.words),
-        )
-        n_words, n_types = _count_words(ids, lookup)
+        ids = vocabulary.ids(tokenized.words)
+        n_words, n_types = vocabulary.count_words(ids)
         encoded = text.encode("utf-8")
         documents.append(
             {
@@ -132,7 +128,7 @@ def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[
         parts["line_keys"].append(keys)
         parts["doc_line_keys"].append(np.array([len(keys)], dtype=np.int64))
     arrays = {name: _concatenate(chunks, name) for name, chunks in parts.items()}
-    return Shard(documents=documents, vocab=list(lookup), arrays=arrays)
+    return Shard(documents=documents, vocab=vocabulary.forms, arrays=arrays)
 
 
 def _leave_out_sections(text: str, config: Config, repeated: frozenset[int] = frozenset()) -> tuple[str, list[dict]]:
@@ -196,21 +192,48 @@ def document_parts(path: Path, doc_id: str, config: Config, repeated: frozenset[
     return parts
 
 
-def _count_words(ids: np.ndarray, lookup: dict[str, int]) -> tuple[int, int]:
-    """Words (tokens that contain a letter or digit) and word types (distinct case-folded
-    forms, as ``freq`` and ``stats`` count them), decided once per type, not per token.
+class FileVocabulary:
+    """The word forms of one file, numbered as they first appear, with what is known of each
+    form (a word or punctuation? its case-folded form), so counting a document costs its own
+    tokens, not the file's vocabulary: a table of 100,000 rows is linear, not quadratic.
 
-    >>> _count_words(np.array([0, 1, 2, 0]), {"Peer": 0, "peer": 1, ".": 2})
-    (3, 1)
+    >>> vocabulary = FileVocabulary()
+    >>> ids = vocabulary.ids(["Peer", "peer", ".", "Peer"])
+    >>> ids.tolist(), vocabulary.count_words(ids)
+    ([0, 1, 2, 0], (3, 1))
     """
-    from .tokens import normalize_form
 
-    if not len(ids):
-        return 0, 0
-    is_word = np.fromiter((any(ch.isalnum() for ch in word) for word in lookup), dtype=bool, count=len(lookup))
-    forms = list(lookup)
-    word_forms = {normalize_form(forms[i]) for i in np.unique(ids[is_word[ids]]).tolist()}
-    return int(is_word[ids].sum()), len(word_forms)
+    def __init__(self):
+        self.forms: list[str] = []
+        self._lookup: dict[str, int] = {}
+        self._is_word = np.zeros(1024, dtype=bool)
+        self._normal: list[str] = []
+
+    def ids(self, words: list[str]) -> np.ndarray:
+        """The ids of ``words``, numbering new forms."""
+        from .tokens import normalize_form
+
+        lookup, get = self._lookup, self._lookup.get
+        out = []
+        for word in words:
+            number = get(word)
+            if number is None:
+                number = lookup[word] = len(self.forms)
+                self.forms.append(word)
+                self._normal.append(normalize_form(word))
+                if number >= len(self._is_word):
+                    self._is_word = np.concatenate([self._is_word, np.zeros(len(self._is_word), dtype=bool)])
+                self._is_word[number] = any(ch.isalnum() for ch in word)
+            out.append(number)
+        return np.array(out, dtype=np.int32)
+
+    def count_words(self, ids: np.ndarray) -> tuple[int, int]:
+        """Words (tokens that contain a letter or digit) and word types (distinct case-folded
+        forms, as ``freq`` and ``stats`` count them) of one document's ``ids``."""
+        if not len(ids):
+            return 0, 0
+        words = ids[self._is_word[ids]]
+        return len(words), len({self._normal[i] for i in np.unique(words).tolist()})
 
 
 def _concatenate(chunks: list[np.ndarray], name: str) -> np.ndarray:

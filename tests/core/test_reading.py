@@ -259,7 +259,7 @@ def test_readability_uses_prose_sentences_only(tmp_path):
     assert rows.loc["a.txt", "mean_sentence_length"] == rows.loc["b.txt", "mean_sentence_length"] == 7.0
 
 
-@pytest.mark.parametrize("module", ["peercorpus.sections", "peercorpus.hyphenation", "peercorpus.analysis.kwic", "peercorpus.io.pdf"])
+@pytest.mark.parametrize("module", ["peercorpus.sections", "peercorpus.hyphenation", "peercorpus.analysis.kwic", "peercorpus.io.pdf", "peercorpus.process"])
 def test_docstring_examples_hold(module):
     import doctest
     import importlib
