@@ -157,8 +157,9 @@ def document_parts(path: Path, doc_id: str, config: Config, repeated: frozenset[
         [(part.label, part.excluded) for part in document_parts(Path("corpora/x/a.txt"), "x/a.txt", config)]
         # [('body', False), ('declarations', True), ('references', True)]
 
-    The hand-written ``cleaning`` rules are not applied here (``info`` says what they removed);
-    ``repeated`` are the corpus' repeated lines (``Corpus.repeated_lines``).
+    The hand-written ``cleaning`` rules are applied first, as at ingest (what they removed is
+    not shown: ``info`` counts it); ``repeated`` are the corpus' repeated lines
+    (``Corpus.repeated_lines``).
     """
     from .io import read_file
 
@@ -169,7 +170,7 @@ def document_parts(path: Path, doc_id: str, config: Config, repeated: frozenset[
     raw = next((d for d in read_file(path, root, config.read, layout=config.cleaning.auto) if d.doc_id == doc_id), None)
     if raw is None:
         raise UnreadableFile(f"{doc_id} is no longer in {path}")
-    text = unicodedata.normalize("NFC", raw.text)
+    text, _ = clean_text(unicodedata.normalize("NFC", raw.text), config.cleaning)
     if not config.cleaning.auto:
         return [Part("body", text, False)]
     parts, position = [], 0

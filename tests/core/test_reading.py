@@ -372,3 +372,13 @@ def test_a_pdf_decompression_bomb_is_refused_before_pdfium_inflates_it(tmp_path,
     with pytest.raises(UnreadableFile, match="inflates to more than 1 MB"):
         read_pdf(tmp_path / "bomb.pdf")
     assert _paragraphs(read_pdf(PDFS / "two_column_article.pdf").text) == _expected("two_column_article.pdf")
+
+
+def test_show_applies_the_configs_own_rules_first_as_ingest_does(tmp_path, run):
+    (tmp_path / "paper.txt").write_text(REFERENCES_PAPER, encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text("cleaning:\n  drop_lines: ['^Introduction$']\n", encoding="utf-8")
+
+    shown = run("show", str(tmp_path / "paper.txt"), "--doc", "paper", "--config", str(tmp_path / "rules.yaml")).stdout
+    analysed = load_corpus(tmp_path / "paper.txt", tmp_path / "rules.yaml", use_cache=False).text(0)
+
+    assert "Introduction" not in shown and shown.startswith(analysed.split("\n\n")[0])
