@@ -315,7 +315,8 @@ _PACKED_MAGIC = b"PCSHARDZ"
 
 def encode_shard(shard: Shard, *, compress: bool = True) -> bytes:
     """``PCSHARD1``, header length, JSON header (documents, vocab, array layout), raw arrays;
-    zlib-compressed behind ``PCSHARDZ`` unless ``compress=False`` (a temporary spill).
+    zlib-compressed behind ``PCSHARDZ`` unless ``compress=False`` (the form packs had before,
+    which ``decode_shard`` still reads).
 
     A flat format rather than ``.npz``: writing thousands of small zip files dominated a
     cold ingest.
