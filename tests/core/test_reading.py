@@ -155,11 +155,13 @@ def test_a_declarations_heading_that_would_swallow_a_long_document_is_body():
     assert find_sections(thesis) == []
 
 
-def test_sections_setting_is_checked():
+def test_sections_setting_is_checked(run, sample_corpus):
     with pytest.raises(ConfigError, match="sections must be 'all' or some of body, references"):
         load_config(None, ["cleaning.sections=[body, refs]"])
     with pytest.raises(ConfigError, match="must include 'body'"):
         load_config(None, ["cleaning.sections=[references]"])
+    result = run("info", str(sample_corpus), "--sections", "refs")
+    assert result.exit_code == 2 and result.stderr.startswith("error: --sections: sections must be 'all' or some of")
 
 
 def test_show_prints_the_text_as_analysed_with_left_out_sections_marked(tmp_path, run):

@@ -70,7 +70,10 @@ class Reading:
     def overrides(cls) -> list[str]:
         if not cls.sections:
             return []
+        from ..config import validate_sections
+
         names = [name.strip() for name in cls.sections.split(",") if name.strip()]
+        validate_sections(tuple(names), "--sections")
         return [f"cleaning.sections=[{', '.join(names)}]"]
 
 
