@@ -94,10 +94,15 @@ def read_project_xml(path: Path):
     """The ``project.qde`` of the ``.qdpx`` at ``path``, parsed and validated (an lxml root)."""
     path = Path(path)
     with open_zip(path) as archive:
-        root = parse_xml(_read_entry(archive, _project_entry(archive, path.name), path.name), name=f"{path.name}: project.qde")
+        return _project_root(archive, path.name)
+
+
+def _project_root(archive: zipfile.ZipFile, name: str):
+    """The archive's ``project.qde`` parsed, checked to be a Project and validated."""
+    root = parse_xml(_read_entry(archive, _project_entry(archive, name), name), name=f"{name}: project.qde")
     if root.tag != f"{_NS}Project":
-        raise InputError(f"{path.name}: project.qde is not a REFI-QDA project (root element {root.tag}, expected Project in {PROJECT_NS})")
-    validate(root, "project", name=f"{path.name}: project.qde")
+        raise InputError(f"{name}: project.qde is not a REFI-QDA project (root element {root.tag}, expected Project in {PROJECT_NS})")
+    validate(root, "project", name=f"{name}: project.qde")
     return root
 
 
@@ -105,10 +110,7 @@ def read_qdpx(path: Path) -> Project:
     """The project at ``path`` with its sources' texts (``InputError`` when unreadable)."""
     path = Path(path)
     with open_zip(path) as archive:
-        root = parse_xml(_read_entry(archive, _project_entry(archive, path.name), path.name), name=f"{path.name}: project.qde")
-        if root.tag != f"{_NS}Project":
-            raise InputError(f"{path.name}: project.qde is not a REFI-QDA project (root element {root.tag})")
-        validate(root, "project", name=f"{path.name}: project.qde")
+        root = _project_root(archive, path.name)
         members = {info.filename: info for info in archive.infolist()}
         project = Project(name=root.get("name", ""), origin=root.get("origin"))
         code_paths: dict[str, str] = {}
