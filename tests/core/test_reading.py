@@ -384,3 +384,27 @@ def test_show_applies_the_configs_own_rules_first_as_ingest_does(tmp_path, run):
     analysed = load_corpus(tmp_path / "paper.txt", tmp_path / "rules.yaml", use_cache=False).text(0)
 
     assert "Introduction" not in shown and shown.startswith(analysed.split("\n\n")[0])
+
+
+def test_line_end_hyphens_in_plain_text_are_joined_by_default_and_counted(tmp_path):
+    (tmp_path / "notes.txt").write_text(
+        "Peer sup-\nport helps. Support matters, and self-\nreport forms are used.\n", encoding="utf-8"
+    )
+
+    corpus = load_corpus(tmp_path, use_cache=False)
+    as_extracted = load_corpus(tmp_path, load_config(None, ["cleaning.auto=false"]), use_cache=False)
+
+    assert corpus.text(0) == "Peer support helps. Support matters, and self-report forms are used.\n"
+    assert corpus.documents[0].cleaning["hyphens_joined"] == 1
+    assert "sup-\nport" in as_extracted.text(0)
+
+
+def test_the_reports_methods_text_says_what_was_left_out(tmp_path, run):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "paper.txt").write_text(REFERENCES_PAPER, encoding="utf-8")
+    (tmp_path / "r.yaml").write_text(f"corpus: {tmp_path / 'corpus'}\nanalyses:\n  - name: info\n", encoding="utf-8")
+
+    assert run("report", str(tmp_path / "r.yaml"), "-o", str(tmp_path / "out")).exit_code == 0
+    methods = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+
+    assert "were detected and left out (declarations: 1 section, 147 characters; references: 1 section, 195 characters)" in methods
