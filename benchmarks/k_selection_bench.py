@@ -37,8 +37,8 @@ SAMPLES = 5
 
 def choose(corpus, k_range, idf_power):
     """What ``topics(corpus, k="auto")`` chooses, its k_scores, and the matrix models are fitted to."""
-    from peercorpus.analysis.topic_selection import choose_k
-    from peercorpus.analysis.topics import TopicSettings, prepare, selection_matrix
+    from peercorpus.analysis.topics.model import TopicSettings, prepare, selection_matrix
+    from peercorpus.analysis.topics.selection import choose_k
     from peercorpus.config import TokenizeSettings
 
     settings = TopicSettings(k="auto", k_range=k_range, unit="document", idf_power=idf_power, samples=SAMPLES).checked()
@@ -60,7 +60,7 @@ def main() -> None:
     from sklearn.metrics import normalized_mutual_info_score as nmi
 
     from peercorpus import load_corpus
-    from peercorpus.analysis.topic_fit import fit_model
+    from peercorpus.analysis.topics.fit import fit_model
 
     global SAMPLES
     SAMPLES = args.samples

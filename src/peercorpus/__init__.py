@@ -12,9 +12,9 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .config import Config, load_config
-from .corpus import Corpus, Document
+from .core.corpus import Corpus, Document
+from .core.tokens import Tokens
 from .errors import PeerCorpusError
-from .load import load_corpus
-from .tokens import Tokens
+from .ingest.load import load_corpus
 
 __all__ = ["Config", "Corpus", "Document", "PeerCorpusError", "Tokens", "load_config", "load_corpus", "__version__"]

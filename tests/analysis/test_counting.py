@@ -98,7 +98,7 @@ def test_collocates_count_a_token_in_two_windows_once(tmp_path):
 
 
 def test_collocates_equal_a_set_union_of_windows(sample):
-    from peercorpus.analysis.query import find_matches
+    from peercorpus.core.query import find_matches
 
     settings = TokenizeSettings()
     table, _ = collocates(sample, settings, "peer", left=5, right=5, min_count=1)

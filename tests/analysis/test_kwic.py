@@ -12,7 +12,7 @@ from conftest import heavy_imports_of_warm_command, raw_count
 from peercorpus import load_corpus
 from peercorpus.analysis.dispersion import dispersion_measures
 from peercorpus.analysis.kwic import find_hits, kwic, order_hits
-from peercorpus.analysis.query import find_matches
+from peercorpus.core.query import find_matches
 from peercorpus.errors import UsageError
 
 
@@ -39,7 +39,7 @@ def test_hit_counts_equal_an_independent_count_over_the_raw_text(sample, query):
 def test_phrases_equal_a_scan_of_every_token(sample, query, options):
     """Phrases are matched through the index (or token ids for common words); both must
     agree with a plain scan of the token stream."""
-    from peercorpus.analysis.query import _matching_types
+    from peercorpus.core.query import _matching_types
 
     tokens = sample.tokens
     masks = [_matching_types(tokens, w, match="form", case_sensitive=options.get("case_sensitive", False), regex=False) for w in query.split()]

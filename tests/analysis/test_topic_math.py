@@ -7,9 +7,9 @@ import pytest
 from scipy import sparse
 
 from conftest import heavy_imports_of_warm_command
-from peercorpus.analysis.nmf import initial_factors, nmf, randomized_svd
-from peercorpus.analysis.tfidf import Tfidf
-from peercorpus.analysis.topic_quality import ranking_agreement, top_terms
+from peercorpus.analysis.topics.nmf import initial_factors, nmf, randomized_svd
+from peercorpus.analysis.topics.quality import ranking_agreement, top_terms
+from peercorpus.analysis.topics.tfidf import Tfidf
 
 
 def _random_counts(seed: int, shape=(60, 45)):

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from peercorpus import load_corpus
-from peercorpus.analysis.topic_quality import adjusted_rand, partition_agreement
-from peercorpus.analysis.topic_selection import consensus_peaks, pick_k
-from peercorpus.analysis.topics import TopicSettings, topics, topics_over
+from peercorpus.analysis.topics.model import TopicSettings, topics, topics_over
+from peercorpus.analysis.topics.quality import adjusted_rand, partition_agreement
+from peercorpus.analysis.topics.selection import consensus_peaks, pick_k
 
 #: Five planted topics; gardening/farming and baking/cooking share half their words (groups that overlap).
 OVERLAPPING = {

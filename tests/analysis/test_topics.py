@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from peercorpus import load_corpus
-from peercorpus.analysis.topic_quality import align_topics, ranking_agreement, topic_coherence
-from peercorpus.analysis.topic_selection import pick_k
-from peercorpus.analysis.topics import TopicSettings, topics
-from peercorpus.analysis.units import make_units
+from peercorpus.analysis.topics.model import TopicSettings, topics
+from peercorpus.analysis.topics.quality import align_topics, ranking_agreement, topic_coherence
+from peercorpus.analysis.topics.selection import pick_k
+from peercorpus.core.units import make_units
 from peercorpus.errors import UsageError
 
 

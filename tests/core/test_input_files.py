@@ -9,7 +9,7 @@ import pytest
 
 from peercorpus import load_corpus
 from peercorpus.errors import InputError
-from peercorpus.io.discover import discover
+from peercorpus.ingest.discover import discover
 
 
 def test_bad_jsonl_lines_are_skipped_with_one_notice_and_the_rest_kept(tmp_path):

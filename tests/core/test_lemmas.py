@@ -3,8 +3,8 @@
 import pytest
 
 from peercorpus import load_corpus
-from peercorpus.analysis.query import find_matches
 from peercorpus.config import TokenizeSettings
+from peercorpus.core.query import find_matches
 from peercorpus.nltk_data import DEBIAN_WORDNET, install_wordnet_from_debian
 
 TEXT = (

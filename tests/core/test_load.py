@@ -181,7 +181,7 @@ def test_snapshot_from_an_older_version_is_rebuilt_quietly_from_the_shards(mini_
 
 
 def test_discovery_without_directory_descriptors_finds_the_same(mini_corpus, monkeypatch):
-    from peercorpus.io import discover as discovery
+    from peercorpus.ingest import discover as discovery
 
     (mini_corpus / "sub").mkdir()
     (mini_corpus / "sub" / "a.txt").write_text("In a sub-folder.")

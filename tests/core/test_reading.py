@@ -15,11 +15,11 @@ import pytest
 from peercorpus import load_corpus
 from peercorpus.analysis.kwic import kwic
 from peercorpus.config import load_config
+from peercorpus.core.prose import is_prose_block, is_prose_sentence
 from peercorpus.errors import ConfigError, UnreadableFile
+from peercorpus.ingest.sections import find_sections, split_sections
+from peercorpus.ingest.tokenize import tokenize_text
 from peercorpus.io.pdf import read_pdf
-from peercorpus.prose import is_prose_block, is_prose_sentence
-from peercorpus.sections import find_sections, split_sections
-from peercorpus.tokenize import tokenize_text
 
 PDFS = Path(__file__).parents[1] / "data" / "pdf"
 EXPECTED = json.loads((PDFS / "expected.json").read_text(encoding="utf-8"))
@@ -261,7 +261,7 @@ def test_readability_uses_prose_sentences_only(tmp_path):
     assert rows.loc["a.txt", "mean_sentence_length"] == rows.loc["b.txt", "mean_sentence_length"] == 7.0
 
 
-@pytest.mark.parametrize("module", ["peercorpus.sections", "peercorpus.hyphenation", "peercorpus.analysis.kwic", "peercorpus.io.pdf", "peercorpus.process"])
+@pytest.mark.parametrize("module", ["peercorpus.ingest.sections", "peercorpus.io.hyphenation", "peercorpus.analysis.kwic", "peercorpus.io.pdf", "peercorpus.ingest.shard"])
 def test_docstring_examples_hold(module):
     import doctest
     import importlib

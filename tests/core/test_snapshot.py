@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from peercorpus import load_corpus
-from peercorpus.assemble import _form_ranges
-from peercorpus.snapshot import SnapshotWriter
-from peercorpus.tokens import index_offsets, index_positions, inverted_index
+from peercorpus.core.tokens import index_offsets, index_positions, inverted_index
+from peercorpus.ingest.assemble import _form_ranges
+from peercorpus.ingest.snapshot import SnapshotWriter
 
 
 @pytest.mark.parametrize("parts", [[(3, 2), (0, 2), (1, 2)], [(0, 2)], [(5,), (0,), (7,)], [(0,)]])
@@ -60,8 +60,8 @@ def test_shards_are_stored_compressed_and_read_back_whole(mini_corpus):
     import numpy as np
 
     from peercorpus.config import Config
-    from peercorpus.process import process_file
-    from peercorpus.store import decode_shard, encode_shard
+    from peercorpus.ingest.shard import process_file
+    from peercorpus.ingest.store import decode_shard, encode_shard
 
     path = sorted(p for p in mini_corpus.iterdir() if p.suffix == ".txt")[0]
     shard = process_file(path, mini_corpus, Config())

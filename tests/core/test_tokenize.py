@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peercorpus.tokenize import paragraph_spans, tokenize_text
+from peercorpus.ingest.tokenize import paragraph_spans, tokenize_text
 
 
 def test_default_tokenizer_keeps_compounds_contractions_and_acronyms():

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from peercorpus import load_corpus
-from peercorpus.store import Store
+from peercorpus.ingest.store import Store
 
 
 def _corpus(tmp_path) -> Path:
@@ -62,7 +62,7 @@ def test_a_file_skipped_as_unreadable_is_read_once_readable(tmp_path, isolated_c
 
 def test_a_file_recorded_as_unreadable_is_retried_when_it_can_be_read(tmp_path, isolated_cache, monkeypatch):
     """As root every file is readable, so make one unreadable by failing its read once."""
-    from peercorpus import load as load_module
+    from peercorpus.ingest import load as load_module
 
     corpus = _corpus(tmp_path)
     real_read = Path.read_bytes
@@ -141,7 +141,7 @@ def test_a_damaged_snapshot_is_rebuilt_with_a_warning(run, tmp_path, isolated_ca
 
 
 def test_stale_builds_and_packs_of_a_killed_process_are_removed(tmp_path, isolated_cache):
-    from peercorpus import store as store_module
+    from peercorpus.ingest import store as store_module
 
     corpus = _corpus(tmp_path)
     load_corpus(corpus)
@@ -174,7 +174,7 @@ def test_a_replaced_snapshot_stays_for_readers_that_are_opening_it(tmp_path, iso
 
 
 def test_ingest_checks_every_checksum_and_says_how_big_the_cache_is(run, tmp_path, isolated_cache, monkeypatch):
-    from peercorpus import store as store_module
+    from peercorpus.ingest import store as store_module
 
     monkeypatch.setattr(store_module, "VERIFY_BELOW", 0)  # as if every file were large: sizes only
     monkeypatch.setattr(store_module.check_snapshot_files, "__defaults__", (0,))
@@ -190,7 +190,7 @@ def test_ingest_checks_every_checksum_and_says_how_big_the_cache_is(run, tmp_pat
 
 
 def test_a_reader_whose_snapshot_is_replaced_and_deleted_while_opening_opens_the_new_one(tmp_path, isolated_cache, monkeypatch):
-    from peercorpus import load as load_module
+    from peercorpus.ingest import load as load_module
 
     corpus = _corpus(tmp_path)
     load_corpus(corpus)

@@ -77,7 +77,7 @@ def test_a_full_disk_is_a_one_line_error(run, text, tmp_path, monkeypatch):
 def test_a_full_disk_under_the_cache_suggests_no_cache(run, text, tmp_path, monkeypatch):
     import errno
 
-    from peercorpus import snapshot
+    from peercorpus.ingest import snapshot
 
     real = snapshot.SnapshotWriter.add_text
 
@@ -129,7 +129,7 @@ def test_an_unreadable_folder_is_skipped_with_a_warning(run, tmp_path):
 
 def test_an_unlistable_folder_is_counted_as_skipped(tmp_path, monkeypatch):
     """As root no folder is unreadable, so make listing one fail."""
-    from peercorpus.io import discover as discover_module
+    from peercorpus.ingest import discover as discover_module
 
     folder = tmp_path / "c"
     (folder / "locked").mkdir(parents=True)
@@ -151,7 +151,7 @@ def test_a_read_only_cache_is_a_one_line_error_even_as_root(run, text, tmp_path,
     """Root writes into read-only folders, so make creating the build folder fail as EROFS does."""
     import errno
 
-    from peercorpus import store
+    from peercorpus.ingest import store
 
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system", str(tmp_path / "cache"))

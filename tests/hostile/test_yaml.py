@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from peercorpus import load_corpus
-from peercorpus.config import parse_yaml
 from peercorpus.errors import ConfigError
+from peercorpus.yamlio import parse_yaml
 
 from .conftest import one_line_error
 

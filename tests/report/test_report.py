@@ -230,7 +230,7 @@ def test_sample_config_is_a_complete_report_config():
 
 def test_a_crash_while_writing_keeps_the_previous_report_and_leaves_no_half_folder(run, mini_corpus, tmp_path, monkeypatch):
     import peercorpus.render.report_md as report_md
-    from peercorpus.load import load_corpus
+    from peercorpus.ingest.load import load_corpus
     from peercorpus.report.run import read_resources, write_report
     from peercorpus.report.spec import read_report
 

@@ -97,7 +97,7 @@ def load_codebook(path: Path) -> Codebook:
     The safe loader only. Every error is a ``ConfigError`` naming the file, the line and
     the key: ``codebook.yaml line 4: theme 'hope': unknown key 'term' (did you mean 'terms'?)``.
     """
-    from ..config import read_yaml
+    from ..yamlio import read_yaml
 
     path = Path(path)
     if path.suffix.lower() in (".qdc", ".qdpx"):
@@ -112,7 +112,7 @@ def parse_codebook(data: Any, *, source: str = "codebook", lines: dict | None = 
     """Check an already-parsed codebook (e.g. written inline in a report config).
 
     ``lines`` maps key paths *relative to* ``data`` to 1-based lines, as
-    ``config.read_yaml`` records them (``("themes", "hope", "terms", "0")`` → 7); errors
+    ``yamlio.read_yaml`` records them (``("themes", "hope", "terms", "0")`` → 7); errors
     then say ``{source} line 7``, else just ``{source}``.
 
     >>> parse_codebook({"themes": {"hope": {"terms": "hope*", "description": "Hope"}}}).descriptions

@@ -31,11 +31,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..corpus import Corpus
+from ..core.corpus import Corpus
+from ..core.query import find_matches
 from ..validate import check_choice, check_int
 from .codebook import Codebook
 from .kwic import Hits, concordance_lines
-from .query import find_matches
 
 if TYPE_CHECKING:
     import pandas as pd

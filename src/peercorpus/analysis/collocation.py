@@ -29,12 +29,12 @@ from dataclasses import replace
 import numpy as np
 
 from ..config import TokenizeSettings
-from ..corpus import Corpus
+from ..core.corpus import Corpus
+from ..core.query import find_matches
+from ..core.tokens import load_stopwords
 from ..errors import UsageError
-from ..tokens import load_stopwords
 from ..validate import check_choice, check_int
 from .association import BIGRAM_MEASURES, _xlogx_over, log_dice
-from .query import find_matches
 
 COLLOCATE_MEASURES = ("likelihood", "mi", "t", "logdice")
 COLLOCATION_MEASURES = tuple(BIGRAM_MEASURES)

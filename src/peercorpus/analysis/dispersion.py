@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..corpus import Corpus
+from ..core.corpus import Corpus
 from .frequency import document_words
 from .kwic import find_hits
 

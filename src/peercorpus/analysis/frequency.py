@@ -14,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import TokenizeSettings
-from ..corpus import Corpus
+from ..core.corpus import Corpus
+from ..core.dtm import DocumentTermMatrix, document_term_matrix
+from ..core.units import make_units
 from ..validate import check_int
-from .dtm import DocumentTermMatrix, document_term_matrix
-from .units import make_units
 
 
 def document_counts(corpus: Corpus, settings: TokenizeSettings, *, ngram: int = 1) -> tuple[DocumentTermMatrix, np.ndarray]:

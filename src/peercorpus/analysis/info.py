@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from ..corpus import Corpus
-from ..sections import describe_sections
+from ..core.corpus import Corpus
+from ..ingest.sections import describe_sections
 
 
 def cleaning_summary(cleaning: dict[str, Any]) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import TokenizeSettings
-from ..corpus import Corpus
+from ..core.corpus import Corpus
 from ..errors import UsageError
 from ..validate import check_int
 from .association import chi2_p_value, chi_square, log_likelihood, log_ratio, percent_diff
@@ -42,7 +42,7 @@ def select_groups(corpus: Corpus, target: list[str], reference: list[str] | None
 
 
 def _values_hint(corpus: Corpus, conditions: list[str]) -> str:
-    from ..corpus import parse_condition
+    from ..core.corpus import parse_condition
 
     fields = {parse_condition(c).field for c in conditions}
     hints = [f"{f}: {', '.join(str(v) for v in corpus.values(f))}" for f in sorted(fields) if f in corpus.fields()]
@@ -125,8 +125,8 @@ def read_frequency_list(path) -> dict[str, int]:
     """A reference word list: CSV with columns word (or term) and count."""
     import pandas as pd
 
+    from ..core.tokens import normalize_form
     from ..errors import InputError
-    from ..tokens import normalize_form
 
     try:
         frame = pd.read_csv(path, keep_default_na=False, encoding="utf-8-sig")

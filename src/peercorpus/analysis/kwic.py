@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..corpus import Corpus
+from ..core.corpus import Corpus
+from ..core.prose import is_prose_block
+from ..core.query import find_matches
 from ..errors import UsageError
-from ..prose import is_prose_block
 from ..validate import check_choice, check_int
-from .query import find_matches
 
 CONTEXTS = ("document", "sentence", "paragraph")
 _SORT_KEY = re.compile(r"^(?:[LR][1-9]|doc|match)$")

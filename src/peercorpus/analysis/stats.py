@@ -21,8 +21,8 @@ import re
 
 import numpy as np
 
-from ..corpus import Corpus
-from ..prose import is_prose_sentence
+from ..core.corpus import Corpus
+from ..core.prose import is_prose_sentence
 
 MATTR_WINDOW = 100
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")

@@ -225,8 +225,8 @@ def open_corpus(
 ):
     """``load_corpus`` with a progress bar on a terminal, warnings for skipped files, ``where``;
     ``outputs`` (option → path) are refused when the corpus reads them (sidecars, link targets)."""
-    from ..load import load_corpus
-    from ..render.outputs import check_outputs_against_inputs
+    from ..ingest.load import load_corpus
+    from ..render.output_checks import check_outputs_against_inputs
 
     cache_dir = cache_dir if cache_dir is not None else Verbosity.cache_dir
     check = (lambda inputs: check_outputs_against_inputs(outputs, inputs)) if outputs else None
@@ -258,7 +258,7 @@ def start_command(
                                               outputs={"--plot": plot}, plots=("--plot",))
     """
     from ..render.export import TABLE_FORMATS, resolve_format
-    from ..render.outputs import check_outputs
+    from ..render.output_checks import check_outputs
 
     fmt = resolve_format(fmt, output, formats or TABLE_FORMATS)
     targets = {"--output": output, **(outputs or {})}

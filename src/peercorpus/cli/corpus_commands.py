@@ -165,7 +165,7 @@ def show(
 
     Example: [bold]peercorpus show corpora/ --doc more-milk[/bold]
     """
-    from ..process import document_parts
+    from ..ingest.shard import document_parts
     from ..render.export import write_json, write_text
 
     fmt = fmt or ("json" if output is not None and output.suffix.lower() == ".json" else "text")

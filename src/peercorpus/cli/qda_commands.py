@@ -49,7 +49,7 @@ def export(
     from ..analysis.codebook import load_codebook
     from ..qda.codebook_xml import codebook_to_qdc
     from ..render.export import atomic_write
-    from ..render.outputs import check_outputs
+    from ..render.output_checks import check_outputs
 
     check_outputs({"--output": output}, [], inputs=[("CODEBOOK", codebook)])
     book = load_codebook(codebook)
@@ -73,7 +73,7 @@ def import_(
     """
     from ..qda.codebook_xml import read_code_tree, skeleton_yaml
     from ..render.export import write_text
-    from ..render.outputs import check_outputs
+    from ..render.output_checks import check_outputs
 
     check_outputs({"--output": output}, [], inputs=[("SOURCE", source)])
     nodes, title = read_code_tree(source)

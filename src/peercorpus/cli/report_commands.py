@@ -45,7 +45,7 @@ def report(
 
     Example: [bold]peercorpus report configs/peer-support.yaml -o results/report --set analyses.2.top=50[/bold]
     """
-    from ..render.outputs import check_output_outside
+    from ..render.output_checks import check_output_outside
     from ..report.run import check_replaceable, read_resources, resource_paths, write_report
     from ..report.spec import check_against_corpus, read_report
 

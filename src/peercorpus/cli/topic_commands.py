@@ -86,8 +86,8 @@ def topics(
 
     Example: [bold]peercorpus topics corpora/ --k 6 --labels labels.csv --qdpx topics.qdpx[/bold]
     """
-    from ..analysis.topics import TopicSettings, group_weights, topics_over
-    from ..analysis.topics import topics as fit_topics
+    from ..analysis.topics.model import TopicSettings, group_weights, topics_over
+    from ..analysis.topics.model import topics as fit_topics
     from ..validate import count_or_share, parse_range
 
     settings = TopicSettings(
@@ -144,7 +144,7 @@ def topics(
     for message in model.notes:
         note(message)
     if labels is not None:
-        from ..analysis.topic_labels import match_labels, read_labels, with_labels
+        from ..analysis.topics.labels import match_labels, read_labels, with_labels
 
         names, label_notes = match_labels(model, read_labels(labels))
         model = with_labels(model, names)
@@ -158,7 +158,7 @@ def topics(
     if single is not None:
         note(f"topics written to {single}")
     if write_labels is not None:
-        from ..analysis.topic_labels import label_sheet
+        from ..analysis.topics.labels import label_sheet
         from ..render.export import write_table
 
         write_table(label_sheet(model), fmt="csv", output=write_labels)
@@ -195,7 +195,7 @@ _FILE_SUFFIXES = {".json": "json", ".csv": "csv", ".md": "md", ".html": "html", 
 def _emit(model, groups, fmt: str, *, folder: Path | None = None, to: Path | None = None, over=None) -> None:
     """The model to stdout (or the file ``to``) in ``fmt`` (``folder``: where the full tables
     are being written)."""
-    from ..analysis.topic_report import topics_payload
+    from ..analysis.topics.report import topics_payload
     from ..render.export import write_json, write_table, write_text
     from ..render.topic_text import print_topics, topics_markup
 
@@ -211,7 +211,7 @@ def _emit(model, groups, fmt: str, *, folder: Path | None = None, to: Path | Non
 
 def _write_folder(model, groups, folder: Path, *, svg: bool, over=None, by: str | None = None) -> list[str]:
     """Every table as CSV, the JSON payload and the plots, each written atomically."""
-    from ..analysis.topic_report import topics_payload
+    from ..analysis.topics.report import topics_payload
     from ..render.export import atomic_write, dumps_json, frame_to_text
     from ..render.topic_plots import (
         plot_document_heatmap,

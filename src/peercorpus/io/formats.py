@@ -12,8 +12,10 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..errors import UnreadableFile
+from ..errors import ConfigError, UnreadableFile
+from ..yamlio import parse_yaml
 from .base import metadata_value
+from .markdown import strip_markdown
 from .text import decode, read_bytes
 
 Result = tuple[str, str, dict[str, Any], list[str]]
@@ -40,9 +42,6 @@ def read_plain(path: Path) -> Result:
 def read_markdown(path: Path) -> Result:
     """Markdown without its markup (``strip_markdown``); a YAML front matter mapping becomes
     metadata (lists joined with ``"; "``, booleans ``"true"``/``"false"`` as in a CSV)."""
-    from ..config import parse_yaml  # the shared loader: alias bombs, duplicate keys refused
-    from ..errors import ConfigError
-    from .markdown import strip_markdown
 
     text, encoding, warnings = decode(read_bytes(path))
     metadata: dict[str, Any] = {}

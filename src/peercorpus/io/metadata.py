@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, UnreadableFile
+from ..yamlio import parse_yaml
 from .base import metadata_value
 from .text import decode, read_bytes
 
@@ -61,8 +62,6 @@ def _delimited_sidecar(text: str, path: Path) -> dict[str, dict[str, Any]]:
 
 
 def _yaml_sidecar(text: str, path: Path) -> dict[str, dict[str, Any]]:
-    from ..config import parse_yaml  # invalid YAML and a file given twice are errors with a line
-
     loaded, _ = parse_yaml(text, str(path))
     if isinstance(loaded, dict):
         items = [{"file": name, **(value or {})} for name, value in loaded.items()]

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UnreadableFile
-from ..hyphenation import resolve, word_counts
 from .formats import Read
+from .hyphenation import resolve, word_counts
 
 #: PDFium marks a hyphen it found at a line end (and removes that line break) with U+FFFE.
 _PDFIUM_HYPHEN = "\ufffe"

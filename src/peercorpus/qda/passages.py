@@ -137,8 +137,8 @@ def topic_shares(corpus, model, tokenize, unit: str) -> tuple[np.ndarray, np.nda
     """
     from scipy import sparse
 
-    from ..analysis.dtm import document_term_matrix
-    from ..analysis.topics import prepare
+    from ..analysis.topics.model import prepare
+    from ..core.dtm import document_term_matrix
 
     tokens = corpus.tokens
     unit_of_token = tokens.sentence if unit == "sentence" else tokens.paragraph

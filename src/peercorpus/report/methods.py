@@ -16,7 +16,7 @@ from typing import Any
 from .. import __version__
 from ..analysis.info import cleaning_summary, corpus_totals, counted
 from ..config import CleaningSettings, TokenizeSettings
-from ..corpus import Corpus
+from ..core.corpus import Corpus
 
 #: Distributions whose versions a methods section cites (and the manifest records).
 SOFTWARE = ("nltk", "scikit-learn", "numpy", "scipy", "pandas", "matplotlib")

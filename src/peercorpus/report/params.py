@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from ..analysis.topics import TopicSettings
+from ..analysis.topics.model import TopicSettings
 from ..validate import check_choice, check_int, count_or_share
 
 MATCHES = ("form", "stem", "lemma")

@@ -27,10 +27,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..corpus import Corpus
+from ..core.corpus import Corpus
 from ..errors import ConfigError, PeerCorpusError, UsageError
-from .analyses import Context, run_analysis
 from .methods import methods_paragraphs, quality_table, software_versions
+from .runners import Context, run_analysis
 from .sections import ReportTable, Section
 from .spec import ReportSpec
 
@@ -80,7 +80,7 @@ def read_resources(spec: ReportSpec) -> Resources:
                     source = spec.config.source.name if spec.config.source else "config"
                     codebooks[analysis.id] = parse_codebook({"themes": params.themes}, source=source, lines=lines)
             elif analysis.name == "topics" and params.labels:
-                from ..analysis.topic_labels import read_labels
+                from ..analysis.topics.labels import read_labels
 
                 labels[analysis.id] = read_labels(spec.base / params.labels)
         except PeerCorpusError as error:

@@ -17,8 +17,8 @@ import re
 
 import numpy as np
 
-from ..corpus import Corpus
-from ..prose import is_prose_sentence
+from ...core.corpus import Corpus
+from ...core.prose import is_prose_sentence
 
 MIN_SENTENCE_WORDS = 8
 MAX_SENTENCE_WORDS = 80
@@ -46,7 +46,7 @@ def representative_sentences(corpus: Corpus, features, topic_term: np.ndarray, v
     document; ``features`` are the model's (``topics.topic_features``), counted per sentence."""
     import pandas as pd
 
-    from .dtm import document_term_matrix
+    from ...core.dtm import document_term_matrix
 
     columns = ["topic", "rank", "doc", "sentence", "weight"]
     tokens = corpus.tokens

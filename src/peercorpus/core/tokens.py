@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import TokenizeSettings
-from .errors import ConfigError, MissingDataError
+from ..config import TokenizeSettings
+from ..errors import ConfigError, MissingDataError
 
 _TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-"})
 
@@ -201,7 +201,7 @@ class Tokens:
         With ``mental health`` and ``health services`` listed, "mental health services" is
         ``mental_health`` + ``services``.
         """
-        from .analysis.query import find_matches
+        from .query import find_matches
 
         terms = {word: i for i, word in enumerate(vocab)}
         starts, lengths, terms_of_match, ranks = [], [], [], []

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..corpus import Corpus
+from ..core.corpus import Corpus
 from ..errors import PeerCorpusError
 from .sections import SHOWN_ROWS, ReportPlot, ReportTable, Section
 from .spec import AnalysisSpec, ReportSpec
@@ -254,8 +254,8 @@ def _run_keyness(params, context: Context, section: Section) -> None:
 
 
 def _run_topics(params, context: Context, section: Section) -> None:
-    from ..analysis.topic_labels import match_labels, with_labels
-    from ..analysis.topics import group_weights, topics
+    from ..analysis.topics.labels import match_labels, with_labels
+    from ..analysis.topics.model import group_weights, topics
 
     corpus = _narrowed(context.corpus, params.where)
     settings = params.settings()

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from .process import Shard
+from ..core.tokens import index_offsets, index_positions, normalized_vocab
+from .shard import Shard
 from .snapshot import SnapshotWriter
-from .tokens import index_offsets, index_positions, normalized_vocab
 
 # Positions of the inverted index made at a time (8 bytes each): the index of a large corpus is
 # made in parts, each a pass over the token ids, so that memory does not grow with the corpus.

@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from ..config import Config
+from ..errors import UnreadableFile
+from ..io.hyphenation import join_line_end_hyphens
 from .cleaning import clean_text
-from .config import Config
-from .errors import UnreadableFile
-from .hyphenation import join_line_end_hyphens
 from .quality import text_warnings
 from .sections import document_line_keys, find_sections, split_sections
 from .tokenize import tokenize_text
@@ -69,7 +69,7 @@ def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[
     ``repeated``: keys of lines repeated across the corpus (``sections.repeated_line_keys``),
     left out as boilerplate; the shard records each document's own line keys
     (``line_keys``, ``doc_line_keys``) so that the corpus can count them."""
-    from .io import read_file
+    from ..io import read_file
 
     relative = path.relative_to(root).as_posix() if path != root else path.name
     raw_documents = read_file(path, root, config.read, layout=config.cleaning.auto)
@@ -161,7 +161,7 @@ def document_parts(path: Path, doc_id: str, config: Config, repeated: frozenset[
     not shown: ``info`` counts it); ``repeated`` are the corpus' repeated lines
     (``Corpus.repeated_lines``).
     """
-    from .io import read_file
+    from ..io import read_file
 
     file_part = doc_id.split("#")[0]
     root = path
@@ -212,7 +212,7 @@ class FileVocabulary:
 
     def ids(self, words: list[str]) -> np.ndarray:
         """The ids of ``words``, numbering new forms."""
-        from .tokens import normalize_form
+        from ..core.tokens import normalize_form
 
         lookup, get = self._lookup, self._lookup.get
         out = []

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import UsageError
-from ..tokens import Features
 from ..validate import check_fraction_or_count, check_int
+from .tokens import Features
 
 
 @dataclass

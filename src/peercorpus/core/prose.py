@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .sections import is_reference_line
+from ..ingest.sections import is_reference_line
 
 #: Characters that are frequent in code, console output and formulae, rare in prose.
 _CODE_CHARACTERS = frozenset("{}[]();=<>|\\/_#$@*^~`+")

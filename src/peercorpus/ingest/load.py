@@ -27,12 +27,13 @@ from typing import Any
 
 import numpy as np
 
+from ..config import Config, load_config
+from ..core.corpus import Corpus, Document, LazyDocuments, SkippedFile
+from ..core.tokens import Tokens
+from ..errors import InputError, PeerCorpusError, UnreadableFile
 from .assemble import Assembler
-from .config import Config, load_config
-from .corpus import Corpus, Document, LazyDocuments, SkippedFile
-from .errors import InputError, PeerCorpusError, UnreadableFile
-from .process import content_hash, process_file
 from .sections import repeated_line_keys
+from .shard import content_hash, process_file
 from .snapshot import SnapshotWriter
 from .store import (
     CacheUnreadable,
@@ -44,7 +45,6 @@ from .store import (
     default_cache_dir,
     encode_shard,
 )
-from .tokens import Tokens
 
 Progress = Callable[[int, int], None]
 
@@ -114,7 +114,7 @@ def load_corpus(
     >>> corpus.where(["genre=blog"]).doc_ids                   # doctest: +SKIP
     ['peer-workers-lived-experience-blog.txt']
     """
-    from .io.discover import discover
+    from .discover import discover
 
     if not isinstance(config, Config):
         config = load_config(Path(config) if config else None)
@@ -445,7 +445,7 @@ def _die_with_parent(parent: int) -> None:
 def _sidecar_metadata(discovery, notices: list[str]) -> dict[str, dict[str, Any]]:
     """Fields from metadata sidecars, keyed by the file path they describe; a notice for
     each sidecar that names files which do not exist (a typo, or a file moved away)."""
-    from .io.metadata import read_sidecar
+    from ..io.metadata import read_sidecar
 
     found = set(discovery.file_names).union(str(path) for path, _ in discovery.skipped)
     by_file: dict[str, dict[str, Any]] = {}

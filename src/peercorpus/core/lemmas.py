@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .errors import MissingDataError
+from ..errors import MissingDataError
 
 
 def lemmatizer() -> Callable[[str], str]:

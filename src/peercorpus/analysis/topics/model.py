@@ -20,14 +20,14 @@ from typing import Any
 
 import numpy as np
 
-from ..config import TokenizeSettings
-from ..corpus import Corpus
-from ..errors import UsageError
-from ..validate import check_choice, check_fraction_or_count, check_int
-from .dtm import DocumentTermMatrix, document_term_matrix, require_terms
-from .topic_fit import METHODS, fit_model, resampled_fits
-from .topic_quality import align_topics, jaccard_matrix, ranking_agreement, top_terms, topic_coherence
-from .units import UNIT_KINDS, Units, choose_unit, make_units
+from ...config import TokenizeSettings
+from ...core.corpus import Corpus
+from ...core.dtm import DocumentTermMatrix, document_term_matrix, require_terms
+from ...core.units import UNIT_KINDS, Units, choose_unit, make_units
+from ...errors import UsageError
+from ...validate import check_choice, check_fraction_or_count, check_int
+from .fit import METHODS, fit_model, resampled_fits
+from .quality import align_topics, jaccard_matrix, ranking_agreement, top_terms, topic_coherence
 
 #: Top terms compared between resampled fits (Greene et al. 2014 use 20).
 STABILITY_TERMS = 20
@@ -177,8 +177,8 @@ def topics(
     >>> list(model.topics.columns)[:3]
     ['topic', 'label', 'prevalence']
     """
-    from .topic_extracts import representative_documents, representative_sentences
-    from .topic_selection import choose_k
+    from .extracts import representative_documents, representative_sentences
+    from .selection import choose_k
 
     settings = (settings or TopicSettings()).checked()
     tokenize = tokenize or TokenizeSettings()

@@ -42,8 +42,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .topic_fit import fit_model, resampled_models
-from .topic_quality import adjusted_rand, ranking_agreement, top_terms, topic_coherence
+from .fit import fit_model, resampled_models
+from .quality import adjusted_rand, ranking_agreement, top_terms, topic_coherence
 
 STABILITY_TERMS = 20
 COHERENCE_TERMS = 10

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import UsageError
-from ..tokenize import DEFAULT_TOKEN_PATTERN
-from ..tokens import Tokens, normalize_form
+from ..ingest.tokenize import DEFAULT_TOKEN_PATTERN
 from ..validate import check_choice
+from .tokens import Tokens, normalize_form
 
 MATCH_KINDS = ("form", "stem", "lemma")
 
@@ -155,7 +155,7 @@ def _reduce(word: str, match: str) -> str:
         from nltk.stem.snowball import SnowballStemmer
 
         return SnowballStemmer("english").stem(word)
-    from ..lemmas import lemmatizer
+    from .lemmas import lemmatizer
 
     return lemmatizer()(word)
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InputError
-from .topic_quality import align_topics
+from ...errors import InputError
+from .quality import align_topics
 
 #: A sheet row whose terms share less than this Jaccard similarity with every topic is unused.
 MIN_LABEL_OVERLAP = 0.3

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from .process import ARRAY_FIELDS, Shard
+from .shard import ARRAY_FIELDS, Shard
 from .snapshot import SNAPSHOT_FORMAT, STAT_FIELDS, SnapshotWriter
 
 # 2: a document's n_types counts distinct case-folded word forms (was: forms as written and

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .config import CleaningSettings
+from ..config import CleaningSettings
 
 # A word broken across a line end by a hyphen: "sup-\nport" → "support". Only lower-case
 # continuations, so "peer-\nLed" style compounds and list dashes are left alone.
@@ -22,7 +22,7 @@ _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])[-‐]\n[ \t]*(?=[a-z])")
 @lru_cache(maxsize=32)
 def _compiled(patterns: tuple[str, ...]):
     """The patterns as one alternation, compiled by the ``regex`` module (run with a budget)."""
-    from .patterns import compile_pattern
+    from ..patterns import compile_pattern
 
     return compile_pattern("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
@@ -32,7 +32,7 @@ def clean_text(text: str, settings: CleaningSettings) -> tuple[str, dict[str, ob
     report: dict[str, object] = {"lines_dropped": 0, "chars_cut": 0, "cut_at": None, "hyphens_joined": 0}
     if not settings.active:
         return text, report
-    from .patterns import Budget
+    from ..patterns import Budget
 
     cut = _compiled(settings.cut_from)
     drop = _compiled(settings.drop_lines)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..tokens import Tokens
 from ..validate import check_choice, check_int
+from .tokens import Tokens
 
 UNIT_KINDS = ("document", "paragraph", "chunk")
 
