@@ -11,7 +11,7 @@ import pytest
 from peercorpus import load_corpus
 from peercorpus.analysis.topics.model import TopicSettings, topics, topics_over
 from peercorpus.analysis.topics.quality import adjusted_rand, partition_agreement
-from peercorpus.analysis.topics.selection import consensus_peaks, pick_k
+from peercorpus.analysis.topics.selection import consensus_peaks, near_best, pick_k
 
 #: Five planted topics; gardening/farming and baking/cooking share half their words (groups that overlap).
 OVERLAPPING = {
@@ -65,20 +65,89 @@ def test_consensus_peaks_include_the_ends_of_the_range():
     assert list(consensus_peaks([0.9, 0.8, 0.85, 0.7, 0.75])) == [True, False, True, False, True]
 
 
-def test_pick_k_takes_the_largest_near_best_peak_not_the_smallest_k():
-    # BBC-like: k=2 is the most reproducible, k=5 a peak within 15% of it, k=9 a peak further below.
-    table = pd.DataFrame({"k": range(2, 11), "consensus": [0.98, 0.97, 0.94, 0.95, 0.91, 0.89, 0.82, 0.83, 0.78]})
-    k, reason = pick_k(table)
-    assert k == 5 and "local peak within 15%" in reason and "best 0.98 at k=2" in reason
-    # Reuters-like: only the smallest k is near the best, so it is chosen.
-    alone = table.assign(consensus=[0.94, 0.74, 0.57, 0.56, 0.48, 0.46, 0.45, 0.56, 0.59])
-    assert pick_k(alone)[0] == 2
-    # A k in which a topic is no unit's main topic is left out (here k=8 would otherwise win).
-    used = table.assign(consensus=[0.98, 0.97, 0.94, 0.95, 0.91, 0.89, 0.93, 0.83, 0.78], topics_used=[2, 3, 4, 5, 6, 7, 7, 9, 10])
-    assert pick_k(used)[0] == 5
-    # The previous release's tables (no consensus) are still judged by its rule.
+def test_pick_k_takes_the_largest_k_about_as_reproducible_as_the_best():
+    # BBC (1 - consensus: 0.020 at k=2, 0.026 at k=5, 0.075 at k=6; a second peak at k=9):
+    # k=5, not the smallest k and not the later peak.
+    bbc = pd.DataFrame({"k": range(2, 13), "consensus": [.980, .961, .956, .974, .925, .913, .874, .892, .823, .802, .801]})
+    k, reason = pick_k(bbc)
+    assert k == 5 and "at most 2× as much" in reason and "best 0.98 at k=2" in reason
+    assert list(near_best(bbc["consensus"])) == [True, True, False, True] + [False] * 7
+    # Reuters: only k=2 is reproducible (0.935; every other k below 0.75), so it is chosen.
+    reuters = bbc.assign(consensus=[.935, .730, .575, .540, .450, .516, .513, .569, .554, .552, .618])
+    assert pick_k(reuters)[0] == 2
+    # Python's library reference: overlapping chapters, no k much more reproducible than the
+    # others (0.48-0.68): the largest k of the range.
+    pydoc = bbc.assign(consensus=[.477, .546, .499, .684, .666, .639, .661, .645, .622, .672, .624])
+    assert pick_k(pydoc)[0] == 12
+    # Perfect agreement up to the planted k: the floor keeps a tiny disagreement from counting.
+    planted = pd.DataFrame({"k": range(2, 8), "consensus": [1.0, 1.0, 0.995, 1.0, 0.93, 0.90]})
+    assert pick_k(planted)[0] == 5
+    # A k in which a topic is no unit's main topic is left out (here k=5 would otherwise win; k=4 is not near the best).
+    used = bbc.assign(topics_used=[2, 3, 4, 4, 6, 7, 8, 9, 10, 11, 12])
+    assert pick_k(used)[0] == 3
+    # The previous rule is still there by name: the largest consensus peak within 15%.
+    assert pick_k(bbc, rule="peak")[0] == 9
+    # The release before's tables (no consensus) are still judged by its rule.
     old = pd.DataFrame({"k": [2, 5, 8], "stability": [0.88, 0.82, 0.67], "coherence": [0.09, 0.30, 0.32]})
     assert pick_k(old)[0] == 5
+
+
+def write_groups_corpus(folder: Path, groups: dict[str, str], *, per_group: int = 14, shared: str = "", seed: int = 0,
+                        sizes: dict[str, int] | None = None) -> dict[str, str]:
+    """Documents whose words come from their group's list (and a share of ``shared`` words that
+    every group uses, when given); returns {file name: group}."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    labels = {}
+    common = shared.split()
+    for group, words in sorted(groups.items()):
+        own = words.split()
+        for number in range((sizes or {}).get(group, per_group)):
+            sentences = []
+            for _ in range(8):
+                chosen = rng.choices(own, k=8) + (rng.choices(common, k=3) if common else []) + rng.choices(FILLER, k=4)
+                rng.shuffle(chosen)
+                sentences.append(" ".join(chosen).capitalize() + ".")
+            name = f"{group}-{number:02d}.txt"
+            (folder / name).write_text(" ".join(sentences) + "\n", encoding="utf-8")
+            labels[name] = group
+    return labels
+
+
+def _auto(folder: Path, k_range=(2, 8), paths=None):
+    corpus = load_corpus(paths if paths is not None else folder)
+    return topics(corpus, settings=TopicSettings(k="auto", k_range=k_range, unit="document"))
+
+
+@pytest.mark.slow
+def test_k_auto_finds_two_planted_groups_and_four_of_unequal_size(tmp_path):
+    two = {"garden": OVERLAPPING["garden"], "sailing": OVERLAPPING["sailing"]}
+    write_groups_corpus(tmp_path / "two", two, per_group=20)
+    assert _auto(tmp_path / "two").k == 2
+    four = {name: OVERLAPPING[name] for name in ("garden", "baking", "sailing", "farm")}
+    labels = write_groups_corpus(tmp_path / "four", four, sizes={"garden": 30, "baking": 20, "sailing": 12, "farm": 8},
+                                 shared="weather morning family weekend local")
+    model = _auto(tmp_path / "four")
+    assert model.k == 4
+    from sklearn.metrics import normalized_mutual_info_score
+
+    planted = [labels[doc] for doc in model.documents["doc"]]
+    assert normalized_mutual_info_score(planted, list(model.documents["topic"])) > 0.9
+
+
+@pytest.mark.slow
+def test_k_auto_choice_moves_by_at_most_one_when_documents_are_added_or_removed(tmp_path):
+    labels = write_groups_corpus(tmp_path / "overlap", OVERLAPPING, per_group=20)
+    files = sorted((tmp_path / "overlap").glob("*.txt"))
+    base = _auto(tmp_path / "overlap").k
+    rng = random.Random(1)
+    removed = sorted(set(files) - set(rng.sample(files, 2)))  # 2% of 100 documents left out
+    extra = tmp_path / "extra"
+    write_groups_corpus(extra, {"news": "minister election parliament vote policy budget tax campaign"}, per_group=2)
+    added = files + sorted(extra.glob("*.txt"))
+    for paths in (removed, added):
+        assert abs(_auto(tmp_path, paths=paths).k - base) <= 1
+    assert base in (4, 5, 6) and len(labels) == 100
 
 
 @pytest.mark.slow
@@ -88,7 +157,7 @@ def test_k_auto_on_overlapping_planted_groups_is_not_the_smallest_k(tmp_path):
     labels = write_overlapping_corpus(tmp_path / "overlap")
     model = topics(load_corpus(tmp_path / "overlap"), settings=TopicSettings(k="auto", k_range=(2, 8), unit="document"))
     assert model.k in (4, 5, 6)
-    assert {"k", "consensus", "topics_used", "stability", "coherence", "peak", "chosen"} <= set(model.k_scores.columns)
+    assert {"k", "consensus", "topics_used", "stability", "coherence", "peak", "near_best", "chosen"} <= set(model.k_scores.columns)
     assert list(model.k_scores["k"]) == list(range(2, 9)) and model.k_scores["chosen"].sum() == 1
     planted = [labels[doc] for doc in model.documents["doc"]]
     assert normalized_mutual_info_score(planted, list(model.documents["topic"])) > 0.8

@@ -48,10 +48,15 @@ from .quality import adjusted_rand, ranking_agreement, top_terms, topic_coherenc
 STABILITY_TERMS = 20
 COHERENCE_TERMS = 10
 
-#: A consensus peak counts when it is at least this share of the range's best consensus.
-PEAK_TOLERANCE = 0.85
+#: A k is as reproducible as the best when its resampled models disagree with the full model
+#: (1 − consensus) at most this many times as much as at the most reproducible k ...
+DISAGREEMENT_RATIO = 2.0
+#: ... or by at most this much, when the best k's models (nearly) never disagree.
+DISAGREEMENT_FLOOR = 0.02
 
-#: The previous rule's threshold, used by ``pick_k`` for a table without consensus.
+#: The previous rules' settings: ``pick_k(..., rule="peak")`` (a consensus peak within 15% of
+#: the best) and the rule before it for a table without consensus (stability ≥ 0.8).
+PEAK_TOLERANCE = 0.85
 MIN_STABILITY = 0.8
 
 
@@ -64,35 +69,58 @@ def consensus_peaks(consensus) -> np.ndarray:
     return (values >= left) & (values >= right)
 
 
-def pick_k(table, min_stability: float = MIN_STABILITY, *, tolerance: float = PEAK_TOLERANCE) -> tuple[int, str]:
+def near_best(consensus, *, ratio: float = DISAGREEMENT_RATIO, floor: float = DISAGREEMENT_FLOOR) -> np.ndarray:
+    """Per k, whether its disagreement (1 − consensus) is at most ``ratio`` times the smallest
+    of the range, or at most ``floor``.
+
+    >>> near_best([0.98, 0.96, 0.975, 0.92, 0.89]).tolist()
+    [True, True, True, False, False]
+    """
+    disagreement = 1 - np.asarray(consensus, dtype=float)
+    limit = max(ratio * float(disagreement.min()), floor)
+    return disagreement <= limit + 1e-12
+
+
+def pick_k(
+    table, min_stability: float = MIN_STABILITY, *, ratio: float = DISAGREEMENT_RATIO,
+    floor: float = DISAGREEMENT_FLOOR, rule: str = "near-best",
+) -> tuple[int, str]:
     """The k the criterion above chooses from a table of k and consensus (sorted by k), and why.
 
-    A table without a ``consensus`` column (the previous release's) is judged by the previous
-    rule: the most coherent k with stability ≥ ``min_stability``, else the best
+    ``rule="peak"`` is the previous release's (the largest consensus peak within 15% of the
+    best). A table without a ``consensus`` column (the release before) is judged by its rule:
+    the most coherent k with stability ≥ ``min_stability``, else the best
     stability × (1 + coherence) / 2.
 
     >>> import pandas as pd
-    >>> pick_k(pd.DataFrame({"k": [2, 3, 4, 5, 6, 7], "consensus": [.98, .97, .94, .95, .91, .80]}))
-    (5, 'the largest k whose consensus is a local peak within 15% of the best (0.95; best 0.98 at k=2)')
+    >>> pick_k(pd.DataFrame({"k": [2, 3, 4, 5, 6, 7], "consensus": [.98, .97, .96, .975, .91, .90]}))[0]
+    5
     """
     if "consensus" not in table.columns:
         return _pick_by_stability(table, min_stability)
     table = table.sort_values("k").reset_index(drop=True)
     consensus = table["consensus"].to_numpy(dtype=float)
     best = float(consensus.max())
-    candidates = consensus_peaks(consensus) & (consensus >= tolerance * best - 1e-12)
+    best_k = int(table["k"].iloc[int(np.argmax(consensus))])
+    if rule == "peak":
+        candidates = consensus_peaks(consensus) & (consensus >= PEAK_TOLERANCE * best - 1e-12)
+    else:
+        candidates = near_best(consensus, ratio=ratio, floor=floor)
     if "topics_used" in table.columns:
         # A model in which some topic is no unit's main topic groups the units as a smaller k
         # does; its consensus says nothing about k topics.
         full = (table["topics_used"] == table["k"]).to_numpy()
         if (candidates & full).any():
             candidates &= full
-    candidates = table[candidates]
-    chosen = candidates.iloc[-1]
-    best_k = int(table["k"].iloc[int(np.argmax(consensus))])
+    chosen = table[candidates].iloc[-1]
+    if rule == "peak":
+        return int(chosen["k"]), (
+            f"the largest k whose consensus is a local peak within {round((1 - PEAK_TOLERANCE) * 100):d}% of the best "
+            f"({chosen['consensus']:.2f}; best {best:.2f} at k={best_k})"
+        )
     return int(chosen["k"]), (
-        f"the largest k whose consensus is a local peak within {round((1 - tolerance) * 100):d}% of the best "
-        f"({chosen['consensus']:.2f}; best {best:.2f} at k={best_k})"
+        f"the largest k whose resampled models disagree with the full model at most {ratio:g}× as much as at the "
+        f"most reproducible k (consensus {chosen['consensus']:.2f}; best {best:.2f} at k={best_k})"
     )
 
 
@@ -155,6 +183,7 @@ def choose_k(matrix, counts, settings, k_range: tuple[int, int], *, progress=Non
         )
     table = pd.DataFrame(rows)
     table["peak"] = consensus_peaks(table["consensus"])
+    table["near_best"] = near_best(table["consensus"])
     best, reason = pick_k(table)
     table["chosen"] = table["k"] == best
     return best, table, agreements, reason
