@@ -66,25 +66,26 @@ def test_consensus_peaks_include_the_ends_of_the_range():
 
 
 def test_pick_k_takes_the_largest_k_about_as_reproducible_as_the_best():
-    # BBC (1 - consensus: 0.020 at k=2, 0.026 at k=5, 0.075 at k=6; a second peak at k=9):
-    # k=5, not the smallest k and not the later peak.
+    # BBC-like (1 - consensus: 0.020 at k=2, 0.026 at k=5, 0.075 at k=6; a second peak at k=9,
+    # 0.108 = 5.4 times the best): k=5, not the smallest k and not the later peak.
     bbc = pd.DataFrame({"k": range(2, 13), "consensus": [.980, .961, .956, .974, .925, .913, .874, .892, .823, .802, .801]})
     k, reason = pick_k(bbc)
-    assert k == 5 and "at most 2× as much" in reason and "best 0.98 at k=2" in reason
-    assert list(near_best(bbc["consensus"])) == [True, True, False, True] + [False] * 7
+    assert k == 5 and "at most 4× as much" in reason and "best 0.98 at k=2" in reason
+    assert list(near_best(bbc["consensus"])) == [True] * 5 + [False] * 6
+    assert list(near_best(bbc["consensus"], ratio=2)) == [True, True, False, True] + [False] * 7
     # Reuters: only k=2 is reproducible (0.935; every other k below 0.75), so it is chosen.
     reuters = bbc.assign(consensus=[.935, .730, .575, .540, .450, .516, .513, .569, .554, .552, .618])
     assert pick_k(reuters)[0] == 2
     # Python's library reference: overlapping chapters, no k much more reproducible than the
-    # others (0.48-0.68): the largest k of the range.
+    # others (0.48-0.68): the last peak of the range.
     pydoc = bbc.assign(consensus=[.477, .546, .499, .684, .666, .639, .661, .645, .622, .672, .624])
-    assert pick_k(pydoc)[0] == 12
+    assert pick_k(pydoc)[0] == 11
     # Perfect agreement up to the planted k: the floor keeps a tiny disagreement from counting.
     planted = pd.DataFrame({"k": range(2, 8), "consensus": [1.0, 1.0, 0.995, 1.0, 0.93, 0.90]})
     assert pick_k(planted)[0] == 5
-    # A k in which a topic is no unit's main topic is left out (here k=5 would otherwise win; k=4 is not near the best).
+    # A k in which a topic is no unit's main topic is left out (here k=5 would otherwise win).
     used = bbc.assign(topics_used=[2, 3, 4, 4, 6, 7, 8, 9, 10, 11, 12])
-    assert pick_k(used)[0] == 3
+    assert pick_k(used)[0] == 2
     # The previous rule is still there by name: the largest consensus peak within 15%.
     assert pick_k(bbc, rule="peak")[0] == 9
     # The release before's tables (no consensus) are still judged by its rule.
@@ -157,7 +158,7 @@ def test_k_auto_on_overlapping_planted_groups_is_not_the_smallest_k(tmp_path):
     labels = write_overlapping_corpus(tmp_path / "overlap")
     model = topics(load_corpus(tmp_path / "overlap"), settings=TopicSettings(k="auto", k_range=(2, 8), unit="document"))
     assert model.k in (4, 5, 6)
-    assert {"k", "consensus", "topics_used", "stability", "coherence", "peak", "near_best", "chosen"} <= set(model.k_scores.columns)
+    assert {"k", "consensus", "topics_used", "stability", "coherence", "peak", "near_best", "consensus_sd", "chosen"} <= set(model.k_scores.columns)
     assert list(model.k_scores["k"]) == list(range(2, 9)) and model.k_scores["chosen"].sum() == 1
     planted = [labels[doc] for doc in model.documents["doc"]]
     assert normalized_mutual_info_score(planted, list(model.documents["topic"])) > 0.8

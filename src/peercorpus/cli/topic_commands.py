@@ -45,7 +45,7 @@ def topics(
     ngram: Annotated[str, typer.Option("--ngram", help="N-gram sizes: 1, or 1-2 for words and bigrams.")] = "1",
     seed: Annotated[int, typer.Option("--seed", help="Random seed (NNDSVD's randomised SVD, resampling).")] = 0,
     runs: Annotated[int, typer.Option("--runs", help="Refit on N-1 resamples and report how stable each topic is.")] = 1,
-    samples: Annotated[int, typer.Option("--samples", help="Resamples per k tried by --k auto.")] = 5,
+    samples: Annotated[int, typer.Option("--samples", help="Resamples per k tried by --k auto.")] = 8,
     batch: Annotated[bool, typer.Option("--batch", help="MiniBatchNMF: bounded memory for large corpora.")] = False,
     terms: Annotated[int, typer.Option("--terms", help="Top terms shown per topic.")] = 10,
     top_docs: Annotated[int, typer.Option("--top-docs", help="Representative documents per topic.")] = 5,

@@ -49,7 +49,7 @@ class TopicSettings:
     ngram: tuple[int, int] = (1, 1)
     seed: int = 0
     runs: int = 1
-    samples: int = 5
+    samples: int = 8
     batch: bool = False
     terms: int = 10
     top_docs: int = 5
@@ -148,14 +148,11 @@ def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings)
 
 
 def selection_matrix(settings: TopicSettings, counts: DocumentTermMatrix, model_input):
-    """The matrix ``--k auto`` compares k on: for NMF, TF-IDF with scikit-learn's idf (power 1),
-    on which resampled models agree most reliably (``benchmarks/k_selection_bench.py``),
-    whatever ``idf_power`` the model itself uses; for LDA the counts the model is fitted to."""
-    from .tfidf import Tfidf
-
-    if settings.method != "nmf" or settings.idf_power == 1:
-        return model_input
-    return Tfidf.fit(counts.matrix).transform(counts.matrix)
+    """The matrix ``--k auto`` compares k on: the one the model is fitted to (TF-IDF with
+    ``idf_power`` for NMF, counts for LDA). (The previous release compared k on TF-IDF with idf
+    power 1; on the evaluation corpora the model's own matrix with 8 resamples chose better and
+    more robustly: ``benchmarks/k_selection_bench.py``.)"""
+    return model_input
 
 
 def _model_input(settings: TopicSettings, counts: DocumentTermMatrix, tfidf):
@@ -199,9 +196,9 @@ def topics(
         if settings.method == "nmf":
             high = min(high, n_terms)
         selection = selection_matrix(settings, counts, matrix)
-        references = {}
+        references, fits = {}, {}
         k, k_scores, agreements, reason = choose_k(
-            selection, counts.matrix, settings, (low, high), progress=progress, references=references
+            selection, counts.matrix, settings, (low, high), progress=progress, references=references, fits=fits
         )
         notes.append(f"k={k} chosen from {low}-{high}: {reason} (scores in k_scores)")
     else:
@@ -215,7 +212,10 @@ def topics(
         _require_terms_for(k, n_terms, settings)
         agreements = None
 
-    raw_weights, raw_topic_term = fit_model(matrix, k=k, method=settings.method, seed=settings.seed, batch=settings.batch)
+    if selection is matrix:
+        raw_weights, raw_topic_term = fits[k]  # the same fit as fit_model(matrix, k=k, ...) gives
+    else:
+        raw_weights, raw_topic_term = fit_model(matrix, k=k, method=settings.method, seed=settings.seed, batch=settings.batch)
     reference_terms = top_terms(raw_topic_term, STABILITY_TERMS)
     if settings.runs > 1:
         agreements = _run_agreements(matrix, settings, k, reference_terms, progress)

@@ -48,10 +48,11 @@ from .quality import adjusted_rand, ranking_agreement, top_terms, topic_coherenc
 STABILITY_TERMS = 20
 COHERENCE_TERMS = 10
 
-#: A k is as reproducible as the best when its resampled models disagree with the full model
-#: (1 − consensus) at most this many times as much as at the most reproducible k ...
-DISAGREEMENT_RATIO = 2.0
-#: ... or by at most this much, when the best k's models (nearly) never disagree.
+#: A k is nearly as reproducible as the best when its resampled models disagree with the full
+#: model (1 − consensus) at most this many times as much as at the most reproducible k ...
+DISAGREEMENT_RATIO = 4.0
+#: ... where the best disagreement counts as at least this much (so that a k whose models never
+#: disagree does not make every other k look unreproducible).
 DISAGREEMENT_FLOOR = 0.02
 
 #: The previous rules' settings: ``pick_k(..., rule="peak")`` (a consensus peak within 15% of
@@ -71,19 +72,19 @@ def consensus_peaks(consensus) -> np.ndarray:
 
 def near_best(consensus, *, ratio: float = DISAGREEMENT_RATIO, floor: float = DISAGREEMENT_FLOOR) -> np.ndarray:
     """Per k, whether its disagreement (1 − consensus) is at most ``ratio`` times the smallest
-    of the range, or at most ``floor``.
+    of the range (taken as at least ``floor``).
 
     >>> near_best([0.98, 0.96, 0.975, 0.92, 0.89]).tolist()
-    [True, True, True, False, False]
+    [True, True, True, True, False]
     """
     disagreement = 1 - np.asarray(consensus, dtype=float)
-    limit = max(ratio * float(disagreement.min()), floor)
+    limit = ratio * max(float(disagreement.min()), floor)
     return disagreement <= limit + 1e-12
 
 
 def pick_k(
     table, min_stability: float = MIN_STABILITY, *, ratio: float = DISAGREEMENT_RATIO,
-    floor: float = DISAGREEMENT_FLOOR, rule: str = "near-best",
+    floor: float = DISAGREEMENT_FLOOR, rule: str = "near-best-peak",
 ) -> tuple[int, str]:
     """The k the criterion above chooses from a table of k and consensus (sorted by k), and why.
 
@@ -93,7 +94,7 @@ def pick_k(
     stability × (1 + coherence) / 2.
 
     >>> import pandas as pd
-    >>> pick_k(pd.DataFrame({"k": [2, 3, 4, 5, 6, 7], "consensus": [.98, .97, .96, .975, .91, .90]}))[0]
+    >>> pick_k(pd.DataFrame({"k": [2, 3, 4, 5, 6, 7, 8], "consensus": [.98, .97, .96, .975, .90, .91, .89]}))[0]
     5
     """
     if "consensus" not in table.columns:
@@ -105,7 +106,7 @@ def pick_k(
     if rule == "peak":
         candidates = consensus_peaks(consensus) & (consensus >= PEAK_TOLERANCE * best - 1e-12)
     else:
-        candidates = near_best(consensus, ratio=ratio, floor=floor)
+        candidates = consensus_peaks(consensus) & near_best(consensus, ratio=ratio, floor=floor)
     if "topics_used" in table.columns:
         # A model in which some topic is no unit's main topic groups the units as a smaller k
         # does; its consensus says nothing about k topics.
@@ -119,8 +120,9 @@ def pick_k(
             f"({chosen['consensus']:.2f}; best {best:.2f} at k={best_k})"
         )
     return int(chosen["k"]), (
-        f"the largest k whose resampled models disagree with the full model at most {ratio:g}× as much as at the "
-        f"most reproducible k (consensus {chosen['consensus']:.2f}; best {best:.2f} at k={best_k})"
+        f"the largest k whose consensus is a local peak and whose resampled models disagree with the full model "
+        f"at most {ratio:g}× as much as at the most reproducible k (consensus {chosen['consensus']:.2f}; "
+        f"best {best:.2f} at k={best_k})"
     )
 
 
@@ -142,11 +144,14 @@ def dominant(weights: np.ndarray) -> np.ndarray:
     return np.where(weights.max(axis=1) > 0, weights.argmax(axis=1), -1)
 
 
-def choose_k(matrix, counts, settings, k_range: tuple[int, int], *, progress=None, references: dict | None = None):
+def choose_k(
+    matrix, counts, settings, k_range: tuple[int, int], *, progress=None, references: dict | None = None,
+    fits: dict | None = None,
+):
     """The chosen k, a DataFrame of every k's scores, per k the agreement of every resampled
     fit's topics with the full model's (samples × k, the full model's topic order), and why
     that k was chosen. ``references``, when given, receives per k the full model's top-20
-    terms (k × 20 column indices)."""
+    terms (k × 20 column indices); ``fits``, per k the full model's (weights, topic_term)."""
     import pandas as pd
 
     low, high = k_range
@@ -159,6 +164,8 @@ def choose_k(matrix, counts, settings, k_range: tuple[int, int], *, progress=Non
         reference = top_terms(topic_term, STABILITY_TERMS)
         if references is not None:
             references[k] = reference
+        if fits is not None:
+            fits[k] = (weights, topic_term)
         coherence = float(topic_coherence(counts, top_terms(topic_term, COHERENCE_TERMS)).mean())
         done += 1
         per_sample, consensus = [], []
@@ -176,6 +183,7 @@ def choose_k(matrix, counts, settings, k_range: tuple[int, int], *, progress=Non
             {
                 "k": k,
                 "consensus": round(float(np.mean(consensus)), 6),
+                "consensus_sd": round(float(np.std(consensus)), 6),
                 "topics_used": int(len(np.unique(full_topics[full_topics >= 0]))),
                 "stability": round(stability, 6),
                 "coherence": round(coherence, 6),
