@@ -235,3 +235,22 @@ def test_a_cut_table_says_where_the_rest_is():
     console = Console(file=io.StringIO(), width=100)
     print_table(pd.DataFrame({"doc": [f"d{i}" for i in range(40)]}), console=console, max_rows=30)
     assert "(use --output to export all)" in console.file.getvalue()
+
+
+def test_extracts_cut_off_headings_run_into_a_sentence(tmp_path):
+    from peercorpus.analysis.topics.extracts import without_headings
+
+    # Man pages and plain text put a heading on its own line; the sentence splitter runs it into
+    # the next sentence.
+    garden = "The garden soil needs compost and seeds before the roses and tomatoes are planted in spring."
+    boat = "The sailing boat left the harbour at high tide with its crew, sails and anchor ready for the trip."
+    for number in range(6):
+        text = f"DESCRIPTION\n{garden}\n\nRETURN VALUE\n{boat}\n" if number % 2 else f"Return Value\n{boat}\n\nNOTES\n{garden}\n"
+        (tmp_path / f"page-{number}.txt").write_text(text, encoding="utf-8")
+    model = topics(load_corpus(tmp_path), settings=TopicSettings(k=2, unit="paragraph"))
+    assert len(model.extracts) and all(s.startswith("The ") for s in model.extracts["sentence"])
+    # A heading inside a sentence (after a line that ends one): two pieces glued, not an extract.
+    assert without_headings("Names are listed below:\nParameters\nThis implementation supports them.") is None
+    # Not a heading: a hard-wrapped line that does not start the sentence's line, or ends in a full stop.
+    assert without_headings("In\nLondon, the mayor spoke.", at_line_start=False) == "In\nLondon, the mayor spoke."
+    assert without_headings("See the manual.\nIt says so.") == "See the manual.\nIt says so."

@@ -8,7 +8,8 @@ TF-IDF vector (same vocabulary and idf as the model) is projected on every topic
 sentences are ranked by ``projection_t × share_t`` (share = projection_t / all projections).
 Sentences of 8–80 words only (headings and run-on reference lists say little), complete prose
 sentences only (``prose.is_prose_sentence``: no code, tables, formulae, reference entries or
-line fragments), and at most one per document until every document has had its turn.
+line fragments; a heading run into a sentence is cut off, ``without_headings``), and at most
+one per document until every document has had its turn.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ MIN_SENTENCE_WORDS = 8
 MAX_SENTENCE_WORDS = 80
 MAX_EXTRACT_CHARS = 400
 _SPACE = re.compile(r"\s+")
+#: A heading line: a capitalised run of one to five words without closing punctuation.
+_HEADING = re.compile(r"[^\W\d_][\w()/&'-]*(?: [\w()/&'-]+){0,4}")
 
 
 def representative_documents(doc_ids: list[str], doc_weights: np.ndarray, n: int):
@@ -66,8 +69,9 @@ def representative_sentences(corpus: Corpus, features, topic_term: np.ndarray, v
         """The sentence's text, or None when it is not a complete prose sentence."""
         doc = int(tokens.sentence_doc[sentence])
         start, end = (int(x) for x in tokens.sentence_spans[sentence])
-        raw = corpus.text(doc)[start:end]
-        return _sentence_text(raw) if is_prose_sentence(raw) else None
+        text = corpus.text(doc)
+        raw = without_headings(text[start:end], at_line_start=start == 0 or text[start - 1] == "\n")
+        return _sentence_text(raw) if raw is not None and is_prose_sentence(raw) else None
 
     rows = []
     for topic in range(topic_term.shape[0]):
@@ -118,6 +122,31 @@ def _pick(score: np.ndarray, sentence_doc: np.ndarray, n: int, text_of) -> list[
             seen_texts.add(text)
             seen_docs.add(doc)
     return chosen
+
+
+def without_headings(sentence: str, *, at_line_start: bool = True) -> str | None:
+    r"""The sentence without the heading lines a sentence splitter ran into it (plain text and
+    man pages put a heading on its own line with no full stop), or None when a heading sits
+    inside it, after a line that ends a sentence: two pieces of text glued, not a sentence.
+
+    >>> without_headings("RETURN VALUE\nThe function returns the number of characters.")
+    'The function returns the number of characters.'
+    >>> without_headings("Names are listed below:\nParameters\nThis implementation supports them.") is None
+    True
+    """
+    lines = sentence.split("\n")
+    if at_line_start:
+        while len(lines) > 1 and _is_heading(lines[0]) and lines[1].lstrip()[:1].isupper():
+            lines.pop(0)
+    for i in range(1, len(lines) - 1):
+        if lines[i - 1].rstrip().endswith((".", ":", "!", "?")) and _is_heading(lines[i]) and lines[i + 1].lstrip()[:1].isupper():
+            return None
+    return "\n".join(lines)
+
+
+def _is_heading(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and stripped[0].isupper() and _HEADING.fullmatch(stripped) is not None
 
 
 def _sentence_text(sentence: str) -> str:
