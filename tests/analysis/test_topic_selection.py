@@ -246,3 +246,11 @@ def test_warm_k_auto_imports_neither_scikit_learn_nor_matplotlib(planted_corpus,
     folder, _ = planted_corpus
     args = ("topics", str(folder), "--k-range", "2-4", "--unit", "document", "-f", "json")
     assert heavy_imports_of_warm_command(folder, tmp_path / "cache", *args, modules=("sklearn", "matplotlib")) == (False, False)
+
+
+def test_k_scores_keep_the_earlier_columns_first_and_in_order(planted_corpus):
+    folder, _ = planted_corpus
+    model = topics(load_corpus(folder), settings=TopicSettings(k="auto", k_range=(2, 4), unit="document", samples=2))
+    assert list(model.k_scores.columns) == [
+        "k", "consensus", "topics_used", "stability", "coherence", "peak", "chosen", "consensus_sd", "near_best",
+    ]

@@ -197,15 +197,19 @@ def choose_k(
             {
                 "k": k,
                 "consensus": round(float(np.mean(consensus)), 6),
-                "consensus_sd": round(float(np.std(consensus)), 6),
                 "topics_used": int(len(np.unique(full_topics[full_topics >= 0]))),
                 "stability": round(stability, 6),
                 "coherence": round(coherence, 6),
+                "consensus_sd": round(float(np.std(consensus)), 6),
             }
         )
     table = pd.DataFrame(rows)
     table["peak"] = consensus_peaks(table["consensus"])
-    table["near_best"] = near_best(table["consensus"])
+    near = near_best(table["consensus"])
     best, reason = pick_k(table)
     table["chosen"] = table["k"] == best
+    # Columns of earlier releases first, in their order; new ones after them.
+    table = table[["k", "consensus", "topics_used", "stability", "coherence", "peak", "chosen"]].assign(
+        consensus_sd=table["consensus_sd"], near_best=near
+    )
     return best, table, agreements, reason
