@@ -62,3 +62,9 @@ def test_references_only_cite_what_is_named():
     assert references(["Keywords with log-likelihood G² (Dunning 1993)."]) == [c for p, c in CITATIONS if c.startswith("Dunning")]
     assert references(["Nothing statistical."]) == []
     assert cited_works(["G² (Dunning 1993; Rayson & Garside 2000) and Gries' (2008) DP"]) == [("Dunning", "1993"), ("Rayson", "2000"), ("Gries", "2008")]
+
+
+def test_k_auto_methods_text_cites_the_rule_it_used():
+    text = ("k = 5 was chosen from 2–8 as the largest k at which ... (a local peak of the mean adjusted Rand index, "
+            "Hubert & Arabie 1985, ...; after Brunet et al. 2004 and Greene, O'Callaghan & Cunningham 2014)")
+    assert [c.split(",")[0] for c in references([text])] == ["Brunet", "Greene", "Hubert"]

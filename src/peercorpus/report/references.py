@@ -38,6 +38,12 @@ CITATIONS: tuple[tuple[str, str], ...] = (
      "Greene, D., O'Callaghan, D., & Cunningham, P. (2014). How many topics? Stability analysis for topic "
      "models. In Machine Learning and Knowledge Discovery in Databases (ECML PKDD 2014), Lecture Notes in "
      "Computer Science 8724 (pp. 498–513). Springer."),
+    (r"Hubert & Arabie 1985|adjusted Rand",
+     "Hubert, L., & Arabie, P. (1985). Comparing partitions. Journal of Classification, 2(1), 193–218."),
+    (r"Brunet et al\.? 2004",
+     "Brunet, J.-P., Tamayo, P., Golub, T. R., & Mesirov, J. P. (2004). Metagenes and molecular pattern "
+     "discovery using matrix factorization. Proceedings of the National Academy of Sciences, 101(12), "
+     "4164–4169."),
     (r"NPMI",
      "Bouma, G. (2009). Normalized (pointwise) mutual information in collocation extraction. In Proceedings of "
      "the Biennial GSCL Conference 2009 (pp. 31–40). Gunter Narr."),
