@@ -26,6 +26,7 @@ from typing import Any
 from .errors import ConfigError, PeerCorpusError
 from .ingest.sections import SECTION_LABELS
 from .io.base import MAX_DOCUMENT_MB, ReadOptions
+from .patterns import compile_pattern
 from .yamlio import parse_yaml, read_yaml
 
 TOKENIZERS = ("default", "treebank", "nltk-word", "whitespace")
@@ -250,7 +251,6 @@ def validate_sections(sections: tuple[str, ...], where: str) -> None:
 def _validate_patterns(settings: CleaningSettings, config: Config) -> None:
     import re
 
-    from .patterns import compile_pattern
 
     for key in ("drop_lines", "cut_from"):
         for pattern in getattr(settings, key):
@@ -273,9 +273,9 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     """``"tokenize.stem=true"`` → ``(["tokenize", "stem"], True)`` (the value is YAML)."""
 
     if "=" not in text:
-        raise ConfigError(f"--set expects key=value (e.g. tokenize.stem=true); got '{text}'")
+        raise ConfigError(f"`set` expects key=value (e.g. tokenize.stem=true); got '{text}'")
     key, value = text.split("=", 1)
-    return key.strip().split("."), parse_yaml(value, f"--set {key.strip()}")[0] if value.strip() else None
+    return key.strip().split("."), parse_yaml(value, f"`set` {key.strip()}")[0] if value.strip() else None
 
 
 def _apply_override(raw: dict, keys: list[str], value: Any) -> None:
@@ -285,14 +285,14 @@ def _apply_override(raw: dict, keys: list[str], value: Any) -> None:
             target = target[int(key)]
             continue
         if not isinstance(target, dict):
-            raise ConfigError(f"--set {'.'.join(keys)}: '{key}' is not a section")
+            raise ConfigError(f"`set` {'.'.join(keys)}: '{key}' is not a section")
         target = target.setdefault(key, {})
     if isinstance(target, list) and keys[-1].isdigit() and len(keys[-1]) < 10 and int(keys[-1]) < len(target):
         target[int(keys[-1])] = value
     elif isinstance(target, dict):
         target[keys[-1]] = value
     else:
-        raise ConfigError(f"--set {'.'.join(keys)}: cannot set a value there")
+        raise ConfigError(f"`set` {'.'.join(keys)}: cannot set a value there")
 
 
 def load_config(path: Path | None, overrides: list[str] | tuple[str, ...] = ()) -> Config:

@@ -24,17 +24,18 @@ Trigrams use NLTK's ``TrigramCollocationFinder`` on the cached tokens.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..config import TokenizeSettings
 from ..core.corpus import Corpus
 from ..core.query import find_matches
-from ..core.tokens import load_stopwords
+from ..core.vocabulary import load_stopwords
 from ..errors import UsageError
 from ..validate import check_choice, check_int
 from .association import BIGRAM_MEASURES, _xlogx_over, log_dice
+from .params import MATCHES, Params
 
 COLLOCATE_MEASURES = ("likelihood", "mi", "t", "logdice")
 COLLOCATION_MEASURES = tuple(BIGRAM_MEASURES)
@@ -48,7 +49,7 @@ def collocates(corpus: Corpus, settings: TokenizeSettings, node: str, *, left: i
     check_int("left", left, minimum=0)
     check_int("right", right, minimum=0)
     if left + right == 0:
-        raise UsageError("the window is empty: give --left or --right of at least 1")
+        raise UsageError("the window is empty: give `left` or `right` of at least 1")
     check_choice("measure", measure, COLLOCATE_MEASURES)
     check_int("min_count", min_count, minimum=1)
     tokens = corpus.tokens
@@ -189,3 +190,49 @@ def _trigrams(ids, docs, vocab, stop, measure, min_count):
     ]
     table = pd.DataFrame(rows, columns=["collocation", "count", "score"])
     return table.sort_values(["score", "collocation"], ascending=[False, True], ignore_index=True).assign(measure=measure)
+
+
+
+COLLOCATE_MEASURES = ("likelihood", "mi", "t", "logdice")
+COLLOCATION_MEASURES = ("likelihood", "pmi", "t", "chi2")
+
+
+@dataclass(frozen=True)
+class CollocatesParams(Params):
+    """``collocates``: words within a window of a node word or phrase."""
+
+    node: str
+    left: int = 5
+    right: int = 5
+    measure: str = "likelihood"
+    match: str = "form"
+    min_count: int = 2
+    top: int | None = None  # every row; a report shows TOP_SHOWN['report'] when not given
+    where: tuple[str, ...] = ()
+
+    def check(self) -> None:
+        check_int("left", self.left, minimum=0)
+        check_int("right", self.right, minimum=0)
+        check_choice("measure", self.measure, COLLOCATE_MEASURES)
+        check_choice("match", self.match, MATCHES)
+        check_int("min_count", self.min_count, minimum=1)
+        if self.top is not None:
+            check_int("top", self.top, minimum=1)
+
+
+@dataclass(frozen=True)
+class CollocationsParams(Params):
+    """``collocations``: significant adjacent word pairs (or triples)."""
+
+    size: int = 2
+    measure: str = "likelihood"
+    min_count: int = 3
+    top: int | None = None  # every row; a report shows TOP_SHOWN['report'] when not given
+    where: tuple[str, ...] = ()
+
+    def check(self) -> None:
+        check_int("size", self.size, minimum=2, maximum=3)
+        check_choice("measure", self.measure, COLLOCATION_MEASURES)
+        check_int("min_count", self.min_count, minimum=1)
+        if self.top is not None:
+            check_int("top", self.top, minimum=1)

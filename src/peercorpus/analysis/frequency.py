@@ -11,6 +11,8 @@ stop words, stemming, lemmas); nothing is re-tokenised. ``dp`` is Gries' DP over
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..config import TokenizeSettings
@@ -18,6 +20,7 @@ from ..core.corpus import Corpus
 from ..core.dtm import DocumentTermMatrix, document_term_matrix
 from ..core.units import make_units
 from ..validate import check_int
+from .params import Params
 
 
 def document_counts(corpus: Corpus, settings: TokenizeSettings, *, ngram: int = 1) -> tuple[DocumentTermMatrix, np.ndarray]:
@@ -132,3 +135,24 @@ def frequency_long(corpus: Corpus, settings: TokenizeSettings, field_name: str, 
         tables.append(table)
     columns = ["group", "rank", "term", "count", "per_million", "range", "range_share", "dp"]
     return pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)
+
+
+
+@dataclass(frozen=True)
+class FreqParams(Params):
+    """``freq``: a word or n-gram frequency list (``by`` a field: one list per group)."""
+
+    ngram: int = 1
+    top: int | None = None  # every row; a report shows TOP_SHOWN['report'] when not given
+    min_count: int = 1
+    by: str | None = None
+    where: tuple[str, ...] = ()
+
+    def check(self) -> None:
+        check_int("ngram", self.ngram, minimum=1, maximum=5)
+        if self.top is not None:
+            check_int("top", self.top, minimum=1)
+        check_int("min_count", self.min_count, minimum=1)
+
+    def fields_used(self) -> dict[str, str]:
+        return {"by": self.by} if self.by else {}

@@ -13,36 +13,39 @@ target or reference and ``min_range`` target documents (for positive keywords).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..config import TokenizeSettings
-from ..core.corpus import Corpus
-from ..errors import UsageError
+from ..core.corpus import Corpus, parse_condition
+from ..core.vocabulary import normalize_form
+from ..errors import InputError, UsageError
 from ..validate import check_int
 from .association import chi2_p_value, chi_square, log_likelihood, log_ratio, percent_diff
 from .frequency import document_counts
+from .params import Params
 
 
 def select_groups(corpus: Corpus, target: list[str], reference: list[str] | None) -> tuple[np.ndarray, np.ndarray]:
     """Document indices of the target and the reference (default: every other document)."""
     target_docs = corpus.where_indices(target)
     if len(target_docs) == 0:
-        raise UsageError(f"--target {' '.join(target)} matches no document{_values_hint(corpus, target)}")
+        raise UsageError(f"`target` {' '.join(target)} matches no document{_values_hint(corpus, target)}")
     if reference:
         reference_docs = corpus.where_indices(reference)
         if len(reference_docs) == 0:
-            raise UsageError(f"--reference {' '.join(reference)} matches no document{_values_hint(corpus, reference)}")
+            raise UsageError(f"`reference` {' '.join(reference)} matches no document{_values_hint(corpus, reference)}")
     else:
         reference_docs = np.setdiff1d(np.arange(len(corpus)), target_docs)
     if len(reference_docs) == 0:
-        raise UsageError(f"--target {' '.join(target)} matches every document: there is no reference{_values_hint(corpus, target)}")
+        raise UsageError(f"`target` {' '.join(target)} matches every document: there is no reference{_values_hint(corpus, target)}")
     if np.array_equal(np.sort(target_docs), np.sort(reference_docs)):
-        raise UsageError(f"--target and --reference select the same documents{_values_hint(corpus, target)}")
+        raise UsageError(f"`target` and `reference` select the same documents{_values_hint(corpus, target)}")
     return target_docs, reference_docs
 
 
 def _values_hint(corpus: Corpus, conditions: list[str]) -> str:
-    from ..core.corpus import parse_condition
 
     fields = {parse_condition(c).field for c in conditions}
     hints = [f"{f}: {', '.join(str(v) for v in corpus.values(f))}" for f in sorted(fields) if f in corpus.fields()]
@@ -125,8 +128,6 @@ def read_frequency_list(path) -> dict[str, int]:
     """A reference word list: CSV with columns word (or term) and count."""
     import pandas as pd
 
-    from ..core.tokens import normalize_form
-    from ..errors import InputError
 
     try:
         frame = pd.read_csv(path, keep_default_na=False, encoding="utf-8-sig")
@@ -148,3 +149,38 @@ def read_frequency_list(path) -> dict[str, int]:
         key = normalize_form(str(term))
         counts[key] = counts.get(key, 0) + value
     return counts
+
+
+
+Comparisons = tuple[dict, ...]  # [{target: [...], reference: [...]}], read by report/spec.py
+
+
+@dataclass(frozen=True)
+class KeynessParams(Params):
+    """``keyness``: keywords of each comparison's target against its reference (default: the
+    other documents). ``comparisons: [{target: [genre=blog], reference: [genre=preprint]}]``."""
+
+    comparisons: Comparisons
+    alpha: float = 0.05
+    bonferroni: bool = False
+    min_range: int = 1
+    min_count: int = 3
+    top: int | None = None  # every row; a report shows TOP_SHOWN['report'] when not given
+    plot: bool = True
+    where: tuple[str, ...] = ()
+
+    def check(self) -> None:
+        if not 0 < self.alpha <= 1:
+            raise UsageError(f"alpha must be in (0, 1]; got {self.alpha}")
+        check_int("min_range", self.min_range, minimum=1)
+        check_int("min_count", self.min_count, minimum=1)
+        if self.top is not None:
+            check_int("top", self.top, minimum=1)
+
+    def conditions_used(self) -> dict[str, tuple[str, ...]]:
+        used = dict(super().conditions_used())
+        for number, comparison in enumerate(self.comparisons):
+            used[f"comparisons {number + 1} target"] = tuple(comparison["target"])
+            if comparison.get("reference"):
+                used[f"comparisons {number + 1} reference"] = tuple(comparison["reference"])
+        return used

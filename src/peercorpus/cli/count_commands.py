@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..analysis.params import TOP_SHOWN
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -32,7 +33,7 @@ MinCount = Annotated[int, typer.Option("--min-count", help="Leave out items seen
 
 
 def _top(top: int | None, fmt: str, output: Path | None) -> int | None:
-    return top if top is not None else (50 if fmt == "table" and output is None else None)
+    return top if top is not None else (TOP_SHOWN["terminal"] if fmt == "table" and output is None else None)
 
 
 @app.command()
@@ -70,9 +71,9 @@ def freq(
         raise UsageError(f"--{'wide' if wide else 'long'} needs --by FIELD")
     fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords)
     if by and (wide is False or (wide is None and (fmt != "table" or output is not None))):
-        table = frequency_long(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top if top is not None else (20 if fmt == "table" and output is None else None))
+        table = frequency_long(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top if top is not None else (TOP_SHOWN["side_by_side"] if fmt == "table" and output is None else None))
     elif by:
-        table = frequency_by(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top or 20)
+        table = frequency_by(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top or TOP_SHOWN["side_by_side"])
     else:
         table = frequency(corpus, settings.tokenize, ngram=ngram, min_count=min_count, top=_top(top, fmt, output))
     write_table(table, fmt=fmt, output=output, title=f"{'Word' if ngram == 1 else f'{ngram}-gram'} frequencies")

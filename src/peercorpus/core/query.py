@@ -21,13 +21,19 @@ import bisect
 import fnmatch
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import UsageError
 from ..ingest.tokenize import DEFAULT_TOKEN_PATTERN
+from ..patterns import Budget, compile_pattern
 from ..validate import check_choice
-from .tokens import Tokens, normalize_form
+from .lemmas import lemmatizer
+from .vocabulary import normalize_form
+
+if TYPE_CHECKING:
+    from .tokens import Tokens
 
 MATCH_KINDS = ("form", "stem", "lemma")
 
@@ -48,7 +54,7 @@ def parse_query(query: str) -> list[str]:
     """The words of a query; an empty query is a ``UsageError``."""
     words = query.split()
     if not words:
-        raise UsageError("empty query: give a word, a phrase, a wildcard like recover* or --regex PATTERN")
+        raise UsageError("empty query: give a word, a phrase, a wildcard like recover* or `regex` PATTERN")
     return words
 
 
@@ -90,7 +96,7 @@ def find_matches(
     """
     check_choice("match", match, MATCH_KINDS)
     if case_sensitive and match != "form":
-        raise UsageError("--case-sensitive works with --match form only")
+        raise UsageError("`case_sensitive` works with `match` form only")
     words = parse_query(query)
     if not regex:
         words = split_punctuation(tokens, words)
@@ -155,8 +161,6 @@ def _reduce(word: str, match: str) -> str:
         from nltk.stem.snowball import SnowballStemmer
 
         return SnowballStemmer("english").stem(word)
-    from .lemmas import lemmatizer
-
     return lemmatizer()(word)
 
 
@@ -167,7 +171,6 @@ def _is_wildcard(word: str) -> bool:
 def _match_strings(vocab: list[str], word: str, *, regex: bool, flags: int, is_sorted: bool = True) -> np.ndarray:
     """Indices of ``vocab`` entries equal to ``word``, or matching its wildcard or regex."""
     if regex:  # the user's pattern: with a time budget (patterns.py), so none can hang
-        from ..patterns import Budget, compile_pattern
 
         pattern = compile_pattern(word, ignore_case=bool(flags & re.IGNORECASE))
         budget = Budget("--regex")

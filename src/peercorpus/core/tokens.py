@@ -17,24 +17,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from ..config import TokenizeSettings
-from ..errors import ConfigError, MissingDataError
-
-_TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-"})
-
-
-def normalize_form(word: str) -> str:
-    """The form used for case-insensitive matching: case-folded, straight apostrophes.
-
-    >>> normalize_form("Don’t")
-    "don't"
-    """
-    return word.casefold().translate(_TYPOGRAPHIC)
+from ..errors import ConfigError
+from .lemmas import lemmatizer
+from .query import find_matches
+from .vocabulary import load_stopwords, normalize_form, word_lines
 
 
 @dataclass
@@ -134,8 +125,6 @@ class Tokens:
     def lemma_of_norm(self) -> tuple[np.ndarray, list[str]]:
         """WordNet lemma id of every normalised form (needs the WordNet data; the rules
         for function words and verb forms are in ``lemmas.py``)."""
-        from .lemmas import lemmatizer
-
         lemma = lemmatizer()
         return _recode([lemma(word) for word in self.norm_vocab])
 
@@ -201,8 +190,6 @@ class Tokens:
         With ``mental health`` and ``health services`` listed, "mental health services" is
         ``mental_health`` + ``services``.
         """
-        from .query import find_matches
-
         terms = {word: i for i, word in enumerate(vocab)}
         starts, lengths, terms_of_match, ranks = [], [], [], []
         for rank, phrase in enumerate(phrases):
@@ -353,48 +340,5 @@ def compound_phrases(settings: TokenizeSettings) -> list[str]:
         path = Path(settings.compounds_file)
         if not path.is_file():
             raise ConfigError(f"compounds_file: '{path}' is not a file of phrases (one a line)")
-        phrases += [p for p in _word_lines(path.read_text(encoding="utf-8-sig")) if len(p.split()) > 1]
+        phrases += [p for p in word_lines(path.read_text(encoding="utf-8-sig")) if len(p.split()) > 1]
     return phrases
-
-
-def load_stopwords(name: str | None, extra: tuple[str, ...] = ()) -> frozenset[str]:
-    """Stop words by name: ``none``, ``english`` (bundled), ``nltk`` (NLTK data) or a file path.
-
-    >>> "the" in load_stopwords("english")
-    True
-    """
-    words: list[str] = []
-    if name in (None, "none", ""):
-        pass
-    elif name == "english":
-        text = resources.files("peercorpus").joinpath("data/stopwords-english.txt").read_text("utf-8")
-        words = _word_lines(text)
-    elif name == "nltk":
-        words = list(_nltk_stopwords())
-    else:
-        path = Path(name)
-        if not path.is_file():
-            raise ConfigError(
-                f"stopwords: '{name}' is not none, english, nltk or an existing file of words"
-            )
-        words = _word_lines(path.read_text(encoding="utf-8-sig"))
-    return frozenset(normalize_form(w) for w in [*words, *extra])
-
-
-def _word_lines(text: str) -> list[str]:
-    """Non-empty, non-comment lines, stripped, in file order (first occurrence kept)."""
-    lines = (line.strip() for line in text.splitlines() if not line.startswith("#"))
-    return list(dict.fromkeys(line for line in lines if line))
-
-
-def _nltk_stopwords() -> set[str]:
-    try:
-        from nltk.corpus import stopwords
-
-        return set(stopwords.words("english"))
-    except LookupError:
-        raise MissingDataError(
-            "stopwords: nltk needs NLTK's stopwords corpus; run 'peercorpus setup stopwords' "
-            "(online) or use stopwords: english (the same list, bundled)"
-        ) from None
-
