@@ -41,6 +41,18 @@ COLLOCATE_MEASURES = ("likelihood", "mi", "t", "logdice")
 COLLOCATION_MEASURES = tuple(BIGRAM_MEASURES)
 
 
+# One spelling per concept: pointwise mutual information is "mi" for collocates and "pmi" for
+# collocations (their output columns, which stay); each accepts the other's spelling.
+def collocate_measure(measure: str) -> str:
+    """``"pmi"`` → ``"mi"``; any other measure as given (checked by the caller)."""
+    return "mi" if measure == "pmi" else measure
+
+
+def collocation_measure(measure: str) -> str:
+    """``"mi"`` → ``"pmi"``; any other measure as given (checked by the caller)."""
+    return "pmi" if measure == "mi" else measure
+
+
 def collocates(corpus: Corpus, settings: TokenizeSettings, node: str, *, left: int = 5, right: int = 5, measure: str = "likelihood", min_count: int = 2, top: int | None = None, **match_options):
     """Collocates of ``node`` ranked by ``measure`` (see module), and the node's frequency;
     an empty table when the node does not occur."""
@@ -50,7 +62,7 @@ def collocates(corpus: Corpus, settings: TokenizeSettings, node: str, *, left: i
     check_int("right", right, minimum=0)
     if left + right == 0:
         raise UsageError("the window is empty: give `left` or `right` of at least 1")
-    check_choice("measure", measure, COLLOCATE_MEASURES)
+    measure = check_choice("measure", collocate_measure(measure), COLLOCATE_MEASURES)
     check_int("min_count", min_count, minimum=1)
     tokens = corpus.tokens
     hits = find_matches(tokens, node, **match_options)
@@ -133,7 +145,7 @@ def collocations(corpus: Corpus, settings: TokenizeSettings, *, size: int = 2, m
     """Significant adjacent word pairs (``size=2``) or triples (``size=3``), best first."""
 
     check_int("size", size, minimum=2, maximum=3)
-    check_choice("measure", measure, COLLOCATION_MEASURES)
+    measure = check_choice("measure", collocation_measure(measure), COLLOCATION_MEASURES)
     check_int("min_count", min_count, minimum=1)
     stopwords = load_stopwords(settings.stopwords or "english", settings.extra_stopwords)
     counted = replace(settings, stopwords="none", extra_stopwords=())
@@ -193,10 +205,6 @@ def _trigrams(ids, docs, vocab, stop, measure, min_count):
 
 
 
-COLLOCATE_MEASURES = ("likelihood", "mi", "t", "logdice")
-COLLOCATION_MEASURES = ("likelihood", "pmi", "t", "chi2")
-
-
 @dataclass(frozen=True)
 class CollocatesParams(Params):
     """``collocates``: words within a window of a node word or phrase."""
@@ -213,7 +221,7 @@ class CollocatesParams(Params):
     def check(self) -> None:
         check_int("left", self.left, minimum=0)
         check_int("right", self.right, minimum=0)
-        check_choice("measure", self.measure, COLLOCATE_MEASURES)
+        check_choice("measure", collocate_measure(self.measure), COLLOCATE_MEASURES)
         check_choice("match", self.match, MATCHES)
         check_int("min_count", self.min_count, minimum=1)
         if self.top is not None:
@@ -232,7 +240,7 @@ class CollocationsParams(Params):
 
     def check(self) -> None:
         check_int("size", self.size, minimum=2, maximum=3)
-        check_choice("measure", self.measure, COLLOCATION_MEASURES)
+        check_choice("measure", collocation_measure(self.measure), COLLOCATION_MEASURES)
         check_int("min_count", self.min_count, minimum=1)
         if self.top is not None:
             check_int("top", self.top, minimum=1)

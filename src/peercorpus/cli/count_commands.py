@@ -85,7 +85,7 @@ def collocates(
     arguments: Annotated[list[str], typer.Argument(help="Corpus paths, then the node: a word, phrase or wildcard (as in kwic).", show_default=False, metavar="PATH... NODE")],
     left: Annotated[int, typer.Option("--left", help="Window: tokens to the left of the node.")] = 5,
     right: Annotated[int, typer.Option("--right", help="Window: tokens to the right of the node.")] = 5,
-    measure: Annotated[str, typer.Option("--measure", help="Rank by likelihood (G²), mi, t or logdice.")] = "likelihood",
+    measure: Annotated[str, typer.Option("--measure", help="Rank by likelihood (G²), mi (or pmi), t or logdice.")] = "likelihood",
     match: Annotated[str, typer.Option("--match", help="Node matching: form, stem or lemma.")] = "form",
     top: TopOption = None,
     min_count: MinCount = 2,
@@ -126,7 +126,7 @@ def collocates(
 def collocations(
     paths: Paths,
     size: Annotated[int, typer.Option("--size", help="2 for bigrams, 3 for trigrams.", min=2, max=3)] = 2,
-    measure: Annotated[str, typer.Option("--measure", help="likelihood (ratio), pmi, t (Student's t) or chi2.")] = "likelihood",
+    measure: Annotated[str, typer.Option("--measure", help="likelihood (ratio), pmi (or mi), t (Student's t) or chi2.")] = "likelihood",
     top: TopOption = None,
     min_count: MinCount = 3,
     save_compounds: Annotated[Path | None, typer.Option("--save-compounds", help="Write the listed collocations, one a line, for tokenize.compounds_file.")] = None,
