@@ -106,8 +106,8 @@ def test_lda_and_batch_methods_run(planted_corpus):
     "settings, message",
     [
         (TopicSettings(k=1), "k must be an integer ≥ 2"),
-        (TopicSettings(k=40, unit="document"), "--k 40 needs more than 40 units"),
-        (TopicSettings(k=3, min_df=500, unit="document"), "try a lower --min-df"),
+        (TopicSettings(k=40, unit="document"), "k 40 needs more than 40 units"),  # the CLI says --k (tests/analysis/test_params.py)
+        (TopicSettings(k=3, min_df=500, unit="document"), "try a lower min_df"),
         (TopicSettings(k=3, method="lsa"), "method must be one of nmf, lda"),
         (TopicSettings(k=30, unit="document", max_features=20), "30 NMF topics need at least 30 terms; 20 remain"),
         (TopicSettings(k="auto", k_range=(25, 30), unit="document", max_features=20), "25 NMF topics need at least 25 terms"),

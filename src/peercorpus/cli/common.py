@@ -18,7 +18,7 @@ from typing import Annotated
 import click
 import typer
 
-from ..errors import PeerCorpusError
+from ..errors import PeerCorpusError, as_option
 
 
 class _StderrConsole:
@@ -150,7 +150,7 @@ def option_spelling(name: str) -> str:
             long = [opt for opt in param.opts if opt.startswith("--")]
             if long:
                 return long[0]
-    return "--" + name.replace("_", "-")
+    return as_option(name)
 
 
 def _is_full(error: OSError) -> bool:
