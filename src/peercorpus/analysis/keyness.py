@@ -80,6 +80,13 @@ def keyness_against_counts(corpus: Corpus, settings: TokenizeSettings, reference
     return keyness_table(vocab, a, b, int(sizes.sum()), size, target_range, **options)
 
 
+def keyness_against_corpus(corpus: Corpus, settings: TokenizeSettings, reference: Corpus, **options):
+    """Keywords of the whole ``corpus`` against another corpus, counted with the same settings."""
+    dtm, sizes = document_counts(reference, settings)
+    counts = dict(zip(dtm.vocab, dtm.matrix.sum(axis=0).A1.tolist()))
+    return keyness_against_counts(corpus, settings, counts, int(sizes.sum()), **options)
+
+
 def keyness_table(vocab, a, b, c: int, d: int, target_range, *, alpha: float = 0.05, bonferroni: bool = False, min_count: int = 3, min_range: int = 1, top: int | None = None):
     """The keyword table from target counts ``a`` (of ``c`` tokens) and reference ``b`` (of ``d``)."""
     import pandas as pd

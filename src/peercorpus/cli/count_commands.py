@@ -196,7 +196,7 @@ def keyness(
     Example: [bold]peercorpus keyness my-corpus/ --reference-corpus bbc/ --min-range 3 --plot keyness.png[/bold]
     """
     from ..analysis.keyness import keyness as compare
-    from ..analysis.keyness import keyness_against_counts, read_frequency_list
+    from ..analysis.keyness import keyness_against_corpus, keyness_against_counts, read_frequency_list
     from ..errors import UsageError
     from ..render.export import write_table
 
@@ -217,12 +217,8 @@ def keyness(
     elif reference_list is not None:
         table = keyness_against_counts(corpus, settings.tokenize, read_frequency_list(reference_list), **options)
     else:
-        from ..analysis.frequency import document_counts
-
         other = open_corpus(reference_corpus, config=settings, cache_dir=cache_dir, no_cache=no_cache, outputs={"--output": output, "--plot": plot})
-        dtm, sizes = document_counts(other, settings.tokenize)
-        counts = dict(zip(dtm.vocab, dtm.matrix.sum(axis=0).A1.tolist()))
-        table = keyness_against_counts(corpus, settings.tokenize, counts, int(sizes.sum()), **options)
+        table = keyness_against_corpus(corpus, settings.tokenize, other, **options)
     write_table(
         table, fmt=fmt, output=output, title="Keywords (positive: more frequent in the target)",
         optional=["chi2", "pct_diff", "target_range", "target_per_million", "reference_per_million"],
