@@ -52,7 +52,7 @@ def report(
     spec = read_report(config, set_ or ())
     folder = output or spec.output or Path("reports") / config.stem
     # name where the folder came from: --output, the config's output key, or the default
-    option = "--output" if output else f"{spec.config.where('output')}: output" if spec.output else "the report folder"
+    option = "--output" if output else f"{spec.config.locate('output')}: output" if spec.output else "the report folder"
     check_output_outside(folder, list(spec.corpus), option=option)
     check_replaceable(folder, force=force, keep=(*spec.corpus, config, *resource_paths(spec)), option=option)
     resources = read_resources(spec)
