@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from ..errors import PeerCorpusError, as_option
@@ -122,7 +121,7 @@ def handle_errors(command):
         except PeerCorpusError as error:
             if Verbosity.traceback:
                 raise
-            stderr.print(f"[red]error:[/red] {_escape(error.spelled(option_spelling))}")
+            stderr.print(f"[red]error:[/red] {_escape(error_line(error, command_options(command)))}")
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             stderr.print("interrupted")
@@ -141,16 +140,38 @@ def handle_errors(command):
     return wrapper
 
 
-def option_spelling(name: str) -> str:
-    """A parameter as the running command spells it: ``min_df`` → ``--min-df`` (its first long
-    option, so ``ngram`` → ``--ngram``; a name without an option of its own gets ``--`` too)."""
-    context = click.get_current_context(silent=True)
-    for param in context.command.params if context else ():
-        if param.name == name:
-            long = [opt for opt in param.opts if opt.startswith("--")]
-            if long:
-                return long[0]
-    return as_option(name)
+def command_options(command) -> dict[str, str]:
+    """Parameter name → the first long option a Typer command function declares for it
+    (``{"min_count": "--min-count", ...}``), read from its ``Annotated`` options."""
+    import typing
+
+    from typer.models import OptionInfo
+
+    try:
+        hints = typing.get_type_hints(command, include_extras=True)
+    except (NameError, TypeError):  # an annotation that cannot be resolved: no spellings
+        return {}
+    options = {}
+    for name, hint in hints.items():
+        for info in getattr(hint, "__metadata__", ()):
+            if isinstance(info, OptionInfo):
+                # Annotated[..., typer.Option("--min-count")] keeps its first name as the default
+                declared = [info.default, *(info.param_decls or ())]
+                long = [decl for decl in declared if isinstance(decl, str) and decl.startswith("--")]
+                if long:
+                    options[name] = long[0].split("/")[0]
+    return options
+
+
+def error_line(error: PeerCorpusError, options: dict[str, str]) -> str:
+    """An error as the command line says it: parameters as the command's ``options``
+    (``--min-count must be an integer ≥ 1; got 0``; ``as_option`` for a name it lacks),
+    including the one a message starts with when the command has it."""
+    message = error.spelled(lambda name: options.get(name) or as_option(name))
+    param = getattr(error, "param", None)
+    if param in options and (message.startswith(param + " ") or message.startswith(param + ":")):
+        message = options[param] + message[len(param):]
+    return message
 
 
 def _is_full(error: OSError) -> bool:
