@@ -124,6 +124,7 @@ def test_one_document_is_an_error(tmp_path):
         topics(load_corpus(tmp_path), settings=TopicSettings(k=2))
 
 
+@pytest.mark.slow
 def test_cli_json_shape_output_folder_and_labels(run, planted_corpus, tmp_path):
     folder, _ = planted_corpus
     out = tmp_path / "out"
@@ -170,6 +171,7 @@ def test_cli_by_group_and_errors(run, planted_corpus, mini_corpus):
     assert {g["genre"] for g in json.loads(grouped.stdout)["groups"]} == {"article", "blog", "report"}
 
 
+@pytest.mark.slow
 def test_same_seed_gives_byte_identical_output_across_processes(planted_corpus, tmp_path):
     folder, _ = planted_corpus
     outputs = []
@@ -191,6 +193,7 @@ def test_sample_corpus_topics_are_not_reference_lists(run, sample_corpus):
     assert payload["unit"] == "paragraph"
 
 
+@pytest.mark.slow
 def test_cli_markdown_html_csv_svg_and_runs(run, planted_corpus, tmp_path):
     folder, _ = planted_corpus
     base = ["topics", str(folder), "--k", "3", "--unit", "document"]
