@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from ..render.export import CsvOptions
 from .common import Reading, Verbosity
 from .lazy import LazyGroup
 
@@ -56,7 +57,6 @@ def root(
         Verbosity.silence_libraries()
     Reading.sections = sections
     Verbosity.cache_dir = cache_dir
-    from ..render.export import CsvOptions
 
     CsvOptions.safe = safe_csv
 

@@ -7,6 +7,9 @@ from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
+from ..render.export import write_table, write_table_files, write_tables
+from ..validate import check_choice
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -20,7 +23,7 @@ from .common import (
     start_command,
 )
 from .kwic_commands import CaseSensitive, Match
-from .qdpx_options import CaseOption, QdpxOption, UnitOption
+from .qdpx_options import CaseOption, QdpxOption, UnitOption, check_case, check_qdpx_options, write_project
 
 app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
@@ -77,10 +80,6 @@ def code(
     """
     from ..analysis.codebook import load_codebook
     from ..analysis.coding import TABLES, code_corpus, group_counts
-    from ..errors import UsageError
-    from ..render.export import write_table_files, write_tables
-    from ..validate import check_choice
-    from .qdpx_options import check_qdpx_options
 
     check_qdpx_options(qdpx, unit)
     if table is not None:
@@ -100,7 +99,6 @@ def code(
     if by is not None:
         corpus.require_field(by)
     if qdpx is not None:
-        from .qdpx_options import check_case
 
         check_case(corpus, case)
     coding = code_corpus(corpus, book, cooccurrence=cooccurrence, match=match, case_sensitive=case_sensitive, extracts=extracts, docs=docs)
@@ -119,12 +117,10 @@ def code(
         frame = tables[name]
         if fmt == "table" and name == "themes" and not frame["description"].astype(bool).any():
             frame = frame.drop(columns=["description"])
-        from ..render.export import write_table
 
         write_table(frame, fmt=fmt, output=output, title=f"{titles[name]} ({book.source})")
     if qdpx is not None:
         from ..qda.passages import coding_passages
-        from .qdpx_options import write_project
 
         codes, passages, _ = coding_passages(corpus, book, coding.extracts, unit=unit)
         write_project(

@@ -17,7 +17,11 @@ from typing import Annotated
 
 import typer
 
-from ..errors import PeerCorpusError, as_option
+from ..config import load_config, validate_sections
+from ..errors import PeerCorpusError, UsageError, as_option
+from ..render.export import TABLE_FORMATS, resolve_format
+from ..render.output_checks import check_outputs, check_outputs_against_inputs
+from ..render.table import printable
 
 
 class _StderrConsole:
@@ -70,7 +74,6 @@ class Reading:
     def overrides(cls) -> list[str]:
         if not cls.sections:
             return []
-        from ..config import validate_sections
 
         names = [name.strip() for name in cls.sections.split(",") if name.strip()]
         validate_sections(tuple(names), "--sections")
@@ -105,7 +108,6 @@ def _escape(text: str) -> str:
     text reach warnings."""
     from rich.markup import escape
 
-    from ..render.table import printable
 
     return escape(printable(str(text)))
 
@@ -202,7 +204,6 @@ def paths_and_terms(arguments: list[str], command: str, term: str = "query", *, 
 
         paths_and_terms(["corpora", "lived experience"], "kwic")   # ([Path('corpora')], ['lived experience'])
     """
-    from ..errors import UsageError
 
     usage = f"(usage: peercorpus {command} PATH... {term.upper()}{'...' if many else ''})"
     paths: list[Path] = []
@@ -235,12 +236,10 @@ def _is_inside(path: Path, folder: Path) -> bool:
 def load_settings(config: Path | None, overrides: list[str] | None = None, *, stopwords: str | None = None):
     """The config with ``--set`` overrides; ``--stopwords`` is ``--set tokenize.stopwords=…``
     given last (it wins)."""
-    from ..config import load_config
 
     overrides = [*Reading.overrides(), *(overrides or ())]
     if stopwords is not None:
         if stopwords not in ("english", "nltk", "none") and not Path(stopwords).is_file():
-            from ..errors import UsageError
 
             raise UsageError(f"--stopwords must be english, nltk, none or a file of words (one a line); got '{stopwords}'")
         overrides.append(f"tokenize.stopwords={stopwords}")
@@ -260,7 +259,6 @@ def open_corpus(
     """``load_corpus`` with a progress bar on a terminal, warnings for skipped files, ``where``;
     ``outputs`` (option → path) are refused when the corpus reads them (sidecars, link targets)."""
     from ..ingest.load import load_corpus
-    from ..render.output_checks import check_outputs_against_inputs
 
     cache_dir = cache_dir if cache_dir is not None else Verbosity.cache_dir
     check = (lambda inputs: check_outputs_against_inputs(outputs, inputs)) if outputs else None
@@ -291,8 +289,6 @@ def start_command(
         fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, ...,
                                               outputs={"--plot": plot}, plots=("--plot",))
     """
-    from ..render.export import TABLE_FORMATS, resolve_format
-    from ..render.output_checks import check_outputs
 
     fmt = resolve_format(fmt, output, formats or TABLE_FORMATS)
     targets = {"--output": output, **(outputs or {})}

@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from ..analysis.params import TOP_SHOWN
+from ..errors import UsageError
+from ..render.export import atomic_write, write_table
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -64,8 +66,6 @@ def freq(
     Example: [bold]peercorpus freq corpora/ --ngram 2 --by genre --top 15 -o output/bigrams.csv[/bold]
     """
     from ..analysis.frequency import FreqParams, frequency, frequency_by, frequency_long
-    from ..errors import UsageError
-    from ..render.export import write_table
 
     if wide is not None and not by:
         raise UsageError(f"--{'wide' if wide else 'long'} needs --by FIELD")
@@ -106,8 +106,6 @@ def collocates(
     """
     from ..analysis.collocation import CollocatesParams
     from ..analysis.collocation import collocates as find_collocates
-    from ..errors import UsageError
-    from ..render.export import write_table
 
     paths, nodes = paths_and_terms(arguments, "collocates", "node", many=False)
     if len(nodes) > 1:
@@ -154,7 +152,6 @@ def collocations(
     """
     from ..analysis.collocation import CollocationsParams
     from ..analysis.collocation import collocations as find_collocations
-    from ..render.export import write_table
 
     CollocationsParams(size=size, measure=measure, min_count=min_count, top=top).checked()
     fmt, settings, corpus = start_command(
@@ -164,7 +161,6 @@ def collocations(
     table = find_collocations(corpus, settings.tokenize, size=size, measure=measure, min_count=min_count, top=_top(top, fmt, output))
     write_table(table, fmt=fmt, output=output, title=f"{'Bigram' if size == 2 else 'Trigram'} collocations by {measure}")
     if save_compounds is not None:
-        from ..render.export import atomic_write
 
         atomic_write(save_compounds, "".join(f"{phrase}\n" for phrase in table["collocation"]))
         note(f"{len(table)} compounds written to {save_compounds}: use them with --set tokenize.compounds_file={save_compounds}")
@@ -207,8 +203,6 @@ def keyness(
         read_frequency_list,
     )
     from ..analysis.keyness import keyness as compare
-    from ..errors import UsageError
-    from ..render.export import write_table
 
     given = [name for name, value in (("--target", target), ("--reference-corpus", reference_corpus), ("--reference-list", reference_list)) if value]
     if len(given) != 1:
@@ -261,7 +255,6 @@ def stats(
     Example: [bold]peercorpus stats corpora/ --by genre[/bold]
     """
     from ..analysis.stats import group_stats, text_stats
-    from ..render.export import write_table
 
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
     table = text_stats(corpus)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..render.output_checks import check_output_outside
 from .common import (
     CacheDirOption,
     NoCacheOption,
@@ -45,7 +46,6 @@ def report(
 
     Example: [bold]peercorpus report configs/peer-support.yaml -o results/report --set analyses.2.top=50[/bold]
     """
-    from ..render.output_checks import check_output_outside
     from ..report.run import check_replaceable, read_resources, resource_paths, write_report
     from ..report.spec import check_against_corpus, read_report
 
