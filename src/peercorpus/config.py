@@ -6,6 +6,7 @@ A config file has up to four shared sections (every key optional)::
     cleaning:  {drop_lines: ["^Log in"], cut_from: ["^References$"], join_hyphenated: true}
     tokenize:  {tokenizer: default, lowercase: true, stopwords: english, stem: false}
     cache:     {dir: null}
+    compute:   {scheduler: null}       # a Dask scheduler (tcp://host:port or a scheduler file)
 
 plus the sections of a batch report (``title``, ``corpus``, ``analyses``, ``seed``), which
 ``load_config`` keeps in ``Config.extra`` for the report module to check::
@@ -92,12 +93,25 @@ class TokenizeSettings:
 
 
 @dataclass(frozen=True)
+class ComputeSettings:
+    """Where the work runs; nothing here changes a result, so none of it is in ``stream_key``.
+
+    scheduler: a ``dask.distributed`` scheduler (``tcp://host:port``, or the path of a scheduler
+        file written by ``dask scheduler --scheduler-file``) on which cold ingest runs; ``None``
+        (or ``local``) runs on local processes. ``$PEERCORPUS_SCHEDULER`` is used when unset.
+    """
+
+    scheduler: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything a command needs from ``--config``; ``extra`` holds the report sections."""
 
     read: ReadOptions = field(default_factory=ReadOptions)
     cleaning: CleaningSettings = field(default_factory=CleaningSettings)
     tokenize: TokenizeSettings = field(default_factory=TokenizeSettings)
+    compute: ComputeSettings = field(default_factory=ComputeSettings)
     cache_dir: str | None = None
     source: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -128,6 +142,7 @@ _SECTIONS: dict[str, type] = {
     "read": ReadOptions,
     "cleaning": CleaningSettings,
     "tokenize": TokenizeSettings,
+    "compute": ComputeSettings,
 }
 
 
