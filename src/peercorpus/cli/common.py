@@ -58,6 +58,7 @@ class Verbosity:
     verbose = False
     traceback = False
     cache_dir = None  # the root's --cache-dir (or one given after a command without its own)
+    scheduler = None  # the root's --scheduler (a Dask scheduler address or file; "local")
 
 
 class Reading:
@@ -123,9 +124,12 @@ def handle_errors(command):
                 raise
             stderr.print(f"[red]error:[/red] {_escape(str(error))}")
             raise typer.Exit(error.exit_code) from None
-        except KeyboardInterrupt:
-            stderr.print("interrupted")
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as interruption:
+            from ..errors import Terminated
+
+            terminated = isinstance(interruption, Terminated)  # SIGTERM: 128 + 15, as if not caught
+            stderr.print("terminated; the files finished are cached, a rerun does the rest" if terminated else "interrupted")
+            raise typer.Exit(143 if terminated else 130) from None
         except OSError as error:
             if Verbosity.traceback or not _is_write_problem(error):
                 raise
@@ -231,7 +235,10 @@ def open_corpus(
     cache_dir = cache_dir if cache_dir is not None else Verbosity.cache_dir
     check = (lambda inputs: check_outputs_against_inputs(outputs, inputs)) if outputs else None
     with progress_bar("tokenising") as progress:
-        corpus = load_corpus(paths, config, cache_dir=cache_dir, use_cache=not no_cache, progress=progress, check_inputs=check, verify_cache=verify_cache)
+        corpus = load_corpus(
+            paths, config, cache_dir=cache_dir, use_cache=not no_cache, progress=progress or _progress_lines(),
+            check_inputs=check, verify_cache=verify_cache, scheduler=Verbosity.scheduler,
+        )
     for skipped in corpus.skipped:
         warn(f"skipped {skipped.path}: {skipped.reason}")
     report = corpus.load_report
@@ -266,6 +273,24 @@ def start_command(
     settings = load_settings(config, set_, stopwords=stopwords)
     corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache, where=where, outputs=targets)
     return fmt, settings, corpus
+
+
+def _progress_lines(every: float = 30.0):
+    """Progress for a long ingest whose stderr is not a terminal (a batch job's log): one line
+    ``tokenised 1,200 of 52,000 files`` at most every ``every`` seconds; none with -q."""
+    if Verbosity.quiet:
+        return None
+    import time
+
+    last = [time.monotonic()]
+
+    def update(done: int, total: int, *_what) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every and done < total:
+            last[0] = now
+            stderr.print(f"tokenised {done:,} of {total:,} files")
+
+    return update
 
 
 class progress_bar:

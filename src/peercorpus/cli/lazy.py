@@ -57,7 +57,7 @@ GLOBAL_FLAGS = {"quiet": ("--quiet", "-q"), "verbose": ("--verbose", "-v"), "tra
 
 
 def accept_global_options(command) -> None:
-    """Let ``command`` take ``-q``, ``-v``, ``--traceback`` and ``--sections`` after its name
+    """Let ``command`` take ``-q``, ``-v``, ``--traceback``, ``--sections`` and ``--scheduler`` after its name
     too (hidden from its help: the root's help lists them); given there, they set what the root
     would. A command without ``--cache-dir`` takes it too, as the root's. Leaves options a
     command defines itself alone."""
@@ -83,7 +83,10 @@ def accept_global_options(command) -> None:
     sections = "--sections" not in taken
     if sections:
         command.params.append(TyperOption(param_decls=["--sections", "_global_sections"], default=None, hidden=True, type=str))
-    if not added and not cache_dir and not sections:
+    scheduler = "--scheduler" not in taken
+    if scheduler:
+        command.params.append(TyperOption(param_decls=["--scheduler", "_global_scheduler"], default=None, hidden=True, type=str))
+    if not added and not cache_dir and not sections and not scheduler:
         return
     callback = command.callback
 
@@ -101,6 +104,9 @@ def accept_global_options(command) -> None:
         chosen_sections = kwargs.pop("_global_sections", None)
         if chosen_sections is not None:
             Reading.sections = chosen_sections
+        chosen_scheduler = kwargs.pop("_global_scheduler", None)
+        if chosen_scheduler is not None:
+            Verbosity.scheduler = chosen_scheduler
         value = kwargs.pop("_global_cache_dir", None)
         if value is not None:
             from pathlib import Path

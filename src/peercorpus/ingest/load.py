@@ -19,7 +19,7 @@ import shutil
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -30,7 +30,7 @@ import numpy as np
 from ..config import Config, load_config
 from ..core.corpus import Corpus, Document, LazyDocuments, SkippedFile
 from ..core.tokens import Tokens
-from ..errors import InputError, PeerCorpusError, UnreadableFile
+from ..errors import InputError, PeerCorpusError, Terminated, UnreadableFile, UsageError
 from .assemble import Assembler
 from .sections import repeated_line_keys
 from .shard import content_hash, process_file
@@ -91,6 +91,7 @@ def load_corpus(
     workers: int | None = None,
     check_inputs: Callable[[list[str]], None] | None = None,
     verify_cache: bool = False,
+    scheduler: str | None = None,
 ) -> Corpus:
     """Read a corpus (folders, files, or both) into a ``Corpus``, through the cache.
 
@@ -107,6 +108,10 @@ def load_corpus(
         refuses outputs there.
     verify_cache : check the checksum of every file of a cached snapshot before using it (by
         default only the sizes of all and the checksums of small ones are checked).
+    scheduler : a ``dask.distributed`` scheduler (``tcp://host:port`` or a scheduler file) on
+        which files are tokenised when the corpus is not cached; the cache folder must be shared
+        with its workers. Default: ``compute.scheduler``, else ``$PEERCORPUS_SCHEDULER``; ``"local"``
+        or neither: local processes (Dask is then never imported). The result is the same.
 
     Examples
     --------
@@ -165,10 +170,29 @@ def load_corpus(
                 report.notices.append(f"cache at {snapshot} was unreadable ({problem}); rebuilding it")
             break
 
+    scheduler = _scheduler(scheduler, config)
+    if scheduler is not None and not use_cache:
+        raise UsageError("--scheduler needs the cache: the workers write their shards there (drop --no-cache)")
+    with _sigterm_interrupts():
+        return _build(store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats,
+                      use_cache=use_cache, progress=progress, workers=workers, scheduler=scheduler)
+
+
+def _build(store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats, *,
+           use_cache, progress, workers, scheduler) -> Corpus:
+    """The cold half of ``load_corpus``: hash, tokenise what the cache lacks (on local processes or
+    the cluster), assemble and publish a snapshot, open it. Shards finished before an error or an
+    interruption stay in the cache, so the next ingest resumes from them."""
+    file_stats = discovery.stats
+    if scheduler is not None:
+        from .cluster import tokenize_on_cluster
+
+        hashes = tokenize_on_cluster(scheduler, discovery.files, file_stats, previous, store, config, report, skipped, progress)
+    else:
+        hashes = _content_hashes(discovery.files, file_stats, previous, report, skipped)
     # Shards stream into a snapshot on disk, and the corpus is then opened from it as a warm
     # load would: memory never holds the whole corpus. Without a cache the snapshot is made
     # in a temporary folder, deleted once open (open files and maps outlive their names).
-    hashes = _content_hashes(discovery.files, file_stats, previous, report, skipped)
     try:
         writer = store.begin_snapshot(corpus_key) if use_cache else SnapshotWriter(Path(tempfile.mkdtemp(prefix="peercorpus-")))
     except OSError as error:
@@ -177,11 +201,14 @@ def load_corpus(
         assembler = Assembler(writer, _sidecar_metadata(discovery, report.notices))
         repeated: frozenset[int] = frozenset()
         with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
-            shards = _shards(discovery.files, hashes, store, config, pack, progress, workers, report, skipped)
-            if _finds_repeated_lines(config):
-                shards, repeated = _without_repeated_lines(shards, config)
-            for (path, root), shard in shards:
-                assembler.add(path, root, shard)
+            tokenised = shards = _shards(discovery.files, hashes, store, config, pack, progress, workers, report, skipped)
+            try:
+                if _finds_repeated_lines(config):
+                    shards, repeated = _without_repeated_lines(tokenised, config)
+                for (path, root), shard in shards:
+                    assembler.add(path, root, shard)
+            finally:
+                tokenised.close()  # after an error or an interruption: worker processes end now, not at exit
         if not assembler.finish():
             raise InputError(_nothing_to_read([Path(f[1]) for f in discovery.files[:1]], skipped))
         manifest = {
@@ -229,6 +256,38 @@ def cache_error(error: OSError, where: Path) -> InputError:
         raise error
     what = "disk full" if error.errno in (errno.ENOSPC, errno.EDQUOT) else (error.strerror or str(error)).lower()
     return InputError(f"cannot write the cache in {where}: {what}; use --no-cache, or another --cache-dir")
+
+
+def _scheduler(option: str | None, config: Config) -> str | None:
+    """The Dask scheduler asked for (``option``, ``compute.scheduler``, ``$PEERCORPUS_SCHEDULER``)
+    or ``None``; read without importing the cluster module when nothing asks for one."""
+    if option is None and config.compute.scheduler is None and not os.environ.get("PEERCORPUS_SCHEDULER"):
+        return None
+    from .cluster import resolve_scheduler
+
+    return resolve_scheduler(option, config)
+
+
+@contextmanager
+def _sigterm_interrupts():
+    """SIGTERM (``kill``, a batch system ending a job) raises ``Terminated`` while an ingest
+    runs, as Ctrl-C raises ``KeyboardInterrupt``: worker processes are ended, finished shards are
+    kept. Only in the main thread, and only when nobody else handles SIGTERM."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+
+    def terminate(signum, frame):
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _stat(path: Path) -> tuple[int, int, int, int]:
@@ -431,6 +490,10 @@ def _die_with_parent(parent: int) -> None:
     import signal
     import sys
 
+    # the parent's SIGTERM handler (inherited through fork) is for the parent; Ctrl-C reaches the
+    # whole process group, and the parent ends its workers itself (no traceback from each)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         try:
             import ctypes
