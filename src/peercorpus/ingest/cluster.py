@@ -97,9 +97,10 @@ def connect(scheduler: str, *, timeout: float | None = None):
         client = distributed.Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        reason = "" if "timed out" in reason.lower() else f" ({reason})"
         raise InputError(
-            f"cannot reach the Dask scheduler at {shown} within {timeout:g} s ({reason}); "
-            f"is it running? (--scheduler local runs on this machine)"
+            f"cannot reach the Dask scheduler at {shown} within {timeout:g} s{reason}; is it running? "
+            f"(${TIMEOUT_ENV} sets the wait; --scheduler local runs on this machine)"
         ) from None
     try:
         client.wait_for_workers(1, timeout=timeout)
@@ -153,9 +154,7 @@ def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, con
     Returns one ``(digest or None, problem or None, tokenised, notices)`` per item."""
     from .load import _is_notice, _process_one
     from .shard import content_hash
-    from .store import decode_shard
-
-    from .store import Store
+    from .store import Store, decode_shard
 
     settings_key = config.stream_key()
     store = _store_for(cache_root, settings_key, ingest)
