@@ -53,7 +53,7 @@ def write_corpus(folder: Path, n_files: int, words_per_file: int, seed: int = 7)
         sub = folder / f"part{number % 4}"
         sub.mkdir(exist_ok=True)
         (sub / f"doc{number:04d}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
-    (folder / "legacy.txt").write_bytes("Caf\xe9 na\xefve \x93quoted\x94 text about peer support.\n".encode("cp1252"))
+    (folder / "legacy.txt").write_bytes(b"Caf\xe9 na\xefve \x93quoted\x94 text about peer support.\n")  # cp1252
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
     (folder / "table.csv").write_text("id,text,genre\na,Peer support helps.,blog\nb,Recovery takes time.,news\nc,Hope matters.,blog\n", encoding="utf-8")
     return folder

@@ -5,6 +5,7 @@ interrupted ingest resumed, and one-line errors for what goes wrong on a shared 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,6 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from conftest import heavy_imports_of_warm_command
 
 from .conftest import Cluster, need_dask
 
@@ -75,15 +78,12 @@ def test_cluster_ingest_gives_the_local_snapshot_and_tables(cluster, cluster_cor
     # warm: nothing to do, the cluster is not even asked
     again = peercorpus("-v", "ingest", str(cluster_corpus), "--scheduler", cluster.address, "--cache-dir", str(cache))
     assert "unchanged, from cache" in again.stdout
-    # one file changed: one file tokenised (on the cluster), the rest from the shared cache
-    changed = sorted(cluster_corpus.rglob("doc0003.txt"))[0]
-    original = changed.read_bytes()
-    try:
-        changed.write_text("A changed document about peer support.\n", encoding="utf-8")
-        after = peercorpus("-v", "ingest", str(cluster_corpus), "--scheduler", cluster.address, "--cache-dir", str(cache))
-        assert "(1 new or changed, 1 tokenised)" in after.stderr
-    finally:
-        changed.write_bytes(original)
+    # one file changed (in a copy, whose shards are all in the cache already): one file tokenised
+    copy = tmp_path / "copy"
+    shutil.copytree(cluster_corpus, copy)
+    sorted(copy.rglob("doc0003.txt"))[0].write_text("A changed document about peer support.\n", encoding="utf-8")
+    after = peercorpus("-v", "ingest", str(copy), "--scheduler", cluster.address, "--cache-dir", str(cache))
+    assert "(243 new or changed, 1 tokenised)" in after.stderr
 
 
 def _holds_a_pack(pid: int, cache: Path) -> bool:
@@ -197,8 +197,6 @@ def test_without_dask_installed_the_error_says_how_to_install_it(mini_corpus, tm
 
 
 def test_default_path_never_imports_dask(mini_corpus, tmp_path, monkeypatch):
-    from tests.conftest import heavy_imports_of_warm_command
-
     monkeypatch.delenv("PEERCORPUS_SCHEDULER", raising=False)
     assert heavy_imports_of_warm_command(mini_corpus, tmp_path / "c", "freq", str(mini_corpus), modules=("dask", "distributed")) == (False, False)
     probe = (  # a cold ingest too
