@@ -230,3 +230,95 @@ def merge_sorted(keys: np.ndarray, values: list[np.ndarray], more_keys: np.ndarr
         both = np.concatenate([a, b])[order]
         out.append(np.add.reduceat(both, np.flatnonzero(first)))
     return joined[first], out
+
+
+class TripleCounts:
+    """``collocations --size 3``: what NLTK's ``TrigramCollocationFinder.from_documents``
+    counts, as sorted keys and counts: words, adjacent pairs, pairs one word apart
+    (``wildcard``) and triples, none crossing a document."""
+
+    def __init__(self, mapping):
+        self.type_map = mapping
+        self.n_features = len(mapping.vocab)
+
+    def partial(self, corpus, chunk: Chunk):
+        part = ChunkTokens(corpus.tokens, chunk)
+        features = part.features(self.type_map)
+        kept = np.flatnonzero(features >= 0)
+        ids = features[kept].astype(np.int64)
+        docs = part.doc_local[kept]
+        out = [np.bincount(ids, minlength=self.n_features)]
+        for gap, width in ((1, 2), (2, 2), (2, 3)):  # pairs, wildcard pairs, triples
+            same = docs[gap:] == docs[:-gap] if len(ids) > gap else np.zeros(0, dtype=bool)
+            starts = np.flatnonzero(same)
+            rows = np.stack([ids[starts], ids[starts + gap]] if width == 2 else [ids[starts], ids[starts + 1], ids[starts + 2]], axis=1)
+            keys, counts = np.unique(encode_rows(rows, self.n_features), return_counts=True)
+            out.append((keys, counts.astype(np.int64)))
+        return out
+
+    def merge(self, partials):
+        word_freq = np.zeros(self.n_features, dtype=np.int64)
+        merged = [(empty_keys(width, self.n_features), np.zeros(0, dtype=np.int64)) for width in (2, 2, 3)]
+        for freq, *parts in partials:
+            word_freq += freq
+            for i, (keys, counts) in enumerate(parts):
+                merged_keys, (merged_counts,) = merge_sorted(merged[i][0], [merged[i][1]], keys, [counts])
+                merged[i] = (merged_keys, merged_counts)
+        return word_freq, *merged
+
+
+class CollocateCounts:
+    """``collocates``: each feature's corpus frequency, and its count left and right of the
+    hits of ``node`` (windows inside a document, so inside a chunk)."""
+
+    def __init__(self, mapping, node: str, left: int, right: int, match_options: dict):
+        self.type_map, self.node, self.left, self.right = mapping, node, left, right
+        self.match_options = match_options
+        self.n_features = len(mapping.vocab)
+
+    def partial(self, corpus, chunk: Chunk):
+        from ..core.query import find_matches
+        from .collocation import _window_positions
+
+        tokens = corpus.tokens
+        part = ChunkTokens(tokens, chunk)
+        features = part.features(self.type_map)
+        corpus_freq = np.bincount(features[features >= 0], minlength=self.n_features)
+        left_counts = np.zeros(self.n_features, dtype=np.int64)
+        right_counts = np.zeros(self.n_features, dtype=np.int64)
+        n_hits, at = 0, 0
+        doc_starts = np.asarray(tokens.doc_starts)
+        for a, b in part.token_runs:
+            hits = find_matches(tokens, self.node, token_range=(a, b), **self.match_options)
+            local = features[at : at + b - a]
+            at += b - a
+            if len(hits) == 0:
+                continue
+            n_hits += len(hits)
+            doc = tokens.doc_of_position(hits.starts)
+            first, last = doc_starts[doc], doc_starts[doc + 1]
+            in_node = np.zeros(b - a, dtype=bool)
+            for offset in range(int((hits.ends - hits.starts).max())):
+                inside = hits.starts + offset < hits.ends
+                in_node[(hits.starts + offset)[inside] - a] = True
+            position, on_right = _window_positions(hits.starts, hits.ends, first, last, self.left, self.right)
+            position = position - a
+            outside_node = ~in_node[position]
+            ids, on_right = local[position[outside_node]], on_right[outside_node]
+            on_right = on_right[ids >= 0]
+            ids = ids[ids >= 0]
+            left_counts += np.bincount(ids[~on_right], minlength=self.n_features)
+            right_counts += np.bincount(ids[on_right], minlength=self.n_features)
+        return corpus_freq, left_counts, right_counts, n_hits
+
+    def merge(self, partials):
+        total = None
+        for corpus_freq, left_counts, right_counts, n_hits in partials:
+            if total is None:
+                total = [corpus_freq.astype(np.int64), left_counts, right_counts, n_hits]
+            else:
+                total = [total[0] + corpus_freq, total[1] + left_counts, total[2] + right_counts, total[3] + n_hits]
+        if total is None:
+            zeros = np.zeros(self.n_features, dtype=np.int64)
+            return zeros, zeros, zeros, 0
+        return tuple(total)

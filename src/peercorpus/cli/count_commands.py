@@ -217,12 +217,11 @@ def keyness(
     elif reference_list is not None:
         table = keyness_against_counts(corpus, settings.tokenize, read_frequency_list(reference_list), **options)
     else:
-        from ..analysis.frequency import document_counts
+        from ..analysis.keyness import corpus_counts
 
         other = open_corpus(reference_corpus, config=settings, cache_dir=cache_dir, no_cache=no_cache, outputs={"--output": output, "--plot": plot})
-        dtm, sizes = document_counts(other, settings.tokenize)
-        counts = dict(zip(dtm.vocab, dtm.matrix.sum(axis=0).A1.tolist()))
-        table = keyness_against_counts(corpus, settings.tokenize, counts, int(sizes.sum()), **options)
+        counts, size = corpus_counts(other, settings.tokenize)
+        table = keyness_against_counts(corpus, settings.tokenize, counts, size, **options)
     write_table(
         table, fmt=fmt, output=output, title="Keywords (positive: more frequent in the target)",
         optional=["chi2", "pct_diff", "target_range", "target_per_million", "reference_per_million"],
