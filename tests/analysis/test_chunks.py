@@ -205,3 +205,33 @@ def test_memory_setting(monkeypatch):
         chunks.memory_mb()
     with pytest.raises(UsageError, match="at least 256"):
         chunks.set_memory_mb(10)
+
+
+def test_memory_option_env_and_config(run, sample_corpus, tmp_path, monkeypatch):
+    monkeypatch.delenv(chunks.MEMORY_ENV, raising=False)
+    plain = run("freq", str(sample_corpus), "--top", "20", "-f", "csv")
+    assert plain.exit_code == 0
+    try:
+        for args in (("--memory-mb", "300"), ("--memory-mb=4096",)):
+            chunked = run("freq", str(sample_corpus), "--top", "20", "-f", "csv", *args)
+            assert chunked.exit_code == 0 and chunked.stdout == plain.stdout
+        root = run("--memory-mb", "2048", "freq", str(sample_corpus), "--top", "20", "-f", "csv")
+        assert root.exit_code == 0 and chunks.memory_mb() == 2048
+        low = run("freq", str(sample_corpus), "--memory-mb", "100")
+        assert low.exit_code == 2 and "--memory-mb must be at least 256" in low.stderr and "Traceback" not in low.stderr
+    finally:
+        chunks.set_memory_mb(None)
+    config = tmp_path / "c.yaml"
+    config.write_text("compute:\n  memory_mb: 12\n")
+    bad = run("freq", str(sample_corpus), "-c", str(config))
+    assert bad.exit_code == 2 and "c.yaml line 2: compute.memory_mb must be a whole number of megabytes, at least 256" in bad.stderr
+    config.write_text("compute:\n  memory: 512\n")
+    assert "unknown key 'memory' (did you mean 'memory_mb'?)" in run("freq", str(sample_corpus), "-c", str(config)).stderr
+    config.write_text("compute:\n  memory_mb: 512\n")
+    try:
+        assert run("freq", str(sample_corpus), "-c", str(config), "--top", "20", "-f", "csv").stdout == plain.stdout
+        assert chunks.memory_mb() == 512
+        monkeypatch.setenv(chunks.MEMORY_ENV, "700")  # the environment beats the config
+        assert chunks.memory_mb() == 700
+    finally:
+        chunks.set_config_memory_mb(None)

@@ -223,7 +223,12 @@ def load_settings(config: Path | None, overrides: list[str] | None = None, *, st
 
             raise UsageError(f"--stopwords must be english, nltk, none or a file of words (one a line); got '{stopwords}'")
         overrides.append(f"tokenize.stopwords={stopwords}")
-    return load_config(config, overrides)
+    settings = load_config(config, overrides)
+    if settings.compute.get("memory_mb") is not None:  # weaker than --memory-mb and the environment
+        from ..core.chunks import set_config_memory_mb
+
+        set_config_memory_mb(settings.compute["memory_mb"])
+    return settings
 
 
 def open_corpus(

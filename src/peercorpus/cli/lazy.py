@@ -83,7 +83,10 @@ def accept_global_options(command) -> None:
     sections = "--sections" not in taken
     if sections:
         command.params.append(TyperOption(param_decls=["--sections", "_global_sections"], default=None, hidden=True, type=str))
-    if not added and not cache_dir and not sections:
+    memory = "--memory-mb" not in taken
+    if memory:
+        command.params.append(TyperOption(param_decls=["--memory-mb", "_global_memory_mb"], default=None, hidden=True, type=str))
+    if not added and not cache_dir and not sections and not memory:
         return
     callback = command.callback
 
@@ -101,6 +104,11 @@ def accept_global_options(command) -> None:
         chosen_sections = kwargs.pop("_global_sections", None)
         if chosen_sections is not None:
             Reading.sections = chosen_sections
+        memory_mb = kwargs.pop("_global_memory_mb", None)
+        if memory_mb is not None:
+            from ..core.chunks import set_memory_mb
+
+            set_memory_mb(memory_mb, name="--memory-mb", check=False)  # checked inside the command: one line, exit 2
         value = kwargs.pop("_global_cache_dir", None)
         if value is not None:
             from pathlib import Path

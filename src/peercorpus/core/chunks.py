@@ -42,7 +42,9 @@ RESERVED_MB = 400
 MIN_CHUNK_TOKENS = 200_000
 MIN_MEMORY_MB = 256
 
-_memory_mb: int | None = None
+_memory_mb: int | str | None = None  # --memory-mb, or set_memory_mb() in Python
+_memory_name = "memory_mb"
+_config_memory_mb: int | None = None  # the config's compute.memory_mb
 
 
 def check_memory_mb(value: Any, name: str = "memory_mb") -> int:
@@ -56,18 +58,30 @@ def check_memory_mb(value: Any, name: str = "memory_mb") -> int:
     return number
 
 
-def set_memory_mb(value: int | None) -> None:
-    """Set the process-wide memory setting (``None``: back to the environment or default)."""
-    global _memory_mb
-    _memory_mb = None if value is None else check_memory_mb(value)
+def set_memory_mb(value: int | str | None, *, name: str = "memory_mb", check: bool = True) -> None:
+    """Set the process-wide memory setting (``None``: back to the environment or default).
+    ``check=False`` (the command line) defers the check to the first use, inside the
+    command, so that a bad value is a one-line error naming ``name``."""
+    global _memory_mb, _memory_name
+    _memory_mb = None if value is None else (check_memory_mb(value, name) if check else value)
+    _memory_name = name
+
+
+def set_config_memory_mb(value: int | None) -> None:
+    """The config's ``compute.memory_mb`` (weaker than ``--memory-mb`` and the environment)."""
+    global _config_memory_mb
+    _config_memory_mb = None if value is None else check_memory_mb(value, "compute.memory_mb")
 
 
 def memory_mb() -> int:
-    """The memory setting: ``set_memory_mb``, else ``PEERCORPUS_MEMORY_MB``, else 1024."""
+    """The memory setting: ``--memory-mb`` (``set_memory_mb``), else ``PEERCORPUS_MEMORY_MB``,
+    else the config's ``compute.memory_mb``, else 1024."""
     if _memory_mb is not None:
-        return _memory_mb
+        return check_memory_mb(_memory_mb, _memory_name)
     if os.environ.get(MEMORY_ENV, "").strip():
         return check_memory_mb(os.environ[MEMORY_ENV], MEMORY_ENV)
+    if _config_memory_mb is not None:
+        return _config_memory_mb
     return DEFAULT_MEMORY_MB
 
 
