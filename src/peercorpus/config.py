@@ -27,6 +27,7 @@ from typing import Any
 from .errors import ConfigError, PeerCorpusError
 from .ingest.sections import SECTION_LABELS
 from .io.base import MAX_DOCUMENT_MB, ReadOptions
+from .patterns import compile_pattern
 from .yamlio import parse_yaml, read_yaml
 
 TOKENIZERS = ("default", "treebank", "nltk-word", "whitespace")
@@ -113,6 +114,7 @@ class Config:
     tokenize: TokenizeSettings = field(default_factory=TokenizeSettings)
     compute: ComputeSettings = field(default_factory=ComputeSettings)
     cache_dir: str | None = None
+    compute: dict[str, Any] = field(default_factory=dict)  # compute.memory_mb (core/chunks.py)
     source: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)
@@ -265,7 +267,6 @@ def validate_sections(sections: tuple[str, ...], where: str) -> None:
 def _validate_patterns(settings: CleaningSettings, config: Config) -> None:
     import re
 
-    from .patterns import compile_pattern
 
     for key in ("drop_lines", "cut_from"):
         for pattern in getattr(settings, key):
@@ -288,9 +289,9 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     """``"tokenize.stem=true"`` → ``(["tokenize", "stem"], True)`` (the value is YAML)."""
 
     if "=" not in text:
-        raise ConfigError(f"--set expects key=value (e.g. tokenize.stem=true); got '{text}'")
+        raise ConfigError(f"`set` expects key=value (e.g. tokenize.stem=true); got '{text}'")
     key, value = text.split("=", 1)
-    return key.strip().split("."), parse_yaml(value, f"--set {key.strip()}")[0] if value.strip() else None
+    return key.strip().split("."), parse_yaml(value, f"`set` {key.strip()}")[0] if value.strip() else None
 
 
 def _apply_override(raw: dict, keys: list[str], value: Any) -> None:
@@ -300,14 +301,14 @@ def _apply_override(raw: dict, keys: list[str], value: Any) -> None:
             target = target[int(key)]
             continue
         if not isinstance(target, dict):
-            raise ConfigError(f"--set {'.'.join(keys)}: '{key}' is not a section")
+            raise ConfigError(f"`set` {'.'.join(keys)}: '{key}' is not a section")
         target = target.setdefault(key, {})
     if isinstance(target, list) and keys[-1].isdigit() and len(keys[-1]) < 10 and int(keys[-1]) < len(target):
         target[int(keys[-1])] = value
     elif isinstance(target, dict):
         target[keys[-1]] = value
     else:
-        raise ConfigError(f"--set {'.'.join(keys)}: cannot set a value there")
+        raise ConfigError(f"`set` {'.'.join(keys)}: cannot set a value there")
 
 
 def load_config(path: Path | None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
@@ -325,16 +326,35 @@ def load_config(path: Path | None, overrides: list[str] | tuple[str, ...] = ()) 
         keys, value = parse_override(override)
         _apply_override(raw, keys, value)
     config = Config(source=path, lines=lines)
-    known = list(_SECTIONS) + ["cache"] + list(REPORT_SECTIONS)
+    known = list(_SECTIONS) + ["cache", "compute"] + list(REPORT_SECTIONS)
     for key in raw:
         if key not in known:
             raise ConfigError(f"{config.where(key)}: {unknown_key_message(key, known)}")
     sections = {name: _build_section(cls, raw.get(name), config, name) for name, cls in _SECTIONS.items()}
+    compute = _compute_section(raw.get("compute"), config)
     cache = raw.get("cache") or {}
     if not isinstance(cache, dict) or set(cache) - {"dir"}:
         raise ConfigError(f"{config.where('cache')}: 'cache' takes one key, 'dir'")
     extra = {key: raw[key] for key in REPORT_SECTIONS if key in raw}
-    return replace(config, cache_dir=cache.get("dir"), extra=extra, **sections)
+    return replace(config, cache_dir=cache.get("dir"), compute=compute, extra=extra, **sections)
+
+
+#: Keys of the ``compute`` section: how analyses use the machine (``core/chunks.py``).
+COMPUTE_KEYS = ("memory_mb",)
+
+
+def _compute_section(raw: Any, config: Config) -> dict[str, Any]:
+    """``compute:`` checked: ``memory_mb`` a whole number of megabytes (at least 256)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{config.where('compute')}: 'compute' is a section of keys ({', '.join(COMPUTE_KEYS)})")
+    for key, value in raw.items():
+        if key not in COMPUTE_KEYS:
+            raise ConfigError(f"{config.where('compute', key)}: {unknown_key_message(key, list(COMPUTE_KEYS))} in 'compute'")
+        if key == "memory_mb" and (isinstance(value, bool) or not isinstance(value, int) or value < 256):
+            raise ConfigError(f"{config.where('compute', key)}: compute.memory_mb must be a whole number of megabytes, at least 256; got {value!r}")
+    return dict(raw)
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:

@@ -229,7 +229,7 @@ def test_sample_config_is_a_complete_report_config():
 
 
 def test_a_crash_while_writing_keeps_the_previous_report_and_leaves_no_half_folder(run, mini_corpus, tmp_path, monkeypatch):
-    import peercorpus.render.report_md as report_md
+    import peercorpus.report.run as report_run
     from peercorpus.ingest.load import load_corpus
     from peercorpus.report.run import read_resources, write_report
     from peercorpus.report.spec import read_report
@@ -242,7 +242,7 @@ def test_a_crash_while_writing_keeps_the_previous_report_and_leaves_no_half_fold
     def crash(report):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(report_md, "report_markdown", crash)
+    monkeypatch.setattr(report_run, "report_markdown", crash)  # where the report writer looks it up
     spec = read_report(config)
     with pytest.raises(RuntimeError, match="disk full"):
         write_report(spec, load_corpus(list(spec.corpus), spec.config), out, resources=read_resources(spec))

@@ -40,7 +40,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..config import unknown_key_message
 from ..errors import ConfigError
+from ..qda.codebook_xml import qdc_codebook_data
+from ..yamlio import read_yaml
 
 CODEBOOK_KEYS = ("themes", "title", "description")
 THEME_KEYS = ("terms", "description", "themes", "color")
@@ -97,13 +100,9 @@ def load_codebook(path: Path) -> Codebook:
     The safe loader only. Every error is a ``ConfigError`` naming the file, the line and
     the key: ``codebook.yaml line 4: theme 'hope': unknown key 'term' (did you mean 'terms'?)``.
     """
-    from ..yamlio import read_yaml
-
     path = Path(path)
     if path.suffix.lower() in (".qdc", ".qdpx"):
-        from ..qda.codebook_xml import load_qdc_codebook
-
-        return load_qdc_codebook(path)
+        return parse_codebook(qdc_codebook_data(path), source=path.name)
     data, lines = read_yaml(path, what="codebook")
     return parse_codebook(data, source=path.name, lines=lines)
 
@@ -241,7 +240,6 @@ class _Builder:
 
 
 def _unknown(key: Any, known: tuple[str, ...]) -> str:
-    from ..config import unknown_key_message
 
     return unknown_key_message(str(key), known)
 

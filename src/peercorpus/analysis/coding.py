@@ -33,9 +33,11 @@ import numpy as np
 
 from ..core.corpus import Corpus
 from ..core.query import find_matches
+from ..errors import UsageError
 from ..validate import check_choice, check_int
 from .codebook import Codebook
 from .kwic import Hits, concordance_lines
+from .params import MATCHES, Params, check_qdpx, qdpx_fields
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -351,3 +353,38 @@ def _per_1000(count: int, words: int) -> float:
 
 def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
+
+
+
+Mapping = dict  # an inline codebook, read by report/spec.py
+
+
+@dataclass(frozen=True)
+class CodebookParams(Params):
+    """``codebook``: dictionary coding of themes. ``codebook`` is a file (relative to the
+    config) or ``themes`` an inline codebook in the same format; ``by`` a field adds the
+    themes per group."""
+
+    codebook: str | None = None
+    themes: Mapping | None = None
+    cooccurrence: str = "sentence"
+    match: str = "form"
+    case_sensitive: bool = False
+    extracts: int | None = None
+    by: str | None = None
+    qdpx: str | None = None
+    unit: str = "sentence"
+    case: str | None = None
+    where: tuple[str, ...] = ()
+
+    def fields_used(self) -> dict[str, str]:
+        return {**({"by": self.by} if self.by else {}), **qdpx_fields(self)}
+
+    def check(self) -> None:
+        check_qdpx(self.qdpx, self.unit, ("match", "sentence", "paragraph"))
+        if (self.codebook is None) == (self.themes is None):
+            raise UsageError("give either codebook (a file) or themes (an inline codebook)")
+        check_choice("cooccurrence", self.cooccurrence, ("sentence", "paragraph"))
+        check_choice("match", self.match, MATCHES)
+        if self.extracts is not None:
+            check_int("extracts", self.extracts, minimum=0)

@@ -21,6 +21,7 @@ from ..core.prose import is_prose_block
 from ..core.query import find_matches
 from ..errors import UsageError
 from ..validate import check_choice, check_int
+from .params import MATCHES, Params, check_qdpx, qdpx_fields
 
 CONTEXTS = ("document", "sentence", "paragraph")
 _SORT_KEY = re.compile(r"^(?:[LR][1-9]|doc|match)$")
@@ -69,7 +70,7 @@ def order_hits(corpus: Corpus, hits: Hits, *, sort: list[str] | None = None, sam
     keys = [key.strip() for key in (sort or []) if key.strip()]
     for key in keys:
         if not _SORT_KEY.match(key):
-            raise UsageError(f"--sort key '{key}' is not L1..L9, R1..R9, doc or match")
+            raise UsageError(f"`sort` key '{key}' is not L1..L9, R1..R9, doc or match")
     if keys and len(hits):
         significance = [column for key in keys for column in _sort_columns(corpus, hits, key)]
         significance.append(np.arange(len(hits)))  # last resort: corpus order
@@ -319,3 +320,41 @@ def kwic_summary(corpus: Corpus, hits: Hits, queries: list[str], docs=None):
                 }
             )
     return pd.DataFrame(rows, columns=["query", "doc", "hits", "tokens", "per_million"])
+
+
+
+@dataclass(frozen=True)
+class KwicParams(Params):
+    """``kwic``: concordance lines of one or more queries."""
+
+    queries: tuple[str, ...]
+    window: int = 8
+    chars: int | None = None
+    context: str = "document"
+    match: str = "form"
+    case_sensitive: bool = False
+    regex: bool = False
+    sort: tuple[str, ...] = ()
+    sample: int | None = None
+    seed: int = 0
+    limit: int | None = None
+    show: tuple[str, ...] = ()
+    qdpx: str | None = None
+    unit: str = "sentence"
+    case: str | None = None
+    where: tuple[str, ...] = ()
+
+    def check(self) -> None:
+        check_qdpx(self.qdpx, self.unit, ("match", "sentence", "paragraph"))
+        if not self.queries or any(not q.strip() for q in self.queries):
+            raise UsageError("queries must be a list of words, phrases or patterns, none empty")
+
+        check_context_options(window=self.window, chars=self.chars, context=self.context)
+        check_choice("match", self.match, MATCHES)
+        for number, name in ((self.sample, "sample"), (self.limit, "limit")):
+            if number is not None:
+                check_int(name, number, minimum=1)
+        check_int("seed", self.seed, minimum=0)
+
+    def fields_used(self) -> dict[str, str]:
+        return {**{f"show {name}": name for name in self.show}, **qdpx_fields(self)}

@@ -18,11 +18,13 @@ Words are tokens with a letter or digit, lower-cased; nothing here needs NLTK da
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..core.corpus import Corpus
 from ..core.prose import is_prose_sentence
+from .params import Params
 
 MATTR_WINDOW = 100
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
@@ -135,3 +137,15 @@ def group_stats(table, corpus: Corpus, field_name: str):
     result.insert(0, "words", grouped["words"].sum())
     result.insert(0, "documents", grouped.size())
     return result.reset_index()
+
+
+
+@dataclass(frozen=True)
+class StatsParams(Params):
+    """``stats``: words, types, TTR, MATTR, sentence length, Flesch (per group with ``by``)."""
+
+    by: str | None = None
+    where: tuple[str, ...] = ()
+
+    def fields_used(self) -> dict[str, str]:
+        return {"by": self.by} if self.by else {}

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 
 from ..errors import PeerCorpusError
@@ -122,7 +123,7 @@ def handle_errors(command):
         except PeerCorpusError as error:
             if Verbosity.traceback:
                 raise
-            stderr.print(f"[red]error:[/red] {_escape(str(error))}")
+            stderr.print(f"[red]error:[/red] {_escape(error.spelled(option_spelling))}")
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt as interruption:
             from ..errors import Terminated
@@ -142,6 +143,18 @@ def handle_errors(command):
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def option_spelling(name: str) -> str:
+    """A parameter as the running command spells it: ``min_df`` → ``--min-df`` (its first long
+    option, so ``ngram`` → ``--ngram``; a name without an option of its own gets ``--`` too)."""
+    context = click.get_current_context(silent=True)
+    for param in context.command.params if context else ():
+        if param.name == name:
+            long = [opt for opt in param.opts if opt.startswith("--")]
+            if long:
+                return long[0]
+    return "--" + name.replace("_", "-")
 
 
 def _is_full(error: OSError) -> bool:
@@ -214,7 +227,12 @@ def load_settings(config: Path | None, overrides: list[str] | None = None, *, st
 
             raise UsageError(f"--stopwords must be english, nltk, none or a file of words (one a line); got '{stopwords}'")
         overrides.append(f"tokenize.stopwords={stopwords}")
-    return load_config(config, overrides)
+    settings = load_config(config, overrides)
+    if settings.compute.get("memory_mb") is not None:  # weaker than --memory-mb and the environment
+        from ..core.chunks import set_config_memory_mb
+
+        set_config_memory_mb(settings.compute["memory_mb"])
+    return settings
 
 
 def open_corpus(

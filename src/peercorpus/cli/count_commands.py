@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..analysis.params import TOP_SHOWN
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -32,7 +33,7 @@ MinCount = Annotated[int, typer.Option("--min-count", help="Leave out items seen
 
 
 def _top(top: int | None, fmt: str, output: Path | None) -> int | None:
-    return top if top is not None else (50 if fmt == "table" and output is None else None)
+    return top if top is not None else (TOP_SHOWN["terminal"] if fmt == "table" and output is None else None)
 
 
 @app.command()
@@ -70,9 +71,9 @@ def freq(
         raise UsageError(f"--{'wide' if wide else 'long'} needs --by FIELD")
     fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords)
     if by and (wide is False or (wide is None and (fmt != "table" or output is not None))):
-        table = frequency_long(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top if top is not None else (20 if fmt == "table" and output is None else None))
+        table = frequency_long(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top if top is not None else (TOP_SHOWN["side_by_side"] if fmt == "table" and output is None else None))
     elif by:
-        table = frequency_by(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top or 20)
+        table = frequency_by(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top or TOP_SHOWN["side_by_side"])
     else:
         table = frequency(corpus, settings.tokenize, ngram=ngram, min_count=min_count, top=_top(top, fmt, output))
     write_table(table, fmt=fmt, output=output, title=f"{'Word' if ngram == 1 else f'{ngram}-gram'} frequencies")
@@ -84,7 +85,7 @@ def collocates(
     arguments: Annotated[list[str], typer.Argument(help="Corpus paths, then the node: a word, phrase or wildcard (as in kwic).", show_default=False, metavar="PATH... NODE")],
     left: Annotated[int, typer.Option("--left", help="Window: tokens to the left of the node.")] = 5,
     right: Annotated[int, typer.Option("--right", help="Window: tokens to the right of the node.")] = 5,
-    measure: Annotated[str, typer.Option("--measure", help="Rank by likelihood (G²), mi, t or logdice.")] = "likelihood",
+    measure: Annotated[str, typer.Option("--measure", help="Rank by likelihood (G²), mi (or pmi), t or logdice.")] = "likelihood",
     match: Annotated[str, typer.Option("--match", help="Node matching: form, stem or lemma.")] = "form",
     top: TopOption = None,
     min_count: MinCount = 2,
@@ -125,7 +126,7 @@ def collocates(
 def collocations(
     paths: Paths,
     size: Annotated[int, typer.Option("--size", help="2 for bigrams, 3 for trigrams.", min=2, max=3)] = 2,
-    measure: Annotated[str, typer.Option("--measure", help="likelihood (ratio), pmi, t (Student's t) or chi2.")] = "likelihood",
+    measure: Annotated[str, typer.Option("--measure", help="likelihood (ratio), pmi (or mi), t (Student's t) or chi2.")] = "likelihood",
     top: TopOption = None,
     min_count: MinCount = 3,
     save_compounds: Annotated[Path | None, typer.Option("--save-compounds", help="Write the listed collocations, one a line, for tokenize.compounds_file.")] = None,
@@ -216,12 +217,11 @@ def keyness(
     elif reference_list is not None:
         table = keyness_against_counts(corpus, settings.tokenize, read_frequency_list(reference_list), **options)
     else:
-        from ..analysis.frequency import document_counts
+        from ..analysis.keyness import corpus_counts
 
         other = open_corpus(reference_corpus, config=settings, cache_dir=cache_dir, no_cache=no_cache, outputs={"--output": output, "--plot": plot})
-        dtm, sizes = document_counts(other, settings.tokenize)
-        counts = dict(zip(dtm.vocab, dtm.matrix.sum(axis=0).A1.tolist()))
-        table = keyness_against_counts(corpus, settings.tokenize, counts, int(sizes.sum()), **options)
+        counts, size = corpus_counts(other, settings.tokenize)
+        table = keyness_against_counts(corpus, settings.tokenize, counts, size, **options)
     write_table(
         table, fmt=fmt, output=output, title="Keywords (positive: more frequent in the target)",
         optional=["chi2", "pct_diff", "target_range", "target_per_million", "reference_per_million"],

@@ -86,7 +86,10 @@ def accept_global_options(command) -> None:
     scheduler = "--scheduler" not in taken
     if scheduler:
         command.params.append(TyperOption(param_decls=["--scheduler", "_global_scheduler"], default=None, hidden=True, type=str))
-    if not added and not cache_dir and not sections and not scheduler:
+    memory = "--memory-mb" not in taken
+    if memory:
+        command.params.append(TyperOption(param_decls=["--memory-mb", "_global_memory_mb"], default=None, hidden=True, type=str))
+    if not added and not cache_dir and not sections and not scheduler and not memory:
         return
     callback = command.callback
 
@@ -107,6 +110,11 @@ def accept_global_options(command) -> None:
         chosen_scheduler = kwargs.pop("_global_scheduler", None)
         if chosen_scheduler is not None:
             Verbosity.scheduler = chosen_scheduler
+        memory_mb = kwargs.pop("_global_memory_mb", None)
+        if memory_mb is not None:
+            from ..core.chunks import set_memory_mb
+
+            set_memory_mb(memory_mb, name="--memory-mb", check=False)  # checked inside the command: one line, exit 2
         value = kwargs.pop("_global_cache_dir", None)
         if value is not None:
             from pathlib import Path

@@ -30,7 +30,7 @@ def check_qdpx_options(qdpx: Path | None, unit: str, *, units=("match", "sentenc
 def check_case(corpus, case: str | None) -> None:
     """One line for a --case field the corpus does not have, before any analysis runs."""
     if case is not None:
-        corpus.require_field(case, option="--case")
+        corpus.require_field(case, param="case")
 
 
 def write_project(path: Path, corpus, codes, passages, *, name: str, case_field: str | None, description: str, docs=None) -> None:

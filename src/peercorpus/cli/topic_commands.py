@@ -134,7 +134,7 @@ def topics(
     if by is not None:
         corpus.require_field(by)
     if over is not None:
-        corpus.require_field(over, option="--over")
+        corpus.require_field(over, param="over")
     if qdpx is not None:
         from .qdpx_options import check_case
 

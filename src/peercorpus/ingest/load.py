@@ -31,10 +31,12 @@ from ..config import Config, load_config
 from ..core.corpus import Corpus, Document, LazyDocuments, SkippedFile
 from ..core.tokens import Tokens
 from ..errors import InputError, PeerCorpusError, Terminated, UnreadableFile, UsageError
+from ..io.metadata import read_sidecar
 from .assemble import Assembler
+from .discover import discover
 from .sections import repeated_line_keys
 from .shard import content_hash, process_file
-from .snapshot import SnapshotWriter
+from .snapshot import STAT_FIELDS, SnapshotWriter
 from .store import (
     CacheUnreadable,
     FileTable,
@@ -45,6 +47,7 @@ from .store import (
     default_cache_dir,
     encode_shard,
 )
+from .tokenize import sentence_splitter, word_tokenizer
 
 Progress = Callable[[int, int], None]
 
@@ -119,7 +122,6 @@ def load_corpus(
     >>> corpus.where(["genre=blog"]).doc_ids                   # doctest: +SKIP
     ['peer-workers-lived-experience-blog.txt']
     """
-    from .discover import discover
 
     if not isinstance(config, Config):
         config = load_config(Path(config) if config else None)
@@ -154,7 +156,7 @@ def load_corpus(
                     corpus = _open_snapshot(store, snapshot, manifest, skipped)
                     report.from_snapshot, report.snapshot = True, str(snapshot)
                     store.retire_old_snapshots(corpus_key, keep=snapshot.name)  # a few entries: cheap
-                    corpus.load_report = report
+                    corpus.load_report, corpus.tokenize = report, config.tokenize
                     return corpus
                 recorded = store.read_files(snapshot, hashes=True)
                 previous = {
@@ -234,7 +236,7 @@ def _build(store, corpus_key, path_list, discovery, config, previous, report, sk
         shutil.rmtree(folder, ignore_errors=True)
     else:
         report.snapshot = str(folder)
-    corpus.load_report = report
+    corpus.load_report, corpus.tokenize = report, config.tokenize
     return corpus
 
 
@@ -255,7 +257,7 @@ def cache_error(error: OSError, where: Path) -> InputError:
     if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EEXIST, errno.EISDIR):
         raise error
     what = "disk full" if error.errno in (errno.ENOSPC, errno.EDQUOT) else (error.strerror or str(error)).lower()
-    return InputError(f"cannot write the cache in {where}: {what}; use --no-cache, or another --cache-dir")
+    return InputError(f"cannot write the cache in {where}: {what}; use `no_cache`, or another `cache_dir`")
 
 
 def _scheduler(option: str | None, config: Config) -> str | None:
@@ -312,7 +314,6 @@ def _unchanged(manifest: dict, recorded: FileTable, file_names, file_stats, side
         return False
     from itertools import chain
 
-    from .snapshot import STAT_FIELDS
 
     current = np.fromiter(chain.from_iterable(file_stats), dtype=np.int64, count=STAT_FIELDS * len(file_stats))
     if not np.array_equal(current.reshape(-1, STAT_FIELDS), recorded.stats):
@@ -456,7 +457,6 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from .tokenize import sentence_splitter, word_tokenizer
 
     # Load NLTK once in the parent so forked workers share it instead of importing it again.
     sentence_splitter(), word_tokenizer(config.tokenize.tokenizer)
@@ -508,7 +508,6 @@ def _die_with_parent(parent: int) -> None:
 def _sidecar_metadata(discovery, notices: list[str]) -> dict[str, dict[str, Any]]:
     """Fields from metadata sidecars, keyed by the file path they describe; a notice for
     each sidecar that names files which do not exist (a typo, or a file moved away)."""
-    from ..io.metadata import read_sidecar
 
     found = set(discovery.file_names).union(str(path) for path, _ in discovery.skipped)
     by_file: dict[str, dict[str, Any]] = {}

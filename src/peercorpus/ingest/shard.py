@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 
 from ..config import Config
+from ..core.vocabulary import normalize_form
 from ..errors import UnreadableFile
+from ..io import read_file
 from ..io.hyphenation import join_line_end_hyphens
 from .cleaning import clean_text
 from .quality import text_warnings
@@ -69,7 +71,6 @@ def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[
     ``repeated``: keys of lines repeated across the corpus (``sections.repeated_line_keys``),
     left out as boilerplate; the shard records each document's own line keys
     (``line_keys``, ``doc_line_keys``) so that the corpus can count them."""
-    from ..io import read_file
 
     relative = path.relative_to(root).as_posix() if path != root else path.name
     raw_documents = read_file(path, root, config.read, layout=config.cleaning.auto)
@@ -161,7 +162,6 @@ def document_parts(path: Path, doc_id: str, config: Config, repeated: frozenset[
     not shown: ``info`` counts it); ``repeated`` are the corpus' repeated lines
     (``Corpus.repeated_lines``).
     """
-    from ..io import read_file
 
     file_part = doc_id.split("#")[0]
     root = path
@@ -212,7 +212,6 @@ class FileVocabulary:
 
     def ids(self, words: list[str]) -> np.ndarray:
         """The ids of ``words``, numbering new forms."""
-        from ..core.tokens import normalize_form
 
         lookup, get = self._lookup, self._lookup.get
         out = []

@@ -13,6 +13,10 @@ from __future__ import annotations
 import html
 from types import SimpleNamespace
 
+from .export import records_to_text
+from .markdown import markdown_text
+from .table import stdout_console
+
 EXPORT_COLUMNS = ["doc", "start", "end", "left", "match", "right", "char_start", "char_end", "sentence", "query"]
 
 
@@ -29,7 +33,6 @@ def concordance_text(rows: list[dict], fmt: str, show: list[str] | None = None) 
     whose types pandas infers, and other formats)."""
     if show or fmt not in ("csv", "tsv", "md"):
         return None
-    from .export import records_to_text
 
     return records_to_text(rows, EXPORT_COLUMNS, fmt)
 
@@ -52,7 +55,6 @@ def print_concordance(lines, show: list[str] | None = None, *, width: int = 60, 
     """
     from rich.cells import cell_len
 
-    from .table import stdout_console
 
     console = console or stdout_console()
     show = show or []
@@ -131,7 +133,6 @@ def concordance_html(lines, show: list[str] | None = None) -> str:
 
 def concordance_markdown(lines, show: list[str] | None = None) -> str:
     """A Markdown table with the match in bold; every piece of corpus text escaped (``markdown_text``)."""
-    from .markdown import markdown_text
 
     columns = ["doc", *(show or []), "left", "match", "right"]
     rows = ["| " + " | ".join(markdown_text(c) for c in columns) + " |", "| " + " | ".join("---:" if c == "left" else "---" for c in columns) + " |"]

@@ -27,8 +27,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..analysis.codebook import load_codebook, parse_codebook
+from ..analysis.topics.labels import read_labels
 from ..core.corpus import Corpus
 from ..errors import ConfigError, PeerCorpusError, UsageError
+from ..render.export import default_mode, dumps_json, frame_records, frame_to_text
+from ..render.report_html import report_html
+from ..render.report_md import report_markdown
 from .methods import methods_paragraphs, quality_table, software_versions
 from .runners import Context, run_analysis
 from .sections import ReportTable, Section
@@ -69,7 +74,6 @@ def read_resources(spec: ReportSpec) -> Resources:
         params = analysis.params
         try:
             if analysis.name == "codebook":
-                from ..analysis.codebook import load_codebook, parse_codebook
 
                 if params.codebook is not None:
                     codebooks[analysis.id] = load_codebook(spec.base / params.codebook)
@@ -80,7 +84,6 @@ def read_resources(spec: ReportSpec) -> Resources:
                     source = spec.config.source.name if spec.config.source else "config"
                     codebooks[analysis.id] = parse_codebook({"themes": params.themes}, source=source, lines=lines)
             elif analysis.name == "topics" and params.labels:
-                from ..analysis.topics.labels import read_labels
 
                 labels[analysis.id] = read_labels(spec.base / params.labels)
         except PeerCorpusError as error:
@@ -157,9 +160,6 @@ def write_report(spec: ReportSpec, corpus: Corpus, output: Path, *, resources: R
 
 
 def _write_files(report: Report, folder: Path, *, seconds: float) -> None:
-    from ..render.export import dumps_json, frame_records, frame_to_text
-    from ..render.report_html import report_html
-    from ..render.report_md import report_markdown
 
     tables_folder = folder / "tables"
     tables_folder.mkdir()
@@ -265,7 +265,6 @@ def _sha256(data: bytes) -> str:
 
 def _use_default_permissions(folder: Path) -> None:
     """``mkdtemp`` makes a private folder; a report folder gets what ``mkdir`` would give it."""
-    from ..render.export import default_mode
 
     folder.chmod(default_mode(0o777))
 

@@ -28,6 +28,8 @@ from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from ..analysis.params import TOP_SHOWN, Params
+from ..analysis.registry import ANALYSES, analysis_named
 from ..config import (
     SETTING_PARSERS,
     Config,
@@ -39,7 +41,6 @@ from ..config import (
 )
 from ..errors import ConfigError, PeerCorpusError
 from ..validate import parse_range
-from .params import ANALYSES, Params
 
 _ITEM_KEYS = ("name", "id", "title")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -148,10 +149,10 @@ def _analysis(item: Any, position: int, config: Config, counts: dict[str, int], 
         item = {"name": item}
     if not isinstance(item, dict) or "name" not in item:
         raise ConfigError(f"{here}: each analysis is a mapping with a 'name' ({', '.join(ANALYSES)})")
-    name = item["name"]
-    if name not in ANALYSES:
-        raise ConfigError(f"{here}: {unknown_key_message(str(name), list(ANALYSES)).replace('key', 'analysis', 1)}")
-    params_class = ANALYSES[name]
+    entry = analysis_named(item["name"]) if isinstance(item["name"], str) else None
+    if entry is None:
+        raise ConfigError(f"{here}: {unknown_key_message(str(item['name']), list(ANALYSES)).replace('key', 'analysis', 1)}")
+    name, params_class = entry.name, entry.params
     known = {f.name: f for f in fields(params_class)}
     values = {}
     for key, value in item.items():
@@ -163,6 +164,8 @@ def _analysis(item: Any, position: int, config: Config, counts: dict[str, int], 
         values[key] = coerce_setting(value, str(known[key].type), key_where, key, PARAMETER_PARSERS)
     if "seed" in known and "seed" not in values:
         values["seed"] = seed
+    if "top" in known and "top" not in values:
+        values["top"] = TOP_SHOWN["report"]
     missing = [f.name for f in known.values() if f.default is MISSING and f.name not in values]
     if missing:
         raise ConfigError(f"{here}: analysis '{name}' needs '{missing[0]}'")
@@ -170,8 +173,7 @@ def _analysis(item: Any, position: int, config: Config, counts: dict[str, int], 
     try:
         params.check()
     except PeerCorpusError as error:
-        # the library's checks name the parameter first ("context must be one of ..."): point at its line
-        named = str(error).split()[0]
+        named = getattr(error, "param", None)
         located = config.where("analyses", str(position), named) if named in values else here
         raise ConfigError(f"{located}: analysis '{name}': {error}") from None
     counts[name] = counts.get(name, 0) + 1
@@ -179,33 +181,10 @@ def _analysis(item: Any, position: int, config: Config, counts: dict[str, int], 
     analysis_id = item.get("id", default_id)
     if not isinstance(analysis_id, str) or not _ID.match(analysis_id):
         raise ConfigError(f"{config.where('analyses', str(position), 'id')}: 'id' names files: letters, digits, - and _; got {analysis_id!r}")
-    title = item.get("title", _default_title(name, params))
+    title = item.get("title", entry.title_for(params))
     if not isinstance(title, str):
         raise ConfigError(f"{config.where('analyses', str(position), 'title')}: 'title' must be text")
     return AnalysisSpec(name=name, id=analysis_id, title=title, params=params, position=position)
-
-
-def _default_title(name: str, params: Params) -> str:
-    titles = {
-        "info": "Documents",
-        "stats": "Text statistics",
-        "freq": "Word frequencies",
-        "kwic": "Concordance",
-        "dispersion": "Dispersion",
-        "collocates": "Collocates",
-        "collocations": "Collocations",
-        "keyness": "Keywords",
-        "topics": "Topics",
-        "codebook": "Dictionary coding of themes",
-    }
-    title = titles[name]
-    if name == "kwic":
-        title += ": " + ", ".join(f"“{q}”" for q in params.queries)
-    elif name == "collocates":
-        title += f" of “{params.node}”"
-    elif name == "freq" and params.ngram > 1:
-        title = f"{params.ngram}-gram frequencies"
-    return title
 
 
 def _range(value: Any) -> tuple[int, int]:
@@ -278,5 +257,5 @@ def check_against_corpus(spec: ReportSpec, corpus) -> None:
                 if len(corpus.where_indices(list(conditions))) == 0:
                     raise ConfigError(f"no document matches {', '.join(conditions)}")
             except PeerCorpusError as error:
-                message = str(error).removeprefix("--where ")
+                message = str(error).removeprefix("where ")
                 raise ConfigError(f"{spec.where(analysis, key.split()[0])}: {key} (analysis '{analysis.name}'): {message}") from None
