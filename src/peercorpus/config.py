@@ -1,12 +1,12 @@
 """Settings shared by every command, and reading them from a YAML config with line numbers.
 
-A config file has up to four shared sections (every key optional)::
+A config file has up to five shared sections (every key optional)::
 
     read:      {text_column: text, id_column: null}
     cleaning:  {drop_lines: ["^Log in"], cut_from: ["^References$"], join_hyphenated: true}
     tokenize:  {tokenizer: default, lowercase: true, stopwords: english, stem: false}
     cache:     {dir: null}
-    compute:   {scheduler: null}       # a Dask scheduler (tcp://host:port or a scheduler file)
+    compute:   {memory_mb: 1024, scheduler: null}   # scheduler: a Dask scheduler (tcp://host:port or a file)
 
 plus the sections of a batch report (``title``, ``corpus``, ``analyses``, ``seed``), which
 ``load_config`` keeps in ``Config.extra`` for the report module to check::
@@ -94,27 +94,14 @@ class TokenizeSettings:
 
 
 @dataclass(frozen=True)
-class ComputeSettings:
-    """Where the work runs; nothing here changes a result, so none of it is in ``stream_key``.
-
-    scheduler: a ``dask.distributed`` scheduler (``tcp://host:port``, or the path of a scheduler
-        file written by ``dask scheduler --scheduler-file``) on which cold ingest runs; ``None``
-        (or ``local``) runs on local processes. ``$PEERCORPUS_SCHEDULER`` is used when unset.
-    """
-
-    scheduler: str | None = None
-
-
-@dataclass(frozen=True)
 class Config:
     """Everything a command needs from ``--config``; ``extra`` holds the report sections."""
 
     read: ReadOptions = field(default_factory=ReadOptions)
     cleaning: CleaningSettings = field(default_factory=CleaningSettings)
     tokenize: TokenizeSettings = field(default_factory=TokenizeSettings)
-    compute: ComputeSettings = field(default_factory=ComputeSettings)
     cache_dir: str | None = None
-    compute: dict[str, Any] = field(default_factory=dict)  # compute.memory_mb (core/chunks.py)
+    compute: dict[str, Any] = field(default_factory=dict)  # compute.memory_mb (core/chunks.py), compute.scheduler (ingest/cluster.py)
     source: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)
@@ -144,7 +131,6 @@ _SECTIONS: dict[str, type] = {
     "read": ReadOptions,
     "cleaning": CleaningSettings,
     "tokenize": TokenizeSettings,
-    "compute": ComputeSettings,
 }
 
 
@@ -339,12 +325,14 @@ def load_config(path: Path | None, overrides: list[str] | tuple[str, ...] = ()) 
     return replace(config, cache_dir=cache.get("dir"), compute=compute, extra=extra, **sections)
 
 
-#: Keys of the ``compute`` section: how analyses use the machine (``core/chunks.py``).
-COMPUTE_KEYS = ("memory_mb",)
+#: Keys of the ``compute`` section: how analyses use the machine (``core/chunks.py``), and the
+#: Dask scheduler to run on (``tcp://host:port`` or a scheduler file; ``ingest/cluster.py``).
+#: Neither changes a result, so neither is in ``stream_key``.
+COMPUTE_KEYS = ("memory_mb", "scheduler")
 
 
 def _compute_section(raw: Any, config: Config) -> dict[str, Any]:
-    """``compute:`` checked: ``memory_mb`` a whole number of megabytes (at least 256)."""
+    """``compute:`` checked: ``memory_mb`` a whole number of megabytes (at least 256), ``scheduler`` text."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -354,6 +342,8 @@ def _compute_section(raw: Any, config: Config) -> dict[str, Any]:
             raise ConfigError(f"{config.where('compute', key)}: {unknown_key_message(key, list(COMPUTE_KEYS))} in 'compute'")
         if key == "memory_mb" and (isinstance(value, bool) or not isinstance(value, int) or value < 256):
             raise ConfigError(f"{config.where('compute', key)}: compute.memory_mb must be a whole number of megabytes, at least 256; got {value!r}")
+        if key == "scheduler" and value is not None and not isinstance(value, str):
+            raise ConfigError(f"{config.where('compute', key)}: compute.scheduler must be a Dask scheduler address (tcp://host:8786), a scheduler file or local; got {value!r}")
     return dict(raw)
 
 

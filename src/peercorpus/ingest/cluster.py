@@ -45,7 +45,7 @@ def resolve_scheduler(option: str | None, config: Config | None = None) -> str |
     >>> resolve_scheduler("local") is None
     True
     """
-    for value in (option, config.compute.scheduler if config is not None else None, os.environ.get(SCHEDULER_ENV)):
+    for value in (option, config.compute.get("scheduler") if config is not None else None, os.environ.get(SCHEDULER_ENV)):
         if value is not None:
             value = str(value).strip()
             return None if value.lower() in _LOCAL else value

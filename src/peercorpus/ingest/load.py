@@ -263,7 +263,7 @@ def cache_error(error: OSError, where: Path) -> InputError:
 def _scheduler(option: str | None, config: Config) -> str | None:
     """The Dask scheduler asked for (``option``, ``compute.scheduler``, ``$PEERCORPUS_SCHEDULER``)
     or ``None``; read without importing the cluster module when nothing asks for one."""
-    if option is None and config.compute.scheduler is None and not os.environ.get("PEERCORPUS_SCHEDULER"):
+    if option is None and config.compute.get("scheduler") is None and not os.environ.get("PEERCORPUS_SCHEDULER"):
         return None
     from .cluster import resolve_scheduler
 
