@@ -47,6 +47,8 @@ def write_corpus(folder: Path, n_files: int, words_per_file: int, seed: int = 7)
             words = [rng.choice(WORDS) for _ in range(length)]
             sentences.append(" ".join(words).capitalize() + ".")
             left -= length
+        if number % 4 == 1:  # part1 says more about nurses and wards: keywords for keyness
+            sentences = [s if i % 3 else s + " The nurse walked the ward." for i, s in enumerate(sentences)]
         paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
         if number % 5 == 0:
             paragraphs.append("Subscribe to our weekly newsletter today")

@@ -235,6 +235,25 @@ def load_settings(config: Path | None, overrides: list[str] | None = None, *, st
     return settings
 
 
+def _count_on_the_cluster(config) -> None:
+    """With a scheduler (``--scheduler``, ``compute.scheduler``, ``$PEERCORPUS_SCHEDULER``), counting
+    analyses map their chunks over the cluster; the scheduler is contacted only when one does.
+    Without one they run here (the engine of an earlier command in this process is dropped)."""
+    from ..config import Config, load_config
+    from ..core.chunks import current_engine, use_engine
+    from ..ingest.load import scheduler_for
+
+    if not isinstance(config, Config):
+        config = load_config(Path(config) if config else None)
+    scheduler = scheduler_for(Verbosity.scheduler, config)
+    if scheduler is None:
+        use_engine(None)
+    elif getattr(current_engine(), "scheduler", None) != scheduler:
+        from ..core.dask_engine import DaskEngine
+
+        use_engine(DaskEngine(scheduler))
+
+
 def open_corpus(
     paths: list[Path],
     *,
@@ -257,6 +276,7 @@ def open_corpus(
             paths, config, cache_dir=cache_dir, use_cache=not no_cache, progress=progress or _progress_lines(),
             check_inputs=check, verify_cache=verify_cache, scheduler=Verbosity.scheduler,
         )
+    _count_on_the_cluster(config)
     for skipped in corpus.skipped:
         warn(f"skipped {skipped.path}: {skipped.reason}")
     report = corpus.load_report

@@ -269,7 +269,7 @@ def tokenize_on_cluster(
                 todo.append((index, str(path), str(root), digest, max(int(stat[0]), 1)))
         if not todo:
             return hashes
-        workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+        workers = max(1, len(client.nthreads()))
         batches = _batches(todo, workers)
         ingest = uuid.uuid4().hex
         futures = {

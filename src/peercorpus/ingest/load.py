@@ -172,7 +172,7 @@ def load_corpus(
                 report.notices.append(f"cache at {snapshot} was unreadable ({problem}); rebuilding it")
             break
 
-    scheduler = _scheduler(scheduler, config)
+    scheduler = scheduler_for(scheduler, config)
     if scheduler is not None and not use_cache:
         raise UsageError("--scheduler needs the cache: the workers write their shards there (drop --no-cache)")
     with _sigterm_interrupts():
@@ -260,7 +260,7 @@ def cache_error(error: OSError, where: Path) -> InputError:
     return InputError(f"cannot write the cache in {where}: {what}; use `no_cache`, or another `cache_dir`")
 
 
-def _scheduler(option: str | None, config: Config) -> str | None:
+def scheduler_for(option: str | None, config: Config) -> str | None:
     """The Dask scheduler asked for (``option``, ``compute.scheduler``, ``$PEERCORPUS_SCHEDULER``)
     or ``None``; read without importing the cluster module when nothing asks for one."""
     if option is None and config.compute.get("scheduler") is None and not os.environ.get("PEERCORPUS_SCHEDULER"):
@@ -546,6 +546,15 @@ def _file_text_reader(handle, offsets: np.ndarray) -> Callable[[int], str]:
 
     text_of.handle = handle  # the file stays open as long as the reader exists
     return text_of
+
+
+def open_snapshot(folder: str | Path) -> Corpus:
+    """The corpus of one snapshot folder as it is, without looking at the files it was made
+    from: what a Dask worker opens to count the chunks of the corpus the client opened
+    (``corpus.load_report.snapshot``). ``CacheUnreadable`` if it is gone or damaged."""
+    folder = Path(folder)
+    store = Store(folder.parents[3])  # <root>/v<format>/snapshots/<corpus key>/<name>
+    return _open_snapshot(store, folder, store.read_manifest(folder), [])
 
 
 def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[SkippedFile]) -> Corpus:

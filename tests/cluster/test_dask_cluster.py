@@ -1,6 +1,7 @@
-"""Cold ingest on a real Dask cluster (``dask scheduler`` + ``dask worker`` processes on
-127.0.0.1): the same snapshot and tables as a local ingest, a worker killed mid-ingest, an
-interrupted ingest resumed, and one-line errors for what goes wrong on a shared cluster."""
+"""peercorpus on a real Dask cluster (``dask scheduler`` + ``dask worker`` processes on
+127.0.0.1): cold ingest gives the same snapshot and tables as a local one, counting analyses
+mapped over the workers give the same tables, a worker killed mid-ingest, an interrupted ingest
+resumed, and one-line errors for what goes wrong on a shared cluster."""
 
 from __future__ import annotations
 
@@ -84,6 +85,34 @@ def test_cluster_ingest_gives_the_local_snapshot_and_tables(cluster, cluster_cor
     sorted(copy.rglob("doc0003.txt"))[0].write_text("A changed document about peer support.\n", encoding="utf-8")
     after = peercorpus("-v", "ingest", str(copy), "--scheduler", cluster.address, "--cache-dir", str(cache))
     assert "(243 new or changed, 1 tokenised)" in after.stderr
+
+
+COUNTING = (
+    ("freq",),
+    ("freq", "--ngram", "2", "--by", "collection"),
+    ("keyness", "--target", "collection=part1"),
+    ("collocations",),
+    ("collocations", "--size", "3"),
+    ("collocates", "peer"),
+    ("dispersion", "peer support"),
+    ("stats",),
+)
+
+
+def test_counting_analyses_on_the_cluster_give_the_local_tables(cluster, cluster_corpus, local_run):
+    from distributed import Client
+
+    cache = local_run[0]
+    small_chunks = {"PEERCORPUS_CHUNK_TOKENS": "20000"}  # about 40 chunks: 40 tasks per pass
+    for args in COUNTING:
+        command = [args[0], str(cluster_corpus), *args[1:], "-f", "csv", "--cache-dir", str(cache)]
+        local = peercorpus(*command, env=small_chunks).stdout
+        on_cluster = peercorpus(*command, "--scheduler", cluster.address, env=small_chunks)
+        assert on_cluster.stdout == local, args
+        assert local.count("\n") > 1
+    with Client(cluster.address, set_as_default=False) as client:
+        prefixes = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
+    assert "peercorpus-partial" in prefixes  # the chunks were counted by the workers
 
 
 def _holds_a_pack(pid: int, cache: Path) -> bool:
@@ -242,3 +271,19 @@ def test_cache_folder_not_shared_or_not_writable_from_the_workers(mini_corpus, t
         finally:
             cluster.stop()
     assert not list(cache.rglob("*.pack"))  # checked before any work
+
+
+def test_a_subset_or_a_single_chunk_is_counted_here_without_contacting_the_scheduler(mini_corpus, tmp_path):
+    from peercorpus.analysis.partials import TermCounts
+    from peercorpus.config import TokenizeSettings
+    from peercorpus.core.chunks import document_chunks
+    from peercorpus.core.dask_engine import DaskEngine
+    from peercorpus.ingest.load import load_corpus
+
+    corpus = load_corpus(mini_corpus, cache_dir=tmp_path)
+    engine = DaskEngine("tcp://127.0.0.1:9")  # nothing listens there: contacting it would fail
+    mapping = corpus.tokens.feature_map(TokenizeSettings())
+    whole = engine.map_merge(TermCounts(mapping), corpus, document_chunks(corpus))  # one chunk
+    subset = corpus.where(["genre=blog"])
+    engine.map_merge(TermCounts(subset.tokens.feature_map(TokenizeSettings())), subset, document_chunks(subset, 1))  # a view
+    assert whole.counts.sum() > 0 and engine._client is None and engine.chunks_run == 0
