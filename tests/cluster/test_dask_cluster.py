@@ -113,6 +113,7 @@ def test_counting_analyses_on_the_cluster_give_the_local_tables(cluster, cluster
     with Client(cluster.address, set_as_default=False) as client:
         prefixes = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
     assert "peercorpus-partial" in prefixes  # the chunks were counted by the workers
+    assert "peercorpus-reread" in prefixes  # (the first test's ingest) files with a repeated line read again there
 
 
 def _holds_a_pack(pid: int, cache: Path) -> bool:

@@ -5,7 +5,11 @@ ingest, so the tables are byte-identical to a local run.
 
 Dask is imported only here, and this module only when a scheduler is given::
 
-    hashes = tokenize_on_cluster("tcp://10.0.0.5:8786", files, stats, previous, store, config, report, skipped)
+    with ClusterSession("tcp://10.0.0.5:8786", store) as cluster:      # connected, cache checked
+        hashes = cluster.tokenize(files, stats, previous, config, report, skipped)
+
+Files holding a line repeated across the corpus are read again on the cluster too
+(``ClusterSession.reread``), their shards sent back in order.
 
 Why shards in the shared cache rather than results sent back: the cache already is the
 contract between tokenising and assembling (content-addressed, checksummed, written
@@ -20,7 +24,8 @@ import os
 import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +187,22 @@ def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, con
     return results
 
 
+def reread_task(items: list[tuple[str, str, list[int]]], config: Config) -> list[bytes | None]:
+    """A Dask task: each file read again with the lines repeated across the corpus left out
+    (``load._without_repeated_lines``); encoded shards, ``None`` for a file gone unreadable."""
+    from ..errors import UnreadableFile
+    from .shard import process_file
+    from .store import encode_shard
+
+    results: list[bytes | None] = []
+    for path, root, keys in items:
+        try:
+            results.append(encode_shard(process_file(Path(path), Path(root), config, repeated=frozenset(keys))))
+        except UnreadableFile:
+            results.append(None)
+    return results
+
+
 # --- on this machine ------------------------------------------------------------------------------
 
 
@@ -219,11 +240,12 @@ def check_shared_cache(client, store_root: Path) -> None:
                     pass
 
 
-def _batches(items: list[tuple[int, str, str, str | None, int]], workers: int) -> list[list]:
-    """Items grouped into tasks of at most ``TASK_BYTES`` of files (and ``TASK_FILES``
-    files), in corpus order, with at least a few tasks per worker so that they balance."""
-    total = sum(size for *_, size in items)
-    limit = max(1, min(TASK_BYTES, total // max(1, 4 * workers) or 1))
+def _batches(items: list[tuple], workers: int, *, limit: int = TASK_BYTES) -> list[list]:
+    """Items (whose last field is a size in bytes) grouped into tasks of at most ``limit``
+    bytes of files (and ``TASK_FILES`` files), in corpus order, with at least a few tasks per
+    worker so that they balance."""
+    total = sum(item[-1] for item in items)
+    limit = max(1, min(limit, total // max(1, 4 * workers) or 1))
     batches: list[list] = []
     current: list = []
     current_bytes = 0
@@ -238,26 +260,50 @@ def _batches(items: list[tuple[int, str, str, str | None, int]], workers: int) -
     return batches
 
 
-def tokenize_on_cluster(
-    scheduler: str,
-    files: list[tuple[Path, Path]],
-    file_stats: list,
-    previous: dict[str, Any],
-    store,
-    config: Config,
-    report,
-    skipped: list,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[str | None]:
-    """What ``load._content_hashes`` returns (every file's content hash, ``None`` for those that
-    cannot be read, which go to ``skipped``), with every shard the corpus needs written into
-    the shared cache by the cluster's workers."""
-    from ..core.corpus import SkippedFile
+class ClusterSession:
+    """A cold ingest's connection to the cluster: connected and checked (``check_shared_cache``)
+    when entered, closed when left; a lost scheduler is one line (``InputError``).
 
-    client = connect(scheduler)
-    try:
-        store.root.mkdir(parents=True, exist_ok=True)
-        check_shared_cache(client, store.root)
+        with ClusterSession(scheduler, store) as cluster:
+            hashes = cluster.tokenize(files, stats, previous, config, report, skipped, progress)
+            ...
+            shards = cluster.reread(todo, config)   # files with repeated lines, read again
+    """
+
+    def __init__(self, scheduler: str, store):
+        self.scheduler, self.store = scheduler, store
+        self.client = None
+
+    def __enter__(self) -> ClusterSession:
+        self.client = connect(self.scheduler)
+        try:
+            self.store.root.mkdir(parents=True, exist_ok=True)
+            check_shared_cache(self.client, self.store.root)
+        except BaseException:
+            self.client.close()
+            raise
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        self.client.close()
+        if kind is not None and issubclass(kind, (OSError, TimeoutError)) and not issubclass(kind, PeerCorpusError):
+            reason = str(value).splitlines()[0] if str(value) else kind.__name__
+            raise InputError(f"lost the Dask scheduler at {self.scheduler} ({reason})") from None
+        return False
+
+    def _threads(self) -> int:
+        return max(1, sum(self.client.nthreads().values()))
+
+    def tokenize(self, files: list[tuple[Path, Path]], file_stats: list, previous: dict[str, Any], config: Config,
+                 report, skipped: list, progress: Callable[[int, int], None] | None = None) -> list[str | None]:
+        """What ``load._content_hashes`` returns (every file's content hash, ``None`` for those
+        that cannot be read, which go to ``skipped``), with every shard the corpus needs written
+        into the shared cache by the cluster's workers."""
+        from distributed import as_completed
+
+        from ..core.corpus import SkippedFile
+
+        client, store = self.client, self.store
         settings_key = config.stream_key()
         hashes: list[str | None] = [None] * len(files)
         todo = []
@@ -269,8 +315,7 @@ def tokenize_on_cluster(
                 todo.append((index, str(path), str(root), digest, max(int(stat[0]), 1)))
         if not todo:
             return hashes
-        workers = max(1, len(client.nthreads()))
-        batches = _batches(todo, workers)
+        batches = _batches(todo, self._threads())
         ingest = uuid.uuid4().hex
         futures = {
             client.submit(
@@ -279,8 +324,6 @@ def tokenize_on_cluster(
             ): batch
             for number, batch in enumerate(batches)
         }
-        from distributed import as_completed
-
         done = 0
         try:
             for future in as_completed(list(futures), loop=client.loop):
@@ -302,10 +345,41 @@ def tokenize_on_cluster(
             raise
         store._indexes.pop(settings_key, None)  # read again: the workers' packs are in it now
         return hashes
-    except PeerCorpusError:
-        raise
-    except (OSError, TimeoutError) as error:
-        raise InputError(f"lost the Dask scheduler at {scheduler} ({str(error).splitlines()[0] if str(error) else type(error).__name__})") from None
-    finally:
-        client.close()
 
+    def reread(self, items: list[tuple[Path, Path, frozenset[int]]], config: Config) -> Iterator:
+        """The shards of ``items`` (path, root, repeated line keys present) read again with those
+        lines left out, in order (``None`` for a file that cannot be read any more): tasks of a
+        few MB of files, a few in flight, so finished shards wait here in small numbers."""
+        from .store import decode_shard
+
+        sizes = []
+        for path, _root, _keys in items:
+            try:
+                sizes.append(max(1, path.stat().st_size))
+            except OSError:
+                sizes.append(1)
+        batches = _batches([(str(p), str(r), sorted(k), size) for (p, r, k), size in zip(items, sizes)], self._threads(), limit=TASK_BYTES // 4)
+        run = uuid.uuid4().hex
+        window = 2 * self._threads()
+        pending: deque = deque()
+        numbered = iter(enumerate(batches))
+
+        def submit_next() -> None:
+            for number, batch in numbered:
+                pending.append(self.client.submit(
+                    reread_task, [item[:3] for item in batch], config,
+                    key=f"peercorpus-reread-{run}-{number}", retries=TASK_RETRIES, pure=False,
+                ))
+                return
+
+        for _ in range(window):
+            submit_next()
+        try:
+            while pending:
+                results = pending.popleft().result()
+                submit_next()
+                for data in results:
+                    yield None if data is None else decode_shard(data)
+        finally:
+            for future in pending:
+                future.cancel()

@@ -185,11 +185,20 @@ def _build(store, corpus_key, path_list, discovery, config, previous, report, sk
     """The cold half of ``load_corpus``: hash, tokenise what the cache lacks (on local processes or
     the cluster), assemble and publish a snapshot, open it. Shards finished before an error or an
     interruption stay in the cache, so the next ingest resumes from them."""
-    file_stats = discovery.stats
-    if scheduler is not None:
-        from .cluster import tokenize_on_cluster
+    arguments = (store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats)
+    if scheduler is None:
+        return _assemble(*arguments, use_cache=use_cache, progress=progress, workers=workers, cluster=None)
+    from .cluster import ClusterSession
 
-        hashes = tokenize_on_cluster(scheduler, discovery.files, file_stats, previous, store, config, report, skipped, progress)
+    with ClusterSession(scheduler, store) as cluster:
+        return _assemble(*arguments, use_cache=use_cache, progress=progress, workers=workers, cluster=cluster)
+
+
+def _assemble(store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats, *,
+              use_cache, progress, workers, cluster) -> Corpus:
+    file_stats = discovery.stats
+    if cluster is not None:
+        hashes = cluster.tokenize(discovery.files, file_stats, previous, config, report, skipped, progress)
     else:
         hashes = _content_hashes(discovery.files, file_stats, previous, report, skipped)
     # Shards stream into a snapshot on disk, and the corpus is then opened from it as a warm
@@ -206,7 +215,7 @@ def _build(store, corpus_key, path_list, discovery, config, previous, report, sk
             tokenised = shards = _shards(discovery.files, hashes, store, config, pack, progress, workers, report, skipped)
             try:
                 if _finds_repeated_lines(config):
-                    shards, repeated = _without_repeated_lines(tokenised, config)
+                    shards, repeated = _without_repeated_lines(tokenised, config, reread=cluster.reread if cluster else None)
                 for (path, root), shard in shards:
                     assembler.add(path, root, shard)
             finally:
@@ -377,11 +386,15 @@ def _finds_repeated_lines(config: Config) -> bool:
     return config.cleaning.auto and "boilerplate" not in config.cleaning.kept_sections
 
 
-def _without_repeated_lines(shards: Iterator, config: Config) -> tuple[Iterator, frozenset[int]]:
+def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None) -> tuple[Iterator, frozenset[int]]:
     """Every shard read once to count its documents' short lines (the shards wait, compressed,
     in a temporary file, so memory stays flat), then the shards again in order, those of files with
     a line that repeats across the corpus (``sections.repeated_line_keys``) read once more with
-    those lines left out as boilerplate. Returns the shards and the repeated line keys."""
+    those lines left out as boilerplate. Returns the shards and the repeated line keys.
+
+    ``reread(items, config)`` reads those files again (``items``: path, root, keys present),
+    yielding their shards in order (``None``: unreadable now, keep the first reading); by
+    default one after the other here, on a cluster as tasks (``ClusterSession.reread``)."""
     spill = tempfile.TemporaryFile(prefix="peercorpus-")
     entries: list[tuple[tuple[Path, Path], int, int, np.ndarray]] = []
     per_document: list[np.ndarray] = []
@@ -395,21 +408,28 @@ def _without_repeated_lines(shards: Iterator, config: Config) -> tuple[Iterator,
         n_documents += len(shard.documents)
     repeated = repeated_line_keys(per_document, n_documents)
     del per_document
+    present = [repeated.intersection(keys.tolist()) if repeated else set() for *_, keys in entries]
+    items = [(path, root, frozenset(keys)) for ((path, root), *_), keys in zip(entries, present) if keys]
+    again_read = (reread or _reread_here)(items, config) if items else iter(())
 
     def again() -> Iterator:
         with spill:
-            for (path, root), offset, size, keys in entries:
+            for ((path, root), offset, size, _keys), keys in zip(entries, present):
                 spill.seek(offset)
                 shard = decode_shard(spill.read(size))
-                present = repeated.intersection(keys.tolist()) if repeated else set()
-                if present:
-                    try:
-                        shard = process_file(path, root, config, repeated=frozenset(present))
-                    except UnreadableFile:
-                        pass  # changed or gone since: keep what was read
+                if keys:
+                    shard = next(again_read) or shard
                 yield (path, root), shard
 
     return again(), repeated
+
+
+def _reread_here(items, config: Config) -> Iterator:
+    for path, root, keys in items:
+        try:
+            yield process_file(path, root, config, repeated=keys)
+        except UnreadableFile:
+            yield None  # changed or gone since: keep what was read
 
 
 def _is_notice(warning: str) -> bool:
