@@ -34,8 +34,8 @@ def need_dask():
 
 
 def write_corpus(folder: Path, n_files: int, words_per_file: int, seed: int = 7) -> Path:
-    """Plain-text files of made-up sentences; every fifth has a line that repeats across files
-    (left out as boilerplate), one is cp1252 (a notice), one is a fake PDF (skipped), and a
+    """Plain-text files of made-up sentences; every fifth has a newsletter line and a line that
+    repeats across files (both left out as boilerplate, the second found by counting), one is cp1252 (a notice), one is a fake PDF (skipped), and a
     CSV holds three documents."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
@@ -50,8 +50,9 @@ def write_corpus(folder: Path, n_files: int, words_per_file: int, seed: int = 7)
         if number % 4 == 1:  # part1 says more about nurses and wards: keywords for keyness
             sentences = [s if i % 3 else s + " The nurse walked the ward." for i, s in enumerate(sentences)]
         paragraphs = [" ".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
-        if number % 5 == 0:
-            paragraphs.append("Subscribe to our weekly newsletter today")
+        if number % 5 == 0:  # boilerplate the section rules know, and a line repeated across files
+            paragraphs.insert(1, "Reading group notes for Thursday evening")
+            paragraphs.append("Subscribe to our weekly newsletter today")  # cuts from here to the end
         sub = folder / f"part{number % 4}"
         sub.mkdir(exist_ok=True)
         (sub / f"doc{number:04d}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")

@@ -375,6 +375,7 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
         if pack:
             pack.add(digest, result)
         shard = decode_shard(result)
+        shard.encoded = result
         report.files_tokenized += 1
         report.notices.extend(f"{files[index][0]}: {w}" for doc in shard.documents for w in doc["warnings"] if _is_notice(w))
         yield files[index], shard
@@ -400,7 +401,9 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None) ->
     per_document: list[np.ndarray] = []
     n_documents = 0
     for where, shard in shards:
-        data = encode_shard(shard)  # compressed: the spill of a large corpus would be ~6x its text
+        # compressed: the spill of a large corpus would be ~6x its text; a shard from the cache or
+        # a worker comes with its encoded bytes (encoding again was a quarter of the assembly)
+        data = getattr(shard, "encoded", None) or encode_shard(shard)
         entries.append((where, spill.tell(), len(data), np.unique(shard.arrays["line_keys"])))
         spill.write(data)
         bounds = np.concatenate([[0], np.cumsum(shard.arrays["doc_line_keys"])]).astype(np.int64)

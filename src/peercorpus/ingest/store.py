@@ -114,7 +114,9 @@ class Store:
             data = _read_at(self._packs[pack], offset, length)
             if len(data) != length or (check is not None and _checksum(data) != check):
                 return None  # damaged: tokenised again
-            return decode_shard(data)
+            shard = decode_shard(data)
+            shard.encoded = data  # kept: a spill (repeated lines) need not encode it again
+            return shard
         except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, json.JSONDecodeError):
             return None
 
