@@ -23,13 +23,20 @@ def raw_count(text: str, phrase: str) -> int:
     return len(pattern.findall(text))
 
 
+_WARMED: set[tuple[str, str]] = set()  # (corpus, cache) pairs already ingested in this run
+
+
 def heavy_imports_of_warm_command(corpus: Path, cache: Path, *args: str, modules: tuple[str, ...] = ("nltk", "sklearn")) -> tuple[bool, ...]:
     """Whether ``peercorpus ARGS...`` on a warm cache imports each of ``modules``, run in a
-    fresh process: ``ingest`` fills ``cache`` first, then the command runs with ``--cache-dir``."""
+    fresh process: ``ingest`` fills ``cache`` first (once per corpus and cache in a test run:
+    the probes of one corpus share a warm cache, ``warm_sample_cache``), then the command runs
+    with ``--cache-dir``."""
     import subprocess
     import sys
 
-    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(corpus), "--cache-dir", str(cache)], check=True)
+    if (str(corpus), str(cache)) not in _WARMED:
+        subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(corpus), "--cache-dir", str(cache)], check=True)
+        _WARMED.add((str(corpus), str(cache)))
     argv = ["peercorpus", "-q", *args, "--cache-dir", str(cache)]
     probe = (
         f"import sys; sys.argv = {argv!r}\n"
@@ -39,6 +46,13 @@ def heavy_imports_of_warm_command(corpus: Path, cache: Path, *args: str, modules
     err = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stderr
     line = next(line for line in err.splitlines() if line.startswith("MODULES"))
     return tuple(word == "True" for word in line.split()[1:])
+
+
+@pytest.fixture(scope="session")
+def warm_sample_cache(tmp_path_factory) -> Path:
+    """One cache folder for the import probes of the sample corpus: ingested by the first probe,
+    warm for the rest (each probe is a fresh process reading it, never writing)."""
+    return tmp_path_factory.mktemp("warm-sample-cache")
 
 
 @pytest.fixture(autouse=True)

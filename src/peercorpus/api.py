@@ -88,12 +88,28 @@ def kwic(corpus: Corpus, queries: str | list[str], params: KwicParams | None = N
     )
 
 
-def keyness(corpus: Corpus, params: KeynessParams | None = None, *, target: list[str] | None = None, reference: list[str] | None = None, **options):
+def keyness(
+    corpus: Corpus, params: KeynessParams | None = None, *, target: list[str] | None = None, reference: list[str] | None = None,
+    reference_corpus: Corpus | None = None, reference_counts: dict[str, int] | None = None, **options,
+):
     """Keywords of the ``target`` documents (metadata conditions, ``["genre=blog"]``) against the
-    ``reference`` documents (default: all the others): G², p, log ratio, %DIFF. Parameters:
-    ``KeynessParams`` (``target``/``reference`` fill its one comparison)."""
+    ``reference`` documents (default: all the others), or of the whole corpus against
+    ``reference_corpus`` (another ``Corpus``) or ``reference_counts`` (a word-frequency list):
+    G², p, log ratio, %DIFF. Parameters: ``KeynessParams`` (``target``/``reference`` fill its one
+    comparison)."""
     from .analysis.keyness import keyness as keywords
+    from .analysis.keyness import keyness_against_corpus, keyness_against_counts
 
+    given = [name for name, value in (("target", target), ("reference_corpus", reference_corpus), ("reference_counts", reference_counts)) if value is not None]
+    if len(given) > 1:
+        raise UsageError(f"give one of target, reference_corpus or reference_counts; got {' and '.join(given)}", param=given[1])
+    if reference_corpus is not None or reference_counts is not None:
+        p = _params(KeynessParams, params, {"comparisons": (), **options})
+        corpus = _narrowed(corpus, p.where)
+        options = dict(alpha=p.alpha, bonferroni=p.bonferroni, min_count=p.min_count, min_range=p.min_range, top=p.top)
+        if reference_corpus is not None:
+            return keyness_against_corpus(corpus, corpus.tokenize, reference_corpus, **options)
+        return keyness_against_counts(corpus, corpus.tokenize, reference_counts, **options)
     if target is not None:
         options["comparisons"] = ({"target": list(target), "reference": list(reference or [])},)
     p = _params(KeynessParams, params, options)

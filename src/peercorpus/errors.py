@@ -40,6 +40,11 @@ class PeerCorpusError(Exception):
         return self.spelled(lambda name: name)
 
 
+def as_option(name: str) -> str:
+    """A parameter as a command-line option: ``min_df`` → ``--min-df``."""
+    return "--" + name.replace("_", "-")
+
+
 class UsageError(PeerCorpusError):
     """An option or parameter has an invalid value (exit 2). ``param`` names the parameter
     (``min_df``), so a report config can point at its line (``x.yaml line 7: min_df``)::

@@ -347,7 +347,7 @@ class KwicParams(Params):
     def check(self) -> None:
         check_qdpx(self.qdpx, self.unit, ("match", "sentence", "paragraph"))
         if not self.queries or any(not q.strip() for q in self.queries):
-            raise UsageError("queries must be a list of words, phrases or patterns, none empty")
+            raise UsageError("queries must be a list of words, phrases or patterns, none empty", param="queries")
 
         check_context_options(window=self.window, chars=self.chars, context=self.context)
         check_choice("match", self.match, MATCHES)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from ..render.export import CsvOptions
 from .common import Reading, Verbosity
 from .lazy import LazyGroup
 
@@ -69,7 +70,6 @@ def root(
         from ..core.chunks import set_memory_mb
 
         set_memory_mb(memory_mb, name="--memory-mb", check=False)
-    from ..render.export import CsvOptions
 
     CsvOptions.safe = safe_csv
 

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
+from ..render.export import json_safe, write_json, write_table, write_text
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -19,7 +21,7 @@ from .common import (
     paths_and_terms,
     start_command,
 )
-from .qdpx_options import CaseOption, QdpxOption, UnitOption
+from .qdpx_options import CaseOption, QdpxOption, UnitOption, check_case, check_qdpx_options, write_project
 
 app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
@@ -70,14 +72,11 @@ def kwic(
     Example: [bold]peercorpus kwic corpora/ "lived experience" boundaries --qdpx kwic.qdpx --unit paragraph[/bold]
     """
     from ..analysis.kwic import LINE_COLUMNS, check_context_options, concordance_rows, find_hits, order_hits
-    from ..errors import UsageError
     from ..render.concordance import concordance_html, concordance_table, concordance_text, print_concordance
-    from ..render.export import json_safe, write_json, write_table, write_text
 
     check_context_options(window=window, chars=chars, context=context, prefix="--")
     paths, queries = paths_and_terms(arguments, "kwic")
     if qdpx is not None:
-        from .qdpx_options import check_qdpx_options
 
         check_qdpx_options(qdpx, unit)
     # --where filters hits by document, so the whole corpus' cached index is searched.
@@ -85,7 +84,6 @@ def kwic(
         paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, outputs={"--qdpx": qdpx}
     )
     if qdpx is not None:
-        from .qdpx_options import check_case
 
         check_case(corpus, case)
     docs = corpus.where_indices(where) if where else None
@@ -129,7 +127,6 @@ def _write_qdpx(qdpx: Path | None, corpus, hits, queries: list[str], *, unit: st
     if qdpx is None:
         return
     from ..qda.passages import kwic_passages
-    from .qdpx_options import write_project
 
     codes, passages = kwic_passages(corpus, hits, queries, unit=unit)
     write_project(
@@ -164,7 +161,6 @@ def dispersion(
     """
     from ..analysis.dispersion import dispersion as measure
     from ..render.dispersion_plot import plot_dispersion
-    from ..render.export import write_table
 
     paths, terms = paths_and_terms(arguments, "dispersion")
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, outputs={"--plot": plot}, plots=("--plot",))

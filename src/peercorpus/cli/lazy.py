@@ -19,6 +19,9 @@ from collections.abc import Iterator, MutableMapping
 import typer.main
 from typer.core import TyperGroup
 
+from ..render.export import CsvOptions
+from .common import Reading, Verbosity
+
 # Command name -> the module (in this package) whose ``app`` defines it, in the order
 # ``peercorpus --help`` lists them. tests/cli checks it against the modules' own commands.
 COMMAND_MODULES = {
@@ -63,7 +66,6 @@ def accept_global_options(command) -> None:
     command defines itself alone."""
     from typer.core import TyperOption
 
-    from .common import Reading, Verbosity
 
     if getattr(command, "commands", None):  # a group (codebook, qdpx): its commands take them
         for subcommand in command.commands.values():
@@ -97,7 +99,6 @@ def accept_global_options(command) -> None:
         for name in added:
             if kwargs.pop(f"_global_{name}", False):
                 if name == "safe_csv":
-                    from ..render.export import CsvOptions
 
                     CsvOptions.safe = True
                 else:

@@ -8,6 +8,16 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
+from ..render.export import (
+    atomic_write,
+    dumps_json,
+    frame_to_text,
+    topic_weights_long,
+    write_json,
+    write_table,
+    write_text,
+)
+from ..validate import count_or_share, parse_range
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -22,7 +32,7 @@ from .common import (
     start_command,
     warn,
 )
-from .qdpx_options import CaseOption, QdpxOption
+from .qdpx_options import CaseOption, QdpxOption, check_case, check_qdpx_options, write_project
 
 app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
@@ -88,7 +98,6 @@ def topics(
     """
     from ..analysis.topics.model import TopicSettings, group_weights, topics_over
     from ..analysis.topics.model import topics as fit_topics
-    from ..validate import count_or_share, parse_range
 
     settings = TopicSettings(
         k=_parse_k(k),
@@ -110,7 +119,6 @@ def topics(
         extracts=extracts,
     ).checked()
     if qdpx is not None:
-        from .qdpx_options import check_qdpx_options
 
         check_qdpx_options(qdpx, qdpx_unit, units=("sentence", "paragraph"), option="--qdpx-unit")
         if not 0 <= qdpx_threshold <= 1:
@@ -136,7 +144,6 @@ def topics(
     if over is not None:
         corpus.require_field(over, param="over")
     if qdpx is not None:
-        from .qdpx_options import check_case
 
         check_case(corpus, case)
     with progress_bar("fitting topics") as progress:
@@ -159,7 +166,6 @@ def topics(
         note(f"topics written to {single}")
     if write_labels is not None:
         from ..analysis.topics.labels import label_sheet
-        from ..render.export import write_table
 
         write_table(label_sheet(model), fmt="csv", output=write_labels)
         note(f"label sheet written to {write_labels}: fill in 'label', then pass it with --labels")
@@ -168,7 +174,6 @@ def topics(
         note(f"wrote {len(written)} files to {output}/: {', '.join(written)}")
     if qdpx is not None:
         from ..qda.passages import TOPIC_MIN_WORDS, topic_passages
-        from .qdpx_options import write_project
 
         codes, passages = topic_passages(corpus, model, config_settings.tokenize, unit=qdpx_unit, threshold=qdpx_threshold)
         write_project(
@@ -196,7 +201,6 @@ def _emit(model, groups, fmt: str, *, folder: Path | None = None, to: Path | Non
     """The model to stdout (or the file ``to``) in ``fmt`` (``folder``: where the full tables
     are being written)."""
     from ..analysis.topics.report import topics_payload
-    from ..render.export import write_json, write_table, write_text
     from ..render.topic_text import print_topics, topics_markup
 
     if fmt == "json":
@@ -212,7 +216,6 @@ def _emit(model, groups, fmt: str, *, folder: Path | None = None, to: Path | Non
 def _write_folder(model, groups, folder: Path, *, svg: bool, over=None, by: str | None = None) -> list[str]:
     """Every table as CSV, the JSON payload and the plots, each written atomically."""
     from ..analysis.topics.report import topics_payload
-    from ..render.export import atomic_write, dumps_json, frame_to_text
     from ..render.topic_plots import (
         plot_document_heatmap,
         plot_group_topics,
@@ -254,7 +257,6 @@ def _write_folder(model, groups, folder: Path, *, svg: bool, over=None, by: str 
 
 def _long_tables(model, groups) -> dict:
     """Long (tidy) forms of the wide weight tables: one row per document (or group) and topic."""
-    from ..render.export import topic_weights_long
 
     tables = {"document_topics_long.csv": topic_weights_long(model.documents, ["doc"])}
     if groups is not None:

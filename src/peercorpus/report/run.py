@@ -90,7 +90,7 @@ def read_resources(spec: ReportSpec) -> Resources:
             if analysis.name == "codebook" and params.themes is not None:
                 raise  # already names the config's line
             key = "codebook" if analysis.name == "codebook" else "labels"
-            raise ConfigError(f"{spec.where(analysis, key)}: analysis '{analysis.id}': {error}") from None
+            raise ConfigError(f"{spec.locate(analysis, key)}: analysis '{analysis.id}': {error}") from None
     return Resources(codebooks, labels)
 
 

@@ -26,7 +26,7 @@ from ..analysis.stats import group_stats, text_stats
 from ..analysis.topics.labels import match_labels, with_labels
 from ..analysis.topics.model import group_weights, topics
 from ..core.corpus import Corpus
-from ..errors import PeerCorpusError
+from ..errors import PeerCorpusError, as_option
 from ..qda.passages import TOPIC_MIN_WORDS, coding_passages, kwic_passages, topic_passages
 from ..qda.project import restrict, write_qdpx
 from ..render.concordance import concordance_html, concordance_markdown, concordance_table
@@ -67,7 +67,7 @@ def run_analysis(analysis: AnalysisSpec, context: Context, *, reraise: bool = Fa
     except PeerCorpusError as error:
         if reraise:
             raise
-        section.error = str(error)
+        section.error = error.spelled(as_option)  # as reports have always said it: "--k 40 needs ..."
     except Exception as error:  # a bug must not cost the user the other analyses
         if reraise:
             raise
