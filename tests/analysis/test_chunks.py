@@ -130,9 +130,9 @@ def test_keyness_is_the_same_in_chunks(sample, monkeypatch):
 def test_collocations_and_collocates_are_the_same_in_chunks(sample, monkeypatch):
     settings = TokenizeSettings()
     for size in (2, 3):
-        _same_tables(_both(monkeypatch, lambda: collocations(sample, settings, size=size, min_count=2)))
+        _same_tables(_both(monkeypatch, lambda size=size: collocations(sample, settings, size=size, min_count=2)))
     for node, options in (("peer", {}), ("lived experience", {}), ("recover", {"match": "stem"})):
-        _same_tables(_both(monkeypatch, lambda: collocates(sample, settings, node, left=3, right=4, **options)))
+        _same_tables(_both(monkeypatch, lambda node=node, options=options: collocates(sample, settings, node, left=3, right=4, **options)))
     table, n_hits = collocates(sample, settings, "zzzz-not-there")
     assert n_hits == 0 and table.empty
     with pytest.raises(UsageError):
@@ -235,3 +235,46 @@ def test_memory_option_env_and_config(run, sample_corpus, tmp_path, monkeypatch)
         assert chunks.memory_mb() == 700
     finally:
         chunks.set_config_memory_mb(None)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
+@pytest.mark.parametrize("options", [[], ["--limit", "7"], ["--sort", "R1,L2", "--limit", "40"], ["--sample", "9", "--seed", "2"], ["--where", "genre=blog"], ["--context", "sentence", "--chars", "20"]])
+def test_kwic_writes_lines_as_it_finds_them(run, sample_corpus, tmp_path, monkeypatch, fmt, options):
+    """Lines written a few at a time, hits found a document at a time: the same bytes as the
+    lines cut all at once (concordance_rows → concordance_text / JSON)."""
+    from peercorpus.analysis import kwic as kwic_module
+    from peercorpus.analysis.kwic import concordance_rows, find_hits, order_hits
+    from peercorpus.render.export import dumps_json, records_to_text
+
+    queries = ["peer", "lived experience", "support*"]
+    corpus = load_corpus(sample_corpus)
+    docs = corpus.where_indices(["genre=blog"]) if "--where" in options else None
+    value = lambda name, default=None: options[options.index(name) + 1] if name in options else default  # noqa: E731
+    hits = find_hits(corpus, queries, docs=docs)
+    hits = order_hits(corpus, hits, sort=value("--sort", "").split(",") if "--sort" in options else None,
+                      sample=int(value("--sample")) if "--sample" in options else None, seed=int(value("--seed", 0)),
+                      limit=int(value("--limit")) if "--limit" in options else None)
+    chars = int(value("--chars")) if "--chars" in options else None
+    rows = concordance_rows(corpus, hits, queries, window=8, chars=chars, context=value("--context", "document"))
+    expected = dumps_json(rows) if fmt == "json" else records_to_text(rows, ["doc", "start", "end", "left", "match", "right", "char_start", "char_end", "sentence", "query"], fmt)
+    monkeypatch.setenv(chunks.CHUNK_TOKENS_ENV, "1")
+    monkeypatch.setattr(kwic_module, "LINE_BATCH", 3)
+    out = tmp_path / f"lines.{fmt}"
+    result = run("kwic", str(sample_corpus), *queries, "-o", str(out), *options)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == expected
+    streamed = run("kwic", str(sample_corpus), *queries, "-f", fmt, *options)
+    assert streamed.stdout == expected
+    assert "hits" in streamed.stderr
+
+
+def test_kwic_stream_with_no_hits_and_a_bad_query(run, sample_corpus, tmp_path):
+    out = tmp_path / "none.json"
+    assert run("kwic", str(sample_corpus), "zzqqxx", "-o", str(out)).exit_code == 0
+    assert out.read_text() == "[]\n"
+    csv = run("kwic", str(sample_corpus), "zzqqxx", "-f", "csv")
+    assert csv.stdout == "doc,start,end,left,match,right,char_start,char_end,sentence,query\n"
+    bad = run("kwic", str(sample_corpus), "peer", "-f", "csv", "--limit", "0")
+    assert bad.exit_code == 2 and bad.stdout == ""
+    regex = run("kwic", str(sample_corpus), "(", "--regex", "-o", str(tmp_path / "r.csv"))
+    assert regex.exit_code == 2 and not (tmp_path / "r.csv").exists()
