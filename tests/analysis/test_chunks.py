@@ -278,3 +278,22 @@ def test_kwic_stream_with_no_hits_and_a_bad_query(run, sample_corpus, tmp_path):
     assert bad.exit_code == 2 and bad.stdout == ""
     regex = run("kwic", str(sample_corpus), "(", "--regex", "-o", str(tmp_path / "r.csv"))
     assert regex.exit_code == 2 and not (tmp_path / "r.csv").exists()
+
+
+def test_document_sizes_are_the_documents_own(sample, monkeypatch):
+    """Words and sentences per document from the tokens, as each document's record says,
+    so that warm analyses need not decode every record."""
+    from peercorpus.analysis.frequency import document_sizes, document_words
+    from peercorpus.analysis.stats import text_stats
+
+    monkeypatch.setenv(chunks.CHUNK_TOKENS_ENV, "1")
+    fresh = load_corpus(SAMPLE, load_config(None, ["cleaning.auto=false"]))
+    words, sentences = document_sizes(fresh)
+    assert fresh._documents is None  # nothing decoded to get them
+    assert words.tolist() == [d.n_words for d in sample.documents]
+    assert sentences.tolist() == [d.n_sentences for d in sample.documents]
+    assert document_words(fresh).tolist() == words.tolist()
+    stats = text_stats(fresh)
+    monkeypatch.setenv(chunks.CHUNK_TOKENS_ENV, "1000000000")
+    assert stats.to_csv(index=False) == text_stats(sample).to_csv(index=False)
+    assert stats["sentences"].tolist() == sentences.tolist()

@@ -41,7 +41,34 @@ def document_words(corpus: Corpus) -> np.ndarray:
     >>> document_words(corpus).sum() == corpus_totals(corpus)["tokens"]
     True
     """
-    return np.array([document.n_words for document in corpus.documents], dtype=np.int64)
+    if getattr(corpus, "_documents", None) is not None:  # documents decoded already (a cold load)
+        return np.array([document.n_words for document in corpus.documents], dtype=np.int64)
+    return document_sizes(corpus)[0]
+
+
+def document_sizes(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+    """Per document, its words (tokens with a letter or digit: ``Document.n_words``) and
+    its sentences (``Document.n_sentences``), from the tokens a chunk at a time instead of
+    decoding every document's record (a few KB each: gigabytes at a million documents).
+    Kept on the corpus for the next analysis that asks."""
+    from ..core.chunks import ChunkTokens, document_chunks, read_rows
+
+    cached = getattr(corpus, "_document_sizes", None)
+    if cached is not None:
+        return cached
+    tokens = corpus.tokens
+    is_word = np.asarray(tokens.is_word)
+    words = []
+    for chunk in document_chunks(corpus):
+        part = ChunkTokens(tokens, chunk)
+        words.append(np.bincount(part.doc_local[is_word[part.ids]], minlength=len(part.docs)))
+    n_words = np.concatenate(words).astype(np.int64) if words else np.zeros(0, dtype=np.int64)
+    sentences = np.zeros(len(corpus), dtype=np.int64)
+    sentence_doc, step = tokens.sentence_doc, 1 << 22
+    for start in range(0, len(sentence_doc), step):
+        sentences += np.bincount(read_rows(sentence_doc, start, min(start + step, len(sentence_doc))), minlength=len(corpus))
+    corpus._document_sizes = (n_words, sentences)
+    return corpus._document_sizes
 
 
 def gries_dp(matrix, sizes: np.ndarray) -> np.ndarray:

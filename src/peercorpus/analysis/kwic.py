@@ -331,15 +331,18 @@ def kwic_summary(corpus: Corpus, hits: Hits, queries: list[str], docs=None):
     tokens = corpus.tokens
     hit_docs = tokens.doc_of_position(hits.starts)
     selected = np.arange(len(corpus)) if docs is None else np.asarray(docs)
+    from .frequency import document_words
+
+    words = document_words(corpus).tolist()
     rows = []
     for query_number, query in enumerate(queries):
         counts = np.bincount(hit_docs[hits.query == query_number], minlength=len(corpus))
         for doc in selected.tolist():
-            size = corpus.documents[doc].n_words
+            size = words[doc]
             rows.append(
                 {
                     "query": query,
-                    "doc": corpus.documents[doc].doc_id,
+                    "doc": corpus.doc_id(doc),
                     "hits": int(counts[doc]),
                     "tokens": size,
                     "per_million": round(counts[doc] / size * 1e6, 2) if size else 0.0,
