@@ -297,3 +297,24 @@ def test_document_sizes_are_the_documents_own(sample, monkeypatch):
     monkeypatch.setenv(chunks.CHUNK_TOKENS_ENV, "1000000000")
     assert stats.to_csv(index=False) == text_stats(sample).to_csv(index=False)
     assert stats["sentences"].tolist() == sentences.tolist()
+
+
+@pytest.mark.parametrize("options", [[], ["--ngram", "2", "--min-count", "2"], ["--stopwords", "english", "--where", "genre=blog"]])
+def test_dtm_written_a_chunk_at_a_time_is_the_whole_matrix(run, sample_corpus, tmp_path, monkeypatch, options):
+    """dtm.mtx written chunk by chunk: the bytes write_dtm gives for the whole sparse matrix."""
+    from peercorpus.analysis.frequency import document_counts
+    from peercorpus.cli.common import load_settings
+    from peercorpus.render.dtm_export import write_dtm
+
+    value = lambda name, default=None: options[options.index(name) + 1] if name in options else default  # noqa: E731
+    settings = load_settings(None, stopwords=value("--stopwords"))
+    corpus = load_corpus(sample_corpus, settings)
+    if "--where" in options:
+        corpus = corpus.where([value("--where")])
+    matrix, _ = document_counts(corpus, settings.tokenize, ngram=int(value("--ngram", 1)))
+    write_dtm(matrix, corpus, tmp_path / "whole", min_count=int(value("--min-count", 1)))
+    monkeypatch.setenv(chunks.CHUNK_TOKENS_ENV, "1")
+    result = run("dtm", str(sample_corpus), "-o", str(tmp_path / "chunked"), *options)
+    assert result.exit_code == 0, result.stderr
+    for name in ("dtm.mtx", "terms.csv", "docvars.csv"):
+        assert (tmp_path / "chunked" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()

@@ -162,6 +162,37 @@ def _frequency_table(corpus: Corpus, settings: TokenizeSettings, *, ngram: int, 
     return table
 
 
+def document_term_columns(corpus: Corpus, settings: TokenizeSettings, *, ngram: int = 1, min_count: int = 1):
+    """What ``peercorpus dtm`` writes, counted a chunk of documents at a time: the terms seen
+    at least ``min_count`` times in alphabetical order (the matrix' columns) with their counts
+    and document frequencies, the number of non-zero cells, and the pass that gives the
+    Matrix Market lines of each chunk (``partials.MatrixMarketRows``; run it with
+    ``core.chunks.run``)."""
+    from ..core.chunks import document_chunks, run
+    from .partials import MatrixMarketRows, TermCounts, decode_keys
+
+    check_int("ngram", ngram, minimum=1, maximum=5)
+    check_int("min_count", min_count, minimum=1)
+    mapping = corpus.tokens.feature_map(settings, default_stopwords="none")
+    chunks = document_chunks(corpus)
+    totals = run(TermCounts(mapping, ngram), corpus, chunks)
+    keep = np.flatnonzero(totals.counts >= min_count)
+    if ngram == 1:
+        terms = [mapping.vocab[i] for i in keep]
+    else:
+        terms = [" ".join(mapping.vocab[i] for i in row) for row in decode_keys(totals.keys[keep], ngram, len(mapping.vocab)).tolist()]
+    order = np.argsort(np.array(terms, dtype=object), kind="stable") if terms else np.zeros(0, dtype=np.int64)
+    keep, terms = keep[order], [terms[i] for i in order]
+    column_of_kept = np.arange(len(keep))
+    if ngram == 1:
+        rows = MatrixMarketRows(mapping, ngram, keep, column_of_kept)
+    else:
+        by_key = np.argsort(totals.keys[keep], kind="stable")
+        rows = MatrixMarketRows(mapping, ngram, totals.keys[keep][by_key], column_of_kept[by_key])
+    counts, doc_freq = totals.counts[keep], totals.doc_freq[keep]
+    return terms, counts, doc_freq, int(doc_freq.sum()), (rows, chunks)
+
+
 def _string_rank(words: list[str]) -> np.ndarray:
     """Each word's place in alphabetical order (as ``np.argsort`` of the strings, stable)."""
     order = np.argsort(np.array(words, dtype=object), kind="stable") if words else np.zeros(0, dtype=np.int64)
