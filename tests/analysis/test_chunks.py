@@ -130,9 +130,9 @@ def test_keyness_is_the_same_in_chunks(sample, monkeypatch):
 def test_collocations_and_collocates_are_the_same_in_chunks(sample, monkeypatch):
     settings = TokenizeSettings()
     for size in (2, 3):
-        _same_tables(_both(monkeypatch, lambda: collocations(sample, settings, size=size, min_count=2)))
+        _same_tables(_both(monkeypatch, lambda size=size: collocations(sample, settings, size=size, min_count=2)))
     for node, options in (("peer", {}), ("lived experience", {}), ("recover", {"match": "stem"})):
-        _same_tables(_both(monkeypatch, lambda: collocates(sample, settings, node, left=3, right=4, **options)))
+        _same_tables(_both(monkeypatch, lambda node=node, options=options: collocates(sample, settings, node, left=3, right=4, **options)))
     table, n_hits = collocates(sample, settings, "zzzz-not-there")
     assert n_hits == 0 and table.empty
     with pytest.raises(UsageError):
@@ -235,3 +235,86 @@ def test_memory_option_env_and_config(run, sample_corpus, tmp_path, monkeypatch)
         assert chunks.memory_mb() == 700
     finally:
         chunks.set_config_memory_mb(None)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
+@pytest.mark.parametrize("options", [[], ["--limit", "7"], ["--sort", "R1,L2", "--limit", "40"], ["--sample", "9", "--seed", "2"], ["--where", "genre=blog"], ["--context", "sentence", "--chars", "20"]])
+def test_kwic_writes_lines_as_it_finds_them(run, sample_corpus, tmp_path, monkeypatch, fmt, options):
+    """Lines written a few at a time, hits found a document at a time: the same bytes as the
+    lines cut all at once (concordance_rows → concordance_text / JSON)."""
+    from peercorpus.analysis import kwic as kwic_module
+    from peercorpus.analysis.kwic import concordance_rows, find_hits, order_hits
+    from peercorpus.render.export import dumps_json, records_to_text
+
+    queries = ["peer", "lived experience", "support*"]
+    corpus = load_corpus(sample_corpus)
+    docs = corpus.where_indices(["genre=blog"]) if "--where" in options else None
+    value = lambda name, default=None: options[options.index(name) + 1] if name in options else default  # noqa: E731
+    hits = find_hits(corpus, queries, docs=docs)
+    hits = order_hits(corpus, hits, sort=value("--sort", "").split(",") if "--sort" in options else None,
+                      sample=int(value("--sample")) if "--sample" in options else None, seed=int(value("--seed", 0)),
+                      limit=int(value("--limit")) if "--limit" in options else None)
+    chars = int(value("--chars")) if "--chars" in options else None
+    rows = concordance_rows(corpus, hits, queries, window=8, chars=chars, context=value("--context", "document"))
+    expected = dumps_json(rows) if fmt == "json" else records_to_text(rows, ["doc", "start", "end", "left", "match", "right", "char_start", "char_end", "sentence", "query"], fmt)
+    monkeypatch.setenv(chunks.CHUNK_TOKENS_ENV, "1")
+    monkeypatch.setattr(kwic_module, "LINE_BATCH", 3)
+    out = tmp_path / f"lines.{fmt}"
+    result = run("kwic", str(sample_corpus), *queries, "-o", str(out), *options)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == expected
+    streamed = run("kwic", str(sample_corpus), *queries, "-f", fmt, *options)
+    assert streamed.stdout == expected
+    assert "hits" in streamed.stderr
+
+
+def test_kwic_stream_with_no_hits_and_a_bad_query(run, sample_corpus, tmp_path):
+    out = tmp_path / "none.json"
+    assert run("kwic", str(sample_corpus), "zzqqxx", "-o", str(out)).exit_code == 0
+    assert out.read_text() == "[]\n"
+    csv = run("kwic", str(sample_corpus), "zzqqxx", "-f", "csv")
+    assert csv.stdout == "doc,start,end,left,match,right,char_start,char_end,sentence,query\n"
+    bad = run("kwic", str(sample_corpus), "peer", "-f", "csv", "--limit", "0")
+    assert bad.exit_code == 2 and bad.stdout == ""
+    regex = run("kwic", str(sample_corpus), "(", "--regex", "-o", str(tmp_path / "r.csv"))
+    assert regex.exit_code == 2 and not (tmp_path / "r.csv").exists()
+
+
+def test_document_sizes_are_the_documents_own(sample, monkeypatch):
+    """Words and sentences per document from the tokens, as each document's record says,
+    so that warm analyses need not decode every record."""
+    from peercorpus.analysis.frequency import document_sizes, document_words
+    from peercorpus.analysis.stats import text_stats
+
+    monkeypatch.setenv(chunks.CHUNK_TOKENS_ENV, "1")
+    fresh = load_corpus(SAMPLE, load_config(None, ["cleaning.auto=false"]))
+    words, sentences = document_sizes(fresh)
+    assert fresh._documents is None  # nothing decoded to get them
+    assert words.tolist() == [d.n_words for d in sample.documents]
+    assert sentences.tolist() == [d.n_sentences for d in sample.documents]
+    assert document_words(fresh).tolist() == words.tolist()
+    stats = text_stats(fresh)
+    monkeypatch.setenv(chunks.CHUNK_TOKENS_ENV, "1000000000")
+    assert stats.to_csv(index=False) == text_stats(sample).to_csv(index=False)
+    assert stats["sentences"].tolist() == sentences.tolist()
+
+
+@pytest.mark.parametrize("options", [[], ["--ngram", "2", "--min-count", "2"], ["--stopwords", "english", "--where", "genre=blog"]])
+def test_dtm_written_a_chunk_at_a_time_is_the_whole_matrix(run, sample_corpus, tmp_path, monkeypatch, options):
+    """dtm.mtx written chunk by chunk: the bytes write_dtm gives for the whole sparse matrix."""
+    from peercorpus.analysis.frequency import document_counts
+    from peercorpus.cli.common import load_settings
+    from peercorpus.render.dtm_export import write_dtm
+
+    value = lambda name, default=None: options[options.index(name) + 1] if name in options else default  # noqa: E731
+    settings = load_settings(None, stopwords=value("--stopwords"))
+    corpus = load_corpus(sample_corpus, settings)
+    if "--where" in options:
+        corpus = corpus.where([value("--where")])
+    matrix, _ = document_counts(corpus, settings.tokenize, ngram=int(value("--ngram", 1)))
+    write_dtm(matrix, corpus, tmp_path / "whole", min_count=int(value("--min-count", 1)))
+    monkeypatch.setenv(chunks.CHUNK_TOKENS_ENV, "1")
+    result = run("dtm", str(sample_corpus), "-o", str(tmp_path / "chunked"), *options)
+    assert result.exit_code == 0, result.stderr
+    for name in ("dtm.mtx", "terms.csv", "docvars.csv"):
+        assert (tmp_path / "chunked" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()

@@ -41,7 +41,34 @@ def document_words(corpus: Corpus) -> np.ndarray:
     >>> document_words(corpus).sum() == corpus_totals(corpus)["tokens"]
     True
     """
-    return np.array([document.n_words for document in corpus.documents], dtype=np.int64)
+    if getattr(corpus, "_documents", None) is not None:  # documents decoded already (a cold load)
+        return np.array([document.n_words for document in corpus.documents], dtype=np.int64)
+    return document_sizes(corpus)[0]
+
+
+def document_sizes(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+    """Per document, its words (tokens with a letter or digit: ``Document.n_words``) and
+    its sentences (``Document.n_sentences``), from the tokens a chunk at a time instead of
+    decoding every document's record (a few KB each: gigabytes at a million documents).
+    Kept on the corpus for the next analysis that asks."""
+    from ..core.chunks import ChunkTokens, document_chunks, read_rows
+
+    cached = getattr(corpus, "_document_sizes", None)
+    if cached is not None:
+        return cached
+    tokens = corpus.tokens
+    is_word = np.asarray(tokens.is_word)
+    words = []
+    for chunk in document_chunks(corpus):
+        part = ChunkTokens(tokens, chunk)
+        words.append(np.bincount(part.doc_local[is_word[part.ids]], minlength=len(part.docs)))
+    n_words = np.concatenate(words).astype(np.int64) if words else np.zeros(0, dtype=np.int64)
+    sentences = np.zeros(len(corpus), dtype=np.int64)
+    sentence_doc, step = tokens.sentence_doc, 1 << 22
+    for start in range(0, len(sentence_doc), step):
+        sentences += np.bincount(read_rows(sentence_doc, start, min(start + step, len(sentence_doc))), minlength=len(corpus))
+    corpus._document_sizes = (n_words, sentences)
+    return corpus._document_sizes
 
 
 def gries_dp(matrix, sizes: np.ndarray) -> np.ndarray:
@@ -133,6 +160,37 @@ def _frequency_table(corpus: Corpus, settings: TokenizeSettings, *, ngram: int, 
     )
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return table
+
+
+def document_term_columns(corpus: Corpus, settings: TokenizeSettings, *, ngram: int = 1, min_count: int = 1):
+    """What ``peercorpus dtm`` writes, counted a chunk of documents at a time: the terms seen
+    at least ``min_count`` times in alphabetical order (the matrix' columns) with their counts
+    and document frequencies, the number of non-zero cells, and the pass that gives the
+    Matrix Market lines of each chunk (``partials.MatrixMarketRows``; run it with
+    ``core.chunks.run``)."""
+    from ..core.chunks import document_chunks, run
+    from .partials import MatrixMarketRows, TermCounts, decode_keys
+
+    check_int("ngram", ngram, minimum=1, maximum=5)
+    check_int("min_count", min_count, minimum=1)
+    mapping = corpus.tokens.feature_map(settings, default_stopwords="none")
+    chunks = document_chunks(corpus)
+    totals = run(TermCounts(mapping, ngram), corpus, chunks)
+    keep = np.flatnonzero(totals.counts >= min_count)
+    if ngram == 1:
+        terms = [mapping.vocab[i] for i in keep]
+    else:
+        terms = [" ".join(mapping.vocab[i] for i in row) for row in decode_keys(totals.keys[keep], ngram, len(mapping.vocab)).tolist()]
+    order = np.argsort(np.array(terms, dtype=object), kind="stable") if terms else np.zeros(0, dtype=np.int64)
+    keep, terms = keep[order], [terms[i] for i in order]
+    column_of_kept = np.arange(len(keep))
+    if ngram == 1:
+        rows = MatrixMarketRows(mapping, ngram, keep, column_of_kept)
+    else:
+        by_key = np.argsort(totals.keys[keep], kind="stable")
+        rows = MatrixMarketRows(mapping, ngram, totals.keys[keep][by_key], column_of_kept[by_key])
+    counts, doc_freq = totals.counts[keep], totals.doc_freq[keep]
+    return terms, counts, doc_freq, int(doc_freq.sum()), (rows, chunks)
 
 
 def _string_rank(words: list[str]) -> np.ndarray:

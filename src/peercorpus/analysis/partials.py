@@ -322,3 +322,36 @@ class CollocateCounts:
             zeros = np.zeros(self.n_features, dtype=np.int64)
             return zeros, zeros, zeros, 0
         return tuple(total)
+
+
+class MatrixMarketRows:
+    """``peercorpus dtm``: the Matrix Market lines (``row column count``, 1-based, row-major)
+    of each chunk's documents, for the chosen terms (``selected``: feature ids, or n-gram
+    keys sorted ascending, with ``columns`` their column numbers). ``merge`` hands the
+    blocks on in chunk order, unread (the writer writes each as it comes)."""
+
+    def __init__(self, mapping, ngram: int, selected: np.ndarray, columns: np.ndarray):
+        self.type_map, self.ngram = mapping, ngram
+        self.n_features = len(mapping.vocab)
+        self.selected, self.columns = selected, columns
+
+    def partial(self, corpus, chunk: Chunk) -> str:
+        part = ChunkTokens(corpus.tokens, chunk)
+        features = part.features(self.type_map)
+        if self.ngram == 1:
+            column_of = np.full(self.n_features + 1, -1, dtype=np.int64)
+            column_of[self.selected] = self.columns
+            column, doc = column_of[features], part.doc_local
+        else:
+            keys, doc = ngram_keys(features, part.doc_local, part.sentence, self.ngram, self.n_features)
+            at = np.minimum(np.searchsorted(self.selected, keys), max(len(self.selected) - 1, 0))
+            found = self.selected[at] == keys if len(self.selected) else np.zeros(len(keys), dtype=bool)
+            column = np.where(found, self.columns[at] if len(self.columns) else -1, -1)
+        used = column >= 0
+        width = max(len(self.columns), 1)
+        cells, counts = np.unique(doc[used] * width + column[used], return_counts=True)
+        rows, columns = part.docs[cells // width] + 1, cells % width + 1
+        return "".join(f"{r} {c} {v}\n" for r, c, v in zip(rows.tolist(), columns.tolist(), counts.tolist()))
+
+    def merge(self, partials: Iterable[str]) -> Iterable[str]:
+        return partials

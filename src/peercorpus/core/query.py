@@ -103,7 +103,7 @@ def find_matches(
     words = parse_query(query)
     if not regex:
         words = split_punctuation(tokens, words)
-    type_sets = [_matching_types(tokens, word, match=match, case_sensitive=case_sensitive, regex=regex) for word in words]
+    type_sets = [_cached_types(tokens, word, match=match, case_sensitive=case_sensitive, regex=regex) for word in words]
     starts = _positions_of_types(tokens, type_sets[0], token_range)
     for offset, wanted in enumerate(type_sets[1:], start=1):
         following = starts + offset
@@ -125,6 +125,20 @@ def find_matches(
         starts = starts[np.isin(tokens.doc_of_position(starts), docs)]
     starts = np.sort(starts).astype(np.int64)
     return Matches(query, starts, starts + len(words))
+
+
+#: Type masks kept per ``Tokens`` (a query searched chunk by chunk matches its vocabulary once).
+_TYPE_CACHE_SIZE = 64
+
+
+def _cached_types(tokens: Tokens, word: str, *, match: str, case_sensitive: bool, regex: bool) -> np.ndarray:
+    cache = tokens.__dict__.setdefault("_query_types", {})
+    key = (word, match, case_sensitive, regex)
+    if key not in cache:
+        if len(cache) >= _TYPE_CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        cache[key] = _matching_types(tokens, word, match=match, case_sensitive=case_sensitive, regex=regex)
+    return cache[key]
 
 
 def _matching_types(tokens: Tokens, word: str, *, match: str, case_sensitive: bool, regex: bool) -> np.ndarray:
