@@ -67,8 +67,10 @@ def test_cluster_ingest_gives_the_local_snapshot_and_tables(cluster, cluster_cor
     cache = tmp_path / "shared-cache"
     result = peercorpus("-v", "--scheduler", str(cluster.scheduler_file), "ingest", str(cluster_corpus), "--cache-dir", str(cache))
     assert result.stdout == local_result.stdout  # same summary: files tokenised, skipped, with warnings
-    def said(run):  # warnings and the files tokenised; not the cache's size and place
-        return [line for line in run.stderr.splitlines() if not line.startswith("cache:")]
+    def said(run):  # warnings and the files tokenised; not the cache's size and place, nor where
+        return [line for line in run.stderr.splitlines() if not line.startswith(("cache:", "tokenised on"))]
+
+    assert f"tokenised on the Dask cluster at {cluster.address}: 2 workers, 2 threads" in result.stderr
 
     assert said(result) == said(local_result)
     assert "(243 new or changed, 242 tokenised)" in result.stderr

@@ -304,6 +304,8 @@ def open_corpus(
             warn(notice)
         if Verbosity.verbose:
             source = "cache" if report.from_snapshot else f"{report.files_read} new or changed, {report.files_tokenized} tokenised"
+            if getattr(report, "cluster", None):
+                note(f"tokenised on {report.cluster}")
             note(f"{len(corpus)} documents from {report.files} files ({source})")
     return corpus.where(where) if where else corpus
 

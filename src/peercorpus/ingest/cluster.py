@@ -73,13 +73,13 @@ def scheduler_address(scheduler: str) -> str:
         return scheduler
     path = Path(scheduler).expanduser()
     if not path.exists():
-        raise InputError(f"--scheduler {scheduler}: no such scheduler file, and not an address like tcp://host:8786")
+        raise InputError(f"`scheduler` {scheduler}: no such scheduler file, and not an address like tcp://host:8786")
     try:
         address = json.loads(path.read_text(encoding="utf-8")).get("address")
     except (OSError, ValueError, AttributeError) as error:
-        raise InputError(f"--scheduler {scheduler}: not a Dask scheduler file ({type(error).__name__})") from None
+        raise InputError(f"`scheduler` {scheduler}: not a Dask scheduler file ({type(error).__name__})") from None
     if not isinstance(address, str) or not address:
-        raise InputError(f"--scheduler {scheduler}: not a Dask scheduler file (no 'address')")
+        raise InputError(f"`scheduler` {scheduler}: not a Dask scheduler file (no 'address')")
     return address
 
 
@@ -87,7 +87,7 @@ def import_distributed():
     try:
         import distributed
     except ImportError:
-        raise UsageError(f"--scheduler needs Dask, which is not installed: {INSTALL_HINT}") from None
+        raise UsageError(f"`scheduler` needs Dask, which is not installed: {INSTALL_HINT}") from None
     return distributed
 
 
@@ -105,7 +105,7 @@ def connect(scheduler: str, *, timeout: float | None = None):
         reason = "" if "timed out" in reason.lower() else f" ({reason})"
         raise InputError(
             f"cannot reach the Dask scheduler at {shown} within {timeout:g} s{reason}; is it running? "
-            f"(${TIMEOUT_ENV} sets the wait; --scheduler local runs on this machine)"
+            f"(${TIMEOUT_ENV} sets the wait; `scheduler` local runs on this machine)"
         ) from None
     try:
         client.wait_for_workers(1, timeout=timeout)
@@ -219,7 +219,7 @@ def check_shared_cache(client, store_root: Path) -> None:
             if "error" in answer:
                 raise InputError(
                     f"the cache folder {store_root} is not writable from Dask worker {worker} ({answer['error']}); "
-                    "--cache-dir must be a folder on storage every worker can write"
+                    "`cache_dir` must be a folder on storage every worker can write"
                 )
             if (answer.get("version"), answer.get("format")) != (__version__, CACHE_FORMAT):
                 raise InputError(
@@ -229,7 +229,7 @@ def check_shared_cache(client, store_root: Path) -> None:
             if not (store_root / answer["probe"]).is_file():
                 raise InputError(
                     f"Dask worker {worker} ({answer.get('host')}) wrote into {store_root} but this machine does not see it there; "
-                    "--cache-dir must be on storage shared by this machine and every worker"
+                    "`cache_dir` must be on storage shared by this machine and every worker"
                 )
     finally:
         for answer in answers.values():
@@ -273,12 +273,22 @@ class ClusterSession:
     def __init__(self, scheduler: str, store):
         self.scheduler, self.store = scheduler, store
         self.client = None
+        self.description = f"the Dask cluster at {scheduler}"
 
     def __enter__(self) -> ClusterSession:
         self.client = connect(self.scheduler)
         try:
             self.store.root.mkdir(parents=True, exist_ok=True)
             check_shared_cache(self.client, self.store.root)
+            threads = self.client.nthreads()
+            try:
+                dashboard = self.client.dashboard_link  # where a user watches the tasks
+            except (KeyError, AttributeError, ValueError):
+                dashboard = None
+            self.description = (
+                f"the Dask cluster at {self.client.scheduler.address}: {len(threads)} workers, "
+                f"{sum(threads.values())} threads" + (f"; dashboard {dashboard}" if dashboard else "")
+            )
         except BaseException:
             self.client.close()
             raise

@@ -82,6 +82,7 @@ class LoadReport:
     from_snapshot: bool = False
     notices: list[str] = field(default_factory=list)
     snapshot: str | None = None  # the cache folder the corpus was opened from
+    cluster: str | None = None  # where files were tokenised when not here: "the Dask cluster at ..."
 
 
 def load_corpus(
@@ -174,7 +175,7 @@ def load_corpus(
 
     scheduler = scheduler_for(scheduler, config)
     if scheduler is not None and not use_cache:
-        raise UsageError("--scheduler needs the cache: the workers write their shards there (drop --no-cache)")
+        raise UsageError("`scheduler` needs the cache: the workers write their shards there (drop `no_cache`)", param="scheduler")
     with _sigterm_interrupts():
         return _build(store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats,
                       use_cache=use_cache, progress=progress, workers=workers, scheduler=scheduler)
@@ -198,6 +199,7 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
               use_cache, progress, workers, cluster) -> Corpus:
     file_stats = discovery.stats
     if cluster is not None:
+        report.cluster = cluster.description
         hashes = cluster.tokenize(discovery.files, file_stats, previous, config, report, skipped, progress)
     else:
         hashes = _content_hashes(discovery.files, file_stats, previous, report, skipped)
