@@ -1,11 +1,12 @@
 """Settings shared by every command, and reading them from a YAML config with line numbers.
 
-A config file has up to four shared sections (every key optional)::
+A config file has up to five shared sections (every key optional)::
 
     read:      {text_column: text, id_column: null}
     cleaning:  {drop_lines: ["^Log in"], cut_from: ["^References$"], join_hyphenated: true}
     tokenize:  {tokenizer: default, lowercase: true, stopwords: english, stem: false}
     cache:     {dir: null}
+    compute:   {memory_mb: 1024, scheduler: null}   # scheduler: a Dask scheduler (tcp://host:port or a file)
 
 plus the sections of a batch report (``title``, ``corpus``, ``analyses``, ``seed``), which
 ``load_config`` keeps in ``Config.extra`` for the report module to check::
@@ -100,6 +101,7 @@ class Config:
     cleaning: CleaningSettings = field(default_factory=CleaningSettings)
     tokenize: TokenizeSettings = field(default_factory=TokenizeSettings)
     cache_dir: str | None = None
+    compute: dict[str, Any] = field(default_factory=dict)  # compute.memory_mb (core/chunks.py), compute.scheduler (ingest/cluster.py)
     source: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)
@@ -312,16 +314,39 @@ def load_config(path: Path | None, overrides: list[str] | tuple[str, ...] = ()) 
         keys, value = parse_override(override)
         _apply_override(raw, keys, value)
     config = Config(source=path, lines=lines)
-    known = list(_SECTIONS) + ["cache"] + list(REPORT_SECTIONS)
+    known = list(_SECTIONS) + ["cache", "compute"] + list(REPORT_SECTIONS)
     for key in raw:
         if key not in known:
             raise ConfigError(f"{config.locate(key)}: {unknown_key_message(key, known)}")
     sections = {name: _build_section(cls, raw.get(name), config, name) for name, cls in _SECTIONS.items()}
+    compute = _compute_section(raw.get("compute"), config)
     cache = raw.get("cache") or {}
     if not isinstance(cache, dict) or set(cache) - {"dir"}:
         raise ConfigError(f"{config.locate('cache')}: 'cache' takes one key, 'dir'")
     extra = {key: raw[key] for key in REPORT_SECTIONS if key in raw}
-    return replace(config, cache_dir=cache.get("dir"), extra=extra, **sections)
+    return replace(config, cache_dir=cache.get("dir"), compute=compute, extra=extra, **sections)
+
+
+#: Keys of the ``compute`` section: how analyses use the machine (``core/chunks.py``), and the
+#: Dask scheduler to run on (``tcp://host:port`` or a scheduler file; ``ingest/cluster.py``).
+#: Neither changes a result, so neither is in ``stream_key``.
+COMPUTE_KEYS = ("memory_mb", "scheduler")
+
+
+def _compute_section(raw: Any, config: Config) -> dict[str, Any]:
+    """``compute:`` checked: ``memory_mb`` a whole number of megabytes (at least 256), ``scheduler`` text."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{config.where('compute')}: 'compute' is a section of keys ({', '.join(COMPUTE_KEYS)})")
+    for key, value in raw.items():
+        if key not in COMPUTE_KEYS:
+            raise ConfigError(f"{config.where('compute', key)}: {unknown_key_message(key, list(COMPUTE_KEYS))} in 'compute'")
+        if key == "memory_mb" and (isinstance(value, bool) or not isinstance(value, int) or value < 256):
+            raise ConfigError(f"{config.where('compute', key)}: compute.memory_mb must be a whole number of megabytes, at least 256; got {value!r}")
+        if key == "scheduler" and value is not None and not isinstance(value, str):
+            raise ConfigError(f"{config.where('compute', key)}: compute.scheduler must be a Dask scheduler address (tcp://host:8786), a scheduler file or local; got {value!r}")
+    return dict(raw)
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:

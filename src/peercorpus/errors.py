@@ -81,3 +81,8 @@ class UnreadableFile(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived while an ingest ran (``kill``, a batch system ending the job): handled as
+    an interruption (work in flight stopped, finished shards kept); the CLI exits 143."""

@@ -36,6 +36,7 @@ from ..core.query import find_matches
 from ..errors import UsageError
 from ..validate import check_choice, check_int
 from .codebook import Codebook
+from .frequency import document_words
 from .kwic import Hits, concordance_lines
 from .params import MATCHES, Params, check_qdpx, qdpx_fields
 
@@ -127,7 +128,7 @@ def code_corpus(
     queries = codebook.queries()
     found = [find_matches(tokens, query, match=match, case_sensitive=case_sensitive, docs=selected if docs is not None else None) for query in queries]
     hits = _theme_hits(codebook, queries, found)
-    words = np.array([document.n_words for document in corpus.documents], dtype=np.int64)
+    words = document_words(corpus)
     return Coding(
         document_counts=_document_counts(corpus, codebook, queries, hits, selected, words),
         themes=_theme_table(corpus, codebook, hits, selected, words),
@@ -193,7 +194,7 @@ def _document_counts(corpus: Corpus, codebook: Codebook, queries: list[str], hit
             total = sum(count for _, count in found)
             rows.append(
                 {
-                    "doc": corpus.documents[doc].doc_id,
+                    "doc": corpus.doc_id(doc),
                     "theme": theme,
                     "count": total,
                     "words": int(words[doc]),

@@ -12,6 +12,7 @@ Contexts are shown as written (original casing and punctuation) with whitespace 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,16 +43,41 @@ class Hits:
         return Hits(self.query[order], self.starts[order], self.ends[order])
 
 
-def find_hits(corpus: Corpus, queries: list[str], *, match: str = "form", case_sensitive: bool = False, regex: bool = False, docs=None) -> Hits:
-    """Hits of every query in corpus order (document, position, then query)."""
+def find_hits(corpus: Corpus, queries: list[str], *, match: str = "form", case_sensitive: bool = False, regex: bool = False, docs=None, token_range: tuple[int, int] | None = None) -> Hits:
+    """Hits of every query in corpus order (document, position, then query); only those
+    starting in ``token_range`` (whole documents) when given."""
     if not queries:
         raise UsageError("give at least one query")
-    found = [find_matches(corpus.tokens, q, match=match, case_sensitive=case_sensitive, regex=regex, docs=docs) for q in queries]
+    found = [find_matches(corpus.tokens, q, match=match, case_sensitive=case_sensitive, regex=regex, docs=docs, token_range=token_range) for q in queries]
     query = np.concatenate([np.full(len(m), i, dtype=np.int64) for i, m in enumerate(found)])
     starts = np.concatenate([m.starts for m in found])
     ends = np.concatenate([m.ends for m in found])
     order = np.lexsort((query, starts))
     return Hits(query[order], starts[order], ends[order])
+
+
+def hits_by_chunk(corpus: Corpus, queries: list[str], *, docs=None, **match_options) -> Iterator[Hits]:
+    """``find_hits`` a chunk of documents at a time (``core/chunks.py``), in corpus order:
+    what a kwic that writes its lines as it finds them reads, holding one chunk's hits."""
+    from ..core.chunks import document_chunks
+
+    find_hits(corpus, queries, token_range=(0, 0), **match_options)  # a bad query fails before any line is written
+    doc_starts = np.asarray(corpus.tokens.doc_starts)
+    for chunk in document_chunks(corpus, docs=docs):
+        for first, last in chunk.runs:
+            yield find_hits(corpus, queries, token_range=(int(doc_starts[first]), int(doc_starts[last])), **match_options)
+
+
+#: Concordance lines cut (and written) at a time by ``concordance_batches``.
+LINE_BATCH = 5000
+
+
+def concordance_batches(corpus: Corpus, hits: Hits, queries: list[str], *, batch: int | None = None, **context) -> Iterator[list[dict]]:
+    """``concordance_rows`` of ``hits`` ``batch`` hits at a time, so that lines can be written
+    as they are cut (a line costs ~2 KB; a hit in the arrays, 24 bytes)."""
+    batch = batch or LINE_BATCH
+    for start in range(0, len(hits), batch):
+        yield concordance_rows(corpus, hits.take(np.arange(start, min(start + batch, len(hits)))), queries, **context)
 
 
 def order_hits(corpus: Corpus, hits: Hits, *, sort: list[str] | None = None, sample: int | None = None, seed: int = 0, limit: int | None = None) -> Hits:
@@ -305,15 +331,18 @@ def kwic_summary(corpus: Corpus, hits: Hits, queries: list[str], docs=None):
     tokens = corpus.tokens
     hit_docs = tokens.doc_of_position(hits.starts)
     selected = np.arange(len(corpus)) if docs is None else np.asarray(docs)
+    from .frequency import document_words
+
+    words = document_words(corpus).tolist()
     rows = []
     for query_number, query in enumerate(queries):
         counts = np.bincount(hit_docs[hits.query == query_number], minlength=len(corpus))
         for doc in selected.tolist():
-            size = corpus.documents[doc].n_words
+            size = words[doc]
             rows.append(
                 {
                     "query": query,
-                    "doc": corpus.documents[doc].doc_id,
+                    "doc": corpus.doc_id(doc),
                     "hits": int(counts[doc]),
                     "tokens": size,
                     "per_million": round(counts[doc] / size * 1e6, 2) if size else 0.0,

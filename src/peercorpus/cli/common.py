@@ -62,6 +62,7 @@ class Verbosity:
     verbose = False
     traceback = False
     cache_dir = None  # the root's --cache-dir (or one given after a command without its own)
+    scheduler = None  # the root's --scheduler (a Dask scheduler address or file; "local")
 
 
 class Reading:
@@ -125,9 +126,12 @@ def handle_errors(command):
                 raise
             stderr.print(f"[red]error:[/red] {_escape(error_line(error, command_options(command)))}")
             raise typer.Exit(error.exit_code) from None
-        except KeyboardInterrupt:
-            stderr.print("interrupted")
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as interruption:
+            from ..errors import Terminated
+
+            terminated = isinstance(interruption, Terminated)  # SIGTERM: 128 + 15, as if not caught
+            stderr.print("terminated; the files finished are cached, a rerun does the rest" if terminated else "interrupted")
+            raise typer.Exit(143 if terminated else 130) from None
         except OSError as error:
             if Verbosity.traceback or not _is_write_problem(error):
                 raise
@@ -243,7 +247,31 @@ def load_settings(config: Path | None, overrides: list[str] | None = None, *, st
 
             raise UsageError(f"--stopwords must be english, nltk, none or a file of words (one a line); got '{stopwords}'")
         overrides.append(f"tokenize.stopwords={stopwords}")
-    return load_config(config, overrides)
+    settings = load_config(config, overrides)
+    if settings.compute.get("memory_mb") is not None:  # weaker than --memory-mb and the environment
+        from ..core.chunks import set_config_memory_mb
+
+        set_config_memory_mb(settings.compute["memory_mb"])
+    return settings
+
+
+def _count_on_the_cluster(config) -> None:
+    """With a scheduler (``--scheduler``, ``compute.scheduler``, ``$PEERCORPUS_SCHEDULER``), counting
+    analyses map their chunks over the cluster; the scheduler is contacted only when one does.
+    Without one they run here (the engine of an earlier command in this process is dropped)."""
+    from ..config import Config, load_config
+    from ..core.chunks import current_engine, use_engine
+    from ..ingest.load import scheduler_for
+
+    if not isinstance(config, Config):
+        config = load_config(Path(config) if config else None)
+    scheduler = scheduler_for(Verbosity.scheduler, config)
+    if scheduler is None:
+        use_engine(None)
+    elif getattr(current_engine(), "scheduler", None) != scheduler:
+        from ..core.dask_engine import DaskEngine
+
+        use_engine(DaskEngine(scheduler))
 
 
 def open_corpus(
@@ -263,7 +291,11 @@ def open_corpus(
     cache_dir = cache_dir if cache_dir is not None else Verbosity.cache_dir
     check = (lambda inputs: check_outputs_against_inputs(outputs, inputs)) if outputs else None
     with progress_bar("tokenising") as progress:
-        corpus = load_corpus(paths, config, cache_dir=cache_dir, use_cache=not no_cache, progress=progress, check_inputs=check, verify_cache=verify_cache)
+        corpus = load_corpus(
+            paths, config, cache_dir=cache_dir, use_cache=not no_cache, progress=progress or _progress_lines(),
+            check_inputs=check, verify_cache=verify_cache, scheduler=Verbosity.scheduler,
+        )
+    _count_on_the_cluster(config)
     for skipped in corpus.skipped:
         warn(f"skipped {skipped.path}: {skipped.reason}")
     report = corpus.load_report
@@ -272,6 +304,8 @@ def open_corpus(
             warn(notice)
         if Verbosity.verbose:
             source = "cache" if report.from_snapshot else f"{report.files_read} new or changed, {report.files_tokenized} tokenised"
+            if getattr(report, "cluster", None):
+                note(f"tokenised on {report.cluster}")
             note(f"{len(corpus)} documents from {report.files} files ({source})")
     return corpus.where(where) if where else corpus
 
@@ -296,6 +330,24 @@ def start_command(
     settings = load_settings(config, set_, stopwords=stopwords)
     corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache, where=where, outputs=targets)
     return fmt, settings, corpus
+
+
+def _progress_lines(every: float = 30.0):
+    """Progress for a long ingest whose stderr is not a terminal (a batch job's log): one line
+    ``tokenised 1,200 of 52,000 files`` at most every ``every`` seconds; none with -q."""
+    if Verbosity.quiet:
+        return None
+    import time
+
+    last = [time.monotonic()]
+
+    def update(done: int, total: int, *_what) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every and done < total:
+            last[0] = now
+            stderr.print(f"tokenised {done:,} of {total:,} files")
+
+    return update
 
 
 class progress_bar:

@@ -96,6 +96,64 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
+class atomic_stream:
+    """``atomic_write`` for text written piece by piece: ``with atomic_stream(path) as write:
+    write("...")``; the file appears whole, under its name, when the block ends without an
+    error (a device or FIFO is written in place; ``None`` writes to stdout)."""
+
+    def __init__(self, path: Path | None):
+        self.path = None if path is None else Path(path)
+
+    def __enter__(self):
+        import stat
+
+        self.temporary = None
+        if self.path is None:
+            self.handle = None
+            return self._write
+        try:
+            mode = os.stat(self.path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            mode = None
+        if mode is not None and not stat.S_ISREG(mode):
+            if stat.S_ISDIR(mode):
+                raise UsageError(f"{self.path} is a folder; give a file name")
+            if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+                raise UsageError(f"{self.path} is not a regular file, a character device or a pipe; not written")
+            self.handle = open(self.path, "wb")
+            return self._write
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, self.temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        os.fchmod(descriptor, default_mode())
+        self.handle = os.fdopen(descriptor, "wb")
+        return self._write
+
+    def _write(self, text: str) -> None:
+        if self.handle is None:
+            sys.stdout.write(text)
+        else:
+            self.handle.write(text.encode("utf-8"))
+
+    def __exit__(self, kind, value, traceback):
+        if self.handle is None:
+            sys.stdout.flush()
+            return
+        try:
+            if kind is None and self.temporary is not None:
+                self.handle.flush()
+                os.fsync(self.handle.fileno())
+            self.handle.close()
+            if self.temporary is not None:
+                if kind is None:
+                    os.replace(self.temporary, self.path)
+                else:
+                    Path(self.temporary).unlink(missing_ok=True)
+        except BaseException:
+            if self.temporary is not None:
+                Path(self.temporary).unlink(missing_ok=True)
+            raise
+
+
 def dumps_json(payload: Any) -> str:
     return json.dumps(json_safe(payload), ensure_ascii=False, indent=2) + "\n"
 
