@@ -119,7 +119,6 @@ def topics(
         extracts=extracts,
     ).checked()
     if qdpx is not None:
-
         check_qdpx_options(qdpx, qdpx_unit, units=("sentence", "paragraph"), option="--qdpx-unit")
         if not 0 <= qdpx_threshold <= 1:
             raise UsageError(f"--qdpx-threshold must be a share between 0 and 1; got {qdpx_threshold}")
@@ -144,7 +143,6 @@ def topics(
     if over is not None:
         corpus.require_field(over, param="over")
     if qdpx is not None:
-
         check_case(corpus, case)
     with progress_bar("fitting topics") as progress:
         model = fit_topics(corpus, settings=settings, tokenize=config_settings.tokenize, progress=progress)
