@@ -21,38 +21,38 @@ def check_int(name: str, value: Any, *, minimum: int | None = None, maximum: int
     """``value`` as an int within ``[minimum, maximum]`` (``maximum`` defaults to ``INT_MAX``,
     or ``SEED_MAX`` for a seed), or a ``UsageError`` naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise UsageError(f"{name} must be an integer; got {value!r}")
+        raise UsageError(f"{name} must be an integer; got {value!r}", param=name)
     implicit = maximum is None
     if implicit:
         maximum = SEED_MAX if name.endswith("seed") else INT_MAX
     if minimum is not None and value < minimum:
         if implicit:
-            raise UsageError(f"{name} must be an integer ≥ {minimum}; got {value}")
+            raise UsageError(f"{name} must be an integer ≥ {minimum}; got {value}", param=name)
         bound = f" ≥ {minimum}" if maximum is None else f" from {minimum} to {maximum}"
-        raise UsageError(f"{name} must be an integer{bound}; got {value}")
+        raise UsageError(f"{name} must be an integer{bound}; got {value}", param=name)
     if maximum is not None and value > maximum:
         bound = f" ≤ {maximum}" if minimum is None else f" from {minimum} to {maximum}"
-        raise UsageError(f"{name} must be an integer{bound}; got {value}")
+        raise UsageError(f"{name} must be an integer{bound}; got {value}", param=name)
     return value
 
 
 def check_choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
     """``value`` if it is one of ``choices``, else a ``UsageError`` listing them."""
     if value not in choices:
-        raise UsageError(f"{name} must be one of {', '.join(choices)}; got '{value}'")
+        raise UsageError(f"{name} must be one of {', '.join(choices)}; got '{value}'", param=name)
     return value
 
 
 def check_fraction_or_count(name: str, value: Any) -> float | int:
     """A document-frequency bound: a count (int ≥ 1) or a proportion (float in (0, 1])."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise UsageError(f"{name} must be a count (e.g. 2) or a proportion (e.g. 0.95); got {value!r}")
+        raise UsageError(f"{name} must be a count (e.g. 2) or a proportion (e.g. 0.95); got {value!r}", param=name)
     if isinstance(value, float) and not value.is_integer() and not 0 < value <= 1:
-        raise UsageError(f"{name} as a proportion must be in (0, 1]; got {value}")
+        raise UsageError(f"{name} as a proportion must be in (0, 1]; got {value}", param=name)
     if isinstance(value, float) and value.is_integer() and value > 1:
         value = int(value)
     if value <= 0:
-        raise UsageError(f"{name} must be positive; got {value}")
+        raise UsageError(f"{name} must be positive; got {value}", param=name)
     return value
 
 
@@ -71,7 +71,7 @@ def parse_range(name: str, text: str) -> tuple[int, int]:
     try:
         low, high = (int(p) for p in parts)
     except ValueError:
-        raise UsageError(f"{name} must look like 2-12; got '{text}'") from None
+        raise UsageError(f"{name} must look like 2-12; got '{text}'", param=name) from None
     if low > high:
-        raise UsageError(f"{name}: the first number must not exceed the second; got '{text}'")
+        raise UsageError(f"{name}: the first number must not exceed the second; got '{text}'", param=name)
     return low, high

@@ -33,9 +33,12 @@ import numpy as np
 
 from ..core.corpus import Corpus
 from ..core.query import find_matches
+from ..errors import UsageError
 from ..validate import check_choice, check_int
 from .codebook import Codebook
+from .frequency import document_words
 from .kwic import Hits, concordance_lines
+from .params import MATCHES, Params, check_qdpx, qdpx_fields
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -125,7 +128,7 @@ def code_corpus(
     queries = codebook.queries()
     found = [find_matches(tokens, query, match=match, case_sensitive=case_sensitive, docs=selected if docs is not None else None) for query in queries]
     hits = _theme_hits(codebook, queries, found)
-    words = np.array([document.n_words for document in corpus.documents], dtype=np.int64)
+    words = document_words(corpus)
     return Coding(
         document_counts=_document_counts(corpus, codebook, queries, hits, selected, words),
         themes=_theme_table(corpus, codebook, hits, selected, words),
@@ -191,7 +194,7 @@ def _document_counts(corpus: Corpus, codebook: Codebook, queries: list[str], hit
             total = sum(count for _, count in found)
             rows.append(
                 {
-                    "doc": corpus.documents[doc].doc_id,
+                    "doc": corpus.doc_id(doc),
                     "theme": theme,
                     "count": total,
                     "words": int(words[doc]),
@@ -351,3 +354,38 @@ def _per_1000(count: int, words: int) -> float:
 
 def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
+
+
+
+Mapping = dict  # an inline codebook, read by report/spec.py
+
+
+@dataclass(frozen=True)
+class CodebookParams(Params):
+    """``codebook``: dictionary coding of themes. ``codebook`` is a file (relative to the
+    config) or ``themes`` an inline codebook in the same format; ``by`` a field adds the
+    themes per group."""
+
+    codebook: str | None = None
+    themes: Mapping | None = None
+    cooccurrence: str = "sentence"
+    match: str = "form"
+    case_sensitive: bool = False
+    extracts: int | None = None
+    by: str | None = None
+    qdpx: str | None = None
+    unit: str = "sentence"
+    case: str | None = None
+    where: tuple[str, ...] = ()
+
+    def fields_used(self) -> dict[str, str]:
+        return {**({"by": self.by} if self.by else {}), **qdpx_fields(self)}
+
+    def check(self) -> None:
+        check_qdpx(self.qdpx, self.unit, ("match", "sentence", "paragraph"))
+        if (self.codebook is None) == (self.themes is None):
+            raise UsageError("give either codebook (a file) or themes (an inline codebook)")
+        check_choice("cooccurrence", self.cooccurrence, ("sentence", "paragraph"))
+        check_choice("match", self.match, MATCHES)
+        if self.extracts is not None:
+            check_int("extracts", self.extracts, minimum=0)

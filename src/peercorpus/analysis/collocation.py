@@ -24,20 +24,33 @@ Trigrams use NLTK's ``TrigramCollocationFinder`` on the cached tokens.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..config import TokenizeSettings
 from ..core.corpus import Corpus
 from ..core.query import find_matches
-from ..core.tokens import load_stopwords
+from ..core.vocabulary import load_stopwords
 from ..errors import UsageError
 from ..validate import check_choice, check_int
 from .association import BIGRAM_MEASURES, _xlogx_over, log_dice
+from .params import MATCHES, Params
 
 COLLOCATE_MEASURES = ("likelihood", "mi", "t", "logdice")
 COLLOCATION_MEASURES = tuple(BIGRAM_MEASURES)
+
+
+# One spelling per concept: pointwise mutual information is "mi" for collocates and "pmi" for
+# collocations (their output columns, which stay); each accepts the other's spelling.
+def collocate_measure(measure: str) -> str:
+    """``"pmi"`` → ``"mi"``; any other measure as given (checked by the caller)."""
+    return "mi" if measure == "pmi" else measure
+
+
+def collocation_measure(measure: str) -> str:
+    """``"mi"`` → ``"pmi"``; any other measure as given (checked by the caller)."""
+    return "pmi" if measure == "mi" else measure
 
 
 def collocates(corpus: Corpus, settings: TokenizeSettings, node: str, *, left: int = 5, right: int = 5, measure: str = "likelihood", min_count: int = 2, top: int | None = None, **match_options):
@@ -48,31 +61,21 @@ def collocates(corpus: Corpus, settings: TokenizeSettings, node: str, *, left: i
     check_int("left", left, minimum=0)
     check_int("right", right, minimum=0)
     if left + right == 0:
-        raise UsageError("the window is empty: give --left or --right of at least 1")
-    check_choice("measure", measure, COLLOCATE_MEASURES)
+        raise UsageError("the window is empty: give `left` or `right` of at least 1")
+    measure = check_choice("measure", collocate_measure(measure), COLLOCATE_MEASURES)
     check_int("min_count", min_count, minimum=1)
+    from ..core.chunks import run
+    from .partials import CollocateCounts
+
     tokens = corpus.tokens
-    hits = find_matches(tokens, node, **match_options)
-    features = tokens.features(settings, default_stopwords="none")
+    find_matches(tokens, node, token_range=(0, 0), **match_options)  # a bad query fails here, before counting
+    mapping = tokens.feature_map(settings, default_stopwords="none")
     columns = ["collocate", "observed", "expected", "collocate_freq", "left_count", "right_count", "g2", "mi", "t", "logdice"]
-    if len(hits) == 0:
+    # one pass, a chunk of documents at a time: the node's windows never leave a document
+    corpus_freq, left_counts, right_counts, n_hits = run(CollocateCounts(mapping, node, left, right, match_options), corpus)
+    if n_hits == 0:
         return pd.DataFrame([], columns=columns), 0
-    doc = tokens.doc_of_position(hits.starts)
-    first, last = tokens.doc_starts[doc], tokens.doc_starts[doc + 1]
-    in_node = np.zeros(len(tokens), dtype=bool)
-    for offset in range(int((hits.ends - hits.starts).max())):
-        inside = hits.starts + offset < hits.ends
-        in_node[(hits.starts + offset)[inside]] = True
-    position, on_right = _window_positions(hits.starts, hits.ends, first, last, left, right)
-    outside_node = ~in_node[position]
-    ids, on_right = features.ids[position[outside_node]], on_right[outside_node]
-    on_right = on_right[ids >= 0]
-    ids = ids[ids >= 0]
-    n_features = len(features.vocab)
-    left_counts = np.bincount(ids[~on_right], minlength=n_features)
-    right_counts = np.bincount(ids[on_right], minlength=n_features)
     observed = left_counts + right_counts
-    corpus_freq = np.bincount(features.ids[features.ids >= 0], minlength=n_features)
     n = int(corpus_freq.sum())
     window_total = int(observed.sum())
     keep = np.flatnonzero(observed >= min_count)
@@ -80,7 +83,7 @@ def collocates(corpus: Corpus, settings: TokenizeSettings, node: str, *, left: i
     expected = window_total * c / n
     table = pd.DataFrame(
         {
-            "collocate": [features.vocab[i] for i in keep],
+            "collocate": [mapping.vocab[i] for i in keep],
             "observed": observed[keep],
             "expected": np.round(expected, 4),
             "collocate_freq": corpus_freq[keep],
@@ -89,12 +92,12 @@ def collocates(corpus: Corpus, settings: TokenizeSettings, node: str, *, left: i
             "g2": np.round(_window_g2(o, window_total, c, n), 4),
             "mi": np.round(np.log2(o / expected), 4),
             "t": np.round((o - expected) / np.sqrt(o), 4),
-            "logdice": np.round(log_dice(o, len(hits), c), 4),
+            "logdice": np.round(log_dice(o, n_hits, c), 4),
         }
     )
     key = {"likelihood": "g2", "mi": "mi", "t": "t", "logdice": "logdice"}[measure]
     table = table.sort_values([key, "collocate"], ascending=[False, True], ignore_index=True)
-    return (table.head(top) if top else table), len(hits)
+    return (table.head(top) if top else table), n_hits
 
 
 def _window_positions(starts, ends, first, last, left, right):
@@ -132,34 +135,31 @@ def collocations(corpus: Corpus, settings: TokenizeSettings, *, size: int = 2, m
     """Significant adjacent word pairs (``size=2``) or triples (``size=3``), best first."""
 
     check_int("size", size, minimum=2, maximum=3)
-    check_choice("measure", measure, COLLOCATION_MEASURES)
+    measure = check_choice("measure", collocation_measure(measure), COLLOCATION_MEASURES)
     check_int("min_count", min_count, minimum=1)
+    from ..core.chunks import run
+    from .partials import PairCounts, TripleCounts
+
     stopwords = load_stopwords(settings.stopwords or "english", settings.extra_stopwords)
     counted = replace(settings, stopwords="none", extra_stopwords=())
-    features = corpus.tokens.features(counted, default_stopwords="none")
-    kept = np.flatnonzero(features.ids >= 0)
-    ids = features.ids[kept].astype(np.int64)
-    docs = corpus.tokens.doc_of_position(kept)
-    stop = np.array([word in stopwords for word in features.vocab], dtype=bool)
+    mapping = corpus.tokens.feature_map(counted, default_stopwords="none")
+    stop = np.array([word in stopwords for word in mapping.vocab], dtype=bool)
     if size == 3:
-        table = _trigrams(ids, docs, features.vocab, stop, measure, min_count)
+        table = _trigrams(run(TripleCounts(mapping), corpus), mapping.vocab, stop, measure, min_count)
     else:
-        table = _bigrams(ids, docs, features.vocab, stop, measure, min_count)
+        table = _bigrams(*run(PairCounts(mapping), corpus), mapping.vocab, stop, measure, min_count)
     return table.head(top) if top else table
 
 
-def _bigrams(ids, docs, vocab, stop, measure, min_count):
+def _bigrams(total, word_freq, keys, pair_freq, vocab, stop, measure, min_count):
+    """The bigram table from the merged ``PairCounts`` (``total`` features kept)."""
     import pandas as pd
 
     n_vocab = len(vocab)
-    word_freq = np.bincount(ids, minlength=n_vocab)
-    same_doc = docs[1:] == docs[:-1]
-    pairs = ids[:-1][same_doc] * n_vocab + ids[1:][same_doc]
-    keys, pair_freq = np.unique(pairs, return_counts=True)
-    first, second = keys // n_vocab, keys % n_vocab
+    first, second = keys // max(n_vocab, 1), keys % max(n_vocab, 1)
     keep = (pair_freq >= min_count) & ~stop[first] & ~stop[second]
     first, second, pair_freq = first[keep], second[keep], pair_freq[keep]
-    score = BIGRAM_MEASURES[measure](pair_freq, word_freq[first], word_freq[second], len(ids))
+    score = BIGRAM_MEASURES[measure](pair_freq, word_freq[first], word_freq[second], total)
     table = pd.DataFrame(
         {
             "collocation": [f"{vocab[a]} {vocab[b]}" for a, b in zip(first, second)],
@@ -172,16 +172,40 @@ def _bigrams(ids, docs, vocab, stop, measure, min_count):
     return table.sort_values(["score", "collocation"], ascending=[False, True], ignore_index=True).assign(measure=measure)
 
 
-def _trigrams(ids, docs, vocab, stop, measure, min_count):
+def _trigrams(counts, vocab, stop, measure, min_count):
+    """NLTK's ``TrigramCollocationFinder`` over the merged ``TripleCounts``: the same counts
+    ``from_documents`` makes, given only for the triples that pass the filters (and the
+    pairs those need), so that no Python dict holds every triple of a large corpus."""
     import pandas as pd
     from nltk.collocations import TrigramCollocationFinder
     from nltk.metrics import TrigramAssocMeasures
+    from nltk.probability import FreqDist
 
-    boundaries = np.flatnonzero(np.diff(docs)) + 1
-    documents = [chunk.tolist() for chunk in np.split(ids, boundaries)]
-    finder = TrigramCollocationFinder.from_documents(documents)
-    finder.apply_freq_filter(min_count)
-    finder.apply_word_filter(lambda word: bool(stop[word]))
+    from .partials import decode_keys
+
+    word_freq, (pair_keys, pair_counts), (wild_keys, wild_counts), (triple_keys, triple_counts) = counts
+    n_vocab = len(vocab)
+    triples = decode_keys(triple_keys, 3, n_vocab)
+    keep = (triple_counts >= min_count) & ~stop[triples].any(axis=1)
+    triples, triple_counts = triples[keep], triple_counts[keep]
+
+    def lookup(keys, values, rows):
+        at = np.minimum(np.searchsorted(keys, rows), max(len(keys) - 1, 0))
+        return np.where(keys[at] == rows, values[at], 0) if len(keys) else np.zeros(len(rows), dtype=np.int64)
+
+    from .partials import encode_rows
+
+    left = lookup(pair_keys, pair_counts, encode_rows(triples[:, [0, 1]], n_vocab))
+    right = lookup(pair_keys, pair_counts, encode_rows(triples[:, [1, 2]], n_vocab))
+    wild = lookup(wild_keys, wild_counts, encode_rows(triples[:, [0, 2]], n_vocab))
+    word_fd = FreqDist(dict(enumerate(word_freq.tolist())))
+    bigram_fd, wildcard_fd, trigram_fd = FreqDist(), FreqDist(), FreqDist()
+    for (a, b, c), n, ab, bc, ac in zip(triples.tolist(), triple_counts.tolist(), left.tolist(), right.tolist(), wild.tolist()):
+        trigram_fd[(a, b, c)] = n
+        bigram_fd[(a, b)] = ab
+        bigram_fd[(b, c)] = bc
+        wildcard_fd[(a, c)] = ac
+    finder = TrigramCollocationFinder(word_fd, bigram_fd, wildcard_fd, trigram_fd)
     scorer = {"likelihood": TrigramAssocMeasures.likelihood_ratio, "pmi": TrigramAssocMeasures.pmi, "t": TrigramAssocMeasures.student_t, "chi2": TrigramAssocMeasures.chi_sq}[measure]
     rows = [
         {"collocation": " ".join(vocab[w] for w in gram), "count": finder.ngram_fd[gram], "score": round(float(score), 6)}
@@ -189,3 +213,45 @@ def _trigrams(ids, docs, vocab, stop, measure, min_count):
     ]
     table = pd.DataFrame(rows, columns=["collocation", "count", "score"])
     return table.sort_values(["score", "collocation"], ascending=[False, True], ignore_index=True).assign(measure=measure)
+
+
+
+@dataclass(frozen=True)
+class CollocatesParams(Params):
+    """``collocates``: words within a window of a node word or phrase."""
+
+    node: str
+    left: int = 5
+    right: int = 5
+    measure: str = "likelihood"
+    match: str = "form"
+    min_count: int = 2
+    top: int | None = None  # every row; a report shows TOP_SHOWN['report'] when not given
+    where: tuple[str, ...] = ()
+
+    def check(self) -> None:
+        check_int("left", self.left, minimum=0)
+        check_int("right", self.right, minimum=0)
+        check_choice("measure", collocate_measure(self.measure), COLLOCATE_MEASURES)
+        check_choice("match", self.match, MATCHES)
+        check_int("min_count", self.min_count, minimum=1)
+        if self.top is not None:
+            check_int("top", self.top, minimum=1)
+
+
+@dataclass(frozen=True)
+class CollocationsParams(Params):
+    """``collocations``: significant adjacent word pairs (or triples)."""
+
+    size: int = 2
+    measure: str = "likelihood"
+    min_count: int = 3
+    top: int | None = None  # every row; a report shows TOP_SHOWN['report'] when not given
+    where: tuple[str, ...] = ()
+
+    def check(self) -> None:
+        check_int("size", self.size, minimum=2, maximum=3)
+        check_choice("measure", collocation_measure(self.measure), COLLOCATION_MEASURES)
+        check_int("min_count", self.min_count, minimum=1)
+        if self.top is not None:
+            check_int("top", self.top, minimum=1)

@@ -18,11 +18,16 @@ are tokens with a letter or digit, as ``freq`` and ``info`` count them),
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..core.corpus import Corpus
+from ..errors import UsageError
+from ..validate import check_choice
 from .frequency import document_words
 from .kwic import find_hits
+from .params import MATCHES, Params
 
 
 def dispersion_measures(counts: np.ndarray, sizes: np.ndarray) -> dict[str, float]:
@@ -72,3 +77,21 @@ def dispersion(corpus: Corpus, terms: list[str], *, docs=None, **match_options):
             }
         )
     return pd.DataFrame(rows), hits
+
+
+
+@dataclass(frozen=True)
+class DispersionParams(Params):
+    """``dispersion``: where terms occur, with range, Juilland's D, Gries' DP and a plot."""
+
+    terms: tuple[str, ...]
+    match: str = "form"
+    case_sensitive: bool = False
+    regex: bool = False
+    plot: bool = True
+    where: tuple[str, ...] = ()
+
+    def check(self) -> None:
+        if not self.terms or any(not t.strip() for t in self.terms):
+            raise UsageError("terms must be a list of words, phrases or patterns, none empty", param="terms")
+        check_choice("match", self.match, MATCHES)

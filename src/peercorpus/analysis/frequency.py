@@ -11,6 +11,8 @@ stop words, stemming, lemmas); nothing is re-tokenised. ``dp`` is Gries' DP over
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..config import TokenizeSettings
@@ -18,6 +20,7 @@ from ..core.corpus import Corpus
 from ..core.dtm import DocumentTermMatrix, document_term_matrix
 from ..core.units import make_units
 from ..validate import check_int
+from .params import Params
 
 
 def document_counts(corpus: Corpus, settings: TokenizeSettings, *, ngram: int = 1) -> tuple[DocumentTermMatrix, np.ndarray]:
@@ -38,7 +41,34 @@ def document_words(corpus: Corpus) -> np.ndarray:
     >>> document_words(corpus).sum() == corpus_totals(corpus)["tokens"]
     True
     """
-    return np.array([document.n_words for document in corpus.documents], dtype=np.int64)
+    if getattr(corpus, "_documents", None) is not None:  # documents decoded already (a cold load)
+        return np.array([document.n_words for document in corpus.documents], dtype=np.int64)
+    return document_sizes(corpus)[0]
+
+
+def document_sizes(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+    """Per document, its words (tokens with a letter or digit: ``Document.n_words``) and
+    its sentences (``Document.n_sentences``), from the tokens a chunk at a time instead of
+    decoding every document's record (a few KB each: gigabytes at a million documents).
+    Kept on the corpus for the next analysis that asks."""
+    from ..core.chunks import ChunkTokens, document_chunks, read_rows
+
+    cached = getattr(corpus, "_document_sizes", None)
+    if cached is not None:
+        return cached
+    tokens = corpus.tokens
+    is_word = np.asarray(tokens.is_word)
+    words = []
+    for chunk in document_chunks(corpus):
+        part = ChunkTokens(tokens, chunk)
+        words.append(np.bincount(part.doc_local[is_word[part.ids]], minlength=len(part.docs)))
+    n_words = np.concatenate(words).astype(np.int64) if words else np.zeros(0, dtype=np.int64)
+    sentences = np.zeros(len(corpus), dtype=np.int64)
+    sentence_doc, step = tokens.sentence_doc, 1 << 22
+    for start in range(0, len(sentence_doc), step):
+        sentences += np.bincount(read_rows(sentence_doc, start, min(start + step, len(sentence_doc))), minlength=len(corpus))
+    corpus._document_sizes = (n_words, sentences)
+    return corpus._document_sizes
 
 
 def gries_dp(matrix, sizes: np.ndarray) -> np.ndarray:
@@ -61,34 +91,114 @@ def frequency(corpus: Corpus, settings: TokenizeSettings, *, ngram: int = 1, min
 
     For words, ``per_million`` and ``dp`` are relative to all words of the corpus and of each
     document (``document_words``), before stop words are removed, as in ``dispersion``,
-    ``kwic --summary`` and AntConc; for n-grams, to the n-grams counted."""
+    ``kwic --summary`` and AntConc; for n-grams, to the n-grams counted.
+
+    Counted a chunk of documents at a time (``core/chunks.py``): memory stays within the
+    memory setting whatever the corpus' size, and the table is the same for any chunking."""
+    return _frequency_table(corpus, settings, ngram=ngram, min_count=min_count, top=top)
+
+
+def _frequency_table(corpus: Corpus, settings: TokenizeSettings, *, ngram: int, min_count: int, top: int | None, docs=None, mapping=None):
+    """``frequency`` of the documents ``docs`` (all when ``None``), as if they were the corpus."""
     import pandas as pd
 
+    from ..core.chunks import document_chunks, run
+    from .partials import DispersionWeights, TermCounts, decode_keys
+
     check_int("min_count", min_count, minimum=1)
-    dtm, sizes = document_counts(corpus, settings, ngram=ngram)
-    if ngram == 1:
-        sizes = document_words(corpus)
-    counts = np.asarray(dtm.matrix.sum(axis=0)).ravel()
-    total = int(sizes.sum()) if ngram == 1 else int(counts.sum())
-    keep = np.flatnonzero(counts >= min_count)
-    order = keep[np.lexsort((keep, -counts[keep]))]
+    check_int("ngram", ngram, minimum=1, maximum=5)
     if top is not None:
         check_int("top", top, minimum=1)
-        order = order[:top]
-    doc_freq = dtm.document_frequency()
-    dp = gries_dp(dtm.matrix[:, order], sizes) if len(order) else np.zeros(0)
+    tokens = corpus.tokens
+    if mapping is None:
+        mapping = tokens.feature_map(settings, default_stopwords="none")
+    chunks = document_chunks(corpus, docs=docs)
+    totals = run(TermCounts(mapping, ngram), corpus, chunks)
+    sizes = totals.n_words if ngram == 1 else totals.sizes
+    counts = totals.counts
+    total = int(sizes.sum()) if ngram == 1 else int(counts.sum())
+    keep = np.flatnonzero(counts >= min_count)
+    if ngram == 1:
+        rank = _string_rank(mapping.vocab)
+        order = keep[np.lexsort((rank[keep], -counts[keep]))]
+        if top is not None:
+            order = order[:top]
+        terms = [mapping.vocab[i] for i in order]
+    else:
+        if top is not None and len(keep) > top:  # spell only the n-grams that can make the list
+            threshold = np.partition(counts[keep], len(keep) - top)[len(keep) - top]
+            keep = keep[counts[keep] >= threshold]
+        spellings = [" ".join(mapping.vocab[i] for i in row) for row in decode_keys(totals.keys[keep], ngram, len(mapping.vocab)).tolist()]
+        rank = _string_rank(spellings)
+        by_rank = np.lexsort((rank, -counts[keep]))
+        if top is not None:
+            by_rank = by_rank[:top]
+        order = keep[by_rank]
+        terms = [spellings[i] for i in by_rank]
+    n_docs = len(totals.docs)
+    if len(order):
+        expected = np.zeros(len(tokens.doc_starts) - 1, dtype=np.float64)
+        expected[totals.docs] = sizes / max(sizes.sum(), 1)
+        if ngram == 1:
+            selected, columns = order, np.arange(len(order))
+        else:
+            columns = np.argsort(totals.keys[order], kind="stable")
+            selected = totals.keys[order][columns]
+        dp = run(DispersionWeights(mapping, ngram, selected, columns, counts[order], expected), corpus, chunks)
+    else:
+        dp = np.zeros(0)
+    doc_freq = totals.doc_freq
     table = pd.DataFrame(
         {
-            "term": [dtm.vocab[i] for i in order],
+            "term": terms,
             "count": counts[order].astype(np.int64),
             "per_million": np.round(counts[order] / max(total, 1) * 1e6, 2),
             "range": doc_freq[order],
-            "range_share": np.round(doc_freq[order] / max(len(corpus), 1), 4),
+            "range_share": np.round(doc_freq[order] / max(n_docs, 1), 4),
             "dp": np.round(dp, 4),
         }
     )
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return table
+
+
+def document_term_columns(corpus: Corpus, settings: TokenizeSettings, *, ngram: int = 1, min_count: int = 1):
+    """What ``peercorpus dtm`` writes, counted a chunk of documents at a time: the terms seen
+    at least ``min_count`` times in alphabetical order (the matrix' columns) with their counts
+    and document frequencies, the number of non-zero cells, and the pass that gives the
+    Matrix Market lines of each chunk (``partials.MatrixMarketRows``; run it with
+    ``core.chunks.run``)."""
+    from ..core.chunks import document_chunks, run
+    from .partials import MatrixMarketRows, TermCounts, decode_keys
+
+    check_int("ngram", ngram, minimum=1, maximum=5)
+    check_int("min_count", min_count, minimum=1)
+    mapping = corpus.tokens.feature_map(settings, default_stopwords="none")
+    chunks = document_chunks(corpus)
+    totals = run(TermCounts(mapping, ngram), corpus, chunks)
+    keep = np.flatnonzero(totals.counts >= min_count)
+    if ngram == 1:
+        terms = [mapping.vocab[i] for i in keep]
+    else:
+        terms = [" ".join(mapping.vocab[i] for i in row) for row in decode_keys(totals.keys[keep], ngram, len(mapping.vocab)).tolist()]
+    order = np.argsort(np.array(terms, dtype=object), kind="stable") if terms else np.zeros(0, dtype=np.int64)
+    keep, terms = keep[order], [terms[i] for i in order]
+    column_of_kept = np.arange(len(keep))
+    if ngram == 1:
+        rows = MatrixMarketRows(mapping, ngram, keep, column_of_kept)
+    else:
+        by_key = np.argsort(totals.keys[keep], kind="stable")
+        rows = MatrixMarketRows(mapping, ngram, totals.keys[keep][by_key], column_of_kept[by_key])
+    counts, doc_freq = totals.counts[keep], totals.doc_freq[keep]
+    return terms, counts, doc_freq, int(doc_freq.sum()), (rows, chunks)
+
+
+def _string_rank(words: list[str]) -> np.ndarray:
+    """Each word's place in alphabetical order (as ``np.argsort`` of the strings, stable)."""
+    order = np.argsort(np.array(words, dtype=object), kind="stable") if words else np.zeros(0, dtype=np.int64)
+    rank = np.empty(len(words), dtype=np.int64)
+    rank[order] = np.arange(len(words))
+    return rank
 
 
 def frequency_by(corpus: Corpus, settings: TokenizeSettings, field_name: str, *, ngram: int = 1, min_count: int = 1, top: int = 20):
@@ -97,12 +207,13 @@ def frequency_by(corpus: Corpus, settings: TokenizeSettings, field_name: str, *,
     import pandas as pd
 
     corpus.require_field(field_name)
-    values = [d.metadata.get(field_name) for d in corpus.documents]
+    values = [corpus.doc_metadata(i).get(field_name) for i in range(len(corpus))]
     groups = sorted({"(missing)" if v is None else str(v) for v in values})
     columns = {"rank": np.arange(1, top + 1)}
+    mapping = corpus.tokens.feature_map(settings, default_stopwords="none")
     for group in groups:
         docs = [i for i, v in enumerate(values) if ("(missing)" if v is None else str(v)) == group]
-        table = frequency(corpus.subset(docs), settings, ngram=ngram, min_count=min_count, top=top)
+        table = _frequency_table(corpus, settings, ngram=ngram, min_count=min_count, top=top, docs=docs, mapping=mapping)
         pad = top - len(table)
         columns[f"{group} term"] = list(table["term"]) + [None] * pad
         columns[f"{group} count"] = list(table["count"]) + [None] * pad
@@ -123,12 +234,35 @@ def frequency_long(corpus: Corpus, settings: TokenizeSettings, field_name: str, 
     import pandas as pd
 
     corpus.require_field(field_name)
-    values = ["(missing)" if d.metadata.get(field_name) is None else str(d.metadata.get(field_name)) for d in corpus.documents]
+    values = [corpus.doc_metadata(i).get(field_name) for i in range(len(corpus))]
+    values = ["(missing)" if value is None else str(value) for value in values]
     tables = []
+    mapping = corpus.tokens.feature_map(settings, default_stopwords="none")
     for group in sorted(set(values)):
         docs = [i for i, v in enumerate(values) if v == group]
-        table = frequency(corpus.subset(docs), settings, ngram=ngram, min_count=min_count, top=top)
+        table = _frequency_table(corpus, settings, ngram=ngram, min_count=min_count, top=top, docs=docs, mapping=mapping)
         table.insert(0, "group", group)
         tables.append(table)
     columns = ["group", "rank", "term", "count", "per_million", "range", "range_share", "dp"]
     return pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)
+
+
+
+@dataclass(frozen=True)
+class FreqParams(Params):
+    """``freq``: a word or n-gram frequency list (``by`` a field: one list per group)."""
+
+    ngram: int = 1
+    top: int | None = None  # every row; a report shows TOP_SHOWN['report'] when not given
+    min_count: int = 1
+    by: str | None = None
+    where: tuple[str, ...] = ()
+
+    def check(self) -> None:
+        check_int("ngram", self.ngram, minimum=1, maximum=5)
+        if self.top is not None:
+            check_int("top", self.top, minimum=1)
+        check_int("min_count", self.min_count, minimum=1)
+
+    def fields_used(self) -> dict[str, str]:
+        return {"by": self.by} if self.by else {}

@@ -6,12 +6,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..core.corpus import Corpus
 from ..ingest.sections import describe_sections
+from .params import Params
 
 
 def cleaning_summary(cleaning: dict[str, Any]) -> str:
@@ -101,3 +103,11 @@ def corpus_totals(corpus: Corpus) -> dict[str, Any]:
         "documents_with_warnings": sum(1 for d in corpus.documents if d.warnings),
         "files_skipped": len(corpus.skipped),
     }
+
+
+
+@dataclass(frozen=True)
+class InfoParams(Params):
+    """``info``: the documents table and the ingestion quality report."""
+
+    where: tuple[str, ...] = ()

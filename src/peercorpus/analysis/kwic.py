@@ -12,6 +12,7 @@ Contexts are shown as written (original casing and punctuation) with whitespace 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,7 @@ from ..core.prose import is_prose_block
 from ..core.query import find_matches
 from ..errors import UsageError
 from ..validate import check_choice, check_int
+from .params import MATCHES, Params, check_qdpx, qdpx_fields
 
 CONTEXTS = ("document", "sentence", "paragraph")
 _SORT_KEY = re.compile(r"^(?:[LR][1-9]|doc|match)$")
@@ -41,16 +43,95 @@ class Hits:
         return Hits(self.query[order], self.starts[order], self.ends[order])
 
 
-def find_hits(corpus: Corpus, queries: list[str], *, match: str = "form", case_sensitive: bool = False, regex: bool = False, docs=None) -> Hits:
-    """Hits of every query in corpus order (document, position, then query)."""
+def find_hits(corpus: Corpus, queries: list[str], *, match: str = "form", case_sensitive: bool = False, regex: bool = False, docs=None, token_range: tuple[int, int] | None = None) -> Hits:
+    """Hits of every query in corpus order (document, position, then query); only those
+    starting in ``token_range`` (whole documents) when given."""
     if not queries:
         raise UsageError("give at least one query")
-    found = [find_matches(corpus.tokens, q, match=match, case_sensitive=case_sensitive, regex=regex, docs=docs) for q in queries]
+    found = [find_matches(corpus.tokens, q, match=match, case_sensitive=case_sensitive, regex=regex, docs=docs, token_range=token_range) for q in queries]
     query = np.concatenate([np.full(len(m), i, dtype=np.int64) for i, m in enumerate(found)])
     starts = np.concatenate([m.starts for m in found])
     ends = np.concatenate([m.ends for m in found])
     order = np.lexsort((query, starts))
     return Hits(query[order], starts[order], ends[order])
+
+
+def hits_by_chunk(corpus: Corpus, queries: list[str], *, docs=None, **match_options) -> Iterator[Hits]:
+    """``find_hits`` a chunk of documents at a time (``core/chunks.py``), in corpus order:
+    what a kwic that writes its lines as it finds them reads, holding one chunk's hits."""
+    from ..core.chunks import document_chunks
+
+    find_hits(corpus, queries, token_range=(0, 0), **match_options)  # a bad query fails before any line is written
+    doc_starts = np.asarray(corpus.tokens.doc_starts)
+    for chunk in document_chunks(corpus, docs=docs):
+        for first, last in chunk.runs:
+            yield find_hits(corpus, queries, token_range=(int(doc_starts[first]), int(doc_starts[last])), **match_options)
+
+
+class ShownHits:
+    """The hits a concordance shows, in the order it shows them, a batch at a time
+    (``batches()``), and how many the queries found (``total``: complete once the batches are
+    used up). Without ``sort`` or ``sample`` the hits are found a chunk of documents at a time
+    and only the first ``limit`` are kept; with them, every hit is held as integer arrays to
+    order. What ``kwic`` (the command and the function) and a report's kwic show::
+
+        shown = shown_hits(corpus, ["peer"], sort=["R1"], limit=100)
+        for hits in shown.batches():
+            rows = concordance_rows(corpus, hits, ["peer"])
+        shown.total                    # every hit of "peer", before the limit
+    """
+
+    def __init__(self, corpus: Corpus, queries: list[str], *, docs=None, sort=None, sample=None, seed: int = 0, limit=None, **match_options):
+        self.corpus, self.queries, self.docs = corpus, queries, docs
+        self.sort, self.sample, self.seed, self.limit = sort, sample, seed, limit
+        self.match_options = match_options
+        self.total = 0
+        # every check before any hit is found, so that a bad option fails before a line is written
+        order_hits(corpus, find_hits(corpus, queries, token_range=(0, 0), **match_options), sort=sort, sample=sample, seed=seed, limit=limit)
+
+    @property
+    def ordered(self) -> bool:
+        return bool(self.sort) or self.sample is not None
+
+    def batches(self) -> Iterator[Hits]:
+        self.total = 0
+        if self.ordered:
+            hits = find_hits(self.corpus, self.queries, docs=self.docs, **self.match_options)
+            self.total = len(hits)
+            yield order_hits(self.corpus, hits, sort=self.sort, sample=self.sample, seed=self.seed, limit=self.limit)
+            return
+        kept = 0
+        for hits in hits_by_chunk(self.corpus, self.queries, docs=self.docs, **self.match_options):
+            self.total += len(hits)
+            if self.limit is not None:
+                hits = hits.take(np.arange(min(len(hits), max(self.limit - kept, 0))))
+            kept += len(hits)
+            yield hits
+
+    def all(self) -> Hits:
+        """Every shown hit at once (for outputs that need them together: a table on the
+        terminal, HTML, a REFI-QDA project)."""
+        batches = list(self.batches())
+        if len(batches) == 1:
+            return batches[0]
+        return Hits(*(np.concatenate([getattr(h, name) for h in batches]) if batches else np.zeros(0, dtype=np.int64) for name in ("query", "starts", "ends")))
+
+
+def shown_hits(corpus: Corpus, queries: list[str], *, docs=None, sort=None, sample=None, seed: int = 0, limit=None, **match_options) -> ShownHits:
+    """The hits a concordance of ``queries`` shows (see ``ShownHits``)."""
+    return ShownHits(corpus, queries, docs=docs, sort=sort, sample=sample, seed=seed, limit=limit, **match_options)
+
+
+#: Concordance lines cut (and written) at a time by ``concordance_batches``.
+LINE_BATCH = 5000
+
+
+def concordance_batches(corpus: Corpus, hits: Hits, queries: list[str], *, batch: int | None = None, **context) -> Iterator[list[dict]]:
+    """``concordance_rows`` of ``hits`` ``batch`` hits at a time, so that lines can be written
+    as they are cut (a line costs ~2 KB; a hit in the arrays, 24 bytes)."""
+    batch = batch or LINE_BATCH
+    for start in range(0, len(hits), batch):
+        yield concordance_rows(corpus, hits.take(np.arange(start, min(start + batch, len(hits)))), queries, **context)
 
 
 def order_hits(corpus: Corpus, hits: Hits, *, sort: list[str] | None = None, sample: int | None = None, seed: int = 0, limit: int | None = None) -> Hits:
@@ -69,7 +150,7 @@ def order_hits(corpus: Corpus, hits: Hits, *, sort: list[str] | None = None, sam
     keys = [key.strip() for key in (sort or []) if key.strip()]
     for key in keys:
         if not _SORT_KEY.match(key):
-            raise UsageError(f"--sort key '{key}' is not L1..L9, R1..R9, doc or match")
+            raise UsageError(f"`sort` key '{key}' is not L1..L9, R1..R9, doc or match")
     if keys and len(hits):
         significance = [column for key in keys for column in _sort_columns(corpus, hits, key)]
         significance.append(np.arange(len(hits)))  # last resort: corpus order
@@ -168,8 +249,7 @@ def kwic(
     to that many characters around the match, with "…" where it was cut.
     """
     check_context_options(window=window, chars=chars, context=context)
-    hits = find_hits(corpus, queries, match=match, case_sensitive=case_sensitive, regex=regex, docs=docs)
-    hits = order_hits(corpus, hits, sort=sort, sample=sample, seed=seed, limit=limit)
+    hits = shown_hits(corpus, queries, docs=docs, sort=sort, sample=sample, seed=seed, limit=limit, match=match, case_sensitive=case_sensitive, regex=regex).all()
     return concordance_lines(corpus, hits, queries, window=window, chars=chars, context=context)
 
 
@@ -304,18 +384,59 @@ def kwic_summary(corpus: Corpus, hits: Hits, queries: list[str], docs=None):
     tokens = corpus.tokens
     hit_docs = tokens.doc_of_position(hits.starts)
     selected = np.arange(len(corpus)) if docs is None else np.asarray(docs)
+    from .frequency import document_words
+
+    words = document_words(corpus).tolist()
     rows = []
     for query_number, query in enumerate(queries):
         counts = np.bincount(hit_docs[hits.query == query_number], minlength=len(corpus))
         for doc in selected.tolist():
-            size = corpus.documents[doc].n_words
+            size = words[doc]
             rows.append(
                 {
                     "query": query,
-                    "doc": corpus.documents[doc].doc_id,
+                    "doc": corpus.doc_id(doc),
                     "hits": int(counts[doc]),
                     "tokens": size,
                     "per_million": round(counts[doc] / size * 1e6, 2) if size else 0.0,
                 }
             )
     return pd.DataFrame(rows, columns=["query", "doc", "hits", "tokens", "per_million"])
+
+
+
+@dataclass(frozen=True)
+class KwicParams(Params):
+    """``kwic``: concordance lines of one or more queries."""
+
+    queries: tuple[str, ...]
+    window: int = 8
+    chars: int | None = None
+    context: str = "document"
+    match: str = "form"
+    case_sensitive: bool = False
+    regex: bool = False
+    sort: tuple[str, ...] = ()
+    sample: int | None = None
+    seed: int = 0
+    limit: int | None = None
+    show: tuple[str, ...] = ()
+    qdpx: str | None = None
+    unit: str = "sentence"
+    case: str | None = None
+    where: tuple[str, ...] = ()
+
+    def check(self) -> None:
+        check_qdpx(self.qdpx, self.unit, ("match", "sentence", "paragraph"))
+        if not self.queries or any(not q.strip() for q in self.queries):
+            raise UsageError("queries must be a list of words, phrases or patterns, none empty", param="queries")
+
+        check_context_options(window=self.window, chars=self.chars, context=self.context)
+        check_choice("match", self.match, MATCHES)
+        for number, name in ((self.sample, "sample"), (self.limit, "limit")):
+            if number is not None:
+                check_int(name, number, minimum=1)
+        check_int("seed", self.seed, minimum=0)
+
+    def fields_used(self) -> dict[str, str]:
+        return {**{f"show {name}": name for name in self.show}, **qdpx_fields(self)}

@@ -18,11 +18,13 @@ Words are tokens with a letter or digit, lower-cased; nothing here needs NLTK da
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..core.corpus import Corpus
 from ..core.prose import is_prose_sentence
+from .params import Params
 
 MATTR_WINDOW = 100
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
@@ -73,33 +75,52 @@ def text_stats(corpus: Corpus):
     prose_sentences."""
     import pandas as pd
 
+    from ..core.chunks import ChunkTokens, document_chunks, read_rows
+    from .frequency import document_sizes
+
     tokens = corpus.tokens
     is_word = np.asarray(tokens.is_word)
+    norm_of_type = np.asarray(tokens.norm_of_type)
     norm_vocab = tokens.norm_vocab
     syllables_of_norm = np.array([syllables(w) for w in norm_vocab], dtype=np.int64)
+    n_sentences = document_sizes(corpus)[1]
     rows = []
-    for doc, document in enumerate(corpus.documents):
-        ids = np.asarray(tokens.ids[tokens.doc_slice(doc)])
-        words = np.asarray(tokens.norm_of_type)[ids[is_word[ids]]]
-        n_words = len(words)
-        prose = _prose_tokens(corpus, doc)
-        prose_words = np.asarray(tokens.norm_of_type)[ids[is_word[ids] & prose.tokens]]
-        per_sentence = len(prose_words) / prose.sentences if prose.sentences else 0.0
-        per_word = syllables_of_norm[prose_words].sum() / len(prose_words) if len(prose_words) else 0.0
-        rows.append(
-            {
-                "doc": document.doc_id,
-                "words": n_words,
-                "types": int(len(np.unique(words))),
-                "ttr": round(len(np.unique(words)) / n_words, 4) if n_words else 0.0,
-                "mattr": round(mattr(words), 4),
-                "sentences": int(document.n_sentences),
-                "mean_sentence_length": round(per_sentence, 2),
-                "flesch": round(206.835 - 1.015 * per_sentence - 84.6 * per_word, 2) if len(prose_words) else None,
-                "prose_sentences": prose.sentences,
-            }
-        )
-    return pd.DataFrame(rows)
+    # a chunk of documents at a time: its token ids, sentence numbers and sentence spans read
+    # once, so that memory stays flat however many documents there are
+    for chunk in document_chunks(corpus):
+        part = ChunkTokens(tokens, chunk)
+        chunk_ids, chunk_sentence = part.ids, part.sentence
+        first_sentence = int(chunk_sentence.min()) if len(chunk_sentence) else 0
+        last_sentence = int(chunk_sentence.max()) + 1 if len(chunk_sentence) else 0
+        spans = read_rows(tokens.sentence_spans, first_sentence, last_sentence)
+        at = 0
+        for doc, length in zip(part.docs.tolist(), part.doc_lengths.tolist()):
+            ids = chunk_ids[at : at + length]
+            sentence_of_token = chunk_sentence[at : at + length]
+            at += length
+            words = norm_of_type[ids[is_word[ids]]]
+            n_words = len(words)
+            prose = _prose_of(corpus, doc, sentence_of_token, spans, first_sentence)
+            prose_words = norm_of_type[ids[is_word[ids] & prose.tokens]]
+            per_sentence = len(prose_words) / prose.sentences if prose.sentences else 0.0
+            per_word = syllables_of_norm[prose_words].sum() / len(prose_words) if len(prose_words) else 0.0
+            rows.append(
+                {
+                    "doc": corpus.doc_id(doc),
+                    "words": n_words,
+                    "types": int(len(np.unique(words))),
+                    "ttr": round(len(np.unique(words)) / n_words, 4) if n_words else 0.0,
+                    "mattr": round(mattr(words), 4),
+                    "sentences": int(n_sentences[doc]),
+                    "mean_sentence_length": round(per_sentence, 2),
+                    "flesch": round(206.835 - 1.015 * per_sentence - 84.6 * per_word, 2) if len(prose_words) else None,
+                    "prose_sentences": prose.sentences,
+                }
+            )
+    return pd.DataFrame(rows, columns=STATS_COLUMNS)
+
+
+STATS_COLUMNS = ["doc", "words", "types", "ttr", "mattr", "sentences", "mean_sentence_length", "flesch", "prose_sentences"]
 
 
 class _Prose:
@@ -109,15 +130,14 @@ class _Prose:
         self.tokens, self.sentences = tokens, sentences
 
 
-def _prose_tokens(corpus: Corpus, doc: int) -> _Prose:
-    tokens = corpus.tokens
-    sentence_of_token = np.asarray(tokens.sentence[tokens.doc_slice(doc)])
+def _prose_of(corpus: Corpus, doc: int, sentence_of_token: np.ndarray, spans: np.ndarray, first_span: int) -> _Prose:
+    """Which of document ``doc``'s tokens (``sentence_of_token``: their sentence numbers) are
+    in prose sentences; ``spans`` are the sentence spans from number ``first_span`` on."""
     if not len(sentence_of_token):
         return _Prose(np.zeros(0, dtype=bool), 0)
     first, last = int(sentence_of_token.min()), int(sentence_of_token.max())
     text = corpus.text(doc)
-    spans = np.asarray(tokens.sentence_spans[first : last + 1])
-    is_prose = np.array([is_prose_sentence(text[int(a) : int(b)]) for a, b in spans], dtype=bool)
+    is_prose = np.array([is_prose_sentence(text[int(a) : int(b)]) for a, b in spans[first - first_span : last + 1 - first_span].tolist()], dtype=bool)
     return _Prose(is_prose[sentence_of_token - first], int(is_prose.sum()))
 
 
@@ -127,7 +147,7 @@ def group_stats(table, corpus: Corpus, field_name: str):
     weighs the same; a TTR of the pooled words would fall with the group's size), rounded as
     the document rows are."""
     corpus.require_field(field_name)
-    values = [d.metadata.get(field_name) for d in corpus.documents]
+    values = [corpus.doc_metadata(i).get(field_name) for i in range(len(corpus))]
     frame = table.assign(**{field_name: ["(missing)" if v is None else str(v) for v in values]})
     grouped = frame.groupby(field_name, sort=True)
     result = grouped[["ttr", "mattr", "mean_sentence_length", "flesch"]].mean().round({"ttr": 4, "mattr": 4, "mean_sentence_length": 2, "flesch": 2})
@@ -135,3 +155,15 @@ def group_stats(table, corpus: Corpus, field_name: str):
     result.insert(0, "words", grouped["words"].sum())
     result.insert(0, "documents", grouped.size())
     return result.reset_index()
+
+
+
+@dataclass(frozen=True)
+class StatsParams(Params):
+    """``stats``: words, types, TTR, MATTR, sentence length, Flesch (per group with ``by``)."""
+
+    by: str | None = None
+    where: tuple[str, ...] = ()
+
+    def fields_used(self) -> dict[str, str]:
+        return {"by": self.by} if self.by else {}

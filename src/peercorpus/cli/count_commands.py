@@ -8,6 +8,9 @@ from typing import Annotated
 
 import typer
 
+from ..analysis.params import TOP_SHOWN
+from ..errors import UsageError
+from ..render.export import atomic_write, write_table
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -32,7 +35,7 @@ MinCount = Annotated[int, typer.Option("--min-count", help="Leave out items seen
 
 
 def _top(top: int | None, fmt: str, output: Path | None) -> int | None:
-    return top if top is not None else (50 if fmt == "table" and output is None else None)
+    return top if top is not None else (TOP_SHOWN["terminal"] if fmt == "table" and output is None else None)
 
 
 @app.command()
@@ -62,17 +65,16 @@ def freq(
 
     Example: [bold]peercorpus freq corpora/ --ngram 2 --by genre --top 15 -o output/bigrams.csv[/bold]
     """
-    from ..analysis.frequency import frequency, frequency_by, frequency_long
-    from ..errors import UsageError
-    from ..render.export import write_table
+    from ..analysis.frequency import FreqParams, frequency, frequency_by, frequency_long
 
     if wide is not None and not by:
         raise UsageError(f"--{'wide' if wide else 'long'} needs --by FIELD")
+    FreqParams(ngram=ngram, top=top, min_count=min_count, by=by).checked()  # before the corpus is read
     fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords)
     if by and (wide is False or (wide is None and (fmt != "table" or output is not None))):
-        table = frequency_long(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top if top is not None else (20 if fmt == "table" and output is None else None))
+        table = frequency_long(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top if top is not None else (TOP_SHOWN["side_by_side"] if fmt == "table" and output is None else None))
     elif by:
-        table = frequency_by(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top or 20)
+        table = frequency_by(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top or TOP_SHOWN["side_by_side"])
     else:
         table = frequency(corpus, settings.tokenize, ngram=ngram, min_count=min_count, top=_top(top, fmt, output))
     write_table(table, fmt=fmt, output=output, title=f"{'Word' if ngram == 1 else f'{ngram}-gram'} frequencies")
@@ -84,7 +86,7 @@ def collocates(
     arguments: Annotated[list[str], typer.Argument(help="Corpus paths, then the node: a word, phrase or wildcard (as in kwic).", show_default=False, metavar="PATH... NODE")],
     left: Annotated[int, typer.Option("--left", help="Window: tokens to the left of the node.")] = 5,
     right: Annotated[int, typer.Option("--right", help="Window: tokens to the right of the node.")] = 5,
-    measure: Annotated[str, typer.Option("--measure", help="Rank by likelihood (G²), mi, t or logdice.")] = "likelihood",
+    measure: Annotated[str, typer.Option("--measure", help="Rank by likelihood (G²), mi (or pmi), t or logdice.")] = "likelihood",
     match: Annotated[str, typer.Option("--match", help="Node matching: form, stem or lemma.")] = "form",
     top: TopOption = None,
     min_count: MinCount = 2,
@@ -102,14 +104,14 @@ def collocates(
 
     Example: [bold]peercorpus collocates corpora/ peer --left 3 --right 3 --measure logdice --set tokenize.stopwords=english[/bold]
     """
+    from ..analysis.collocation import CollocatesParams
     from ..analysis.collocation import collocates as find_collocates
-    from ..errors import UsageError
-    from ..render.export import write_table
 
     paths, nodes = paths_and_terms(arguments, "collocates", "node", many=False)
     if len(nodes) > 1:
         raise UsageError(f"one node at a time; got {len(nodes)}: {' '.join(nodes)} (quote a phrase: \"{' '.join(nodes)}\")")
     node = nodes[0]
+    CollocatesParams(node=node, left=left, right=right, measure=measure, match=match, min_count=min_count, top=top).checked()
     fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords)
     table, node_count = find_collocates(corpus, settings.tokenize, node, left=left, right=right, measure=measure, min_count=min_count, top=_top(top, fmt, output), match=match)
     if node_count == 0:
@@ -125,7 +127,7 @@ def collocates(
 def collocations(
     paths: Paths,
     size: Annotated[int, typer.Option("--size", help="2 for bigrams, 3 for trigrams.", min=2, max=3)] = 2,
-    measure: Annotated[str, typer.Option("--measure", help="likelihood (ratio), pmi, t (Student's t) or chi2.")] = "likelihood",
+    measure: Annotated[str, typer.Option("--measure", help="likelihood (ratio), pmi (or mi), t (Student's t) or chi2.")] = "likelihood",
     top: TopOption = None,
     min_count: MinCount = 3,
     save_compounds: Annotated[Path | None, typer.Option("--save-compounds", help="Write the listed collocations, one a line, for tokenize.compounds_file.")] = None,
@@ -148,9 +150,10 @@ def collocations(
 
     Example: [bold]peercorpus collocations corpora/ --top 20 --save-compounds compounds.txt[/bold]
     """
+    from ..analysis.collocation import CollocationsParams
     from ..analysis.collocation import collocations as find_collocations
-    from ..render.export import write_table
 
+    CollocationsParams(size=size, measure=measure, min_count=min_count, top=top).checked()
     fmt, settings, corpus = start_command(
         paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords,
         outputs={"--save-compounds": save_compounds},
@@ -158,8 +161,6 @@ def collocations(
     table = find_collocations(corpus, settings.tokenize, size=size, measure=measure, min_count=min_count, top=_top(top, fmt, output))
     write_table(table, fmt=fmt, output=output, title=f"{'Bigram' if size == 2 else 'Trigram'} collocations by {measure}")
     if save_compounds is not None:
-        from ..render.export import atomic_write
-
         atomic_write(save_compounds, "".join(f"{phrase}\n" for phrase in table["collocation"]))
         note(f"{len(table)} compounds written to {save_compounds}: use them with --set tokenize.compounds_file={save_compounds}")
 
@@ -194,10 +195,13 @@ def keyness(
 
     Example: [bold]peercorpus keyness my-corpus/ --reference-corpus bbc/ --min-range 3 --plot keyness.png[/bold]
     """
+    from ..analysis.keyness import (
+        KeynessParams,
+        keyness_against_corpus,
+        keyness_against_counts,
+        read_frequency_list,
+    )
     from ..analysis.keyness import keyness as compare
-    from ..analysis.keyness import keyness_against_counts, read_frequency_list
-    from ..errors import UsageError
-    from ..render.export import write_table
 
     given = [name for name, value in (("--target", target), ("--reference-corpus", reference_corpus), ("--reference-list", reference_list)) if value]
     if len(given) != 1:
@@ -205,6 +209,7 @@ def keyness(
         raise UsageError(f"{choice} of --target (with an optional --reference), --reference-corpus or --reference-list")
     if reference and not target:
         raise UsageError("--reference needs --target")
+    KeynessParams(comparisons=(), alpha=alpha, bonferroni=bonferroni, min_range=min_range, min_count=min_count, top=top).checked()
     references = [("--reference-list", reference_list), *(("--reference-corpus", p) for p in reference_corpus or ())]
     fmt, settings, corpus = start_command(
         paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords,
@@ -216,12 +221,8 @@ def keyness(
     elif reference_list is not None:
         table = keyness_against_counts(corpus, settings.tokenize, read_frequency_list(reference_list), **options)
     else:
-        from ..analysis.frequency import document_counts
-
         other = open_corpus(reference_corpus, config=settings, cache_dir=cache_dir, no_cache=no_cache, outputs={"--output": output, "--plot": plot})
-        dtm, sizes = document_counts(other, settings.tokenize)
-        counts = dict(zip(dtm.vocab, dtm.matrix.sum(axis=0).A1.tolist()))
-        table = keyness_against_counts(corpus, settings.tokenize, counts, int(sizes.sum()), **options)
+        table = keyness_against_corpus(corpus, settings.tokenize, other, **options)
     write_table(
         table, fmt=fmt, output=output, title="Keywords (positive: more frequent in the target)",
         optional=["chi2", "pct_diff", "target_range", "target_per_million", "reference_per_million"],
@@ -253,7 +254,6 @@ def stats(
     Example: [bold]peercorpus stats corpora/ --by genre[/bold]
     """
     from ..analysis.stats import group_stats, text_stats
-    from ..render.export import write_table
 
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
     table = text_stats(corpus)

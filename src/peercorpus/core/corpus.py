@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..config import TokenizeSettings
 from ..errors import UsageError
 from .tokens import Tokens
 
@@ -102,6 +103,7 @@ class Corpus:
         self.skipped = skipped or []
         self.source = source
         self.load_report = None  # set by load_corpus: what was read, tokenised, cached
+        self.tokenize = TokenizeSettings()  # set by load_corpus: its config's, which analyses apply
         self.repeated_lines: frozenset[int] = frozenset()  # line keys left out as repeated (sections.py)
 
     @property
@@ -174,12 +176,12 @@ class Corpus:
         found = {metadata.get(field_name) for metadata in self._metadata()} - {None}
         return sorted(found, key=str)
 
-    def require_field(self, field_name: str, option: str = "--by") -> None:
+    def require_field(self, field_name: str, param: str = "by") -> None:
         """A ``UsageError`` listing the fields present when ``field_name`` is not one of them."""
         fields = self.fields()
         if field_name not in fields:
             raise UsageError(
-                f"{option} {field_name}: no metadata field '{field_name}'; fields present: {', '.join(fields) or '(none)'}"
+                f"`{param}` {field_name}: no metadata field '{field_name}'; fields present: {', '.join(fields) or '(none)'}"
             )
 
     def metadata_table(self):
@@ -192,13 +194,23 @@ class Corpus:
     def subset(self, docs: list[int] | np.ndarray) -> Corpus:
         """The documents at indices ``docs``, in that order."""
         docs = [int(d) for d in docs]
-        return Corpus(
-            [self.documents[d] for d in docs],
+        metadata = self._metadata()
+        subset = Corpus(
+            # documents stay undecoded until asked for, as in the corpus they come from
+            LazyDocuments(
+                len(docs),
+                lambda i: self.document(docs[i]),
+                lambda: [self.document(d) for d in docs],
+                doc_ids=[self.doc_id(d) for d in docs],
+                metadata=[metadata[d] for d in docs],
+            ),
             self.tokens.select_docs(docs),
             lambda i: self._text_of(docs[i]),
             self.skipped,
             source=self.source,
         )
+        subset.tokenize = self.tokenize
+        return subset
 
     def where(self, conditions: list[str] | tuple[str, ...] | None) -> Corpus:
         """Documents matching every condition (``genre=blog``, ``year>=2020``, ``genre!=news``).
@@ -224,7 +236,7 @@ class Corpus:
         fields = self.fields()
         if condition.field not in fields:
             raise UsageError(
-                f"--where {condition.text}: no metadata field '{condition.field}'; "
+                f"`where` {condition.text}: no metadata field '{condition.field}'; "
                 f"fields present: {', '.join(fields) or '(none)'}"
             )
         values = [metadata.get(condition.field) for metadata in self._metadata()]
@@ -232,7 +244,7 @@ class Corpus:
             numbers = [v for v in values if _number(v) is not None]
             if numbers:
                 raise UsageError(
-                    f"--where {condition.text}: '{condition.value}' is not a number, "
+                    f"`where` {condition.text}: '{condition.value}' is not a number, "
                     f"and {condition.field} holds numbers (e.g. {numbers[0]})"
                 )
         mask = np.array([condition.test(value) for value in values], dtype=bool)
@@ -290,13 +302,13 @@ def parse_condition(text: str) -> Condition:
     match = _CONDITION.match(text)
     if not match or not match.group(3):
         raise UsageError(
-            f"--where '{text}' is not FIELD=VALUE, FIELD!=VALUE or a comparison like year>=2020"
+            f"`where` '{text}' is not FIELD=VALUE, FIELD!=VALUE or a comparison like year>=2020"
         )
     operator = "=" if match.group(2) == "==" else match.group(2)
     value = match.group(3)
     if value[0] in "=<>!":  # genre!==blog, year>==2020: an operator typed twice
-        raise UsageError(f"--where '{text}': '{match.group(2)}{value[0]}' is not an operator; use =, !=, >=, <=, > or <")
+        raise UsageError(f"`where` '{text}': '{match.group(2)}{value[0]}' is not an operator; use =, !=, >=, <=, > or <")
     number = _number(value)
     if operator in _COMPARISONS and number is not None and (number != number or number in (float("inf"), float("-inf"))):
-        raise UsageError(f"--where '{text}': compare with a finite number; got '{value}'")
+        raise UsageError(f"`where` '{text}': compare with a finite number; got '{value}'")
     return Condition(text, match.group(1), operator, value)

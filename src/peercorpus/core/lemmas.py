@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..errors import MissingDataError
+from .vocabulary import load_stopwords
 
 
 def lemmatizer() -> Callable[[str], str]:
@@ -30,8 +31,6 @@ def lemmatizer() -> Callable[[str], str]:
     ``MissingDataError`` that says how to install WordNet when it is missing."""
     from nltk.corpus import wordnet
     from nltk.stem import WordNetLemmatizer
-
-    from .tokens import load_stopwords
 
     nouns = WordNetLemmatizer()
     try:

@@ -21,13 +21,19 @@ import bisect
 import fnmatch
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import UsageError
 from ..ingest.tokenize import DEFAULT_TOKEN_PATTERN
+from ..patterns import Budget, compile_pattern
 from ..validate import check_choice
-from .tokens import Tokens, normalize_form
+from .lemmas import lemmatizer
+from .vocabulary import normalize_form
+
+if TYPE_CHECKING:
+    from .tokens import Tokens
 
 MATCH_KINDS = ("form", "stem", "lemma")
 
@@ -48,7 +54,7 @@ def parse_query(query: str) -> list[str]:
     """The words of a query; an empty query is a ``UsageError``."""
     words = query.split()
     if not words:
-        raise UsageError("empty query: give a word, a phrase, a wildcard like recover* or --regex PATTERN")
+        raise UsageError("empty query: give a word, a phrase, a wildcard like recover* or `regex` PATTERN")
     return words
 
 
@@ -82,20 +88,23 @@ def find_matches(
     case_sensitive: bool = False,
     regex: bool = False,
     docs: np.ndarray | None = None,
+    token_range: tuple[int, int] | None = None,
 ) -> Matches:
-    """Every occurrence of ``query`` in ``tokens`` (optionally only in documents ``docs``).
+    """Every occurrence of ``query`` in ``tokens`` (optionally only in documents ``docs``,
+    or only those starting at positions ``token_range = (start, stop)``: a chunk of whole
+    documents, ``core/chunks.py``).
 
     A phrase matches consecutive tokens of one document (across line and column breaks,
     not across punctuation tokens).
     """
     check_choice("match", match, MATCH_KINDS)
     if case_sensitive and match != "form":
-        raise UsageError("--case-sensitive works with --match form only")
+        raise UsageError("`case_sensitive` works with `match` form only")
     words = parse_query(query)
     if not regex:
         words = split_punctuation(tokens, words)
-    type_sets = [_matching_types(tokens, word, match=match, case_sensitive=case_sensitive, regex=regex) for word in words]
-    starts = _positions_of_types(tokens, type_sets[0])
+    type_sets = [_cached_types(tokens, word, match=match, case_sensitive=case_sensitive, regex=regex) for word in words]
+    starts = _positions_of_types(tokens, type_sets[0], token_range)
     for offset, wanted in enumerate(type_sets[1:], start=1):
         following = starts + offset
         inside = following < len(tokens)
@@ -104,7 +113,7 @@ def find_matches(
             # The next word's positions from the index (sorted: a binary search says whether
             # start + offset is one) read a few index entries instead of paging in token ids
             # all over the corpus.
-            positions = _positions_of_types(tokens, wanted)
+            positions = _positions_of_types(tokens, wanted, token_range)
             at = np.minimum(np.searchsorted(positions, following), max(len(positions) - 1, 0))
             found = positions[at] == following if len(positions) else np.zeros(len(starts), dtype=bool)
         else:  # the next word is very common (or a wide pattern): look its tokens up
@@ -116,6 +125,20 @@ def find_matches(
         starts = starts[np.isin(tokens.doc_of_position(starts), docs)]
     starts = np.sort(starts).astype(np.int64)
     return Matches(query, starts, starts + len(words))
+
+
+#: Type masks kept per ``Tokens`` (a query searched chunk by chunk matches its vocabulary once).
+_TYPE_CACHE_SIZE = 64
+
+
+def _cached_types(tokens: Tokens, word: str, *, match: str, case_sensitive: bool, regex: bool) -> np.ndarray:
+    cache = tokens.__dict__.setdefault("_query_types", {})
+    key = (word, match, case_sensitive, regex)
+    if key not in cache:
+        if len(cache) >= _TYPE_CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+        cache[key] = _matching_types(tokens, word, match=match, case_sensitive=case_sensitive, regex=regex)
+    return cache[key]
 
 
 def _matching_types(tokens: Tokens, word: str, *, match: str, case_sensitive: bool, regex: bool) -> np.ndarray:
@@ -155,8 +178,6 @@ def _reduce(word: str, match: str) -> str:
         from nltk.stem.snowball import SnowballStemmer
 
         return SnowballStemmer("english").stem(word)
-    from .lemmas import lemmatizer
-
     return lemmatizer()(word)
 
 
@@ -167,10 +188,9 @@ def _is_wildcard(word: str) -> bool:
 def _match_strings(vocab: list[str], word: str, *, regex: bool, flags: int, is_sorted: bool = True) -> np.ndarray:
     """Indices of ``vocab`` entries equal to ``word``, or matching its wildcard or regex."""
     if regex:  # the user's pattern: with a time budget (patterns.py), so none can hang
-        from ..patterns import Budget, compile_pattern
 
         pattern = compile_pattern(word, ignore_case=bool(flags & re.IGNORECASE))
-        budget = Budget("--regex")
+        budget = Budget("`regex`")
         return np.fromiter((i for i, entry in enumerate(vocab) if budget.fullmatch(pattern, entry)), dtype=np.int64)
     elif _is_wildcard(word):
         pattern = re.compile(fnmatch.translate(word), flags)
@@ -198,13 +218,21 @@ def _index_size(tokens: Tokens, type_mask: np.ndarray) -> int:
     return int((offsets[norm_ids + 1] - offsets[norm_ids]).sum())
 
 
-def _positions_of_types(tokens: Tokens, type_mask: np.ndarray) -> np.ndarray:
-    """Token positions whose type is in ``type_mask``, through the normalised-form index."""
+def _positions_of_types(tokens: Tokens, type_mask: np.ndarray, token_range: tuple[int, int] | None = None) -> np.ndarray:
+    """Token positions whose type is in ``type_mask`` (within ``token_range``), through the
+    normalised-form index."""
     norm_ids = np.unique(np.asarray(tokens.norm_of_type)[np.flatnonzero(type_mask)])
     if len(norm_ids) == 0:
         return np.zeros(0, dtype=np.int64)
     offsets, positions = tokens.index
-    chunks = [np.asarray(positions[offsets[n] : offsets[n + 1]]) for n in norm_ids]
+    if token_range is None:
+        chunks = [np.asarray(positions[offsets[n] : offsets[n + 1]]) for n in norm_ids]
+    else:  # each form's positions are sorted: two binary searches find the range's part
+        chunks = []
+        for n in norm_ids.tolist():
+            part = positions[offsets[n] : offsets[n + 1]]
+            low, high = np.searchsorted(part, token_range)
+            chunks.append(np.asarray(part[low:high]))
     found = np.concatenate(chunks).astype(np.int64)
     if len(chunks) > 1:
         found.sort()

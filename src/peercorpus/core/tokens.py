@@ -17,24 +17,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from ..config import TokenizeSettings
-from ..errors import ConfigError, MissingDataError
-
-_TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-"})
-
-
-def normalize_form(word: str) -> str:
-    """The form used for case-insensitive matching: case-folded, straight apostrophes.
-
-    >>> normalize_form("Don’t")
-    "don't"
-    """
-    return word.casefold().translate(_TYPOGRAPHIC)
+from ..errors import ConfigError
+from .lemmas import lemmatizer
+from .query import find_matches
+from .vocabulary import load_stopwords, normalize_form, word_lines
 
 
 @dataclass
@@ -43,6 +34,31 @@ class Features:
 
     ids: np.ndarray
     vocab: list[str]
+
+
+@dataclass
+class FeatureMap:
+    """``Tokens.features`` as a mapping: ``type_to_feature[type]`` (-1 = dropped), the
+    feature ``vocab``, and the compound phrases found, ``(start, length, term)`` by position."""
+
+    type_to_feature: np.ndarray
+    vocab: list[str]
+    compounds: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def apply(self, ids: np.ndarray, first: int) -> np.ndarray:
+        """Feature ids (int32, -1 = dropped) of the tokens ``ids``, which are the corpus'
+        positions ``first`` onwards (a compound's first token becomes its term, the rest -1).
+        Compounds never cross a document, so any run of whole documents maps as the corpus does."""
+        out = self.type_to_feature[np.asarray(ids)]
+        if self.compounds is not None and len(out):
+            start, length, term = self.compounds
+            low, high = np.searchsorted(start, [first, first + len(out)])
+            start, length, term = start[low:high] - first, length[low:high], term[low:high]
+            if len(start):
+                for offset in range(1, int(length.max())):
+                    out[start[length > offset] + offset] = -1
+                out[start] = term
+        return out
 
 
 @dataclass
@@ -134,8 +150,6 @@ class Tokens:
     def lemma_of_norm(self) -> tuple[np.ndarray, list[str]]:
         """WordNet lemma id of every normalised form (needs the WordNet data; the rules
         for function words and verb forms are in ``lemmas.py``)."""
-        from .lemmas import lemmatizer
-
         lemma = lemmatizer()
         return _recode([lemma(word) for word in self.norm_vocab])
 
@@ -160,6 +174,13 @@ class Tokens:
         default). Filters apply to the form as written (``min_length``) and to its
         normalised form (stop words); stemming and lemmatising merge forms.
         """
+        mapping = self.feature_map(settings, default_stopwords=default_stopwords)
+        return _compact(mapping.apply(self.ids, 0), mapping.vocab)
+
+    def feature_map(self, settings: TokenizeSettings, *, default_stopwords: str = "none") -> FeatureMap:
+        """What ``features`` does, as vocabulary-sized arrays that map any range of tokens
+        (``FeatureMap.apply``), so that counting can go a chunk of documents at a time.
+        Its vocabulary is not compacted: features no token uses are still in it."""
         keep = np.ones(len(self.vocab), dtype=bool)
         if settings.drop_punct:
             keep &= self.is_word
@@ -185,24 +206,22 @@ class Tokens:
             if settings.stem or settings.lemmatize:
                 raise ConfigError("stem and lemmatize need lowercase: true")
         type_to_feature = np.where(keep, type_to_feature, -1).astype(np.int32)
-        ids = type_to_feature[self.ids]
+        vocab = list(vocab)
         phrases = compound_phrases(settings)
-        if phrases:
-            ids, vocab = self._merge_compounds(ids, list(vocab), phrases)
-        return _compact(ids, vocab)
+        compounds = self._compound_spans(vocab, phrases) if phrases else None
+        return FeatureMap(type_to_feature, vocab, compounds)
 
-    def _merge_compounds(self, ids: np.ndarray, vocab: list[str], phrases: list[str]) -> tuple[np.ndarray, list[str]]:
-        """Count each phrase as one term (``lived_experience``) at its first token; its other
+    def _compound_spans(self, vocab: list[str], phrases: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """Where each phrase counts as one term (``lived_experience``) at its first token; its other
         tokens are dropped. Phrases are matched like kwic queries (case-insensitive).
 
         No token belongs to two compounds: the tokens are scanned left to right and at each
         position the longest listed phrase that matches wins (ties: the one listed first),
         then the scan goes on after it, as quanteda's ``tokens_compound(join = FALSE)``.
+        Returns the chosen matches' ``(start, length, term)``, by position (``None``: none).
         With ``mental health`` and ``health services`` listed, "mental health services" is
         ``mental_health`` + ``services``.
         """
-        from .query import find_matches
-
         terms = {word: i for i, word in enumerate(vocab)}
         starts, lengths, terms_of_match, ranks = [], [], [], []
         for rank, phrase in enumerate(phrases):
@@ -218,7 +237,7 @@ class Tokens:
             terms_of_match.append(np.full(len(matches), terms[name], dtype=np.int32))
             ranks.append(np.full(len(matches), rank))
         if not starts:
-            return ids, vocab
+            return None
         start, length, term = np.concatenate(starts), np.concatenate(lengths), np.concatenate(terms_of_match)
         # Candidates by position, then longest first, then in list order.
         order = np.lexsort((np.concatenate(ranks), -length, start))
@@ -227,12 +246,8 @@ class Tokens:
             if at >= next_free:
                 chosen.append(candidate)
                 next_free = at + size
-        start, length, term = start[chosen], length[chosen], term[chosen]
-        ids = ids.copy()
-        for offset in range(1, int(length.max())):
-            ids[start[length > offset] + offset] = -1
-        ids[start] = term
-        return ids, vocab
+        # ``vocab`` has gained the phrases' names (appended in place).
+        return start[chosen], length[chosen], term[chosen]
 
     # --- subsets ---------------------------------------------------------------------
 
@@ -347,54 +362,11 @@ def _compact(ids: np.ndarray, vocab: list[str]) -> Features:
 
 def compound_phrases(settings: TokenizeSettings) -> list[str]:
     """The multi-word phrases to count as single terms, in order: ``compounds``, then the
-    lines of ``compounds_file`` (the order breaks ties in ``Tokens._merge_compounds``)."""
+    lines of ``compounds_file`` (the order breaks ties in ``Tokens._compound_spans``)."""
     phrases = [p for p in settings.compounds if len(p.split()) > 1]
     if settings.compounds_file:
         path = Path(settings.compounds_file)
         if not path.is_file():
             raise ConfigError(f"compounds_file: '{path}' is not a file of phrases (one a line)")
-        phrases += [p for p in _word_lines(path.read_text(encoding="utf-8-sig")) if len(p.split()) > 1]
+        phrases += [p for p in word_lines(path.read_text(encoding="utf-8-sig")) if len(p.split()) > 1]
     return phrases
-
-
-def load_stopwords(name: str | None, extra: tuple[str, ...] = ()) -> frozenset[str]:
-    """Stop words by name: ``none``, ``english`` (bundled), ``nltk`` (NLTK data) or a file path.
-
-    >>> "the" in load_stopwords("english")
-    True
-    """
-    words: list[str] = []
-    if name in (None, "none", ""):
-        pass
-    elif name == "english":
-        text = resources.files("peercorpus").joinpath("data/stopwords-english.txt").read_text("utf-8")
-        words = _word_lines(text)
-    elif name == "nltk":
-        words = list(_nltk_stopwords())
-    else:
-        path = Path(name)
-        if not path.is_file():
-            raise ConfigError(
-                f"stopwords: '{name}' is not none, english, nltk or an existing file of words"
-            )
-        words = _word_lines(path.read_text(encoding="utf-8-sig"))
-    return frozenset(normalize_form(w) for w in [*words, *extra])
-
-
-def _word_lines(text: str) -> list[str]:
-    """Non-empty, non-comment lines, stripped, in file order (first occurrence kept)."""
-    lines = (line.strip() for line in text.splitlines() if not line.startswith("#"))
-    return list(dict.fromkeys(line for line in lines if line))
-
-
-def _nltk_stopwords() -> set[str]:
-    try:
-        from nltk.corpus import stopwords
-
-        return set(stopwords.words("english"))
-    except LookupError:
-        raise MissingDataError(
-            "stopwords: nltk needs NLTK's stopwords corpus; run 'peercorpus setup stopwords' "
-            "(online) or use stopwords: english (the same list, bundled)"
-        ) from None
-

@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from ..config import CleaningSettings
+from ..patterns import Budget, compile_pattern
 
 # A word broken across a line end by a hyphen: "sup-\nport" → "support". Only lower-case
 # continuations, so "peer-\nLed" style compounds and list dashes are left alone.
@@ -22,7 +23,6 @@ _HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])[-‐]\n[ \t]*(?=[a-z])")
 @lru_cache(maxsize=32)
 def _compiled(patterns: tuple[str, ...]):
     """The patterns as one alternation, compiled by the ``regex`` module (run with a budget)."""
-    from ..patterns import compile_pattern
 
     return compile_pattern("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
@@ -32,7 +32,6 @@ def clean_text(text: str, settings: CleaningSettings) -> tuple[str, dict[str, ob
     report: dict[str, object] = {"lines_dropped": 0, "chars_cut": 0, "cut_at": None, "hyphens_joined": 0}
     if not settings.active:
         return text, report
-    from ..patterns import Budget
 
     cut = _compiled(settings.cut_from)
     drop = _compiled(settings.drop_lines)

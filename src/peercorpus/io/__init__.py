@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import UnreadableFile
 from .base import RawDocument, ReadOptions
 from .formats import Read, read_docx, read_markdown, read_plain
 from .html import read_html
@@ -29,7 +30,6 @@ def read_file(path: Path, root: Path, options: ReadOptions, *, layout: bool = Tr
     keeps a PDF's text as extracted (no paragraphs rebuilt, no headers or footers removed). A
     document with more text than ``options.max_document_mb`` is skipped (``UnreadableFile``;
     a row: a warning)."""
-    from ..errors import UnreadableFile
 
     relative = path.relative_to(root).as_posix() if path != root else path.name
     suffix = path.suffix.lower()

@@ -3,7 +3,7 @@
     data = codebook_to_qdc(load_codebook(Path("configs/peer-support-codebook.yaml")))   # bytes
     nodes, title = read_code_tree(Path("codes.qdc"))       # also a .qdpx project's CodeBook
     text = skeleton_yaml(nodes, title=title, source="codes.qdc")   # a codebook to fill in
-    codebook = load_qdc_codebook(Path("codes.qdc"))        # when its codes carry terms
+    data = qdc_codebook_data(Path("codes.qdc"))          # when its codes carry terms
 
 Terms in a ``.qdc``: QDA software keeps a code's name, description and colour, not the words
 that find it, so peercorpus writes a theme's own terms as the last line of its description::
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, InputError
+from .reader import read_project_xml
 from .xml import CODEBOOK_NS, PROJECT_NS, guid, parse_xml, serialize, validate, xml_safe
 
 #: Colours given to themes without a ``color:`` (matplotlib's tab10, as peercorpus' plots).
@@ -120,8 +121,6 @@ def read_code_tree(path: Path) -> tuple[list[CodeNode], str | None]:
     if not path.is_file():
         raise InputError(f"codebook file not found: {path}")
     if path.suffix.lower() == ".qdpx":
-        from .reader import read_project_xml
-
         root = read_project_xml(path)
     else:
         if path.stat().st_size > MAX_QDC_BYTES:
@@ -183,12 +182,12 @@ def nodes_to_data(nodes: list[CodeNode], title: str | None) -> dict:
     return data
 
 
-def load_qdc_codebook(path: Path):
-    """A ``Codebook`` from a ``.qdc`` whose codes carry ``Terms:`` lines (module docstring).
+def qdc_codebook_data(path: Path) -> dict:
+    """The codebook mapping (as a YAML codebook holds it) of a ``.qdc`` whose codes carry
+    ``Terms:`` lines (module docstring); ``analysis.codebook.load_codebook`` checks it.
 
     One line (``ConfigError``) when it has no terms at all: the codebook must be imported
     first (``peercorpus codebook import``) and its terms filled in."""
-    from ..analysis.codebook import parse_codebook
 
     nodes, title = read_code_tree(path)
     if not nodes:
@@ -205,7 +204,7 @@ def load_qdc_codebook(path: Path):
             f"{f' (nor {len(missing) - 1} more)' if len(missing) > 1 else ''}; "
             f"run peercorpus codebook import {path.name} -o codebook.yaml and fill in its terms"
         )
-    return parse_codebook(nodes_to_data(nodes, title), source=path.name)
+    return nodes_to_data(nodes, title)
 
 
 def _all_nodes(nodes: list[CodeNode]):

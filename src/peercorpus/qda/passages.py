@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..analysis.topics.model import prepare
+from ..core.dtm import document_term_matrix
 from ..validate import check_choice
 from .codebook_xml import PALETTE, description_with_terms, theme_color
 from .project import Passage, QdaCode
@@ -137,8 +139,6 @@ def topic_shares(corpus, model, tokenize, unit: str) -> tuple[np.ndarray, np.nda
     """
     from scipy import sparse
 
-    from ..analysis.topics.model import prepare
-    from ..core.dtm import document_term_matrix
 
     tokens = corpus.tokens
     unit_of_token = tokens.sentence if unit == "sentence" else tokens.paragraph

@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from .. import __version__
+from ..render.export import atomic_write
 from .xml import PROJECT_NS, guid, serialize, validate, xml_safe
 
 USER_NAME = "peercorpus"
@@ -136,7 +138,6 @@ def project_bytes(
     """The ``.qdpx`` zip (see the module docstring) as bytes; ``validate``d before it is returned."""
     from lxml import etree
 
-    from .. import __version__
 
     sources = [source_text(corpus.text(doc)) for doc in range(len(corpus))]
     created = {"creationDateTime": stamp} if (stamp := corpus_time(corpus)) else {}
@@ -217,7 +218,6 @@ def project_bytes(
 
 def write_qdpx(path: Path, corpus, codes: list[QdaCode], passages: Iterable[Passage], **options) -> int:
     """Write ``project_bytes(...)`` to ``path`` atomically; returns the number of selections."""
-    from ..render.export import atomic_write
 
     passages = list(passages)
     data = project_bytes(corpus, codes, passages, **options)

@@ -13,6 +13,10 @@ from __future__ import annotations
 import html
 from types import SimpleNamespace
 
+from .export import records_to_text
+from .markdown import markdown_text
+from .table import stdout_console
+
 EXPORT_COLUMNS = ["doc", "start", "end", "left", "match", "right", "char_start", "char_end", "sentence", "query"]
 
 
@@ -29,7 +33,6 @@ def concordance_text(rows: list[dict], fmt: str, show: list[str] | None = None) 
     whose types pandas infers, and other formats)."""
     if show or fmt not in ("csv", "tsv", "md"):
         return None
-    from .export import records_to_text
 
     return records_to_text(rows, EXPORT_COLUMNS, fmt)
 
@@ -52,7 +55,6 @@ def print_concordance(lines, show: list[str] | None = None, *, width: int = 60, 
     """
     from rich.cells import cell_len
 
-    from .table import stdout_console
 
     console = console or stdout_console()
     show = show or []
@@ -131,7 +133,6 @@ def concordance_html(lines, show: list[str] | None = None) -> str:
 
 def concordance_markdown(lines, show: list[str] | None = None) -> str:
     """A Markdown table with the match in bold; every piece of corpus text escaped (``markdown_text``)."""
-    from .markdown import markdown_text
 
     columns = ["doc", *(show or []), "left", "match", "right"]
     rows = ["| " + " | ".join(markdown_text(c) for c in columns) + " |", "| " + " | ".join("---:" if c == "left" else "---" for c in columns) + " |"]
@@ -140,3 +141,42 @@ def concordance_markdown(lines, show: list[str] | None = None) -> str:
         cells = [f"{markdown_text(row.doc)}:{row.start}", *extra, markdown_text(row.left), f"**{markdown_text(row.match)}**", markdown_text(row.right)]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows) + "\n"
+
+
+class ConcordanceWriter:
+    """Concordance lines as csv, tsv (without ``--show`` fields) or json, written a batch at a
+    time through ``write``: byte for byte what ``concordance_text`` or ``write_json`` write
+    for all the lines at once, without holding them.
+
+        with atomic_stream(path) as write:
+            lines = ConcordanceWriter(write, "csv")
+            for rows in batches: lines.add(rows)
+            lines.close()
+    """
+
+    FORMATS = ("csv", "tsv", "json")
+
+    def __init__(self, write, fmt: str):
+        self.write, self.fmt, self.count = write, fmt, 0
+
+    def add(self, rows: list[dict]) -> None:
+        if not rows:
+            return
+        if self.fmt == "json":
+            import json
+
+            from .cells import json_safe
+
+            # json.dumps(list, indent=2) is each element's own dump indented two more spaces
+            pieces = [json.dumps(json_safe(row), ensure_ascii=False, indent=2).replace("\n", "\n  ") for row in rows]
+            self.write(("[\n  " if self.count == 0 else ",\n  ") + ",\n  ".join(pieces))
+        else:
+            text = records_to_text(rows, EXPORT_COLUMNS, self.fmt)
+            self.write(text if self.count == 0 else text[text.index("\n") + 1 :])  # one header
+        self.count += len(rows)
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            self.write("\n]\n" if self.count else "[]\n")
+        elif self.count == 0:
+            self.write(records_to_text([], EXPORT_COLUMNS, self.fmt))

@@ -46,6 +46,27 @@ def write_dtm(dtm, corpus, folder: Path, *, fmt: str = "mtx", min_count: int = 1
     return {"files": files, "terms": len(vocab)}
 
 
+def write_dtm_streamed(corpus, folder: Path, terms: list[str], counts, doc_freq, nnz: int, blocks) -> dict:
+    """``write_dtm`` (Matrix Market) from counts made a chunk at a time: ``terms`` (the
+    columns, in order) with their ``counts`` and ``doc_freq``, ``nnz`` cells, and ``blocks``,
+    the lines of each chunk's documents in order, written as they come. Same bytes."""
+    from .export import atomic_stream
+
+    fields = corpus.fields()
+    term_rows = [[i + 1, term, int(count), int(df)] for i, (term, count, df) in enumerate(zip(terms, counts.tolist(), doc_freq.tolist()))]
+    doc_rows = [[i + 1, corpus.doc_id(i), *(metadata.get(f) for f in fields)] for i, metadata in ((i, corpus.doc_metadata(i)) for i in range(len(corpus)))]
+    atomic_write(folder / "terms.csv", csv_lines(["column", "term", "count", "doc_freq"], term_rows, ","))
+    atomic_write(folder / "docvars.csv", csv_lines(["row", "doc", *fields], doc_rows, ","))
+    with atomic_stream(folder / "dtm.mtx") as write:
+        write(f"{MATRIX_MARKET_HEADER}\n{len(corpus)} {len(terms)} {nnz}\n")
+        for block in blocks:
+            write(block)
+    return {"files": ["dtm.mtx", "terms.csv", "docvars.csv"], "terms": len(terms)}
+
+
+MATRIX_MARKET_HEADER = "%%MatrixMarket matrix coordinate integer general\n% peercorpus document-term matrix: rows = docvars.csv, columns = terms.csv"
+
+
 def matrix_market(matrix) -> str:
     """A sparse integer matrix in Matrix Market coordinate form (1-based, row-major order):
     what ``scipy.io.mmwrite`` writes, without the scipy version in the header (same input,

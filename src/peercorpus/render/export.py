@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from .cells import cell_text, format_column, json_safe
 from .markdown import markdown_text
+from .table import print_table
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "md", "html")
 _SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".md": "md", ".html": "html", ".htm": "html"}
@@ -94,17 +96,62 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
-def json_safe(value: Any) -> Any:
-    """Plain JSON values: NaN → null, numpy scalars → Python numbers, tuples → lists."""
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    return value
+class atomic_stream:
+    """``atomic_write`` for text written piece by piece: ``with atomic_stream(path) as write:
+    write("...")``; the file appears whole, under its name, when the block ends without an
+    error (a device or FIFO is written in place; ``None`` writes to stdout)."""
+
+    def __init__(self, path: Path | None):
+        self.path = None if path is None else Path(path)
+
+    def __enter__(self):
+        import stat
+
+        self.temporary = None
+        if self.path is None:
+            self.handle = None
+            return self._write
+        try:
+            mode = os.stat(self.path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            mode = None
+        if mode is not None and not stat.S_ISREG(mode):
+            if stat.S_ISDIR(mode):
+                raise UsageError(f"{self.path} is a folder; give a file name")
+            if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+                raise UsageError(f"{self.path} is not a regular file, a character device or a pipe; not written")
+            self.handle = open(self.path, "wb")
+            return self._write
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, self.temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        os.fchmod(descriptor, default_mode())
+        self.handle = os.fdopen(descriptor, "wb")
+        return self._write
+
+    def _write(self, text: str) -> None:
+        if self.handle is None:
+            sys.stdout.write(text)
+        else:
+            self.handle.write(text.encode("utf-8"))
+
+    def __exit__(self, kind, value, traceback):
+        if self.handle is None:
+            sys.stdout.flush()
+            return
+        try:
+            if kind is None and self.temporary is not None:
+                self.handle.flush()
+                os.fsync(self.handle.fileno())
+            self.handle.close()
+            if self.temporary is not None:
+                if kind is None:
+                    os.replace(self.temporary, self.path)
+                else:
+                    Path(self.temporary).unlink(missing_ok=True)
+        except BaseException:
+            if self.temporary is not None:
+                Path(self.temporary).unlink(missing_ok=True)
+            raise
 
 
 def dumps_json(payload: Any) -> str:
@@ -128,7 +175,7 @@ class CsvOptions:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_cell(value: Any) -> str:
+def csvcell_text(value: Any) -> str:
     """One CSV/TSV cell as pandas writes it (``repr`` of a float, nothing for NaN, inf or None),
     booleans as ``true``/``false`` (R's and JSON's spelling), formula-like text neutralised
     under ``CsvOptions.safe``."""
@@ -153,10 +200,10 @@ def csv_lines(columns: list[str], rows, sep: str) -> str:
     import io
 
     if CsvOptions.safe:
-        text_cells = [[csv_cell(c) for c in row] for row in rows]
+        text_cells = [[csvcell_text(c) for c in row] for row in rows]
     else:  # the common cells (text, whole numbers) without a call each: kwic writes 50,000 lines
-        text_cells = [[c if type(c) is str else str(c) if type(c) is int else csv_cell(c) for c in row] for row in rows]
-    header = [c if isinstance(c, str) else csv_cell(c) for c in columns]
+        text_cells = [[c if type(c) is str else str(c) if type(c) is int else csvcell_text(c) for c in row] for row in rows]
+    header = [c if isinstance(c, str) else csvcell_text(c) for c in columns]
     buffer = io.StringIO()
     # The csv module (C) quotes the separator, quotes and line feeds; a CR is rare, and then
     # the rows are quoted here instead.
@@ -218,60 +265,13 @@ def records_to_text(records: list[dict[str, Any]], columns: list[str], fmt: str,
     return csv_lines(columns, ([record[c] for c in columns] for record in records), "," if fmt == "csv" else "\t")
 
 
-def _cell(value: Any) -> str:
-    value = json_safe(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return f"{value:.4g}" if abs(value) < 1e-3 and value else f"{value:.4f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def format_column(values: list[Any]) -> list[str]:
-    """One format for a whole numeric column: integers as written; floats with the decimals
-    that give the column's typical (median) value three significant digits (0 to 4 decimals),
-    or all in scientific notation when the column mixes values below 0.001 with much larger
-    ones (p-values); NaN as an empty cell.
-
-    >>> format_column([0.64, 0.6342, 0.5])
-    ['0.640', '0.634', '0.500']
-    >>> format_column([2.953e-06, 0.0032, 0.5])
-    ['2.95e-06', '3.20e-03', '5.00e-01']
-    """
-    plain = [json_safe(v) for v in values]
-    numbers = [v for v in plain if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    finite = [abs(v) for v in numbers if math.isfinite(v)]
-    if any(not isinstance(v, (int, float)) or isinstance(v, bool) for v in plain if v is not None):
-        return [_cell(v) for v in plain]  # not a number column after all: as exported
-    if all(float(v).is_integer() for v in finite):
-        return ["" if v is None else _whole(v) for v in plain]
-    nonzero = sorted(v for v in finite if v)
-    if nonzero and nonzero[0] < 1e-3:
-        return ["" if v is None else _special(v) or f"{v:.2e}" for v in plain]
-    median = nonzero[len(nonzero) // 2] if nonzero else 1.0
-    decimals = max(0, min(4, 2 - math.floor(math.log10(median))))
-    return ["" if v is None else _special(v) or f"{v:.{decimals}f}" for v in plain]
-
-
-def _whole(value) -> str:
-    return _special(value) or str(int(value))
-
-
-def _special(value) -> str | None:
-    if isinstance(value, float) and not math.isfinite(value):
-        return "" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-    return None
-
-
 def display_rows(frame) -> list[list[str]]:
     """The frame's cells as text for reading (Markdown, HTML): number columns in one format
-    each (``format_column``), other cells as ``_cell`` writes them."""
+    each (``format_column``), other cells as ``cells.cell_text`` writes them."""
     columns = []
     for name in frame.columns:
         values = frame[name].tolist()
-        columns.append(format_column(values) if frame[name].dtype.kind in "iuf" else [_cell(v) for v in values])
+        columns.append(format_column(values) if frame[name].dtype.kind in "iuf" else [cell_text(v) for v in values])
     return [list(row) for row in zip(*columns)] if columns else []
 
 
@@ -286,7 +286,7 @@ def _markdown_rows(columns: list[str], rows, title: str | None) -> str:
     lines.append("| " + " | ".join(markdown_text(c) for c in columns) + " |")
     lines.append("| " + " | ".join("---" for _ in columns) + " |")
     for row in rows:
-        lines.append("| " + " | ".join(markdown_text(v if isinstance(v, str) else _cell(v)) for v in row) + " |")
+        lines.append("| " + " | ".join(markdown_text(v if isinstance(v, str) else cell_text(v)) for v in row) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -317,11 +317,27 @@ def write_table(frame, *, fmt: str, output: Path | None = None, title: str | Non
     """Write ``frame`` in ``fmt``; ``table`` prints a table that fits the terminal to stdout
     (``optional`` columns may be left out there, and are named when they are)."""
     if fmt == "table":
-        from .table import print_table
-
         print_table(frame, title=title, console=console, optional=optional)
         return
     write_text(frame_to_text(frame, fmt, title=title), output)
+
+
+def write_tables(tables: dict[str, Any], fmt: str, output: Path | None = None, *, titles: dict[str, str]) -> None:
+    """Several tables as one text: a JSON object of record lists (``{"themes": [...], ...}``), or
+    Markdown/HTML with a title above each table (``titles``)."""
+    if fmt == "json":
+        write_json({name: frame_records(frame) for name, frame in tables.items()}, output)
+    else:
+        write_text("\n".join(frame_to_text(frame, fmt, title=titles[name]) for name, frame in tables.items()), output)
+
+
+def write_table_files(tables: dict[str, Any], folder: Path, fmt: str, *, prefix: str = "") -> list[str]:
+    """One file per table in ``folder`` (``<prefix><name>.<fmt>``), each written atomically;
+    the names written."""
+    texts = {f"{prefix}{name}.{fmt}": frame_to_text(frame, fmt) for name, frame in tables.items()}
+    for name, text in texts.items():
+        atomic_write(folder / name, text)
+    return list(texts)
 
 
 def write_json(payload: Any, output: Path | None = None) -> None:

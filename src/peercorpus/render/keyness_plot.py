@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..core.vocabulary import load_stopwords, normalize_form
 from .figure import PAGE, PALETTE, new_figure, save_figure
 
 
@@ -18,7 +19,6 @@ def plot_keyness(table, path: Path, *, n: int = 15, stopwords: str | None = "eng
     """Bars of log ratio (effect size) for the top ``n`` positive and ``n`` negative keywords
     by G², each side ordered by the plotted log ratio (longest bar outermost); words in
     ``stopwords`` (a ``load_stopwords`` name) left out."""
-    from ..core.tokens import load_stopwords, normalize_form
 
     if stopwords:
         stop = load_stopwords(stopwords)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UsageError
+from .figure import PLOT_FORMATS
 
 
 def check_outputs(
@@ -25,7 +26,6 @@ def check_outputs(
     or a folder holding one, over a file where a folder is written (options in ``folders``),
     or as a plot that is not .png or .svg (options in ``plots``). ``None`` paths are skipped.
     """
-    from .figure import PLOT_FORMATS
 
     given_inputs = [(option, Path(path)) for option, path in inputs if path is not None]
     for option, output in outputs.items():

@@ -14,6 +14,7 @@ import html
 from pathlib import Path
 
 from .. import __version__
+from ..report.references import references
 from ..report.sections import SHOWN_ROWS
 from .export import html_table
 
@@ -103,7 +104,6 @@ def report_html(report, folder: Path) -> str:
 
 def _references(methods: list[str]) -> str:
     """Full citations of every method the methods text names (``report.references``)."""
-    from ..report.references import references
 
     items = "".join(f"<li>{html.escape(citation)}</li>" for citation in references(methods))
     return f'<section id="references" class="references"><h2>References</h2><ol>{items}</ol></section>'

@@ -8,6 +8,7 @@ well on GitHub or GitLab next to its folder; tables show their first ``SHOWN_ROW
 
 from __future__ import annotations
 
+from ..report.references import references
 from ..report.sections import SHOWN_ROWS
 from .export import markdown_table
 from .markdown import markdown_text
@@ -25,7 +26,6 @@ def report_markdown(report) -> str:
     lines += ["", "## Methods", ""]
     for paragraph in report.methods:
         lines += [markdown_text(paragraph), ""]
-    from ..report.references import references
 
     lines += ["## References", ""]
     lines += [f"{number}. {markdown_text(citation)}" for number, citation in enumerate(references(report.methods), start=1)]

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .export import _cell, format_column, json_safe  # noqa: F401  (format_column: part of this module's API)
+from .cells import cell_text, format_column, json_safe  # noqa: F401  (format_column: part of this module's API)
 
 #: Widest a piped table gets when neither COLUMNS nor a terminal says.
 PIPE_WIDTH = 200
@@ -97,7 +97,7 @@ def _print(columns, numeric, rows, total, *, title, console, max_rows, rest, opt
     cells_by_column = []
     for i, is_number in enumerate(numeric):
         values = [row[i] for row in rows]
-        cells_by_column.append(format_column(values) if is_number else [printable(_cell(v)) for v in values])
+        cells_by_column.append(format_column(values) if is_number else [printable(cell_text(v)) for v in values])
     natural = [max([cell_len(h), *map(cell_len, cells)]) for h, cells in zip(headers, cells_by_column)]
     # A number is never cut or wrapped (its header may wrap at "_" or a space); a text column
     # may be cut to MIN_TEXT (the first, naming column, to MIN_NAME).

@@ -27,8 +27,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..analysis.codebook import load_codebook, parse_codebook
+from ..analysis.topics.labels import read_labels
 from ..core.corpus import Corpus
 from ..errors import ConfigError, PeerCorpusError, UsageError
+from ..render.export import default_mode, dumps_json, frame_records, frame_to_text
+from ..render.report_html import report_html
+from ..render.report_md import report_markdown
 from .methods import methods_paragraphs, quality_table, software_versions
 from .runners import Context, run_analysis
 from .sections import ReportTable, Section
@@ -69,8 +74,6 @@ def read_resources(spec: ReportSpec) -> Resources:
         params = analysis.params
         try:
             if analysis.name == "codebook":
-                from ..analysis.codebook import load_codebook, parse_codebook
-
                 if params.codebook is not None:
                     codebooks[analysis.id] = load_codebook(spec.base / params.codebook)
                 else:
@@ -80,14 +83,12 @@ def read_resources(spec: ReportSpec) -> Resources:
                     source = spec.config.source.name if spec.config.source else "config"
                     codebooks[analysis.id] = parse_codebook({"themes": params.themes}, source=source, lines=lines)
             elif analysis.name == "topics" and params.labels:
-                from ..analysis.topics.labels import read_labels
-
                 labels[analysis.id] = read_labels(spec.base / params.labels)
         except PeerCorpusError as error:
             if analysis.name == "codebook" and params.themes is not None:
                 raise  # already names the config's line
             key = "codebook" if analysis.name == "codebook" else "labels"
-            raise ConfigError(f"{spec.where(analysis, key)}: analysis '{analysis.id}': {error}") from None
+            raise ConfigError(f"{spec.locate(analysis, key)}: analysis '{analysis.id}': {error}") from None
     return Resources(codebooks, labels)
 
 
@@ -157,10 +158,6 @@ def write_report(spec: ReportSpec, corpus: Corpus, output: Path, *, resources: R
 
 
 def _write_files(report: Report, folder: Path, *, seconds: float) -> None:
-    from ..render.export import dumps_json, frame_records, frame_to_text
-    from ..render.report_html import report_html
-    from ..render.report_md import report_markdown
-
     tables_folder = folder / "tables"
     tables_folder.mkdir()
     files: dict[str, list[str]] = {}
@@ -265,7 +262,6 @@ def _sha256(data: bytes) -> str:
 
 def _use_default_permissions(folder: Path) -> None:
     """``mkdtemp`` makes a private folder; a report folder gets what ``mkdir`` would give it."""
-    from ..render.export import default_mode
 
     folder.chmod(default_mode(0o777))
 

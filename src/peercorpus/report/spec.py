@@ -28,6 +28,8 @@ from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from ..analysis.params import TOP_SHOWN, Params
+from ..analysis.registry import ANALYSES, analysis_named
 from ..config import (
     SETTING_PARSERS,
     Config,
@@ -39,7 +41,6 @@ from ..config import (
 )
 from ..errors import ConfigError, PeerCorpusError
 from ..validate import parse_range
-from .params import ANALYSES, Params
 
 _ITEM_KEYS = ("name", "id", "title")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -79,10 +80,10 @@ class ReportSpec:
         raw = self.config.extra["corpus"]
         return [raw] if isinstance(raw, str) else list(raw)
 
-    def where(self, analysis: AnalysisSpec, *keys: str) -> str:
+    def locate(self, analysis: AnalysisSpec, *keys: str) -> str:
         """``"peer-support.yaml line 40"`` for a key of one analysis (or the analysis itself)."""
-        located = self.config.where("analyses", str(analysis.position), *keys)
-        return located if "line" in located else self.config.where("analyses", str(analysis.position))
+        located = self.config.locate("analyses", str(analysis.position), *keys)
+        return located if "line" in located else self.config.locate("analyses", str(analysis.position))
 
 
 def read_report(path: Path, overrides: list[str] | tuple[str, ...] = ()) -> ReportSpec:
@@ -91,15 +92,15 @@ def read_report(path: Path, overrides: list[str] | tuple[str, ...] = ()) -> Repo
     extra = config.extra
     title = extra.get("title", f"peercorpus report: {Path(path).stem}")
     if not isinstance(title, str):
-        raise ConfigError(f"{config.where('title')}: 'title' must be text; got {title!r}")
+        raise ConfigError(f"{config.locate('title')}: 'title' must be text; got {title!r}")
     seed = extra.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-        raise ConfigError(f"{config.where('seed')}: 'seed' must be a whole number from 0 to 4294967295; got {seed!r}")
+        raise ConfigError(f"{config.locate('seed')}: 'seed' must be a whole number from 0 to 4294967295; got {seed!r}")
     base = Path(path).parent
     corpus = _corpus_paths(extra.get("corpus"), base, config)
     output = extra.get("output")
     if output is not None and not isinstance(output, str):
-        raise ConfigError(f"{config.where('output')}: 'output' must be a folder path; got {output!r}")
+        raise ConfigError(f"{config.locate('output')}: 'output' must be a folder path; got {output!r}")
     analyses = _analyses(extra.get("analyses"), config, seed)
     return ReportSpec(
         title=title,
@@ -112,7 +113,7 @@ def read_report(path: Path, overrides: list[str] | tuple[str, ...] = ()) -> Repo
 
 
 def _corpus_paths(raw: Any, base: Path, config: Config) -> tuple[Path, ...]:
-    where = config.where("corpus")
+    where = config.locate("corpus")
     if raw is None:
         raise ConfigError(f"{where}: a report config needs 'corpus': a folder or a list of folders and files")
     entries = [raw] if isinstance(raw, str) else raw
@@ -122,14 +123,14 @@ def _corpus_paths(raw: Any, base: Path, config: Config) -> tuple[Path, ...]:
     for number, entry in enumerate(entries):
         path = base / entry
         if not path.exists():
-            located = config.where("corpus", str(number)) if isinstance(raw, list) else where
+            located = config.locate("corpus", str(number)) if isinstance(raw, list) else where
             raise ConfigError(f"{located}: corpus path not found: {entry} (relative to {base or '.'}/)")
         paths.append(path)
     return tuple(paths)
 
 
 def _analyses(raw: Any, config: Config, seed: int) -> tuple[AnalysisSpec, ...]:
-    where = config.where("analyses")
+    where = config.locate("analyses")
     if not isinstance(raw, list) or not raw:
         raise ConfigError(f"{where}: 'analyses' must be a list of analyses, each with a name ({', '.join(ANALYSES)})")
     specs: list[AnalysisSpec] = []
@@ -137,25 +138,25 @@ def _analyses(raw: Any, config: Config, seed: int) -> tuple[AnalysisSpec, ...]:
     for position, item in enumerate(raw):
         spec = _analysis(item, position, config, counts, seed)
         if any(existing.id == spec.id for existing in specs):
-            raise ConfigError(f"{config.where('analyses', str(position), 'id')}: two analyses have the id '{spec.id}'")
+            raise ConfigError(f"{config.locate('analyses', str(position), 'id')}: two analyses have the id '{spec.id}'")
         specs.append(spec)
     return tuple(specs)
 
 
 def _analysis(item: Any, position: int, config: Config, counts: dict[str, int], seed: int) -> AnalysisSpec:
-    here = config.where("analyses", str(position))
+    here = config.locate("analyses", str(position))
     if isinstance(item, str):
         item = {"name": item}
     if not isinstance(item, dict) or "name" not in item:
         raise ConfigError(f"{here}: each analysis is a mapping with a 'name' ({', '.join(ANALYSES)})")
-    name = item["name"]
-    if name not in ANALYSES:
-        raise ConfigError(f"{here}: {unknown_key_message(str(name), list(ANALYSES)).replace('key', 'analysis', 1)}")
-    params_class = ANALYSES[name]
+    entry = analysis_named(item["name"]) if isinstance(item["name"], str) else None
+    if entry is None:
+        raise ConfigError(f"{here}: {unknown_key_message(str(item['name']), list(ANALYSES)).replace('key', 'analysis', 1)}")
+    name, params_class = entry.name, entry.params
     known = {f.name: f for f in fields(params_class)}
     values = {}
     for key, value in item.items():
-        key_where = config.where("analyses", str(position), str(key))
+        key_where = config.locate("analyses", str(position), str(key))
         if key in _ITEM_KEYS:
             continue
         if key not in known:
@@ -163,6 +164,8 @@ def _analysis(item: Any, position: int, config: Config, counts: dict[str, int], 
         values[key] = coerce_setting(value, str(known[key].type), key_where, key, PARAMETER_PARSERS)
     if "seed" in known and "seed" not in values:
         values["seed"] = seed
+    if "top" in known and "top" not in values:
+        values["top"] = TOP_SHOWN["report"]
     missing = [f.name for f in known.values() if f.default is MISSING and f.name not in values]
     if missing:
         raise ConfigError(f"{here}: analysis '{name}' needs '{missing[0]}'")
@@ -170,42 +173,18 @@ def _analysis(item: Any, position: int, config: Config, counts: dict[str, int], 
     try:
         params.check()
     except PeerCorpusError as error:
-        # the library's checks name the parameter first ("context must be one of ..."): point at its line
-        named = str(error).split()[0]
-        located = config.where("analyses", str(position), named) if named in values else here
+        named = getattr(error, "param", None)
+        located = config.locate("analyses", str(position), named) if named in values else here
         raise ConfigError(f"{located}: analysis '{name}': {error}") from None
     counts[name] = counts.get(name, 0) + 1
     default_id = name if counts[name] == 1 else f"{name}-{counts[name]}"
     analysis_id = item.get("id", default_id)
     if not isinstance(analysis_id, str) or not _ID.match(analysis_id):
-        raise ConfigError(f"{config.where('analyses', str(position), 'id')}: 'id' names files: letters, digits, - and _; got {analysis_id!r}")
-    title = item.get("title", _default_title(name, params))
+        raise ConfigError(f"{config.locate('analyses', str(position), 'id')}: 'id' names files: letters, digits, - and _; got {analysis_id!r}")
+    title = item.get("title", entry.title_for(params))
     if not isinstance(title, str):
-        raise ConfigError(f"{config.where('analyses', str(position), 'title')}: 'title' must be text")
+        raise ConfigError(f"{config.locate('analyses', str(position), 'title')}: 'title' must be text")
     return AnalysisSpec(name=name, id=analysis_id, title=title, params=params, position=position)
-
-
-def _default_title(name: str, params: Params) -> str:
-    titles = {
-        "info": "Documents",
-        "stats": "Text statistics",
-        "freq": "Word frequencies",
-        "kwic": "Concordance",
-        "dispersion": "Dispersion",
-        "collocates": "Collocates",
-        "collocations": "Collocations",
-        "keyness": "Keywords",
-        "topics": "Topics",
-        "codebook": "Dictionary coding of themes",
-    }
-    title = titles[name]
-    if name == "kwic":
-        title += ": " + ", ".join(f"“{q}”" for q in params.queries)
-    elif name == "collocates":
-        title += f" of “{params.node}”"
-    elif name == "freq" and params.ngram > 1:
-        title = f"{params.ngram}-gram frequencies"
-    return title
 
 
 def _range(value: Any) -> tuple[int, int]:
@@ -270,7 +249,7 @@ def check_against_corpus(spec: ReportSpec, corpus) -> None:
         for key, field_name in params.fields_used().items():
             if field_name not in corpus.fields():
                 raise ConfigError(
-                    f"{spec.where(analysis, key.split()[0])}: {key} names no metadata field '{field_name}' "
+                    f"{spec.locate(analysis, key.split()[0])}: {key} names no metadata field '{field_name}' "
                     f"(analysis '{analysis.name}'); fields present: {', '.join(corpus.fields()) or '(none)'}"
                 )
         for key, conditions in params.conditions_used().items():
@@ -278,5 +257,5 @@ def check_against_corpus(spec: ReportSpec, corpus) -> None:
                 if len(corpus.where_indices(list(conditions))) == 0:
                     raise ConfigError(f"no document matches {', '.join(conditions)}")
             except PeerCorpusError as error:
-                message = str(error).removeprefix("--where ")
-                raise ConfigError(f"{spec.where(analysis, key.split()[0])}: {key} (analysis '{analysis.name}'): {message}") from None
+                message = str(error).removeprefix("where ")
+                raise ConfigError(f"{spec.locate(analysis, key.split()[0])}: {key} (analysis '{analysis.name}'): {message}") from None

@@ -19,6 +19,7 @@ import re
 import numpy as np
 
 from ...core.corpus import Corpus
+from ...core.dtm import document_term_matrix
 from ...core.prose import is_prose_sentence
 
 MIN_SENTENCE_WORDS = 8
@@ -49,7 +50,6 @@ def representative_sentences(corpus: Corpus, features, topic_term: np.ndarray, v
     document; ``features`` are the model's (``topics.topic_features``), counted per sentence."""
     import pandas as pd
 
-    from ...core.dtm import document_term_matrix
 
     columns = ["topic", "rank", "doc", "sentence", "weight"]
     tokens = corpus.tokens

@@ -46,11 +46,11 @@ def read_labels(path: Path):
     try:
         sheet = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InputError(f"--labels {path}: file not found") from None
+        raise InputError(f"`labels` {path}: file not found") from None
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
-        raise InputError(f"--labels {path}: not a readable CSV ({str(error).splitlines()[0]})") from None
+        raise InputError(f"`labels` {path}: not a readable CSV ({str(error).splitlines()[0]})") from None
     if "label" not in sheet.columns or not ({"topic", "terms"} & set(sheet.columns)):
-        raise InputError(f"--labels {path}: needs a 'label' column and a 'topic' or 'terms' column; found {', '.join(sheet.columns)}")
+        raise InputError(f"`labels` {path}: needs a 'label' column and a 'topic' or 'terms' column; found {', '.join(sheet.columns)}")
     return sheet[sheet["label"].str.strip() != ""].reset_index(drop=True)
 
 

@@ -15,7 +15,7 @@ terms, NPMI coherence, most representative documents and sentences (``topic_extr
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -25,9 +25,13 @@ from ...core.corpus import Corpus
 from ...core.dtm import DocumentTermMatrix, document_term_matrix, require_terms
 from ...core.units import UNIT_KINDS, Units, choose_unit, make_units
 from ...errors import UsageError
-from ...validate import check_choice, check_fraction_or_count, check_int
+from ...validate import check_choice, check_fraction_or_count, check_int, count_or_share
+from ..params import Params, check_qdpx, qdpx_fields
+from .extracts import representative_documents, representative_sentences
 from .fit import METHODS, fit_model, resampled_fits
 from .quality import align_topics, jaccard_matrix, ranking_agreement, top_terms, topic_coherence
+from .selection import choose_k
+from .tfidf import Tfidf
 
 #: Top terms compared between resampled fits (Greene et al. 2014 use 20).
 STABILITY_TERMS = 20
@@ -69,7 +73,7 @@ class TopicSettings:
         if self.max_features is not None:
             check_int("max_features", self.max_features, minimum=1)
         if isinstance(self.idf_power, bool) or not isinstance(self.idf_power, (int, float)) or not 0 <= self.idf_power <= 4:
-            raise UsageError(f"idf_power must be a number from 0 to 4; got {self.idf_power!r}")
+            raise UsageError(f"idf_power must be a number from 0 to 4; got {self.idf_power!r}", param="idf_power")
         check_int("seed", self.seed, minimum=0)
         check_int("runs", self.runs, minimum=1)
         check_int("samples", self.samples, minimum=2)
@@ -114,7 +118,6 @@ def topic_features(corpus: Corpus, tokenize: TokenizeSettings):
 
 def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings):
     """Units, features, pruned counts (unit × term), TF-IDF matrix, fitted ``Tfidf``, notes."""
-    from .tfidf import Tfidf
 
     notes = []
     if len(corpus) < 2:
@@ -128,7 +131,7 @@ def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings)
         if unit != "document":
             notes.append(
                 f"{len(corpus)} documents are too few samples for a topic model; modelling "
-                f"paragraphs instead (results are also given per document; --unit document to change)"
+                f"paragraphs instead (results are also given per document; `unit` document to change)"
             )
     units = make_units(corpus.tokens, unit, chunk_size=settings.chunk_size)
     features = topic_features(corpus, tokenize)
@@ -138,7 +141,7 @@ def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings)
     )
     require_terms(counts, "check the stop words and tokenisation settings")
     counts = counts.prune(min_df=settings.min_df, max_df=settings.max_df, max_features=settings.max_features)
-    require_terms(counts, f"try a lower --min-df (now {settings.min_df}) or a higher --max-df (now {settings.max_df})")
+    require_terms(counts, f"try a lower `min_df` (now {settings.min_df}) or a higher `max_df` (now {settings.max_df})")
     transformer = Tfidf.fit(counts.matrix)
     if settings.idf_power != 1:
         # A higher power weighs terms peculiar to few units more against common ones.
@@ -174,11 +177,9 @@ def topics(
     >>> list(model.topics.columns)[:3]
     ['topic', 'label', 'prevalence']
     """
-    from .extracts import representative_documents, representative_sentences
-    from .selection import choose_k
 
     settings = (settings or TopicSettings()).checked()
-    tokenize = tokenize or TokenizeSettings()
+    tokenize = tokenize or corpus.tokenize
     units, features, counts, tfidf, transformer, notes = prepare(corpus, settings, tokenize)
     matrix = _model_input(settings, counts, tfidf)
     n_units, n_terms = matrix.shape
@@ -189,8 +190,8 @@ def topics(
         high = min(high, n_units - 1)
         if high < low:
             raise UsageError(
-                f"--k auto needs more units than {low} topics; there are {n_units} {units.kind}s "
-                "(use --unit paragraph or chunk, or a smaller --k-range)"
+                f"`k` auto needs more units than {low} topics; there are {n_units} {units.kind}s "
+                "(use `unit` paragraph or chunk, or a smaller `k_range`)"
             )
         _require_terms_for(low, n_terms, settings)
         if settings.method == "nmf":
@@ -204,10 +205,10 @@ def topics(
     else:
         k = settings.k
         if k >= n_units:
-            more_units = "--unit paragraph or chunk" if units.kind == "document" else "--unit chunk with a smaller --chunk-size"
+            more_units = "`unit` paragraph or chunk" if units.kind == "document" else "`unit` chunk with a smaller `chunk_size`"
             raise UsageError(
-                f"--k {k} needs more than {k} units; there are {n_units} {units.kind}s "
-                f"(use a smaller --k, or {more_units})"
+                f"`k` {k} needs more than {k} units; there are {n_units} {units.kind}s "
+                f"(use a smaller `k`, or {more_units})"
             )
         _require_terms_for(k, n_terms, settings)
         agreements = None
@@ -263,7 +264,7 @@ def _require_terms_for(k: int, n_terms: int, settings: TopicSettings) -> None:
     if settings.method == "nmf" and k > n_terms:
         raise UsageError(
             f"{k} NMF topics need at least {k} terms; {n_terms} remain after filtering "
-            f"(use a smaller --k or --k-range, or a lower --min-df, now {settings.min_df})"
+            f"(use a smaller `k` or `k_range`, or a lower `min_df`, now {settings.min_df})"
         )
 
 
@@ -388,7 +389,7 @@ def topics_over(model: TopicModel, corpus: Corpus, field_name: str):
     """
     import pandas as pd
 
-    corpus.require_field(field_name, option="--over")
+    corpus.require_field(field_name, param="over")
     values = [d.metadata.get(field_name) for d in corpus.documents]
     periods, kind = _periods(values, field_name)
     keep = np.array([p is not None for p in periods])
@@ -409,7 +410,7 @@ def _periods(values: list, field_name: str) -> tuple[list, str]:
 
     present = [v for v in values if v is not None and str(v).strip() != ""]
     if not present:
-        raise UsageError(f"--over {field_name}: no document has a value for '{field_name}'")
+        raise UsageError(f"`over` {field_name}: no document has a value for '{field_name}'")
     numbers = pd.to_numeric(pd.Series([_plain(v) for v in values], dtype=object), errors="coerce")
     looks_numeric = numbers.notna().sum() >= 0.5 * len(present) and not all(_is_date_text(v) for v in present)
     if looks_numeric and not _all_years(numbers):
@@ -425,8 +426,8 @@ def _periods(values: list, field_name: str) -> tuple[list, str]:
     dates = pd.to_datetime(pd.Series([_plain(v) for v in values], dtype=object), errors="coerce", format="mixed")
     if dates.notna().sum() == 0:
         raise UsageError(
-            f"--over {field_name}: its values are neither dates nor numbers (e.g. '{present[0]}'); "
-            "use --by for categories"
+            f"`over` {field_name}: its values are neither dates nor numbers (e.g. '{present[0]}'); "
+            "use `by` for categories"
         )
     span_years = dates.max().year - dates.min().year
     if span_years < 3 and not _all_years(numbers):
@@ -456,3 +457,34 @@ def _all_years(numbers) -> bool:
 
 def _number_label(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.4g}"
+
+
+
+@dataclass(frozen=True)
+class TopicsParams(TopicSettings, Params):
+    """``topics``: every parameter of ``peercorpus topics`` (``TopicSettings``, the same
+    names) plus ``by``, ``labels`` (a label sheet, relative to the config file) and ``plots``."""
+
+    by: str | None = None
+    labels: str | None = None
+    plots: bool = True
+    qdpx: str | None = None
+    qdpx_unit: str = "sentence"
+    qdpx_threshold: float = 0.5
+    case: str | None = None
+    where: tuple[str, ...] = ()
+
+    def settings(self) -> TopicSettings:
+        """The model's ``TopicSettings``, document-frequency bounds read as the CLI reads them."""
+        values = {f.name: getattr(self, f.name) for f in fields(TopicSettings)}
+        values.update(min_df=count_or_share(self.min_df), max_df=count_or_share(self.max_df, one_is_all=True))
+        return TopicSettings(**values)
+
+    def check(self) -> None:
+        self.settings().checked()  # k is already a number or "auto" (spec.py parses it)
+        check_qdpx(self.qdpx, self.qdpx_unit, ("sentence", "paragraph"), "qdpx_unit")
+        if isinstance(self.qdpx_threshold, bool) or not isinstance(self.qdpx_threshold, (int, float)) or not 0 <= self.qdpx_threshold <= 1:
+            raise UsageError(f"qdpx_threshold must be a share between 0 and 1; got {self.qdpx_threshold!r}", param="qdpx_threshold")
+
+    def fields_used(self) -> dict[str, str]:
+        return {**({"by": self.by} if self.by else {}), **qdpx_fields(self)}

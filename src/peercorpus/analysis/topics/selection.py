@@ -149,7 +149,7 @@ def _pick_by_stability(table, min_stability: float) -> tuple[int, str]:
     best = table.assign(combined=combined).sort_values(["combined", "k"], ascending=[False, True]).iloc[0]
     return int(best["k"]), (
         f"no k reached stability {min_stability:g}; chose the best stability × coherence "
-        "(the topics may not be well defined: compare with --runs)"
+        "(the topics may not be well defined: compare with `runs`)"
     )
 
 

@@ -1,0 +1,66 @@
+"""One parameter object per analysis: the registry, errors that name a parameter, one spelling per concept."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import pytest
+
+import peercorpus as pc
+from peercorpus.analysis.frequency import FreqParams
+from peercorpus.analysis.params import TOP_SHOWN, Params
+from peercorpus.analysis.registry import ANALYSES, analysis_named
+from peercorpus.errors import UsageError
+
+
+def test_every_analysis_has_its_params_next_to_its_function():
+    for name, entry in ANALYSES.items():
+        assert issubclass(entry.params, Params), name
+        assert entry.params.__module__.startswith("peercorpus.analysis."), name
+        assert "where" in {f.name for f in fields(entry.params)}, name
+
+
+def test_code_is_an_alias_of_the_reports_codebook_analysis():
+    assert analysis_named("code") is ANALYSES["codebook"]
+    assert analysis_named("concordance") is None
+
+
+def test_checked_names_the_bad_parameter():
+    with pytest.raises(UsageError) as caught:
+        FreqParams(min_count=0).checked()
+    assert caught.value.param == "min_count" and str(caught.value).startswith("min_count must be")
+
+
+def test_a_message_names_parameters_plainly_in_python_and_as_options_on_the_command_line(run, tmp_path):
+    error = UsageError("`k` 40 needs more units (use a smaller `k_range`)", param="k")
+    assert str(error) == "k 40 needs more units (use a smaller k_range)"
+    (tmp_path / "a.txt").write_text("Peer support work in the NHS. " * 5, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Recovery colleges and lived experience. " * 5, encoding="utf-8")
+    result = run("topics", str(tmp_path), "--k", "40", "--unit", "document", "--min-df", "1")
+    assert result.exit_code == 2
+    assert "--k 40 needs more than 40 units" in result.stderr and "use a smaller --k, or --unit paragraph or chunk" in result.stderr
+
+
+def test_a_report_points_at_the_line_of_the_parameter(run, tmp_path, sample_corpus):
+    config = tmp_path / "r.yaml"
+    config.write_text(f"corpus: {sample_corpus}\nanalyses:\n  - name: freq\n    ngram: 9\n", encoding="utf-8")
+    result = run("report", str(config), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2 and "r.yaml line 4" in result.stderr and "ngram must be an integer from 1 to 5" in result.stderr
+
+
+def test_the_report_shows_30_rows_unless_top_is_given():
+    assert TOP_SHOWN == {"terminal": 50, "report": 30, "side_by_side": 20}
+    assert FreqParams().top is None  # the library returns every row
+
+
+def test_pmi_and_mi_are_one_measure_for_collocates_and_collocations(mini_corpus):
+    corpus = pc.load_corpus(mini_corpus, use_cache=False)
+    assert pc.collocates(corpus, "peer", measure="pmi", min_count=1).equals(pc.collocates(corpus, "peer", measure="mi", min_count=1))
+    assert pc.collocations(corpus, measure="mi", min_count=1).equals(pc.collocations(corpus, measure="pmi", min_count=1))
+
+
+def test_a_report_accepts_code_for_codebook(run, tmp_path, sample_corpus):
+    config = tmp_path / "r.yaml"
+    config.write_text(f"corpus: {sample_corpus}\nanalyses:\n  - name: code\n    themes: {{hope: [hope]}}\n", encoding="utf-8")
+    assert run("report", str(config), "-o", str(tmp_path / "out")).exit_code == 0
+    assert (tmp_path / "out" / "tables" / "codebook.csv").exists()
