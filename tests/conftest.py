@@ -55,10 +55,25 @@ def warm_sample_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("warm-sample-cache")
 
 
+@pytest.fixture(scope="session")
+def sample_cache_seed(tmp_path_factory) -> Path:
+    """A cache holding the sample corpus read with the default settings, built once per run."""
+    from peercorpus import load_corpus
+
+    seed = tmp_path_factory.mktemp("sample-cache-seed")
+    load_corpus(SAMPLE, cache_dir=seed)
+    return seed
+
+
 @pytest.fixture(autouse=True)
-def isolated_cache(tmp_path_factory, monkeypatch):
-    """Every test gets its own cache folder, so tests never share or pollute a cache."""
+def isolated_cache(request, tmp_path_factory, monkeypatch):
+    """Every test gets its own cache folder, so tests never share or pollute a cache. A test
+    that reads the sample corpus finds it there already (a copy of ``sample_cache_seed``), as a
+    user's second command would, instead of reading and tokenising it again; a test marked
+    ``cold_cache`` starts empty."""
     cache = tmp_path_factory.mktemp("cache")
+    if "sample_corpus" in request.fixturenames and request.node.get_closest_marker("cold_cache") is None:
+        shutil.copytree(request.getfixturevalue("sample_cache_seed"), cache, dirs_exist_ok=True)
     monkeypatch.setenv("PEERCORPUS_CACHE_DIR", str(cache))
     return cache
 

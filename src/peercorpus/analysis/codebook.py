@@ -240,7 +240,6 @@ class _Builder:
 
 
 def _unknown(key: Any, known: tuple[str, ...]) -> str:
-
     return unknown_key_message(str(key), known)
 
 

@@ -45,7 +45,6 @@ def select_groups(corpus: Corpus, target: list[str], reference: list[str] | None
 
 
 def _values_hint(corpus: Corpus, conditions: list[str]) -> str:
-
     fields = {parse_condition(c).field for c in conditions}
     hints = [f"{f}: {', '.join(str(v) for v in corpus.values(f))}" for f in sorted(fields) if f in corpus.fields()]
     return f"; values present: {'; '.join(hints)}" if hints else ""

@@ -99,7 +99,6 @@ def code(
     if by is not None:
         corpus.require_field(by)
     if qdpx is not None:
-
         check_case(corpus, case)
     coding = code_corpus(corpus, book, cooccurrence=cooccurrence, match=match, case_sensitive=case_sensitive, extracts=extracts, docs=docs)
     tables = coding.tables()

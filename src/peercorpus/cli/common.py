@@ -244,7 +244,6 @@ def load_settings(config: Path | None, overrides: list[str] | None = None, *, st
     overrides = [*Reading.overrides(), *(overrides or ())]
     if stopwords is not None:
         if stopwords not in ("english", "nltk", "none") and not Path(stopwords).is_file():
-
             raise UsageError(f"--stopwords must be english, nltk, none or a file of words (one a line); got '{stopwords}'")
         overrides.append(f"tokenize.stopwords={stopwords}")
     settings = load_config(config, overrides)

@@ -133,7 +133,6 @@ def info(
     if plain and fmt in ("csv", "tsv", "md"):
         write_text(records_to_text(rows, columns, fmt, title="Documents"), output)
     elif plain and fmt == "table":
-
         if long:
             print_records(rows, columns, list(DOCUMENT_COUNTS) if rows else [], title="Documents")
         else:

@@ -161,7 +161,6 @@ def collocations(
     table = find_collocations(corpus, settings.tokenize, size=size, measure=measure, min_count=min_count, top=_top(top, fmt, output))
     write_table(table, fmt=fmt, output=output, title=f"{'Bigram' if size == 2 else 'Trigram'} collocations by {measure}")
     if save_compounds is not None:
-
         atomic_write(save_compounds, "".join(f"{phrase}\n" for phrase in table["collocation"]))
         note(f"{len(table)} compounds written to {save_compounds}: use them with --set tokenize.compounds_file={save_compounds}")
 

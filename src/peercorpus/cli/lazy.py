@@ -99,7 +99,6 @@ def accept_global_options(command) -> None:
         for name in added:
             if kwargs.pop(f"_global_{name}", False):
                 if name == "safe_csv":
-
                     CsvOptions.safe = True
                 else:
                     setattr(Verbosity, name, True)

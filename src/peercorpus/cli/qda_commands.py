@@ -78,7 +78,6 @@ def import_(
     check_outputs({"--output": output}, [], inputs=[("SOURCE", source)])
     nodes, title = read_code_tree(source)
     if not nodes:
-
         raise InputError(f"{source.name}: the codebook has no codes")
     write_text(skeleton_yaml(nodes, title=title, source=source.name), output)
     if output is not None:
@@ -109,7 +108,6 @@ def summary(
     per_code = Counter(code for selection in project.selections for code in selection.codes)
     rows = [{"code": code_path, "color": color, "selections": per_code.get(code_path, 0)} for _, code_path, color in project.codes]
     if fmt == "json":
-
         write_json(
             {
                 "name": project.name,

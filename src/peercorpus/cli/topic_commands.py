@@ -9,14 +9,11 @@ import typer
 
 from ..errors import UsageError
 from ..render.export import (
-    atomic_write,
-    dumps_json,
-    frame_to_text,
-    topic_weights_long,
     write_json,
     write_table,
     write_text,
 )
+from ..render.topic_folder import write_topic_folder
 from ..validate import count_or_share, parse_range
 from .common import (
     CacheDirOption,
@@ -119,7 +116,6 @@ def topics(
         extracts=extracts,
     ).checked()
     if qdpx is not None:
-
         check_qdpx_options(qdpx, qdpx_unit, units=("sentence", "paragraph"), option="--qdpx-unit")
         if not 0 <= qdpx_threshold <= 1:
             raise UsageError(f"--qdpx-threshold must be a share between 0 and 1; got {qdpx_threshold}")
@@ -144,7 +140,6 @@ def topics(
     if over is not None:
         corpus.require_field(over, param="over")
     if qdpx is not None:
-
         check_case(corpus, case)
     with progress_bar("fitting topics") as progress:
         model = fit_topics(corpus, settings=settings, tokenize=config_settings.tokenize, progress=progress)
@@ -170,7 +165,7 @@ def topics(
         write_table(label_sheet(model), fmt="csv", output=write_labels)
         note(f"label sheet written to {write_labels}: fill in 'label', then pass it with --labels")
     if output is not None:
-        written = _write_folder(model, groups, output, svg=svg, over=shares, by=by)
+        written = write_topic_folder(model, output, groups=groups, over=shares, by=by, svg=svg)
         note(f"wrote {len(written)} files to {output}/: {', '.join(written)}")
     if qdpx is not None:
         from ..qda.passages import TOPIC_MIN_WORDS, topic_passages
@@ -211,54 +206,3 @@ def _emit(model, groups, fmt: str, *, folder: Path | None = None, to: Path | Non
         write_text(topics_markup(model, groups, fmt, over=over), to)
     else:
         print_topics(model, groups, full_tables=folder, over=over)
-
-
-def _write_folder(model, groups, folder: Path, *, svg: bool, over=None, by: str | None = None) -> list[str]:
-    """Every table as CSV, the JSON payload and the plots, each written atomically."""
-    from ..analysis.topics.report import topics_payload
-    from ..render.topic_plots import (
-        plot_document_heatmap,
-        plot_group_topics,
-        plot_topic_terms,
-        plot_topics_over,
-    )
-
-    tables = {
-        "topics.csv": model.topics.drop(columns=["weights"]),
-        "document_topics.csv": model.documents,
-        "topic_extracts.csv": model.extracts,
-        "topic_documents.csv": model.representative_docs,
-    }
-    if model.unit != "document":
-        tables["segment_topics.csv"] = model.segments
-    if model.k_scores is not None:
-        tables["k_scores.csv"] = model.k_scores
-    if groups is not None:
-        tables["group_topics.csv"] = groups
-    if over is not None:
-        tables["topics_over.csv"] = over
-    tables.update(_long_tables(model, groups))
-    for name, table in tables.items():
-        atomic_write(folder / name, frame_to_text(table, "csv"))
-    atomic_write(folder / "topics.json", dumps_json(topics_payload(model, groups=groups, over=over)))
-    written = [*tables, "topics.json"]
-    for suffix in ("png", "svg") if svg else ("png",):
-        plot_topic_terms(model, folder / f"topic_terms.{suffix}")
-        plot_document_heatmap(model, folder / f"document_topics.{suffix}")
-        written += [f"topic_terms.{suffix}", f"document_topics.{suffix}"]
-        if groups is not None:
-            plot_group_topics(model, groups, by, folder / f"group_topics.{suffix}")
-            written.append(f"group_topics.{suffix}")
-        if over is not None:
-            plot_topics_over(model, over, folder / f"topics_over.{suffix}")
-            written.append(f"topics_over.{suffix}")
-    return written
-
-
-def _long_tables(model, groups) -> dict:
-    """Long (tidy) forms of the wide weight tables: one row per document (or group) and topic."""
-
-    tables = {"document_topics_long.csv": topic_weights_long(model.documents, ["doc"])}
-    if groups is not None:
-        tables["group_topics_long.csv"] = topic_weights_long(groups, [groups.columns[0], "documents"])
-    return tables

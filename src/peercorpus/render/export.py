@@ -317,7 +317,6 @@ def write_table(frame, *, fmt: str, output: Path | None = None, title: str | Non
     """Write ``frame`` in ``fmt``; ``table`` prints a table that fits the terminal to stdout
     (``optional`` columns may be left out there, and are named when they are)."""
     if fmt == "table":
-
         print_table(frame, title=title, console=console, optional=optional)
         return
     write_text(frame_to_text(frame, fmt, title=title), output)
