@@ -14,6 +14,10 @@ On one machine the cluster can only cost (task and transfer overhead on the same
 point is the size of that overhead, and that it buys machines beyond this one.
 
 Without the dask extra it says so and exits 0 (`make bench` runs every script).
+
+Last run here (BBC, 5.0 MB; 2 workers on a 2-core machine shared with other jobs, load 4-6,
+best of 2): cold ingest local 17.28 s, cluster 18.91 s (1.09x), snapshots identical; warm
+freq --ngram 2 local 7.82 s, cluster 8.04 s (1.03x), tables identical.
 """
 
 from __future__ import annotations

@@ -35,8 +35,8 @@ def need_dask():
 
 def write_corpus(folder: Path, n_files: int, words_per_file: int, seed: int = 7) -> Path:
     """Plain-text files of made-up sentences; every fifth has a newsletter line and a line that
-    repeats across files (both left out as boilerplate, the second found by counting), one is cp1252 (a notice), one is a fake PDF (skipped), and a
-    CSV holds three documents."""
+    repeats across files (both left out as boilerplate, the second found by counting), two are cp1252 (a notice each), two are fake PDFs
+    (skipped), and a CSV holds three documents."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(n_files):
@@ -56,8 +56,10 @@ def write_corpus(folder: Path, n_files: int, words_per_file: int, seed: int = 7)
         sub = folder / f"part{number % 4}"
         sub.mkdir(exist_ok=True)
         (sub / f"doc{number:04d}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
-    (folder / "legacy.txt").write_bytes(b"Caf\xe9 na\xefve \x93quoted\x94 text about peer support.\n")  # cp1252
-    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    # two of each, far apart, so that the order of warnings and skipped files is tested too
+    for number, where in enumerate((folder, folder / "part3")):  # (contents differ: one shard each)
+        (where / "legacy.txt").write_bytes(b"Caf\xe9 na\xefve \x93quoted\x94 text about peer support %d.\n" % number)  # cp1252
+        (where / "broken.pdf").write_bytes(b"%%PDF-1.4 not really a pdf %d" % number)
     (folder / "table.csv").write_text("id,text,genre\na,Peer support helps.,blog\nb,Recovery takes time.,news\nc,Hope matters.,blog\n", encoding="utf-8")
     return folder
 

@@ -335,24 +335,29 @@ class ClusterSession:
             for number, batch in enumerate(batches)
         }
         done = 0
+        unreadable, unusable, notices = {}, {}, {}  # by file index: said in corpus order, as locally
         try:
             for future in as_completed(list(futures), loop=client.loop):
                 batch = futures.pop(future)
-                for (index, path, _root, known, _size), (digest, problem, tokenised, notices) in zip(batch, future.result()):
+                for (index, path, _root, known, _size), (digest, problem, tokenised, said) in zip(batch, future.result()):
                     if known is None and digest is not None:
                         report.files_read += 1
                     if problem is not None:
-                        skipped.append(SkippedFile(path, problem))
+                        (unusable if digest is not None else unreadable)[index] = SkippedFile(path, problem)
                         digest = None
                     hashes[index] = digest
                     report.files_tokenized += int(tokenised)
-                    report.notices.extend(notices)
+                    notices[index] = said
                 done += len(batch)
                 if progress:
                     progress(done, len(todo))
         except BaseException:
             client.cancel(list(futures))  # Ctrl-C, SIGTERM, an error: the cluster stops too
             raise
+        # a local ingest skips unreadable files while hashing, then those that fail to tokenise
+        skipped.extend(unreadable[i] for i in sorted(unreadable))
+        skipped.extend(unusable[i] for i in sorted(unusable))
+        report.notices.extend(line for i in sorted(notices) for line in notices[i])
         store._indexes.pop(settings_key, None)  # read again: the workers' packs are in it now
         return hashes
 
