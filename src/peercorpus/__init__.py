@@ -16,13 +16,12 @@ The analysis verbs live in ``peercorpus.api`` and load on first use, so ``import
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from .config import Config, load_config
 from .core.corpus import Corpus, Document
 from .core.tokens import Tokens
 from .errors import PeerCorpusError
 from .ingest.load import load_corpus
+from .version import __version__
 
 #: The analysis verbs of ``peercorpus.api``, imported when first used.
 VERBS = ("code", "collocates", "collocations", "dispersion", "frequency", "keyness", "kwic", "stats", "topics")

@@ -280,7 +280,7 @@ def test_a_subset_or_a_single_chunk_is_counted_here_without_contacting_the_sched
     from peercorpus.analysis.partials import TermCounts
     from peercorpus.config import TokenizeSettings
     from peercorpus.core.chunks import document_chunks
-    from peercorpus.core.dask_engine import DaskEngine
+    from peercorpus.analysis.dask_engine import DaskEngine
     from peercorpus.ingest.load import load_corpus
 
     corpus = load_corpus(mini_corpus, cache_dir=tmp_path)

@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from .. import __version__
+from ..core.chunks import set_memory_mb
 from ..render.export import CsvOptions
+from ..version import __version__
 from .common import Reading, Verbosity
 from .lazy import LazyGroup
 
@@ -67,8 +68,6 @@ def root(
     Verbosity.cache_dir = cache_dir
     Verbosity.scheduler = scheduler
     if memory_mb is not None:
-        from ..core.chunks import set_memory_mb
-
         set_memory_mb(memory_mb, name="--memory-mb", check=False)
 
     CsvOptions.safe = safe_csv

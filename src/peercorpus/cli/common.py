@@ -268,7 +268,7 @@ def _count_on_the_cluster(config) -> None:
     if scheduler is None:
         use_engine(None)
     elif getattr(current_engine(), "scheduler", None) != scheduler:
-        from ..core.dask_engine import DaskEngine
+        from ..analysis.dask_engine import DaskEngine
 
         use_engine(DaskEngine(scheduler))
 

@@ -30,7 +30,12 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..errors import InputError, PeerCorpusError, UsageError
+from ..core.corpus import SkippedFile
+from ..errors import InputError, PeerCorpusError, UnreadableFile, UsageError
+from ..version import __version__
+from .shard import content_hash, process_file
+from .store import CACHE_FORMAT, Store, decode_shard, encode_shard
+from .workers import is_notice, process_one
 
 SCHEDULER_ENV = "PEERCORPUS_SCHEDULER"
 TIMEOUT_ENV = "PEERCORPUS_SCHEDULER_TIMEOUT"
@@ -124,8 +129,6 @@ _worker_lock = threading.Lock()  # a worker may run several tasks at once, in th
 def _probe(cache_root: str, token: str) -> dict[str, Any]:
     """On every worker: write a small file into the cache folder; say what went wrong and
     which peercorpus writes there (a worker with another version would write other shards)."""
-    from .. import __version__
-    from .store import CACHE_FORMAT
 
     folder = Path(cache_root)
     answer: dict[str, Any] = {"version": __version__, "format": CACHE_FORMAT, "host": os.uname().nodename if hasattr(os, "uname") else ""}
@@ -142,7 +145,6 @@ def _probe(cache_root: str, token: str) -> dict[str, Any]:
 def _store_for(cache_root: str, settings_key: str, ingest: str):
     """One ``Store`` per worker process and ingest: its shard index is read once, not per task
     (shards written by this ingest's own tasks need not be known: their files differ)."""
-    from .store import Store
 
     key = (cache_root, ingest)
     with _worker_lock:
@@ -157,9 +159,6 @@ def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, con
     """A Dask task: for each ``(path, root, digest or None)``, hash the file when its digest is
     not known, and tokenise it into the shared cache unless its shard is there already.
     Returns one ``(digest or None, problem or None, tokenised, notices)`` per item."""
-    from .load import _is_notice, _process_one
-    from .shard import content_hash
-    from .store import Store, decode_shard
 
     settings_key = config.stream_key()
     store = _store_for(cache_root, settings_key, ingest)
@@ -176,13 +175,13 @@ def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, con
             if store.has_shard(settings_key, digest):
                 results.append((digest, None, False, []))
                 continue
-            data = _process_one((Path(path), Path(root), digest), config)
+            data = process_one((Path(path), Path(root), digest), config)
             if isinstance(data, str):
                 results.append((digest, data, False, []))
                 continue
             pack.add(digest, data)
             documents = decode_shard(data).documents
-            notices = [f"{path}: {w}" for doc in documents for w in doc["warnings"] if _is_notice(w)]
+            notices = [f"{path}: {w}" for doc in documents for w in doc["warnings"] if is_notice(w)]
             results.append((digest, None, True, notices))
     return results
 
@@ -190,9 +189,6 @@ def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, con
 def reread_task(items: list[tuple[str, str, list[int]]], config: Config) -> list[bytes | None]:
     """A Dask task: each file read again with the lines repeated across the corpus left out
     (``load._without_repeated_lines``); encoded shards, ``None`` for a file gone unreadable."""
-    from ..errors import UnreadableFile
-    from .shard import process_file
-    from .store import encode_shard
 
     results: list[bytes | None] = []
     for path, root, keys in items:
@@ -209,8 +205,6 @@ def reread_task(items: list[tuple[str, str, list[int]]], config: Config) -> list
 def check_shared_cache(client, store_root: Path) -> None:
     """Before any work: every worker can write the cache folder, this machine sees what they
     wrote there (the same storage, not each node's own /tmp), and they run this peercorpus."""
-    from .. import __version__
-    from .store import CACHE_FORMAT
 
     token = uuid.uuid4().hex[:12]
     answers = client.run(_probe, str(store_root), token)
@@ -311,7 +305,6 @@ class ClusterSession:
         into the shared cache by the cluster's workers."""
         from distributed import as_completed
 
-        from ..core.corpus import SkippedFile
 
         client, store = self.client, self.store
         settings_key = config.stream_key()
@@ -365,7 +358,6 @@ class ClusterSession:
         """The shards of ``items`` (path, root, repeated line keys present) read again with those
         lines left out, in order (``None`` for a file that cannot be read any more): tasks of a
         few MB of files, a few in flight, so finished shards wait here in small numbers."""
-        from .store import decode_shard
 
         sizes = []
         for path, _root, _keys in items:

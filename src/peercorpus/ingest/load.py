@@ -30,9 +30,10 @@ import numpy as np
 from ..config import Config, load_config
 from ..core.corpus import Corpus, Document, LazyDocuments, SkippedFile
 from ..core.tokens import Tokens
-from ..errors import InputError, PeerCorpusError, Terminated, UnreadableFile, UsageError
+from ..errors import InputError, Terminated, UnreadableFile, UsageError
 from ..io.metadata import read_sidecar
 from .assemble import Assembler
+from .cluster import ClusterSession, resolve_scheduler
 from .discover import discover
 from .sections import repeated_line_keys
 from .shard import content_hash, process_file
@@ -48,6 +49,7 @@ from .store import (
     encode_shard,
 )
 from .tokenize import sentence_splitter, word_tokenizer
+from .workers import is_notice, process_batch, process_one
 
 Progress = Callable[[int, int], None]
 
@@ -189,7 +191,6 @@ def _build(store, corpus_key, path_list, discovery, config, previous, report, sk
     arguments = (store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats)
     if scheduler is None:
         return _assemble(*arguments, use_cache=use_cache, progress=progress, workers=workers, cluster=None)
-    from .cluster import ClusterSession
 
     with ClusterSession(scheduler, store) as cluster:
         return _assemble(*arguments, use_cache=use_cache, progress=progress, workers=workers, cluster=cluster)
@@ -276,7 +277,6 @@ def scheduler_for(option: str | None, config: Config) -> str | None:
     or ``None``; read without importing the cluster module when nothing asks for one."""
     if option is None and config.compute.get("scheduler") is None and not os.environ.get("PEERCORPUS_SCHEDULER"):
         return None
-    from .cluster import resolve_scheduler
 
     return resolve_scheduler(option, config)
 
@@ -369,7 +369,7 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
             if shard is not None:
                 yield files[index], shard
                 continue
-            result = _process_one((*files[index], digest), config)  # a damaged cache entry: tokenised again, here
+            result = process_one((*files[index], digest), config)  # a damaged cache entry: tokenised again, here
         if isinstance(result, str):
             skipped.append(SkippedFile(str(files[index][0]), result))
             hashes[index] = None
@@ -379,7 +379,7 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
         shard = decode_shard(result)
         shard.encoded = result
         report.files_tokenized += 1
-        report.notices.extend(f"{files[index][0]}: {w}" for doc in shard.documents for w in doc["warnings"] if _is_notice(w))
+        report.notices.extend(f"{files[index][0]}: {w}" for doc in shard.documents for w in doc["warnings"] if is_notice(w))
         yield files[index], shard
 
 
@@ -437,35 +437,6 @@ def _reread_here(items, config: Config) -> Iterator:
             yield None  # changed or gone since: keep what was read
 
 
-def _is_notice(warning: str) -> bool:
-    """A reader's warning worth a line when the file is read, not only in ``info``: the text
-    differs from the bytes (another encoding, bytes replaced) or lines of the file were dropped.
-
-    >>> _is_notice("skipped lines 2, 5 (not a JSON object with a 'text' field)")
-    True
-    """
-    return "UTF-8" in warning or warning.startswith("skipped line")
-
-
-def _process_one(item: tuple[Path, Path, str], config: Config) -> bytes | str:
-    """Tokenise one file into an encoded shard (compact to send between processes and ready
-    for the cache); an unreadable file gives the reason as a string."""
-    path, root, _digest = item
-    try:
-        shard = process_file(path, root, config)
-    except UnreadableFile as problem:
-        return problem.reason
-    except PeerCorpusError:  # the user's settings (a cleaning pattern out of time): stop, say why
-        raise
-    except Exception as error:  # a reader library failing on a corrupt file must not stop the corpus
-        return f"could not be read ({type(error).__name__}: {error})"
-    return encode_shard(shard)
-
-
-def _process_batch(batch, config: Config) -> list[bytes | str]:
-    return [_process_one(item, config) for item in batch]
-
-
 def _tokenize_files(items, config: Config, progress: Progress | None, workers: int | None) -> Iterator[bytes | str]:
     """Tokenise files, in worker processes when there are many (results in input order).
 
@@ -475,7 +446,7 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
     workers = workers or min(os.cpu_count() or 1, 8)
     if total < PARALLEL_FROM_FILES or workers < 2:
         for done, item in enumerate(items, start=1):
-            yield _process_one(item, config)
+            yield process_one(item, config)
             if progress:
                 progress(done, total)
         return
@@ -490,11 +461,11 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
     done = 0
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),))
     try:
-        in_flight = deque(pool.submit(_process_batch, batch, config) for batch in islice(batches, 4 * workers))
+        in_flight = deque(pool.submit(process_batch, batch, config) for batch in islice(batches, 4 * workers))
         while in_flight:
             batch_result = in_flight.popleft().result()
             for batch in islice(batches, 1):
-                in_flight.append(pool.submit(_process_batch, batch, config))
+                in_flight.append(pool.submit(process_batch, batch, config))
             done += len(batch_result)
             if progress:
                 progress(done, total)

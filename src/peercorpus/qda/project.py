@@ -43,8 +43,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .. import __version__
 from ..render.export import atomic_write
+from ..version import __version__
 from .xml import PROJECT_NS, guid, serialize, validate, xml_safe
 
 USER_NAME = "peercorpus"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .export import atomic_write, csv_lines
+from .export import atomic_stream, atomic_write, csv_lines
 
 
 def write_dtm(dtm, corpus, folder: Path, *, fmt: str = "mtx", min_count: int = 1) -> dict:
@@ -50,8 +50,6 @@ def write_dtm_streamed(corpus, folder: Path, terms: list[str], counts, doc_freq,
     """``write_dtm`` (Matrix Market) from counts made a chunk at a time: ``terms`` (the
     columns, in order) with their ``counts`` and ``doc_freq``, ``nnz`` cells, and ``blocks``,
     the lines of each chunk's documents in order, written as they come. Same bytes."""
-    from .export import atomic_stream
-
     fields = corpus.fields()
     term_rows = [[i + 1, term, int(count), int(df)] for i, (term, count, df) in enumerate(zip(terms, counts.tolist(), doc_freq.tolist()))]
     doc_rows = [[i + 1, corpus.doc_id(i), *(metadata.get(f) for f in fields)] for i, metadata in ((i, corpus.doc_metadata(i)) for i in range(len(corpus)))]

@@ -13,9 +13,9 @@ import base64
 import html
 from pathlib import Path
 
-from .. import __version__
 from ..report.references import references
 from ..report.sections import SHOWN_ROWS
+from ..version import __version__
 from .export import html_table
 
 STYLE = """

@@ -13,10 +13,10 @@ import platform
 from importlib import metadata
 from typing import Any
 
-from .. import __version__
 from ..analysis.info import cleaning_summary, corpus_totals, counted
 from ..config import CleaningSettings, TokenizeSettings
 from ..core.corpus import Corpus
+from ..version import __version__
 
 #: Distributions whose versions a methods section cites (and the manifest records).
 SOFTWARE = ("nltk", "scikit-learn", "numpy", "scipy", "pandas", "matplotlib")

@@ -16,16 +16,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..core.chunks import Chunk, LocalEngine
 from ..errors import InputError
-from .chunks import Chunk, LocalEngine
+from ..ingest.cluster import connect
+from ..ingest.load import open_snapshot
+from ..ingest.store import CacheUnreadable
 
 _opened: dict[str, Any] = {}  # on a worker: snapshot folder → Corpus (memory maps; opened once)
 _opened_lock = threading.Lock()
 
 
 def _worker_corpus(folder: str):
-    from ..ingest.load import open_snapshot
-
     with _opened_lock:
         if folder not in _opened:
             _opened.clear()  # another snapshot: let the old maps go
@@ -49,8 +50,6 @@ class DaskEngine:
 
     def client(self):
         if self._client is None:
-            from ..ingest.cluster import connect
-
             self._client = connect(self.scheduler)
         return self._client
 
@@ -70,8 +69,6 @@ class DaskEngine:
         """The partials in chunk order, with a bounded number in flight (finished ones wait
         here for the fold, so memory holds a few partials, not one per chunk)."""
         import uuid
-
-        from ..ingest.store import CacheUnreadable
 
         client = self.client()
         threads = sum(client.nthreads().values()) or 1
