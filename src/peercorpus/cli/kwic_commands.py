@@ -145,6 +145,7 @@ def _stream_lines(corpus, queries, *, fmt, output, docs, sort, sample, seed, lim
     import numpy as np
 
     from ..analysis.kwic import concordance_batches, find_hits, hits_by_chunk, order_hits
+    from ..core.chunks import release_tokens
     from ..render.concordance import ConcordanceWriter
     from ..render.export import atomic_stream
 
@@ -155,6 +156,7 @@ def _stream_lines(corpus, queries, *, fmt, output, docs, sort, sample, seed, lim
             hits = find_hits(corpus, queries, docs=docs, **match_options)
             total = len(hits)
             hits = order_hits(corpus, hits, sort=sort, sample=sample, seed=seed, limit=limit)
+            release_tokens(corpus.tokens, 0, len(corpus.tokens))  # what sorting paged in
             found = [hits]
         else:
             if limit is not None:

@@ -161,6 +161,21 @@ def read_rows(array, start: int, stop: int) -> np.ndarray:
     return rows
 
 
+#: The per-token arrays of ``Tokens`` whose pages a pass over the corpus releases as it goes.
+TOKEN_ARRAYS = ("ids", "char_starts", "char_ends", "sentence", "paragraph")
+
+
+def release_tokens(tokens, start: int, stop: int) -> None:
+    """Release the memory-mapped pages of tokens ``start:stop`` (all per-token arrays) that
+    indexing them one hit at a time paged in (kwic's lines): they stay in the page cache,
+    out of the process' memory."""
+    for name in TOKEN_ARRAYS:
+        array = getattr(tokens, name, None)
+        mapped = getattr(array, "_mmap", None)
+        if mapped is not None and hasattr(mapped, "madvise") and stop > start:
+            _release(array, mapped, max(start, 0), min(stop, len(array)))
+
+
 def _release(array, mapped, start: int, stop: int) -> None:
     import mmap
 
