@@ -23,13 +23,20 @@ def raw_count(text: str, phrase: str) -> int:
     return len(pattern.findall(text))
 
 
+_WARMED: set[tuple[str, str]] = set()  # (corpus, cache) pairs already ingested in this run
+
+
 def heavy_imports_of_warm_command(corpus: Path, cache: Path, *args: str, modules: tuple[str, ...] = ("nltk", "sklearn")) -> tuple[bool, ...]:
     """Whether ``peercorpus ARGS...`` on a warm cache imports each of ``modules``, run in a
-    fresh process: ``ingest`` fills ``cache`` first, then the command runs with ``--cache-dir``."""
+    fresh process: ``ingest`` fills ``cache`` first (once per corpus and cache in a test run:
+    the probes of one corpus share a warm cache, ``warm_sample_cache``), then the command runs
+    with ``--cache-dir``."""
     import subprocess
     import sys
 
-    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(corpus), "--cache-dir", str(cache)], check=True)
+    if (str(corpus), str(cache)) not in _WARMED:
+        subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(corpus), "--cache-dir", str(cache)], check=True)
+        _WARMED.add((str(corpus), str(cache)))
     argv = ["peercorpus", "-q", *args, "--cache-dir", str(cache)]
     probe = (
         f"import sys; sys.argv = {argv!r}\n"
@@ -41,10 +48,32 @@ def heavy_imports_of_warm_command(corpus: Path, cache: Path, *args: str, modules
     return tuple(word == "True" for word in line.split()[1:])
 
 
+@pytest.fixture(scope="session")
+def warm_sample_cache(tmp_path_factory) -> Path:
+    """One cache folder for the import probes of the sample corpus: ingested by the first probe,
+    warm for the rest (each probe is a fresh process reading it, never writing)."""
+    return tmp_path_factory.mktemp("warm-sample-cache")
+
+
+@pytest.fixture(scope="session")
+def sample_cache_seed(tmp_path_factory) -> Path:
+    """A cache holding the sample corpus read with the default settings, built once per run."""
+    from peercorpus import load_corpus
+
+    seed = tmp_path_factory.mktemp("sample-cache-seed")
+    load_corpus(SAMPLE, cache_dir=seed)
+    return seed
+
+
 @pytest.fixture(autouse=True)
-def isolated_cache(tmp_path_factory, monkeypatch):
-    """Every test gets its own cache folder, so tests never share or pollute a cache."""
+def isolated_cache(request, tmp_path_factory, monkeypatch):
+    """Every test gets its own cache folder, so tests never share or pollute a cache. A test
+    that reads the sample corpus finds it there already (a copy of ``sample_cache_seed``), as a
+    user's second command would, instead of reading and tokenising it again; a test marked
+    ``cold_cache`` starts empty."""
     cache = tmp_path_factory.mktemp("cache")
+    if "sample_corpus" in request.fixturenames and request.node.get_closest_marker("cold_cache") is None:
+        shutil.copytree(request.getfixturevalue("sample_cache_seed"), cache, dirs_exist_ok=True)
     monkeypatch.setenv("PEERCORPUS_CACHE_DIR", str(cache))
     return cache
 

@@ -23,6 +23,13 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
+from .analysis import codebook as codebooks
+from .analysis import coding, collocation
+from .analysis import dispersion as spread
+from .analysis import frequency as counting
+from .analysis import keyness as keywords
+from .analysis import kwic as concordance
+from .analysis import stats as statistics
 from .analysis.coding import CodebookParams
 from .analysis.collocation import CollocatesParams, CollocationsParams
 from .analysis.dispersion import DispersionParams
@@ -31,6 +38,7 @@ from .analysis.keyness import KeynessParams
 from .analysis.kwic import KwicParams
 from .analysis.params import Params
 from .analysis.stats import StatsParams
+from .analysis.topics import model as topic_model
 from .analysis.topics.model import TopicSettings, TopicsParams
 from .config import unknown_key_message
 from .core.corpus import Corpus
@@ -63,8 +71,6 @@ def frequency(corpus: Corpus, params: FreqParams | None = None, **options):
     >>> list(table.columns)[:4]                   # doctest: +SKIP
     ['rank', 'term', 'count', 'per_million']
     """
-    from .analysis import frequency as counting
-
     p = _params(FreqParams, params, options)
     corpus = _narrowed(corpus, p.where)
     if p.by:
@@ -76,24 +82,35 @@ def kwic(corpus: Corpus, queries: str | list[str], params: KwicParams | None = N
     """Concordance lines of one query or several (words, phrases, wildcards, ``regex=True``
     patterns): one row per hit with ``left``, ``match``, ``right``, ``sentence``, positions and
     the document's metadata. Parameters: ``KwicParams``."""
-    from .analysis.kwic import kwic as concordance
-
     queries = [queries] if isinstance(queries, str) else list(queries)
     p = _params(KwicParams, params, {"queries": tuple(queries), **options})
     docs = corpus.where_indices(list(p.where)) if p.where else None
-    return concordance(
+    return concordance.kwic(
         corpus, list(p.queries), window=p.window, chars=p.chars, context=p.context, match=p.match,
         case_sensitive=p.case_sensitive, regex=p.regex, docs=docs, sort=list(p.sort) or None,
         sample=p.sample, seed=p.seed, limit=p.limit,
     )
 
 
-def keyness(corpus: Corpus, params: KeynessParams | None = None, *, target: list[str] | None = None, reference: list[str] | None = None, **options):
+def keyness(
+    corpus: Corpus, params: KeynessParams | None = None, *, target: list[str] | None = None, reference: list[str] | None = None,
+    reference_corpus: Corpus | None = None, reference_counts: dict[str, int] | None = None, **options,
+):
     """Keywords of the ``target`` documents (metadata conditions, ``["genre=blog"]``) against the
-    ``reference`` documents (default: all the others): G², p, log ratio, %DIFF. Parameters:
-    ``KeynessParams`` (``target``/``reference`` fill its one comparison)."""
-    from .analysis.keyness import keyness as keywords
-
+    ``reference`` documents (default: all the others), or of the whole corpus against
+    ``reference_corpus`` (another ``Corpus``) or ``reference_counts`` (a word-frequency list):
+    G², p, log ratio, %DIFF. Parameters: ``KeynessParams`` (``target``/``reference`` fill its one
+    comparison)."""
+    given = [name for name, value in (("target", target), ("reference_corpus", reference_corpus), ("reference_counts", reference_counts)) if value is not None]
+    if len(given) > 1:
+        raise UsageError(f"give one of target, reference_corpus or reference_counts; got {' and '.join(given)}", param=given[1])
+    if reference_corpus is not None or reference_counts is not None:
+        p = _params(KeynessParams, params, {"comparisons": (), **options})
+        corpus = _narrowed(corpus, p.where)
+        options = dict(alpha=p.alpha, bonferroni=p.bonferroni, min_count=p.min_count, min_range=p.min_range, top=p.top)
+        if reference_corpus is not None:
+            return keywords.keyness_against_corpus(corpus, corpus.tokenize, reference_corpus, **options)
+        return keywords.keyness_against_counts(corpus, corpus.tokenize, reference_counts, **options)
     if target is not None:
         options["comparisons"] = ({"target": list(target), "reference": list(reference or [])},)
     p = _params(KeynessParams, params, options)
@@ -101,7 +118,7 @@ def keyness(corpus: Corpus, params: KeynessParams | None = None, *, target: list
         raise UsageError("keyness compares one target with one reference: give target= (and reference=)", param="comparisons")
     comparison = p.comparisons[0]
     corpus = _narrowed(corpus, p.where)
-    return keywords(
+    return keywords.keyness(
         corpus, corpus.tokenize, target=list(comparison["target"]), reference=list(comparison.get("reference") or []) or None,
         alpha=p.alpha, bonferroni=p.bonferroni, min_count=p.min_count, min_range=p.min_range, top=p.top,
     )
@@ -110,11 +127,9 @@ def keyness(corpus: Corpus, params: KeynessParams | None = None, *, target: list
 def collocates(corpus: Corpus, node: str, params: CollocatesParams | None = None, **options):
     """Words within a window of ``node`` with observed/expected counts, G², MI, t and logDice.
     Parameters: ``CollocatesParams``. Returns the table (the node's count is in ``attrs``)."""
-    from .analysis.collocation import collocates as near
-
     p = _params(CollocatesParams, params, {"node": node, **options})
     corpus = _narrowed(corpus, p.where)
-    table, node_count = near(
+    table, node_count = collocation.collocates(
         corpus, corpus.tokenize, p.node, left=p.left, right=p.right, measure=p.measure,
         min_count=p.min_count, top=p.top, match=p.match,
     )
@@ -125,47 +140,39 @@ def collocates(corpus: Corpus, node: str, params: CollocatesParams | None = None
 def collocations(corpus: Corpus, params: CollocationsParams | None = None, **options):
     """Adjacent word pairs (``size=3``: triples) scored with NLTK's association measures.
     Parameters: ``CollocationsParams``."""
-    from .analysis.collocation import collocations as pairs
-
     p = _params(CollocationsParams, params, options)
     corpus = _narrowed(corpus, p.where)
-    return pairs(corpus, corpus.tokenize, size=p.size, measure=p.measure, min_count=p.min_count, top=p.top)
+    return collocation.collocations(corpus, corpus.tokenize, size=p.size, measure=p.measure, min_count=p.min_count, top=p.top)
 
 
 def dispersion(corpus: Corpus, terms: str | list[str], params: DispersionParams | None = None, **options):
     """Where each term occurs: hits, per million, range, Juilland's D, Gries' DP. Parameters:
     ``DispersionParams``."""
-    from .analysis.dispersion import dispersion as spread
-
     terms = [terms] if isinstance(terms, str) else list(terms)
     p = _params(DispersionParams, params, {"terms": tuple(terms), **options})
     docs = corpus.where_indices(list(p.where)) if p.where else None
-    table, _ = spread(corpus, list(p.terms), docs=docs, match=p.match, case_sensitive=p.case_sensitive, regex=p.regex)
+    table, _ = spread.dispersion(corpus, list(p.terms), docs=docs, match=p.match, case_sensitive=p.case_sensitive, regex=p.regex)
     return table
 
 
 def stats(corpus: Corpus, params: StatsParams | None = None, **options):
     """Per document (or, with ``by``, per group): words, types, TTR, MATTR, sentence length,
     Flesch. Parameters: ``StatsParams``."""
-    from .analysis.stats import group_stats, text_stats
-
     p = _params(StatsParams, params, options)
     corpus = _narrowed(corpus, p.where)
-    table = text_stats(corpus)
-    return group_stats(table, corpus, p.by) if p.by else table
+    table = statistics.text_stats(corpus)
+    return statistics.group_stats(table, corpus, p.by) if p.by else table
 
 
 def topics(corpus: Corpus, params: TopicsParams | TopicSettings | None = None, *, progress=None, **options):
     """A TF-IDF + NMF topic model (``k="auto"`` chooses k); a ``TopicModel`` whose tables
     (``topics``, ``terms``, ``documents``, ``k_scores``, ...) are DataFrames. Parameters:
     ``TopicsParams`` (every ``TopicSettings`` field, plus ``where``)."""
-    from .analysis.topics.model import topics as fit
-
     if isinstance(params, TopicSettings) and not isinstance(params, TopicsParams):
         params = TopicsParams(**{f.name: getattr(params, f.name) for f in fields(TopicSettings)})
     p = _params(TopicsParams, params, options)
     corpus = _narrowed(corpus, p.where)
-    return fit(corpus, settings=p.settings(), tokenize=corpus.tokenize, progress=progress)
+    return topic_model.topics(corpus, settings=p.settings(), tokenize=corpus.tokenize, progress=progress)
 
 
 def code(corpus: Corpus, codebook, params: CodebookParams | None = None, **options):
@@ -173,19 +180,16 @@ def code(corpus: Corpus, codebook, params: CodebookParams | None = None, **optio
     themes to terms (``{"hope": ["hope*"]}``). Returns a ``Coding`` whose tables
     (``document_counts``, ``themes``, ``cooccurrence``, ``extracts``) are DataFrames.
     Parameters: ``CodebookParams`` (``cooccurrence``, ``match``, ``case_sensitive``, ``extracts``, ``where``)."""
-    from .analysis.codebook import Codebook, load_codebook, parse_codebook
-    from .analysis.coding import code_corpus
-
     if isinstance(codebook, (str, Path)):
-        book, options = load_codebook(Path(codebook)), {"codebook": str(codebook), **options}
+        book, options = codebooks.load_codebook(Path(codebook)), {"codebook": str(codebook), **options}
     elif isinstance(codebook, dict):
-        book, options = parse_codebook(codebook), {"themes": codebook, **options}
-    elif isinstance(codebook, Codebook):
+        book, options = codebooks.parse_codebook(codebook), {"themes": codebook, **options}
+    elif isinstance(codebook, codebooks.Codebook):
         book, options = codebook, {"themes": {}, **options}
     else:
         raise UsageError(f"codebook must be a Codebook, a file or a mapping of themes; got {type(codebook).__name__}", param="codebook")
     p = _params(CodebookParams, params, options)
     docs = corpus.where_indices(list(p.where)) if p.where else None
-    return code_corpus(
+    return coding.code_corpus(
         corpus, book, cooccurrence=p.cooccurrence, match=p.match, case_sensitive=p.case_sensitive, extracts=p.extracts, docs=docs,
     )

@@ -1,11 +1,12 @@
 """Settings shared by every command, and reading them from a YAML config with line numbers.
 
-A config file has up to four shared sections (every key optional)::
+A config file has up to five shared sections (every key optional)::
 
     read:      {text_column: text, id_column: null}
     cleaning:  {drop_lines: ["^Log in"], cut_from: ["^References$"], join_hyphenated: true}
     tokenize:  {tokenizer: default, lowercase: true, stopwords: english, stem: false}
     cache:     {dir: null}
+    compute:   {memory_mb: 1024, scheduler: null}   # scheduler: a Dask scheduler (tcp://host:port or a file)
 
 plus the sections of a batch report (``title``, ``corpus``, ``analyses``, ``seed``), which
 ``load_config`` keeps in ``Config.extra`` for the report module to check::
@@ -100,7 +101,7 @@ class Config:
     cleaning: CleaningSettings = field(default_factory=CleaningSettings)
     tokenize: TokenizeSettings = field(default_factory=TokenizeSettings)
     cache_dir: str | None = None
-    compute: dict[str, Any] = field(default_factory=dict)  # compute.memory_mb (core/chunks.py)
+    compute: dict[str, Any] = field(default_factory=dict)  # compute.memory_mb (core/chunks.py), compute.scheduler (ingest/cluster.py)
     source: Path | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)
@@ -119,11 +120,13 @@ class Config:
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
-    def where(self, *keys: str) -> str:
+    def locate(self, *keys: str) -> str:
         """``"config.yaml line 12"`` for a key path, for error messages."""
         name = self.source.name if self.source else "config"
         line = self.lines.get(tuple(keys))
         return f"{name} line {line}" if line else name
+
+    where = locate  # its first name, kept for callers; not to be confused with Corpus.where
 
 
 _SECTIONS: dict[str, type] = {
@@ -206,7 +209,7 @@ def unknown_key_message(key: str, known: list[str] | tuple[str, ...]) -> str:
 
 
 def _build_section(cls: type, raw: Any, config: Config, section: str) -> Any:
-    where = config.where(section)
+    where = config.locate(section)
     if raw is None:
         return cls()
     if not isinstance(raw, dict):
@@ -214,18 +217,18 @@ def _build_section(cls: type, raw: Any, config: Config, section: str) -> Any:
     names = [f.name for f in fields(cls)]
     values = {}
     for key, value in raw.items():
-        key_where = config.where(section, key)
+        key_where = config.locate(section, key)
         if key not in names:
             raise ConfigError(f"{key_where}: {unknown_key_message(key, names)} in '{section}'")
         values[key] = coerce_setting(value, _expected_type(cls, key), key_where, key)
     settings = cls(**values)
     if isinstance(settings, TokenizeSettings):
-        validate_tokenize(settings, lambda key: config.where(section, key))
+        validate_tokenize(settings, lambda key: config.locate(section, key))
     if isinstance(settings, CleaningSettings):
         _validate_patterns(settings, config)
-        validate_sections(settings.sections, config.where(section, "sections"))
+        validate_sections(settings.sections, config.locate(section, "sections"))
     if isinstance(settings, ReadOptions) and settings.max_document_mb < 1:
-        raise ConfigError(f"{config.where(section, 'max_document_mb')}: max_document_mb must be an integer ≥ 1; got {settings.max_document_mb}")
+        raise ConfigError(f"{config.locate(section, 'max_document_mb')}: max_document_mb must be an integer ≥ 1; got {settings.max_document_mb}")
     return settings
 
 
@@ -257,14 +260,14 @@ def _validate_patterns(settings: CleaningSettings, config: Config) -> None:
         for pattern in getattr(settings, key):
             if not pattern.strip() or re.fullmatch(r"\^|\$|\^?\.\*\$?", pattern):
                 raise ConfigError(
-                    f"{config.where('cleaning', key)}: cleaning.{key} pattern '{pattern}' matches every line; "
+                    f"{config.locate('cleaning', key)}: cleaning.{key} pattern '{pattern}' matches every line; "
                     "give the text of the lines to remove"
                 )
             try:
                 re.compile(pattern)
             except re.error as error:
                 raise ConfigError(
-                    f"{config.where('cleaning', key)}: invalid regular expression "
+                    f"{config.locate('cleaning', key)}: invalid regular expression "
                     f"'{pattern}' in cleaning.{key}: {error}"
                 ) from None
             compile_pattern(pattern, what=f"regular expression in cleaning.{key}", error=ConfigError)
@@ -314,22 +317,24 @@ def load_config(path: Path | None, overrides: list[str] | tuple[str, ...] = ()) 
     known = list(_SECTIONS) + ["cache", "compute"] + list(REPORT_SECTIONS)
     for key in raw:
         if key not in known:
-            raise ConfigError(f"{config.where(key)}: {unknown_key_message(key, known)}")
+            raise ConfigError(f"{config.locate(key)}: {unknown_key_message(key, known)}")
     sections = {name: _build_section(cls, raw.get(name), config, name) for name, cls in _SECTIONS.items()}
     compute = _compute_section(raw.get("compute"), config)
     cache = raw.get("cache") or {}
     if not isinstance(cache, dict) or set(cache) - {"dir"}:
-        raise ConfigError(f"{config.where('cache')}: 'cache' takes one key, 'dir'")
+        raise ConfigError(f"{config.locate('cache')}: 'cache' takes one key, 'dir'")
     extra = {key: raw[key] for key in REPORT_SECTIONS if key in raw}
     return replace(config, cache_dir=cache.get("dir"), compute=compute, extra=extra, **sections)
 
 
-#: Keys of the ``compute`` section: how analyses use the machine (``core/chunks.py``).
-COMPUTE_KEYS = ("memory_mb",)
+#: Keys of the ``compute`` section: how analyses use the machine (``core/chunks.py``), and the
+#: Dask scheduler to run on (``tcp://host:port`` or a scheduler file; ``ingest/cluster.py``).
+#: Neither changes a result, so neither is in ``stream_key``.
+COMPUTE_KEYS = ("memory_mb", "scheduler")
 
 
 def _compute_section(raw: Any, config: Config) -> dict[str, Any]:
-    """``compute:`` checked: ``memory_mb`` a whole number of megabytes (at least 256)."""
+    """``compute:`` checked: ``memory_mb`` a whole number of megabytes (at least 256), ``scheduler`` text."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -339,6 +344,8 @@ def _compute_section(raw: Any, config: Config) -> dict[str, Any]:
             raise ConfigError(f"{config.where('compute', key)}: {unknown_key_message(key, list(COMPUTE_KEYS))} in 'compute'")
         if key == "memory_mb" and (isinstance(value, bool) or not isinstance(value, int) or value < 256):
             raise ConfigError(f"{config.where('compute', key)}: compute.memory_mb must be a whole number of megabytes, at least 256; got {value!r}")
+        if key == "scheduler" and value is not None and not isinstance(value, str):
+            raise ConfigError(f"{config.where('compute', key)}: compute.scheduler must be a Dask scheduler address (tcp://host:8786), a scheduler file or local; got {value!r}")
     return dict(raw)
 
 

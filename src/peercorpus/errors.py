@@ -40,6 +40,11 @@ class PeerCorpusError(Exception):
         return self.spelled(lambda name: name)
 
 
+def as_option(name: str) -> str:
+    """A parameter as a command-line option: ``min_df`` → ``--min-df``."""
+    return "--" + name.replace("_", "-")
+
+
 class UsageError(PeerCorpusError):
     """An option or parameter has an invalid value (exit 2). ``param`` names the parameter
     (``min_df``), so a report config can point at its line (``x.yaml line 7: min_df``)::
@@ -76,3 +81,8 @@ class UnreadableFile(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived while an ingest ran (``kill``, a batch system ending the job): handled as
+    an interruption (work in flight stopped, finished shards kept); the CLI exits 143."""

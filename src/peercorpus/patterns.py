@@ -5,19 +5,30 @@ run with a time budget, so no pattern can hang a command (catastrophic backtrack
 The ``regex`` module (already required by NLTK) takes a timeout per call; a ``Budget`` spreads
 one allowance over many calls (every type of the vocabulary, every line of a document)::
 
-    budget = Budget("kwic --regex", seconds=PATTERN_SECONDS)
+    budget = Budget("kwic --regex")                  # PATTERN_SECONDS, or $PEERCORPUS_PATTERN_SECONDS
     pattern = compile_pattern(r"peer-\\w+", ignore_case=True, what="query")
     hits = [word for word in vocab if budget.fullmatch(pattern, word)]
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 from .errors import ConfigError, UsageError
 
-#: The time one pattern may take over one vocabulary (a query) or one document (cleaning).
+#: The time one pattern may take over one vocabulary (a query) or one document (cleaning);
+#: ``PEERCORPUS_PATTERN_SECONDS`` sets another (a slow machine may need more).
 PATTERN_SECONDS = 10.0
+
+
+def pattern_seconds() -> float:
+    """``PEERCORPUS_PATTERN_SECONDS`` if it is a positive number, else ``PATTERN_SECONDS``."""
+    try:
+        seconds = float(os.environ.get("PEERCORPUS_PATTERN_SECONDS", ""))
+    except ValueError:
+        return PATTERN_SECONDS
+    return seconds if 0 < seconds < float("inf") else PATTERN_SECONDS
 
 
 class PatternTimeout(ConfigError):
@@ -39,7 +50,8 @@ class Budget:
     """Calls of compiled patterns sharing ``seconds``; running out is a ``PatternTimeout``
     naming the pattern and ``where`` it was used."""
 
-    def __init__(self, where: str, seconds: float = PATTERN_SECONDS):
+    def __init__(self, where: str, seconds: float | None = None):
+        seconds = pattern_seconds() if seconds is None else seconds
         self.where, self.seconds = where, seconds
         self.deadline = time.monotonic() + seconds
 

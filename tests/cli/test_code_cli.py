@@ -137,6 +137,6 @@ def test_sample_codebook_on_the_sample_corpus(run, sample_corpus):
     assert all(row["hits"] > 0 for row in payload["themes"])
 
 
-def test_warm_code_imports_neither_nltk_nor_sklearn(sample_corpus, codebook, tmp_path):
+def test_warm_code_imports_neither_nltk_nor_sklearn(sample_corpus, codebook, warm_sample_cache):
     args = ("code", str(sample_corpus), "-b", str(codebook), "-f", "json")
-    assert heavy_imports_of_warm_command(sample_corpus, tmp_path / "cache", *args) == (False, False)
+    assert heavy_imports_of_warm_command(sample_corpus, warm_sample_cache, *args) == (False, False)

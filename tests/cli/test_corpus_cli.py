@@ -142,11 +142,12 @@ def test_info_without_pandas_writes_what_the_dataframe_writes(run, mini_corpus, 
         assert result.stdout == frame_to_text(table, fmt, title="Documents")
 
 
-def test_warm_info_does_not_import_pandas(sample_corpus, tmp_path):
+def test_warm_info_does_not_import_pandas(sample_corpus, warm_sample_cache):
     args = ("info", str(sample_corpus), "-f", "csv")
-    assert heavy_imports_of_warm_command(sample_corpus, tmp_path / "cache", *args, modules=("pandas", "nltk")) == (False, False)
+    assert heavy_imports_of_warm_command(sample_corpus, warm_sample_cache, *args, modules=("pandas", "nltk")) == (False, False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_quiet_silences_library_warnings_too(sample_corpus, where):
     import subprocess

@@ -8,6 +8,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from peercorpus import load_corpus
 from peercorpus.config import TokenizeSettings
 
@@ -46,6 +48,7 @@ def test_the_order_of_the_phrase_list_does_not_matter(tmp_path):
     assert _counts(corpus, ["Mental health", "mental health"])["mental_health"] == 2
 
 
+@pytest.mark.slow
 def test_compounds_file_counts_are_the_same_under_any_hash_seed(tmp_path):
     compounds = tmp_path / "compounds.txt"
     compounds.write_text(

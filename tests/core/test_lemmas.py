@@ -25,6 +25,7 @@ def wordnet(tmp_path):
     nltk.data.path.remove(str(tmp_path / "nltk_data"))
 
 
+@pytest.mark.slow
 def test_lemmas_are_words(tmp_path, wordnet):
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "a.txt").write_text(TEXT, encoding="utf-8")

@@ -103,6 +103,7 @@ def _cache_files(cache: Path) -> list[Path]:
     return sorted(p for p in cache.rglob("*") if p.is_file() and p.name != "current")
 
 
+@pytest.mark.slow
 def test_every_kind_of_damage_to_every_cache_file_is_noticed_and_rebuilt(tmp_path, isolated_cache):
     corpus = _corpus(tmp_path)
     expected = _fingerprint(load_corpus(corpus, use_cache=False))

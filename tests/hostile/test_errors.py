@@ -18,6 +18,7 @@ def text(tmp_path):
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -61,6 +62,7 @@ def test_a_read_only_cache_is_a_one_line_error(run, text, tmp_path):
         cache.chmod(0o700)
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_a_one_line_error(run, text, tmp_path, monkeypatch):
     import errno
 
@@ -103,6 +105,7 @@ def test_a_file_name_that_is_not_utf8_is_read_and_shown_escaped(run, tmp_path):
     assert result.exit_code == 0 and "caf\\xe9.txt" in result.stdout
 
 
+@pytest.mark.slow
 def test_600_nested_folders_are_walked(tmp_path):
     path = tmp_path / "deep"
     deep = os.path.join(str(path), *["d"] * 600)

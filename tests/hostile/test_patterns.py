@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from peercorpus import patterns
@@ -54,7 +56,16 @@ def test_a_catastrophic_cleaning_pattern_stops_a_parallel_ingest_soon(tmp_path):
     for i in range(60):
         (corpus / f"d{i:02d}.txt").write_text("a" * 40 + "!\nPeer text.\n")
     (tmp_path / "c.yaml").write_text("cleaning:\n  drop_lines: ['(a|aa)+$']\n")
-    # budget 10 s per document; 60 documents would take minutes if every batch ran to its end
-    result = run_bounded(["ingest", str(corpus), "-c", str(tmp_path / "c.yaml"), "--no-cache"], seconds=90)
+    # a budget of 1 s per document (PEERCORPUS_PATTERN_SECONDS; 10 s by default): 60 documents
+    # would take a minute if every batch ran to its end
+    env = {**os.environ, "PEERCORPUS_PATTERN_SECONDS": "1"}
+    result = run_bounded(["ingest", str(corpus), "-c", str(tmp_path / "c.yaml"), "--no-cache"], seconds=30, env=env)
     assert result.returncode == 2, result.stderr
     assert "(a|aa)+$" in result.stderr and "Traceback" not in result.stderr
+    assert "took more than 1 s" in result.stderr
+
+
+def test_the_budget_is_read_from_the_environment_when_it_is_a_positive_number(monkeypatch):
+    for value, seconds in (("2.5", 2.5), ("0", patterns.PATTERN_SECONDS), ("soon", patterns.PATTERN_SECONDS), ("inf", patterns.PATTERN_SECONDS)):
+        monkeypatch.setenv("PEERCORPUS_PATTERN_SECONDS", value)
+        assert patterns.Budget("test").seconds == seconds, value

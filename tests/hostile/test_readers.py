@@ -54,6 +54,7 @@ def _docx(path, document_xml: bytes):
             target.writestr(name, data)
 
 
+@pytest.mark.slow
 def test_a_docx_bomb_is_skipped_before_it_is_expanded(tmp_path, monkeypatch):
     from peercorpus.io import formats
 

@@ -74,6 +74,7 @@ def _coded_with(selection, theme: str) -> bool:
     return any(code == path or code.startswith(path + "/") for code in selection.codes)
 
 
+@pytest.mark.slow
 def test_every_extract_is_one_selection_with_its_match(sample_coding, sample_corpus):
     from peercorpus import load_corpus
 
@@ -372,6 +373,7 @@ def test_bundled_schemas_are_the_shared_ones():
             assert (shared / name).read_bytes() == data
 
 
+@pytest.mark.slow
 def test_where_keeps_only_its_documents_as_sources(run, mini_corpus, tmp_path):
     target = tmp_path / "blog.qdpx"
     result = run("code", str(mini_corpus), "-b", str(CODEBOOK), "--where", "genre=blog", "--qdpx", str(target), "--unit", "match")

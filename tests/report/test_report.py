@@ -60,6 +60,7 @@ def report_files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_report_writes_every_table_plot_and_page(run, mini_corpus, tmp_path):
     config = write_config(tmp_path, mini_corpus)
     out = tmp_path / "out"
@@ -94,6 +95,7 @@ def test_report_writes_every_table_plot_and_page(run, mini_corpus, tmp_path):
     assert set(manifest["files"]) == set(files) - {"manifest.json"}
 
 
+@pytest.mark.slow
 def test_html_is_self_contained_escaped_and_highlights_matches(run, mini_corpus, tmp_path):
     (mini_corpus / "script.txt").write_text("A peer wrote <script>alert('x')</script> about lived experience & pay.\n")
     out = tmp_path / "out"
@@ -109,6 +111,7 @@ def test_html_is_self_contained_escaped_and_highlights_matches(run, mini_corpus,
     assert "## Methods" in (out / "report.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_same_config_gives_identical_files_but_timings(run, mini_corpus, tmp_path):
     config = write_config(tmp_path, mini_corpus)
     first, second = tmp_path / "first", tmp_path / "second"
@@ -122,6 +125,7 @@ def test_same_config_gives_identical_files_but_timings(run, mini_corpus, tmp_pat
     assert manifests[0] == manifests[1]
 
 
+@pytest.mark.slow
 def test_methods_section_says_what_ran(run, mini_corpus, tmp_path):
     out = tmp_path / "out"
     run("report", str(write_config(tmp_path, mini_corpus)), "-o", str(out))
@@ -146,6 +150,7 @@ def test_failed_analysis_exits_1_and_the_rest_is_reported(run, mini_corpus, tmp_
     assert "This analysis failed" in (out / "report.html").read_text()
 
 
+@pytest.mark.slow
 def test_set_overrides_a_value_and_rerun_replaces_the_previous_report(run, mini_corpus, tmp_path):
     config = write_config(tmp_path, mini_corpus)
     out = tmp_path / "out"
@@ -155,6 +160,7 @@ def test_set_overrides_a_value_and_rerun_replaces_the_previous_report(run, mini_
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")], "no staging folder left behind"
 
 
+@pytest.mark.slow
 def test_output_folder_not_written_by_peercorpus_needs_force(run, mini_corpus, tmp_path):
     config = write_config(tmp_path, mini_corpus)
     out = tmp_path / "mine"
@@ -181,6 +187,7 @@ def test_output_inside_the_corpus_is_refused(run, mini_corpus, tmp_path):
     assert result.exit_code == 2 and "inside the corpus" in result.stderr
 
 
+@pytest.mark.slow
 def test_default_output_is_the_configs_output_key(run, mini_corpus, tmp_path):
     config = write_config(tmp_path, mini_corpus, CONFIG + "output: results/mini\n")
     assert run("report", str(config)).exit_code == 0
@@ -228,6 +235,7 @@ def test_sample_config_is_a_complete_report_config():
     assert (changed.analyses[2].name, changed.analyses[2].params.top) == ("freq", 50)
 
 
+@pytest.mark.slow
 def test_a_crash_while_writing_keeps_the_previous_report_and_leaves_no_half_folder(run, mini_corpus, tmp_path, monkeypatch):
     import peercorpus.report.run as report_run
     from peercorpus.ingest.load import load_corpus
@@ -250,6 +258,7 @@ def test_a_crash_while_writing_keeps_the_previous_report_and_leaves_no_half_fold
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mini", "out", "report.yaml"]
 
 
+@pytest.mark.slow
 def test_codebook_counts_in_the_report_match_the_code_command(run, mini_corpus, tmp_path):
     out = tmp_path / "out"
     assert run("report", str(write_config(tmp_path, mini_corpus)), "-o", str(out)).exit_code == 0

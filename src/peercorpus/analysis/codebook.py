@@ -128,7 +128,7 @@ def parse_codebook(data: Any, *, source: str = "codebook", lines: dict | None = 
     if "themes" in data:
         for key in data:
             if key not in CODEBOOK_KEYS:
-                raise ConfigError(f"{builder.where((key,))}: {_unknown(key, CODEBOOK_KEYS)} at the top of the codebook")
+                raise ConfigError(f"{builder.locate((key,))}: {_unknown(key, CODEBOOK_KEYS)} at the top of the codebook")
         title = builder.text(data.get("title"), ("title",), "title")
         builder.text(data.get("description"), ("description",), "description")
         builder.themes(data["themes"], ("themes",), prefix="", rich=True, owner="'themes'")
@@ -151,26 +151,26 @@ class _Builder:
         self.colors: dict[str, str] = {}
         self.own: dict[str, tuple[str, ...]] = {}
 
-    def where(self, path: tuple) -> str:
+    def locate(self, path: tuple) -> str:
         line = self.lines.get(tuple(str(key) for key in path))
         return f"{self.source} line {line}" if line else self.source
 
     def themes(self, mapping: Any, path: tuple, *, prefix: str, rich: bool, owner: str) -> list[str]:
         """Add every theme of ``mapping``; return all their terms (for the parent's list)."""
         if mapping is None or mapping == {}:
-            raise ConfigError(f"{self.where(path)}: {owner} is empty; give its themes and their terms (theme: [term, ...])")
+            raise ConfigError(f"{self.locate(path)}: {owner} is empty; give its themes and their terms (theme: [term, ...])")
         if not isinstance(mapping, dict):
-            raise ConfigError(f"{self.where(path)}: {owner} must be a mapping of themes to terms (theme: [term, ...]); got {_kind(mapping)}")
+            raise ConfigError(f"{self.locate(path)}: {owner} must be a mapping of themes to terms (theme: [term, ...]); got {_kind(mapping)}")
         collected: list[str] = []
         for key, value in mapping.items():
             if isinstance(key, bool) or not isinstance(key, (str, int)) or not str(key).strip():
-                raise ConfigError(f"{self.where(path + (key,))}: theme name {key!r} must be text (quote it)")
+                raise ConfigError(f"{self.locate(path + (key,))}: theme name {key!r} must be text (quote it)")
             collected += self.theme(value, path + (key,), prefix + str(key), rich=rich, parent=prefix[:-1] or None)
         return collected
 
     def theme(self, value: Any, path: tuple, name: str, *, rich: bool, parent: str | None) -> list[str]:
         if name in self.terms:
-            raise ConfigError(f"{self.where(path)}: theme '{name}' is defined twice")
+            raise ConfigError(f"{self.locate(path)}: theme '{name}' is defined twice")
         self.terms[name] = ()  # reserve the parent's place before its children
         if parent is not None:
             self.parents[name] = parent
@@ -179,9 +179,9 @@ class _Builder:
         if rich and isinstance(value, dict):
             for key in value:
                 if key not in THEME_KEYS:
-                    raise ConfigError(f"{self.where(path + (key,))}: theme '{name}': {_unknown(key, THEME_KEYS)}")
+                    raise ConfigError(f"{self.locate(path + (key,))}: theme '{name}': {_unknown(key, THEME_KEYS)}")
             if "terms" not in value and "themes" not in value:
-                raise ConfigError(f"{self.where(path)}: theme '{name}' has no terms; give terms: [term, ...] (or themes: for sub-themes)")
+                raise ConfigError(f"{self.locate(path)}: theme '{name}' has no terms; give terms: [term, ...] (or themes: for sub-themes)")
             if "terms" in value:
                 own = self.term_list(value["terms"], path + ("terms",), name)
             description = self.text(value.get("description"), path + ("description",), f"theme '{name}': description")
@@ -190,7 +190,7 @@ class _Builder:
             color = self.text(value.get("color"), path + ("color",), f"theme '{name}': color")
             if color is not None:
                 if not _COLOR.match(color.strip()):
-                    raise ConfigError(f"{self.where(path + ('color',))}: theme '{name}': color must be #RRGGBB (e.g. #1f77b4); got {color!r}")
+                    raise ConfigError(f"{self.locate(path + ('color',))}: theme '{name}': color must be #RRGGBB (e.g. #1f77b4); got {color!r}")
                 self.colors[name] = color.strip().upper()
             if "themes" in value:
                 children = self.themes(value["themes"], path + ("themes",), prefix=name + SEPARATOR, rich=True, owner=f"theme '{name}': themes")
@@ -219,28 +219,27 @@ class _Builder:
         else:
             item_paths = [path]
         if value is None or value == []:
-            raise ConfigError(f"{self.where(path)}: theme '{theme}' has no terms; give a list of words, phrases or wildcards")
+            raise ConfigError(f"{self.locate(path)}: theme '{theme}' has no terms; give a list of words, phrases or wildcards")
         if not isinstance(value, list):
-            raise ConfigError(f"{self.where(path)}: theme '{theme}': terms must be a list of words, phrases or wildcards; got {_kind(value)}")
+            raise ConfigError(f"{self.locate(path)}: theme '{theme}': terms must be a list of words, phrases or wildcards; got {_kind(value)}")
         terms = []
         for item, item_path in zip(value, item_paths):
             if not isinstance(item, str):
                 hint = "quote it (YAML reads yes, no, on, off as true/false)" if isinstance(item, bool) else f'quote it ("{item}")'
-                raise ConfigError(f"{self.where(item_path)}: theme '{theme}': term {item!r} must be text; {hint}")
+                raise ConfigError(f"{self.locate(item_path)}: theme '{theme}': term {item!r} must be text; {hint}")
             term = " ".join(item.split())
             if not term:
-                raise ConfigError(f"{self.where(item_path)}: theme '{theme}' has an empty term; give a word, a phrase or a wildcard")
+                raise ConfigError(f"{self.locate(item_path)}: theme '{theme}' has an empty term; give a word, a phrase or a wildcard")
             terms.append(term)
         return terms
 
     def text(self, value: Any, path: tuple, what: str) -> str | None:
         if value is None or isinstance(value, str):
             return value
-        raise ConfigError(f"{self.where(path)}: {what} must be text; got {_kind(value)}")
+        raise ConfigError(f"{self.locate(path)}: {what} must be text; got {_kind(value)}")
 
 
 def _unknown(key: Any, known: tuple[str, ...]) -> str:
-
     return unknown_key_message(str(key), known)
 
 

@@ -93,5 +93,5 @@ class DispersionParams(Params):
 
     def check(self) -> None:
         if not self.terms or any(not t.strip() for t in self.terms):
-            raise UsageError("terms must be a list of words, phrases or patterns, none empty")
+            raise UsageError("terms must be a list of words, phrases or patterns, none empty", param="terms")
         check_choice("match", self.match, MATCHES)

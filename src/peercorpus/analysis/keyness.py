@@ -45,7 +45,6 @@ def select_groups(corpus: Corpus, target: list[str], reference: list[str] | None
 
 
 def _values_hint(corpus: Corpus, conditions: list[str]) -> str:
-
     fields = {parse_condition(c).field for c in conditions}
     hints = [f"{f}: {', '.join(str(v) for v in corpus.values(f))}" for f in sorted(fields) if f in corpus.fields()]
     return f"; values present: {'; '.join(hints)}" if hints else ""
@@ -105,6 +104,12 @@ def keyness_against_counts(corpus: Corpus, settings: TokenizeSettings, reference
     return keyness_table(vocab, a, b, int(totals.sizes.sum()), size, target_range, **options)
 
 
+def keyness_against_corpus(corpus: Corpus, settings: TokenizeSettings, reference: Corpus, **options):
+    """Keywords of the whole ``corpus`` against another corpus, counted with the same settings."""
+    counts, size = corpus_counts(reference, settings)  # a chunk of documents at a time
+    return keyness_against_counts(corpus, settings, counts, size, **options)
+
+
 def keyness_table(vocab, a, b, c: int, d: int, target_range, *, alpha: float = 0.05, bonferroni: bool = False, min_count: int = 3, min_range: int = 1, top: int | None = None):
     """The keyword table from target counts ``a`` (of ``c`` tokens) and reference ``b`` (of ``d``)."""
     import pandas as pd
@@ -112,7 +117,7 @@ def keyness_table(vocab, a, b, c: int, d: int, target_range, *, alpha: float = 0
     check_int("min_count", min_count, minimum=1)
     check_int("min_range", min_range, minimum=1)
     if not 0 < alpha <= 1:
-        raise UsageError(f"alpha must be in (0, 1]; got {alpha}")
+        raise UsageError(f"alpha must be in (0, 1]; got {alpha}", param="alpha")
     if c == 0 or d == 0:
         raise UsageError("the target or the reference has no words after the tokenisation settings")
     a, b, target_range = (np.asarray(x, dtype=np.int64) for x in (a, b, target_range))
@@ -196,7 +201,7 @@ class KeynessParams(Params):
 
     def check(self) -> None:
         if not 0 < self.alpha <= 1:
-            raise UsageError(f"alpha must be in (0, 1]; got {self.alpha}")
+            raise UsageError(f"alpha must be in (0, 1]; got {self.alpha}", param="alpha")
         check_int("min_range", self.min_range, minimum=1)
         check_int("min_count", self.min_count, minimum=1)
         if self.top is not None:

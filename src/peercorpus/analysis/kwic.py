@@ -68,6 +68,64 @@ def hits_by_chunk(corpus: Corpus, queries: list[str], *, docs=None, **match_opti
             yield find_hits(corpus, queries, token_range=(int(doc_starts[first]), int(doc_starts[last])), **match_options)
 
 
+class ShownHits:
+    """The hits a concordance shows, in the order it shows them, a batch at a time
+    (``batches()``), and how many the queries found (``total``: complete once the batches are
+    used up). Without ``sort`` or ``sample`` the hits are found a chunk of documents at a time
+    and only the first ``limit`` are kept; with them, every hit is held as integer arrays to
+    order. What ``kwic`` (the command and the function) and a report's kwic show::
+
+        shown = shown_hits(corpus, ["peer"], sort=["R1"], limit=100)
+        for hits in shown.batches():
+            rows = concordance_rows(corpus, hits, ["peer"])
+        shown.total                    # every hit of "peer", before the limit
+    """
+
+    def __init__(self, corpus: Corpus, queries: list[str], *, docs=None, sort=None, sample=None, seed: int = 0, limit=None, **match_options):
+        self.corpus, self.queries, self.docs = corpus, queries, docs
+        self.sort, self.sample, self.seed, self.limit = sort, sample, seed, limit
+        self.match_options = match_options
+        self.total = 0
+        # every check before any hit is found, so that a bad option fails before a line is written
+        order_hits(corpus, find_hits(corpus, queries, token_range=(0, 0), **match_options), sort=sort, sample=sample, seed=seed, limit=limit)
+
+    @property
+    def ordered(self) -> bool:
+        return bool(self.sort) or self.sample is not None
+
+    def batches(self) -> Iterator[Hits]:
+        self.total = 0
+        if self.ordered:
+            hits = find_hits(self.corpus, self.queries, docs=self.docs, **self.match_options)
+            self.total = len(hits)
+            hits = order_hits(self.corpus, hits, sort=self.sort, sample=self.sample, seed=self.seed, limit=self.limit)
+            from ..core.chunks import release_tokens
+
+            release_tokens(self.corpus.tokens, 0, len(self.corpus.tokens))  # the pages sorting read
+            yield hits
+            return
+        kept = 0
+        for hits in hits_by_chunk(self.corpus, self.queries, docs=self.docs, **self.match_options):
+            self.total += len(hits)
+            if self.limit is not None:
+                hits = hits.take(np.arange(min(len(hits), max(self.limit - kept, 0))))
+            kept += len(hits)
+            yield hits
+
+    def all(self) -> Hits:
+        """Every shown hit at once (for outputs that need them together: a table on the
+        terminal, HTML, a REFI-QDA project)."""
+        batches = list(self.batches())
+        if len(batches) == 1:
+            return batches[0]
+        return Hits(*(np.concatenate([getattr(h, name) for h in batches]) if batches else np.zeros(0, dtype=np.int64) for name in ("query", "starts", "ends")))
+
+
+def shown_hits(corpus: Corpus, queries: list[str], *, docs=None, sort=None, sample=None, seed: int = 0, limit=None, **match_options) -> ShownHits:
+    """The hits a concordance of ``queries`` shows (see ``ShownHits``)."""
+    return ShownHits(corpus, queries, docs=docs, sort=sort, sample=sample, seed=seed, limit=limit, **match_options)
+
+
 #: Concordance lines cut (and written) at a time by ``concordance_batches``.
 LINE_BATCH = 5000
 
@@ -200,8 +258,7 @@ def kwic(
     to that many characters around the match, with "…" where it was cut.
     """
     check_context_options(window=window, chars=chars, context=context)
-    hits = find_hits(corpus, queries, match=match, case_sensitive=case_sensitive, regex=regex, docs=docs)
-    hits = order_hits(corpus, hits, sort=sort, sample=sample, seed=seed, limit=limit)
+    hits = shown_hits(corpus, queries, docs=docs, sort=sort, sample=sample, seed=seed, limit=limit, match=match, case_sensitive=case_sensitive, regex=regex).all()
     return concordance_lines(corpus, hits, queries, window=window, chars=chars, context=context)
 
 
@@ -381,7 +438,7 @@ class KwicParams(Params):
     def check(self) -> None:
         check_qdpx(self.qdpx, self.unit, ("match", "sentence", "paragraph"))
         if not self.queries or any(not q.strip() for q in self.queries):
-            raise UsageError("queries must be a list of words, phrases or patterns, none empty")
+            raise UsageError("queries must be a list of words, phrases or patterns, none empty", param="queries")
 
         check_context_options(window=self.window, chars=self.chars, context=self.context)
         check_choice("match", self.match, MATCHES)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from ..render.export import CsvOptions
 from .common import Reading, Verbosity
 from .lazy import LazyGroup
 
@@ -35,6 +36,13 @@ def root(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Say what was read, tokenised and cached.")] = False,
     traceback: Annotated[bool, typer.Option("--traceback", help="Show the Python traceback of an error (for bug reports).")] = False,
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Cache folder for every command \\[default: $PEERCORPUS_CACHE_DIR or ~/.cache/peercorpus].")] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Tokenise on a Dask cluster: tcp://host:port or a scheduler file (needs pip install 'peercorpus\\[dask]' and a --cache-dir the workers share) \\[default: compute.scheduler, $PEERCORPUS_SCHEDULER, or local].",
+        ),
+    ] = None,
     safe_csv: Annotated[bool, typer.Option("--safe-csv", help="In CSV/TSV files, put ' before text cells starting with = + - @ (spreadsheet formula injection; off: cells exactly as in the corpus).")] = False,
     memory_mb: Annotated[int | None, typer.Option("--memory-mb", help="Memory for counting analyses, in MB: freq, keyness, collocations, collocates, dispersion, stats, code and dtm go through the corpus in chunks that fit \\[default: $PEERCORPUS_MEMORY_MB, else the config's compute.memory_mb, else 1024].")] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
@@ -48,7 +56,7 @@ def root(
 ) -> None:
     """Corpus analysis for researchers: concordances, word lists, keyness, topics, reports.
 
-    -q, -v, --traceback, --cache-dir, --safe-csv and --memory-mb may also follow the command (peercorpus kwic corpora/ peer -q).
+    -q, -v, --traceback, --cache-dir, --scheduler, --safe-csv and --memory-mb may also follow the command (peercorpus kwic corpora/ peer -q).
 
     Example: [bold]peercorpus topics corpora/[/bold]
     """
@@ -57,11 +65,11 @@ def root(
         Verbosity.silence_libraries()
     Reading.sections = sections
     Verbosity.cache_dir = cache_dir
+    Verbosity.scheduler = scheduler
     if memory_mb is not None:
         from ..core.chunks import set_memory_mb
 
         set_memory_mb(memory_mb, name="--memory-mb", check=False)
-    from ..render.export import CsvOptions
 
     CsvOptions.safe = safe_csv
 

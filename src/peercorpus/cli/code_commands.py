@@ -7,6 +7,9 @@ from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
+from ..render.export import write_table, write_table_files, write_tables
+from ..validate import check_choice
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -20,7 +23,7 @@ from .common import (
     start_command,
 )
 from .kwic_commands import CaseSensitive, Match
-from .qdpx_options import CaseOption, QdpxOption, UnitOption
+from .qdpx_options import CaseOption, QdpxOption, UnitOption, check_case, check_qdpx_options, write_project
 
 app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
@@ -77,9 +80,6 @@ def code(
     """
     from ..analysis.codebook import load_codebook
     from ..analysis.coding import TABLES, code_corpus, group_counts
-    from ..errors import UsageError
-    from ..validate import check_choice
-    from .qdpx_options import check_qdpx_options
 
     check_qdpx_options(qdpx, unit)
     if table is not None:
@@ -99,8 +99,6 @@ def code(
     if by is not None:
         corpus.require_field(by)
     if qdpx is not None:
-        from .qdpx_options import check_case
-
         check_case(corpus, case)
     coding = code_corpus(corpus, book, cooccurrence=cooccurrence, match=match, case_sensitive=case_sensitive, extracts=extracts, docs=docs)
     tables = coding.tables()
@@ -109,20 +107,19 @@ def code(
     titles = {**TITLES, "groups": f"Themes per {by}", "cooccurrence": f"Theme co-occurrence within {coding.unit}s"}
     chosen = [table] if table else list(tables)
     if folder:
-        _write_folder({name: tables[name] for name in chosen}, output, fmt)
+        written = write_table_files({name: tables[name] for name in chosen}, output, fmt, prefix="code_")
+        note(f"wrote {', '.join(written)} to {output}/")
     elif table is None and fmt in ("json", "md", "html"):
-        _write_all(tables, titles, fmt, output)
+        write_tables(tables, fmt, output, titles=titles)
     else:
         name = table or ("groups" if by else "themes")
         frame = tables[name]
         if fmt == "table" and name == "themes" and not frame["description"].astype(bool).any():
             frame = frame.drop(columns=["description"])
-        from ..render.export import write_table
 
         write_table(frame, fmt=fmt, output=output, title=f"{titles[name]} ({book.source})")
     if qdpx is not None:
         from ..qda.passages import coding_passages
-        from .qdpx_options import write_project
 
         codes, passages, _ = coding_passages(corpus, book, coding.extracts, unit=unit)
         write_project(
@@ -133,23 +130,3 @@ def code(
     themes = coding.themes
     touched = int((coding.document_counts.groupby("doc")["count"].sum() > 0).sum())
     note(f"{int(themes['hits'].sum())} hits of {len(themes)} themes in {touched} of {coding.document_counts['doc'].nunique()} documents")
-
-
-def _write_all(tables: dict, titles: dict, fmt: str, output: Path | None) -> None:
-    """All the tables: one JSON object, or one Markdown/HTML text with a title per table."""
-    from ..render.export import frame_records, frame_to_text, write_json, write_text
-
-    if fmt == "json":
-        write_json({name: frame_records(frame) for name, frame in tables.items()}, output)
-    else:
-        write_text("\n".join(frame_to_text(frame, fmt, title=titles[name]) for name, frame in tables.items()), output)
-
-
-def _write_folder(tables: dict, folder: Path, fmt: str) -> None:
-    """One file per table, ``code_<table>.<format>``, each written atomically."""
-    from ..render.export import atomic_write, frame_to_text
-
-    texts = {f"code_{name}.{fmt}": frame_to_text(frame, fmt) for name, frame in tables.items()}
-    for name, text in texts.items():
-        atomic_write(folder / name, text)
-    note(f"wrote {', '.join(texts)} to {folder}/")

@@ -15,10 +15,13 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
-from ..errors import PeerCorpusError
+from ..config import load_config, validate_sections
+from ..errors import PeerCorpusError, UsageError, as_option
+from ..render.export import TABLE_FORMATS, resolve_format
+from ..render.output_checks import check_outputs, check_outputs_against_inputs
+from ..render.table import printable
 
 
 class _StderrConsole:
@@ -59,6 +62,7 @@ class Verbosity:
     verbose = False
     traceback = False
     cache_dir = None  # the root's --cache-dir (or one given after a command without its own)
+    scheduler = None  # the root's --scheduler (a Dask scheduler address or file; "local")
 
 
 class Reading:
@@ -71,7 +75,6 @@ class Reading:
     def overrides(cls) -> list[str]:
         if not cls.sections:
             return []
-        from ..config import validate_sections
 
         names = [name.strip() for name in cls.sections.split(",") if name.strip()]
         validate_sections(tuple(names), "--sections")
@@ -106,7 +109,6 @@ def _escape(text: str) -> str:
     text reach warnings."""
     from rich.markup import escape
 
-    from ..render.table import printable
 
     return escape(printable(str(text)))
 
@@ -122,11 +124,14 @@ def handle_errors(command):
         except PeerCorpusError as error:
             if Verbosity.traceback:
                 raise
-            stderr.print(f"[red]error:[/red] {_escape(error.spelled(option_spelling))}")
+            stderr.print(f"[red]error:[/red] {_escape(error_line(error, command_options(command)))}")
             raise typer.Exit(error.exit_code) from None
-        except KeyboardInterrupt:
-            stderr.print("interrupted")
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as interruption:
+            from ..errors import Terminated
+
+            terminated = isinstance(interruption, Terminated)  # SIGTERM: 128 + 15, as if not caught
+            stderr.print("terminated; the files finished are cached, a rerun does the rest" if terminated else "interrupted")
+            raise typer.Exit(143 if terminated else 130) from None
         except OSError as error:
             if Verbosity.traceback or not _is_write_problem(error):
                 raise
@@ -141,16 +146,38 @@ def handle_errors(command):
     return wrapper
 
 
-def option_spelling(name: str) -> str:
-    """A parameter as the running command spells it: ``min_df`` → ``--min-df`` (its first long
-    option, so ``ngram`` → ``--ngram``; a name without an option of its own gets ``--`` too)."""
-    context = click.get_current_context(silent=True)
-    for param in context.command.params if context else ():
-        if param.name == name:
-            long = [opt for opt in param.opts if opt.startswith("--")]
-            if long:
-                return long[0]
-    return "--" + name.replace("_", "-")
+def command_options(command) -> dict[str, str]:
+    """Parameter name → the first long option a Typer command function declares for it
+    (``{"min_count": "--min-count", ...}``), read from its ``Annotated`` options."""
+    import typing
+
+    from typer.models import OptionInfo
+
+    try:
+        hints = typing.get_type_hints(command, include_extras=True)
+    except (NameError, TypeError):  # an annotation that cannot be resolved: no spellings
+        return {}
+    options = {}
+    for name, hint in hints.items():
+        for info in getattr(hint, "__metadata__", ()):
+            if isinstance(info, OptionInfo):
+                # Annotated[..., typer.Option("--min-count")] keeps its first name as the default
+                declared = [info.default, *(info.param_decls or ())]
+                long = [decl for decl in declared if isinstance(decl, str) and decl.startswith("--")]
+                if long:
+                    options[name] = long[0].split("/")[0]
+    return options
+
+
+def error_line(error: PeerCorpusError, options: dict[str, str]) -> str:
+    """An error as the command line says it: parameters as the command's ``options``
+    (``--min-count must be an integer ≥ 1; got 0``; ``as_option`` for a name it lacks),
+    including the one a message starts with when the command has it."""
+    message = error.spelled(lambda name: options.get(name) or as_option(name))
+    param = getattr(error, "param", None)
+    if param in options and (message.startswith(param + " ") or message.startswith(param + ":")):
+        message = options[param] + message[len(param):]
+    return message
 
 
 def _is_full(error: OSError) -> bool:
@@ -181,7 +208,6 @@ def paths_and_terms(arguments: list[str], command: str, term: str = "query", *, 
 
         paths_and_terms(["corpora", "lived experience"], "kwic")   # ([Path('corpora')], ['lived experience'])
     """
-    from ..errors import UsageError
 
     usage = f"(usage: peercorpus {command} PATH... {term.upper()}{'...' if many else ''})"
     paths: list[Path] = []
@@ -214,13 +240,10 @@ def _is_inside(path: Path, folder: Path) -> bool:
 def load_settings(config: Path | None, overrides: list[str] | None = None, *, stopwords: str | None = None):
     """The config with ``--set`` overrides; ``--stopwords`` is ``--set tokenize.stopwords=…``
     given last (it wins)."""
-    from ..config import load_config
 
     overrides = [*Reading.overrides(), *(overrides or ())]
     if stopwords is not None:
         if stopwords not in ("english", "nltk", "none") and not Path(stopwords).is_file():
-            from ..errors import UsageError
-
             raise UsageError(f"--stopwords must be english, nltk, none or a file of words (one a line); got '{stopwords}'")
         overrides.append(f"tokenize.stopwords={stopwords}")
     settings = load_config(config, overrides)
@@ -229,6 +252,25 @@ def load_settings(config: Path | None, overrides: list[str] | None = None, *, st
 
         set_config_memory_mb(settings.compute["memory_mb"])
     return settings
+
+
+def _count_on_the_cluster(config) -> None:
+    """With a scheduler (``--scheduler``, ``compute.scheduler``, ``$PEERCORPUS_SCHEDULER``), counting
+    analyses map their chunks over the cluster; the scheduler is contacted only when one does.
+    Without one they run here (the engine of an earlier command in this process is dropped)."""
+    from ..config import Config, load_config
+    from ..core.chunks import current_engine, use_engine
+    from ..ingest.load import scheduler_for
+
+    if not isinstance(config, Config):
+        config = load_config(Path(config) if config else None)
+    scheduler = scheduler_for(Verbosity.scheduler, config)
+    if scheduler is None:
+        use_engine(None)
+    elif getattr(current_engine(), "scheduler", None) != scheduler:
+        from ..core.dask_engine import DaskEngine
+
+        use_engine(DaskEngine(scheduler))
 
 
 def open_corpus(
@@ -244,12 +286,15 @@ def open_corpus(
     """``load_corpus`` with a progress bar on a terminal, warnings for skipped files, ``where``;
     ``outputs`` (option → path) are refused when the corpus reads them (sidecars, link targets)."""
     from ..ingest.load import load_corpus
-    from ..render.output_checks import check_outputs_against_inputs
 
     cache_dir = cache_dir if cache_dir is not None else Verbosity.cache_dir
     check = (lambda inputs: check_outputs_against_inputs(outputs, inputs)) if outputs else None
     with progress_bar("tokenising") as progress:
-        corpus = load_corpus(paths, config, cache_dir=cache_dir, use_cache=not no_cache, progress=progress, check_inputs=check, verify_cache=verify_cache)
+        corpus = load_corpus(
+            paths, config, cache_dir=cache_dir, use_cache=not no_cache, progress=progress or _progress_lines(),
+            check_inputs=check, verify_cache=verify_cache, scheduler=Verbosity.scheduler,
+        )
+    _count_on_the_cluster(config)
     for skipped in corpus.skipped:
         warn(f"skipped {skipped.path}: {skipped.reason}")
     report = corpus.load_report
@@ -258,6 +303,8 @@ def open_corpus(
             warn(notice)
         if Verbosity.verbose:
             source = "cache" if report.from_snapshot else f"{report.files_read} new or changed, {report.files_tokenized} tokenised"
+            if getattr(report, "cluster", None):
+                note(f"tokenised on {report.cluster}")
             note(f"{len(corpus)} documents from {report.files} files ({source})")
     return corpus.where(where) if where else corpus
 
@@ -275,8 +322,6 @@ def start_command(
         fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, ...,
                                               outputs={"--plot": plot}, plots=("--plot",))
     """
-    from ..render.export import TABLE_FORMATS, resolve_format
-    from ..render.output_checks import check_outputs
 
     fmt = resolve_format(fmt, output, formats or TABLE_FORMATS)
     targets = {"--output": output, **(outputs or {})}
@@ -284,6 +329,24 @@ def start_command(
     settings = load_settings(config, set_, stopwords=stopwords)
     corpus = open_corpus(paths, config=settings, cache_dir=cache_dir, no_cache=no_cache, where=where, outputs=targets)
     return fmt, settings, corpus
+
+
+def _progress_lines(every: float = 30.0):
+    """Progress for a long ingest whose stderr is not a terminal (a batch job's log): one line
+    ``tokenised 1,200 of 52,000 files`` at most every ``every`` seconds; none with -q."""
+    if Verbosity.quiet:
+        return None
+    import time
+
+    last = [time.monotonic()]
+
+    def update(done: int, total: int, *_what) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every and done < total:
+            last[0] = now
+            stderr.print(f"tokenised {done:,} of {total:,} files")
+
+    return update
 
 
 class progress_bar:

@@ -9,6 +9,16 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
+from ..render.export import (
+    frame_records,
+    json_safe,
+    plain_records,
+    records_to_text,
+    write_json,
+    write_table,
+    write_text,
+)
+from ..render.table import print_records, printable
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -76,7 +86,6 @@ def _megabytes(size: int) -> str:
 
 def _frame_records(corpus, fields) -> list:
     from ..analysis.info import document_table
-    from ..render.export import frame_records
 
     return frame_records(document_table(corpus, fields))
 
@@ -107,7 +116,6 @@ def info(
     Example: [bold]peercorpus info corpora/ --where genre=blog --format csv -o docs.csv[/bold]
     """
     from ..analysis.info import DOCUMENT_COUNTS, corpus_totals, counted, document_rows, totals_summary
-    from ..render.export import json_safe, plain_records, records_to_text, write_json, write_table, write_text
 
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache)
     fields = corpus.fields()  # the whole corpus' fields: the columns do not change with --where
@@ -125,8 +133,6 @@ def info(
     if plain and fmt in ("csv", "tsv", "md"):
         write_text(records_to_text(rows, columns, fmt, title="Documents"), output)
     elif plain and fmt == "table":
-        from ..render.table import print_records
-
         if long:
             print_records(rows, columns, list(DOCUMENT_COUNTS) if rows else [], title="Documents")
         else:
@@ -166,7 +172,6 @@ def show(
     Example: [bold]peercorpus show corpora/ --doc more-milk[/bold]
     """
     from ..ingest.shard import document_parts
-    from ..render.export import write_json, write_text
 
     fmt = fmt or ("json" if output is not None and output.suffix.lower() == ".json" else "text")
     if fmt not in ("text", "json"):
@@ -199,7 +204,6 @@ def _print_parts(parts) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from ..render.table import printable
 
     def safe(text: str) -> str:
         return "\n".join(printable(line) for line in text.split("\n"))

@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from ..analysis.params import TOP_SHOWN
+from ..errors import UsageError
+from ..render.export import atomic_write, write_table
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -63,12 +65,11 @@ def freq(
 
     Example: [bold]peercorpus freq corpora/ --ngram 2 --by genre --top 15 -o output/bigrams.csv[/bold]
     """
-    from ..analysis.frequency import frequency, frequency_by, frequency_long
-    from ..errors import UsageError
-    from ..render.export import write_table
+    from ..analysis.frequency import FreqParams, frequency, frequency_by, frequency_long
 
     if wide is not None and not by:
         raise UsageError(f"--{'wide' if wide else 'long'} needs --by FIELD")
+    FreqParams(ngram=ngram, top=top, min_count=min_count, by=by).checked()  # before the corpus is read
     fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords)
     if by and (wide is False or (wide is None and (fmt != "table" or output is not None))):
         table = frequency_long(corpus, settings.tokenize, by, ngram=ngram, min_count=min_count, top=top if top is not None else (TOP_SHOWN["side_by_side"] if fmt == "table" and output is None else None))
@@ -103,14 +104,14 @@ def collocates(
 
     Example: [bold]peercorpus collocates corpora/ peer --left 3 --right 3 --measure logdice --set tokenize.stopwords=english[/bold]
     """
+    from ..analysis.collocation import CollocatesParams
     from ..analysis.collocation import collocates as find_collocates
-    from ..errors import UsageError
-    from ..render.export import write_table
 
     paths, nodes = paths_and_terms(arguments, "collocates", "node", many=False)
     if len(nodes) > 1:
         raise UsageError(f"one node at a time; got {len(nodes)}: {' '.join(nodes)} (quote a phrase: \"{' '.join(nodes)}\")")
     node = nodes[0]
+    CollocatesParams(node=node, left=left, right=right, measure=measure, match=match, min_count=min_count, top=top).checked()
     fmt, settings, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords)
     table, node_count = find_collocates(corpus, settings.tokenize, node, left=left, right=right, measure=measure, min_count=min_count, top=_top(top, fmt, output), match=match)
     if node_count == 0:
@@ -149,9 +150,10 @@ def collocations(
 
     Example: [bold]peercorpus collocations corpora/ --top 20 --save-compounds compounds.txt[/bold]
     """
+    from ..analysis.collocation import CollocationsParams
     from ..analysis.collocation import collocations as find_collocations
-    from ..render.export import write_table
 
+    CollocationsParams(size=size, measure=measure, min_count=min_count, top=top).checked()
     fmt, settings, corpus = start_command(
         paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords,
         outputs={"--save-compounds": save_compounds},
@@ -159,8 +161,6 @@ def collocations(
     table = find_collocations(corpus, settings.tokenize, size=size, measure=measure, min_count=min_count, top=_top(top, fmt, output))
     write_table(table, fmt=fmt, output=output, title=f"{'Bigram' if size == 2 else 'Trigram'} collocations by {measure}")
     if save_compounds is not None:
-        from ..render.export import atomic_write
-
         atomic_write(save_compounds, "".join(f"{phrase}\n" for phrase in table["collocation"]))
         note(f"{len(table)} compounds written to {save_compounds}: use them with --set tokenize.compounds_file={save_compounds}")
 
@@ -195,10 +195,13 @@ def keyness(
 
     Example: [bold]peercorpus keyness my-corpus/ --reference-corpus bbc/ --min-range 3 --plot keyness.png[/bold]
     """
+    from ..analysis.keyness import (
+        KeynessParams,
+        keyness_against_corpus,
+        keyness_against_counts,
+        read_frequency_list,
+    )
     from ..analysis.keyness import keyness as compare
-    from ..analysis.keyness import keyness_against_counts, read_frequency_list
-    from ..errors import UsageError
-    from ..render.export import write_table
 
     given = [name for name, value in (("--target", target), ("--reference-corpus", reference_corpus), ("--reference-list", reference_list)) if value]
     if len(given) != 1:
@@ -206,6 +209,7 @@ def keyness(
         raise UsageError(f"{choice} of --target (with an optional --reference), --reference-corpus or --reference-list")
     if reference and not target:
         raise UsageError("--reference needs --target")
+    KeynessParams(comparisons=(), alpha=alpha, bonferroni=bonferroni, min_range=min_range, min_count=min_count, top=top).checked()
     references = [("--reference-list", reference_list), *(("--reference-corpus", p) for p in reference_corpus or ())]
     fmt, settings, corpus = start_command(
         paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where, stopwords=stopwords,
@@ -217,11 +221,8 @@ def keyness(
     elif reference_list is not None:
         table = keyness_against_counts(corpus, settings.tokenize, read_frequency_list(reference_list), **options)
     else:
-        from ..analysis.keyness import corpus_counts
-
         other = open_corpus(reference_corpus, config=settings, cache_dir=cache_dir, no_cache=no_cache, outputs={"--output": output, "--plot": plot})
-        counts, size = corpus_counts(other, settings.tokenize)
-        table = keyness_against_counts(corpus, settings.tokenize, counts, size, **options)
+        table = keyness_against_corpus(corpus, settings.tokenize, other, **options)
     write_table(
         table, fmt=fmt, output=output, title="Keywords (positive: more frequent in the target)",
         optional=["chi2", "pct_diff", "target_range", "target_per_million", "reference_per_million"],
@@ -253,7 +254,6 @@ def stats(
     Example: [bold]peercorpus stats corpora/ --by genre[/bold]
     """
     from ..analysis.stats import group_stats, text_stats
-    from ..render.export import write_table
 
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
     table = text_stats(corpus)

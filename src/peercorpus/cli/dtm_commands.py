@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -53,7 +54,6 @@ def dtm(
     Example: [bold]peercorpus dtm corpora/ -o output/dtm --stopwords english[/bold]
     """
     from ..analysis.frequency import document_counts
-    from ..errors import UsageError
     from ..render.dtm_export import write_dtm
 
     if fmt not in ("mtx", "parquet"):

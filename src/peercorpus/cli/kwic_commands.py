@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
+from ..render.export import json_safe, write_json, write_table, write_text
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -19,7 +21,7 @@ from .common import (
     paths_and_terms,
     start_command,
 )
-from .qdpx_options import CaseOption, QdpxOption, UnitOption
+from .qdpx_options import CaseOption, QdpxOption, UnitOption, check_case, check_qdpx_options, write_project
 
 app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
@@ -69,8 +71,14 @@ def kwic(
 
     Example: [bold]peercorpus kwic corpora/ "lived experience" boundaries --qdpx kwic.qdpx --unit paragraph[/bold]
     """
-    from ..analysis.kwic import LINE_COLUMNS, check_context_options, concordance_rows, find_hits, order_hits
-    from ..errors import UsageError
+    from ..analysis.kwic import (
+        LINE_COLUMNS,
+        check_context_options,
+        concordance_batches,
+        concordance_rows,
+        find_hits,
+        shown_hits,
+    )
     from ..render.concordance import (
         ConcordanceWriter,
         concordance_html,
@@ -78,49 +86,52 @@ def kwic(
         concordance_text,
         print_concordance,
     )
-    from ..render.export import json_safe, write_json, write_table, write_text
+    from ..render.export import atomic_stream
 
     check_context_options(window=window, chars=chars, context=context, prefix="--")
     paths, queries = paths_and_terms(arguments, "kwic")
     if qdpx is not None:
-        from .qdpx_options import check_qdpx_options
-
         check_qdpx_options(qdpx, unit)
     # --where filters hits by document, so the whole corpus' cached index is searched.
     fmt, _, corpus = start_command(
         paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, outputs={"--qdpx": qdpx}
     )
     if qdpx is not None:
-        from .qdpx_options import check_case
-
         check_case(corpus, case)
     docs = corpus.where_indices(where) if where else None
     fields = [f.strip() for f in show.split(",") if f.strip()] if show else []
     missing = [f for f in fields if f not in corpus.fields()]
     if missing:
         raise UsageError(f"--show {','.join(missing)}: no such metadata field; fields present: {', '.join(corpus.fields()) or '(none)'}")
-    if not summary and qdpx is None and fmt in ConcordanceWriter.FORMATS and not (fields and fmt != "json"):
-        # csv, tsv, json: lines written as they are cut, a batch at a time (hits as integers)
-        total, shown = _stream_lines(
-            corpus, queries, fmt=fmt, output=output, docs=docs, sort=sort.split(",") if sort else None, sample=sample, seed=seed,
-            limit=limit, context_options=dict(window=window, chars=chars, context=context),
-            match_options=dict(match=match, case_sensitive=case_sensitive, regex=regex),
-        )
-        note(f"{total} hits" + (f"; showing {shown}" if shown != total else ""))
-        return
-    hits = find_hits(corpus, queries, match=match, case_sensitive=case_sensitive, regex=regex, docs=docs)
     if summary:
         from ..analysis.kwic import kwic_summary
 
+        hits = find_hits(corpus, queries, match=match, case_sensitive=case_sensitive, regex=regex, docs=docs)
         table = kwic_summary(corpus, hits, queries, docs=docs)
         write_table(table, fmt=fmt, output=output, title="Hits per document")
         note(f"{len(hits)} hits in {int((table['hits'] > 0).sum())} documents")
         _write_qdpx(qdpx, corpus, hits, queries, unit=unit, case=case, docs=docs)
         return
-    total = len(hits)
-    hits = order_hits(corpus, hits, sort=sort.split(",") if sort else None, sample=sample, seed=seed, limit=limit)
+    shown = shown_hits(
+        corpus, queries, docs=docs, sort=sort.split(",") if sort else None, sample=sample, seed=seed, limit=limit,
+        match=match, case_sensitive=case_sensitive, regex=regex,
+    )
+    context_options = dict(window=window, chars=chars, context=context)
+    if qdpx is None and fmt in ConcordanceWriter.FORMATS and not (fields and fmt != "json"):
+        # csv, tsv, json: lines written as they are cut, a batch at a time (hits as integers)
+        count = 0
+        with atomic_stream(output) as write:
+            lines = ConcordanceWriter(write, fmt)
+            for hits in shown.batches():
+                for rows in concordance_batches(corpus, hits, queries, **context_options):
+                    lines.add(rows)
+                    count += len(rows)
+            lines.close()
+        note(f"{shown.total} hits" + (f"; showing {count}" if count != shown.total else ""))
+        return
+    hits = shown.all()
     # Rows, not a DataFrame: a warm kwic does not import pandas unless a format needs it.
-    lines = concordance_rows(corpus, hits, queries, window=window, chars=chars, context=context)
+    lines = concordance_rows(corpus, hits, queries, **context_options)
     if fmt == "json":
         write_json([json_safe(row) for row in lines], output)
     elif fmt == "html":
@@ -133,45 +144,8 @@ def kwic(
         import pandas as pd
 
         write_table(concordance_table(pd.DataFrame(lines, columns=LINE_COLUMNS), fields), fmt=fmt, output=output)
-    shown = f"; showing {len(lines)}" if len(lines) != total else ""
-    note(f"{total} hits{shown}")
+    note(f"{shown.total} hits" + (f"; showing {len(lines)}" if len(lines) != shown.total else ""))
     _write_qdpx(qdpx, corpus, hits, queries, unit=unit, case=case, docs=docs)
-
-
-def _stream_lines(corpus, queries, *, fmt, output, docs, sort, sample, seed, limit, context_options, match_options) -> tuple[int, int]:
-    """Write the concordance lines as they are cut; returns (hits found, lines written).
-    Without --sort or --sample the hits are found a chunk of documents at a time and only
-    the first --limit get lines; with them, all hits are kept as integer arrays to order."""
-    import numpy as np
-
-    from ..analysis.kwic import concordance_batches, find_hits, hits_by_chunk, order_hits
-    from ..core.chunks import release_tokens
-    from ..render.concordance import ConcordanceWriter
-    from ..render.export import atomic_stream
-
-    total = shown = 0
-    with atomic_stream(output) as write:
-        lines = ConcordanceWriter(write, fmt)
-        if sort or sample is not None:
-            hits = find_hits(corpus, queries, docs=docs, **match_options)
-            total = len(hits)
-            hits = order_hits(corpus, hits, sort=sort, sample=sample, seed=seed, limit=limit)
-            release_tokens(corpus.tokens, 0, len(corpus.tokens))  # what sorting paged in
-            found = [hits]
-        else:
-            if limit is not None:
-                order_hits(corpus, find_hits(corpus, queries, token_range=(0, 0), **match_options), limit=limit)  # checks --limit
-            found = hits_by_chunk(corpus, queries, docs=docs, **match_options)
-        for hits in found:
-            if not (sort or sample is not None):
-                total += len(hits)
-                if limit is not None:
-                    hits = hits.take(np.arange(min(len(hits), max(limit - shown, 0))))
-            for rows in concordance_batches(corpus, hits, queries, **context_options):
-                lines.add(rows)
-                shown += len(rows)
-        lines.close()
-    return total, shown
 
 
 def _write_qdpx(qdpx: Path | None, corpus, hits, queries: list[str], *, unit: str, case: str | None, docs=None) -> None:
@@ -180,7 +154,6 @@ def _write_qdpx(qdpx: Path | None, corpus, hits, queries: list[str], *, unit: st
     if qdpx is None:
         return
     from ..qda.passages import kwic_passages
-    from .qdpx_options import write_project
 
     codes, passages = kwic_passages(corpus, hits, queries, unit=unit)
     write_project(
@@ -215,7 +188,6 @@ def dispersion(
     """
     from ..analysis.dispersion import dispersion as measure
     from ..render.dispersion_plot import plot_dispersion
-    from ..render.export import write_table
 
     paths, terms = paths_and_terms(arguments, "dispersion")
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, outputs={"--plot": plot}, plots=("--plot",))

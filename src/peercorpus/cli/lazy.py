@@ -19,6 +19,9 @@ from collections.abc import Iterator, MutableMapping
 import typer.main
 from typer.core import TyperGroup
 
+from ..render.export import CsvOptions
+from .common import Reading, Verbosity
+
 # Command name -> the module (in this package) whose ``app`` defines it, in the order
 # ``peercorpus --help`` lists them. tests/cli checks it against the modules' own commands.
 COMMAND_MODULES = {
@@ -57,13 +60,12 @@ GLOBAL_FLAGS = {"quiet": ("--quiet", "-q"), "verbose": ("--verbose", "-v"), "tra
 
 
 def accept_global_options(command) -> None:
-    """Let ``command`` take ``-q``, ``-v``, ``--traceback`` and ``--sections`` after its name
+    """Let ``command`` take ``-q``, ``-v``, ``--traceback``, ``--sections`` and ``--scheduler`` after its name
     too (hidden from its help: the root's help lists them); given there, they set what the root
     would. A command without ``--cache-dir`` takes it too, as the root's. Leaves options a
     command defines itself alone."""
     from typer.core import TyperOption
 
-    from .common import Reading, Verbosity
 
     if getattr(command, "commands", None):  # a group (codebook, qdpx): its commands take them
         for subcommand in command.commands.values():
@@ -83,10 +85,13 @@ def accept_global_options(command) -> None:
     sections = "--sections" not in taken
     if sections:
         command.params.append(TyperOption(param_decls=["--sections", "_global_sections"], default=None, hidden=True, type=str))
+    scheduler = "--scheduler" not in taken
+    if scheduler:
+        command.params.append(TyperOption(param_decls=["--scheduler", "_global_scheduler"], default=None, hidden=True, type=str))
     memory = "--memory-mb" not in taken
     if memory:
         command.params.append(TyperOption(param_decls=["--memory-mb", "_global_memory_mb"], default=None, hidden=True, type=str))
-    if not added and not cache_dir and not sections and not memory:
+    if not added and not cache_dir and not sections and not scheduler and not memory:
         return
     callback = command.callback
 
@@ -94,8 +99,6 @@ def accept_global_options(command) -> None:
         for name in added:
             if kwargs.pop(f"_global_{name}", False):
                 if name == "safe_csv":
-                    from ..render.export import CsvOptions
-
                     CsvOptions.safe = True
                 else:
                     setattr(Verbosity, name, True)
@@ -104,6 +107,9 @@ def accept_global_options(command) -> None:
         chosen_sections = kwargs.pop("_global_sections", None)
         if chosen_sections is not None:
             Reading.sections = chosen_sections
+        chosen_scheduler = kwargs.pop("_global_scheduler", None)
+        if chosen_scheduler is not None:
+            Verbosity.scheduler = chosen_scheduler
         memory_mb = kwargs.pop("_global_memory_mb", None)
         if memory_mb is not None:
             from ..core.chunks import set_memory_mb

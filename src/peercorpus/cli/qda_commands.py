@@ -9,6 +9,10 @@ from typing import Annotated
 
 import typer
 
+from ..errors import AnalysisError, InputError
+from ..render.export import atomic_write, write_json, write_table, write_text
+from ..render.output_checks import check_outputs
+from ..validate import check_choice
 from .common import handle_errors, note
 
 app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
@@ -48,8 +52,6 @@ def export(
     """
     from ..analysis.codebook import load_codebook
     from ..qda.codebook_xml import codebook_to_qdc
-    from ..render.export import atomic_write
-    from ..render.output_checks import check_outputs
 
     check_outputs({"--output": output}, [], inputs=[("CODEBOOK", codebook)])
     book = load_codebook(codebook)
@@ -72,14 +74,10 @@ def import_(
     Example: [bold]peercorpus codebook import codes.qdc -o codebook.yaml[/bold]
     """
     from ..qda.codebook_xml import read_code_tree, skeleton_yaml
-    from ..render.export import write_text
-    from ..render.output_checks import check_outputs
 
     check_outputs({"--output": output}, [], inputs=[("SOURCE", source)])
     nodes, title = read_code_tree(source)
     if not nodes:
-        from ..errors import InputError
-
         raise InputError(f"{source.name}: the codebook has no codes")
     write_text(skeleton_yaml(nodes, title=title, source=source.name), output)
     if output is not None:
@@ -102,9 +100,7 @@ def summary(
     """
     from collections import Counter
 
-    from ..errors import AnalysisError
     from ..qda.reader import check_selections, read_qdpx
-    from ..validate import check_choice
 
     check_choice("--format", fmt, ("table", "json"))
     project = read_qdpx(path)
@@ -112,8 +108,6 @@ def summary(
     per_code = Counter(code for selection in project.selections for code in selection.codes)
     rows = [{"code": code_path, "color": color, "selections": per_code.get(code_path, 0)} for _, code_path, color in project.codes]
     if fmt == "json":
-        from ..render.export import write_json
-
         write_json(
             {
                 "name": project.name,
@@ -132,7 +126,6 @@ def summary(
     else:
         import pandas as pd
 
-        from ..render.export import write_table
 
         write_table(pd.DataFrame(rows, columns=["code", "color", "selections"]), fmt="table", output=None, title=f"Codes in {path.name}")
     checked = sum(1 for s in project.selections if project.sources[s.source][1] is not None)

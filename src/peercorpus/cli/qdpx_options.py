@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
+from ..validate import check_choice
 from .common import note
 
 QdpxOption = Annotated[Path | None, typer.Option("--qdpx", help="Also write a REFI-QDA project (.qdpx) of the texts and coded passages for NVivo, ATLAS.ti, MAXQDA or QualCoder.")]
@@ -17,8 +19,6 @@ CaseOption = Annotated[str | None, typer.Option("--case", help="--qdpx cases: on
 
 def check_qdpx_options(qdpx: Path | None, unit: str, *, units=("match", "sentence", "paragraph"), option: str = "--unit") -> None:
     """One line for a bad --unit or a --qdpx that is not a .qdpx file, before any work."""
-    from ..errors import UsageError
-    from ..validate import check_choice
 
     check_choice(option, unit, units)
     if qdpx is not None and qdpx.suffix.lower() != ".qdpx":

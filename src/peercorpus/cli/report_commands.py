@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..render.output_checks import check_output_outside
 from .common import (
     CacheDirOption,
     NoCacheOption,
@@ -45,14 +46,13 @@ def report(
 
     Example: [bold]peercorpus report configs/peer-support.yaml -o results/report --set analyses.2.top=50[/bold]
     """
-    from ..render.output_checks import check_output_outside
     from ..report.run import check_replaceable, read_resources, resource_paths, write_report
     from ..report.spec import check_against_corpus, read_report
 
     spec = read_report(config, set_ or ())
     folder = output or spec.output or Path("reports") / config.stem
     # name where the folder came from: --output, the config's output key, or the default
-    option = "--output" if output else f"{spec.config.where('output')}: output" if spec.output else "the report folder"
+    option = "--output" if output else f"{spec.config.locate('output')}: output" if spec.output else "the report folder"
     check_output_outside(folder, list(spec.corpus), option=option)
     check_replaceable(folder, force=force, keep=(*spec.corpus, config, *resource_paths(spec)), option=option)
     resources = read_resources(spec)

@@ -7,6 +7,9 @@ from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
+from ..nltk_data import download as fetch
+from ..nltk_data import install_wordnet_from_debian
 from .common import handle_errors, note
 
 app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
@@ -28,9 +31,6 @@ def setup(
 
     Example: [bold]peercorpus setup wordnet[/bold]
     """
-    from ..errors import UsageError
-    from ..nltk_data import download as fetch
-    from ..nltk_data import install_wordnet_from_debian
 
     if package not in PACKAGES:
         raise UsageError(f"package must be one of {', '.join(PACKAGES)}; got '{package}'")

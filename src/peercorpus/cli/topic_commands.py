@@ -8,6 +8,13 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
+from ..render.export import (
+    write_json,
+    write_table,
+    write_text,
+)
+from ..render.topic_folder import write_topic_folder
+from ..validate import count_or_share, parse_range
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -22,7 +29,7 @@ from .common import (
     start_command,
     warn,
 )
-from .qdpx_options import CaseOption, QdpxOption
+from .qdpx_options import CaseOption, QdpxOption, check_case, check_qdpx_options, write_project
 
 app = typer.Typer(add_completion=False)  # the root app decides (no shell-completion options)
 
@@ -88,7 +95,6 @@ def topics(
     """
     from ..analysis.topics.model import TopicSettings, group_weights, topics_over
     from ..analysis.topics.model import topics as fit_topics
-    from ..validate import count_or_share, parse_range
 
     settings = TopicSettings(
         k=_parse_k(k),
@@ -110,8 +116,6 @@ def topics(
         extracts=extracts,
     ).checked()
     if qdpx is not None:
-        from .qdpx_options import check_qdpx_options
-
         check_qdpx_options(qdpx, qdpx_unit, units=("sentence", "paragraph"), option="--qdpx-unit")
         if not 0 <= qdpx_threshold <= 1:
             raise UsageError(f"--qdpx-threshold must be a share between 0 and 1; got {qdpx_threshold}")
@@ -136,8 +140,6 @@ def topics(
     if over is not None:
         corpus.require_field(over, param="over")
     if qdpx is not None:
-        from .qdpx_options import check_case
-
         check_case(corpus, case)
     with progress_bar("fitting topics") as progress:
         model = fit_topics(corpus, settings=settings, tokenize=config_settings.tokenize, progress=progress)
@@ -159,16 +161,14 @@ def topics(
         note(f"topics written to {single}")
     if write_labels is not None:
         from ..analysis.topics.labels import label_sheet
-        from ..render.export import write_table
 
         write_table(label_sheet(model), fmt="csv", output=write_labels)
         note(f"label sheet written to {write_labels}: fill in 'label', then pass it with --labels")
     if output is not None:
-        written = _write_folder(model, groups, output, svg=svg, over=shares, by=by)
+        written = write_topic_folder(model, output, groups=groups, over=shares, by=by, svg=svg)
         note(f"wrote {len(written)} files to {output}/: {', '.join(written)}")
     if qdpx is not None:
         from ..qda.passages import TOPIC_MIN_WORDS, topic_passages
-        from .qdpx_options import write_project
 
         codes, passages = topic_passages(corpus, model, config_settings.tokenize, unit=qdpx_unit, threshold=qdpx_threshold)
         write_project(
@@ -196,7 +196,6 @@ def _emit(model, groups, fmt: str, *, folder: Path | None = None, to: Path | Non
     """The model to stdout (or the file ``to``) in ``fmt`` (``folder``: where the full tables
     are being written)."""
     from ..analysis.topics.report import topics_payload
-    from ..render.export import write_json, write_table, write_text
     from ..render.topic_text import print_topics, topics_markup
 
     if fmt == "json":
@@ -207,56 +206,3 @@ def _emit(model, groups, fmt: str, *, folder: Path | None = None, to: Path | Non
         write_text(topics_markup(model, groups, fmt, over=over), to)
     else:
         print_topics(model, groups, full_tables=folder, over=over)
-
-
-def _write_folder(model, groups, folder: Path, *, svg: bool, over=None, by: str | None = None) -> list[str]:
-    """Every table as CSV, the JSON payload and the plots, each written atomically."""
-    from ..analysis.topics.report import topics_payload
-    from ..render.export import atomic_write, dumps_json, frame_to_text
-    from ..render.topic_plots import (
-        plot_document_heatmap,
-        plot_group_topics,
-        plot_topic_terms,
-        plot_topics_over,
-    )
-
-    tables = {
-        "topics.csv": model.topics.drop(columns=["weights"]),
-        "document_topics.csv": model.documents,
-        "topic_extracts.csv": model.extracts,
-        "topic_documents.csv": model.representative_docs,
-    }
-    if model.unit != "document":
-        tables["segment_topics.csv"] = model.segments
-    if model.k_scores is not None:
-        tables["k_scores.csv"] = model.k_scores
-    if groups is not None:
-        tables["group_topics.csv"] = groups
-    if over is not None:
-        tables["topics_over.csv"] = over
-    tables.update(_long_tables(model, groups))
-    for name, table in tables.items():
-        atomic_write(folder / name, frame_to_text(table, "csv"))
-    atomic_write(folder / "topics.json", dumps_json(topics_payload(model, groups=groups, over=over)))
-    written = [*tables, "topics.json"]
-    for suffix in ("png", "svg") if svg else ("png",):
-        plot_topic_terms(model, folder / f"topic_terms.{suffix}")
-        plot_document_heatmap(model, folder / f"document_topics.{suffix}")
-        written += [f"topic_terms.{suffix}", f"document_topics.{suffix}"]
-        if groups is not None:
-            plot_group_topics(model, groups, by, folder / f"group_topics.{suffix}")
-            written.append(f"group_topics.{suffix}")
-        if over is not None:
-            plot_topics_over(model, over, folder / f"topics_over.{suffix}")
-            written.append(f"topics_over.{suffix}")
-    return written
-
-
-def _long_tables(model, groups) -> dict:
-    """Long (tidy) forms of the wide weight tables: one row per document (or group) and topic."""
-    from ..render.export import topic_weights_long
-
-    tables = {"document_topics_long.csv": topic_weights_long(model.documents, ["doc"])}
-    if groups is not None:
-        tables["group_topics_long.csv"] = topic_weights_long(groups, [groups.columns[0], "documents"])
-    return tables

@@ -194,8 +194,16 @@ class Corpus:
     def subset(self, docs: list[int] | np.ndarray) -> Corpus:
         """The documents at indices ``docs``, in that order."""
         docs = [int(d) for d in docs]
+        metadata = self._metadata()
         subset = Corpus(
-            [self.documents[d] for d in docs],
+            # documents stay undecoded until asked for, as in the corpus they come from
+            LazyDocuments(
+                len(docs),
+                lambda i: self.document(docs[i]),
+                lambda: [self.document(d) for d in docs],
+                doc_ids=[self.doc_id(d) for d in docs],
+                metadata=[metadata[d] for d in docs],
+            ),
             self.tokens.select_docs(docs),
             lambda i: self._text_of(docs[i]),
             self.skipped,

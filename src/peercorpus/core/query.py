@@ -190,7 +190,7 @@ def _match_strings(vocab: list[str], word: str, *, regex: bool, flags: int, is_s
     if regex:  # the user's pattern: with a time budget (patterns.py), so none can hang
 
         pattern = compile_pattern(word, ignore_case=bool(flags & re.IGNORECASE))
-        budget = Budget("--regex")
+        budget = Budget("`regex`")
         return np.fromiter((i for i, entry in enumerate(vocab) if budget.fullmatch(pattern, entry)), dtype=np.int64)
     elif _is_wildcard(word):
         pattern = re.compile(fnmatch.translate(word), flags)

@@ -19,7 +19,7 @@ import shutil
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -30,7 +30,7 @@ import numpy as np
 from ..config import Config, load_config
 from ..core.corpus import Corpus, Document, LazyDocuments, SkippedFile
 from ..core.tokens import Tokens
-from ..errors import InputError, PeerCorpusError, UnreadableFile
+from ..errors import InputError, PeerCorpusError, Terminated, UnreadableFile, UsageError
 from ..io.metadata import read_sidecar
 from .assemble import Assembler
 from .discover import discover
@@ -82,6 +82,7 @@ class LoadReport:
     from_snapshot: bool = False
     notices: list[str] = field(default_factory=list)
     snapshot: str | None = None  # the cache folder the corpus was opened from
+    cluster: str | None = None  # where files were tokenised when not here: "the Dask cluster at ..."
 
 
 def load_corpus(
@@ -94,6 +95,7 @@ def load_corpus(
     workers: int | None = None,
     check_inputs: Callable[[list[str]], None] | None = None,
     verify_cache: bool = False,
+    scheduler: str | None = None,
 ) -> Corpus:
     """Read a corpus (folders, files, or both) into a ``Corpus``, through the cache.
 
@@ -110,6 +112,10 @@ def load_corpus(
         refuses outputs there.
     verify_cache : check the checksum of every file of a cached snapshot before using it (by
         default only the sizes of all and the checksums of small ones are checked).
+    scheduler : a ``dask.distributed`` scheduler (``tcp://host:port`` or a scheduler file) on
+        which files are tokenised when the corpus is not cached; the cache folder must be shared
+        with its workers. Default: ``compute.scheduler``, else ``$PEERCORPUS_SCHEDULER``; ``"local"``
+        or neither: local processes (Dask is then never imported). The result is the same.
 
     Examples
     --------
@@ -167,10 +173,39 @@ def load_corpus(
                 report.notices.append(f"cache at {snapshot} was unreadable ({problem}); rebuilding it")
             break
 
+    scheduler = scheduler_for(scheduler, config)
+    if scheduler is not None and not use_cache:
+        raise UsageError("`scheduler` needs the cache: the workers write their shards there (drop `no_cache`)", param="scheduler")
+    with _sigterm_interrupts():
+        return _build(store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats,
+                      use_cache=use_cache, progress=progress, workers=workers, scheduler=scheduler)
+
+
+def _build(store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats, *,
+           use_cache, progress, workers, scheduler) -> Corpus:
+    """The cold half of ``load_corpus``: hash, tokenise what the cache lacks (on local processes or
+    the cluster), assemble and publish a snapshot, open it. Shards finished before an error or an
+    interruption stay in the cache, so the next ingest resumes from them."""
+    arguments = (store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats)
+    if scheduler is None:
+        return _assemble(*arguments, use_cache=use_cache, progress=progress, workers=workers, cluster=None)
+    from .cluster import ClusterSession
+
+    with ClusterSession(scheduler, store) as cluster:
+        return _assemble(*arguments, use_cache=use_cache, progress=progress, workers=workers, cluster=cluster)
+
+
+def _assemble(store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats, *,
+              use_cache, progress, workers, cluster) -> Corpus:
+    file_stats = discovery.stats
+    if cluster is not None:
+        report.cluster = cluster.description
+        hashes = cluster.tokenize(discovery.files, file_stats, previous, config, report, skipped, progress)
+    else:
+        hashes = _content_hashes(discovery.files, file_stats, previous, report, skipped)
     # Shards stream into a snapshot on disk, and the corpus is then opened from it as a warm
     # load would: memory never holds the whole corpus. Without a cache the snapshot is made
     # in a temporary folder, deleted once open (open files and maps outlive their names).
-    hashes = _content_hashes(discovery.files, file_stats, previous, report, skipped)
     try:
         writer = store.begin_snapshot(corpus_key) if use_cache else SnapshotWriter(Path(tempfile.mkdtemp(prefix="peercorpus-")))
     except OSError as error:
@@ -179,11 +214,14 @@ def load_corpus(
         assembler = Assembler(writer, _sidecar_metadata(discovery, report.notices))
         repeated: frozenset[int] = frozenset()
         with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
-            shards = _shards(discovery.files, hashes, store, config, pack, progress, workers, report, skipped)
-            if _finds_repeated_lines(config):
-                shards, repeated = _without_repeated_lines(shards, config)
-            for (path, root), shard in shards:
-                assembler.add(path, root, shard)
+            tokenised = shards = _shards(discovery.files, hashes, store, config, pack, progress, workers, report, skipped)
+            try:
+                if _finds_repeated_lines(config):
+                    shards, repeated = _without_repeated_lines(tokenised, config, reread=cluster.reread if cluster else None)
+                for (path, root), shard in shards:
+                    assembler.add(path, root, shard)
+            finally:
+                tokenised.close()  # after an error or an interruption: worker processes end now, not at exit
         if not assembler.finish():
             raise InputError(_nothing_to_read([Path(f[1]) for f in discovery.files[:1]], skipped))
         manifest = {
@@ -231,6 +269,38 @@ def cache_error(error: OSError, where: Path) -> InputError:
         raise error
     what = "disk full" if error.errno in (errno.ENOSPC, errno.EDQUOT) else (error.strerror or str(error)).lower()
     return InputError(f"cannot write the cache in {where}: {what}; use `no_cache`, or another `cache_dir`")
+
+
+def scheduler_for(option: str | None, config: Config) -> str | None:
+    """The Dask scheduler asked for (``option``, ``compute.scheduler``, ``$PEERCORPUS_SCHEDULER``)
+    or ``None``; read without importing the cluster module when nothing asks for one."""
+    if option is None and config.compute.get("scheduler") is None and not os.environ.get("PEERCORPUS_SCHEDULER"):
+        return None
+    from .cluster import resolve_scheduler
+
+    return resolve_scheduler(option, config)
+
+
+@contextmanager
+def _sigterm_interrupts():
+    """SIGTERM (``kill``, a batch system ending a job) raises ``Terminated`` while an ingest
+    runs, as Ctrl-C raises ``KeyboardInterrupt``: worker processes are ended, finished shards are
+    kept. Only in the main thread, and only when nobody else handles SIGTERM."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+
+    def terminate(signum, frame):
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _stat(path: Path) -> tuple[int, int, int, int]:
@@ -307,6 +377,7 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
         if pack:
             pack.add(digest, result)
         shard = decode_shard(result)
+        shard.encoded = result
         report.files_tokenized += 1
         report.notices.extend(f"{files[index][0]}: {w}" for doc in shard.documents for w in doc["warnings"] if _is_notice(w))
         yield files[index], shard
@@ -318,17 +389,23 @@ def _finds_repeated_lines(config: Config) -> bool:
     return config.cleaning.auto and "boilerplate" not in config.cleaning.kept_sections
 
 
-def _without_repeated_lines(shards: Iterator, config: Config) -> tuple[Iterator, frozenset[int]]:
+def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None) -> tuple[Iterator, frozenset[int]]:
     """Every shard read once to count its documents' short lines (the shards wait, compressed,
     in a temporary file, so memory stays flat), then the shards again in order, those of files with
     a line that repeats across the corpus (``sections.repeated_line_keys``) read once more with
-    those lines left out as boilerplate. Returns the shards and the repeated line keys."""
+    those lines left out as boilerplate. Returns the shards and the repeated line keys.
+
+    ``reread(items, config)`` reads those files again (``items``: path, root, keys present),
+    yielding their shards in order (``None``: unreadable now, keep the first reading); by
+    default one after the other here, on a cluster as tasks (``ClusterSession.reread``)."""
     spill = tempfile.TemporaryFile(prefix="peercorpus-")
     entries: list[tuple[tuple[Path, Path], int, int, np.ndarray]] = []
     per_document: list[np.ndarray] = []
     n_documents = 0
     for where, shard in shards:
-        data = encode_shard(shard)  # compressed: the spill of a large corpus would be ~6x its text
+        # compressed: the spill of a large corpus would be ~6x its text; a shard from the cache or
+        # a worker comes with its encoded bytes (encoding again was a quarter of the assembly)
+        data = getattr(shard, "encoded", None) or encode_shard(shard)
         entries.append((where, spill.tell(), len(data), np.unique(shard.arrays["line_keys"])))
         spill.write(data)
         bounds = np.concatenate([[0], np.cumsum(shard.arrays["doc_line_keys"])]).astype(np.int64)
@@ -336,21 +413,28 @@ def _without_repeated_lines(shards: Iterator, config: Config) -> tuple[Iterator,
         n_documents += len(shard.documents)
     repeated = repeated_line_keys(per_document, n_documents)
     del per_document
+    present = [repeated.intersection(keys.tolist()) if repeated else set() for *_, keys in entries]
+    items = [(path, root, frozenset(keys)) for ((path, root), *_), keys in zip(entries, present) if keys]
+    again_read = (reread or _reread_here)(items, config) if items else iter(())
 
     def again() -> Iterator:
         with spill:
-            for (path, root), offset, size, keys in entries:
+            for ((path, root), offset, size, _keys), keys in zip(entries, present):
                 spill.seek(offset)
                 shard = decode_shard(spill.read(size))
-                present = repeated.intersection(keys.tolist()) if repeated else set()
-                if present:
-                    try:
-                        shard = process_file(path, root, config, repeated=frozenset(present))
-                    except UnreadableFile:
-                        pass  # changed or gone since: keep what was read
+                if keys:
+                    shard = next(again_read) or shard
                 yield (path, root), shard
 
     return again(), repeated
+
+
+def _reread_here(items, config: Config) -> Iterator:
+    for path, root, keys in items:
+        try:
+            yield process_file(path, root, config, repeated=keys)
+        except UnreadableFile:
+            yield None  # changed or gone since: keep what was read
 
 
 def _is_notice(warning: str) -> bool:
@@ -431,6 +515,10 @@ def _die_with_parent(parent: int) -> None:
     import signal
     import sys
 
+    # the parent's SIGTERM handler (inherited through fork) is for the parent; Ctrl-C reaches the
+    # whole process group, and the parent ends its workers itself (no traceback from each)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -483,6 +571,15 @@ def _file_text_reader(handle, offsets: np.ndarray) -> Callable[[int], str]:
 
     text_of.handle = handle  # the file stays open as long as the reader exists
     return text_of
+
+
+def open_snapshot(folder: str | Path) -> Corpus:
+    """The corpus of one snapshot folder as it is, without looking at the files it was made
+    from: what a Dask worker opens to count the chunks of the corpus the client opened
+    (``corpus.load_report.snapshot``). ``CacheUnreadable`` if it is gone or damaged."""
+    folder = Path(folder)
+    store = Store(folder.parents[3])  # <root>/v<format>/snapshots/<corpus key>/<name>
+    return _open_snapshot(store, folder, store.read_manifest(folder), [])
 
 
 def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[SkippedFile]) -> Corpus:

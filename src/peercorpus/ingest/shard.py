@@ -21,6 +21,7 @@ from ..config import Config
 from ..core.vocabulary import normalize_form
 from ..errors import UnreadableFile
 from ..io import read_file
+from ..io.base import RawDocument
 from ..io.hyphenation import join_line_end_hyphens
 from .cleaning import clean_text
 from .quality import text_warnings
@@ -80,7 +81,7 @@ def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[
     for raw in raw_documents:
         # The hand-written rules first, on the text as read (as before sections existed); the
         # sections found in what they leave.
-        text, cleaning = clean_text(unicodedata.normalize("NFC", raw.text), config.cleaning)
+        text, cleaning = cleaned_text(raw, config)
         text, sections = _leave_out_sections(text, config, repeated)
         if config.cleaning.auto and raw.encoding != "pdf":  # the PDF reader joined its own
             text, joined, _ = join_line_end_hyphens(text)
@@ -132,6 +133,13 @@ def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[
     return Shard(documents=documents, vocab=vocabulary.forms, arrays=arrays)
 
 
+def cleaned_text(raw: RawDocument, config: Config) -> tuple[str, dict]:
+    """A document's text as read, NFC-normalised, after the config's own ``cleaning`` rules,
+    and what they removed: where ingest (``process_file``) and ``show`` (``document_parts``)
+    both start."""
+    return clean_text(unicodedata.normalize("NFC", raw.text), config.cleaning)
+
+
 def _leave_out_sections(text: str, config: Config, repeated: frozenset[int] = frozenset()) -> tuple[str, list[dict]]:
     """The text without the sections analyses do not see (``cleaning.sections``), and a record
     of every section found (see ``sections.split_sections``)."""
@@ -170,7 +178,7 @@ def document_parts(path: Path, doc_id: str, config: Config, repeated: frozenset[
     raw = next((d for d in read_file(path, root, config.read, layout=config.cleaning.auto) if d.doc_id == doc_id), None)
     if raw is None:
         raise UnreadableFile(f"{doc_id} is no longer in {path}")
-    text, _ = clean_text(unicodedata.normalize("NFC", raw.text), config.cleaning)
+    text, _ = cleaned_text(raw, config)
     if not config.cleaning.auto:
         return [Part("body", text, False)]
     parts, position = [], 0

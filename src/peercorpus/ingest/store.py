@@ -46,6 +46,8 @@ CACHE_FORMAT = 5
 CACHE_ENV = "PEERCORPUS_CACHE_DIR"
 RETIRE_SECONDS = 120  # how long a replaced snapshot stays for readers that are opening it
 STALE_SECONDS = 60  # a build or pack this old whose lock is free was left by a killed process
+PACK_ROLL_BYTES = 64 << 20  # a shard pack is published (and kept if the ingest is killed) at this size...
+PACK_ROLL_SECONDS = 60.0  # ...or this age
 VERIFY_BELOW = 2 << 20  # snapshot files smaller than this are checksummed on every open (lists, vocabularies)
 _RETIRED = ".retired"
 
@@ -112,7 +114,9 @@ class Store:
             data = _read_at(self._packs[pack], offset, length)
             if len(data) != length or (check is not None and _checksum(data) != check):
                 return None  # damaged: tokenised again
-            return decode_shard(data)
+            shard = decode_shard(data)
+            shard.encoded = data  # kept: a spill (repeated lines) need not encode it again
+            return shard
         except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, json.JSONDecodeError):
             return None
 
@@ -353,14 +357,20 @@ def decode_shard(data: bytes) -> Shard:
 
 
 class ShardPack:
-    """Encoded shards (``encode_shard``) appended to one pack file as they come; the index that
-    names them is written when the pack is closed, so an interrupted pack is never read."""
+    """Encoded shards (``encode_shard``) appended to pack files as they come. A pack is published
+    (renamed into place, then the index that names its shards written) when it reaches
+    ``PACK_ROLL_BYTES`` or has been open ``PACK_ROLL_SECONDS``, and when the pack is closed —
+    by an error or an interruption too (Ctrl-C, SIGTERM): every shard in it was written whole,
+    so an interrupted ingest resumes from them. A process killed outright loses the shards of
+    its open pack only; a pack without its index is never read."""
 
     def __init__(self, store: Store, settings_key: str):
         self.store, self.settings_key = store, settings_key
         self.entries: dict[str, list[int]] = {}
         self.size = 0
+        self.published = 0  # shards in packs already published by this object
         self._file: _atomic_file | None = None
+        self._opened = 0.0
 
     def add(self, digest: str, data: bytes) -> None:
         if self._file is None:
@@ -370,9 +380,36 @@ class ShardPack:
             pack = _atomic_file(folder / f"{uuid.uuid4().hex}.pack")
             self._handle = pack.__enter__()
             self._file = pack  # only once entered: __exit__ closes it
-        self.entries[digest] = [self.size, len(data), _checksum(data)]
+            self._opened = time.monotonic()
         self._handle.write(data)
+        # recorded once written whole: an interruption inside write() leaves bytes no index names
+        self.entries[digest] = [self.size, len(data), _checksum(data)]
         self.size += len(data)
+        if self.size >= PACK_ROLL_BYTES or time.monotonic() - self._opened >= PACK_ROLL_SECONDS:
+            self._publish()
+
+    def _publish(self) -> None:
+        """The open pack, cut to its last whole shard, renamed into place with its index
+        (neither is left behind if that fails)."""
+        pack, entries, size = self._file, self.entries, self.size
+        self._file, self.entries, self.size = None, {}, 0
+        if pack is None:
+            return
+        try:
+            self._handle.truncate(size)
+            pack.__exit__(None, None, None)
+            with _atomic_file(pack.path.with_suffix(".idx")) as handle:
+                handle.write(json.dumps(entries).encode("utf-8"))
+        except BaseException:
+            self._handle.close()
+            for leftover in (pack.temporary, pack.path):
+                try:
+                    os.unlink(leftover)
+                except OSError:
+                    pass
+            raise
+        self.published += len(entries)
+        self.store._indexes.pop(self.settings_key, None)
 
     def __enter__(self) -> ShardPack:
         return self
@@ -380,11 +417,16 @@ class ShardPack:
     def __exit__(self, kind, value, traceback):
         if self._file is None:
             return False
-        self._file.__exit__(kind, value, traceback)
         if kind is None:
-            with _atomic_file(self._file.path.with_suffix(".idx")) as handle:
-                handle.write(json.dumps(self.entries).encode("utf-8"))
-            self.store._indexes.pop(self.settings_key, None)
+            self._publish()
+        elif self.entries:
+            try:  # keep what was finished: the next ingest resumes from it
+                self._publish()
+            except (OSError, ValueError):
+                pass  # the disk full, say: nothing kept, nothing half-written; the first error stands
+        else:
+            self._file.__exit__(kind, value, traceback)
+            self._file = None
         return False
 
 

@@ -121,7 +121,6 @@ def read_code_tree(path: Path) -> tuple[list[CodeNode], str | None]:
     if not path.is_file():
         raise InputError(f"codebook file not found: {path}")
     if path.suffix.lower() == ".qdpx":
-
         root = read_project_xml(path)
     else:
         if path.stat().st_size > MAX_QDC_BYTES:

@@ -317,10 +317,27 @@ def write_table(frame, *, fmt: str, output: Path | None = None, title: str | Non
     """Write ``frame`` in ``fmt``; ``table`` prints a table that fits the terminal to stdout
     (``optional`` columns may be left out there, and are named when they are)."""
     if fmt == "table":
-
         print_table(frame, title=title, console=console, optional=optional)
         return
     write_text(frame_to_text(frame, fmt, title=title), output)
+
+
+def write_tables(tables: dict[str, Any], fmt: str, output: Path | None = None, *, titles: dict[str, str]) -> None:
+    """Several tables as one text: a JSON object of record lists (``{"themes": [...], ...}``), or
+    Markdown/HTML with a title above each table (``titles``)."""
+    if fmt == "json":
+        write_json({name: frame_records(frame) for name, frame in tables.items()}, output)
+    else:
+        write_text("\n".join(frame_to_text(frame, fmt, title=titles[name]) for name, frame in tables.items()), output)
+
+
+def write_table_files(tables: dict[str, Any], folder: Path, fmt: str, *, prefix: str = "") -> list[str]:
+    """One file per table in ``folder`` (``<prefix><name>.<fmt>``), each written atomically;
+    the names written."""
+    texts = {f"{prefix}{name}.{fmt}": frame_to_text(frame, fmt) for name, frame in tables.items()}
+    for name, text in texts.items():
+        atomic_write(folder / name, text)
+    return list(texts)
 
 
 def write_json(payload: Any, output: Path | None = None) -> None:

@@ -74,7 +74,6 @@ def read_resources(spec: ReportSpec) -> Resources:
         params = analysis.params
         try:
             if analysis.name == "codebook":
-
                 if params.codebook is not None:
                     codebooks[analysis.id] = load_codebook(spec.base / params.codebook)
                 else:
@@ -84,13 +83,12 @@ def read_resources(spec: ReportSpec) -> Resources:
                     source = spec.config.source.name if spec.config.source else "config"
                     codebooks[analysis.id] = parse_codebook({"themes": params.themes}, source=source, lines=lines)
             elif analysis.name == "topics" and params.labels:
-
                 labels[analysis.id] = read_labels(spec.base / params.labels)
         except PeerCorpusError as error:
             if analysis.name == "codebook" and params.themes is not None:
                 raise  # already names the config's line
             key = "codebook" if analysis.name == "codebook" else "labels"
-            raise ConfigError(f"{spec.where(analysis, key)}: analysis '{analysis.id}': {error}") from None
+            raise ConfigError(f"{spec.locate(analysis, key)}: analysis '{analysis.id}': {error}") from None
     return Resources(codebooks, labels)
 
 
@@ -160,7 +158,6 @@ def write_report(spec: ReportSpec, corpus: Corpus, output: Path, *, resources: R
 
 
 def _write_files(report: Report, folder: Path, *, seconds: float) -> None:
-
     tables_folder = folder / "tables"
     tables_folder.mkdir()
     files: dict[str, list[str]] = {}

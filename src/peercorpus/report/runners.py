@@ -21,12 +21,12 @@ from ..analysis.dispersion import dispersion
 from ..analysis.frequency import frequency, frequency_by, frequency_long
 from ..analysis.info import corpus_totals, counted, document_table, totals_summary
 from ..analysis.keyness import keyness
-from ..analysis.kwic import concordance_lines, find_hits, kwic_summary, order_hits
+from ..analysis.kwic import concordance_lines, find_hits, kwic_summary, shown_hits
 from ..analysis.stats import group_stats, text_stats
 from ..analysis.topics.labels import match_labels, with_labels
 from ..analysis.topics.model import group_weights, topics
 from ..core.corpus import Corpus
-from ..errors import PeerCorpusError
+from ..errors import PeerCorpusError, as_option
 from ..qda.passages import TOPIC_MIN_WORDS, coding_passages, kwic_passages, topic_passages
 from ..qda.project import restrict, write_qdpx
 from ..render.concordance import concordance_html, concordance_markdown, concordance_table
@@ -67,7 +67,7 @@ def run_analysis(analysis: AnalysisSpec, context: Context, *, reraise: bool = Fa
     except PeerCorpusError as error:
         if reraise:
             raise
-        section.error = str(error)
+        section.error = error.spelled(as_option)  # as reports have always said it: "--k 40 needs ..."
     except Exception as error:  # a bug must not cost the user the other analyses
         if reraise:
             raise
@@ -108,7 +108,6 @@ def _run_info(params, context: Context, section: Section) -> None:
 
 
 def _run_stats(params, context: Context, section: Section) -> None:
-
     corpus = _narrowed(context.corpus, params.where)
     table = text_stats(corpus)
     section.tables.append(ReportTable("", "Per document", table))
@@ -121,7 +120,6 @@ def _run_stats(params, context: Context, section: Section) -> None:
 
 
 def _run_freq(params, context: Context, section: Section) -> None:
-
     corpus = _narrowed(context.corpus, params.where)
     if params.by:
         table = frequency_by(corpus, context.tokenize, params.by, ngram=params.ngram, min_count=params.min_count, top=params.top)
@@ -139,13 +137,13 @@ def _run_freq(params, context: Context, section: Section) -> None:
 
 
 def _run_kwic(params, context: Context, section: Section) -> None:
-
     corpus, queries = context.corpus, list(params.queries)
     docs = corpus.where_indices(list(params.where)) if params.where else None
     seed = params.seed
-    hits = find_hits(corpus, queries, match=params.match, case_sensitive=params.case_sensitive, regex=params.regex, docs=docs)
-    total = len(hits)
-    ordered = order_hits(corpus, hits, sort=list(params.sort) or None, sample=params.sample, seed=seed, limit=params.limit)
+    matching = dict(match=params.match, case_sensitive=params.case_sensitive, regex=params.regex)
+    shown = shown_hits(corpus, queries, docs=docs, sort=list(params.sort) or None, sample=params.sample, seed=seed, limit=params.limit, **matching)
+    ordered = shown.all()
+    total = shown.total
     lines = concordance_lines(corpus, ordered, queries, window=params.window, chars=params.chars, context=params.context)
     show = list(params.show)
     section.tables.append(
@@ -155,7 +153,7 @@ def _run_kwic(params, context: Context, section: Section) -> None:
             markdown=concordance_markdown(lines.head(SHOWN_ROWS), show),
         )
     )
-    summary = kwic_summary(corpus, hits, queries, docs=docs)
+    summary = kwic_summary(corpus, find_hits(corpus, queries, docs=docs, **matching), queries, docs=docs)
     counts = summary.groupby("query", sort=False)["hits"].sum()
     with_hits = summary[summary["hits"] > 0].reset_index(drop=True)
     section.tables.append(ReportTable("summary", "Hits per document (documents with hits)", with_hits))
@@ -173,19 +171,16 @@ def _run_kwic(params, context: Context, section: Section) -> None:
         + "."
     )
     if params.qdpx:
-
         codes, passages = kwic_passages(corpus, ordered, queries, unit=params.unit)
         _write_qdpx(params, context, section, corpus, codes, passages, f"peercorpus kwic: {', '.join(queries)}", f"every hit shown coded as its {params.unit}, one code per query")
 
 
 def _run_dispersion(params, context: Context, section: Section) -> None:
-
     corpus, terms = context.corpus, list(params.terms)
     docs = corpus.where_indices(list(params.where)) if params.where else None
     table, hits = dispersion(corpus, terms, docs=docs, match=params.match, case_sensitive=params.case_sensitive, regex=params.regex)
     section.tables.append(ReportTable("", "Dispersion over documents", table))
     if params.plot:
-
         path = context.plot_path(section.analysis.id)
         message = plot_dispersion(corpus, hits, terms, context.folder / path, docs=docs)
         section.plots.append(ReportPlot("Lexical dispersion", path))
@@ -198,7 +193,6 @@ def _run_dispersion(params, context: Context, section: Section) -> None:
 
 
 def _run_collocates(params, context: Context, section: Section) -> None:
-
     corpus = _narrowed(context.corpus, params.where)
     table, node_count = collocates(
         corpus, context.tokenize, params.node, left=params.left, right=params.right, measure=params.measure,
@@ -214,7 +208,6 @@ def _run_collocates(params, context: Context, section: Section) -> None:
 
 
 def _run_collocations(params, context: Context, section: Section) -> None:
-
     corpus = _narrowed(context.corpus, params.where)
     table = collocations(corpus, context.tokenize, size=params.size, measure=params.measure, min_count=params.min_count, top=params.top)
     section.tables.append(ReportTable("", section.analysis.title, table))
@@ -226,7 +219,6 @@ def _run_collocations(params, context: Context, section: Section) -> None:
 
 
 def _run_keyness(params, context: Context, section: Section) -> None:
-
     corpus = _narrowed(context.corpus, params.where)
     phrases = []
     for number, comparison in enumerate(params.comparisons, start=1):
@@ -242,7 +234,6 @@ def _run_keyness(params, context: Context, section: Section) -> None:
         positive, negative = int((table["keyness"] == "positive").sum()), int((table["keyness"] == "negative").sum())
         section.notes.append(f"{title}: {positive} positive and {negative} negative keywords.")
         if params.plot and len(table):
-
             path = context.plot_path(f"{section.analysis.id}-{number}" if name else section.analysis.id)
             plot_keyness(table, context.folder / path, stopwords=None if context.tokenize.stopwords else "english")
             section.plots.append(ReportPlot(f"Keywords: {title}", path))
@@ -258,7 +249,6 @@ def _run_keyness(params, context: Context, section: Section) -> None:
 
 
 def _run_topics(params, context: Context, section: Section) -> None:
-
     corpus = _narrowed(context.corpus, params.where)
     settings = params.settings()
     model = topics(corpus, settings=settings, tokenize=context.tokenize)
@@ -276,7 +266,6 @@ def _run_topics(params, context: Context, section: Section) -> None:
     if params.by:
         section.tables.append(ReportTable("groups", f"Mean topic weights per {params.by}", group_weights(model, corpus, params.by)))
     if params.plots:
-
         terms_path = context.plot_path(f"{section.analysis.id}-terms")
         heatmap_path = context.plot_path(f"{section.analysis.id}-documents")
         plot_topic_terms(model, context.folder / terms_path)
@@ -294,14 +283,12 @@ def _run_topics(params, context: Context, section: Section) -> None:
         f"English stop words removed unless configured otherwise); {k_phrase}; seed {settings.seed}."
     )
     if params.qdpx:
-
         codes, passages = topic_passages(corpus, model, context.tokenize, unit=params.qdpx_unit, threshold=params.qdpx_threshold)
         what = f"each {params.qdpx_unit} of {TOPIC_MIN_WORDS}+ words coded with its dominant topic when that topic has at least {params.qdpx_threshold:g} of it"
         _write_qdpx(params, context, section, corpus, codes, passages, f"peercorpus topics (k={model.k})", what)
 
 
 def _run_codebook(params, context: Context, section: Section) -> None:
-
     corpus = context.corpus
     docs = corpus.where_indices(list(params.where)) if params.where else None
     codebook = context.codebooks[section.analysis.id]
@@ -322,7 +309,6 @@ def _run_codebook(params, context: Context, section: Section) -> None:
         f"document{f', per {params.by}' if params.by else ''} and per 1,000 tokens, with co-occurrence of themes within a {params.cooccurrence}."
     )
     if params.qdpx:
-
         codes, passages, _ = coding_passages(corpus, codebook, coding.extracts, unit=params.unit)
         _write_qdpx(params, context, section, corpus, codes, passages, codebook.title or "peercorpus codebook", f"every extract coded as its {params.unit}")
 

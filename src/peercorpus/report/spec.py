@@ -80,10 +80,10 @@ class ReportSpec:
         raw = self.config.extra["corpus"]
         return [raw] if isinstance(raw, str) else list(raw)
 
-    def where(self, analysis: AnalysisSpec, *keys: str) -> str:
+    def locate(self, analysis: AnalysisSpec, *keys: str) -> str:
         """``"peer-support.yaml line 40"`` for a key of one analysis (or the analysis itself)."""
-        located = self.config.where("analyses", str(analysis.position), *keys)
-        return located if "line" in located else self.config.where("analyses", str(analysis.position))
+        located = self.config.locate("analyses", str(analysis.position), *keys)
+        return located if "line" in located else self.config.locate("analyses", str(analysis.position))
 
 
 def read_report(path: Path, overrides: list[str] | tuple[str, ...] = ()) -> ReportSpec:
@@ -92,15 +92,15 @@ def read_report(path: Path, overrides: list[str] | tuple[str, ...] = ()) -> Repo
     extra = config.extra
     title = extra.get("title", f"peercorpus report: {Path(path).stem}")
     if not isinstance(title, str):
-        raise ConfigError(f"{config.where('title')}: 'title' must be text; got {title!r}")
+        raise ConfigError(f"{config.locate('title')}: 'title' must be text; got {title!r}")
     seed = extra.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
-        raise ConfigError(f"{config.where('seed')}: 'seed' must be a whole number from 0 to 4294967295; got {seed!r}")
+        raise ConfigError(f"{config.locate('seed')}: 'seed' must be a whole number from 0 to 4294967295; got {seed!r}")
     base = Path(path).parent
     corpus = _corpus_paths(extra.get("corpus"), base, config)
     output = extra.get("output")
     if output is not None and not isinstance(output, str):
-        raise ConfigError(f"{config.where('output')}: 'output' must be a folder path; got {output!r}")
+        raise ConfigError(f"{config.locate('output')}: 'output' must be a folder path; got {output!r}")
     analyses = _analyses(extra.get("analyses"), config, seed)
     return ReportSpec(
         title=title,
@@ -113,7 +113,7 @@ def read_report(path: Path, overrides: list[str] | tuple[str, ...] = ()) -> Repo
 
 
 def _corpus_paths(raw: Any, base: Path, config: Config) -> tuple[Path, ...]:
-    where = config.where("corpus")
+    where = config.locate("corpus")
     if raw is None:
         raise ConfigError(f"{where}: a report config needs 'corpus': a folder or a list of folders and files")
     entries = [raw] if isinstance(raw, str) else raw
@@ -123,14 +123,14 @@ def _corpus_paths(raw: Any, base: Path, config: Config) -> tuple[Path, ...]:
     for number, entry in enumerate(entries):
         path = base / entry
         if not path.exists():
-            located = config.where("corpus", str(number)) if isinstance(raw, list) else where
+            located = config.locate("corpus", str(number)) if isinstance(raw, list) else where
             raise ConfigError(f"{located}: corpus path not found: {entry} (relative to {base or '.'}/)")
         paths.append(path)
     return tuple(paths)
 
 
 def _analyses(raw: Any, config: Config, seed: int) -> tuple[AnalysisSpec, ...]:
-    where = config.where("analyses")
+    where = config.locate("analyses")
     if not isinstance(raw, list) or not raw:
         raise ConfigError(f"{where}: 'analyses' must be a list of analyses, each with a name ({', '.join(ANALYSES)})")
     specs: list[AnalysisSpec] = []
@@ -138,13 +138,13 @@ def _analyses(raw: Any, config: Config, seed: int) -> tuple[AnalysisSpec, ...]:
     for position, item in enumerate(raw):
         spec = _analysis(item, position, config, counts, seed)
         if any(existing.id == spec.id for existing in specs):
-            raise ConfigError(f"{config.where('analyses', str(position), 'id')}: two analyses have the id '{spec.id}'")
+            raise ConfigError(f"{config.locate('analyses', str(position), 'id')}: two analyses have the id '{spec.id}'")
         specs.append(spec)
     return tuple(specs)
 
 
 def _analysis(item: Any, position: int, config: Config, counts: dict[str, int], seed: int) -> AnalysisSpec:
-    here = config.where("analyses", str(position))
+    here = config.locate("analyses", str(position))
     if isinstance(item, str):
         item = {"name": item}
     if not isinstance(item, dict) or "name" not in item:
@@ -156,7 +156,7 @@ def _analysis(item: Any, position: int, config: Config, counts: dict[str, int], 
     known = {f.name: f for f in fields(params_class)}
     values = {}
     for key, value in item.items():
-        key_where = config.where("analyses", str(position), str(key))
+        key_where = config.locate("analyses", str(position), str(key))
         if key in _ITEM_KEYS:
             continue
         if key not in known:
@@ -174,16 +174,16 @@ def _analysis(item: Any, position: int, config: Config, counts: dict[str, int], 
         params.check()
     except PeerCorpusError as error:
         named = getattr(error, "param", None)
-        located = config.where("analyses", str(position), named) if named in values else here
+        located = config.locate("analyses", str(position), named) if named in values else here
         raise ConfigError(f"{located}: analysis '{name}': {error}") from None
     counts[name] = counts.get(name, 0) + 1
     default_id = name if counts[name] == 1 else f"{name}-{counts[name]}"
     analysis_id = item.get("id", default_id)
     if not isinstance(analysis_id, str) or not _ID.match(analysis_id):
-        raise ConfigError(f"{config.where('analyses', str(position), 'id')}: 'id' names files: letters, digits, - and _; got {analysis_id!r}")
+        raise ConfigError(f"{config.locate('analyses', str(position), 'id')}: 'id' names files: letters, digits, - and _; got {analysis_id!r}")
     title = item.get("title", entry.title_for(params))
     if not isinstance(title, str):
-        raise ConfigError(f"{config.where('analyses', str(position), 'title')}: 'title' must be text")
+        raise ConfigError(f"{config.locate('analyses', str(position), 'title')}: 'title' must be text")
     return AnalysisSpec(name=name, id=analysis_id, title=title, params=params, position=position)
 
 
@@ -249,7 +249,7 @@ def check_against_corpus(spec: ReportSpec, corpus) -> None:
         for key, field_name in params.fields_used().items():
             if field_name not in corpus.fields():
                 raise ConfigError(
-                    f"{spec.where(analysis, key.split()[0])}: {key} names no metadata field '{field_name}' "
+                    f"{spec.locate(analysis, key.split()[0])}: {key} names no metadata field '{field_name}' "
                     f"(analysis '{analysis.name}'); fields present: {', '.join(corpus.fields()) or '(none)'}"
                 )
         for key, conditions in params.conditions_used().items():
@@ -258,4 +258,4 @@ def check_against_corpus(spec: ReportSpec, corpus) -> None:
                     raise ConfigError(f"no document matches {', '.join(conditions)}")
             except PeerCorpusError as error:
                 message = str(error).removeprefix("where ")
-                raise ConfigError(f"{spec.where(analysis, key.split()[0])}: {key} (analysis '{analysis.name}'): {message}") from None
+                raise ConfigError(f"{spec.locate(analysis, key.split()[0])}: {key} (analysis '{analysis.name}'): {message}") from None

@@ -73,7 +73,7 @@ class TopicSettings:
         if self.max_features is not None:
             check_int("max_features", self.max_features, minimum=1)
         if isinstance(self.idf_power, bool) or not isinstance(self.idf_power, (int, float)) or not 0 <= self.idf_power <= 4:
-            raise UsageError(f"idf_power must be a number from 0 to 4; got {self.idf_power!r}")
+            raise UsageError(f"idf_power must be a number from 0 to 4; got {self.idf_power!r}", param="idf_power")
         check_int("seed", self.seed, minimum=0)
         check_int("runs", self.runs, minimum=1)
         check_int("samples", self.samples, minimum=2)
@@ -483,7 +483,7 @@ class TopicsParams(TopicSettings, Params):
         self.settings().checked()  # k is already a number or "auto" (spec.py parses it)
         check_qdpx(self.qdpx, self.qdpx_unit, ("sentence", "paragraph"), "qdpx_unit")
         if isinstance(self.qdpx_threshold, bool) or not isinstance(self.qdpx_threshold, (int, float)) or not 0 <= self.qdpx_threshold <= 1:
-            raise UsageError(f"qdpx_threshold must be a share between 0 and 1; got {self.qdpx_threshold!r}")
+            raise UsageError(f"qdpx_threshold must be a share between 0 and 1; got {self.qdpx_threshold!r}", param="qdpx_threshold")
 
     def fields_used(self) -> dict[str, str]:
         return {**({"by": self.by} if self.by else {}), **qdpx_fields(self)}

@@ -2,7 +2,7 @@
 
 The same algorithm as scikit-learn's ``NMF(init="nndsvd", solver="cd")`` without
 regularisation, written out so that a default topic model need not import scikit-learn
-(~1 s here); ``tests/analysis/test_topic_math.py`` checks it against scikit-learn:
+(~1 s here); ``tests/analysis/topics/test_topic_math.py`` checks it against scikit-learn:
 
 - start: NNDSVD (Boutsidis & Gallopoulos 2008) from scikit-learn's randomised SVD (Halko,
   Martinsson & Tropp 2011: Gaussian projection from ``numpy.random.RandomState(seed)``, LU

@@ -2,7 +2,7 @@
 
 The formula is scikit-learn's ``TfidfTransformer(sublinear_tf=True)`` (smooth idf, rows
 scaled to unit length), written out so that a topic model need not import scikit-learn
-(~1 s here); ``tests/analysis/test_topic_math.py`` compares the two::
+(~1 s here); ``tests/analysis/topics/test_topic_math.py`` compares the two::
 
     >>> from scipy import sparse
     >>> counts = sparse.csr_matrix(np.array([[3, 0, 1], [0, 2, 1]]))

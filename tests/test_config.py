@@ -15,7 +15,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_shipped_default_config_loads_with_defaults():
-    config = load_config(Path(__file__).parents[2] / "configs" / "default.yaml")
+    config = load_config(Path(__file__).parents[1] / "configs" / "default.yaml")
     assert config.tokenize.tokenizer == "default" and config.cleaning.drop_lines == ()
 
 

@@ -32,6 +32,7 @@ def _check(figures):
         assert width <= figure_module.PAGE + 0.01
 
 
+@pytest.mark.slow
 def test_keyness_plot_is_ordered_by_log_ratio_without_stop_words(run, sample_corpus, tmp_path, captured):
     from PIL import Image
 

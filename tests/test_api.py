@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_python_api_page_runs_as_written(tmp_path, monkeypatch):
@@ -23,6 +23,7 @@ def test_the_python_api_page_runs_as_written(tmp_path, monkeypatch):
     assert result.attempted >= 12 and result.failed == 0
 
 
+@pytest.mark.slow
 def test_import_peercorpus_loads_no_analysis_until_a_verb_is_used():
     import subprocess
 
@@ -41,3 +42,18 @@ def test_an_unknown_verb_is_an_attribute_error():
 
     with pytest.raises(AttributeError):
         pc.concordance  # noqa: B018
+
+
+def test_keyness_against_another_corpus_or_a_word_list_is_the_commands(mini_corpus, sample_corpus, run):
+    import io
+
+    import peercorpus as pc
+
+    corpus, reference = pc.load_corpus(mini_corpus), pc.load_corpus(sample_corpus)
+    against_corpus = pc.keyness(corpus, reference_corpus=reference, min_count=1)
+    command = pd.read_csv(io.StringIO(run("keyness", str(mini_corpus), "--reference-corpus", str(sample_corpus), "--min-count", "1", "-f", "csv").stdout))
+    assert against_corpus["term"].tolist() == command["term"].tolist()
+    against_counts = pc.keyness(corpus, reference_counts={"peer": 1, "the": 100}, min_count=1)
+    assert "peer" in set(against_counts[against_counts["keyness"] == "positive"]["term"])
+    with pytest.raises(pc.PeerCorpusError, match="give one of target, reference_corpus or reference_counts"):
+        pc.keyness(corpus, target=["genre=blog"], reference_corpus=reference)

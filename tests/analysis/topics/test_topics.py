@@ -106,8 +106,8 @@ def test_lda_and_batch_methods_run(planted_corpus):
     "settings, message",
     [
         (TopicSettings(k=1), "k must be an integer ≥ 2"),
-        (TopicSettings(k=40, unit="document"), "--k 40 needs more than 40 units"),
-        (TopicSettings(k=3, min_df=500, unit="document"), "try a lower --min-df"),
+        (TopicSettings(k=40, unit="document"), "k 40 needs more than 40 units"),  # the CLI says --k (tests/analysis/test_params.py)
+        (TopicSettings(k=3, min_df=500, unit="document"), "try a lower min_df"),
         (TopicSettings(k=3, method="lsa"), "method must be one of nmf, lda"),
         (TopicSettings(k=30, unit="document", max_features=20), "30 NMF topics need at least 30 terms; 20 remain"),
         (TopicSettings(k="auto", k_range=(25, 30), unit="document", max_features=20), "25 NMF topics need at least 25 terms"),
@@ -124,6 +124,7 @@ def test_one_document_is_an_error(tmp_path):
         topics(load_corpus(tmp_path), settings=TopicSettings(k=2))
 
 
+@pytest.mark.slow
 def test_cli_json_shape_output_folder_and_labels(run, planted_corpus, tmp_path):
     folder, _ = planted_corpus
     out = tmp_path / "out"
@@ -170,6 +171,7 @@ def test_cli_by_group_and_errors(run, planted_corpus, mini_corpus):
     assert {g["genre"] for g in json.loads(grouped.stdout)["groups"]} == {"article", "blog", "report"}
 
 
+@pytest.mark.slow
 def test_same_seed_gives_byte_identical_output_across_processes(planted_corpus, tmp_path):
     folder, _ = planted_corpus
     outputs = []
@@ -191,6 +193,7 @@ def test_sample_corpus_topics_are_not_reference_lists(run, sample_corpus):
     assert payload["unit"] == "paragraph"
 
 
+@pytest.mark.slow
 def test_cli_markdown_html_csv_svg_and_runs(run, planted_corpus, tmp_path):
     folder, _ = planted_corpus
     base = ["topics", str(folder), "--k", "3", "--unit", "document"]

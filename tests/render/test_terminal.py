@@ -116,6 +116,7 @@ def test_global_options_after_the_subcommand(run, mini_corpus, flag):
     assert run(flag, "info", str(mini_corpus), "-f", "csv").stdout == run("info", str(mini_corpus), "-f", "csv", flag).stdout
 
 
+@pytest.mark.slow
 def test_traceback_and_cache_dir_after_the_subcommand(run, mini_corpus, tmp_path):
     from peercorpus.errors import UsageError
 

@@ -16,6 +16,7 @@ def test_lexnames_has_the_45_wordnet_lexicographer_files():
     assert lines[0] == "00\tadj.all\t3" and lines[44] == "44\tadj.ppl\t3" and lines[29] == "29\tverb.body\t2"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not DEBIAN_WORDNET.is_dir(), reason="Debian's wordnet-base is not installed (.ci/run installs it)")
 def test_lemmatize_with_wordnet_installed_from_debian(tmp_path, mini_corpus):
     import nltk
@@ -32,6 +33,7 @@ def test_lemmatize_with_wordnet_installed_from_debian(tmp_path, mini_corpus):
         nltk.data.path.remove(str(tmp_path / "nltk_data"))
 
 
+@pytest.mark.slow
 def test_lemmatize_without_wordnet_says_how_to_install(tmp_path, mini_corpus):
     script = (
         "import nltk; nltk.data.path[:] = []\n"

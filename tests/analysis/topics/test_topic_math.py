@@ -93,6 +93,7 @@ def test_nndsvd_needs_k_at_most_the_smaller_side():
         initial_factors(np.ones((3, 2)), k=3, seed=0)
 
 
+@pytest.mark.slow
 def test_warm_default_topics_run_imports_neither_scikit_learn_nor_nltk(planted_corpus, tmp_path):
     # A cold run tokenises with NLTK's tokenizers; a warm default run needs none of these.
     folder, _ = planted_corpus

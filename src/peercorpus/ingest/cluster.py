@@ -1,0 +1,395 @@
+"""Cold ingest on a ``dask.distributed`` cluster: files are hashed, read, cleaned and tokenised
+as Dask tasks, each writing its shards into the cache folder that this machine and every worker
+share; ``load_corpus`` then assembles the snapshot from that cache exactly as after a local
+ingest, so the tables are byte-identical to a local run.
+
+Dask is imported only here, and this module only when a scheduler is given::
+
+    with ClusterSession("tcp://10.0.0.5:8786", store) as cluster:      # connected, cache checked
+        hashes = cluster.tokenize(files, stats, previous, config, report, skipped)
+
+Files holding a line repeated across the corpus are read again on the cluster too
+(``ClusterSession.reread``), their shards sent back in order.
+
+Why shards in the shared cache rather than results sent back: the cache already is the
+contract between tokenising and assembling (content-addressed, checksummed, written
+atomically), a task that dies leaves nothing half-written, and a rerun after an interruption
+(the client's or the cluster's) finds every shard finished and tokenises only the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..errors import InputError, PeerCorpusError, UsageError
+
+SCHEDULER_ENV = "PEERCORPUS_SCHEDULER"
+TIMEOUT_ENV = "PEERCORPUS_SCHEDULER_TIMEOUT"
+CONNECT_TIMEOUT = 20.0  # seconds to reach the scheduler and to see a first worker
+TASK_BYTES = 16 << 20  # file bytes per task: large enough to amortise a task, small enough to balance
+TASK_FILES = 200
+TASK_RETRIES = 2  # a task that raises (a file system hiccup) runs again; a dead worker is Dask's own retry
+INSTALL_HINT = "pip install 'peercorpus[dask]'"
+_LOCAL = {"", "local", "none", "off"}
+_ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://|^[^/\\:]+:\d+$", re.IGNORECASE)
+
+
+def resolve_scheduler(option: str | None, config: Config | None = None) -> str | None:
+    """The scheduler to use: ``option`` (``--scheduler``), else ``compute.scheduler``, else
+    ``$PEERCORPUS_SCHEDULER``; ``local`` (or ``none``) in any of them means local processes.
+
+    >>> resolve_scheduler("local") is None
+    True
+    """
+    for value in (option, config.compute.get("scheduler") if config is not None else None, os.environ.get(SCHEDULER_ENV)):
+        if value is not None:
+            value = str(value).strip()
+            return None if value.lower() in _LOCAL else value
+    return None
+
+
+def connect_timeout() -> float:
+    raw = os.environ.get(TIMEOUT_ENV)
+    try:
+        return max(1.0, float(raw)) if raw else CONNECT_TIMEOUT
+    except ValueError:
+        raise UsageError(f"${TIMEOUT_ENV} must be a number of seconds; got '{raw}'") from None
+
+
+def scheduler_address(scheduler: str) -> str:
+    """``tcp://host:port`` (or ``host:port``, any Dask protocol) as given; otherwise the path of
+    a scheduler file (``dask scheduler --scheduler-file``, dask-jobqueue, dask-mpi), read here
+    rather than by Dask, which waits for a missing file without a time limit."""
+    if _ADDRESS.match(scheduler):
+        return scheduler
+    path = Path(scheduler).expanduser()
+    if not path.exists():
+        raise InputError(f"`scheduler` {scheduler}: no such scheduler file, and not an address like tcp://host:8786")
+    try:
+        address = json.loads(path.read_text(encoding="utf-8")).get("address")
+    except (OSError, ValueError, AttributeError) as error:
+        raise InputError(f"`scheduler` {scheduler}: not a Dask scheduler file ({type(error).__name__})") from None
+    if not isinstance(address, str) or not address:
+        raise InputError(f"`scheduler` {scheduler}: not a Dask scheduler file (no 'address')")
+    return address
+
+
+def import_distributed():
+    try:
+        import distributed
+    except ImportError:
+        raise UsageError(f"`scheduler` needs Dask, which is not installed: {INSTALL_HINT}") from None
+    return distributed
+
+
+def connect(scheduler: str, *, timeout: float | None = None):
+    """A ``distributed.Client`` on the scheduler, with at least one worker; ``InputError``
+    (one line) when it cannot be reached within ``timeout`` seconds or has no worker."""
+    distributed = import_distributed()
+    timeout = connect_timeout() if timeout is None else timeout
+    address = scheduler_address(scheduler)
+    shown = address if address == scheduler else f"{address} (from {scheduler})"
+    try:
+        client = distributed.Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        reason = "" if "timed out" in reason.lower() else f" ({reason})"
+        raise InputError(
+            f"cannot reach the Dask scheduler at {shown} within {timeout:g} s{reason}; is it running? "
+            f"(${TIMEOUT_ENV} sets the wait; `scheduler` local runs on this machine)"
+        ) from None
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except (TimeoutError, OSError):
+        client.close()
+        raise InputError(f"the Dask scheduler at {shown} has no workers (waited {timeout:g} s); start some with 'dask worker {address}'") from None
+    return client
+
+
+# --- on the workers ------------------------------------------------------------------------------
+
+_worker_stores: dict[tuple[str, str], Any] = {}
+_worker_lock = threading.Lock()  # a worker may run several tasks at once, in threads
+
+
+def _probe(cache_root: str, token: str) -> dict[str, Any]:
+    """On every worker: write a small file into the cache folder; say what went wrong and
+    which peercorpus writes there (a worker with another version would write other shards)."""
+    from .. import __version__
+    from .store import CACHE_FORMAT
+
+    folder = Path(cache_root)
+    answer: dict[str, Any] = {"version": __version__, "format": CACHE_FORMAT, "host": os.uname().nodename if hasattr(os, "uname") else ""}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe-{token}-{uuid.uuid4().hex[:8]}"
+        probe.write_bytes(token.encode())
+        answer["probe"] = probe.name
+    except OSError as error:
+        answer["error"] = (error.strerror or str(error)).lower()
+    return answer
+
+
+def _store_for(cache_root: str, settings_key: str, ingest: str):
+    """One ``Store`` per worker process and ingest: its shard index is read once, not per task
+    (shards written by this ingest's own tasks need not be known: their files differ)."""
+    from .store import Store
+
+    key = (cache_root, ingest)
+    with _worker_lock:
+        if key not in _worker_stores:
+            _worker_stores.clear()  # an earlier ingest's index is stale
+            store = _worker_stores[key] = Store(Path(cache_root).parent)
+            store.has_shard(settings_key, "")  # the index, read now, under the lock
+        return _worker_stores[key]
+
+
+def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, config: Config, ingest: str) -> list[tuple]:
+    """A Dask task: for each ``(path, root, digest or None)``, hash the file when its digest is
+    not known, and tokenise it into the shared cache unless its shard is there already.
+    Returns one ``(digest or None, problem or None, tokenised, notices)`` per item."""
+    from .load import _is_notice, _process_one
+    from .shard import content_hash
+    from .store import Store, decode_shard
+
+    settings_key = config.stream_key()
+    store = _store_for(cache_root, settings_key, ingest)
+    results = []
+    # the pack through a Store of its own: publishing a pack forgets its store's index
+    with Store(Path(cache_root).parent).shard_pack(settings_key) as pack:
+        for path, root, digest in items:
+            if digest is None:
+                try:
+                    digest = content_hash(Path(path).read_bytes())
+                except OSError as error:
+                    results.append((None, f"cannot read: {error.strerror or error}", False, []))
+                    continue
+            if store.has_shard(settings_key, digest):
+                results.append((digest, None, False, []))
+                continue
+            data = _process_one((Path(path), Path(root), digest), config)
+            if isinstance(data, str):
+                results.append((digest, data, False, []))
+                continue
+            pack.add(digest, data)
+            documents = decode_shard(data).documents
+            notices = [f"{path}: {w}" for doc in documents for w in doc["warnings"] if _is_notice(w)]
+            results.append((digest, None, True, notices))
+    return results
+
+
+def reread_task(items: list[tuple[str, str, list[int]]], config: Config) -> list[bytes | None]:
+    """A Dask task: each file read again with the lines repeated across the corpus left out
+    (``load._without_repeated_lines``); encoded shards, ``None`` for a file gone unreadable."""
+    from ..errors import UnreadableFile
+    from .shard import process_file
+    from .store import encode_shard
+
+    results: list[bytes | None] = []
+    for path, root, keys in items:
+        try:
+            results.append(encode_shard(process_file(Path(path), Path(root), config, repeated=frozenset(keys))))
+        except UnreadableFile:
+            results.append(None)
+    return results
+
+
+# --- on this machine ------------------------------------------------------------------------------
+
+
+def check_shared_cache(client, store_root: Path) -> None:
+    """Before any work: every worker can write the cache folder, this machine sees what they
+    wrote there (the same storage, not each node's own /tmp), and they run this peercorpus."""
+    from .. import __version__
+    from .store import CACHE_FORMAT
+
+    token = uuid.uuid4().hex[:12]
+    answers = client.run(_probe, str(store_root), token)
+    try:
+        for worker, answer in sorted(answers.items()):
+            if "error" in answer:
+                raise InputError(
+                    f"the cache folder {store_root} is not writable from Dask worker {worker} ({answer['error']}); "
+                    "`cache_dir` must be a folder on storage every worker can write"
+                )
+            if (answer.get("version"), answer.get("format")) != (__version__, CACHE_FORMAT):
+                raise InputError(
+                    f"Dask worker {worker} runs peercorpus {answer.get('version')} (cache format {answer.get('format')}), "
+                    f"this machine {__version__} (cache format {CACHE_FORMAT}); install the same version on both"
+                )
+            if not (store_root / answer["probe"]).is_file():
+                raise InputError(
+                    f"Dask worker {worker} ({answer.get('host')}) wrote into {store_root} but this machine does not see it there; "
+                    "`cache_dir` must be on storage shared by this machine and every worker"
+                )
+    finally:
+        for answer in answers.values():
+            if "probe" in answer:
+                try:
+                    (store_root / answer["probe"]).unlink()
+                except OSError:
+                    pass
+
+
+def _batches(items: list[tuple], workers: int, *, limit: int = TASK_BYTES) -> list[list]:
+    """Items (whose last field is a size in bytes) grouped into tasks of at most ``limit``
+    bytes of files (and ``TASK_FILES`` files), in corpus order, with at least a few tasks per
+    worker so that they balance."""
+    total = sum(item[-1] for item in items)
+    limit = max(1, min(limit, total // max(1, 4 * workers) or 1))
+    batches: list[list] = []
+    current: list = []
+    current_bytes = 0
+    for item in items:
+        if current and (current_bytes + item[-1] > limit or len(current) >= TASK_FILES):
+            batches.append(current)
+            current, current_bytes = [], 0
+        current.append(item)
+        current_bytes += item[-1]
+    if current:
+        batches.append(current)
+    return batches
+
+
+class ClusterSession:
+    """A cold ingest's connection to the cluster: connected and checked (``check_shared_cache``)
+    when entered, closed when left; a lost scheduler is one line (``InputError``).
+
+        with ClusterSession(scheduler, store) as cluster:
+            hashes = cluster.tokenize(files, stats, previous, config, report, skipped, progress)
+            ...
+            shards = cluster.reread(todo, config)   # files with repeated lines, read again
+    """
+
+    def __init__(self, scheduler: str, store):
+        self.scheduler, self.store = scheduler, store
+        self.client = None
+        self.description = f"the Dask cluster at {scheduler}"
+
+    def __enter__(self) -> ClusterSession:
+        self.client = connect(self.scheduler)
+        try:
+            self.store.root.mkdir(parents=True, exist_ok=True)
+            check_shared_cache(self.client, self.store.root)
+            threads = self.client.nthreads()
+            try:
+                dashboard = self.client.dashboard_link  # where a user watches the tasks
+            except (KeyError, AttributeError, ValueError):
+                dashboard = None
+            self.description = (
+                f"the Dask cluster at {self.client.scheduler.address}: {len(threads)} workers, "
+                f"{sum(threads.values())} threads" + (f"; dashboard {dashboard}" if dashboard else "")
+            )
+        except BaseException:
+            self.client.close()
+            raise
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        self.client.close()
+        if kind is not None and issubclass(kind, (OSError, TimeoutError)) and not issubclass(kind, PeerCorpusError):
+            reason = str(value).splitlines()[0] if str(value) else kind.__name__
+            raise InputError(f"lost the Dask scheduler at {self.scheduler} ({reason})") from None
+        return False
+
+    def _threads(self) -> int:
+        return max(1, sum(self.client.nthreads().values()))
+
+    def tokenize(self, files: list[tuple[Path, Path]], file_stats: list, previous: dict[str, Any], config: Config,
+                 report, skipped: list, progress: Callable[[int, int], None] | None = None) -> list[str | None]:
+        """What ``load._content_hashes`` returns (every file's content hash, ``None`` for those
+        that cannot be read, which go to ``skipped``), with every shard the corpus needs written
+        into the shared cache by the cluster's workers."""
+        from distributed import as_completed
+
+        from ..core.corpus import SkippedFile
+
+        client, store = self.client, self.store
+        settings_key = config.stream_key()
+        hashes: list[str | None] = [None] * len(files)
+        todo = []
+        for index, ((path, root), stat) in enumerate(zip(files, file_stats)):
+            entry = previous.get(str(path))
+            digest = entry[1] if entry and entry[0] == tuple(stat) else None
+            hashes[index] = digest
+            if digest is None or not store.has_shard(settings_key, digest):
+                todo.append((index, str(path), str(root), digest, max(int(stat[0]), 1)))
+        if not todo:
+            return hashes
+        batches = _batches(todo, self._threads())
+        ingest = uuid.uuid4().hex
+        futures = {
+            client.submit(
+                tokenize_task, [item[1:4] for item in batch], str(store.root), config, ingest,
+                key=f"peercorpus-tokenize-{ingest}-{number}", retries=TASK_RETRIES, pure=False,
+            ): batch
+            for number, batch in enumerate(batches)
+        }
+        done = 0
+        try:
+            for future in as_completed(list(futures), loop=client.loop):
+                batch = futures.pop(future)
+                for (index, path, _root, known, _size), (digest, problem, tokenised, notices) in zip(batch, future.result()):
+                    if known is None and digest is not None:
+                        report.files_read += 1
+                    if problem is not None:
+                        skipped.append(SkippedFile(path, problem))
+                        digest = None
+                    hashes[index] = digest
+                    report.files_tokenized += int(tokenised)
+                    report.notices.extend(notices)
+                done += len(batch)
+                if progress:
+                    progress(done, len(todo))
+        except BaseException:
+            client.cancel(list(futures))  # Ctrl-C, SIGTERM, an error: the cluster stops too
+            raise
+        store._indexes.pop(settings_key, None)  # read again: the workers' packs are in it now
+        return hashes
+
+    def reread(self, items: list[tuple[Path, Path, frozenset[int]]], config: Config) -> Iterator:
+        """The shards of ``items`` (path, root, repeated line keys present) read again with those
+        lines left out, in order (``None`` for a file that cannot be read any more): tasks of a
+        few MB of files, a few in flight, so finished shards wait here in small numbers."""
+        from .store import decode_shard
+
+        sizes = []
+        for path, _root, _keys in items:
+            try:
+                sizes.append(max(1, path.stat().st_size))
+            except OSError:
+                sizes.append(1)
+        batches = _batches([(str(p), str(r), sorted(k), size) for (p, r, k), size in zip(items, sizes)], self._threads(), limit=TASK_BYTES // 4)
+        run = uuid.uuid4().hex
+        window = 2 * self._threads()
+        pending: deque = deque()
+        numbered = iter(enumerate(batches))
+
+        def submit_next() -> None:
+            for number, batch in numbered:
+                pending.append(self.client.submit(
+                    reread_task, [item[:3] for item in batch], config,
+                    key=f"peercorpus-reread-{run}-{number}", retries=TASK_RETRIES, pure=False,
+                ))
+                return
+
+        for _ in range(window):
+            submit_next()
+        try:
+            while pending:
+                results = pending.popleft().result()
+                submit_next()
+                for data in results:
+                    yield None if data is None else decode_shard(data)
+        finally:
+            for future in pending:
+                future.cancel()

@@ -1,0 +1,292 @@
+"""peercorpus on a real Dask cluster (``dask scheduler`` + ``dask worker`` processes on
+127.0.0.1): cold ingest gives the same snapshot and tables as a local one, counting analyses
+mapped over the workers give the same tables, a worker killed mid-ingest, an interrupted ingest
+resumed, and one-line errors for what goes wrong on a shared cluster."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import heavy_imports_of_warm_command
+
+from .conftest import Cluster, need_dask
+
+pytestmark = pytest.mark.slow
+
+TABLES = (
+    ("info", "-f", "csv"),
+    ("freq", "-f", "csv"),
+    ("freq", "--ngram", "2", "-f", "csv"),
+    ("kwic", "peer support", "-f", "csv"),
+    ("collocations", "-f", "csv"),
+    ("stats", "-f", "csv"),
+)
+
+
+def peercorpus(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "peercorpus", *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"peercorpus {' '.join(args)} → {result.returncode}\n{result.stderr}")
+    return result
+
+
+def snapshot_files(cache: Path) -> dict[str, bytes]:
+    [folder] = [p for p in (cache / "v5" / "snapshots").glob("*/*") if p.is_dir() and not p.name.startswith(".")] if (cache / "v5").exists() else [None]
+    if folder is None:  # another cache format: find the one snapshot wherever it is
+        [folder] = [p.parent for p in cache.rglob("manifest.json")]
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def tables(corpus: Path, cache: Path) -> dict[tuple, str]:
+    return {args: peercorpus(args[0], str(corpus), *args[1:], "--cache-dir", str(cache)).stdout for args in TABLES}
+
+
+def shards_kept(cache: Path) -> int:
+    import json
+
+    return sum(len(json.loads(index.read_text())) for index in cache.rglob("*.idx"))
+
+
+@pytest.fixture(scope="module")
+def local_run(cluster_corpus, tmp_path_factory):
+    cache = tmp_path_factory.mktemp("local-cache")
+    result = peercorpus("-v", "ingest", str(cluster_corpus), "--cache-dir", str(cache))
+    return cache, result, snapshot_files(cache), tables(cluster_corpus, cache)
+
+
+def test_cluster_ingest_gives_the_local_snapshot_and_tables(cluster, cluster_corpus, local_run, tmp_path):
+    local_cache, local_result, local_snapshot, local_tables = local_run
+    cache = tmp_path / "shared-cache"
+    result = peercorpus("-v", "--scheduler", str(cluster.scheduler_file), "ingest", str(cluster_corpus), "--cache-dir", str(cache))
+    assert result.stdout == local_result.stdout  # same summary: files tokenised, skipped, with warnings
+    def said(run):  # warnings and the files tokenised; not the cache's size and place, nor where
+        return [line for line in run.stderr.splitlines() if not line.startswith(("cache:", "tokenised on"))]
+
+    assert f"tokenised on the Dask cluster at {cluster.address}: 2 workers, 2 threads" in result.stderr
+
+    assert said(result) == said(local_result)
+    assert "(243 new or changed, 242 tokenised)" in result.stderr
+    assert "broken.pdf" in result.stderr and "cp1252" in result.stderr
+    assert snapshot_files(cache) == local_snapshot  # every array, the vocabulary, texts, manifest
+    assert tables(cluster_corpus, cache) == local_tables
+
+    # warm: nothing to do, the cluster is not even asked
+    again = peercorpus("-v", "ingest", str(cluster_corpus), "--scheduler", cluster.address, "--cache-dir", str(cache))
+    assert "unchanged, from cache" in again.stdout
+    # one file changed (in a copy, whose shards are all in the cache already): one file tokenised
+    copy = tmp_path / "copy"
+    shutil.copytree(cluster_corpus, copy)
+    sorted(copy.rglob("doc0003.txt"))[0].write_text("A changed document about peer support.\n", encoding="utf-8")
+    after = peercorpus("-v", "ingest", str(copy), "--scheduler", cluster.address, "--cache-dir", str(cache))
+    assert "(243 new or changed, 1 tokenised)" in after.stderr
+
+
+COUNTING = (
+    ("freq",),
+    ("freq", "--ngram", "2", "--by", "collection"),
+    ("keyness", "--target", "collection=part1"),
+    ("collocations",),
+    ("collocations", "--size", "3"),
+    ("collocates", "peer"),
+    ("dispersion", "peer support"),
+    ("stats",),
+)
+
+
+def test_counting_analyses_on_the_cluster_give_the_local_tables(cluster, cluster_corpus, local_run):
+    from distributed import Client
+
+    cache = local_run[0]
+    small_chunks = {"PEERCORPUS_CHUNK_TOKENS": "20000"}  # about 40 chunks: 40 tasks per pass
+    for args in COUNTING:
+        command = [args[0], str(cluster_corpus), *args[1:], "-f", "csv", "--cache-dir", str(cache)]
+        local = peercorpus(*command, env=small_chunks).stdout
+        on_cluster = peercorpus(*command, "--scheduler", cluster.address, env=small_chunks)
+        assert on_cluster.stdout == local, args
+        assert local.count("\n") > 1
+    with Client(cluster.address, set_as_default=False) as client:
+        prefixes = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
+    assert "peercorpus-partial" in prefixes  # the chunks were counted by the workers
+    assert "peercorpus-reread" in prefixes  # (the first test's ingest) files with a repeated line read again there
+
+
+def _holds_a_pack(pid: int, cache: Path) -> bool:
+    """Whether process ``pid`` has a shard pack of ``cache`` open for writing (it is in a task)."""
+    try:
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    except OSError:
+        return False
+    return any(link.startswith(str(cache)) and "/.tmp-" in link for link in links)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to see a worker's open files")
+def test_a_worker_killed_mid_ingest_is_retried_and_the_corpus_is_complete(cluster, cluster_corpus, local_run, tmp_path):
+    _, _, local_snapshot, local_tables = local_run
+    victim = cluster.add_worker("victim")
+    cluster.wait_for_workers(3)
+    cache = tmp_path / "shared-cache"
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "peercorpus", "-v", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    killed = False
+    deadline = time.monotonic() + 300
+    while ingest.poll() is None and time.monotonic() < deadline:
+        if _holds_a_pack(victim.pid, cache):
+            victim.send_signal(signal.SIGKILL)  # in the middle of a task, its pack half-written
+            killed = True
+            break
+        time.sleep(0.005)
+    out, err = ingest.communicate(timeout=600)
+    assert killed, "the victim worker never ran a task; the test proved nothing"
+    assert ingest.returncode == 0, err
+    assert victim.wait(timeout=30) == -signal.SIGKILL
+    assert snapshot_files(cache) == local_snapshot
+    assert tables(cluster_corpus, cache) == local_tables
+
+
+def test_an_interrupted_cluster_ingest_resumes_from_the_finished_shards(cluster, cluster_corpus, local_run, tmp_path):
+    _, _, local_snapshot, _ = local_run
+    cache = tmp_path / "shared-cache"
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "peercorpus", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 300
+    while ingest.poll() is None and not list(cache.rglob("*.idx")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    ingest.send_signal(signal.SIGTERM)
+    _, err = ingest.communicate(timeout=120)
+    if ingest.returncode == 0:
+        pytest.skip("the ingest finished before it could be interrupted")
+    assert ingest.returncode == 143 and "terminated" in err and "Traceback" not in err
+    kept = shards_kept(cache)
+    assert 0 < kept < 242
+    rerun = peercorpus("-v", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache))
+    tokenised = int(rerun.stderr.split(" tokenised)")[0].rsplit(", ", 1)[1])
+    assert tokenised <= 243 - kept
+    assert snapshot_files(cache) == local_snapshot
+
+
+# --- errors a user of a shared cluster meets, each one line and exit 2 ------------------------
+
+
+def _one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def test_unreachable_scheduler_is_one_line_within_the_timeout(mini_corpus, tmp_path):
+    need_dask()
+    start = time.monotonic()
+    result = peercorpus("freq", str(mini_corpus), "--scheduler", "tcp://127.0.0.1:9", "--cache-dir", str(tmp_path / "c"),
+                        env={"PEERCORPUS_SCHEDULER_TIMEOUT": "2"}, check=False)
+    _one_line_error(result, "cannot reach the Dask scheduler at tcp://127.0.0.1:9 within 2 s")
+    assert time.monotonic() - start < 120  # bounded (generous: a busy machine), not a hang
+
+
+def test_scheduler_from_the_environment_and_config_and_local_overrides(mini_corpus, tmp_path):
+    need_dask()
+    cache = str(tmp_path / "c")
+    env = {"PEERCORPUS_SCHEDULER_TIMEOUT": "1", "PEERCORPUS_SCHEDULER": "tcp://127.0.0.1:9"}
+    _one_line_error(peercorpus("freq", str(mini_corpus), "--cache-dir", cache, env=env, check=False), "tcp://127.0.0.1:9")
+    config = tmp_path / "c.yaml"
+    config.write_text("compute:\n  scheduler: tcp://127.0.0.1:7\n")
+    _one_line_error(peercorpus("freq", str(mini_corpus), "-c", str(config), "--cache-dir", cache, env=env, check=False), "tcp://127.0.0.1:7")
+    assert peercorpus("freq", str(mini_corpus), "--scheduler", "local", "--cache-dir", cache, env=env).stdout
+
+
+def test_scheduler_file_missing_or_not_one(mini_corpus, tmp_path):
+    result = peercorpus("freq", str(mini_corpus), "--scheduler", str(tmp_path / "scheduler.json"), check=False)
+    _one_line_error(result, "no such scheduler file")
+    (tmp_path / "scheduler.json").write_text("[1, 2]")
+    _one_line_error(peercorpus("freq", str(mini_corpus), "--scheduler", str(tmp_path / "scheduler.json"), check=False), "not a Dask scheduler file")
+
+
+def test_scheduler_and_no_cache_is_a_usage_error(mini_corpus):
+    _one_line_error(peercorpus("freq", str(mini_corpus), "--no-cache", "--scheduler", "tcp://127.0.0.1:9", check=False), "drop --no-cache")
+
+
+def test_without_dask_installed_the_error_says_how_to_install_it(mini_corpus, tmp_path):
+    probe = (
+        "import sys\nsys.modules['distributed'] = None\nsys.modules['dask'] = None\n"
+        f"sys.argv = ['peercorpus', 'freq', {str(mini_corpus)!r}, '--scheduler', 'tcp://127.0.0.1:9', '--cache-dir', {str(tmp_path)!r}]\n"
+        "import peercorpus.cli as c\nc.main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    _one_line_error(result, "pip install 'peercorpus[dask]'")
+
+
+def test_default_path_never_imports_dask(mini_corpus, tmp_path, monkeypatch):
+    monkeypatch.delenv("PEERCORPUS_SCHEDULER", raising=False)
+    assert heavy_imports_of_warm_command(mini_corpus, tmp_path / "c", "freq", str(mini_corpus), modules=("dask", "distributed")) == (False, False)
+    probe = (  # a cold ingest too
+        f"import sys\nsys.argv = ['peercorpus', '-q', 'ingest', {str(mini_corpus)!r}, '--cache-dir', {str(tmp_path / 'cold')!r}]\n"
+        "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
+        "print('MODULES', 'dask' in sys.modules, 'distributed' in sys.modules, file=sys.stderr)"
+    )
+    err = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stderr
+    assert "MODULES False False" in err
+
+
+def _can_unshare() -> bool:
+    try:
+        return subprocess.run(["unshare", "-m", "true"], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@pytest.mark.skipif(not _can_unshare(), reason="needs unshare -m (root) to give a worker its own view of the cache folder")
+def test_cache_folder_not_shared_or_not_writable_from_the_workers(mini_corpus, tmp_path):
+    need_dask()
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    cluster = Cluster(tmp_path / "dask")
+    try:
+        # no worker yet: said so, after the wait
+        result = peercorpus("freq", str(mini_corpus), "--scheduler", cluster.address, "--cache-dir", str(cache),
+                            env={"PEERCORPUS_SCHEDULER_TIMEOUT": "3"}, check=False)
+        _one_line_error(result, "has no workers")
+    finally:
+        cluster.stop()
+    # a worker whose cache folder is its own (a node-local /tmp): what it writes is not seen here;
+    # then a worker that cannot write there (read-only storage). Each on a cluster of its own.
+    mount = 'mount -t tmpfs $0 none "$1" && shift && exec "$@"'
+    for options, fragments in (("-o rw", ("does not see it there", "shared by this machine and every worker")),
+                               ("-o ro", ("not writable from Dask worker", "read-only"))):
+        cluster = Cluster(tmp_path / f"dask{options[-2:]}")
+        try:
+            cluster.add_worker("odd", wrapper=["unshare", "-m", "sh", "-c", mount, options, str(cache)])
+            cluster.wait_for_workers(1)
+            result = peercorpus("freq", str(mini_corpus), "--scheduler", cluster.address, "--cache-dir", str(cache), check=False)
+            _one_line_error(result, *fragments)
+        finally:
+            cluster.stop()
+    assert not list(cache.rglob("*.pack"))  # checked before any work
+
+
+def test_a_subset_or_a_single_chunk_is_counted_here_without_contacting_the_scheduler(mini_corpus, tmp_path):
+    from peercorpus.analysis.partials import TermCounts
+    from peercorpus.config import TokenizeSettings
+    from peercorpus.core.chunks import document_chunks
+    from peercorpus.core.dask_engine import DaskEngine
+    from peercorpus.ingest.load import load_corpus
+
+    corpus = load_corpus(mini_corpus, cache_dir=tmp_path)
+    engine = DaskEngine("tcp://127.0.0.1:9")  # nothing listens there: contacting it would fail
+    mapping = corpus.tokens.feature_map(TokenizeSettings())
+    whole = engine.map_merge(TermCounts(mapping), corpus, document_chunks(corpus))  # one chunk
+    subset = corpus.where(["genre=blog"])
+    engine.map_merge(TermCounts(subset.tokens.feature_map(TokenizeSettings())), subset, document_chunks(subset, 1))  # a view
+    assert whole.counts.sum() > 0 and engine._client is None and engine.chunks_run == 0

@@ -1,0 +1,91 @@
+"""An interrupted ingest (SIGTERM from a batch system or ``kill``, Ctrl-C) keeps the shards it
+finished, ends its worker processes instead of leaving them blocked on a pipe, and a rerun
+tokenises only the rest, giving the same corpus as an ingest that was never interrupted."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cluster.conftest import write_corpus
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its parent's wait is missing
+
+
+def _shards_kept(cache: Path) -> int:
+    return sum(len(json.loads(index.read_text())) for index in cache.rglob("*.idx"))
+
+
+def _snapshot(cache: Path) -> dict[str, bytes]:
+    [folder] = [p.parent for p in cache.rglob("manifest.json")]
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("resume") / "corpus", 300, 900)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(corpus, tmp_path_factory) -> dict[str, bytes]:
+    cache = tmp_path_factory.mktemp("whole")
+    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(corpus), "--cache-dir", str(cache)], check=True)
+    return _snapshot(cache)
+
+
+@pytest.mark.parametrize(("signal_number", "exit_code", "said"), [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")])
+def test_interrupted_ingest_keeps_its_shards_ends_its_workers_and_resumes(corpus, uninterrupted, tmp_path, signal_number, exit_code, said):
+    cache = tmp_path / "cache"
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "peercorpus", "ingest", str(corpus), "--cache-dir", str(cache)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 300
+    while ingest.poll() is None and not list(cache.glob("*/shards/*/.tmp-*")) and time.monotonic() < deadline:
+        time.sleep(0.005)  # a pack is open: at least one shard is written
+    workers = _children(ingest.pid)
+    ingest.send_signal(signal_number)
+    _, err = ingest.communicate(timeout=120)
+    if ingest.returncode == 0:
+        pytest.skip("the ingest finished before it could be interrupted")
+    assert ingest.returncode == exit_code, err
+    assert said in err and "Traceback" not in err
+    assert workers  # the ingest tokenised in worker processes...
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)  # ...which ended with it
+    kept = _shards_kept(cache)
+    assert kept > 0 and not list(cache.glob("*/snapshots/*/*/manifest.json"))
+
+    rerun = subprocess.run([sys.executable, "-m", "peercorpus", "-v", "ingest", str(corpus), "--cache-dir", str(cache)], capture_output=True, text=True, check=True)
+    assert f"(303 new or changed, {302 - kept} tokenised)" in rerun.stderr
+    assert _snapshot(cache) == uninterrupted
