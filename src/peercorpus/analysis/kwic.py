@@ -98,7 +98,11 @@ class ShownHits:
         if self.ordered:
             hits = find_hits(self.corpus, self.queries, docs=self.docs, **self.match_options)
             self.total = len(hits)
-            yield order_hits(self.corpus, hits, sort=self.sort, sample=self.sample, seed=self.seed, limit=self.limit)
+            hits = order_hits(self.corpus, hits, sort=self.sort, sample=self.sample, seed=self.seed, limit=self.limit)
+            from ..core.chunks import release_tokens
+
+            release_tokens(self.corpus.tokens, 0, len(self.corpus.tokens))  # the pages sorting read
+            yield hits
             return
         kept = 0
         for hits in hits_by_chunk(self.corpus, self.queries, docs=self.docs, **self.match_options):
@@ -129,9 +133,14 @@ LINE_BATCH = 5000
 def concordance_batches(corpus: Corpus, hits: Hits, queries: list[str], *, batch: int | None = None, **context) -> Iterator[list[dict]]:
     """``concordance_rows`` of ``hits`` ``batch`` hits at a time, so that lines can be written
     as they are cut (a line costs ~2 KB; a hit in the arrays, 24 bytes)."""
+    from ..core.chunks import release_tokens
+
     batch = batch or LINE_BATCH
     for start in range(0, len(hits), batch):
-        yield concordance_rows(corpus, hits.take(np.arange(start, min(start + batch, len(hits)))), queries, **context)
+        part = hits.take(np.arange(start, min(start + batch, len(hits))))
+        yield concordance_rows(corpus, part, queries, **context)
+        # the pages these lines read (offsets, sentence numbers) are not needed again
+        release_tokens(corpus.tokens, int(part.starts.min()) - 1, int(part.ends.max()) + 1)
 
 
 def order_hits(corpus: Corpus, hits: Hits, *, sort: list[str] | None = None, sample: int | None = None, seed: int = 0, limit: int | None = None) -> Hits:

@@ -335,7 +335,7 @@ class MatrixMarketRows:
         self.n_features = len(mapping.vocab)
         self.selected, self.columns = selected, columns
 
-    def partial(self, corpus, chunk: Chunk) -> str:
+    def partial(self, corpus, chunk: Chunk) -> list[str]:
         part = ChunkTokens(corpus.tokens, chunk)
         features = part.features(self.type_map)
         if self.ngram == 1:
@@ -351,7 +351,11 @@ class MatrixMarketRows:
         width = max(len(self.columns), 1)
         cells, counts = np.unique(doc[used] * width + column[used], return_counts=True)
         rows, columns = part.docs[cells // width] + 1, cells % width + 1
-        return "".join(f"{r} {c} {v}\n" for r, c, v in zip(rows.tolist(), columns.tolist(), counts.tolist()))
+        step = 50_000  # lines formatted a block at a time: Python strings cost ~60 bytes each
+        return [
+            "".join(f"{r} {c} {v}\n" for r, c, v in zip(rows[i : i + step].tolist(), columns[i : i + step].tolist(), counts[i : i + step].tolist()))
+            for i in range(0, len(rows), step)
+        ]
 
-    def merge(self, partials: Iterable[str]) -> Iterable[str]:
-        return partials
+    def merge(self, partials: Iterable[list[str]]) -> Iterable[str]:
+        return (block for blocks in partials for block in blocks)

@@ -8,9 +8,9 @@ and an exact ``merge`` of the partials, folded in chunk order::
 
 The same objects run on another engine (``use_engine``: e.g. Dask workers each counting
 their chunks, the client merging), so a partial carries its parameters and vocabulary-sized
-arrays, never the corpus. A chunk's token arrays are *read* from the snapshot's files
-(``read_rows``), not paged in through the memory map: touching every page of a 2 GB
-snapshot through a map would count it all in the process' memory.
+arrays, never the corpus. A chunk's token arrays are copied out of the snapshot's memory
+map and their pages released again (``read_rows``): touching every page of a 2 GB snapshot
+through a map would otherwise count it all in the process' memory.
 
 The chunk size follows the memory setting (``memory_mb``: ``--memory-mb``, config
 ``compute.memory_mb``, environment ``PEERCORPUS_MEMORY_MB``; 1024 by default).
@@ -149,41 +149,49 @@ def document_chunks(corpus, max_tokens: int | None = None, *, docs=None) -> list
 
 # --- reading a chunk's tokens -------------------------------------------------------------
 
-_descriptors: dict[str, int] = {}
-
-
 def read_rows(array, start: int, stop: int) -> np.ndarray:
-    """Rows ``start:stop`` of ``array`` as a new in-memory array. A memory-mapped snapshot
-    array is read with ``pread`` (its pages are not mapped into the process); anything else
-    is sliced and copied."""
+    """Rows ``start:stop`` of ``array`` as a new in-memory array. From a memory-mapped
+    snapshot array the rows are copied and their pages released from the process again
+    (``madvise(MADV_DONTNEED)``: they stay in the page cache), so that going through a
+    corpus of many gigabytes does not leave it all counted in the process' memory."""
+    rows = np.array(array[start:stop])
     mapped = getattr(array, "_mmap", None)
-    filename = getattr(array, "filename", None)
-    if mapped is None or not filename or not array.flags.c_contiguous or stop <= start:
-        return np.array(array[start:stop])
-    row_bytes = array.itemsize * int(np.prod(array.shape[1:], dtype=np.int64))
-    mapping_start = array.offset - array.offset % _granularity()
-    base = np.frombuffer(mapped, dtype=np.uint8).ctypes.data  # where the map begins in memory
-    position = array.ctypes.data - base + mapping_start + start * row_bytes
-    descriptor = _descriptors.get(filename)
-    if descriptor is None:
-        try:
-            descriptor = _descriptors[filename] = os.open(filename, os.O_RDONLY)
-        except OSError:  # a temporary snapshot (no cache) is unlinked once mapped: use the map
-            return np.array(array[start:stop])
-    buffer = bytearray((stop - start) * row_bytes)
-    view, done = memoryview(buffer), 0
-    while done < len(buffer):
-        got = os.preadv(descriptor, [view[done:]], position + done)
-        if got <= 0:
-            raise OSError(f"{filename}: file shorter than its array")
-        done += got
-    return np.frombuffer(buffer, dtype=array.dtype).reshape((stop - start, *array.shape[1:]))
+    if mapped is not None and stop > start and hasattr(mapped, "madvise"):
+        _release(array, mapped, start, stop)
+    return rows
 
 
-def _granularity() -> int:
+#: The per-token arrays of ``Tokens`` whose pages a pass over the corpus releases as it goes.
+TOKEN_ARRAYS = ("ids", "char_starts", "char_ends", "sentence", "paragraph")
+
+
+def release_tokens(tokens, start: int, stop: int) -> None:
+    """Release the memory-mapped pages of tokens ``start:stop`` (all per-token arrays) that
+    indexing them one hit at a time paged in (kwic's lines): they stay in the page cache,
+    out of the process' memory."""
+    for name in TOKEN_ARRAYS:
+        array = getattr(tokens, name, None)
+        mapped = getattr(array, "_mmap", None)
+        if mapped is not None and hasattr(mapped, "madvise") and stop > start:
+            _release(array, mapped, max(start, 0), min(stop, len(array)))
+
+
+def _release(array, mapped, start: int, stop: int) -> None:
     import mmap
 
-    return mmap.ALLOCATIONGRANULARITY
+    if not array.flags.c_contiguous:
+        return
+    row_bytes = array.itemsize * int(np.prod(array.shape[1:], dtype=np.int64))
+    base = np.frombuffer(mapped, dtype=np.uint8).ctypes.data  # where the map begins in memory
+    first = array.ctypes.data - base + start * row_bytes
+    last = first + (stop - start) * row_bytes
+    page = mmap.PAGESIZE
+    first, last = -(-first // page) * page, last // page * page  # whole pages inside the rows
+    if last > first:
+        try:
+            mapped.madvise(mmap.MADV_DONTNEED, first, last - first)
+        except (OSError, ValueError):  # advice only: the rows are read either way
+            pass
 
 
 class ChunkTokens:
