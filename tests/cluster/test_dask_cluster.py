@@ -277,10 +277,10 @@ def test_cache_folder_not_shared_or_not_writable_from_the_workers(mini_corpus, t
 
 
 def test_a_subset_or_a_single_chunk_is_counted_here_without_contacting_the_scheduler(mini_corpus, tmp_path):
+    from peercorpus.analysis.dask_engine import DaskEngine
     from peercorpus.analysis.partials import TermCounts
     from peercorpus.config import TokenizeSettings
     from peercorpus.core.chunks import document_chunks
-    from peercorpus.analysis.dask_engine import DaskEngine
     from peercorpus.ingest.load import load_corpus
 
     corpus = load_corpus(mini_corpus, cache_dir=tmp_path)

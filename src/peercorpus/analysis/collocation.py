@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..config import TokenizeSettings
+from ..core.chunks import run
 from ..core.corpus import Corpus
 from ..core.query import find_matches
 from ..core.vocabulary import load_stopwords
@@ -36,6 +37,7 @@ from ..errors import UsageError
 from ..validate import check_choice, check_int
 from .association import BIGRAM_MEASURES, _xlogx_over, log_dice
 from .params import MATCHES, Params
+from .partials import CollocateCounts, PairCounts, TripleCounts, decode_keys, encode_rows
 
 COLLOCATE_MEASURES = ("likelihood", "mi", "t", "logdice")
 COLLOCATION_MEASURES = tuple(BIGRAM_MEASURES)
@@ -64,9 +66,6 @@ def collocates(corpus: Corpus, settings: TokenizeSettings, node: str, *, left: i
         raise UsageError("the window is empty: give `left` or `right` of at least 1")
     measure = check_choice("measure", collocate_measure(measure), COLLOCATE_MEASURES)
     check_int("min_count", min_count, minimum=1)
-    from ..core.chunks import run
-    from .partials import CollocateCounts
-
     tokens = corpus.tokens
     find_matches(tokens, node, token_range=(0, 0), **match_options)  # a bad query fails here, before counting
     mapping = tokens.feature_map(settings, default_stopwords="none")
@@ -100,30 +99,6 @@ def collocates(corpus: Corpus, settings: TokenizeSettings, node: str, *, left: i
     return (table.head(top) if top else table), n_hits
 
 
-def _window_positions(starts, ends, first, last, left, right):
-    """Token positions in the union of the hits' windows, each once, sorted, and whether each
-    lies on the right of its nearest hit (a tie: left); ``first``/``last`` bound each hit's document.
-
-    >>> _window_positions(np.array([0, 2]), np.array([1, 3]), np.array([0, 0]), np.array([5, 5]), 1, 1)
-    (array([1, 3]), array([False,  True]))
-    """
-    candidates, distances, sides = [], [], []
-    for distance in range(1, max(left, right) + 1):
-        for on_right, reach, position, valid in (
-            (False, left, starts - distance, starts - distance >= first),
-            (True, right, ends + distance - 1, ends + distance - 1 < last),
-        ):
-            if distance <= reach:
-                candidates.append(position[valid])
-                distances.append(np.full(int(valid.sum()), distance))
-                sides.append(np.full(int(valid.sum()), on_right))
-    position, distance, side = (np.concatenate(parts) for parts in (candidates, distances, sides))
-    order = np.lexsort((side, distance, position))
-    position, side = position[order], side[order]
-    first_seen = np.diff(position, prepend=-1) != 0
-    return position[first_seen], side[first_seen]
-
-
 def _window_g2(o, r, c, n):
     """G² of the table [[O, R−O], [C−O, N−R−C+O]] with expected counts from its margins."""
     cells = ((o, r * c / n), (r - o, r * (n - c) / n), (c - o, (n - r) * c / n), (n - r - c + o, (n - r) * (n - c) / n))
@@ -137,9 +112,6 @@ def collocations(corpus: Corpus, settings: TokenizeSettings, *, size: int = 2, m
     check_int("size", size, minimum=2, maximum=3)
     measure = check_choice("measure", collocation_measure(measure), COLLOCATION_MEASURES)
     check_int("min_count", min_count, minimum=1)
-    from ..core.chunks import run
-    from .partials import PairCounts, TripleCounts
-
     stopwords = load_stopwords(settings.stopwords or "english", settings.extra_stopwords)
     counted = replace(settings, stopwords="none", extra_stopwords=())
     mapping = corpus.tokens.feature_map(counted, default_stopwords="none")
@@ -181,8 +153,6 @@ def _trigrams(counts, vocab, stop, measure, min_count):
     from nltk.metrics import TrigramAssocMeasures
     from nltk.probability import FreqDist
 
-    from .partials import decode_keys
-
     word_freq, (pair_keys, pair_counts), (wild_keys, wild_counts), (triple_keys, triple_counts) = counts
     n_vocab = len(vocab)
     triples = decode_keys(triple_keys, 3, n_vocab)
@@ -192,8 +162,6 @@ def _trigrams(counts, vocab, stop, measure, min_count):
     def lookup(keys, values, rows):
         at = np.minimum(np.searchsorted(keys, rows), max(len(keys) - 1, 0))
         return np.where(keys[at] == rows, values[at], 0) if len(keys) else np.zeros(len(rows), dtype=np.int64)
-
-    from .partials import encode_rows
 
     left = lookup(pair_keys, pair_counts, encode_rows(triples[:, [0, 1]], n_vocab))
     right = lookup(pair_keys, pair_counts, encode_rows(triples[:, [1, 2]], n_vocab))

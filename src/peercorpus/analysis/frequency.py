@@ -16,11 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import TokenizeSettings
+from ..core.chunks import ChunkTokens, document_chunks, read_rows, run
 from ..core.corpus import Corpus
 from ..core.dtm import DocumentTermMatrix, document_term_matrix
 from ..core.units import make_units
 from ..validate import check_int
 from .params import Params
+from .partials import DispersionWeights, MatrixMarketRows, TermCounts, decode_keys
 
 
 def document_counts(corpus: Corpus, settings: TokenizeSettings, *, ngram: int = 1) -> tuple[DocumentTermMatrix, np.ndarray]:
@@ -51,8 +53,6 @@ def document_sizes(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
     its sentences (``Document.n_sentences``), from the tokens a chunk at a time instead of
     decoding every document's record (a few KB each: gigabytes at a million documents).
     Kept on the corpus for the next analysis that asks."""
-    from ..core.chunks import ChunkTokens, document_chunks, read_rows
-
     cached = getattr(corpus, "_document_sizes", None)
     if cached is not None:
         return cached
@@ -101,9 +101,6 @@ def frequency(corpus: Corpus, settings: TokenizeSettings, *, ngram: int = 1, min
 def _frequency_table(corpus: Corpus, settings: TokenizeSettings, *, ngram: int, min_count: int, top: int | None, docs=None, mapping=None):
     """``frequency`` of the documents ``docs`` (all when ``None``), as if they were the corpus."""
     import pandas as pd
-
-    from ..core.chunks import document_chunks, run
-    from .partials import DispersionWeights, TermCounts, decode_keys
 
     check_int("min_count", min_count, minimum=1)
     check_int("ngram", ngram, minimum=1, maximum=5)
@@ -168,9 +165,6 @@ def document_term_columns(corpus: Corpus, settings: TokenizeSettings, *, ngram: 
     and document frequencies, the number of non-zero cells, and the pass that gives the
     Matrix Market lines of each chunk (``partials.MatrixMarketRows``; run it with
     ``core.chunks.run``)."""
-    from ..core.chunks import document_chunks, run
-    from .partials import MatrixMarketRows, TermCounts, decode_keys
-
     check_int("ngram", ngram, minimum=1, maximum=5)
     check_int("min_count", min_count, minimum=1)
     mapping = corpus.tokens.feature_map(settings, default_stopwords="none")

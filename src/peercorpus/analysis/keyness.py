@@ -18,12 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import TokenizeSettings
+from ..core.chunks import document_chunks, run
 from ..core.corpus import Corpus, parse_condition
 from ..core.vocabulary import normalize_form
 from ..errors import InputError, UsageError
 from ..validate import check_int
 from .association import chi2_p_value, chi_square, log_likelihood, log_ratio, percent_diff
 from .params import Params
+from .partials import TermCounts
 
 
 def select_groups(corpus: Corpus, target: list[str], reference: list[str] | None) -> tuple[np.ndarray, np.ndarray]:
@@ -65,9 +67,6 @@ def keyness(corpus: Corpus, settings: TokenizeSettings, *, target: list[str], re
 
 def _term_counts(corpus: Corpus, mapping, docs=None):
     """Word counts, document frequencies and sizes of ``docs``, a chunk of documents at a time."""
-    from ..core.chunks import document_chunks, run
-    from .partials import TermCounts
-
     return run(TermCounts(mapping, 1), corpus, document_chunks(corpus, docs=docs))
 
 

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.chunks import document_chunks, release_tokens
 from ..core.corpus import Corpus
 from ..core.prose import is_prose_block
 from ..core.query import find_matches
 from ..errors import UsageError
 from ..validate import check_choice, check_int
+from .frequency import document_words
 from .params import MATCHES, Params, check_qdpx, qdpx_fields
 
 CONTEXTS = ("document", "sentence", "paragraph")
@@ -59,8 +61,6 @@ def find_hits(corpus: Corpus, queries: list[str], *, match: str = "form", case_s
 def hits_by_chunk(corpus: Corpus, queries: list[str], *, docs=None, **match_options) -> Iterator[Hits]:
     """``find_hits`` a chunk of documents at a time (``core/chunks.py``), in corpus order:
     what a kwic that writes its lines as it finds them reads, holding one chunk's hits."""
-    from ..core.chunks import document_chunks
-
     find_hits(corpus, queries, token_range=(0, 0), **match_options)  # a bad query fails before any line is written
     doc_starts = np.asarray(corpus.tokens.doc_starts)
     for chunk in document_chunks(corpus, docs=docs):
@@ -99,8 +99,6 @@ class ShownHits:
             hits = find_hits(self.corpus, self.queries, docs=self.docs, **self.match_options)
             self.total = len(hits)
             hits = order_hits(self.corpus, hits, sort=self.sort, sample=self.sample, seed=self.seed, limit=self.limit)
-            from ..core.chunks import release_tokens
-
             release_tokens(self.corpus.tokens, 0, len(self.corpus.tokens))  # the pages sorting read
             yield hits
             return
@@ -133,8 +131,6 @@ LINE_BATCH = 5000
 def concordance_batches(corpus: Corpus, hits: Hits, queries: list[str], *, batch: int | None = None, **context) -> Iterator[list[dict]]:
     """``concordance_rows`` of ``hits`` ``batch`` hits at a time, so that lines can be written
     as they are cut (a line costs ~2 KB; a hit in the arrays, 24 bytes)."""
-    from ..core.chunks import release_tokens
-
     batch = batch or LINE_BATCH
     for start in range(0, len(hits), batch):
         part = hits.take(np.arange(start, min(start + batch, len(hits))))
@@ -393,8 +389,6 @@ def kwic_summary(corpus: Corpus, hits: Hits, queries: list[str], docs=None):
     tokens = corpus.tokens
     hit_docs = tokens.doc_of_position(hits.starts)
     selected = np.arange(len(corpus)) if docs is None else np.asarray(docs)
-    from .frequency import document_words
-
     words = document_words(corpus).tolist()
     rows = []
     for query_number, query in enumerate(queries):

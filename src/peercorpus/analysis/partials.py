@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.chunks import Chunk, ChunkTokens
+from ..core.query import find_matches
 
 
 @dataclass
@@ -277,9 +278,6 @@ class CollocateCounts:
         self.n_features = len(mapping.vocab)
 
     def partial(self, corpus, chunk: Chunk):
-        from ..core.query import find_matches
-        from .collocation import _window_positions
-
         tokens = corpus.tokens
         part = ChunkTokens(tokens, chunk)
         features = part.features(self.type_map)
@@ -301,7 +299,7 @@ class CollocateCounts:
             for offset in range(int((hits.ends - hits.starts).max())):
                 inside = hits.starts + offset < hits.ends
                 in_node[(hits.starts + offset)[inside] - a] = True
-            position, on_right = _window_positions(hits.starts, hits.ends, first, last, self.left, self.right)
+            position, on_right = window_positions(hits.starts, hits.ends, first, last, self.left, self.right)
             position = position - a
             outside_node = ~in_node[position]
             ids, on_right = local[position[outside_node]], on_right[outside_node]
@@ -359,3 +357,27 @@ class MatrixMarketRows:
 
     def merge(self, partials: Iterable[list[str]]) -> Iterable[str]:
         return (block for blocks in partials for block in blocks)
+
+
+def window_positions(starts, ends, first, last, left, right):
+    """Token positions in the union of the hits' windows, each once, sorted, and whether each
+    lies on the right of its nearest hit (a tie: left); ``first``/``last`` bound each hit's document.
+
+    >>> window_positions(np.array([0, 2]), np.array([1, 3]), np.array([0, 0]), np.array([5, 5]), 1, 1)
+    (array([1, 3]), array([False,  True]))
+    """
+    candidates, distances, sides = [], [], []
+    for distance in range(1, max(left, right) + 1):
+        for on_right, reach, position, valid in (
+            (False, left, starts - distance, starts - distance >= first),
+            (True, right, ends + distance - 1, ends + distance - 1 < last),
+        ):
+            if distance <= reach:
+                candidates.append(position[valid])
+                distances.append(np.full(int(valid.sum()), distance))
+                sides.append(np.full(int(valid.sum()), on_right))
+    position, distance, side = (np.concatenate(parts) for parts in (candidates, distances, sides))
+    order = np.lexsort((side, distance, position))
+    position, side = position[order], side[order]
+    first_seen = np.diff(position, prepend=-1) != 0
+    return position[first_seen], side[first_seen]

@@ -22,8 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.chunks import ChunkTokens, document_chunks, read_rows
 from ..core.corpus import Corpus
 from ..core.prose import is_prose_sentence
+from .frequency import document_sizes
 from .params import Params
 
 MATTR_WINDOW = 100
@@ -74,9 +76,6 @@ def text_stats(corpus: Corpus):
     """One row per document: words, types, ttr, mattr, sentences, mean_sentence_length, flesch,
     prose_sentences."""
     import pandas as pd
-
-    from ..core.chunks import ChunkTokens, document_chunks, read_rows
-    from .frequency import document_sizes
 
     tokens = corpus.tokens
     is_word = np.asarray(tokens.is_word)
