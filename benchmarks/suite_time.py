@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/suite_time.py                    # baseline: 61194c4 (before issue 14)
     .venv/bin/python benchmarks/suite_time.py --baseline HEAD~3  # any commit
 
-The baseline is checked out in a temporary git worktree and its tests run with its own
-``src`` first on ``PYTHONPATH`` (the same virtual environment otherwise); then this tree's
-whole suite (``make test``) and its fast lane (``make test-fast``: ``-m "not slow"``). Wall time
+The baseline is checked out in a temporary git worktree and its tests run as its ``make test``
+ran them (``pytest``), with its own ``src`` first on ``PYTHONPATH`` (the same virtual
+environment otherwise); then this tree's whole suite as ``make test`` runs it (``pytest -n
+auto``: pytest-xdist, every core) and its fast lane (``make test-fast``: ``-m "not slow"``). Wall time
 and the CPU time of the test processes and their children are printed, with the ratio against
 the baseline. Not part of ``make bench`` (it runs the suite three times).
 """
@@ -36,7 +37,7 @@ def run_suite(tree: Path, *extra: str) -> tuple[float, float, str]:
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    summary = next((line for line in reversed(done.stdout.splitlines()) if " in " in line and ("passed" in line or "failed" in line)), "no summary")
+    summary = "exit 0" if done.returncode == 0 else f"exit {done.returncode}: " + (done.stdout.strip().splitlines() or ["no output"])[-1]
     return wall, cpu, summary
 
 
@@ -52,8 +53,8 @@ def main() -> None:
         try:
             rows = [
                 (f"baseline {args.baseline}: pytest", *run_suite(baseline)),
-                ("this tree: make test" + (" (ignoring " + ", ".join(args.ignore) + ")" if args.ignore else ""), *run_suite(ROOT, *ignored)),
-                ("this tree: make test-fast", *run_suite(ROOT, "-m", "not slow", *ignored)),
+                ("this tree: make test" + (" (ignoring " + ", ".join(args.ignore) + ")" if args.ignore else ""), *run_suite(ROOT, "-n", "auto", *ignored)),
+                ("this tree: make test-fast", *run_suite(ROOT, "-n", "auto", "-m", "not slow", *ignored)),
             ]
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, check=False)

@@ -72,6 +72,9 @@ def isolated_cache(request, tmp_path_factory, monkeypatch):
     user's second command would, instead of reading and tokenising it again; a test marked
     ``cold_cache`` starts empty."""
     cache = tmp_path_factory.mktemp("cache")
+    # pytest-xdist's workers are given COLUMNS=80 and LINES=24; a test sets the width it wants
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
     if "sample_corpus" in request.fixturenames and request.node.get_closest_marker("cold_cache") is None:
         shutil.copytree(request.getfixturevalue("sample_cache_seed"), cache, dirs_exist_ok=True)
     monkeypatch.setenv("PEERCORPUS_CACHE_DIR", str(cache))
