@@ -134,20 +134,27 @@ class DispersionWeights:
         return 0.5 * (1 + correction)
 
 
-class PairCounts:
-    """``collocations``' counts: features kept, their frequencies, and adjacent pairs inside
-    a document (key ``first * V + second``)."""
+class _SequenceCounts:
+    """What the collocation passes share: the features a chunk keeps, in order, with the
+    document (within the chunk) of each, so that no n-gram crosses a document."""
 
     def __init__(self, mapping):
         self.type_map = mapping
         self.n_features = len(mapping.vocab)
 
-    def partial(self, corpus, chunk: Chunk):
+    def kept_features(self, corpus, chunk: Chunk) -> tuple[np.ndarray, np.ndarray]:
         part = ChunkTokens(corpus.tokens, chunk)
         features = part.features(self.type_map)
         kept = np.flatnonzero(features >= 0)
-        ids = features[kept].astype(np.int64)
-        docs = part.doc_local[kept]
+        return features[kept].astype(np.int64), part.doc_local[kept]
+
+
+class PairCounts(_SequenceCounts):
+    """``collocations``' counts: features kept, their frequencies, and adjacent pairs inside
+    a document (key ``first * V + second``)."""
+
+    def partial(self, corpus, chunk: Chunk):
+        ids, docs = self.kept_features(corpus, chunk)
         word_freq = np.bincount(ids, minlength=self.n_features)
         same_doc = docs[1:] == docs[:-1]
         keys, counts = np.unique(ids[:-1][same_doc] * self.n_features + ids[1:][same_doc], return_counts=True)
@@ -233,21 +240,13 @@ def merge_sorted(keys: np.ndarray, values: list[np.ndarray], more_keys: np.ndarr
     return joined[first], out
 
 
-class TripleCounts:
+class TripleCounts(_SequenceCounts):
     """``collocations --size 3``: what NLTK's ``TrigramCollocationFinder.from_documents``
     counts, as sorted keys and counts: words, adjacent pairs, pairs one word apart
     (``wildcard``) and triples, none crossing a document."""
 
-    def __init__(self, mapping):
-        self.type_map = mapping
-        self.n_features = len(mapping.vocab)
-
     def partial(self, corpus, chunk: Chunk):
-        part = ChunkTokens(corpus.tokens, chunk)
-        features = part.features(self.type_map)
-        kept = np.flatnonzero(features >= 0)
-        ids = features[kept].astype(np.int64)
-        docs = part.doc_local[kept]
+        ids, docs = self.kept_features(corpus, chunk)
         out = [np.bincount(ids, minlength=self.n_features)]
         for gap, width in ((1, 2), (2, 2), (2, 3)):  # pairs, wildcard pairs, triples
             same = docs[gap:] == docs[:-gap] if len(ids) > gap else np.zeros(0, dtype=bool)
