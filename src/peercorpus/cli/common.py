@@ -11,6 +11,7 @@ A command module uses it like this::
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -131,7 +132,14 @@ def handle_errors(command):
 
             terminated = isinstance(interruption, Terminated)  # SIGTERM: 128 + 15, as if not caught
             stderr.print("terminated; the files finished are cached, a rerun does the rest" if terminated else "interrupted")
-            raise typer.Exit(143 if terminated else 130) from None
+            if terminated:
+                # What was finished is published already (the ingest's finally blocks ran). End
+                # here: an interpreter shutdown after SIGTERM can race the worker pool's feeder
+                # thread on its closed pipe and print an "Exception ignored" traceback.
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(143)
+            raise typer.Exit(130) from None
         except OSError as error:
             if Verbosity.traceback or not _is_write_problem(error):
                 raise
