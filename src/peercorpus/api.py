@@ -60,6 +60,7 @@ def _params(cls: type[Params], given: Params | None, options: dict[str, Any]) ->
 
 
 def _narrowed(corpus: Corpus, where: tuple[str, ...]) -> Corpus:
+    """The documents ``where`` keeps: a view over the same arrays (``Corpus.within``)."""
     return corpus.where(list(where)) if where else corpus
 
 
@@ -84,10 +85,9 @@ def kwic(corpus: Corpus, queries: str | list[str], params: KwicParams | None = N
     the document's metadata. Parameters: ``KwicParams``."""
     queries = [queries] if isinstance(queries, str) else list(queries)
     p = _params(KwicParams, params, {"queries": tuple(queries), **options})
-    docs = corpus.where_indices(list(p.where)) if p.where else None
     return concordance.kwic(
-        corpus, list(p.queries), window=p.window, chars=p.chars, context=p.context, match=p.match,
-        case_sensitive=p.case_sensitive, regex=p.regex, docs=docs, sort=list(p.sort) or None,
+        _narrowed(corpus, p.where), list(p.queries), window=p.window, chars=p.chars, context=p.context, match=p.match,
+        case_sensitive=p.case_sensitive, regex=p.regex, sort=list(p.sort) or None,
         sample=p.sample, seed=p.seed, limit=p.limit,
     )
 
@@ -150,8 +150,7 @@ def dispersion(corpus: Corpus, terms: str | list[str], params: DispersionParams 
     ``DispersionParams``."""
     terms = [terms] if isinstance(terms, str) else list(terms)
     p = _params(DispersionParams, params, {"terms": tuple(terms), **options})
-    docs = corpus.where_indices(list(p.where)) if p.where else None
-    table, _ = spread.dispersion(corpus, list(p.terms), docs=docs, match=p.match, case_sensitive=p.case_sensitive, regex=p.regex)
+    table, _ = spread.dispersion(_narrowed(corpus, p.where), list(p.terms), match=p.match, case_sensitive=p.case_sensitive, regex=p.regex)
     return table
 
 
@@ -189,7 +188,6 @@ def code(corpus: Corpus, codebook, params: CodebookParams | None = None, **optio
     else:
         raise UsageError(f"codebook must be a Codebook, a file or a mapping of themes; got {type(codebook).__name__}", param="codebook")
     p = _params(CodebookParams, params, options)
-    docs = corpus.where_indices(list(p.where)) if p.where else None
     return coding.code_corpus(
-        corpus, book, cooccurrence=p.cooccurrence, match=p.match, case_sensitive=p.case_sensitive, extracts=p.extracts, docs=docs,
+        _narrowed(corpus, p.where), book, cooccurrence=p.cooccurrence, match=p.match, case_sensitive=p.case_sensitive, extracts=p.extracts,
     )

@@ -92,7 +92,7 @@ def code_corpus(
         need NLTK).
     extracts: at most this many extracts per theme, taken in turn from each document (its
         first hit, then every document's second, ...); ``None`` keeps them all.
-    docs: code only these documents (indices, e.g. ``corpus.where_indices(["genre=blog"])``).
+    docs: code only these documents (indices; a ``corpus.where(...)`` view says the same).
 
     Returns
     -------
@@ -123,6 +123,7 @@ def code_corpus(
     check_choice("cooccurrence", cooccurrence, COOCCURRENCE_UNITS)
     if extracts is not None:
         check_int("extracts", extracts, minimum=0)
+    corpus, docs = corpus.within(docs)  # a where view: its documents, in the arrays it shares
     tokens = corpus.tokens
     selected = np.arange(len(corpus)) if docs is None else np.unique(np.asarray(docs, dtype=np.int64))
     queries = codebook.queries()

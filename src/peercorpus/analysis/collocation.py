@@ -66,7 +66,7 @@ def collocates(corpus: Corpus, settings: TokenizeSettings, node: str, *, left: i
         raise UsageError("the window is empty: give `left` or `right` of at least 1")
     measure = check_choice("measure", collocate_measure(measure), COLLOCATE_MEASURES)
     check_int("min_count", min_count, minimum=1)
-    tokens = corpus.tokens
+    tokens = corpus.within()[0].tokens  # a where view: the arrays it shares (run counts its documents)
     find_matches(tokens, node, token_range=(0, 0), **match_options)  # a bad query fails here, before counting
     mapping = tokens.feature_map(settings, default_stopwords="none")
     columns = ["collocate", "observed", "expected", "collocate_freq", "left_count", "right_count", "g2", "mi", "t", "logdice"]
@@ -114,7 +114,7 @@ def collocations(corpus: Corpus, settings: TokenizeSettings, *, size: int = 2, m
     check_int("min_count", min_count, minimum=1)
     stopwords = load_stopwords(settings.stopwords or "english", settings.extra_stopwords)
     counted = replace(settings, stopwords="none", extra_stopwords=())
-    mapping = corpus.tokens.feature_map(counted, default_stopwords="none")
+    mapping = corpus.within()[0].tokens.feature_map(counted, default_stopwords="none")
     stop = np.array([word in stopwords for word in mapping.vocab], dtype=bool)
     if size == 3:
         table = _trigrams(run(TripleCounts(mapping), corpus), mapping.vocab, stop, measure, min_count)

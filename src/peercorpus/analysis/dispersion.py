@@ -58,6 +58,7 @@ def dispersion(corpus: Corpus, terms: list[str], *, docs=None, **match_options):
     """One row per term: hits, per million words, range, Juilland's D, Gries' DP."""
     import pandas as pd
 
+    corpus, docs = corpus.within(docs)  # a where view: its documents, in the arrays it shares
     tokens = corpus.tokens
     selected = np.arange(len(corpus)) if docs is None else np.asarray(docs)
     sizes = document_words(corpus)[selected]

@@ -53,6 +53,10 @@ def document_sizes(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
     its sentences (``Document.n_sentences``), from the tokens a chunk at a time instead of
     decoding every document's record (a few KB each: gigabytes at a million documents).
     Kept on the corpus for the next analysis that asks."""
+    base, docs = corpus.within()
+    if docs is not None:  # a where view: its documents' sizes, counted over its base once
+        n_words, sentences = document_sizes(base)
+        return n_words[docs], sentences[docs]
     cached = getattr(corpus, "_document_sizes", None)
     if cached is not None:
         return cached
@@ -102,6 +106,7 @@ def _frequency_table(corpus: Corpus, settings: TokenizeSettings, *, ngram: int, 
     """``frequency`` of the documents ``docs`` (all when ``None``), as if they were the corpus."""
     import pandas as pd
 
+    corpus, docs = corpus.within(docs)
     check_int("min_count", min_count, minimum=1)
     check_int("ngram", ngram, minimum=1, maximum=5)
     if top is not None:
@@ -167,8 +172,9 @@ def document_term_columns(corpus: Corpus, settings: TokenizeSettings, *, ngram: 
     ``core.chunks.run``)."""
     check_int("ngram", ngram, minimum=1, maximum=5)
     check_int("min_count", min_count, minimum=1)
+    corpus, docs = corpus.within()
     mapping = corpus.tokens.feature_map(settings, default_stopwords="none")
-    chunks = document_chunks(corpus)
+    chunks = document_chunks(corpus, docs=docs)
     totals = run(TermCounts(mapping, ngram), corpus, chunks)
     keep = np.flatnonzero(totals.counts >= min_count)
     if ngram == 1:
@@ -178,11 +184,15 @@ def document_term_columns(corpus: Corpus, settings: TokenizeSettings, *, ngram: 
     order = np.argsort(np.array(terms, dtype=object), kind="stable") if terms else np.zeros(0, dtype=np.int64)
     keep, terms = keep[order], [terms[i] for i in order]
     column_of_kept = np.arange(len(keep))
+    row_of_doc = None
+    if docs is not None:  # a where view: its documents are the rows, in order
+        row_of_doc = np.zeros(len(corpus), dtype=np.int64)
+        row_of_doc[docs] = np.arange(1, len(docs) + 1)
     if ngram == 1:
-        rows = MatrixMarketRows(mapping, ngram, keep, column_of_kept)
+        rows = MatrixMarketRows(mapping, ngram, keep, column_of_kept, row_of_doc)
     else:
         by_key = np.argsort(totals.keys[keep], kind="stable")
-        rows = MatrixMarketRows(mapping, ngram, totals.keys[keep][by_key], column_of_kept[by_key])
+        rows = MatrixMarketRows(mapping, ngram, totals.keys[keep][by_key], column_of_kept[by_key], row_of_doc)
     counts, doc_freq = totals.counts[keep], totals.doc_freq[keep]
     return terms, counts, doc_freq, int(doc_freq.sum()), (rows, chunks)
 
@@ -204,7 +214,7 @@ def frequency_by(corpus: Corpus, settings: TokenizeSettings, field_name: str, *,
     values = [corpus.doc_metadata(i).get(field_name) for i in range(len(corpus))]
     groups = sorted({"(missing)" if v is None else str(v) for v in values})
     columns = {"rank": np.arange(1, top + 1)}
-    mapping = corpus.tokens.feature_map(settings, default_stopwords="none")
+    mapping = corpus.within()[0].tokens.feature_map(settings, default_stopwords="none")
     for group in groups:
         docs = [i for i, v in enumerate(values) if ("(missing)" if v is None else str(v)) == group]
         table = _frequency_table(corpus, settings, ngram=ngram, min_count=min_count, top=top, docs=docs, mapping=mapping)
@@ -231,7 +241,7 @@ def frequency_long(corpus: Corpus, settings: TokenizeSettings, field_name: str, 
     values = [corpus.doc_metadata(i).get(field_name) for i in range(len(corpus))]
     values = ["(missing)" if value is None else str(value) for value in values]
     tables = []
-    mapping = corpus.tokens.feature_map(settings, default_stopwords="none")
+    mapping = corpus.within()[0].tokens.feature_map(settings, default_stopwords="none")
     for group in sorted(set(values)):
         docs = [i for i, v in enumerate(values) if v == group]
         table = _frequency_table(corpus, settings, ngram=ngram, min_count=min_count, top=top, docs=docs, mapping=mapping)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.chunks import ChunkTokens, document_chunks
 from ..core.corpus import Corpus
 from ..ingest.sections import describe_sections
 from .params import Params
@@ -89,11 +90,12 @@ def totals_summary(totals: dict[str, Any]) -> str:
 
 def corpus_totals(corpus: Corpus) -> dict[str, Any]:
     """Corpus-wide counts; ``types`` counts distinct case-folded word forms."""
-    tokens = corpus.tokens
+    base, docs = corpus.within()  # a where view: its documents, in the arrays it shares
+    tokens = base.tokens
     # Per vocabulary entry rather than per token: no array as long as the corpus is made.
     used = np.zeros(len(tokens.vocab), dtype=bool)
-    for start in range(0, len(tokens), 1 << 20):
-        used[tokens.ids[start : start + (1 << 20)]] = True
+    for chunk in document_chunks(base, 1 << 20, docs=docs):
+        used[ChunkTokens(tokens, chunk).ids] = True
     word_types = np.unique(tokens.norm_of_type[used & tokens.is_word])
     return {
         "documents": len(corpus.documents),

@@ -55,7 +55,7 @@ def _values_hint(corpus: Corpus, conditions: list[str]) -> str:
 def keyness(corpus: Corpus, settings: TokenizeSettings, *, target: list[str], reference: list[str] | None = None, **options):
     """Keywords of the ``target`` documents against the ``reference`` documents (see module)."""
     target_docs, reference_docs = select_groups(corpus, target, reference)
-    mapping = corpus.tokens.feature_map(settings, default_stopwords="none")
+    mapping = corpus.within()[0].tokens.feature_map(settings, default_stopwords="none")
     in_target = _term_counts(corpus, mapping, target_docs)
     in_reference = _term_counts(corpus, mapping, reference_docs)
     used = _alphabetical(mapping.vocab, np.flatnonzero((in_target.counts + in_reference.counts) > 0))
@@ -77,7 +77,7 @@ def _alphabetical(vocab: list[str], ids: np.ndarray) -> np.ndarray:
 def corpus_counts(corpus: Corpus, settings: TokenizeSettings) -> tuple[dict[str, int], int]:
     """Every word's count in ``corpus`` and the number of words counted (a reference corpus
     for ``keyness_against_counts``), a chunk of documents at a time."""
-    mapping = corpus.tokens.feature_map(settings, default_stopwords="none")
+    mapping = corpus.within()[0].tokens.feature_map(settings, default_stopwords="none")
     totals = _term_counts(corpus, mapping)
     used = _alphabetical(mapping.vocab, np.flatnonzero(totals.counts > 0))
     return dict(zip([mapping.vocab[i] for i in used], totals.counts[used].tolist())), int(totals.sizes.sum())
@@ -85,7 +85,7 @@ def corpus_counts(corpus: Corpus, settings: TokenizeSettings) -> tuple[dict[str,
 
 def keyness_against_counts(corpus: Corpus, settings: TokenizeSettings, reference_counts: dict[str, int], reference_size: int | None = None, **options):
     """Keywords of the whole ``corpus`` against a word-frequency list (or another corpus' counts)."""
-    mapping = corpus.tokens.feature_map(settings, default_stopwords="none")
+    mapping = corpus.within()[0].tokens.feature_map(settings, default_stopwords="none")
     totals = _term_counts(corpus, mapping)
     present = _alphabetical(mapping.vocab, np.flatnonzero(totals.counts > 0))
     present_vocab = [mapping.vocab[i] for i in present]

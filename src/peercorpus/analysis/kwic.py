@@ -47,9 +47,13 @@ class Hits:
 
 def find_hits(corpus: Corpus, queries: list[str], *, match: str = "form", case_sensitive: bool = False, regex: bool = False, docs=None, token_range: tuple[int, int] | None = None) -> Hits:
     """Hits of every query in corpus order (document, position, then query); only those
-    starting in ``token_range`` (whole documents) when given."""
+    starting in ``token_range`` (whole documents) when given.
+
+    Positions are those of ``corpus.within()[0]``: of a ``where`` view, its base corpus'
+    (every function here that takes hits reads them there)."""
     if not queries:
         raise UsageError("give at least one query")
+    corpus, docs = corpus.within(docs)
     found = [find_matches(corpus.tokens, q, match=match, case_sensitive=case_sensitive, regex=regex, docs=docs, token_range=token_range) for q in queries]
     query = np.concatenate([np.full(len(m), i, dtype=np.int64) for i, m in enumerate(found)])
     starts = np.concatenate([m.starts for m in found])
@@ -61,6 +65,7 @@ def find_hits(corpus: Corpus, queries: list[str], *, match: str = "form", case_s
 def hits_by_chunk(corpus: Corpus, queries: list[str], *, docs=None, **match_options) -> Iterator[Hits]:
     """``find_hits`` a chunk of documents at a time (``core/chunks.py``), in corpus order:
     what a kwic that writes its lines as it finds them reads, holding one chunk's hits."""
+    corpus, docs = corpus.within(docs)
     find_hits(corpus, queries, token_range=(0, 0), **match_options)  # a bad query fails before any line is written
     doc_starts = np.asarray(corpus.tokens.doc_starts)
     for chunk in document_chunks(corpus, docs=docs):
@@ -82,6 +87,7 @@ class ShownHits:
     """
 
     def __init__(self, corpus: Corpus, queries: list[str], *, docs=None, sort=None, sample=None, seed: int = 0, limit=None, **match_options):
+        corpus, docs = corpus.within(docs)
         self.corpus, self.queries, self.docs = corpus, queries, docs
         self.sort, self.sample, self.seed, self.limit = sort, sample, seed, limit
         self.match_options = match_options
@@ -132,6 +138,7 @@ def concordance_batches(corpus: Corpus, hits: Hits, queries: list[str], *, batch
     """``concordance_rows`` of ``hits`` ``batch`` hits at a time, so that lines can be written
     as they are cut (a line costs ~2 KB; a hit in the arrays, 24 bytes)."""
     batch = batch or LINE_BATCH
+    corpus = corpus.within()[0]
     for start in range(0, len(hits), batch):
         part = hits.take(np.arange(start, min(start + batch, len(hits))))
         yield concordance_rows(corpus, part, queries, **context)
@@ -157,6 +164,7 @@ def order_hits(corpus: Corpus, hits: Hits, *, sort: list[str] | None = None, sam
         if not _SORT_KEY.match(key):
             raise UsageError(f"`sort` key '{key}' is not L1..L9, R1..R9, doc or match")
     if keys and len(hits):
+        corpus = corpus.within()[0]
         significance = [column for key in keys for column in _sort_columns(corpus, hits, key)]
         significance.append(np.arange(len(hits)))  # last resort: corpus order
         hits = hits.take(np.lexsort(significance[::-1]))
@@ -281,6 +289,7 @@ def concordance_rows(corpus: Corpus, hits: Hits, queries: list[str], *, window: 
 
     The command line renders these directly, so a warm ``kwic`` never imports pandas.
     """
+    corpus = corpus.within()[0]
     tokens = corpus.tokens
     docs = tokens.doc_of_position(hits.starts)
     first = np.asarray(tokens.doc_starts)[docs]
@@ -386,6 +395,7 @@ def kwic_summary(corpus: Corpus, hits: Hits, queries: list[str], docs=None):
     letter or digit, as ``info`` counts them) and hits per million of those."""
     import pandas as pd
 
+    corpus, docs = corpus.within(docs)
     tokens = corpus.tokens
     hit_docs = tokens.doc_of_position(hits.starts)
     selected = np.arange(len(corpus)) if docs is None else np.asarray(docs)

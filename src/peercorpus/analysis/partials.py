@@ -324,13 +324,14 @@ class CollocateCounts:
 class MatrixMarketRows:
     """``peercorpus dtm``: the Matrix Market lines (``row column count``, 1-based, row-major)
     of each chunk's documents, for the chosen terms (``selected``: feature ids, or n-gram
-    keys sorted ascending, with ``columns`` their column numbers). ``merge`` hands the
+    keys sorted ascending, with ``columns`` their column numbers; ``row_of_doc``: each
+    document's row, when they are not the documents' own numbers). ``merge`` hands the
     blocks on in chunk order, unread (the writer writes each as it comes)."""
 
-    def __init__(self, mapping, ngram: int, selected: np.ndarray, columns: np.ndarray):
+    def __init__(self, mapping, ngram: int, selected: np.ndarray, columns: np.ndarray, row_of_doc: np.ndarray | None = None):
         self.type_map, self.ngram = mapping, ngram
         self.n_features = len(mapping.vocab)
-        self.selected, self.columns = selected, columns
+        self.selected, self.columns, self.row_of_doc = selected, columns, row_of_doc
 
     def partial(self, corpus, chunk: Chunk) -> list[str]:
         part = ChunkTokens(corpus.tokens, chunk)
@@ -347,7 +348,8 @@ class MatrixMarketRows:
         used = column >= 0
         width = max(len(self.columns), 1)
         cells, counts = np.unique(doc[used] * width + column[used], return_counts=True)
-        rows, columns = part.docs[cells // width] + 1, cells % width + 1
+        docs = part.docs[cells // width]
+        rows, columns = (docs + 1 if self.row_of_doc is None else self.row_of_doc[docs]), cells % width + 1
         step = 50_000  # lines formatted a block at a time: Python strings cost ~60 bytes each
         return [
             "".join(f"{r} {c} {v}\n" for r, c, v in zip(rows[i : i + step].tolist(), columns[i : i + step].tolist(), counts[i : i + step].tolist()))

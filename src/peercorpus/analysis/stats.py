@@ -77,6 +77,7 @@ def text_stats(corpus: Corpus):
     prose_sentences."""
     import pandas as pd
 
+    corpus, docs = corpus.within()  # a where view: its documents, in the arrays it shares
     tokens = corpus.tokens
     is_word = np.asarray(tokens.is_word)
     norm_of_type = np.asarray(tokens.norm_of_type)
@@ -86,7 +87,7 @@ def text_stats(corpus: Corpus):
     rows = []
     # a chunk of documents at a time: its token ids, sentence numbers and sentence spans read
     # once, so that memory stays flat however many documents there are
-    for chunk in document_chunks(corpus):
+    for chunk in document_chunks(corpus, docs=docs):
         part = ChunkTokens(tokens, chunk)
         chunk_ids, chunk_sentence = part.ids, part.sentence
         first_sentence = int(chunk_sentence.min()) if len(chunk_sentence) else 0

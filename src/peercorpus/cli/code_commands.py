@@ -94,13 +94,13 @@ def code(
         paths, fmt=fmt, output=None if folder else output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache,
         outputs={"--output": output, "--qdpx": qdpx}, inputs=[("--codebook", codebook)], folders=("--output",) if folder else (),
     )
-    # --where filters hits by document, so the whole corpus' cached index is searched (as kwic).
-    docs = corpus.where_indices(where) if where else None
     if by is not None:
         corpus.require_field(by)
     if qdpx is not None:
         check_case(corpus, case)
-    coding = code_corpus(corpus, book, cooccurrence=cooccurrence, match=match, case_sensitive=case_sensitive, extracts=extracts, docs=docs)
+    # --where: a view of the documents it keeps; the whole corpus' cached index is searched
+    corpus = corpus.where(where) if where else corpus
+    coding = code_corpus(corpus, book, cooccurrence=cooccurrence, match=match, case_sensitive=case_sensitive, extracts=extracts)
     tables = coding.tables()
     if by is not None:
         tables = {"themes": tables.pop("themes"), "groups": group_counts(corpus, coding.document_counts, by), **tables}
@@ -125,7 +125,6 @@ def code(
         write_project(
             qdpx, corpus, codes, passages, name=book.title or f"peercorpus code ({book.source})", case_field=case,
             description=f"Dictionary coding by peercorpus with {book.source}: every extract coded as its {unit}.",
-            docs=docs,
         )
     themes = coding.themes
     touched = int((coding.document_counts.groupby("doc")["count"].sum() > 0).sum())

@@ -92,28 +92,28 @@ def kwic(
     paths, queries = paths_and_terms(arguments, "kwic")
     if qdpx is not None:
         check_qdpx_options(qdpx, unit)
-    # --where filters hits by document, so the whole corpus' cached index is searched.
     fmt, _, corpus = start_command(
         paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, outputs={"--qdpx": qdpx}
     )
     if qdpx is not None:
         check_case(corpus, case)
-    docs = corpus.where_indices(where) if where else None
     fields = [f.strip() for f in show.split(",") if f.strip()] if show else []
     missing = [f for f in fields if f not in corpus.fields()]
     if missing:
         raise UsageError(f"--show {','.join(missing)}: no such metadata field; fields present: {', '.join(corpus.fields()) or '(none)'}")
+    # --where: a view of the documents it keeps; the whole corpus' cached index is searched
+    corpus = corpus.where(where) if where else corpus
     if summary:
         from ..analysis.kwic import kwic_summary
 
-        hits = find_hits(corpus, queries, match=match, case_sensitive=case_sensitive, regex=regex, docs=docs)
-        table = kwic_summary(corpus, hits, queries, docs=docs)
+        hits = find_hits(corpus, queries, match=match, case_sensitive=case_sensitive, regex=regex)
+        table = kwic_summary(corpus, hits, queries)
         write_table(table, fmt=fmt, output=output, title="Hits per document")
         note(f"{len(hits)} hits in {int((table['hits'] > 0).sum())} documents")
-        _write_qdpx(qdpx, corpus, hits, queries, unit=unit, case=case, docs=docs)
+        _write_qdpx(qdpx, corpus, hits, queries, unit=unit, case=case)
         return
     shown = shown_hits(
-        corpus, queries, docs=docs, sort=sort.split(",") if sort else None, sample=sample, seed=seed, limit=limit,
+        corpus, queries, sort=sort.split(",") if sort else None, sample=sample, seed=seed, limit=limit,
         match=match, case_sensitive=case_sensitive, regex=regex,
     )
     context_options = dict(window=window, chars=chars, context=context)
@@ -145,12 +145,12 @@ def kwic(
 
         write_table(concordance_table(pd.DataFrame(lines, columns=LINE_COLUMNS), fields), fmt=fmt, output=output)
     note(f"{shown.total} hits" + (f"; showing {len(lines)}" if len(lines) != shown.total else ""))
-    _write_qdpx(qdpx, corpus, hits, queries, unit=unit, case=case, docs=docs)
+    _write_qdpx(qdpx, corpus, hits, queries, unit=unit, case=case)
 
 
-def _write_qdpx(qdpx: Path | None, corpus, hits, queries: list[str], *, unit: str, case: str | None, docs=None) -> None:
-    """The --qdpx project of the hits kept (after --sample and --limit); with --where, of the
-    documents it keeps."""
+def _write_qdpx(qdpx: Path | None, corpus, hits, queries: list[str], *, unit: str, case: str | None) -> None:
+    """The --qdpx project of the hits kept (after --sample and --limit); of a --where view,
+    the documents it keeps."""
     if qdpx is None:
         return
     from ..qda.passages import kwic_passages
@@ -159,7 +159,6 @@ def _write_qdpx(qdpx: Path | None, corpus, hits, queries: list[str], *, unit: st
     write_project(
         qdpx, corpus, codes, passages, name="peercorpus kwic: " + ", ".join(queries), case_field=case,
         description=f"Concordance by peercorpus: every hit of {', '.join(queries)} coded as its {unit}, one code per query.",
-        docs=docs,
     )
 
 
@@ -191,11 +190,11 @@ def dispersion(
 
     paths, terms = paths_and_terms(arguments, "dispersion")
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, outputs={"--plot": plot}, plots=("--plot",))
-    docs = corpus.where_indices(where) if where else None
-    table, hits = measure(corpus, terms, docs=docs, match=match, case_sensitive=case_sensitive, regex=regex)
+    corpus = corpus.where(where) if where else corpus  # a view: the cached arrays are read in place
+    table, hits = measure(corpus, terms, match=match, case_sensitive=case_sensitive, regex=regex)
     write_table(table, fmt=fmt, output=output, title="Dispersion over documents")
     if plot is not None:
-        message = plot_dispersion(corpus, hits, terms, plot, docs=docs)
+        message = plot_dispersion(corpus, hits, terms, plot)
         if message:
             note(message)
         note(f"plot written to {plot}")

@@ -34,11 +34,13 @@ def check_case(corpus, case: str | None) -> None:
 
 
 def write_project(path: Path, corpus, codes, passages, *, name: str, case_field: str | None, description: str, docs=None) -> None:
-    """Write the .qdpx and say what went in; ``docs`` (``--where``'s indices) keeps only those
-    documents as sources."""
+    """Write the .qdpx and say what went in; ``passages`` name documents of ``corpus.within()[0]``
+    (``qda/passages.py``); a ``--where`` view, or ``docs`` (indices), keeps only those documents
+    as sources."""
     from ..qda.project import restrict, write_qdpx
 
     check_case(corpus, case_field)
+    corpus, docs = corpus.within(docs)
     if docs is not None:
         corpus, passages = restrict(corpus, passages, docs)
     selections = write_qdpx(path, corpus, codes, passages, name=name, case_field=case_field, description=description)

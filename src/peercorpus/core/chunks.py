@@ -123,7 +123,11 @@ def document_chunks(corpus, max_tokens: int | None = None, *, docs=None) -> list
 
     >>> [c.runs for c in document_chunks(corpus, 10)]       # documents of 6, 3 and 12 tokens
     [((0, 2),), ((2, 3),)]
+
+    Of a ``where`` view, the chunks are of its ``base`` (``Corpus.within``), which ``run`` reads.
     """
+    if hasattr(corpus, "within"):
+        corpus, docs = corpus.within(docs)
     tokens = corpus.tokens if hasattr(corpus, "tokens") else corpus
     max_tokens = chunk_tokens() if max_tokens is None else int(max_tokens)
     if max_tokens < 1:
@@ -287,7 +291,10 @@ def current_engine() -> Engine:
 
 
 def run(counting: Counting, corpus, chunks: list[Chunk] | None = None) -> Any:
-    """``counting`` over ``chunks`` (default: every document, ``document_chunks(corpus)``)."""
+    """``counting`` over ``chunks`` (default: every document, ``document_chunks(corpus)``);
+    a ``where`` view is counted over its ``base``, whose documents its chunks name."""
     if chunks is None:
         chunks = document_chunks(corpus)
+    if hasattr(corpus, "within"):
+        corpus = corpus.within()[0]
     return current_engine().map_merge(counting, corpus, chunks)

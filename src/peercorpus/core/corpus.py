@@ -6,6 +6,13 @@ A ``Corpus`` is what ``load_corpus`` returns and every analysis takes::
     blog = corpus.where(["genre=blog"])
     blog.documents[0].doc_id          # 'peer-support/peer-workers-lived-experience-blog.txt'
     blog.text(0)[:30]                 # the cleaned text tokens' offsets point into
+
+``where`` is a view: the documents it keeps, over the same (memory-mapped) token arrays.
+Analyses ask ``blog.within()`` for those arrays' corpus and the kept documents' indices in
+it; code that reads ``blog.tokens`` directly gets the kept documents' tokens copied out
+(once, on first use)::
+
+    base, docs = blog.within()        # (the whole corpus, array([3, 7, 12]))
 """
 
 from __future__ import annotations
@@ -82,6 +89,10 @@ class Corpus:
     ``text_of`` returns a document's (cleaned) text by index; the cache supplies it
     lazily so that a warm command decodes only the texts it shows. ``documents`` may be
     given as ``LazyDocuments`` likewise; ``document(i)`` then decodes only document ``i``.
+
+    A sub-corpus (``where``, ``subset`` in corpus order) is a view: ``base`` is the corpus
+    whose token arrays it shares and ``selection`` its documents' indices there, ascending
+    (``None`` for a corpus that is no view); its ``tokens`` are copied out only when read.
     """
 
     def __init__(
@@ -98,13 +109,50 @@ class Corpus:
         else:
             self._documents, self._lazy, self._count = documents, None, len(documents)
         self._decoded: dict[int, Document] = {}
-        self.tokens = tokens
+        self._tokens = tokens
+        self.base: Corpus | None = None
+        self.selection: np.ndarray | None = None
+        self._copy_of: tuple[Corpus, np.ndarray] | None = None  # where tokens are copied from
         self._text_of = text_of
         self.skipped = skipped or []
         self.source = source
         self.load_report = None  # set by load_corpus: what was read, tokenised, cached
         self.tokenize = TokenizeSettings()  # set by load_corpus: its config's, which analyses apply
         self.repeated_lines: frozenset[int] = frozenset()  # line keys left out as repeated (sections.py)
+
+    @property
+    def tokens(self) -> Tokens:
+        """The tokens of this corpus' documents (of a view: copied out of ``base`` on first use)."""
+        if self._tokens is None:
+            source, docs = self._copy_of
+            self._tokens = source.tokens.select_docs(docs)
+        return self._tokens
+
+    @tokens.setter
+    def tokens(self, tokens: Tokens) -> None:
+        self._tokens = tokens
+
+    def within(self, docs=None) -> tuple[Corpus, np.ndarray | None]:
+        """The corpus whose token arrays hold this one's documents, and the indices there of
+        this corpus' documents ``docs`` (all when ``None``; ``None`` back when that is all
+        of them). What a view-aware analysis does first, so that a ``where`` copies nothing::
+
+            base, docs = corpus.where(["genre=blog"]).within()   # docs: array([3, 7, 12])
+            corpus.within()                                       # (corpus, None)
+        """
+        if self.base is None:
+            return self, None if docs is None else np.asarray(docs, dtype=np.int64)
+        selection = self.selection if docs is None else self.selection[np.asarray(docs, dtype=np.int64)]
+        return self.base, selection
+
+    @property
+    def n_tokens(self) -> int:
+        """How many tokens this corpus' documents hold (a view copies nothing to say)."""
+        if self._tokens is not None:
+            return len(self._tokens)
+        source, docs = self._copy_of
+        starts = np.asarray(source.tokens.doc_starts, dtype=np.int64)
+        return int((starts[docs + 1] - starts[docs]).sum())
 
     @property
     def documents(self) -> list[Document]:
@@ -154,7 +202,7 @@ class Corpus:
         return self._count if self._documents is None else len(self._documents)
 
     def __repr__(self) -> str:
-        return f"<Corpus {len(self)} documents, {len(self.tokens)} tokens>"
+        return f"<Corpus {len(self)} documents, {self.n_tokens} tokens>"
 
     def text(self, doc: int) -> str:
         """The text of document ``doc`` that character offsets refer to."""
@@ -192,24 +240,33 @@ class Corpus:
         return pd.DataFrame(rows, columns=["doc", *self.fields()])
 
     def subset(self, docs: list[int] | np.ndarray) -> Corpus:
-        """The documents at indices ``docs``, in that order."""
-        docs = [int(d) for d in docs]
+        """The documents at indices ``docs``, in that order; nothing is decoded or copied until
+        it is read. In corpus order (as ``where`` gives them) it is a view (``base``,
+        ``selection``) that analyses read without copying."""
+        docs = np.asarray([int(d) for d in docs], dtype=np.int64)
+        base, selection = self.within(docs)
+        ascending = bool(np.all(np.diff(selection) > 0)) if len(selection) else True
+        positions = docs.tolist()
         metadata = self._metadata()
         subset = Corpus(
             # documents stay undecoded until asked for, as in the corpus they come from
             LazyDocuments(
-                len(docs),
-                lambda i: self.document(docs[i]),
-                lambda: [self.document(d) for d in docs],
-                doc_ids=[self.doc_id(d) for d in docs],
-                metadata=[metadata[d] for d in docs],
+                len(positions),
+                lambda i: self.document(positions[i]),
+                lambda: [self.document(d) for d in positions],
+                doc_ids=[self.doc_id(d) for d in positions],
+                metadata=[metadata[d] for d in positions],
             ),
-            self.tokens.select_docs(docs),
-            lambda i: self._text_of(docs[i]),
+            None,
+            lambda i: self._text_of(positions[i]),
             self.skipped,
             source=self.source,
         )
+        subset._copy_of = (base, selection)
+        if ascending:
+            subset.base, subset.selection = base, selection
         subset.tokenize = self.tokenize
+        subset.repeated_lines = self.repeated_lines
         return subset
 
     def where(self, conditions: list[str] | tuple[str, ...] | None) -> Corpus:

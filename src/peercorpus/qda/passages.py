@@ -77,8 +77,10 @@ def codebook_codes(codebook) -> list[QdaCode]:
 
 def coding_passages(corpus, codebook, extracts, *, unit: str = "sentence") -> tuple[list[QdaCode], list[Passage], list[int]]:
     """Codes, passages and, for every row of ``extracts`` (``code_corpus(...).extracts``),
-    the index of the passage it became (see the module docstring for parents)."""
+    the index of the passage it became (see the module docstring for parents). Passages
+    name documents of ``corpus.within()[0]`` (of a ``where`` view: its base), as the extracts' hits."""
     check_choice("unit", unit, UNITS)
+    corpus = corpus.within()[0]
     doc_index = {doc_id: i for i, doc_id in enumerate(corpus.doc_ids)}
     docs = [doc_index[d] for d in extracts["doc"]]
     starts, ends = extracts["char_start"].astype(int).tolist(), extracts["char_end"].astype(int).tolist()
@@ -101,7 +103,9 @@ def coding_passages(corpus, codebook, extracts, *, unit: str = "sentence") -> tu
 
 
 def kwic_passages(corpus, hits, queries: list[str], *, unit: str = "sentence") -> tuple[list[QdaCode], list[Passage]]:
-    """One code per distinct query, one passage per hit (same span and query: one passage)."""
+    """One code per distinct query, one passage per hit (same span and query: one passage).
+    Passages name documents of ``corpus.within()[0]``, as the hits' positions do."""
+    corpus = corpus.within()[0]
     tokens = corpus.tokens
     docs = tokens.doc_of_position(hits.starts)
     starts = np.asarray(tokens.char_starts[hits.starts], dtype=np.int64)
@@ -160,7 +164,8 @@ def topic_shares(corpus, model, tokenize, unit: str) -> tuple[np.ndarray, np.nda
 
 def topic_passages(corpus, model, tokenize, *, unit: str = "sentence", threshold: float = TOPIC_THRESHOLD, min_words: int = TOPIC_MIN_WORDS) -> tuple[list[QdaCode], list[Passage]]:
     """One code per topic; a passage per sentence (or paragraph) of at least ``min_words``
-    words whose dominant topic has at least ``threshold`` of its weight."""
+    words whose dominant topic has at least ``threshold`` of its weight. Passages name
+    documents of ``corpus.within()[0]``, as every passage function's do."""
     check_choice("unit", unit, TOPIC_UNITS)
     share, words = topic_shares(corpus, model, tokenize, unit)
     tokens = corpus.tokens
@@ -170,5 +175,8 @@ def topic_passages(corpus, model, tokenize, *, unit: str = "sentence", threshold
     best = share.max(axis=1) if share.size else np.zeros(0)
     keep = np.flatnonzero((best >= threshold) & (best > 0) & (words >= min_words))
     keep = keep[np.lexsort((spans[keep, 0], owner[keep]))]
+    in_base = corpus.within()[1]
+    if in_base is not None:  # a where view: its documents' numbers in the corpus it selects from
+        owner = in_base[owner]
     passages = [Passage(int(owner[i]), int(spans[i, 0]), int(spans[i, 1]), f"topic:{int(dominant[i])}") for i in keep.tolist()]
     return topic_codes(model), passages

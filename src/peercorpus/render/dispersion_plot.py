@@ -18,7 +18,9 @@ COLOURS = PALETTE  # Paul Tol's bright palette: colour-blind safe
 
 
 def plot_dispersion(corpus, hits, terms: list[str], path: Path, *, docs=None) -> str | None:
-    """Draw the plot to ``path``; return a note when documents had to be left out."""
+    """Draw the plot to ``path``; return a note when documents had to be left out.
+    ``hits`` are ``dispersion``'s: positions of ``corpus.within()[0]``."""
+    corpus, docs = corpus.within(docs)
     tokens = corpus.tokens
     hit_docs = tokens.doc_of_position(hits.starts)
     shown = np.arange(len(corpus)) if docs is None else np.asarray(docs)
@@ -29,7 +31,7 @@ def plot_dispersion(corpus, hits, terms: list[str], path: Path, *, docs=None) ->
         note = f"the plot shows the {MAX_ROWS} documents with most hits of {len(shown)}"
         shown = keep
     row_of_doc = {int(d): row for row, d in enumerate(shown)}
-    labels, folder = document_labels([corpus.documents[d].doc_id for d in shown.tolist()])
+    labels, folder = document_labels([corpus.doc_id(d) for d in shown.tolist()])
     two_lines = any("\n" in label for label in labels)
     figure, ax = new_figure(width=PAGE, height=1.0 + (0.34 if two_lines else 0.2) * len(shown))
     for number, term in enumerate(terms):

@@ -137,11 +137,10 @@ def _run_freq(params, context: Context, section: Section) -> None:
 
 
 def _run_kwic(params, context: Context, section: Section) -> None:
-    corpus, queries = context.corpus, list(params.queries)
-    docs = corpus.where_indices(list(params.where)) if params.where else None
+    corpus, queries = _narrowed(context.corpus, params.where), list(params.queries)
     seed = params.seed
     matching = dict(match=params.match, case_sensitive=params.case_sensitive, regex=params.regex)
-    shown = shown_hits(corpus, queries, docs=docs, sort=list(params.sort) or None, sample=params.sample, seed=seed, limit=params.limit, **matching)
+    shown = shown_hits(corpus, queries, sort=list(params.sort) or None, sample=params.sample, seed=seed, limit=params.limit, **matching)
     ordered = shown.all()
     total = shown.total
     lines = concordance_lines(corpus, ordered, queries, window=params.window, chars=params.chars, context=params.context)
@@ -153,7 +152,7 @@ def _run_kwic(params, context: Context, section: Section) -> None:
             markdown=concordance_markdown(lines.head(SHOWN_ROWS), show),
         )
     )
-    summary = kwic_summary(corpus, find_hits(corpus, queries, docs=docs, **matching), queries, docs=docs)
+    summary = kwic_summary(corpus, find_hits(corpus, queries, **matching), queries)
     counts = summary.groupby("query", sort=False)["hits"].sum()
     with_hits = summary[summary["hits"] > 0].reset_index(drop=True)
     section.tables.append(ReportTable("summary", "Hits per document (documents with hits)", with_hits))
@@ -176,13 +175,12 @@ def _run_kwic(params, context: Context, section: Section) -> None:
 
 
 def _run_dispersion(params, context: Context, section: Section) -> None:
-    corpus, terms = context.corpus, list(params.terms)
-    docs = corpus.where_indices(list(params.where)) if params.where else None
-    table, hits = dispersion(corpus, terms, docs=docs, match=params.match, case_sensitive=params.case_sensitive, regex=params.regex)
+    corpus, terms = _narrowed(context.corpus, params.where), list(params.terms)
+    table, hits = dispersion(corpus, terms, match=params.match, case_sensitive=params.case_sensitive, regex=params.regex)
     section.tables.append(ReportTable("", "Dispersion over documents", table))
     if params.plot:
         path = context.plot_path(section.analysis.id)
-        message = plot_dispersion(corpus, hits, terms, context.folder / path, docs=docs)
+        message = plot_dispersion(corpus, hits, terms, context.folder / path)
         section.plots.append(ReportPlot("Lexical dispersion", path))
         if message:
             section.notes.append(message)
@@ -291,12 +289,11 @@ def _run_topics(params, context: Context, section: Section) -> None:
 
 
 def _run_codebook(params, context: Context, section: Section) -> None:
-    corpus = context.corpus
-    docs = corpus.where_indices(list(params.where)) if params.where else None
+    corpus = _narrowed(context.corpus, params.where)
     codebook = context.codebooks[section.analysis.id]
     coding = code_corpus(
         corpus, codebook, cooccurrence=params.cooccurrence, match=params.match,
-        case_sensitive=params.case_sensitive, extracts=params.extracts, docs=docs,
+        case_sensitive=params.case_sensitive, extracts=params.extracts,
     )
     section.tables.append(ReportTable("", "Themes", coding.themes))
     if params.by:
@@ -318,10 +315,11 @@ def _run_codebook(params, context: Context, section: Section) -> None:
 def _write_qdpx(params, context: Context, section: Section, corpus: Corpus, codes, passages, name: str, what: str) -> None:
     """The analysis' ``qdpx:`` output: a REFI-QDA project in the report folder, and a note."""
 
+    corpus, docs = corpus.within()  # passages name documents of the corpus a where view selects from
     if params.case:
         corpus.require_field(params.case, param="case")
-    if params.where and len(corpus) == len(context.corpus):  # kwic and codebook filter hits, not the corpus
-        corpus, passages = restrict(corpus, passages, corpus.where_indices(list(params.where)))
+    if docs is not None:
+        corpus, passages = restrict(corpus, passages, docs)
     selections = write_qdpx(context.folder / params.qdpx, corpus, codes, passages, name=name, case_field=params.case, description=f"peercorpus report: {what}.")
     section.notes.append(
         f"REFI-QDA project for NVivo, ATLAS.ti, MAXQDA or QualCoder: {params.qdpx} "
