@@ -10,6 +10,7 @@ import peercorpus as pc
 from peercorpus.analysis.frequency import FreqParams
 from peercorpus.analysis.params import TOP_SHOWN, Params
 from peercorpus.analysis.registry import ANALYSES, analysis_named
+from peercorpus.analysis.topics.model import TopicsParams
 from peercorpus.errors import UsageError
 
 
@@ -64,3 +65,28 @@ def test_a_report_accepts_code_for_codebook(run, tmp_path, sample_corpus):
     config.write_text(f"corpus: {sample_corpus}\nanalyses:\n  - name: code\n    themes: {{hope: [hope]}}\n", encoding="utf-8")
     assert run("report", str(config), "-o", str(tmp_path / "out")).exit_code == 0
     assert (tmp_path / "out" / "tables" / "codebook.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["kwic", "{corpus}", "peer", "--sort", "X1"], "--sort key 'X1' is not L1..L9, R1..R9, doc or match"),
+        (["kwic", "{corpus}", "peer", "--sample", "0"], "--sample must be an integer ≥ 1; got 0"),
+        (["topics", "{corpus}", "--qdpx-threshold", "1.5"], "--qdpx-threshold must be a share between 0 and 1; got 1.5"),
+        (["topics", "{corpus}", "--max-df", "0"], "--max-df"),
+        (["freq", "{corpus}", "--min-count", "0"], "--min-count must be an integer ≥ 1"),
+    ],
+)
+def test_the_command_line_checks_its_params_before_the_corpus_is_read(run, tmp_path, isolated_cache, args, message):
+    """kwic and topics build their Params (KwicParams, TopicsParams) as freq does: a bad option
+    is named before the corpus is read (nothing is cached)."""
+    (tmp_path / "a.txt").write_text("Peer support work in the NHS.", encoding="utf-8")
+    result = run(*[a.format(corpus=tmp_path) for a in args])
+    assert result.exit_code == 2 and message in result.stderr
+    assert not any(isolated_cache.rglob("*.pack")) and not any(isolated_cache.rglob("manifest.json"))
+
+
+def test_topics_params_check_their_own_fields_as_well_as_the_models():
+    with pytest.raises(UsageError) as caught:
+        TopicsParams(qdpx_threshold=2.0).checked()
+    assert caught.value.param == "qdpx_threshold"

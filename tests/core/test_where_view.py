@@ -9,7 +9,7 @@ import pytest
 import peercorpus as pc
 from peercorpus.analysis.frequency import document_term_columns
 from peercorpus.analysis.info import corpus_totals
-from peercorpus.analysis.kwic import kwic_summary, find_hits
+from peercorpus.analysis.kwic import find_hits, kwic_summary
 from peercorpus.core.chunks import run
 from peercorpus.core.corpus import Corpus
 from peercorpus.ingest.load import load_corpus

@@ -223,17 +223,16 @@ def _norm_at(tokens, norm_of_type, position, starts, ends, valid=None) -> np.nda
     return np.where(valid, norm_of_type[np.asarray(tokens.ids[safe])], -1)
 
 
-def check_context_options(*, window: int, chars: int | None, context: str, prefix: str = "") -> None:
-    """A ``UsageError`` for a bad ``window``, ``chars`` or ``context``; ``prefix="--"`` names
-    them as options.
+def check_context_options(*, window: int, chars: int | None, context: str) -> None:
+    """A ``UsageError`` (naming the parameter) for a bad ``window``, ``chars`` or ``context``.
 
-        check_context_options(window=8, chars=None, context="sentences", prefix="--")
-        # UsageError: --context must be one of document, sentence, paragraph; got 'sentences'
+        check_context_options(window=8, chars=None, context="sentences")
+        # UsageError: context must be one of document, sentence, paragraph; got 'sentences'
     """
-    check_int(f"{prefix}window", window, minimum=0)
+    check_int("window", window, minimum=0)
     if chars is not None:
-        check_int(f"{prefix}chars", chars, minimum=1)
-    check_choice(f"{prefix}context", context, CONTEXTS)
+        check_int("chars", chars, minimum=1)
+    check_choice("context", context, CONTEXTS)
 
 
 def kwic(
@@ -446,6 +445,9 @@ class KwicParams(Params):
 
         check_context_options(window=self.window, chars=self.chars, context=self.context)
         check_choice("match", self.match, MATCHES)
+        for key in self.sort:
+            if not _SORT_KEY.match(key.strip()):
+                raise UsageError(f"`sort` key '{key.strip()}' is not L1..L9, R1..R9, doc or match", param="sort")
         for number, name in ((self.sample, "sample"), (self.limit, "limit")):
             if number is not None:
                 check_int(name, number, minimum=1)

@@ -73,7 +73,7 @@ def kwic(
     """
     from ..analysis.kwic import (
         LINE_COLUMNS,
-        check_context_options,
+        KwicParams,
         concordance_batches,
         concordance_rows,
         find_hits,
@@ -88,8 +88,12 @@ def kwic(
     )
     from ..render.export import atomic_stream
 
-    check_context_options(window=window, chars=chars, context=context, prefix="--")
     paths, queries = paths_and_terms(arguments, "kwic")
+    KwicParams(  # every option checked before the corpus is read (--qdpx is a path here, checked below)
+        queries=tuple(queries), window=window, chars=chars, context=context, match=match, case_sensitive=case_sensitive,
+        regex=regex, sort=tuple(sort.split(",")) if sort else (), sample=sample, seed=seed, limit=limit, unit=unit,
+        case=case, where=tuple(where or ()),
+    ).checked()
     if qdpx is not None:
         check_qdpx_options(qdpx, unit)
     fmt, _, corpus = start_command(

@@ -14,7 +14,7 @@ from ..render.export import (
     write_text,
 )
 from ..render.topic_folder import write_topic_folder
-from ..validate import count_or_share, parse_range
+from ..validate import parse_range
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -93,17 +93,17 @@ def topics(
 
     Example: [bold]peercorpus topics corpora/ --k 6 --labels labels.csv --qdpx topics.qdpx[/bold]
     """
-    from ..analysis.topics.model import TopicSettings, group_weights, topics_over
+    from ..analysis.topics.model import TopicsParams, group_weights, topics_over
     from ..analysis.topics.model import topics as fit_topics
 
-    settings = TopicSettings(
+    params = TopicsParams(  # every option checked before the corpus is read (--qdpx is a path here, checked below)
         k=_parse_k(k),
         k_range=parse_range("--k-range", k_range),
         method=method,
         unit=unit,
         chunk_size=chunk_size,
-        min_df=count_or_share(min_df),
-        max_df=count_or_share(max_df, one_is_all=True),
+        min_df=min_df,
+        max_df=max_df,
         max_features=max_features,
         idf_power=idf_power,
         ngram=parse_range("--ngram", ngram if "-" in ngram else f"{ngram}-{ngram}"),
@@ -114,11 +114,15 @@ def topics(
         terms=terms,
         top_docs=top_docs,
         extracts=extracts,
+        by=by,
+        qdpx_unit=qdpx_unit,
+        qdpx_threshold=qdpx_threshold,
+        case=case,
+        where=tuple(where or ()),
     ).checked()
+    settings = params.settings()
     if qdpx is not None:
         check_qdpx_options(qdpx, qdpx_unit, units=("sentence", "paragraph"), option="--qdpx-unit")
-        if not 0 <= qdpx_threshold <= 1:
-            raise UsageError(f"--qdpx-threshold must be a share between 0 and 1; got {qdpx_threshold}")
     if write_labels is not None and write_labels.exists():
         raise UsageError(
             f"--write-labels {write_labels} exists (it may hold your labels); pass it with --labels, "

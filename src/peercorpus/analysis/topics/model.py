@@ -480,6 +480,11 @@ class TopicsParams(TopicSettings, Params):
         values.update(min_df=count_or_share(self.min_df), max_df=count_or_share(self.max_df, one_is_all=True))
         return TopicSettings(**values)
 
+    def checked(self) -> TopicsParams:
+        """``Params.checked`` (``TopicSettings.checked`` comes first in the bases, and would
+        check only the model's settings)."""
+        return Params.checked(self)
+
     def check(self) -> None:
         self.settings().checked()  # k is already a number or "auto" (spec.py parses it)
         check_qdpx(self.qdpx, self.qdpx_unit, ("sentence", "paragraph"), "qdpx_unit")
