@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -11,6 +12,10 @@ from typer.testing import CliRunner
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parent.parent / "corpora"
+
+# Caches and outputs of the suite are thrown away: they are not flushed to the disk
+# (peercorpus/durable.py; tests/test_durable.py checks that a user's are).
+os.environ["PEERCORPUS_FSYNC"] = "0"
 
 
 def raw_count(text: str, phrase: str) -> int:

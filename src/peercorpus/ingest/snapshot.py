@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 from numpy.lib import format as npy_format
 
+from ..durable import sync
+
 # The snapshot layout's own version: a warm load decodes only what it needs (the file list as
 # one string and a stats array, one JSON line per document shown), so it changes apart from shards.
 # 3: files' (size, mtime_ns, ctime_ns, inode) recorded (was size and mtime: a file changed in
@@ -188,7 +190,7 @@ def _sync_and_checksum(path: Path) -> str:
     with open(path, "rb+") as handle:
         while chunk := handle.read(1 << 20):
             value = zlib.crc32(chunk, value)
-        os.fsync(handle.fileno())
+        sync(handle.fileno())
     return f"{value:08x}"
 
 

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from ..durable import sync
 from .shard import ARRAY_FIELDS, Shard
 from .snapshot import SNAPSHOT_FORMAT, STAT_FIELDS, SnapshotWriter
 
@@ -446,7 +447,7 @@ class _atomic_file:
         try:
             if kind is None:
                 self.handle.flush()
-                os.fsync(self.handle.fileno())
+                sync(self.handle.fileno())
         finally:
             self.handle.close()
         if kind is None:
@@ -544,7 +545,7 @@ def _sync_folder(folder: Path) -> None:
     except OSError:
         return
     try:
-        os.fsync(descriptor)
+        sync(descriptor)
     except OSError:
         pass
     finally:

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..durable import sync
 from ..errors import UsageError
 from .cells import cell_text, format_column, json_safe
 from .markdown import markdown_text
@@ -89,7 +90,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())  # a power cut leaves the old file or the new one, whole
+            sync(handle.fileno())  # a power cut leaves the old file or the new one, whole
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -141,7 +142,7 @@ class atomic_stream:
         try:
             if kind is None and self.temporary is not None:
                 self.handle.flush()
-                os.fsync(self.handle.fileno())
+                sync(self.handle.fileno())
             self.handle.close()
             if self.temporary is not None:
                 if kind is None:
