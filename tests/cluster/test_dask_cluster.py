@@ -91,10 +91,12 @@ def test_cluster_ingest_gives_the_local_snapshot_and_tables(cluster, cluster_cor
 
 COUNTING = (
     ("freq",),
+    ("freq", "--where", "collection=part1"),  # a where view: counted on the workers over the whole snapshot
     ("freq", "--ngram", "2", "--by", "collection"),
     ("keyness", "--target", "collection=part1"),
     ("collocations",),
     ("collocations", "--size", "3"),
+    ("collocations", "--where", "collection!=part1"),
     ("collocates", "peer"),
     ("dispersion", "peer support"),
     ("stats",),
@@ -287,6 +289,6 @@ def test_a_subset_or_a_single_chunk_is_counted_here_without_contacting_the_sched
     engine = DaskEngine("tcp://127.0.0.1:9")  # nothing listens there: contacting it would fail
     mapping = corpus.tokens.feature_map(TokenizeSettings())
     whole = engine.map_merge(TermCounts(mapping), corpus, document_chunks(corpus))  # one chunk
-    subset = corpus.where(["genre=blog"])
-    engine.map_merge(TermCounts(subset.tokens.feature_map(TokenizeSettings())), subset, document_chunks(subset, 1))  # a view
+    subset = corpus.subset([1, 0])  # out of corpus order: a copy with its own tokens, not a view of the snapshot
+    engine.map_merge(TermCounts(subset.tokens.feature_map(TokenizeSettings())), subset, document_chunks(subset, 1))
     assert whole.counts.sum() > 0 and engine._client is None and engine.chunks_run == 0

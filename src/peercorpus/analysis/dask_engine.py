@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..core.chunks import Chunk, LocalEngine
+from ..core.chunks import Chunk, LocalEngine, base_of
 from ..errors import InputError
 from ..ingest.cluster import connect
 from ..ingest.load import open_snapshot
@@ -59,6 +59,7 @@ class DaskEngine:
             self._client = None
 
     def map_merge(self, counting, corpus, chunks: list[Chunk]) -> Any:
+        corpus = base_of(corpus)  # a where view's chunks name documents of its base's snapshot
         report = getattr(corpus, "load_report", None)
         folder = getattr(report, "snapshot", None)
         if folder is None or len(chunks) < 2:

@@ -269,7 +269,7 @@ class LocalEngine:
     """Chunks one after the other in this process; one partial alive at a time."""
 
     def map_merge(self, counting: Counting, corpus, chunks: list[Chunk]) -> Any:
-        return counting.merge(_partials(counting, corpus, chunks))
+        return counting.merge(_partials(counting, base_of(corpus), chunks))
 
 
 def _partials(counting: Counting, corpus, chunks: list[Chunk]) -> Iterator[Any]:
@@ -295,6 +295,10 @@ def run(counting: Counting, corpus, chunks: list[Chunk] | None = None) -> Any:
     a ``where`` view is counted over its ``base``, whose documents its chunks name."""
     if chunks is None:
         chunks = document_chunks(corpus)
-    if hasattr(corpus, "within"):
-        corpus = corpus.within()[0]
-    return current_engine().map_merge(counting, corpus, chunks)
+    return current_engine().map_merge(counting, base_of(corpus), chunks)
+
+
+def base_of(corpus):
+    """The corpus whose arrays ``document_chunks(corpus)`` names documents of: a ``where``
+    view's base (``Corpus.within``), else the corpus itself. Every engine counts over it."""
+    return corpus.within()[0] if hasattr(corpus, "within") else corpus
