@@ -19,6 +19,7 @@ from peercorpus.config import TokenizeSettings, load_config
 from peercorpus.core import chunks
 from peercorpus.core.chunks import ChunkTokens, document_chunks, read_rows
 from peercorpus.errors import UsageError
+from peercorpus.render import concordance as concordance_module
 
 SAMPLE = Path(__file__).parents[2] / "corpora"
 
@@ -237,13 +238,14 @@ def test_memory_option_env_and_config(run, sample_corpus, tmp_path, monkeypatch)
         chunks.set_config_memory_mb(None)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "tsv", "json"])
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "md", "html"])
 @pytest.mark.parametrize("options", [[], ["--limit", "7"], ["--sort", "R1,L2", "--limit", "40"], ["--sample", "9", "--seed", "2"], ["--where", "genre=blog"], ["--context", "sentence", "--chars", "20"]])
 def test_kwic_writes_lines_as_it_finds_them(run, sample_corpus, tmp_path, monkeypatch, fmt, options):
     """Lines written a few at a time, hits found a document at a time: the same bytes as the
     lines cut all at once (concordance_rows → concordance_text / JSON)."""
     from peercorpus.analysis import kwic as kwic_module
     from peercorpus.analysis.kwic import concordance_rows, find_hits, order_hits
+    from peercorpus.render.concordance import concordance_html
     from peercorpus.render.export import dumps_json, records_to_text
 
     queries = ["peer", "lived experience", "support*"]
@@ -256,7 +258,10 @@ def test_kwic_writes_lines_as_it_finds_them(run, sample_corpus, tmp_path, monkey
                       limit=int(value("--limit")) if "--limit" in options else None)
     chars = int(value("--chars")) if "--chars" in options else None
     rows = concordance_rows(corpus, hits, queries, window=8, chars=chars, context=value("--context", "document"))
-    expected = dumps_json(rows) if fmt == "json" else records_to_text(rows, ["doc", "start", "end", "left", "match", "right", "char_start", "char_end", "sentence", "query"], fmt)
+    if fmt in ("json", "html"):
+        expected = dumps_json(rows) if fmt == "json" else concordance_html(rows)
+    else:
+        expected = records_to_text(rows, ["doc", "start", "end", "left", "match", "right", "char_start", "char_end", "sentence", "query"], fmt)
     monkeypatch.setenv(chunks.CHUNK_TOKENS_ENV, "1")
     monkeypatch.setattr(kwic_module, "LINE_BATCH", 3)
     out = tmp_path / f"lines.{fmt}"
@@ -268,10 +273,38 @@ def test_kwic_writes_lines_as_it_finds_them(run, sample_corpus, tmp_path, monkey
     assert "hits" in streamed.stderr
 
 
+def test_kwic_html_with_metadata_columns_is_written_as_it_is_found(run, sample_corpus, monkeypatch):
+    from peercorpus.analysis.kwic import concordance_rows, find_hits
+    from peercorpus.render.concordance import concordance_html
+
+    corpus = load_corpus(sample_corpus)
+    expected = concordance_html(concordance_rows(corpus, find_hits(corpus, ["peer"]), ["peer"]), ["genre", "year"])
+    monkeypatch.setenv(chunks.CHUNK_TOKENS_ENV, "1")
+    written = []
+    monkeypatch.setattr(concordance_module.ConcordanceWriter, "add", _recording(concordance_module.ConcordanceWriter.add, written))
+    result = run("kwic", str(sample_corpus), "peer", "--show", "genre,year", "-f", "html")
+    assert result.exit_code == 0 and result.stdout == expected
+    assert len(written) > 1  # a batch at a time, not all the lines at once
+
+
+def _recording(add, written):
+    def recorded(self, rows):
+        written.append(len(rows))
+        return add(self, rows)
+
+    return recorded
+
+
 def test_kwic_stream_with_no_hits_and_a_bad_query(run, sample_corpus, tmp_path):
     out = tmp_path / "none.json"
     assert run("kwic", str(sample_corpus), "zzqqxx", "-o", str(out)).exit_code == 0
     assert out.read_text() == "[]\n"
+    for fmt in ("md", "html"):  # no lines: the table's head, as when every line is held
+        from peercorpus.render.concordance import concordance_html
+        from peercorpus.render.export import records_to_text
+
+        empty = run("kwic", str(sample_corpus), "zzqqxx", "-f", fmt).stdout
+        assert empty == (concordance_html([]) if fmt == "html" else records_to_text([], ["doc", "start", "end", "left", "match", "right", "char_start", "char_end", "sentence", "query"], "md"))
     csv = run("kwic", str(sample_corpus), "zzqqxx", "-f", "csv")
     assert csv.stdout == "doc,start,end,left,match,right,char_start,char_end,sentence,query\n"
     bad = run("kwic", str(sample_corpus), "peer", "-f", "csv", "--limit", "0")

@@ -121,11 +121,11 @@ def kwic(
         match=match, case_sensitive=case_sensitive, regex=regex,
     )
     context_options = dict(window=window, chars=chars, context=context)
-    if qdpx is None and fmt in ConcordanceWriter.FORMATS and not (fields and fmt != "json"):
-        # csv, tsv, json: lines written as they are cut, a batch at a time (hits as integers)
+    if qdpx is None and ConcordanceWriter.streams(fmt, fields):
+        # csv, tsv, md, json, html: lines written as they are cut, a batch at a time (hits as integers)
         count = 0
         with atomic_stream(output) as write:
-            lines = ConcordanceWriter(write, fmt)
+            lines = ConcordanceWriter(write, fmt, fields)
             for hits in shown.batches():
                 for rows in concordance_batches(corpus, hits, queries, **context_options):
                     lines.add(rows)

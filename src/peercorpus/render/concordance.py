@@ -116,8 +116,21 @@ def _printable(text: str) -> str:
 
 def concordance_html(lines, show: list[str] | None = None) -> str:
     """An HTML table with the match in ``<mark>``; every piece of corpus text escaped."""
+    return _html_start(show) + "\n".join(_html_rows(lines, show)) + _HTML_END
+
+
+def _html_start(show: list[str] | None) -> str:
     head = "".join(f'<th class="{k}">{html.escape(c)}</th>' for c, k in [("doc", "doc"), *((f, "meta") for f in show or []), ("left", "left"), ("match", "match"), ("right", "right")])
     columns = '<col class="doc">' + '<col class="meta">' * len(show or []) + '<col class="left"><col class="match"><col class="right">'
+    # Like a printed KWIC: the whole width, left context right-aligned against the centred
+    # match, long contexts wrapping (nothing scrolled out of sight, on screen or on paper).
+    return f'<table class="kwic"><colgroup>{columns}</colgroup><thead><tr>{head}</tr></thead>\n<tbody>\n'
+
+
+_HTML_END = "\n</tbody></table>\n"
+
+
+def _html_rows(lines, show: list[str] | None) -> list[str]:
     body = []
     for row in _line_rows(lines):
         extra = "".join(f'<td class="meta">{html.escape(str(row.meta.get(f, "") or ""))}</td>' for f in show or [])
@@ -126,9 +139,7 @@ def concordance_html(lines, show: list[str] | None = None) -> str:
             f'<td class="left" style="text-align:right">{html.escape(row.left)}</td>'
             f'<td class="match" style="text-align:center"><mark>{html.escape(row.match)}</mark></td><td class="right">{html.escape(row.right)}</td></tr>'
         )
-    # Like a printed KWIC: the whole width, left context right-aligned against the centred
-    # match, long contexts wrapping (nothing scrolled out of sight, on screen or on paper).
-    return f'<table class="kwic"><colgroup>{columns}</colgroup><thead><tr>{head}</tr></thead>\n<tbody>\n' + "\n".join(body) + "\n</tbody></table>\n"
+    return body
 
 
 def concordance_markdown(lines, show: list[str] | None = None) -> str:
@@ -144,25 +155,35 @@ def concordance_markdown(lines, show: list[str] | None = None) -> str:
 
 
 class ConcordanceWriter:
-    """Concordance lines as csv, tsv (without ``--show`` fields) or json, written a batch at a
-    time through ``write``: byte for byte what ``concordance_text`` or ``write_json`` write
-    for all the lines at once, without holding them.
+    """Concordance lines as csv, tsv, md (these three without ``--show`` fields: their types
+    are pandas' to infer), json or html, written a batch at a time through ``write``: byte for
+    byte what ``concordance_text``, ``concordance_html`` or ``write_json`` write for all the
+    lines at once, without holding them.
 
         with atomic_stream(path) as write:
-            lines = ConcordanceWriter(write, "csv")
+            lines = ConcordanceWriter(write, "html", show=["genre"])
             for rows in batches: lines.add(rows)
             lines.close()
     """
 
-    FORMATS = ("csv", "tsv", "json")
+    FORMATS = ("csv", "tsv", "md", "json", "html")
 
-    def __init__(self, write, fmt: str):
-        self.write, self.fmt, self.count = write, fmt, 0
+    @classmethod
+    def streams(cls, fmt: str, show: list[str] | None = None) -> bool:
+        """Whether lines of ``fmt`` (with metadata columns ``show``) can be written as they come."""
+        return fmt in ("json", "html") or (fmt in cls.FORMATS and not show)
+
+    def __init__(self, write, fmt: str, show: list[str] | None = None):
+        self.write, self.fmt, self.show, self.count = write, fmt, show, 0
+        if fmt == "html":
+            self.write(_html_start(show))
 
     def add(self, rows: list[dict]) -> None:
         if not rows:
             return
-        if self.fmt == "json":
+        if self.fmt == "html":
+            self.write(("\n" if self.count else "") + "\n".join(_html_rows(rows, self.show)))
+        elif self.fmt == "json":
             import json
 
             from .cells import json_safe
@@ -172,11 +193,14 @@ class ConcordanceWriter:
             self.write(("[\n  " if self.count == 0 else ",\n  ") + ",\n  ".join(pieces))
         else:
             text = records_to_text(rows, EXPORT_COLUMNS, self.fmt)
-            self.write(text if self.count == 0 else text[text.index("\n") + 1 :])  # one header
+            header_lines = 2 if self.fmt == "md" else 1  # md: the names and the --- line
+            self.write(text if self.count == 0 else text.split("\n", header_lines)[header_lines])
         self.count += len(rows)
 
     def close(self) -> None:
-        if self.fmt == "json":
+        if self.fmt == "html":
+            self.write(_HTML_END)
+        elif self.fmt == "json":
             self.write("\n]\n" if self.count else "[]\n")
         elif self.count == 0:
             self.write(records_to_text([], EXPORT_COLUMNS, self.fmt))
