@@ -150,7 +150,7 @@ def dispersion(corpus: Corpus, terms: str | list[str], params: DispersionParams 
     ``DispersionParams``."""
     terms = [terms] if isinstance(terms, str) else list(terms)
     p = _params(DispersionParams, params, {"terms": tuple(terms), **options})
-    table, _ = spread.dispersion(_narrowed(corpus, p.where), list(p.terms), match=p.match, case_sensitive=p.case_sensitive, regex=p.regex)
+    table, _ = spread.dispersion_table(_narrowed(corpus, p.where), list(p.terms), match=p.match, case_sensitive=p.case_sensitive, regex=p.regex)
     return table
 
 

@@ -351,3 +351,24 @@ def test_dtm_written_a_chunk_at_a_time_is_the_whole_matrix(run, sample_corpus, t
     assert result.exit_code == 0, result.stderr
     for name in ("dtm.mtx", "terms.csv", "docvars.csv"):
         assert (tmp_path / "chunked" / name).read_bytes() == (tmp_path / "whole" / name).read_bytes()
+
+
+@pytest.mark.parametrize("max_rows", [60, 2])
+def test_dispersion_table_counts_a_chunk_at_a_time_and_plots_what_every_hit_plots(sample_corpus, tmp_path, monkeypatch, max_rows):
+    """``dispersion_table`` (the command's, the report's) holds counts, not hits: the same table
+    as ``dispersion``, and the same plot, its hits found again in the documents shown only."""
+    from peercorpus.analysis.dispersion import dispersion, dispersion_table
+    from peercorpus.render import dispersion_plot
+
+    monkeypatch.setattr(dispersion_plot, "MAX_ROWS", max_rows)
+    corpus = load_corpus(sample_corpus)
+    terms = ["peer", "recovery", "lived experience"]
+    table, hits = dispersion(corpus, terms)
+    monkeypatch.setenv(chunks.CHUNK_TOKENS_ENV, "1")
+    streamed, counts = dispersion_table(corpus, terms)
+    pd.testing.assert_frame_equal(streamed, table)
+    assert counts.shape == (3, len(corpus)) and counts.sum() == len(hits)
+    every = dispersion_plot.plot_dispersion(corpus, hits, terms, tmp_path / "every.svg")
+    counted = dispersion_plot.plot_dispersion_counts(corpus, counts, terms, tmp_path / "counted.svg")
+    assert every == counted and (every is None) == (max_rows == 60)
+    assert (tmp_path / "every.svg").read_bytes() == (tmp_path / "counted.svg").read_bytes()

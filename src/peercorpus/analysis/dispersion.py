@@ -1,6 +1,6 @@
 """How evenly a term is spread over the documents: range, Juilland's D and Gries' DP.
 
-    table = dispersion(corpus, ["recovery", "boundaries"])
+    table, counts = dispersion_table(corpus, ["recovery", "boundaries"])
     table[["term", "hits", "range", "juilland_d", "gries_dp"]]
 
 Documents are the parts. With ``f_i`` hits in part ``i`` of ``s_i`` words (``S`` in all; words
@@ -26,7 +26,7 @@ from ..core.corpus import Corpus
 from ..errors import UsageError
 from ..validate import check_choice
 from .frequency import document_words
-from .kwic import find_hits
+from .kwic import find_hits, hits_by_chunk
 from .params import MATCHES, Params
 
 
@@ -55,29 +55,48 @@ def dispersion_measures(counts: np.ndarray, sizes: np.ndarray) -> dict[str, floa
 
 
 def dispersion(corpus: Corpus, terms: list[str], *, docs=None, **match_options):
-    """One row per term: hits, per million words, range, Juilland's D, Gries' DP."""
+    """One row per term: hits, per million words, range, Juilland's D, Gries' DP; and every
+    hit (``find_hits``). ``dispersion_table`` gives the same table holding only counts."""
+    corpus, docs = corpus.within(docs)  # a where view: its documents, in the arrays it shares
+    selected = np.arange(len(corpus)) if docs is None else np.asarray(docs)
+    hits = find_hits(corpus, terms, docs=selected, **match_options)
+    hit_docs = corpus.tokens.doc_of_position(hits.starts)
+    counts = np.stack([np.bincount(hit_docs[hits.query == number], minlength=len(corpus))[selected] for number in range(len(terms))])
+    return _table(corpus, terms, counts, selected), hits
+
+
+def dispersion_table(corpus: Corpus, terms: list[str], *, docs=None, **match_options):
+    """``dispersion``'s table, and the hits of each term in each document (``counts``: terms ×
+    the corpus' documents, or ``docs``'s), found a chunk of documents at a time: memory holds
+    one chunk's hits, not every hit ("the" in 2 GB of text: ~20 million)."""
+    corpus, docs = corpus.within(docs)
+    selected = np.arange(len(corpus)) if docs is None else np.asarray(docs)
+    column = np.full(len(corpus), -1, dtype=np.int64)
+    column[selected] = np.arange(len(selected))
+    counts = np.zeros((len(terms), len(selected)), dtype=np.int64)
+    for hits in hits_by_chunk(corpus, terms, docs=docs, **match_options):
+        np.add.at(counts, (hits.query, column[corpus.tokens.doc_of_position(hits.starts)]), 1)
+    return _table(corpus, terms, counts, selected), counts
+
+
+def _table(corpus: Corpus, terms: list[str], counts: np.ndarray, selected: np.ndarray):
+    """The rows of ``dispersion``: ``counts`` are hits per term (row) and document of ``selected``."""
     import pandas as pd
 
-    corpus, docs = corpus.within(docs)  # a where view: its documents, in the arrays it shares
-    tokens = corpus.tokens
-    selected = np.arange(len(corpus)) if docs is None else np.asarray(docs)
     sizes = document_words(corpus)[selected]
-    hits = find_hits(corpus, terms, docs=selected, **match_options)
-    hit_docs = tokens.doc_of_position(hits.starts)
     rows = []
     for number, term in enumerate(terms):
-        counts = np.bincount(hit_docs[hits.query == number], minlength=len(corpus))[selected]
-        total = int(counts.sum())
+        total = int(counts[number].sum())
         rows.append(
             {
                 "term": term,
                 "hits": total,
                 "per_million": round(total / sizes.sum() * 1e6, 2) if sizes.sum() else 0.0,
                 "documents": len(selected),
-                **dispersion_measures(counts, sizes),
+                **dispersion_measures(counts[number], sizes),
             }
         )
-    return pd.DataFrame(rows), hits
+    return pd.DataFrame(rows)
 
 
 

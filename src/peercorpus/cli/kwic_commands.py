@@ -189,16 +189,17 @@ def dispersion(
 
     Example: [bold]peercorpus dispersion corpora/ recovery boundaries "lived experience" --plot dispersion.png[/bold]
     """
-    from ..analysis.dispersion import dispersion as measure
-    from ..render.dispersion_plot import plot_dispersion
+    from ..analysis.dispersion import dispersion_table
+    from ..render.dispersion_plot import plot_dispersion_counts
 
     paths, terms = paths_and_terms(arguments, "dispersion")
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, outputs={"--plot": plot}, plots=("--plot",))
     corpus = corpus.where(where) if where else corpus  # a view: the cached arrays are read in place
-    table, hits = measure(corpus, terms, match=match, case_sensitive=case_sensitive, regex=regex)
+    matching = dict(match=match, case_sensitive=case_sensitive, regex=regex)
+    table, counts = dispersion_table(corpus, terms, **matching)  # counts, not every hit
     write_table(table, fmt=fmt, output=output, title="Dispersion over documents")
     if plot is not None:
-        message = plot_dispersion(corpus, hits, terms, plot)
+        message = plot_dispersion_counts(corpus, counts, terms, plot, **matching)
         if message:
             note(message)
         note(f"plot written to {plot}")

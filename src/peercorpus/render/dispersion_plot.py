@@ -1,7 +1,8 @@
 """A lexical dispersion plot: one row per document, a tick per hit (NLTK's ``dispersion_plot``,
 quanteda's ``textplot_xray``), positions relative to the document's length.
 
-    plot_dispersion(corpus, hits, terms, Path("dispersion.png"))
+    plot_dispersion(corpus, hits, terms, Path("dispersion.png"))          # every hit held
+    plot_dispersion_counts(corpus, counts, terms, Path("dispersion.png"))  # dispersion_table's counts
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..analysis.kwic import find_hits
 from .figure import PAGE, PALETTE, document_labels, new_figure, save_figure
 
 #: Documents beyond this many (those with the most hits are kept) are left out of the plot.
@@ -21,15 +23,36 @@ def plot_dispersion(corpus, hits, terms: list[str], path: Path, *, docs=None) ->
     """Draw the plot to ``path``; return a note when documents had to be left out.
     ``hits`` are ``dispersion``'s: positions of ``corpus.within()[0]``."""
     corpus, docs = corpus.within(docs)
+    shown = np.arange(len(corpus)) if docs is None else np.asarray(docs)
+    per_document = np.bincount(corpus.tokens.doc_of_position(hits.starts), minlength=len(corpus))[shown]
+    shown, note = _most_hit(shown, per_document)
+    _draw(corpus, hits, terms, path, shown)
+    return note
+
+
+def plot_dispersion_counts(corpus, counts: np.ndarray, terms: list[str], path: Path, *, docs=None, **match_options) -> str | None:
+    """``plot_dispersion`` from ``dispersion_table``'s ``counts`` (terms × documents of ``docs``):
+    the hits are found again in the documents the plot shows only (at most ``MAX_ROWS``)."""
+    corpus, docs = corpus.within(docs)
+    shown = np.arange(len(corpus)) if docs is None else np.asarray(docs)
+    shown, note = _most_hit(shown, counts.sum(axis=0))
+    hits = find_hits(corpus, terms, docs=shown, **match_options)
+    _draw(corpus, hits, terms, path, shown)
+    return note
+
+
+def _most_hit(shown: np.ndarray, per_document: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """The documents a plot has room for (those with most hits, in corpus order), and a note
+    when some were left out."""
+    if len(shown) <= MAX_ROWS:
+        return shown, None
+    keep = np.sort(shown[np.argsort(-per_document, kind="stable")[:MAX_ROWS]])
+    return keep, f"the plot shows the {MAX_ROWS} documents with most hits of {len(shown)}"
+
+
+def _draw(corpus, hits, terms: list[str], path: Path, shown: np.ndarray) -> None:
     tokens = corpus.tokens
     hit_docs = tokens.doc_of_position(hits.starts)
-    shown = np.arange(len(corpus)) if docs is None else np.asarray(docs)
-    note = None
-    if len(shown) > MAX_ROWS:
-        counts = np.bincount(hit_docs, minlength=len(corpus))[shown]
-        keep = np.sort(shown[np.argsort(-counts, kind="stable")[:MAX_ROWS]])
-        note = f"the plot shows the {MAX_ROWS} documents with most hits of {len(shown)}"
-        shown = keep
     row_of_doc = {int(d): row for row, d in enumerate(shown)}
     labels, folder = document_labels([corpus.doc_id(d) for d in shown.tolist()])
     two_lines = any("\n" in label for label in labels)
@@ -52,7 +75,6 @@ def plot_dispersion(corpus, hits, terms: list[str], path: Path, *, docs=None) ->
         ax.set_ylabel(f"documents in {folder}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     save_figure(figure, path)
-    return note
 
 
 def _short(text: str, width: int = 45) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..analysis.coding import code_corpus, group_counts
 from ..analysis.collocation import collocates, collocations
-from ..analysis.dispersion import dispersion
+from ..analysis.dispersion import dispersion_table
 from ..analysis.frequency import frequency, frequency_by, frequency_long
 from ..analysis.info import corpus_totals, counted, document_table, totals_summary
 from ..analysis.keyness import keyness
@@ -30,7 +30,7 @@ from ..errors import PeerCorpusError, as_option
 from ..qda.passages import TOPIC_MIN_WORDS, coding_passages, kwic_passages, topic_passages
 from ..qda.project import restrict, write_qdpx
 from ..render.concordance import concordance_html, concordance_markdown, concordance_table
-from ..render.dispersion_plot import plot_dispersion
+from ..render.dispersion_plot import plot_dispersion_counts
 from ..render.keyness_plot import plot_keyness
 from ..render.topic_plots import plot_document_heatmap, plot_topic_terms
 from .sections import SHOWN_ROWS, ReportPlot, ReportTable, Section
@@ -176,11 +176,12 @@ def _run_kwic(params, context: Context, section: Section) -> None:
 
 def _run_dispersion(params, context: Context, section: Section) -> None:
     corpus, terms = _narrowed(context.corpus, params.where), list(params.terms)
-    table, hits = dispersion(corpus, terms, match=params.match, case_sensitive=params.case_sensitive, regex=params.regex)
+    matching = dict(match=params.match, case_sensitive=params.case_sensitive, regex=params.regex)
+    table, counts = dispersion_table(corpus, terms, **matching)  # counts, not every hit
     section.tables.append(ReportTable("", "Dispersion over documents", table))
     if params.plot:
         path = context.plot_path(section.analysis.id)
-        message = plot_dispersion(corpus, hits, terms, context.folder / path)
+        message = plot_dispersion_counts(corpus, counts, terms, context.folder / path, **matching)
         section.plots.append(ReportPlot("Lexical dispersion", path))
         if message:
             section.notes.append(message)
