@@ -163,3 +163,29 @@ def test_quiet_silences_library_warnings_too(sample_corpus, where):
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
 
     assert "a notice from a library" not in result.stderr and result.stdout.startswith("rank,term")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "md", "json"])
+@pytest.mark.parametrize("where", [[], ["--where", "genre!=news"]])
+def test_info_writes_its_table_a_batch_of_documents_at_a_time(run, sample_corpus, monkeypatch, fmt, where):
+    """``info -f csv/tsv/md/json`` decodes a document at a time and lets it go (memory flat in
+    the number of documents): the same bytes as the rows written at once."""
+    from peercorpus.analysis import info as info_module
+    from peercorpus.core.corpus import Corpus
+    from peercorpus.ingest.load import load_corpus
+    from peercorpus.render.export import dumps_json, records_to_text
+
+    corpus = load_corpus(sample_corpus)
+    fields = corpus.fields()
+    narrowed = corpus.where(where[1:]) if where else corpus
+    columns, rows = info_module.document_rows(narrowed, fields)
+    if fmt == "json":
+        expected = dumps_json({"documents": rows, "totals": info_module.corpus_totals(narrowed), "skipped": []})
+    else:
+        expected = records_to_text(rows, columns, fmt, title="Documents")
+    monkeypatch.setattr(info_module.document_row_batches, "__defaults__", (2,))  # batches of two documents
+    held = []
+    monkeypatch.setattr(Corpus, "documents", property(lambda self: held.append(1) or []))  # decoding them all would show here
+    result = run("info", str(sample_corpus), "-f", fmt, *where)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == expected and held == []

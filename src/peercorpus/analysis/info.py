@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,23 +56,42 @@ def document_rows(corpus: Corpus, fields: list[str] | None = None) -> tuple[list
     """``document_table`` as column names and row dicts (no pandas): metadata columns hold
     the values as given, the counts are ints."""
     fields = corpus.fields() if fields is None else fields
+    return document_columns(fields), [document_row(document, fields) for document in corpus.documents]
+
+
+def document_columns(fields: list[str]) -> list[str]:
+    """The columns of ``document_rows`` with metadata ``fields``."""
+    return ["doc", *fields, *DOCUMENT_COUNTS, "encoding", "cleaned", "warnings"]
+
+
+def document_row(document, fields: list[str]) -> dict[str, Any]:
+    """One row of ``document_rows``."""
+    row: dict[str, Any] = {"doc": document.doc_id}
+    row.update({name: document.metadata.get(name) for name in fields})
+    row.update(
+        tokens=document.n_words,
+        types=document.n_types,
+        sentences=document.n_sentences,
+        paragraphs=document.n_paragraphs,
+        chars=document.n_chars,
+        encoding=document.encoding,
+        cleaned=cleaning_summary(document.cleaning),
+        warnings="; ".join(document.warnings),
+    )
+    return row
+
+
+def document_row_batches(corpus: Corpus, fields: list[str], batch: int = 5000) -> Iterator[list[dict[str, Any]]]:
+    """``document_rows`` ``batch`` rows at a time, each document decoded and let go: what
+    ``info`` writes to a file, in memory that does not grow with the corpus."""
     rows = []
-    for document in corpus.documents:
-        row: dict[str, Any] = {"doc": document.doc_id}
-        row.update({name: document.metadata.get(name) for name in fields})
-        row.update(
-            tokens=document.n_words,
-            types=document.n_types,
-            sentences=document.n_sentences,
-            paragraphs=document.n_paragraphs,
-            chars=document.n_chars,
-            encoding=document.encoding,
-            cleaned=cleaning_summary(document.cleaning),
-            warnings="; ".join(document.warnings),
-        )
-        rows.append(row)
-    columns = ["doc", *fields, *DOCUMENT_COUNTS, "encoding", "cleaned", "warnings"]
-    return columns, rows
+    for document in corpus.iter_documents():
+        rows.append(document_row(document, fields))
+        if len(rows) == batch:
+            yield rows
+            rows = []
+    if rows:
+        yield rows
 
 
 def counted(count: int, noun: str) -> str:
@@ -97,12 +117,17 @@ def corpus_totals(corpus: Corpus) -> dict[str, Any]:
     for chunk in document_chunks(base, 1 << 20, docs=docs):
         used[ChunkTokens(tokens, chunk).ids] = True
     word_types = np.unique(tokens.norm_of_type[used & tokens.is_word])
+    words = sentences = with_warnings = 0
+    for document in corpus.iter_documents():  # one at a time: a million documents are not all held
+        words += document.n_words
+        sentences += document.n_sentences
+        with_warnings += bool(document.warnings)
     return {
-        "documents": len(corpus.documents),
-        "tokens": int(sum(d.n_words for d in corpus.documents)),
+        "documents": len(corpus),
+        "tokens": int(words),
         "types": int(len(word_types)),
-        "sentences": int(sum(d.n_sentences for d in corpus.documents)),
-        "documents_with_warnings": sum(1 for d in corpus.documents if d.warnings),
+        "sentences": int(sentences),
+        "documents_with_warnings": with_warnings,
         "files_skipped": len(corpus.skipped),
     }
 

@@ -10,6 +10,10 @@ import typer
 
 from ..errors import UsageError
 from ..render.export import (
+    JsonListWriter,
+    TableWriter,
+    atomic_stream,
+    dumps_json,
     frame_records,
     json_safe,
     plain_records,
@@ -84,6 +88,29 @@ def _megabytes(size: int) -> str:
     return f"{size / 1e6:,.1f} MB"
 
 
+def _write_documents(corpus, fields: list[str], fmt: str, output: Path | None) -> dict:
+    """The document table as csv, tsv, md or json (with the totals and skipped files), a batch
+    of documents at a time, each decoded and let go: memory does not grow with the corpus.
+    Byte for byte what the same rows written at once give. Returns the totals."""
+    from ..analysis.info import corpus_totals, document_columns, document_row_batches
+
+    with atomic_stream(output) as write:
+        if fmt == "json":
+            write('{\n  "documents": ')
+            table = JsonListWriter(write, depth=1)
+        else:
+            table = TableWriter(write, fmt, document_columns(fields), title="Documents")
+        for rows in document_row_batches(corpus, fields):
+            table.add(rows)
+        table.close()
+        totals = corpus_totals(corpus)
+        if fmt == "json":
+            skipped = [{"path": s.path, "reason": s.reason} for s in corpus.skipped]
+            rest = dumps_json({"totals": totals, "skipped": skipped})  # '{\n  "totals": ...}\n'
+            write(",\n" + rest[2:])
+    return totals
+
+
 def _frame_records(corpus, fields) -> list:
     from ..analysis.info import document_table
 
@@ -120,6 +147,11 @@ def info(
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache)
     fields = corpus.fields()  # the whole corpus' fields: the columns do not change with --where
     corpus = corpus.where(where) if where else corpus
+    if fmt in ("csv", "tsv", "md", "json") and plain_records([{f: m.get(f) for f in fields} for m in corpus._metadata()]):
+        totals = _write_documents(corpus, fields, fmt, output)
+        if fmt != "json":  # the totals are in the JSON
+            note(f"{totals_summary(totals)}; {totals['documents_with_warnings']:,} with warnings; {counted(totals['files_skipped'], 'file')} skipped")
+        return
     columns, rows = document_rows(corpus, fields)
     totals = corpus_totals(corpus)
     # Plain cells are written without pandas (its import is most of a warm info); anything

@@ -18,7 +18,7 @@ it; code that reads ``blog.tokens`` directly gets the kept documents' tokens cop
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -180,6 +180,18 @@ class Corpus:
             self._decoded[doc] = self._lazy.one(doc)
         return self._decoded[doc]
 
+    def iter_documents(self) -> Iterator[Document]:
+        """Every document in corpus order, decoded one at a time and not kept: a pass over a
+        million documents (``info``) holds one, not all of them."""
+        for doc in range(len(self)):
+            yield self._passing_document(doc)
+
+    def _passing_document(self, doc: int) -> Document:
+        """Document ``doc`` as ``document`` gives it, without keeping it decoded."""
+        if self._documents is not None:
+            return self._documents[doc]
+        return self._decoded.get(doc) or self._lazy.one(doc)
+
     def doc_id(self, doc: int) -> str:
         """The id of document ``doc`` (without decoding the document)."""
         if self._documents is not None:
@@ -252,8 +264,8 @@ class Corpus:
             # documents stay undecoded until asked for, as in the corpus they come from
             LazyDocuments(
                 len(positions),
-                lambda i: self.document(positions[i]),
-                lambda: [self.document(d) for d in positions],
+                lambda i: self._passing_document(positions[i]),
+                lambda: [self._passing_document(d) for d in positions],
                 doc_ids=[self.doc_id(d) for d in positions],
                 metadata=[metadata[d] for d in positions],
             ),

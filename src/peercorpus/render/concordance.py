@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from types import SimpleNamespace
 
-from .export import records_to_text
+from .export import JsonListWriter, TableWriter, records_to_text
 from .markdown import markdown_text
 from .table import stdout_console
 
@@ -177,30 +177,24 @@ class ConcordanceWriter:
         self.write, self.fmt, self.show, self.count = write, fmt, show, 0
         if fmt == "html":
             self.write(_html_start(show))
+        elif fmt == "json":
+            self.lines = JsonListWriter(write)
+        else:
+            self.lines = TableWriter(write, fmt, EXPORT_COLUMNS)
 
     def add(self, rows: list[dict]) -> None:
         if not rows:
             return
         if self.fmt == "html":
             self.write(("\n" if self.count else "") + "\n".join(_html_rows(rows, self.show)))
-        elif self.fmt == "json":
-            import json
-
-            from .cells import json_safe
-
-            # json.dumps(list, indent=2) is each element's own dump indented two more spaces
-            pieces = [json.dumps(json_safe(row), ensure_ascii=False, indent=2).replace("\n", "\n  ") for row in rows]
-            self.write(("[\n  " if self.count == 0 else ",\n  ") + ",\n  ".join(pieces))
         else:
-            text = records_to_text(rows, EXPORT_COLUMNS, self.fmt)
-            header_lines = 2 if self.fmt == "md" else 1  # md: the names and the --- line
-            self.write(text if self.count == 0 else text.split("\n", header_lines)[header_lines])
+            self.lines.add(rows)
         self.count += len(rows)
 
     def close(self) -> None:
         if self.fmt == "html":
             self.write(_HTML_END)
-        elif self.fmt == "json":
-            self.write("\n]\n" if self.count else "[]\n")
-        elif self.count == 0:
-            self.write(records_to_text([], EXPORT_COLUMNS, self.fmt))
+        else:
+            self.lines.close()
+            if self.fmt == "json":
+                self.write("\n")

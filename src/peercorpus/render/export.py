@@ -266,6 +266,50 @@ def records_to_text(records: list[dict[str, Any]], columns: list[str], fmt: str,
     return csv_lines(columns, ([record[c] for c in columns] for record in records), "," if fmt == "csv" else "\t")
 
 
+class TableWriter:
+    """Rows of plain cells written as csv, tsv or md a batch at a time through ``write``: byte
+    for byte what ``records_to_text`` writes for all of them at once (one header)::
+
+        with atomic_stream(path) as write:
+            table = TableWriter(write, "csv", ["doc", "tokens"])
+            for rows in batches: table.add(rows)
+            table.close()
+    """
+
+    def __init__(self, write, fmt: str, columns: list[str], *, title: str | None = None):
+        self.write, self.fmt, self.columns, self.title, self.count = write, fmt, columns, title, 0
+        self.header = records_to_text([], columns, fmt, title=title)  # what an empty table is
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            text = records_to_text(rows, self.columns, self.fmt, title=self.title)
+            self.write(text if self.count == 0 else text[len(self.header) :])
+            self.count += len(rows)
+
+    def close(self) -> None:
+        if self.count == 0:
+            self.write(self.header)
+
+
+class JsonListWriter:
+    """A JSON list written an item at a time through ``write``, as ``dumps_json`` indents it
+    ``depth`` levels deep (0: the whole document; 1: a value of a top-level object)."""
+
+    def __init__(self, write, depth: int = 0):
+        self.write, self.count = write, 0
+        self.indent = "\n" + "  " * (depth + 1)
+        self.end = "\n" + "  " * depth + "]"
+
+    def add(self, items: list[Any]) -> None:
+        for item in items:
+            text = json.dumps(json_safe(item), ensure_ascii=False, indent=2).replace("\n", self.indent)
+            self.write(("[" if self.count == 0 else ",") + self.indent + text)
+            self.count += 1
+
+    def close(self) -> None:
+        self.write(self.end if self.count else "[]")
+
+
 def display_rows(frame) -> list[list[str]]:
     """The frame's cells as text for reading (Markdown, HTML): number columns in one format
     each (``format_column``), other cells as ``cells.cell_text`` writes them."""
