@@ -142,7 +142,7 @@ class UnitTermCounts:
             if n == 1:
                 keys.append(None)
                 counts.append(np.bincount(term, minlength=self.n_features).astype(np.int64))
-                pairs = np.unique(unit * self.n_features + term)
+                pairs = _distinct(unit * self.n_features + term)
                 unit_freq.append(np.bincount(pairs % self.n_features, minlength=self.n_features).astype(np.int64))
                 continue
             unique, inverse, count = np.unique(term, return_inverse=True, return_counts=True)
@@ -282,6 +282,16 @@ def fit_in_batches(corpus, mapping, settings, *, unit: str, progress=None, check
     module's description); ``mapping`` is the features' ``FeatureMap``. ``check_k(k, n_units,
     n_terms, unit, settings)`` raises when k topics cannot be fitted. ``fit_rows``, when given,
     is called with every matrix the fit sees (tests: never more than a chunk's rows)."""
+    import scipy.linalg  # noqa: F401  (loads scipy's own BLAS, so that the limit below covers it)
+    from threadpoolctl import threadpool_limits
+
+    # As in nmf.py: the dense products have k columns, and BLAS threads only wait for busy
+    # cores (on BBC, MiniBatchNMF's transform spent most of its time in such waits).
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fit_in_batches(corpus, mapping, settings, unit=unit, progress=progress, check_k=check_k, fit_rows=fit_rows)
+
+
+def _fit_in_batches(corpus, mapping, settings, *, unit: str, progress, check_k, fit_rows) -> BatchFit:
     from scipy import sparse
 
     notes: list[str] = []
@@ -485,8 +495,7 @@ def _chunk_candidates(rows: ChunkRows, columns: Columns, transformer: Tfidf, top
     k = topic_term.shape[0]
     if len(sentence) == 0:
         return [(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)) for _ in range(k)]
-    numbers, local = np.unique(sentence, return_inverse=True)
-    local = local.ravel().astype(np.int64)
+    numbers, local = _numbered(sentence)
     # Every token is in a unit, so the chunk's features are all that sentences count (as
     # ``representative_sentences``, which counts features per sentence).
     counts = columns.matrix(rows, len(numbers), unit=local)
@@ -502,6 +511,28 @@ def _chunk_candidates(rows: ChunkRows, columns: Columns, transformer: Tfidf, top
         best.sort()
         out.append((numbers[best].astype(np.int64), column[best], share[best, topic]))
     return out
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """``np.unique(keys)`` by sorting (numpy's hash-based unique took 10x as long here)."""
+    keys = np.sort(keys)
+    if len(keys) == 0:
+        return keys
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return keys[first]
+
+
+def _numbered(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)``; sentence numbers of whole documents in
+    order never decrease, so the changes number them without sorting."""
+    values = np.asarray(values)
+    if len(values) and not (np.diff(values) >= 0).all():
+        numbers, inverse = np.unique(values, return_inverse=True)
+        return numbers, inverse.ravel().astype(np.int64)
+    change = np.ones(len(values), dtype=bool)
+    change[1:] = values[1:] != values[:-1]
+    return values[change], np.cumsum(change, dtype=np.int64) - 1
 
 
 def _merge_candidates(kept: list, more: list) -> list:
