@@ -41,7 +41,7 @@ from ...errors import UsageError
 from ..partials import decode_keys, empty_keys, merge_sorted, ngram_keys
 from .extracts import sentence_scores
 from .fit import fit_model, resampled_fits
-from .quality import coherence_from_cooccurrence, ranking_agreement, top_terms
+from .quality import align_topics, coherence_from_cooccurrence, jaccard_matrix, ranking_agreement, top_terms
 from .selection import choose_k
 from .tfidf import Tfidf
 
@@ -277,21 +277,20 @@ def _sample_rows(n_units: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n_units, size=SAMPLE_UNITS, replace=False))
 
 
-def fit_in_batches(corpus, mapping, settings, *, unit: str, progress=None, check_k=None, fit_rows=None) -> BatchFit:
+def fit_in_batches(corpus, mapping, settings, *, unit: str, progress=None, check_k=None) -> BatchFit:
     """Fit ``settings.k`` NMF topics (or choose k) to ``corpus`` a chunk at a time (see the
     module's description); ``mapping`` is the features' ``FeatureMap``. ``check_k(k, n_units,
-    n_terms, unit, settings)`` raises when k topics cannot be fitted. ``fit_rows``, when given,
-    is called with every matrix the fit sees (tests: never more than a chunk's rows)."""
+    n_terms, unit, settings)`` raises when k topics cannot be fitted."""
     import scipy.linalg  # noqa: F401  (loads scipy's own BLAS, so that the limit below covers it)
     from threadpoolctl import threadpool_limits
 
     # As in nmf.py: the dense products have k columns, and BLAS threads only wait for busy
     # cores (on BBC, MiniBatchNMF's transform spent most of its time in such waits).
     with threadpool_limits(limits=1, user_api="blas"):
-        return _fit_in_batches(corpus, mapping, settings, unit=unit, progress=progress, check_k=check_k, fit_rows=fit_rows)
+        return _fit_in_batches(corpus, mapping, settings, unit=unit, progress=progress, check_k=check_k)
 
 
-def _fit_in_batches(corpus, mapping, settings, *, unit: str, progress, check_k, fit_rows) -> BatchFit:
+def _fit_in_batches(corpus, mapping, settings, *, unit: str, progress, check_k) -> BatchFit:
     from scipy import sparse
 
     notes: list[str] = []
@@ -301,7 +300,7 @@ def _fit_in_batches(corpus, mapping, settings, *, unit: str, progress, check_k, 
     units = _concatenate_units(unit, chunk_units)
     n_units = len(units)
     unit_offsets = np.concatenate([[0], np.cumsum([len(u) for u in chunk_units])]).astype(np.int64)
-    if sum(len(values) for values in counted.unit_freq) == 0 or not any((values > 0).any() for values in counted.unit_freq):
+    if not any((values > 0).any() for values in counted.unit_freq):
         raise UsageError("no terms remain after filtering; check the stop words and tokenisation settings")
     vocab, columns, unit_freq = vocabulary(counted, mapping, settings, n_units)
     if not vocab:
@@ -342,8 +341,6 @@ def _fit_in_batches(corpus, mapping, settings, *, unit: str, progress, check_k, 
             check_k(low, n_units, n_terms, unit, settings)
         high = min(high, n_terms)
         references, fits = {}, {}
-        if fit_rows:
-            fit_rows(sample_tfidf)
         k, k_scores, all_agreements, reason = choose_k(
             sample_tfidf, sample_counts, exact, (low, high), progress=progress, references=references, fits=fits
         )
@@ -354,8 +351,6 @@ def _fit_in_batches(corpus, mapping, settings, *, unit: str, progress, check_k, 
         k = settings.k
         if check_k:
             check_k(k, n_units, n_terms, unit, settings)
-        if fit_rows:
-            fit_rows(sample_tfidf)
         _, start = fit_model(sample_tfidf, k=k, method="nmf", seed=settings.seed)
 
     model = _minibatch(k, start, n_units, settings.seed)
@@ -369,8 +364,6 @@ def _fit_in_batches(corpus, mapping, settings, *, unit: str, progress, check_k, 
                 rows = tfidf[np.sort(order[begin : begin + BATCH_ROWS])]
                 if rows.nnz == 0:
                     continue
-                if fit_rows:
-                    fit_rows(rows)
                 _partial_fit(model, rows, start if steps == 0 else None)
                 steps += 1
             if progress:
@@ -386,8 +379,6 @@ def _fit_in_batches(corpus, mapping, settings, *, unit: str, progress, check_k, 
     is_word = np.asarray(corpus.tokens.is_word)
     for index, chunk in enumerate(chunks):
         rows, counts, tfidf = _chunk_tfidf(corpus, chunk, chunk_units[index], mapping, columns, transformer, settings, unit)
-        if fit_rows:
-            fit_rows(tfidf)
         first = unit_offsets[index]
         if tfidf.shape[0]:
             unit_weights[first : first + tfidf.shape[0]] = _transform(model, tfidf)
@@ -407,8 +398,6 @@ def _fit_in_batches(corpus, mapping, settings, *, unit: str, progress, check_k, 
                 progress(done, settings.runs - 1, "runs")
         agreements = np.vstack(found)
     elif agreements is not None:
-        from .quality import align_topics, jaccard_matrix
-
         # Measured on the sample's model: give each topic that of the sample topic it matches best.
         match = align_topics(jaccard_matrix(top_terms(topic_term, STABILITY_TERMS), references[k]))
         agreements = agreements[:, match]
