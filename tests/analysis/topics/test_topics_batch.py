@@ -76,6 +76,10 @@ def test_counts_idf_coherence_and_extracts_are_those_of_the_whole_matrix(sample_
     for name in ("doc", "starts", "ends"):
         assert np.array_equal(getattr(units, name), getattr(fit.units, name))
     assert fit.vocab == counts.vocab
+    # The segments' character offsets, read a chunk at a time, are the memory-mapped arrays' own.
+    ends = np.maximum(units.ends - 1, units.starts)
+    assert np.array_equal(fit.unit_chars[0], corpus.tokens.char_starts[units.starts])
+    assert np.array_equal(fit.unit_chars[1], corpus.tokens.char_ends[ends])
     assert np.array_equal(fit.transformer.idf, transformer.idf)
     topic_term = batch._normalise_rows(fit.topic_term)
     assert np.array_equal(fit.coherence, topic_coherence(counts.matrix, top_terms(topic_term, 10)))

@@ -74,6 +74,7 @@ class BatchFit:
     topic_term: np.ndarray  # k × terms, MiniBatchNMF's components
     coherence: np.ndarray  # per topic, NPMI of its top-10 terms over the units
     candidates: list  # per topic (sentences ascending, scores, shares)
+    unit_chars: tuple = ()  # per unit, (first character, end of last token) in its document
     k_scores: object = None
     agreements: np.ndarray | None = None  # runs (or resamples) × topics
     notes: list[str] = field(default_factory=list)
@@ -92,6 +93,7 @@ class UnitCounts:
     counts: list
     unit_freq: list
     units: list  # Units of each chunk, in chunk order
+    chars: list  # per chunk, the character offsets (first, last) of its units in their documents
 
 
 def _unit_of_token(positions: np.ndarray, units: Units) -> np.ndarray:
@@ -116,6 +118,25 @@ class ChunkRows:
         self.features = part.features(mapping)
         self.unit = _unit_of_token(part.positions, units) if len(part) else np.zeros(0, dtype=np.int64)
         self.features = np.where(self.unit >= 0, self.features, -1)
+
+    def unit_chars(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each unit's first character and the end of its last token (the segments table),
+        read with the chunk's tokens: indexing the snapshot's memory maps at every unit
+        would page in all of ``char_starts`` and ``char_ends`` (370 MB on BBC ×50)."""
+        tokens, positions, units = self.part.tokens, self.part.positions, self.units
+        out = []
+        for name, wanted in (("char_starts", units.starts), ("char_ends", np.maximum(units.ends - 1, units.starts))):
+            dtype = getattr(tokens, name).dtype
+            values = self.part.read(name) if len(positions) else np.zeros(0, dtype=dtype)
+            at = np.minimum(np.searchsorted(positions, wanted), max(len(positions) - 1, 0))
+            found = (positions[at] == wanted) if len(positions) else np.zeros(len(wanted), dtype=bool)
+            result = np.zeros(len(wanted), dtype=dtype)
+            result[found] = values[at[found]]
+            missing = np.flatnonzero(~found & (wanted < len(tokens)))  # an empty document's unit
+            if len(missing):
+                result[missing] = np.asarray(getattr(tokens, name))[wanted[missing]]
+            out.append(result)
+        return out[0], out[1]
 
     def keys(self, n: int, n_features: int) -> tuple[np.ndarray, np.ndarray]:
         """Keys of the n-grams of kept features within a unit and a sentence (feature ids for
@@ -151,7 +172,7 @@ class UnitTermCounts:
             keys.append(unique)
             counts.append(count.astype(np.int64))
             unit_freq.append(in_units.astype(np.int64))
-        return UnitCounts(keys, counts, unit_freq, [rows.units])
+        return UnitCounts(keys, counts, unit_freq, [rows.units], [rows.unit_chars()])
 
     def merge(self, partials: Iterable[UnitCounts]) -> UnitCounts:
         total = None
@@ -168,6 +189,7 @@ class UnitTermCounts:
                         total.keys[i], [total.counts[i], total.unit_freq[i]], part.keys[i], [part.counts[i], part.unit_freq[i]]
                     )
             total.units.extend(part.units)
+            total.chars.extend(part.chars)
         if total is None:
             sizes = range(self.ngram[0], self.ngram[1] + 1)
             zeros = np.zeros(self.n_features, dtype=np.int64)
@@ -175,6 +197,7 @@ class UnitTermCounts:
                 [None if n == 1 else empty_keys(n, self.n_features) for n in sizes],
                 [zeros if n == 1 else np.zeros(0, dtype=np.int64) for n in sizes],
                 [zeros if n == 1 else np.zeros(0, dtype=np.int64) for n in sizes],
+                [],
                 [],
             )
         return total
@@ -419,7 +442,9 @@ def _fit_in_batches(corpus, mapping, settings, *, unit: str, progress, check_k) 
     }
     return BatchFit(
         k=k, units=units, vocab=vocab, transformer=transformer, unit_weights=unit_weights, topic_term=topic_term,
-        coherence=coherence, candidates=candidates, k_scores=k_scores, agreements=agreements, notes=notes, info=info,
+        coherence=coherence, candidates=candidates,
+        unit_chars=tuple(np.concatenate([c[i] for c in counted.chars]) if counted.chars else np.zeros(0, dtype=np.int64) for i in (0, 1)),
+        k_scores=k_scores, agreements=agreements, notes=notes, info=info,
     )
 
 

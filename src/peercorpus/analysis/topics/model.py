@@ -300,7 +300,7 @@ def _batch_topics(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSet
         doc_ids=corpus.doc_ids,
         topics=topic_table,
         documents=_document_table(corpus.doc_ids, doc_weights),
-        segments=_segment_table(corpus, units, unit_weights),
+        segments=_segment_table(corpus, units, unit_weights, chars=fit.unit_chars),
         extracts=extracts,
         representative_docs=representative_documents(corpus.doc_ids, doc_weights, settings.top_docs),
         k_scores=fit.k_scores,
@@ -401,7 +401,8 @@ def _document_table(doc_ids: list[str], doc_weights: np.ndarray):
     return frame
 
 
-def _segment_table(corpus: Corpus, units: Units, unit_weights: np.ndarray):
+def _segment_table(corpus: Corpus, units: Units, unit_weights: np.ndarray, chars=None):
+    """One row per unit; ``chars``: its character offsets when already read (``batch``)."""
     import pandas as pd
 
     tokens = corpus.tokens
@@ -410,9 +411,13 @@ def _segment_table(corpus: Corpus, units: Units, unit_weights: np.ndarray):
     dominant = pd.array(np.where(has_terms, unit_weights.argmax(axis=1), -1), dtype="Int64")
     frame.insert(0, "topic", dominant)
     frame.loc[~has_terms, "topic"] = pd.NA
-    ends = np.maximum(units.ends - 1, units.starts)
-    frame.insert(0, "char_end", tokens.char_ends[ends] if len(tokens) else 0)
-    frame.insert(0, "char_start", tokens.char_starts[units.starts] if len(tokens) else 0)
+    if chars:
+        frame.insert(0, "char_end", chars[1] if len(tokens) else 0)
+        frame.insert(0, "char_start", chars[0] if len(tokens) else 0)
+    else:
+        ends = np.maximum(units.ends - 1, units.starts)
+        frame.insert(0, "char_end", tokens.char_ends[ends] if len(tokens) else 0)
+        frame.insert(0, "char_start", tokens.char_starts[units.starts] if len(tokens) else 0)
     frame.insert(0, "tokens", units.lengths)
     frame.insert(0, "segment", np.arange(len(units)))
     frame.insert(0, "doc", [corpus.documents[d].doc_id for d in units.doc])
