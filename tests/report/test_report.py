@@ -290,3 +290,17 @@ def test_freq_by_a_field_writes_the_side_by_side_table_and_a_tidy_one(tmp_path, 
     tidy = (tables / "freq-long.csv").read_text(encoding="utf-8").splitlines()
     assert tidy[0] == "group,rank,term,count,per_million,range,range_share,dp"
     assert len(tidy) > 3 and all(line.split(",")[1] in {"1", "2", "3"} for line in tidy[1:])
+
+
+@pytest.mark.slow
+def test_topics_batch_in_a_report_says_it_was_fitted_in_batches(run, mini_corpus, tmp_path):
+    config = tmp_path / "batch.yaml"
+    config.write_text(
+        f"title: Batch\ncorpus: {mini_corpus}\nanalyses:\n  - name: topics\n    k: 2\n    unit: paragraph\n    min_df: 1\n    batch: true\n    plots: false\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("report", str(config), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert "MiniBatchNMF" in text.split("## Methods")[1] and "fitted in batches" in text

@@ -53,7 +53,7 @@ def topics(
     seed: Annotated[int, typer.Option("--seed", help="Random seed (NNDSVD's randomised SVD, resampling).")] = 0,
     runs: Annotated[int, typer.Option("--runs", help="Refit on N-1 resamples and report how stable each topic is.")] = 1,
     samples: Annotated[int, typer.Option("--samples", help="Resamples per k tried by --k auto.")] = 8,
-    batch: Annotated[bool, typer.Option("--batch", help="MiniBatchNMF: bounded memory for large corpora.")] = False,
+    batch: Annotated[bool, typer.Option("--batch", help="Fit in batches (MiniBatchNMF over chunks of documents, started from NMF on a sample of at most 4000 units; --k auto chooses k on that sample): memory bounded by --memory-mb, not by the corpus.")] = False,
     terms: Annotated[int, typer.Option("--terms", help="Top terms shown per topic.")] = 10,
     top_docs: Annotated[int, typer.Option("--top-docs", help="Representative documents per topic.")] = 5,
     extracts: Annotated[int, typer.Option("--extracts", help="Representative sentences per topic.")] = 3,

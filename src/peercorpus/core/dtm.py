@@ -40,21 +40,31 @@ class DocumentTermMatrix:
         """Keep terms in at least ``min_df`` and at most ``max_df`` units (counts or proportions),
         then the ``max_features`` most frequent (ties broken alphabetically, as scikit-learn does).
         """
-        n_units = self.shape[0]
-        low = _as_count(check_fraction_or_count("min_df", min_df), n_units)
-        high = _as_count(check_fraction_or_count("max_df", max_df), n_units)
-        df = self.document_frequency()
-        keep = (df >= low) & (df <= high)
-        if max_features is not None:
-            check_int("max_features", max_features, minimum=1)
-            totals = np.asarray(self.matrix.sum(axis=0)).ravel()
-            candidates = np.flatnonzero(keep)
-            # Highest count first; equal counts in vocabulary (alphabetical) order.
-            order = candidates[np.lexsort((candidates, -totals[candidates]))]
-            keep = np.zeros_like(keep)
-            keep[order[:max_features]] = True
-        columns = np.flatnonzero(keep)
+        columns = kept_terms(
+            self.document_frequency(), lambda: np.asarray(self.matrix.sum(axis=0)).ravel(), self.shape[0],
+            min_df=min_df, max_df=max_df, max_features=max_features,
+        )
         return DocumentTermMatrix(self.matrix[:, columns].tocsr(), [self.vocab[i] for i in columns])
+
+
+def kept_terms(document_frequency: np.ndarray, totals, n_units: int, *, min_df: float | int = 1, max_df: float | int = 1.0, max_features: int | None = None) -> np.ndarray:
+    """The columns ``DocumentTermMatrix.prune`` keeps, from each term's ``document_frequency``
+    and (called only with ``max_features``) ``totals()``, its count over the units: so that
+    terms counted a chunk at a time (``topics --batch``) are pruned exactly as a matrix is.
+    Columns are in vocabulary (alphabetical) order, which breaks ties of ``max_features``."""
+    low = _as_count(check_fraction_or_count("min_df", min_df), n_units)
+    high = _as_count(check_fraction_or_count("max_df", max_df), n_units)
+    df = np.asarray(document_frequency)
+    keep = (df >= low) & (df <= high)
+    if max_features is not None:
+        check_int("max_features", max_features, minimum=1)
+        counts = np.asarray(totals() if callable(totals) else totals)
+        candidates = np.flatnonzero(keep)
+        # Highest count first; equal counts in vocabulary (alphabetical) order.
+        order = candidates[np.lexsort((candidates, -counts[candidates]))]
+        keep = np.zeros_like(keep)
+        keep[order[:max_features]] = True
+    return np.flatnonzero(keep)
 
 
 def _as_count(value: float | int, n_units: int) -> float:

@@ -143,3 +143,50 @@ def _grouped(kind: str, starts: np.ndarray, ends: np.ndarray, docs: np.ndarray, 
         merged_docs.append(doc)
     as_array = lambda values: np.asarray(values, dtype=np.int64)  # noqa: E731
     return Units(kind, as_array(merged_docs), as_array(merged_starts), as_array(merged_ends))
+
+
+def document_units(
+    kind: str, doc_starts: np.ndarray, docs: np.ndarray, *, paragraph: np.ndarray | None = None, chunk_size: int = 200
+) -> Units:
+    """The ``kind`` units of documents ``docs`` (ascending) alone: what ``make_units`` gives
+    for them, since a unit never crosses a document, so that the units of a corpus can be made
+    a chunk of documents at a time (``topics --batch``). ``paragraph`` is the paragraph number
+    of every token of those documents, in order (needed for ``kind`` paragraph).
+
+    >>> whole = make_units(tokens, "paragraph")
+    >>> part = document_units("paragraph", tokens.doc_starts, np.array([0, 1]), paragraph=tokens.paragraph[: tokens.doc_starts[2]])
+    >>> (part.starts == whole.starts[: len(part)]).all()
+    True
+    """
+    check_choice("unit", kind, UNIT_KINDS)
+    doc_starts = np.asarray(doc_starts, dtype=np.int64)
+    docs = np.asarray(docs, dtype=np.int64)
+    firsts, lasts = doc_starts[docs], doc_starts[docs + 1]
+    if kind == "document":
+        return Units(kind, docs.copy(), firsts, lasts)
+    if kind == "chunk":
+        check_int("chunk_size", chunk_size, minimum=10)
+        starts, ends, owners = [], [], []
+        for doc, first, last in zip(docs.tolist(), firsts.tolist(), lasts.tolist()):
+            for start in range(first, last, chunk_size):
+                starts.append(start)
+                ends.append(min(start + chunk_size, last))
+                owners.append(doc)
+        as_array = lambda values: np.asarray(values, dtype=np.int64)  # noqa: E731
+        return _grouped(kind, as_array(starts), as_array(ends), as_array(owners), minimum=chunk_size // 2)
+    lengths = lasts - firsts
+    n = int(lengths.sum())
+    if paragraph is None or len(paragraph) != n:
+        raise ValueError("document_units: `paragraph` must give the paragraph of every token of the documents")
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Units(kind, empty, empty, empty)
+    local_doc_starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    breaks = np.flatnonzero(np.diff(np.asarray(paragraph)) != 0) + 1
+    breaks = np.union1d(breaks, local_doc_starts[1:-1])
+    breaks = breaks[(breaks > 0) & (breaks < n)]
+    local_starts = np.concatenate([[0], breaks]).astype(np.int64)
+    local_ends = np.concatenate([breaks, [n]]).astype(np.int64)
+    which = np.searchsorted(local_doc_starts, local_starts, side="right") - 1  # index into docs
+    offset = firsts[which] - local_doc_starts[which]
+    return _grouped(kind, local_starts + offset, local_ends + offset, docs[which], minimum=MIN_PARAGRAPH_TOKENS)

@@ -25,7 +25,10 @@ def print_topics(model, groups=None, *, full_tables: Path | None = None, over=No
     """Topics, their extracts, the documents' dominant topics, k scores and group means
     (``full_tables``: the --output folder the long tables are written to, named in the hint)."""
     console = stdout_console()
-    how = f"{model.settings.method.upper()}, {len(model.units)} {model.unit}s, {len(model.vocab):,} terms, seed {model.settings.seed}"
+    method = model.settings.method.upper()
+    if getattr(model, "batch_fit", None):
+        method = f"MiniBatchNMF in batches: {model.batch_fit['chunks']} chunk(s) × {model.batch_fit['epochs']} epochs"
+    how = f"{method}, {len(model.units)} {model.unit}s, {len(model.vocab):,} terms, seed {model.settings.seed}"
     print_table(_topic_overview(model), title=f"{model.k} topics ({how})", console=console)
     for topic, extracts in model.extracts.groupby("topic", sort=True):
         console.print(f"\n[bold]Topic {topic}: {escape(printable(str(model.topics.loc[topic, 'label'])))}[/bold]")
@@ -64,4 +67,16 @@ def topics_markup(model, groups, fmt: str, over=None) -> str:
         sections.append((f"Topic shares per {over.attrs.get('field', 'period')}", over))
     parts = [frame_to_text(frame, fmt, title=title) for title, frame in sections]
     heading = f"# {model.k} topics\n\n" if fmt == "md" else f"<h1>{model.k} topics</h1>\n"
+    if getattr(model, "batch_fit", None):
+        fitted = f"Fitted in batches: {_batch_phrase(model.batch_fit)}."
+        heading += f"{fitted}\n\n" if fmt == "md" else f"<p>{fitted}</p>\n"
     return heading + "\n".join(parts)
+
+
+def _batch_phrase(info: dict) -> str:
+    """How a ``--batch`` model was fitted, in words."""
+    return (
+        f"MiniBatchNMF over {info['chunks']} chunk(s) of documents × {info['epochs']} epochs, "
+        f"started from NMF on {info['sample_units']:,} sampled units"
+        + ("; k chosen on that sample" if info.get("k_chosen_on_sample") else "")
+    )

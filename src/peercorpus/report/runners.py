@@ -271,6 +271,12 @@ def _run_topics(params, context: Context, section: Section) -> None:
         plot_document_heatmap(model, context.folder / heatmap_path)
         section.plots += [ReportPlot("Top terms per topic", terms_path), ReportPlot("Topic weights per document", heatmap_path)]
     model_name = "TF-IDF (sublinear tf) and non-negative matrix factorisation (NMF, NNDSVD start)" if settings.method == "nmf" else "latent Dirichlet allocation (LDA) on term counts"
+    if model.batch_fit:
+        model_name = (
+            f"TF-IDF (sublinear tf) and mini-batch non-negative matrix factorisation (scikit-learn's MiniBatchNMF, "
+            f"fitted in batches: {model.batch_fit['epochs']} passes over {model.batch_fit['chunks']} chunk(s) of documents, "
+            f"started from NMF, NNDSVD start, on a seeded sample of {model.batch_fit['sample_units']:,} units)"
+        )
     k_phrase = (
         f"k = {model.k} was chosen from {settings.k_range[0]}–{settings.k_range[1]} as the largest k at which the model "
         f"fitted to {settings.samples} random 80% resamples grouped the units most nearly as the full model did (a local "
@@ -278,6 +284,8 @@ def _run_topics(params, context: Context, section: Section) -> None:
         "most reproducible k; after Brunet et al. 2004 and Greene, O'Callaghan & Cunningham 2014)"
         if settings.k == "auto" else f"k = {model.k}"
     )
+    if model.batch_fit and settings.k == "auto":
+        k_phrase += " (on the sample)"
     section.method = (
         f"A topic model{_where_phrase(params.where)} was fitted with {model_name} to {len(model.units)} "
         f"{model.unit}s and {len(model.vocab):,} terms (document frequency ≥ {settings.min_df}, ≤ {settings.max_df}; "

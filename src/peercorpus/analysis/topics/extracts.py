@@ -59,19 +59,11 @@ def representative_sentences(corpus: Corpus, features, topic_term: np.ndarray, v
     counts = document_term_matrix(features, tokens.sentence.astype(np.int64), n_sentences, ngram=settings.ngram)
     counts = _reindex(counts, vocab)
     projection = np.asarray(transformer.transform(counts) @ topic_term.T)
-    total = projection.sum(axis=1, keepdims=True)
-    share = np.divide(projection, total, out=np.zeros_like(projection), where=total > 0)
     words = np.bincount(tokens.sentence[tokens.is_word[tokens.ids]], minlength=n_sentences)
-    eligible = (words >= MIN_SENTENCE_WORDS) & (words <= MAX_SENTENCE_WORDS)
-    score = np.where(eligible[:, None], projection * share, 0.0)
+    share, score = sentence_scores(projection, words)
 
     def text_of(sentence: int) -> str | None:
-        """The sentence's text, or None when it is not a complete prose sentence."""
-        doc = int(tokens.sentence_doc[sentence])
-        start, end = (int(x) for x in tokens.sentence_spans[sentence])
-        text = corpus.text(doc)
-        raw = without_headings(text[start:end], at_line_start=start == 0 or text[start - 1] == "\n")
-        return _sentence_text(raw) if raw is not None and is_prose_sentence(raw) else None
+        return prose_sentence(corpus, sentence)
 
     rows = []
     for topic in range(topic_term.shape[0]):
@@ -84,6 +76,49 @@ def representative_sentences(corpus: Corpus, features, topic_term: np.ndarray, v
                     "doc": corpus.documents[int(tokens.sentence_doc[sentence])].doc_id,
                     "sentence": text,
                     "weight": round(float(share[sentence, topic]), 6),
+                }
+            )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def sentence_scores(projection: np.ndarray, words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per sentence (row) and topic (column): its share of the sentence's projections, and its
+    score ``projection × share`` (0 for a sentence of fewer than 8 or more than 80 words)."""
+    total = projection.sum(axis=1, keepdims=True)
+    share = np.divide(projection, total, out=np.zeros_like(projection), where=total > 0)
+    eligible = (words >= MIN_SENTENCE_WORDS) & (words <= MAX_SENTENCE_WORDS)
+    return share, np.where(eligible[:, None], projection * share, 0.0)
+
+
+def prose_sentence(corpus: Corpus, sentence: int) -> str | None:
+    """Sentence ``sentence``'s text as an extract shows it, or None when it is not a complete
+    prose sentence."""
+    tokens = corpus.tokens
+    doc = int(tokens.sentence_doc[sentence])
+    start, end = (int(x) for x in tokens.sentence_spans[sentence])
+    text = corpus.text(doc)
+    raw = without_headings(text[start:end], at_line_start=start == 0 or text[start - 1] == "\n")
+    return _sentence_text(raw) if raw is not None and is_prose_sentence(raw) else None
+
+
+def extracts_from_candidates(corpus: Corpus, candidates: list, n: int):
+    """``representative_sentences``' table from each topic's best candidates, found a chunk at a
+    time (``topics --batch``): per topic ``(sentences, scores, shares)``, sentences ascending.
+    The same choice as over every sentence whenever the candidates hold the sentences that
+    choice reaches (the best ones; ``batch.CANDIDATES`` per topic are kept)."""
+    import pandas as pd
+
+    columns = ["topic", "rank", "doc", "sentence", "weight"]
+    sentence_doc = corpus.tokens.sentence_doc
+    rows = []
+    for topic, (sentences, scores, shares) in enumerate(candidates):
+        docs = np.asarray(sentence_doc[sentences]) if len(sentences) else np.zeros(0, dtype=np.int64)
+        picked = _pick(scores, docs, n, lambda i, sentences=sentences: prose_sentence(corpus, int(sentences[i])))
+        for rank, (index, text) in enumerate(picked, start=1):
+            rows.append(
+                {
+                    "topic": topic, "rank": rank, "doc": corpus.documents[int(docs[index])].doc_id,
+                    "sentence": text, "weight": round(float(shares[index]), 6),
                 }
             )
     return pd.DataFrame(rows, columns=columns)

@@ -27,7 +27,8 @@ from ...core.units import UNIT_KINDS, Units, choose_unit, make_units
 from ...errors import UsageError
 from ...validate import check_choice, check_fraction_or_count, check_int, count_or_share
 from ..params import Params, check_qdpx, qdpx_fields
-from .extracts import representative_documents, representative_sentences
+from .batch import fit_in_batches
+from .extracts import extracts_from_candidates, representative_documents, representative_sentences
 from .fit import METHODS, fit_model, resampled_fits
 from .quality import align_topics, jaccard_matrix, ranking_agreement, top_terms, topic_coherence
 from .selection import choose_k
@@ -105,34 +106,24 @@ class TopicModel:
     representative_docs: Any
     k_scores: Any = None  # DataFrame when k was chosen automatically
     notes: list[str] = field(default_factory=list)
+    batch_fit: dict | None = None  # how a ``batch`` model was fitted (chunks, epochs, sample); None without batch
 
 
 def topic_features(corpus: Corpus, tokenize: TokenizeSettings):
     """The features topics count: the config's settings, English stop words by default,
     words only (no numbers or punctuation) of at least two characters."""
-    settings = replace(
-        tokenize, drop_numbers=True, drop_punct=True, min_length=max(tokenize.min_length, 2)
-    )
-    return corpus.tokens.features(settings, default_stopwords="english")
+    return corpus.tokens.features(_feature_settings(tokenize), default_stopwords="english")
+
+
+def _feature_settings(tokenize: TokenizeSettings) -> TokenizeSettings:
+    return replace(tokenize, drop_numbers=True, drop_punct=True, min_length=max(tokenize.min_length, 2))
 
 
 def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings):
     """Units, features, pruned counts (unit × term), TF-IDF matrix, fitted ``Tfidf``, notes."""
 
     notes = []
-    if len(corpus) < 2:
-        raise UsageError(
-            f"a topic model needs at least 2 documents; the corpus has {len(corpus)} "
-            "(add documents, or split a long document into one file per chapter or section)"
-        )
-    unit = settings.unit
-    if unit == "auto":
-        unit = choose_unit(len(corpus))
-        if unit != "document":
-            notes.append(
-                f"{len(corpus)} documents are too few samples for a topic model; modelling "
-                f"paragraphs instead (results are also given per document; `unit` document to change)"
-            )
+    unit = _unit_kind(corpus, settings, notes)
     units = make_units(corpus.tokens, unit, chunk_size=settings.chunk_size)
     features = topic_features(corpus, tokenize)
     counts = document_term_matrix(
@@ -148,6 +139,24 @@ def prepare(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings)
         transformer = Tfidf(transformer.idf ** settings.idf_power)
     tfidf = transformer.transform(counts.matrix)
     return units, features, counts, tfidf, transformer, notes
+
+
+def _unit_kind(corpus: Corpus, settings: TopicSettings, notes: list[str]) -> str:
+    """The kind of unit modelled (``unit`` auto decided, with a note saying so)."""
+    if len(corpus) < 2:
+        raise UsageError(
+            f"a topic model needs at least 2 documents; the corpus has {len(corpus)} "
+            "(add documents, or split a long document into one file per chapter or section)"
+        )
+    unit = settings.unit
+    if unit == "auto":
+        unit = choose_unit(len(corpus))
+        if unit != "document":
+            notes.append(
+                f"{len(corpus)} documents are too few samples for a topic model; modelling "
+                f"paragraphs instead (results are also given per document; `unit` document to change)"
+            )
+    return unit
 
 
 def selection_matrix(settings: TopicSettings, counts: DocumentTermMatrix, model_input):
@@ -180,6 +189,8 @@ def topics(
 
     settings = (settings or TopicSettings()).checked()
     tokenize = tokenize or corpus.tokenize
+    if settings.batch:
+        return _batch_topics(corpus, settings, tokenize, progress)
     units, features, counts, tfidf, transformer, notes = prepare(corpus, settings, tokenize)
     matrix = _model_input(settings, counts, tfidf)
     n_units, n_terms = matrix.shape
@@ -257,6 +268,56 @@ def topics(
         k_scores=k_scores,
         notes=notes,
     )
+
+
+def _batch_topics(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings, progress) -> TopicModel:
+    """``topics`` with ``batch``: the model fitted a chunk of documents at a time (``batch.py``),
+    described with the same tables."""
+    notes: list[str] = []
+    unit = _unit_kind(corpus, settings, notes)
+    mapping = corpus.tokens.feature_map(_feature_settings(tokenize), default_stopwords="english")
+    fit = fit_in_batches(corpus, mapping, settings, unit=unit, progress=progress, check_k=_check_k)
+    notes += fit.notes
+    units = fit.units
+    order = _by_prevalence(fit.unit_weights, units.lengths)
+    unit_weights = _normalise_rows(fit.unit_weights[:, order])
+    topic_term = _normalise_rows(fit.topic_term[order])
+    doc_weights = _document_weights(unit_weights, units, len(corpus))
+    stability = fit.agreements[:, order].mean(axis=0) if fit.agreements is not None else None
+    terms = top_terms(topic_term, settings.terms)
+    prevalence = _prevalence(unit_weights, units.lengths)
+    topic_table = _topic_table(topic_term, terms, fit.vocab, prevalence, fit.coherence[order], stability)
+    extracts = extracts_from_candidates(corpus, [fit.candidates[t] for t in order], settings.extracts) if settings.extracts else extracts_from_candidates(corpus, [], 0)
+    return TopicModel(
+        settings=settings,
+        k=fit.k,
+        unit=units.kind,
+        units=units,
+        vocab=fit.vocab,
+        topic_term=topic_term,
+        unit_weights=unit_weights,
+        doc_weights=doc_weights,
+        doc_ids=corpus.doc_ids,
+        topics=topic_table,
+        documents=_document_table(corpus.doc_ids, doc_weights),
+        segments=_segment_table(corpus, units, unit_weights, chars=fit.unit_chars),
+        extracts=extracts,
+        representative_docs=representative_documents(corpus.doc_ids, doc_weights, settings.top_docs),
+        k_scores=fit.k_scores,
+        notes=notes,
+        batch_fit=fit.info,
+    )
+
+
+def _check_k(k: int, n_units: int, n_terms: int, kind: str, settings: TopicSettings) -> None:
+    """A fixed ``k`` that the units or terms cannot carry: the errors ``topics`` gives."""
+    if k >= n_units:
+        more_units = "`unit` paragraph or chunk" if kind == "document" else "`unit` chunk with a smaller `chunk_size`"
+        raise UsageError(
+            f"`k` {k} needs more than {k} units; there are {n_units} {kind}s "
+            f"(use a smaller `k`, or {more_units})"
+        )
+    _require_terms_for(k, n_terms, settings)
 
 
 def _require_terms_for(k: int, n_terms: int, settings: TopicSettings) -> None:
@@ -340,7 +401,8 @@ def _document_table(doc_ids: list[str], doc_weights: np.ndarray):
     return frame
 
 
-def _segment_table(corpus: Corpus, units: Units, unit_weights: np.ndarray):
+def _segment_table(corpus: Corpus, units: Units, unit_weights: np.ndarray, chars=None):
+    """One row per unit; ``chars``: its character offsets when already read (``batch``)."""
     import pandas as pd
 
     tokens = corpus.tokens
@@ -349,9 +411,13 @@ def _segment_table(corpus: Corpus, units: Units, unit_weights: np.ndarray):
     dominant = pd.array(np.where(has_terms, unit_weights.argmax(axis=1), -1), dtype="Int64")
     frame.insert(0, "topic", dominant)
     frame.loc[~has_terms, "topic"] = pd.NA
-    ends = np.maximum(units.ends - 1, units.starts)
-    frame.insert(0, "char_end", tokens.char_ends[ends] if len(tokens) else 0)
-    frame.insert(0, "char_start", tokens.char_starts[units.starts] if len(tokens) else 0)
+    if chars:
+        frame.insert(0, "char_end", chars[1] if len(tokens) else 0)
+        frame.insert(0, "char_start", chars[0] if len(tokens) else 0)
+    else:
+        ends = np.maximum(units.ends - 1, units.starts)
+        frame.insert(0, "char_end", tokens.char_ends[ends] if len(tokens) else 0)
+        frame.insert(0, "char_start", tokens.char_starts[units.starts] if len(tokens) else 0)
     frame.insert(0, "tokens", units.lengths)
     frame.insert(0, "segment", np.arange(len(units)))
     frame.insert(0, "doc", [corpus.documents[d].doc_id for d in units.doc])

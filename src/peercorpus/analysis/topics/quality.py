@@ -33,20 +33,33 @@ def topic_coherence(counts, terms: np.ndarray) -> np.ndarray:
     """
     presence = (counts > 0).astype(np.float64).tocsc()
     n_units = max(presence.shape[0], 1)
+    return np.asarray([_mean_npmi((block.T @ block).toarray() / n_units) for block in (presence[:, row] for row in terms)])
+
+
+def coherence_from_cooccurrence(together: np.ndarray, columns: np.ndarray, terms: np.ndarray, n_units: int) -> np.ndarray:
+    """``topic_coherence`` from counts already summed (``topics --batch``, a chunk at a time):
+    ``together[i, j]`` is the number of units where terms ``columns[i]`` and ``columns[j]``
+    both occur (``columns`` sorted, holding every term of ``terms``); the same numbers as
+    ``topic_coherence`` over the whole matrix (the counts are whole numbers, summed exactly)."""
+    n_units = max(n_units, 1)
     scores = []
     for row in terms:
-        block = presence[:, row]
-        together = (block.T @ block).toarray() / n_units
-        alone = np.diag(together)
-        upper = np.triu_indices(len(row), k=1)
-        joint = together[upper]
-        expected = alone[upper[0]] * alone[upper[1]]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pmi = np.log((joint + _EPSILON) / np.maximum(expected, _EPSILON))
-            npmi = pmi / -np.log(joint + _EPSILON)
-        npmi = np.where(joint > 0, npmi, -1.0)
-        scores.append(float(np.clip(npmi, -1, 1).mean()) if len(joint) else 0.0)
+        at = np.searchsorted(columns, row)
+        scores.append(_mean_npmi(together[np.ix_(at, at)] / n_units))
     return np.asarray(scores)
+
+
+def _mean_npmi(together: np.ndarray) -> float:
+    """Mean NPMI of the pairs of a block of co-occurrence shares (diagonal: each term's share)."""
+    alone = np.diag(together)
+    upper = np.triu_indices(together.shape[0], k=1)
+    joint = together[upper]
+    expected = alone[upper[0]] * alone[upper[1]]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pmi = np.log((joint + _EPSILON) / np.maximum(expected, _EPSILON))
+        npmi = pmi / -np.log(joint + _EPSILON)
+    npmi = np.where(joint > 0, npmi, -1.0)
+    return float(np.clip(npmi, -1, 1).mean()) if len(joint) else 0.0
 
 
 def jaccard_matrix(first: np.ndarray, second: np.ndarray) -> np.ndarray:

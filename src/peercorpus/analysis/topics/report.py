@@ -5,7 +5,8 @@
 
 The shape is a contract (issue #5): ``k``, ``method``, ``seed``, ``topics`` (``topic``,
 ``label``, ``terms``, ``weights``, ``coherence``, ``prevalence``, ...), ``documents`` (``doc``,
-``topic``, ``weights``); keys are added, never renamed. Numbers are rounded to six decimals so
+``topic``, ``weights``), and ``batch_fit`` (only with ``batch``: ``fitted_in_batches``, ``chunks``,
+``epochs``, ``sample_units``, ...); keys are added, never renamed. Numbers are rounded to six decimals so
 that the same corpus, settings and seed give byte-identical files.
 """
 
@@ -55,6 +56,10 @@ def topics_payload(model, *, groups=None, over=None) -> dict[str, Any]:
         "documents": documents,
         "k_scores": [] if model.k_scores is None else model.k_scores.to_dict("records"),  # [] unless k was chosen
     }
+    if getattr(model, "batch_fit", None):
+        # Only for a model fitted with ``batch``: how (chunks, epochs, the sample), so that a
+        # script can tell a mini-batch model from an exact one.
+        payload["batch_fit"] = dict(model.batch_fit)
     if groups is not None:
         payload["groups"] = groups.to_dict("records")
     if over is not None:
