@@ -163,7 +163,7 @@ class Tokens:
     def positions_of_norm(self, norm_id: int) -> np.ndarray:
         """Sorted token positions whose normalised form is ``norm_id``."""
         offsets, positions = self.index
-        return positions[offsets[norm_id] : offsets[norm_id + 1]]
+        return np.asarray(positions[offsets[norm_id] : offsets[norm_id + 1]], dtype=np.int64)
 
     # --- features for counting analyses ----------------------------------------------
 

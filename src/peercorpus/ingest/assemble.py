@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.derived import RunNumbers
 from ..core.tokens import index_offsets, index_positions, normalized_vocab
 from .shard import Shard
 from .snapshot import SnapshotWriter
@@ -24,12 +25,16 @@ from .snapshot import SnapshotWriter
 # made in parts, each a pass over the token ids, so that memory does not grow with the corpus.
 INDEX_PART = 1 << 23
 
-# Arrays of a snapshot that grow shard by shard, with their dtypes.
+# Arrays of a snapshot that grow shard by shard, with their dtypes as written (``ids``,
+# ``char_starts`` and the units' first tokens are narrowed when the assembly is finished).
 _GROWING = {
     "ids": np.int32,
     "char_starts": np.int32,
-    "char_ends": np.int32,
-    "sentence": np.int32,
+    "sentence_first": np.int64,
+    "paragraph_first": np.int64,
+    "char_end_fix_positions": np.int64,
+    "char_end_fix_ends": np.int32,
+    "sentence": np.int32,  # only when the first tokens cannot give it (RunNumbers)
     "paragraph": np.int32,
     "sentence_spans": np.int32,
     "sentence_doc": np.int32,
@@ -37,6 +42,20 @@ _GROWING = {
     "paragraph_doc": np.int32,
     "doc_starts": np.int64,
 }
+_DERIVE_ROWS = 1 << 22
+
+
+def narrowest(largest: int, smallest: int = 0) -> np.dtype:
+    """The narrowest integer dtype among uint16, int32 and int64 that holds both values.
+
+    >>> narrowest(65535), narrowest(65536), narrowest(5, -1), narrowest(2**31)
+    (dtype('uint16'), dtype('int32'), dtype('int32'), dtype('int64'))
+    """
+    if smallest >= 0 and largest < 2**16:
+        return np.dtype(np.uint16)
+    if -(2**31) <= smallest and largest < 2**31:
+        return np.dtype(np.int32)
+    return np.dtype(np.int64)
 
 
 class Assembler:
@@ -47,7 +66,11 @@ class Assembler:
         self.lookup: dict[str, int] = {}
         self.first_with_hash: dict[str, tuple[int, str]] = {}  # text hash → first document with it
         self.n_tokens = self.n_sentences = self.n_paragraphs = 0
+        self.largest_start = 0
+        self.explicit: set[str] = set()  # unit numbers stored per token (RunNumbers could not give them)
         writer.append("doc_starts", np.zeros(1, dtype=np.int64))
+        for name in ("sentence_first", "paragraph_first", "char_end_fix_positions", "char_end_fix_ends"):
+            writer.append(name, np.zeros(0, dtype=_GROWING[name]))
 
     def add(self, path: Path, root: Path, shard: Shard) -> None:
         """Append the documents of file ``path`` (found under ``root``)."""
@@ -62,10 +85,21 @@ class Assembler:
         sentence_base = self.n_sentences + np.cumsum(doc_sentences) - doc_sentences
         paragraph_base = self.n_paragraphs + np.cumsum(doc_paragraphs) - doc_paragraphs
         write("ids", mapping[a["ids"]])
-        write("char_starts", a["starts"])
-        write("char_ends", a["ends"])
-        write("sentence", a["sentence"] + np.repeat(sentence_base, doc_tokens))
-        write("paragraph", a["paragraph"] + np.repeat(paragraph_base, doc_tokens))
+        starts, ends = a["starts"], a["ends"]
+        write("char_starts", starts)
+        if len(starts):
+            self.largest_start = max(self.largest_start, int(starts.max()))
+            if int(starts.min()) < 0:
+                self.largest_start = 2**31  # not expected; kept as int32 (narrowest() needs >= 0 for uint16)
+        # char_ends are starts plus the form's length (a token is its text's substring); where
+        # not, the end is listed
+        form_lengths = np.fromiter(map(len, shard.vocab), dtype=np.int64, count=len(shard.vocab))
+        differ = np.flatnonzero(ends.astype(np.int64) - starts != form_lengths[a["ids"]])
+        if len(differ):
+            write("char_end_fix_positions", self.n_tokens + differ)
+            write("char_end_fix_ends", ends[differ])
+        self._add_units("sentence", a["sentence"] + np.repeat(sentence_base, doc_tokens), self.n_sentences, int(doc_sentences.sum()))
+        self._add_units("paragraph", a["paragraph"] + np.repeat(paragraph_base, doc_tokens), self.n_paragraphs, int(doc_paragraphs.sum()))
         write("sentence_spans", a["sentence_spans"].reshape(-1, 2))
         write("paragraph_spans", a["paragraph_spans"].reshape(-1, 2))
         write("sentence_doc", np.repeat(docs, doc_sentences))
@@ -106,25 +140,59 @@ class Assembler:
     def _write(self, name: str, rows: np.ndarray) -> None:
         self.writer.append(name, rows, _GROWING[name])
 
+    def _add_units(self, name: str, numbers: np.ndarray, first_unit: int, n_units: int) -> None:
+        """The sentence (paragraph) numbers of a shard's tokens, stored as each unit's first
+        token (``RunNumbers``); checked, and stored per token from here on if that does not give them."""
+        first = self.n_tokens + np.searchsorted(numbers, np.arange(first_unit, first_unit + n_units), side="left")
+        self._write(f"{name}_first", first)
+        if name not in self.explicit:
+            # what RunNumbers gives these tokens: units of earlier shards start before them
+            local_first = first - self.n_tokens
+            derived = np.maximum(np.searchsorted(local_first, np.arange(len(numbers)), side="right") - 1 + first_unit, 0)
+            if np.array_equal(derived, numbers):
+                return
+            self.explicit.add(name)
+            before = RunNumbers(self.writer.peek(f"{name}_first")[:], self.n_tokens)
+            self._write(name, np.zeros(0, dtype=np.int32))
+            for start in range(0, self.n_tokens, _DERIVE_ROWS):
+                self._write(name, before[start : min(start + _DERIVE_ROWS, self.n_tokens)])
+        self._write(name, numbers)
+
     def finish(self) -> bool:
         """Write the vocabularies and the inverted index; ``False`` when no document was added."""
         if not self.writer.n_documents:
             return False
         vocab = list(self.lookup)
         norm_of_type, norm_vocab = normalized_vocab(vocab)
-        self.writer.add_json("vocab", vocab)
-        self.writer.add_json("norm_vocab", norm_vocab)
-        self.writer.append("norm_of_type", norm_of_type)
+        self.writer.add_json("vocab", vocab, compress=True)
+        self.writer.add_json("norm_vocab", norm_vocab, compress=True)
+        self.writer.append("norm_of_type", norm_of_type, narrowest(len(norm_vocab)))
+        # The narrowest types that hold every value (uint16 ids below 65,536 forms, uint16
+        # offsets when no document is 65,536 characters long): a warm reader indexes with them
+        # as it did with int32 (see README "The cache").
+        self.writer.narrow("ids", narrowest(len(vocab)))
+        self.writer.narrow("char_starts", narrowest(self.largest_start))
+        for name in ("sentence_first", "paragraph_first", "char_end_fix_positions"):
+            self.writer.narrow(name, narrowest(self.n_tokens))
         ids = self.writer.rows("ids")
         offsets = index_offsets(ids, norm_of_type, len(norm_vocab))
-        self.writer.append("index_offsets", offsets)
-        # int32 positions while they fit (a corpus of under 2³¹ tokens): half the room of int64,
-        # the largest array of a snapshot (see README "The cache")
-        positions = np.int32 if self.n_tokens < 2**31 else np.int64
+        self.writer.append("index_offsets", offsets, narrowest(self.n_tokens, -1))
+        # the narrowest positions that fit (uint16 up to 65,536 tokens, int32 under 2³¹): the
+        # largest array of a snapshot (see README "The cache"); query.py reads them as int64
+        positions = narrowest(self.n_tokens)
         self.writer.append("index_positions", np.zeros(0, dtype=positions))
         for first, stop in _form_ranges(offsets, INDEX_PART):
             self.writer.append("index_positions", index_positions(ids, norm_of_type, offsets, first, stop))
         return True
+
+    def layout(self) -> dict[str, str]:
+        """How the snapshot stores what ``Tokens`` reads (recorded in the manifest)."""
+        return {
+            "sentence": "per token" if "sentence" in self.explicit else "first token of each sentence",
+            "paragraph": "per token" if "paragraph" in self.explicit else "first token of each paragraph",
+            "char_ends": "char_starts + form length, exceptions listed",
+            "texts": "zlib per document, dictionary texts.dict",
+        }
 
 
 def shown_name(name: str) -> str:

@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import tempfile
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -29,6 +30,7 @@ import numpy as np
 
 from ..config import Config, load_config
 from ..core.corpus import Corpus, Document, LazyDocuments, SkippedFile
+from ..core.derived import RunNumbers, TokenEnds
 from ..core.tokens import Tokens
 from ..errors import InputError, Terminated, UnreadableFile, UsageError
 from ..io.metadata import read_sidecar
@@ -37,7 +39,7 @@ from .cluster import ClusterSession, resolve_scheduler
 from .discover import discover
 from .sections import repeated_line_keys
 from .shard import content_hash, process_file
-from .snapshot import STAT_FIELDS, SnapshotWriter
+from .snapshot import STAT_FIELDS, TEXT_DICTIONARY, SnapshotWriter, decompress_text
 from .store import (
     CacheUnreadable,
     FileTable,
@@ -57,13 +59,14 @@ TOKEN_ARRAYS = (
     "ids",
     "doc_starts",
     "char_starts",
-    "char_ends",
-    "sentence",
-    "paragraph",
     "sentence_spans",
     "sentence_doc",
     "paragraph_spans",
     "paragraph_doc",
+    "sentence_first",
+    "paragraph_first",
+    "char_end_fix_positions",
+    "char_end_fix_ends",
     "norm_of_type",
     "index_offsets",
     "index_positions",
@@ -230,6 +233,7 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
             "sidecars": [list(entry) for entry in sidecar_stats],
             "skipped": [asdict(s) for s in skipped],
             "inputs": [str(p) for p in path_list],
+            "layout": assembler.layout(),
         }
         writer.close(manifest=manifest, files=FileTable(list(discovery.file_names), file_stats, hashes))
     except OSError as error:
@@ -524,10 +528,11 @@ def _files(count: int) -> str:
     return f"{count} file" if count == 1 else f"{count} files"
 
 
-def _file_text_reader(handle, offsets: np.ndarray) -> Callable[[int], str]:
-    """Texts read from the snapshot's file one document at a time: ``kwic`` touches a few
-    thousand documents spread over 100 MB, and reading them (rather than memory-mapping)
-    keeps the process from mapping most of the file."""
+def _file_text_reader(handle, offsets: np.ndarray, dictionary: bytes, on_damage: Callable[[int, str], None]) -> Callable[[int], str]:
+    """Texts read from the snapshot's file one document at a time and decompressed
+    (``snapshot.decompress_text``): ``kwic`` touches a few thousand documents spread over
+    100 MB, and reading them (rather than memory-mapping) keeps the process from mapping most
+    of the file. A damaged text calls ``on_damage(doc, problem)``, which raises."""
     descriptor = handle.fileno()
     bounds: list[int] = []
 
@@ -536,12 +541,37 @@ def _file_text_reader(handle, offsets: np.ndarray) -> Callable[[int], str]:
             bounds.extend(np.asarray(offsets).tolist())
         start, end = bounds[doc], bounds[doc + 1]
         if _PREAD:
-            return os.pread(descriptor, end - start, start).decode("utf-8")
-        handle.seek(start)
-        return handle.read(end - start).decode("utf-8")
+            packed = os.pread(descriptor, end - start, start)
+        else:
+            handle.seek(start)
+            packed = handle.read(end - start)
+        try:
+            if len(packed) != end - start:
+                raise ValueError("truncated")
+            return decompress_text(packed, dictionary).decode("utf-8")
+        except ValueError as problem:  # UnicodeDecodeError too
+            on_damage(doc, str(problem))
+            raise
 
     text_of.handle = handle  # the file stays open as long as the reader exists
     return text_of
+
+
+def _damaged_text(folder: Path, manifest_path: Path) -> Callable[[int, str], None]:
+    """What a damaged text in snapshot ``folder`` does: the snapshot is put aside (its manifest
+    removed, so the next command rebuilds it from the shards) and an ``InputError`` raised."""
+
+    def damaged(doc: int, problem: str) -> None:
+        try:
+            manifest_path.unlink()
+        except OSError:
+            pass  # a read-only cache: the error still says what to do
+        raise InputError(
+            f"the cached text of document {doc + 1} is damaged ({problem}) in {folder}; "
+            "the cache will be rebuilt by the next command (or delete that folder)"
+        )
+
+    return damaged
 
 
 def open_snapshot(folder: str | Path) -> Corpus:
@@ -561,17 +591,22 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
     try:
         tokens = Tokens(
             vocab=vocab,
-            **{name: arrays[name] for name in TOKEN_ARRAYS[:10]},
+            **{name: arrays[name] for name in ("ids", "doc_starts", "char_starts", "sentence_spans", "sentence_doc", "paragraph_spans", "paragraph_doc")},
+            **_derived_arrays(folder, arrays, vocab),
         )
-        tokens.__dict__["_normalized"] = (arrays["norm_of_type"], store.load_json(folder, "norm_vocab"))
+        # int32 as normalized_vocab gives it (vocabulary-sized): analyses map ids through it with -1 for dropped forms
+        tokens.__dict__["_normalized"] = (np.asarray(arrays["norm_of_type"], dtype=np.int32), store.load_json(folder, "norm_vocab"))
         tokens.__dict__["index"] = (arrays["index_offsets"], arrays["index_positions"])
         if len(lines):
             Document(**lines[0])  # the rest decode the same way, when used
+        dictionary = zlib.decompress((folder / TEXT_DICTIONARY).read_bytes())
         texts = open(folder / "texts.bin", "rb")  # kept open by the text reader
-    except (TypeError, KeyError, OSError, ValueError) as error:
+    except (TypeError, KeyError, OSError, ValueError, zlib.error) as error:
         raise CacheUnreadable(f"snapshot inconsistent ({error})") from None
     if len(lines) != tokens.n_docs:
         raise CacheUnreadable("snapshot inconsistent (document count)")
+    if len(tokens.char_starts) != len(tokens.ids) or len(arrays["sentence_first"]) != len(tokens.sentence_spans) or len(arrays["paragraph_first"]) != len(tokens.paragraph_spans):
+        raise CacheUnreadable("snapshot inconsistent (token arrays)")
     recorded_skips = [SkippedFile(**entry) for entry in manifest.get("skipped", [])]
     known = {s.path for s in recorded_skips}
     documents = LazyDocuments(
@@ -581,6 +616,23 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
         doc_ids=lines.doc_ids,
         metadata=lines.metadata,
     )
-    corpus = Corpus(documents, tokens, _file_text_reader(texts, arrays["text_offsets"]), recorded_skips + [s for s in skipped if s.path not in known])
+    text_reader = _file_text_reader(texts, arrays["text_offsets"], dictionary, _damaged_text(folder, folder / "manifest.json"))
+    corpus = Corpus(documents, tokens, text_reader, recorded_skips + [s for s in skipped if s.path not in known])
     corpus.repeated_lines = frozenset(manifest.get("repeated_lines", ()))
     return corpus
+
+
+def _derived_arrays(folder: Path, arrays: dict[str, np.ndarray], vocab: list[str]) -> dict:
+    """``char_ends``, ``sentence`` and ``paragraph`` of ``Tokens``, derived from what the snapshot
+    stores (``core.derived``), or memory-mapped where it stores them per token."""
+    n_tokens = len(arrays["ids"])
+    form_lengths = np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab))
+    derived = {
+        "char_ends": TokenEnds(arrays["char_starts"], arrays["ids"], form_lengths, arrays["char_end_fix_positions"], arrays["char_end_fix_ends"])
+    }
+    for name in ("sentence", "paragraph"):
+        if (folder / f"{name}.npy").exists():  # the first tokens could not give them (Assembler._add_units)
+            derived[name] = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        else:
+            derived[name] = RunNumbers(arrays[f"{name}_first"], n_tokens)
+    return derived

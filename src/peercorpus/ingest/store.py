@@ -5,7 +5,7 @@ Layout under the cache directory (no pickle anywhere: ``.npy`` arrays read with
 
     v3/shards/<settings>/<name>.pack, <name>.idx  tokens of files' contents, by content hash
     v3/snapshots/<corpus-key>/current              name of the complete snapshot folder
-    v3/snapshots/<corpus-key>/<name>/              manifest.json, vocab.json, *.npy, texts.bin,
+    v3/snapshots/<corpus-key>/<name>/              manifest.json, vocab.json.z, *.npy, texts.bin (+ texts.dict),
                                                    files.txt (NUL-separated paths) + file_stats.npy
                                                    + file_hashes.txt, documents.jsonl + document_offsets.npy
 
@@ -221,9 +221,13 @@ class Store:
         return DocumentLines(data, offsets.tolist(), doc_ids, [distinct[i] for i in of_doc.tolist()])
 
     def load_json(self, folder: Path, name: str) -> Any:
+        """``name.json``, or ``name.json.z`` (zlib-compressed, ``SnapshotWriter.add_json``)."""
         try:
+            packed = folder / f"{name}.json.z"
+            if packed.exists():
+                return json.loads(zlib.decompress(packed.read_bytes()).decode("utf-8"))
             return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, zlib.error) as error:
             raise CacheUnreadable(f"{name}.json unreadable ({error})") from None
 
     def retire_old_snapshots(self, corpus_key: str, keep: str | None = None) -> None:
