@@ -19,6 +19,7 @@ import numpy as np
 from ..core.derived import RunNumbers
 from ..core.tokens import index_offsets, index_positions, normalized_vocab
 from .shard import Shard
+from .shard_codec import narrowest
 from .snapshot import SnapshotWriter
 
 # Positions of the inverted index made at a time (8 bytes each): the index of a large corpus is
@@ -43,19 +44,6 @@ _GROWING = {
     "doc_starts": np.int64,
 }
 _DERIVE_ROWS = 1 << 22
-
-
-def narrowest(largest: int, smallest: int = 0) -> np.dtype:
-    """The narrowest integer dtype among uint16, int32 and int64 that holds both values.
-
-    >>> narrowest(65535), narrowest(65536), narrowest(5, -1), narrowest(2**31)
-    (dtype('uint16'), dtype('int32'), dtype('int32'), dtype('int64'))
-    """
-    if smallest >= 0 and largest < 2**16:
-        return np.dtype(np.uint16)
-    if -(2**31) <= smallest and largest < 2**31:
-        return np.dtype(np.int32)
-    return np.dtype(np.int64)
 
 
 class Assembler:
