@@ -54,7 +54,7 @@ class Assembler:
         self.lookup: dict[str, int] = {}
         self.first_with_hash: dict[str, tuple[int, str]] = {}  # text hash → first document with it
         self.n_tokens = self.n_sentences = self.n_paragraphs = 0
-        self.largest_start = 0
+        self.largest_start = self.largest_span = 0
         self.explicit: set[str] = set()  # unit numbers stored per token (RunNumbers could not give them)
         writer.append("doc_starts", np.zeros(1, dtype=np.int64))
         for name in ("sentence_first", "paragraph_first", "char_end_fix_positions", "char_end_fix_ends"):
@@ -90,6 +90,9 @@ class Assembler:
         self._add_units("paragraph", a["paragraph"] + np.repeat(paragraph_base, doc_tokens), self.n_paragraphs, int(doc_paragraphs.sum()))
         write("sentence_spans", a["sentence_spans"].reshape(-1, 2))
         write("paragraph_spans", a["paragraph_spans"].reshape(-1, 2))
+        for spans in (a["sentence_spans"], a["paragraph_spans"]):
+            if spans.size:
+                self.largest_span = max(self.largest_span, int(spans.max()), -int(spans.min()) * 2**31)
         write("sentence_doc", np.repeat(docs, doc_sentences))
         write("paragraph_doc", np.repeat(docs, doc_paragraphs))
         write("doc_starts", self.n_tokens + np.cumsum(doc_tokens))
@@ -162,6 +165,10 @@ class Assembler:
         self.writer.narrow("char_starts", narrowest(self.largest_start))
         for name in ("sentence_first", "paragraph_first", "char_end_fix_positions"):
             self.writer.narrow(name, narrowest(self.n_tokens))
+        for name in ("sentence_spans", "paragraph_spans"):
+            self.writer.narrow(name, narrowest(self.largest_span))
+        for name in ("sentence_doc", "paragraph_doc"):
+            self.writer.narrow(name, narrowest(self.writer.n_documents))
         ids = self.writer.rows("ids")
         offsets = index_offsets(ids, norm_of_type, len(norm_vocab))
         self.writer.append("index_offsets", offsets, narrowest(self.n_tokens, -1))

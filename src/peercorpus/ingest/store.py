@@ -6,8 +6,9 @@ Layout under the cache directory (no pickle anywhere: ``.npy`` arrays read with
     v3/shards/<settings>/<name>.pack, <name>.idx  tokens of files' contents, by content hash
     v3/snapshots/<corpus-key>/current              name of the complete snapshot folder
     v3/snapshots/<corpus-key>/<name>/              manifest.json, vocab.json.z, *.npy, texts.bin (+ texts.dict),
-                                                   files.txt (NUL-separated paths) + file_stats.npy
-                                                   + file_hashes.txt, documents.jsonl + document_offsets.npy
+                                                   files.txt.z (NUL-separated paths) + file_stats.npy
+                                                   + file_hashes.txt.z, documents.jsonl.z (zlib blocks of 64
+                                                   lines) + document_offsets.npy
 
 Writers build in a temporary folder and publish with an atomic rename, so two commands
 running at once never see (or leave) a half-written cache. Every file is flushed to disk
@@ -33,9 +34,10 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InputError
 from .shard import Shard
 from .shard_codec import compact_arrays, expand_arrays
-from .snapshot import SNAPSHOT_FORMAT, STAT_FIELDS, SnapshotWriter
+from .snapshot import DOCUMENT_BLOCK, DOCUMENTS, SNAPSHOT_FORMAT, STAT_FIELDS, SnapshotWriter, read_names
 
 # 2: a document's n_types counts distinct case-folded word forms (was: forms as written and
 # punctuation), so shards and snapshots of format 1 are not read.
@@ -195,9 +197,9 @@ class Store:
     def read_files(self, folder: Path, *, hashes: bool = False) -> FileTable:
         """The files a snapshot was built from: paths, (size, mtime_ns), content hashes."""
         try:
-            names = _split_names((folder / "files.txt").read_bytes())
+            names = _split_names(read_names(folder, "files.txt"))
             stats = np.load(folder / "file_stats.npy", allow_pickle=False)
-            digests = _split_names((folder / "file_hashes.txt").read_bytes()) if hashes else []
+            digests = _split_names(read_names(folder, "file_hashes.txt")) if hashes else []
         except (OSError, ValueError, EOFError) as error:
             raise CacheUnreadable(f"file list unreadable ({error})") from None
         if stats.shape != (len(names), STAT_FIELDS) or (hashes and len(digests) != len(names)):
@@ -208,20 +210,20 @@ class Store:
         """The snapshot's documents, decoded one at a time when asked for."""
         try:
             offsets = np.load(folder / "document_offsets.npy", allow_pickle=False)
-            data = _map_file(folder / "documents.jsonl")
-            doc_ids = _split_names((folder / "doc_ids.txt").read_bytes())
+            data = _map_file(folder / DOCUMENTS)
+            doc_ids = _split_names(read_names(folder, "doc_ids.txt"))
             distinct = json.loads((folder / "doc_metadata.json").read_text(encoding="utf-8"))
             of_doc = np.load(folder / "doc_metadata_of.npy", allow_pickle=False)
         except (OSError, ValueError, EOFError) as error:
             raise CacheUnreadable(f"documents unreadable ({error})") from None
         if offsets.ndim != 1 or len(offsets) < 1 or int(offsets[-1]) != len(data):
             raise CacheUnreadable("documents inconsistent")
-        count = len(offsets) - 1
-        if len(doc_ids) != count or of_doc.shape != (count,) or not isinstance(distinct, list) or not all(isinstance(m, dict) for m in distinct):
+        count = len(doc_ids)
+        if len(offsets) - 1 != -(-count // DOCUMENT_BLOCK) or of_doc.shape != (count,) or not isinstance(distinct, list) or not all(isinstance(m, dict) for m in distinct):
             raise CacheUnreadable("documents inconsistent (ids or metadata)")
         if count and (int(of_doc.min()) < 0 or int(of_doc.max()) >= len(distinct)):
             raise CacheUnreadable("documents inconsistent (metadata)")
-        return DocumentLines(data, offsets.tolist(), doc_ids, [distinct[i] for i in of_doc.tolist()])
+        return DocumentLines(data, offsets.tolist(), doc_ids, [distinct[i] for i in of_doc.tolist()], folder)
 
     def load_json(self, folder: Path, name: str) -> Any:
         """``name.json``, or ``name.json.z`` (zlib-compressed, ``SnapshotWriter.add_json``)."""
@@ -277,22 +279,35 @@ class FileTable:
 
 class DocumentLines:
     """One JSON object per document, decoded on demand: ``lines[i]`` → dict, ``lines.all()``;
-    ``doc_ids`` and ``metadata`` (per document) are there without decoding any line."""
+    ``doc_ids`` and ``metadata`` (per document) are there without decoding any line. The lines
+    are stored in zlib blocks of ``DOCUMENT_BLOCK`` (``offsets``: where each block starts);
+    the last block used stays decoded."""
 
-    def __init__(self, data: bytes, offsets: list[int], doc_ids: list[str], metadata: list[dict]):
-        self.data, self.offsets, self.doc_ids, self.metadata = data, offsets, doc_ids, metadata
+    def __init__(self, data: bytes, offsets: list[int], doc_ids: list[str], metadata: list[dict], folder: Path | None = None):
+        self.data, self.offsets, self.doc_ids, self.metadata, self.folder = data, offsets, doc_ids, metadata, folder
+        self._block: tuple[int, list[bytes]] = (-1, [])
 
     def __len__(self) -> int:
-        return len(self.offsets) - 1
+        return len(self.doc_ids)
+
+    def _lines(self, block: int) -> list[bytes]:
+        if self._block[0] != block:
+            try:
+                data = zlib.decompress(self.data[self.offsets[block] : self.offsets[block + 1]])
+            except zlib.error as error:
+                raise InputError(f"the cached documents {block * DOCUMENT_BLOCK + 1}-{(block + 1) * DOCUMENT_BLOCK} are damaged ({error}); delete the cache folder {self.folder}") from None
+            self._block = (block, data.split(b"\n")[:-1])
+        return self._block[1]
 
     def __getitem__(self, i: int) -> dict:
-        return json.loads(self.data[self.offsets[i] : self.offsets[i + 1]])
+        return json.loads(self._lines(i // DOCUMENT_BLOCK)[i % DOCUMENT_BLOCK])
 
     def all(self) -> list[dict]:
         """Every document at once (one JSON decode, faster than one per line)."""
-        if not self.data:
+        if not self.doc_ids:
             return []
-        return json.loads(b"[" + self.data[:-1].replace(b"\n", b",") + b"]")
+        data = b"".join(zlib.decompress(self.data[a:b]) for a, b in zip(self.offsets[:-1], self.offsets[1:]))
+        return json.loads(b"[" + data[:-1].replace(b"\n", b",") + b"]")
 
 
 def _map_file(path: Path):
