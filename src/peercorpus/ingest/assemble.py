@@ -102,8 +102,9 @@ class Assembler:
 
         relative = shown_name(path.relative_to(root).as_posix() if path != root else path.name)
         byte_edges = np.concatenate([[0], np.cumsum(a["text_lengths"])]).tolist()
+        blocks = _text_blocks(shard, byte_edges)
         for i, info in enumerate(shard.documents):
-            self.writer.add_text(a["text_bytes"][byte_edges[i] : byte_edges[i + 1]].tobytes())
+            self.writer.add_text(a["text_bytes"][byte_edges[i] : byte_edges[i + 1]].tobytes(), blocks[i] if blocks else None)
             doc_id = relative + info["suffix"]
             warnings = list(info["warnings"])
             original, original_id = self.first_with_hash.setdefault(info["text_hash"], (first_doc + i, doc_id))
@@ -186,8 +187,21 @@ class Assembler:
             "sentence": "per token" if "sentence" in self.explicit else "first token of each sentence",
             "paragraph": "per token" if "paragraph" in self.explicit else "first token of each paragraph",
             "char_ends": "char_starts + form length, exceptions listed",
-            "texts": "zlib per document, dictionary texts.dict",
+            "texts": "zlib blocks: the shard packs' (text_sources.json) or texts.bin",
         }
+
+
+def _text_blocks(shard: Shard, byte_edges: list[int]) -> list[tuple[str, int, int, int]] | None:
+    """Where each document's text is in the shard pack (``SnapshotWriter.add_text``'s ``block``),
+    when the shard came from one with its texts apart; ``None`` otherwise."""
+    source, blocks = getattr(shard, "source", None), getattr(shard, "text_blocks", None)
+    if source is None or blocks is None:
+        return None
+    out = []
+    for offset, size, first_doc, n_docs in blocks:
+        for doc in range(first_doc, first_doc + n_docs):
+            out.append((source, offset, size, byte_edges[doc] - byte_edges[first_doc]))
+    return out if len(out) == len(shard.documents) else None
 
 
 def shown_name(name: str) -> str:

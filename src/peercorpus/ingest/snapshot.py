@@ -33,22 +33,21 @@ from numpy.lib import format as npy_format
 # manifest, checked when the snapshot is opened.
 # 4: a smaller snapshot (issue 18): ids and char_starts in the narrowest integer type that fits
 # (uint16 below 65,536), sentence and paragraph numbers as each unit's first token, char_ends
-# derived from the forms' lengths (exceptions listed), texts compressed per document (zlib, with a
-# dictionary taken from the corpus' first texts), vocabularies compressed; the layout chosen is in
+# derived from the forms' lengths (exceptions listed), texts compressed in blocks and kept once (in
+# the shard packs when there), vocabularies compressed; the layout chosen is in
 # the manifest's "layout".
 SNAPSHOT_FORMAT = 4
 STAT_FIELDS = 4  # size, mtime_ns, ctime_ns, inode
 _BUFFER = 1 << 20
-#: Texts are compressed one document at a time (``Corpus.text(i)`` decodes one), with a zlib
-#: dictionary of this many bytes taken from the first texts: BBC's 2,226 short news texts take
-#: 0.42 of their size so, 0.50 without a dictionary. The dictionary is stored compressed
-#: (≈ 13 kB), so it is made only for a corpus of ``TEXT_DICTIONARY_FROM`` bytes of text or more
-#: (the first texts wait in memory until then); a smaller one is compressed without.
-TEXT_DICTIONARY_BYTES = 32 * 1024
-TEXT_DICTIONARY_FROM = 256 * 1024
+#: Texts are stored once (issue 18): a document whose shard is in a pack is read from the
+#: shard's own zlib block there (``store.encode_shard``: texts apart, in blocks of consecutive
+#: documents); the others (no cache, files read again without their repeated lines) go into
+#: the snapshot's ``texts.bin`` in zlib blocks of at least ``TEXT_BLOCK`` bytes. ``Corpus.text(i)``
+#: decompresses one block.
+TEXT_BLOCK = 32 * 1024
 TEXT_LEVEL = 6
-#: The name of the texts' zlib dictionary in a snapshot folder.
-TEXT_DICTIONARY = "texts.dict"
+#: Where ``text_block_source`` 0 points: the snapshot's own blocks.
+OWN_TEXTS = "texts.bin"
 
 
 class SnapshotWriter:
@@ -58,11 +57,15 @@ class SnapshotWriter:
         self.folder = Path(folder)
         self.lock: int | None = None  # a descriptor locking the folder while it is written (Store)
         self._arrays: dict[str, _GrowingArray] = {}
-        self._texts = open(self.folder / "texts.bin", "wb", buffering=_BUFFER)
-        self._text_offsets = [0]
-        self._pending_texts: list[bytes] | None = []  # held until the dictionary is made from them
-        self._pending_bytes = 0
-        self._text_dictionary = b""
+        self._texts = open(self.folder / OWN_TEXTS, "wb", buffering=_BUFFER)
+        self._texts_size = 0
+        self._text_sources: dict[str, int] = {OWN_TEXTS: 0}  # file → number (text_block_source)
+        self._blocks: dict[tuple[int, int], int] = {}  # (source, offset) → block number
+        self._block_table: list[tuple[int, int, int]] = []  # source, offset, length of each block
+        self._doc_text: list[tuple[int, int, int]] = []  # block, start, end of each document's text
+        self._own_block: list[bytes] = []  # texts waiting for the next own block...
+        self._own_docs: list[int] = []  # ...of these documents
+        self._own_size = 0
         self._documents = open(self.folder / DOCUMENTS, "wb", buffering=_BUFFER)
         self._document_offsets = [0]  # of each block of DOCUMENT_BLOCK lines
         self._block: list[bytes] = []
@@ -83,29 +86,37 @@ class SnapshotWriter:
         array.close()
         return Rows(self.folder / f"{name}.npy", array)
 
-    def add_text(self, data: bytes) -> None:
-        """The next document's UTF-8 text (written compressed: ``compress_text``). The first
-        ``TEXT_DICTIONARY_BYTES`` of text wait in memory: the dictionary is made from them."""
-        if self._pending_texts is None:
-            self._write_text(data)
+    def add_text(self, data: bytes, block: tuple[str, int, int, int] | None = None) -> None:
+        """The next document's UTF-8 text ``data``; ``block``: where it already is, compressed —
+        ``(the shard's name in the cache, settings key/digest; the block's offset in the shard;
+        its length; where the text starts in the decompressed block)`` — so that it is not
+        stored again."""
+        if block is not None:
+            source = self._text_sources.setdefault(block[0], len(self._text_sources))
+            number = self._blocks.setdefault((source, block[1]), len(self._block_table))
+            if number == len(self._block_table):
+                self._block_table.append((source, block[1], block[2]))
+            self._doc_text.append((number, block[3], block[3] + len(data)))
             return
-        self._pending_texts.append(bytes(data))
-        self._pending_bytes += len(data)
-        if self._pending_bytes >= TEXT_DICTIONARY_FROM:
-            self._flush_texts()
+        self._own_docs.append(len(self._doc_text))
+        self._doc_text.append((-1, self._own_size, self._own_size + len(data)))  # its block is to come
+        self._own_block.append(bytes(data))
+        self._own_size += len(data)
+        if self._own_size >= TEXT_BLOCK:
+            self._flush_own_block()
 
-    def _flush_texts(self) -> None:
-        pending, self._pending_texts = self._pending_texts or [], None
-        if self._pending_bytes >= TEXT_DICTIONARY_FROM:
-            self._text_dictionary = b"".join(pending)[-TEXT_DICTIONARY_BYTES:]
-        (self.folder / TEXT_DICTIONARY).write_bytes(zlib.compress(self._text_dictionary, 9))
-        for data in pending:
-            self._write_text(data)
-
-    def _write_text(self, data: bytes) -> None:
-        packed = compress_text(data, self._text_dictionary)
+    def _flush_own_block(self) -> None:
+        if not self._own_block:
+            return
+        packed = zlib.compress(b"".join(self._own_block), TEXT_LEVEL)
+        number = len(self._block_table)
+        self._block_table.append((0, self._texts_size, len(packed)))
+        for doc in self._own_docs:
+            _, start, end = self._doc_text[doc]
+            self._doc_text[doc] = (number, start, end)
         self._texts.write(packed)
-        self._text_offsets.append(self._text_offsets[-1] + len(packed))
+        self._texts_size += len(packed)
+        self._own_block, self._own_docs, self._own_size = [], [], 0
 
     def peek(self, name: str) -> Rows:
         """Array ``name`` as written so far, to read while more rows may still come."""
@@ -166,14 +177,23 @@ class SnapshotWriter:
         The manifest is written last: a folder without one is not a snapshot."""
         for array in self._arrays.values():
             array.close()
-        if self._pending_texts is not None:
-            self._flush_texts()
+        self._flush_own_block()
         self._texts.close()
         if self._block:
             self._write_block()
         self._documents.close()
         save = self._save
-        save("text_offsets", np.asarray(self._text_offsets, dtype=np.int64))
+        blocks = np.asarray(self._block_table, dtype=np.int64).reshape(-1, 3)
+        doc_text = np.asarray(self._doc_text, dtype=np.int64).reshape(-1, 3)
+        save("text_block_source", blocks[:, 0].astype(_narrowest(len(self._text_sources))))
+        save("text_block_start", blocks[:, 1])
+        save("text_block_length", blocks[:, 2].astype(_narrowest(int(blocks[:, 2].max(initial=0)))))
+        save("text_block", doc_text[:, 0].astype(_narrowest(len(blocks))))
+        inner = _narrowest(int(doc_text[:, 2].max(initial=0)))
+        save("text_start", doc_text[:, 1].astype(inner))
+        save("text_end", doc_text[:, 2].astype(inner))
+        # the shards (settings key/digest) the texts are read from, by number (0: texts.bin)
+        self.add_json("text_sources", [name for name, _ in sorted(self._text_sources.items(), key=lambda item: item[1])], compress=True)
         save("document_offsets", np.asarray(self._document_offsets, dtype=np.int64))
         save("doc_metadata_of", np.asarray(self._metadata_of, dtype=np.int32))
         save("file_stats", np.asarray(files.stats, dtype=np.int64).reshape(-1, STAT_FIELDS))
@@ -280,27 +300,8 @@ def read_names(folder: Path, name: str) -> bytes:
     return (folder / name).read_bytes()
 
 
-def compress_text(data: bytes, dictionary: bytes) -> bytes:
-    """One document's text as a snapshot stores it: zlib with the corpus' ``dictionary``
-    (``texts.dict``); an empty text stays empty."""
-    if not data:
-        return b""
-    packer = zlib.compressobj(TEXT_LEVEL, zdict=dictionary) if dictionary else zlib.compressobj(TEXT_LEVEL)
-    return packer.compress(data) + packer.flush()
-
-
-def decompress_text(packed: bytes, dictionary: bytes) -> bytes:
-    """The inverse of ``compress_text``; ``ValueError`` when ``packed`` is damaged."""
-    if not packed:
-        return b""
-    try:
-        unpacker = zlib.decompressobj(zdict=dictionary) if dictionary else zlib.decompressobj()
-        data = unpacker.decompress(packed) + unpacker.flush()
-    except zlib.error as error:
-        raise ValueError(f"damaged ({error})") from None
-    if not unpacker.eof or unpacker.unused_data:
-        raise ValueError("damaged (truncated or trailing bytes)")
-    return data
+def _narrowest(largest: int) -> np.dtype:
+    return np.dtype(np.uint16) if largest < 2**16 else np.dtype(np.int32) if largest < 2**31 else np.dtype(np.int64)
 
 
 def _sync_and_checksum(path: Path) -> str:

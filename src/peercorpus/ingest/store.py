@@ -121,9 +121,17 @@ class Store:
                 return None  # damaged: tokenised again
             shard = decode_shard(data)
             shard.encoded = data  # kept: a spill (repeated lines) need not encode it again
+            shard.source = f"{settings_key}/{digest}"  # where its text blocks are (text_block_at)
             return shard
         except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, json.JSONDecodeError):
             return None
+
+    def text_block_at(self, source: str) -> tuple[Path, int]:
+        """The pack file and offset of the shard named ``source`` (``settings key/digest``, as a
+        snapshot records where a document's text is); ``KeyError`` when no pack has it."""
+        settings_key, _, digest = source.partition("/")
+        pack, offset, _length, _check = self._shard_index(settings_key)[digest]
+        return self._shard_folder(settings_key) / pack, offset
 
     def shard_pack(self, settings_key: str) -> ShardPack:
         """A new pack to add encoded shards to as they are made (``with store.shard_pack(key) as pack``)."""
@@ -341,7 +349,13 @@ _PACKED_MAGIC = b"PCSHARDZ"
 #: left out, positions as gaps, the rest narrowed): BBC's shards take 0.9 of its text, were 2.2.
 _COMPACT_MAGIC = b"PCSHARDC"
 _COMPACT_INNER = b"PCSHARD2"
+#: A shard with its texts apart (cache format 6): ``PCSHARDT``, the length of the compressed
+#: ``PCSHARD2`` form without the texts, that form, then the texts in zlib blocks of consecutive
+#: documents (``TEXT_BLOCK`` bytes or one document, whichever is more), each decompressible alone:
+#: a snapshot reads a document's text from its shard's block instead of keeping a copy (``text_blocks``).
+_TEXTS_APART_MAGIC = b"PCSHARDT"
 SHARD_LEVEL = 6
+TEXT_BLOCK = 64 * 1024
 
 
 def encode_shard(shard: Shard, *, compress: bool = True) -> bytes:
@@ -353,18 +367,45 @@ def encode_shard(shard: Shard, *, compress: bool = True) -> bytes:
     cold ingest.
     """
     stored, vocab, derived = compact_arrays(shard)
+    header: dict[str, Any] = {"documents": shard.documents, "vocab": vocab, "derived": derived}
+    blocks: list[bytes] = []
+    if compress:
+        text = np.asarray(stored.pop("text_bytes")).tobytes()
+        header["text_blocks"] = []
+        for first, stop, start, end in _text_groups(np.asarray(shard.arrays["text_lengths"], dtype=np.int64)):
+            blocks.append(zlib.compress(text[start:end], SHARD_LEVEL))
+            header["text_blocks"].append([stop - first, len(blocks[-1])])
     layout, chunks = [], []
     for name, array in stored.items():  # in order, each right after the one before
         array = np.ascontiguousarray(array)
         layout.append([name, array.dtype.str, *array.shape])
         chunks.append(array.tobytes())
-    header = json.dumps({"documents": shard.documents, "vocab": vocab, "arrays": layout, "derived": derived}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    plain = b"".join([_COMPACT_INNER, len(header).to_bytes(8, "little"), header, *chunks])
-    return _COMPACT_MAGIC + zlib.compress(plain, SHARD_LEVEL) if compress else plain
+    header["arrays"] = layout
+    encoded_header = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    plain = b"".join([_COMPACT_INNER, len(encoded_header).to_bytes(8, "little"), encoded_header, *chunks])
+    if not compress:
+        return plain
+    main = zlib.compress(plain, SHARD_LEVEL)
+    return b"".join([_TEXTS_APART_MAGIC, len(main).to_bytes(8, "little"), main, *blocks])
+
+
+def _text_groups(lengths: np.ndarray):
+    """``(first_doc, stop_doc, start_byte, end_byte)`` of consecutive documents whose texts make
+    one block of at least ``TEXT_BLOCK`` bytes (the last may be smaller)."""
+    ends = np.cumsum(lengths).tolist()
+    first, start = 0, 0
+    for doc, end in enumerate(ends):
+        if end - start >= TEXT_BLOCK or doc == len(ends) - 1:
+            yield first, doc + 1, start, end
+            first, start = doc + 1, end
 
 
 def decode_shard(data: bytes) -> Shard:
-    """The inverse of ``encode_shard``; ``ValueError`` for anything that is not a shard."""
+    """The inverse of ``encode_shard``; ``ValueError`` for anything that is not a shard. A shard
+    with its texts apart gets ``text_blocks``: ``(offset in data, length, first document,
+    documents)`` of each block."""
+    if data.startswith(_TEXTS_APART_MAGIC):
+        return _decode_texts_apart(data)
     for magic in (_COMPACT_MAGIC, _PACKED_MAGIC):
         if data.startswith(magic):
             try:
@@ -377,8 +418,50 @@ def decode_shard(data: bytes) -> Shard:
     length = int.from_bytes(data[8:16], "little")
     header = json.loads(data[16 : 16 + length].decode("utf-8"))
     body = memoryview(data)[16 + length :]
-    arrays = {}
+    arrays = _arrays_of(header, body, compact=data.startswith(_COMPACT_INNER))
     if data.startswith(_COMPACT_INNER):
+        try:
+            arrays, vocab = expand_arrays(arrays, header["vocab"], header["derived"])
+        except UnicodeDecodeError as error:
+            raise ValueError(f"damaged shard text ({error})") from None
+        return Shard(documents=header["documents"], vocab=vocab, arrays=arrays)
+    return Shard(documents=header["documents"], vocab=header["vocab"], arrays=arrays)
+
+
+def _decode_texts_apart(data: bytes) -> Shard:
+    start = len(_TEXTS_APART_MAGIC) + 8
+    end = start + int.from_bytes(data[len(_TEXTS_APART_MAGIC) : start], "little")
+    try:
+        plain = zlib.decompress(data[start:end])
+    except zlib.error as error:
+        raise ValueError(f"damaged compressed shard ({error})") from None
+    if not plain.startswith(_COMPACT_INNER):
+        raise ValueError("not a peercorpus shard")
+    length = int.from_bytes(plain[8:16], "little")
+    header = json.loads(plain[16 : 16 + length].decode("utf-8"))
+    arrays = _arrays_of(header, memoryview(plain)[16 + length :], compact=True)
+    texts, blocks, first_doc = [], [], 0
+    for n_docs, size in header["text_blocks"]:
+        try:
+            texts.append(zlib.decompress(data[end : end + size]))
+        except zlib.error as error:
+            raise ValueError(f"damaged shard text ({error})") from None
+        blocks.append((end, size, first_doc, n_docs))
+        end += size
+        first_doc += n_docs
+    arrays["text_bytes"] = np.frombuffer(b"".join(texts), dtype=np.uint8)
+    try:
+        arrays, vocab = expand_arrays(arrays, header["vocab"], header["derived"])
+    except UnicodeDecodeError as error:
+        raise ValueError(f"damaged shard text ({error})") from None
+    shard = Shard(documents=header["documents"], vocab=vocab, arrays=arrays)
+    shard.text_blocks = blocks
+    return shard
+
+
+def _arrays_of(header: dict, body, *, compact: bool) -> dict[str, np.ndarray]:
+    arrays = {}
+    if compact:
         offset = 0
         for name, dtype, *shape in header["arrays"]:
             dtype = np.dtype(dtype)
@@ -392,13 +475,7 @@ def decode_shard(data: bytes) -> Shard:
             if dtype.lstrip("<>|=")[0] not in "iuf" or offset + nbytes > len(body):
                 raise ValueError(f"bad array {name}")
             arrays[name] = np.frombuffer(body[offset : offset + nbytes], dtype=np.dtype(dtype)).reshape(shape)
-    if data.startswith(_COMPACT_INNER):
-        try:
-            arrays, vocab = expand_arrays(arrays, header["vocab"], header["derived"])
-        except UnicodeDecodeError as error:
-            raise ValueError(f"damaged shard text ({error})") from None
-        return Shard(documents=header["documents"], vocab=vocab, arrays=arrays)
-    return Shard(documents=header["documents"], vocab=header["vocab"], arrays=arrays)
+    return arrays
 
 
 class ShardPack:
@@ -417,7 +494,9 @@ class ShardPack:
         self._file: _atomic_file | None = None
         self._opened = 0.0
 
-    def add(self, digest: str, data: bytes) -> None:
+    def add(self, digest: str, data: bytes) -> str:
+        """Append one encoded shard; returns the name its text blocks are found by once its pack
+        is published (``Store.text_block_at``)."""
         if self._file is None:
             folder = self.store._shard_folder(self.settings_key)
             folder.mkdir(parents=True, exist_ok=True)
@@ -432,6 +511,7 @@ class ShardPack:
         self.size += len(data)
         if self.size >= PACK_ROLL_BYTES or time.monotonic() - self._opened >= PACK_ROLL_SECONDS:
             self._publish()
+        return f"{self.settings_key}/{digest}"
 
     def _publish(self) -> None:
         """The open pack, cut to its last whole shard, renamed into place with its index
