@@ -23,6 +23,7 @@ killed process (their lock is free) are removed by the next one.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -465,7 +466,7 @@ def _arrays_of(header: dict, body, *, compact: bool) -> dict[str, np.ndarray]:
         offset = 0
         for name, dtype, *shape in header["arrays"]:
             dtype = np.dtype(dtype)
-            nbytes = dtype.itemsize * int(np.prod(shape, dtype=np.int64))
+            nbytes = dtype.itemsize * math.prod(shape)
             if dtype.kind not in "iuf" or offset + nbytes > len(body):
                 raise ValueError(f"bad array {name}")
             arrays[name] = np.frombuffer(body[offset : offset + nbytes], dtype=dtype).reshape(shape)
