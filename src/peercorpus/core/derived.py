@@ -115,8 +115,10 @@ class RunNumbers(DerivedArray):
         if stop <= start:
             return np.zeros(0, dtype=np.int32)
         first = self.first_token
+        if len(first) == 0:  # no units: every token is numbered 0, as _take numbers it
+            return np.zeros(stop - start, dtype=np.int32)
         low = max(int(np.searchsorted(first, start, side="right")) - 1, 0)
-        high = int(np.searchsorted(first, stop - 1, side="right"))
+        high = max(int(np.searchsorted(first, stop - 1, side="right")), low + 1)
         bounds = np.clip(np.asarray(first[low:high], dtype=np.int64), start, stop)
         bounds[0] = start
         lengths = np.diff(np.append(bounds, stop))

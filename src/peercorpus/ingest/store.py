@@ -94,7 +94,8 @@ class Store:
         if settings_key not in self._indexes:
             index: dict[str, tuple[str, int, int, str | None]] = {}
             folder = self._shard_folder(settings_key)
-            for path in sorted(folder.glob("*.idx")) if folder.is_dir() else []:
+            # oldest first, so that a shard written again (its first copy was damaged) is read from its new copy
+            for path in sorted(folder.glob("*.idx"), key=_written) if folder.is_dir() else []:
                 try:
                     entries = json.loads(path.read_text(encoding="utf-8"))
                     index.update(
@@ -299,13 +300,15 @@ class DocumentLines:
     def __len__(self) -> int:
         return len(self.doc_ids)
 
+    def _unpack(self, block: int) -> bytes:
+        try:
+            return zlib.decompress(self.data[self.offsets[block] : self.offsets[block + 1]])
+        except zlib.error as error:
+            raise InputError(f"the cached documents {block * DOCUMENT_BLOCK + 1}-{(block + 1) * DOCUMENT_BLOCK} are damaged ({error}); delete the cache folder {self.folder}") from None
+
     def _lines(self, block: int) -> list[bytes]:
         if self._block[0] != block:
-            try:
-                data = zlib.decompress(self.data[self.offsets[block] : self.offsets[block + 1]])
-            except zlib.error as error:
-                raise InputError(f"the cached documents {block * DOCUMENT_BLOCK + 1}-{(block + 1) * DOCUMENT_BLOCK} are damaged ({error}); delete the cache folder {self.folder}") from None
-            self._block = (block, data.split(b"\n")[:-1])
+            self._block = (block, self._unpack(block).split(b"\n")[:-1])
         return self._block[1]
 
     def __getitem__(self, i: int) -> dict:
@@ -315,8 +318,15 @@ class DocumentLines:
         """Every document at once (one JSON decode, faster than one per line)."""
         if not self.doc_ids:
             return []
-        data = b"".join(zlib.decompress(self.data[a:b]) for a, b in zip(self.offsets[:-1], self.offsets[1:]))
+        data = b"".join(self._unpack(block) for block in range(len(self.offsets) - 1))
         return json.loads(b"[" + data[:-1].replace(b"\n", b",") + b"]")
+
+
+def _written(path: Path) -> tuple[int, str]:
+    try:
+        return path.stat().st_mtime_ns, path.name
+    except OSError:
+        return 0, path.name
 
 
 def _map_file(path: Path):
