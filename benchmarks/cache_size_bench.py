@@ -6,8 +6,8 @@ text (the UTF-8 bytes analyses see, ``Corpus.text``), then warm ``kwic``, ``freq
 the commit before the smaller cache), run from a ``git archive`` of it in the same script, each
 with its own cache, alternating runs — and the peak RSS of a warm ``freq --memory-mb 256``::
 
-    .venv/bin/python benchmarks/cache_size.py                 # BBC and corpora/
-    .venv/bin/python benchmarks/cache_size.py --repeat 5 --baseline main
+    .venv/bin/python benchmarks/cache_size_bench.py                 # BBC and corpora/
+    .venv/bin/python benchmarks/cache_size_bench.py --repeat 5 --baseline main
 
 Target: cache ≤ 3× the text; warm ratios ≈ 1 (noise on a shared 2-core machine is ±15%); the
 memory of a warm freq as flat as before.
