@@ -83,7 +83,7 @@ def test_a_full_disk_under_the_cache_suggests_no_cache(run, text, tmp_path, monk
 
     real = snapshot.SnapshotWriter.add_text
 
-    def full(self, data):
+    def full(self, data, block=None):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(snapshot.SnapshotWriter, "add_text", full)

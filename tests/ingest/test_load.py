@@ -163,7 +163,7 @@ def test_warm_corpus_decodes_documents_lazily_and_equally(mini_corpus, tmp_path)
 def test_snapshot_with_a_missing_part_is_rebuilt(mini_corpus, tmp_path):
     cache = tmp_path / "cache"
     load_corpus(mini_corpus, cache_dir=cache)
-    for part in cache.rglob("doc_ids.txt"):
+    for part in cache.rglob("doc_ids.txt.z"):
         part.unlink()
     corpus = load_corpus(mini_corpus, cache_dir=cache)
     assert corpus.doc_ids == ["article.txt", "blog-one.txt", "blog-two.txt", "report.txt"]

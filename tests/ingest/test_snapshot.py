@@ -69,7 +69,7 @@ def test_shards_are_stored_compressed_and_read_back_whole(mini_corpus):
     packed, plain = encode_shard(shard), encode_shard(shard, compress=False)
     again = decode_shard(packed)
 
-    assert packed.startswith(b"PCSHARDZ") and len(packed) < len(plain)
+    assert packed.startswith(b"PCSHARDT") and len(packed) < len(plain)
     assert again.documents == shard.documents and again.vocab == shard.vocab
     assert all(np.array_equal(again.arrays[name], shard.arrays[name]) for name in shard.arrays)
     assert decode_shard(plain).vocab == shard.vocab  # packs written before compression still read

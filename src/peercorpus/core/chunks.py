@@ -157,12 +157,20 @@ def read_rows(array, start: int, stop: int) -> np.ndarray:
     """Rows ``start:stop`` of ``array`` as a new in-memory array. From a memory-mapped
     snapshot array the rows are copied and their pages released from the process again
     (``madvise(MADV_DONTNEED)``: they stay in the page cache), so that going through a
-    corpus of many gigabytes does not leave it all counted in the process' memory."""
+    corpus of many gigabytes does not leave it all counted in the process' memory. An array
+    a snapshot derives (``core.derived``) reads its own rows this way."""
+    if hasattr(array, "read_rows"):
+        return array.read_rows(start, stop)
     rows = np.array(array[start:stop])
+    release_rows(array, start, stop)
+    return rows
+
+
+def release_rows(array, start: int, stop: int) -> None:
+    """Release the pages of rows ``start:stop`` of a memory-mapped array (nothing otherwise)."""
     mapped = getattr(array, "_mmap", None)
     if mapped is not None and stop > start and hasattr(mapped, "madvise"):
         _release(array, mapped, start, stop)
-    return rows
 
 
 #: The per-token arrays of ``Tokens`` whose pages a pass over the corpus releases as it goes.
@@ -175,6 +183,9 @@ def release_tokens(tokens, start: int, stop: int) -> None:
     out of the process' memory."""
     for name in TOKEN_ARRAYS:
         array = getattr(tokens, name, None)
+        if hasattr(array, "release"):  # derived from other arrays (core.derived)
+            array.release(max(start, 0), min(stop, len(array)))
+            continue
         mapped = getattr(array, "_mmap", None)
         if mapped is not None and hasattr(mapped, "madvise") and stop > start:
             _release(array, mapped, max(start, 0), min(stop, len(array)))

@@ -66,7 +66,10 @@ class Tokens:
     """All tokens of a corpus, flat, with per-document boundaries in ``doc_starts``.
 
     Arrays (one entry per token): ``ids``, ``char_starts``, ``char_ends`` (offsets in the
-    document's text), ``sentence`` and ``paragraph`` (corpus-wide numbers). Spans:
+    document's text), ``sentence`` and ``paragraph`` (corpus-wide numbers). From a snapshot,
+    integers are in the narrowest type that fits (uint16 ids below 65,536 forms) and ``char_ends``,
+    ``sentence`` and ``paragraph`` are computed from smaller arrays when indexed
+    (``core/derived.py``): index them, or ``np.asarray`` them, as arrays. Spans:
     ``sentence_spans``/``paragraph_spans`` are ``(n, 2)`` character offsets, and
     ``sentence_doc``/``paragraph_doc`` the document of each.
     """
@@ -163,7 +166,7 @@ class Tokens:
     def positions_of_norm(self, norm_id: int) -> np.ndarray:
         """Sorted token positions whose normalised form is ``norm_id``."""
         offsets, positions = self.index
-        return positions[offsets[norm_id] : offsets[norm_id + 1]]
+        return np.asarray(positions[offsets[norm_id] : offsets[norm_id + 1]], dtype=np.int64)
 
     # --- features for counting analyses ----------------------------------------------
 

@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import tempfile
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -29,6 +30,7 @@ import numpy as np
 
 from ..config import Config, load_config
 from ..core.corpus import Corpus, Document, LazyDocuments, SkippedFile
+from ..core.derived import RunNumbers, TokenEnds
 from ..core.tokens import Tokens
 from ..errors import InputError, Terminated, UnreadableFile, UsageError
 from ..io.metadata import read_sidecar
@@ -37,7 +39,7 @@ from .cluster import ClusterSession, resolve_scheduler
 from .discover import discover
 from .sections import repeated_line_keys
 from .shard import content_hash, process_file
-from .snapshot import STAT_FIELDS, SnapshotWriter
+from .snapshot import OWN_TEXTS, STAT_FIELDS, SnapshotWriter
 from .store import (
     CacheUnreadable,
     FileTable,
@@ -57,17 +59,23 @@ TOKEN_ARRAYS = (
     "ids",
     "doc_starts",
     "char_starts",
-    "char_ends",
-    "sentence",
-    "paragraph",
     "sentence_spans",
     "sentence_doc",
     "paragraph_spans",
     "paragraph_doc",
+    "sentence_first",
+    "paragraph_first",
+    "char_end_fix_positions",
+    "char_end_fix_ends",
     "norm_of_type",
     "index_offsets",
     "index_positions",
-    "text_offsets",
+    "text_block_source",
+    "text_block_start",
+    "text_block_length",
+    "text_block",
+    "text_start",
+    "text_end",
 )
 PARALLEL_FROM_FILES = 40
 _PREAD = hasattr(os, "pread")  # not on Windows
@@ -230,6 +238,7 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
             "sidecars": [list(entry) for entry in sidecar_stats],
             "skipped": [asdict(s) for s in skipped],
             "inputs": [str(p) for p in path_list],
+            "layout": assembler.layout(),
         }
         writer.close(manifest=manifest, files=FileTable(list(discovery.file_names), file_stats, hashes))
     except OSError as error:
@@ -374,10 +383,10 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
             skipped.append(SkippedFile(str(files[index][0]), result))
             hashes[index] = None
             continue
-        if pack:
-            pack.add(digest, result)
+        source = pack.add(digest, result) if pack else None
         shard = decode_shard(result)
         shard.encoded = result
+        shard.source = source  # its texts are read from the pack (issue 18: stored once)
         report.files_tokenized += 1
         report.notices.extend(f"{files[index][0]}: {w}" for doc in shard.documents for w in doc["warnings"] if is_notice(w))
         yield files[index], shard
@@ -399,29 +408,30 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None) ->
     yielding their shards in order (``None``: unreadable now, keep the first reading); by
     default one after the other here, on a cluster as tasks (``ClusterSession.reread``)."""
     spill = tempfile.TemporaryFile(prefix="peercorpus-")
-    entries: list[tuple[tuple[Path, Path], int, int, np.ndarray]] = []
+    entries: list[tuple[tuple[Path, Path], int, int, np.ndarray, str | None]] = []
     per_document: list[np.ndarray] = []
     n_documents = 0
     for where, shard in shards:
         # compressed: the spill of a large corpus would be ~6x its text; a shard from the cache or
         # a worker comes with its encoded bytes (encoding again was a quarter of the assembly)
         data = getattr(shard, "encoded", None) or encode_shard(shard)
-        entries.append((where, spill.tell(), len(data), np.unique(shard.arrays["line_keys"])))
+        entries.append((where, spill.tell(), len(data), np.unique(shard.arrays["line_keys"]), getattr(shard, "source", None)))
         spill.write(data)
         bounds = np.concatenate([[0], np.cumsum(shard.arrays["doc_line_keys"])]).astype(np.int64)
         per_document += [shard.arrays["line_keys"][a:b] for a, b in zip(bounds[:-1], bounds[1:])]
         n_documents += len(shard.documents)
     repeated = repeated_line_keys(per_document, n_documents)
     del per_document
-    present = [repeated.intersection(keys.tolist()) if repeated else set() for *_, keys in entries]
+    present = [repeated.intersection(keys.tolist()) if repeated else set() for *_, keys, _source in entries]
     items = [(path, root, frozenset(keys)) for ((path, root), *_), keys in zip(entries, present) if keys]
     again_read = (reread or _reread_here)(items, config) if items else iter(())
 
     def again() -> Iterator:
         with spill:
-            for ((path, root), offset, size, _keys), keys in zip(entries, present):
+            for ((path, root), offset, size, _keys, source), keys in zip(entries, present):
                 spill.seek(offset)
                 shard = decode_shard(spill.read(size))
+                shard.source = source
                 if keys:
                     shard = next(again_read) or shard
                 yield (path, root), shard
@@ -524,24 +534,72 @@ def _files(count: int) -> str:
     return f"{count} file" if count == 1 else f"{count} files"
 
 
-def _file_text_reader(handle, offsets: np.ndarray) -> Callable[[int], str]:
-    """Texts read from the snapshot's file one document at a time: ``kwic`` touches a few
-    thousand documents spread over 100 MB, and reading them (rather than memory-mapping)
-    keeps the process from mapping most of the file."""
-    descriptor = handle.fileno()
-    bounds: list[int] = []
+class _BlockTexts:
+    """``Corpus.text`` of a snapshot: a document's text is cut from its zlib block, read (not
+    memory-mapped: kwic touches a few thousand documents spread over 100 MB) from the snapshot's
+    ``texts.bin`` or from the shard it came from, in its pack (``text_sources``: the shards by
+    name, ``Store.text_block_at``). The last block read stays decoded (hits come by document).
+    A damaged or missing block calls ``on_damage(doc, problem)``, which raises."""
 
-    def text_of(doc: int) -> str:
-        if not bounds:  # Python ints once: indexing a memory map per call costs more
-            bounds.extend(np.asarray(offsets).tolist())
-        start, end = bounds[doc], bounds[doc + 1]
+    def __init__(self, folder: Path, store: Store, sources: list[str], arrays: dict, on_damage: Callable[[int, str], None]):
+        self.store, self.sources = store, sources
+        self.blocks = np.stack([np.asarray(arrays[n], dtype=np.int64) for n in ("text_block_source", "text_block_start", "text_block_length")], axis=1) if len(arrays["text_block_start"]) else np.zeros((0, 3), dtype=np.int64)
+        self.doc_block, self.doc_start, self.doc_end = (arrays[n] for n in ("text_block", "text_start", "text_end"))
+        self.on_damage = on_damage
+        # opened now: a snapshot without cache (or one retired meanwhile) is deleted once open
+        self.texts = open(folder / OWN_TEXTS, "rb")
+        self.packs: dict[Path, Any] = {}
+        self.last: tuple[int, bytes] = (-1, b"")
+
+    def __call__(self, doc: int) -> str:
+        number, start, end = int(self.doc_block[doc]), int(self.doc_start[doc]), int(self.doc_end[doc])
+        try:
+            data = self._block(number)
+            if end > len(data):
+                raise ValueError("shorter than recorded")
+            return data[start:end].decode("utf-8")
+        except (OSError, ValueError, KeyError, zlib.error) as problem:  # UnicodeDecodeError too
+            self.on_damage(doc, str(problem) if not isinstance(problem, KeyError) else "its shard is no longer in the cache")
+            raise
+
+    def _block(self, number: int) -> bytes:
+        if self.last[0] == number:
+            return self.last[1]
+        source, offset, length = self.blocks[number].tolist()
+        if source == 0:
+            handle = self.texts
+        else:
+            path, record = self.store.text_block_at(self.sources[source])
+            offset += record
+            if path not in self.packs:
+                self.packs[path] = open(path, "rb")
+            handle = self.packs[path]
         if _PREAD:
-            return os.pread(descriptor, end - start, start).decode("utf-8")
-        handle.seek(start)
-        return handle.read(end - start).decode("utf-8")
+            packed = os.pread(handle.fileno(), length, offset)
+        else:
+            handle.seek(offset)
+            packed = handle.read(length)
+        if len(packed) != length:
+            raise ValueError("truncated")
+        self.last = (number, zlib.decompress(packed))
+        return self.last[1]
 
-    text_of.handle = handle  # the file stays open as long as the reader exists
-    return text_of
+
+def _damaged_text(folder: Path, manifest_path: Path) -> Callable[[int, str], None]:
+    """What a damaged text in snapshot ``folder`` does: the snapshot is put aside (its manifest
+    removed, so the next command rebuilds it from the shards) and an ``InputError`` raised."""
+
+    def damaged(doc: int, problem: str) -> None:
+        try:
+            manifest_path.unlink()
+        except OSError:
+            pass  # a read-only cache: the error still says what to do
+        raise InputError(
+            f"the cached text of document {doc + 1} is damaged ({problem}) in {folder}; "
+            "the cache will be rebuilt by the next command (or delete that folder)"
+        )
+
+    return damaged
 
 
 def open_snapshot(folder: str | Path) -> Corpus:
@@ -561,17 +619,24 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
     try:
         tokens = Tokens(
             vocab=vocab,
-            **{name: arrays[name] for name in TOKEN_ARRAYS[:10]},
+            **{name: arrays[name] for name in ("ids", "doc_starts", "char_starts", "sentence_spans", "sentence_doc", "paragraph_spans", "paragraph_doc")},
+            **_derived_arrays(folder, arrays, vocab),
         )
-        tokens.__dict__["_normalized"] = (arrays["norm_of_type"], store.load_json(folder, "norm_vocab"))
+        # int32 as normalized_vocab gives it (vocabulary-sized): analyses map ids through it with -1 for dropped forms
+        tokens.__dict__["_normalized"] = (np.asarray(arrays["norm_of_type"], dtype=np.int32), store.load_json(folder, "norm_vocab"))
         tokens.__dict__["index"] = (arrays["index_offsets"], arrays["index_positions"])
         if len(lines):
             Document(**lines[0])  # the rest decode the same way, when used
-        texts = open(folder / "texts.bin", "rb")  # kept open by the text reader
-    except (TypeError, KeyError, OSError, ValueError) as error:
+        sources = store.load_json(folder, "text_sources")
+        if not isinstance(sources, list) or not all(isinstance(name, str) for name in sources):
+            raise ValueError("text_sources.json is not a list of names")
+        texts = _BlockTexts(folder, store, sources, arrays, _damaged_text(folder, folder / "manifest.json"))
+    except (TypeError, KeyError, OSError, ValueError, zlib.error) as error:
         raise CacheUnreadable(f"snapshot inconsistent ({error})") from None
     if len(lines) != tokens.n_docs:
         raise CacheUnreadable("snapshot inconsistent (document count)")
+    if len(tokens.char_starts) != len(tokens.ids) or len(arrays["sentence_first"]) != len(tokens.sentence_spans) or len(arrays["paragraph_first"]) != len(tokens.paragraph_spans):
+        raise CacheUnreadable("snapshot inconsistent (token arrays)")
     recorded_skips = [SkippedFile(**entry) for entry in manifest.get("skipped", [])]
     known = {s.path for s in recorded_skips}
     documents = LazyDocuments(
@@ -581,6 +646,22 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
         doc_ids=lines.doc_ids,
         metadata=lines.metadata,
     )
-    corpus = Corpus(documents, tokens, _file_text_reader(texts, arrays["text_offsets"]), recorded_skips + [s for s in skipped if s.path not in known])
+    corpus = Corpus(documents, tokens, texts, recorded_skips + [s for s in skipped if s.path not in known])
     corpus.repeated_lines = frozenset(manifest.get("repeated_lines", ()))
     return corpus
+
+
+def _derived_arrays(folder: Path, arrays: dict[str, np.ndarray], vocab: list[str]) -> dict:
+    """``char_ends``, ``sentence`` and ``paragraph`` of ``Tokens``, derived from what the snapshot
+    stores (``core.derived``), or memory-mapped where it stores them per token."""
+    n_tokens = len(arrays["ids"])
+    form_lengths = np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab))
+    derived = {
+        "char_ends": TokenEnds(arrays["char_starts"], arrays["ids"], form_lengths, arrays["char_end_fix_positions"], arrays["char_end_fix_ends"])
+    }
+    for name in ("sentence", "paragraph"):
+        if (folder / f"{name}.npy").exists():  # the first tokens could not give them (Assembler._add_units)
+            derived[name] = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        else:
+            derived[name] = RunNumbers(arrays[f"{name}_first"], n_tokens)
+    return derived

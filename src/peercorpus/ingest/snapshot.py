@@ -33,9 +33,23 @@ from ..durable import sync
 # 3: files' (size, mtime_ns, ctime_ns, inode) recorded (was size and mtime: a file changed in
 # place with its mtime put back was not noticed), and every file's size and checksum in the
 # manifest, checked when the snapshot is opened.
-SNAPSHOT_FORMAT = 3
+# 4: a smaller snapshot (issue 18): ids and char_starts in the narrowest integer type that fits
+# (uint16 below 65,536), sentence and paragraph numbers as each unit's first token, char_ends
+# derived from the forms' lengths (exceptions listed), texts compressed in blocks and kept once (in
+# the shard packs when there), vocabularies compressed; the layout chosen is in
+# the manifest's "layout".
+SNAPSHOT_FORMAT = 4
 STAT_FIELDS = 4  # size, mtime_ns, ctime_ns, inode
 _BUFFER = 1 << 20
+#: Texts are stored once (issue 18): a document whose shard is in a pack is read from the
+#: shard's own zlib block there (``store.encode_shard``: texts apart, in blocks of consecutive
+#: documents); the others (no cache, files read again without their repeated lines) go into
+#: the snapshot's ``texts.bin`` in zlib blocks of at least ``TEXT_BLOCK`` bytes. ``Corpus.text(i)``
+#: decompresses one block.
+TEXT_BLOCK = 32 * 1024
+TEXT_LEVEL = 6
+#: Where ``text_block_source`` 0 points: the snapshot's own blocks.
+OWN_TEXTS = "texts.bin"
 
 
 class SnapshotWriter:
@@ -45,10 +59,18 @@ class SnapshotWriter:
         self.folder = Path(folder)
         self.lock: int | None = None  # a descriptor locking the folder while it is written (Store)
         self._arrays: dict[str, _GrowingArray] = {}
-        self._texts = open(self.folder / "texts.bin", "wb", buffering=_BUFFER)
-        self._text_offsets = [0]
-        self._documents = open(self.folder / "documents.jsonl", "wb", buffering=_BUFFER)
-        self._document_offsets = [0]
+        self._texts = open(self.folder / OWN_TEXTS, "wb", buffering=_BUFFER)
+        self._texts_size = 0
+        self._text_sources: dict[str, int] = {OWN_TEXTS: 0}  # file → number (text_block_source)
+        self._blocks: dict[tuple[int, int], int] = {}  # (source, offset) → block number
+        self._block_table: list[tuple[int, int, int]] = []  # source, offset, length of each block
+        self._doc_text: list[tuple[int, int, int]] = []  # block, start, end of each document's text
+        self._own_block: list[bytes] = []  # texts waiting for the next own block...
+        self._own_docs: list[int] = []  # ...of these documents
+        self._own_size = 0
+        self._documents = open(self.folder / DOCUMENTS, "wb", buffering=_BUFFER)
+        self._document_offsets = [0]  # of each block of DOCUMENT_BLOCK lines
+        self._block: list[bytes] = []
         self._doc_ids: list[str] = []
         self._metadata: dict[str, int] = {}  # distinct metadata (as JSON) → its number
         self._metadata_of: list[int] = []
@@ -66,10 +88,59 @@ class SnapshotWriter:
         array.close()
         return Rows(self.folder / f"{name}.npy", array)
 
-    def add_text(self, data: bytes) -> None:
-        """The next document's UTF-8 text."""
-        self._texts.write(data)
-        self._text_offsets.append(self._text_offsets[-1] + len(data))
+    def add_text(self, data: bytes, block: tuple[str, int, int, int] | None = None) -> None:
+        """The next document's UTF-8 text ``data``; ``block``: where it already is, compressed —
+        ``(the shard's name in the cache, settings key/digest; the block's offset in the shard;
+        its length; where the text starts in the decompressed block)`` — so that it is not
+        stored again."""
+        if block is not None:
+            source = self._text_sources.setdefault(block[0], len(self._text_sources))
+            number = self._blocks.setdefault((source, block[1]), len(self._block_table))
+            if number == len(self._block_table):
+                self._block_table.append((source, block[1], block[2]))
+            self._doc_text.append((number, block[3], block[3] + len(data)))
+            return
+        self._own_docs.append(len(self._doc_text))
+        self._doc_text.append((-1, self._own_size, self._own_size + len(data)))  # its block is to come
+        self._own_block.append(bytes(data))
+        self._own_size += len(data)
+        if self._own_size >= TEXT_BLOCK:
+            self._flush_own_block()
+
+    def _flush_own_block(self) -> None:
+        if not self._own_block:
+            return
+        packed = zlib.compress(b"".join(self._own_block), TEXT_LEVEL)
+        number = len(self._block_table)
+        self._block_table.append((0, self._texts_size, len(packed)))
+        for doc in self._own_docs:
+            _, start, end = self._doc_text[doc]
+            self._doc_text[doc] = (number, start, end)
+        self._texts.write(packed)
+        self._texts_size += len(packed)
+        self._own_block, self._own_docs, self._own_size = [], [], 0
+
+    def peek(self, name: str) -> Rows:
+        """Array ``name`` as written so far, to read while more rows may still come."""
+        array = self._arrays[name]
+        array.handle.flush()
+        return Rows(self.folder / f"{name}.npy", array, array.rows)
+
+    def narrow(self, name: str, dtype) -> None:
+        """Rewrite the finished array ``name`` as ``dtype`` (values that fit, chosen once all are
+        known), a slice at a time."""
+        array = self._arrays[name]
+        array.close()
+        if np.dtype(dtype) == array.dtype:
+            return
+        path = self.folder / f"{name}.npy"
+        narrowed = _GrowingArray(self.folder / f"{name}.narrowing", np.dtype(dtype), array.row_shape)
+        source = Rows(path, array)
+        for start in range(0, len(source), _NARROW_ROWS):
+            narrowed.append(source[start : start + _NARROW_ROWS])
+        narrowed.close()
+        os.replace(self.folder / f"{name}.narrowing", path)
+        self._arrays[name] = narrowed
 
     def add_document(self, entry: dict[str, Any]) -> None:
         """The next document's fields (``Document`` as a dict), one JSON line."""
@@ -77,14 +148,27 @@ class SnapshotWriter:
             line = json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n"
         except UnicodeEncodeError:  # a path that is not UTF-8: \udcxx escapes read back as written
             line = json.dumps(entry).encode("ascii") + b"\n"
-        self._documents.write(line)
-        self._document_offsets.append(self._document_offsets[-1] + len(line))
+        self._block.append(line)
+        if len(self._block) == DOCUMENT_BLOCK:
+            self._write_block()
         self._doc_ids.append(entry["doc_id"])
         metadata = json.dumps(entry["metadata"], ensure_ascii=False)
         self._metadata_of.append(self._metadata.setdefault(metadata, len(self._metadata)))
 
-    def add_json(self, name: str, value: Any) -> None:
-        (self.folder / f"{name}.json").write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    def _write_block(self) -> None:
+        packed = zlib.compress(b"".join(self._block), 6)
+        self._block = []
+        self._documents.write(packed)
+        self._document_offsets.append(self._document_offsets[-1] + len(packed))
+
+    def add_json(self, name: str, value: Any, *, compress: bool = False) -> None:
+        """``name.json``; ``compress``: ``name.json.z``, zlib-compressed (vocabularies:
+        ``Store.load_json`` reads either)."""
+        data = json.dumps(value, ensure_ascii=False).encode("utf-8")
+        if compress:
+            (self.folder / f"{name}.json.z").write_bytes(zlib.compress(data, 6))
+        else:
+            (self.folder / f"{name}.json").write_bytes(data)
 
     @property
     def n_documents(self) -> int:
@@ -95,17 +179,31 @@ class SnapshotWriter:
         The manifest is written last: a folder without one is not a snapshot."""
         for array in self._arrays.values():
             array.close()
+        self._flush_own_block()
         self._texts.close()
+        if self._block:
+            self._write_block()
         self._documents.close()
         save = self._save
-        save("text_offsets", np.asarray(self._text_offsets, dtype=np.int64))
+        blocks = np.asarray(self._block_table, dtype=np.int64).reshape(-1, 3)
+        doc_text = np.asarray(self._doc_text, dtype=np.int64).reshape(-1, 3)
+        save("text_block_source", blocks[:, 0].astype(_narrowest(len(self._text_sources))))
+        save("text_block_start", blocks[:, 1])
+        save("text_block_length", blocks[:, 2].astype(_narrowest(int(blocks[:, 2].max(initial=0)))))
+        save("text_block", doc_text[:, 0].astype(_narrowest(len(blocks))))
+        inner = _narrowest(int(doc_text[:, 2].max(initial=0)))
+        save("text_start", doc_text[:, 1].astype(inner))
+        save("text_end", doc_text[:, 2].astype(inner))
+        # the shards (settings key/digest) the texts are read from, by number (0: texts.bin)
+        self.add_json("text_sources", [name for name, _ in sorted(self._text_sources.items(), key=lambda item: item[1])], compress=True)
         save("document_offsets", np.asarray(self._document_offsets, dtype=np.int64))
         save("doc_metadata_of", np.asarray(self._metadata_of, dtype=np.int32))
         save("file_stats", np.asarray(files.stats, dtype=np.int64).reshape(-1, STAT_FIELDS))
-        (self.folder / "doc_ids.txt").write_bytes(join_names(self._doc_ids))
+        # lists read whole when the snapshot is opened: compressed (read_names reads either form)
+        (self.folder / "doc_ids.txt.z").write_bytes(zlib.compress(join_names(self._doc_ids), 6))
         (self.folder / "doc_metadata.json").write_text("[" + ",".join(self._metadata) + "]", encoding="utf-8")
-        (self.folder / "files.txt").write_bytes(join_names(files.names))
-        (self.folder / "file_hashes.txt").write_bytes(join_names([h or "" for h in files.hashes]))
+        (self.folder / "files.txt.z").write_bytes(zlib.compress(join_names(files.names), 6))
+        (self.folder / "file_hashes.txt.z").write_bytes(zlib.compress(join_names([h or "" for h in files.hashes]), 6))
         # Each file's size and checksum, then everything flushed to disk: a snapshot is whole,
         # and a damaged one is noticed (Store.read_manifest) and rebuilt.
         recorded = {}
@@ -170,11 +268,12 @@ class Rows:
     """The rows of a finished ``.npy`` file, read from the file slice by slice (``rows[a:b]``,
     ``len(rows)``): unlike a memory map, rows read are not kept in memory."""
 
-    def __init__(self, path: Path, array: _GrowingArray):
+    def __init__(self, path: Path, array: _GrowingArray, rows: int | None = None):
         self.path, self.array = path, array
+        self._rows = rows  # fixed when read while rows are still appended (``peek``)
 
     def __len__(self) -> int:
-        return self.array.rows
+        return self.array.rows if self._rows is None else self._rows
 
     def __getitem__(self, part: slice) -> np.ndarray:
         start, stop, _ = part.indices(len(self))
@@ -182,6 +281,29 @@ class Rows:
         count = max(stop - start, 0) * int(np.prod(self.array.row_shape))
         data = np.fromfile(self.path, dtype=self.array.dtype, count=count, offset=self.array.header_length + start * row_bytes)
         return data.reshape((-1, *self.array.row_shape))
+
+
+_NARROW_ROWS = 1 << 22
+#: Documents' JSON lines are compressed in blocks of this many (``documents.jsonl.z``, block
+#: offsets in ``document_offsets.npy``): BBC's take a quarter of their room so, and a document
+#: decodes its block only.
+DOCUMENT_BLOCK = 64
+DOCUMENTS = "documents.jsonl.z"
+
+
+def read_names(folder: Path, name: str) -> bytes:
+    """The bytes of list ``name`` (``files.txt``, ...), stored compressed (``name.z``) or not."""
+    packed = folder / f"{name}.z"
+    if packed.exists():
+        try:
+            return zlib.decompress(packed.read_bytes())
+        except zlib.error as error:
+            raise ValueError(f"{name} damaged ({error})") from None
+    return (folder / name).read_bytes()
+
+
+def _narrowest(largest: int) -> np.dtype:
+    return np.dtype(np.uint16) if largest < 2**16 else np.dtype(np.int32) if largest < 2**31 else np.dtype(np.int64)
 
 
 def _sync_and_checksum(path: Path) -> str:

@@ -5,9 +5,10 @@ Layout under the cache directory (no pickle anywhere: ``.npy`` arrays read with
 
     v3/shards/<settings>/<name>.pack, <name>.idx  tokens of files' contents, by content hash
     v3/snapshots/<corpus-key>/current              name of the complete snapshot folder
-    v3/snapshots/<corpus-key>/<name>/              manifest.json, vocab.json, *.npy, texts.bin,
-                                                   files.txt (NUL-separated paths) + file_stats.npy
-                                                   + file_hashes.txt, documents.jsonl + document_offsets.npy
+    v3/snapshots/<corpus-key>/<name>/              manifest.json, vocab.json.z, *.npy, texts.bin (+ texts.dict),
+                                                   files.txt.z (NUL-separated paths) + file_stats.npy
+                                                   + file_hashes.txt.z, documents.jsonl.z (zlib blocks of 64
+                                                   lines) + document_offsets.npy
 
 Writers build in a temporary folder and publish with an atomic rename, so two commands
 running at once never see (or leave) a half-written cache. Every file is flushed to disk
@@ -22,6 +23,7 @@ killed process (their lock is free) are removed by the next one.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -34,8 +36,10 @@ from typing import Any
 import numpy as np
 
 from ..durable import sync
-from .shard import ARRAY_FIELDS, Shard
-from .snapshot import SNAPSHOT_FORMAT, STAT_FIELDS, SnapshotWriter
+from ..errors import InputError
+from .shard import Shard
+from .shard_codec import compact_arrays, expand_arrays
+from .snapshot import DOCUMENT_BLOCK, DOCUMENTS, SNAPSHOT_FORMAT, STAT_FIELDS, SnapshotWriter, read_names
 
 # 2: a document's n_types counts distinct case-folded word forms (was: forms as written and
 # punctuation), so shards and snapshots of format 1 are not read.
@@ -43,7 +47,9 @@ from .snapshot import SNAPSHOT_FORMAT, STAT_FIELDS, SnapshotWriter
 # HTML page boilerplate named by class/id/role left out, Markdown without its markup and with
 # front matter lists and booleans as text, as .jsonl rows and sidecars now give them too;
 # PDF running headers/footers named in a warning).
-CACHE_FORMAT = 5
+# 6: compact shards (``PCSHARDC``, ``shard_codec``): derivable arrays left out, positions stored
+# once as gaps, integers narrowed, zlib level 6; snapshots of format 4 (smaller, issue 18).
+CACHE_FORMAT = 6
 CACHE_ENV = "PEERCORPUS_CACHE_DIR"
 RETIRE_SECONDS = 120  # how long a replaced snapshot stays for readers that are opening it
 STALE_SECONDS = 60  # a build or pack this old whose lock is free was left by a killed process
@@ -89,7 +95,8 @@ class Store:
         if settings_key not in self._indexes:
             index: dict[str, tuple[str, int, int, str | None]] = {}
             folder = self._shard_folder(settings_key)
-            for path in sorted(folder.glob("*.idx")) if folder.is_dir() else []:
+            # oldest first, so that a shard written again (its first copy was damaged) is read from its new copy
+            for path in sorted(folder.glob("*.idx"), key=_written) if folder.is_dir() else []:
                 try:
                     entries = json.loads(path.read_text(encoding="utf-8"))
                     index.update(
@@ -117,9 +124,17 @@ class Store:
                 return None  # damaged: tokenised again
             shard = decode_shard(data)
             shard.encoded = data  # kept: a spill (repeated lines) need not encode it again
+            shard.source = f"{settings_key}/{digest}"  # where its text blocks are (text_block_at)
             return shard
         except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, json.JSONDecodeError):
             return None
+
+    def text_block_at(self, source: str) -> tuple[Path, int]:
+        """The pack file and offset of the shard named ``source`` (``settings key/digest``, as a
+        snapshot records where a document's text is); ``KeyError`` when no pack has it."""
+        settings_key, _, digest = source.partition("/")
+        pack, offset, _length, _check = self._shard_index(settings_key)[digest]
+        return self._shard_folder(settings_key) / pack, offset
 
     def shard_pack(self, settings_key: str) -> ShardPack:
         """A new pack to add encoded shards to as they are made (``with store.shard_pack(key) as pack``)."""
@@ -193,9 +208,9 @@ class Store:
     def read_files(self, folder: Path, *, hashes: bool = False) -> FileTable:
         """The files a snapshot was built from: paths, (size, mtime_ns), content hashes."""
         try:
-            names = _split_names((folder / "files.txt").read_bytes())
+            names = _split_names(read_names(folder, "files.txt"))
             stats = np.load(folder / "file_stats.npy", allow_pickle=False)
-            digests = _split_names((folder / "file_hashes.txt").read_bytes()) if hashes else []
+            digests = _split_names(read_names(folder, "file_hashes.txt")) if hashes else []
         except (OSError, ValueError, EOFError) as error:
             raise CacheUnreadable(f"file list unreadable ({error})") from None
         if stats.shape != (len(names), STAT_FIELDS) or (hashes and len(digests) != len(names)):
@@ -206,25 +221,29 @@ class Store:
         """The snapshot's documents, decoded one at a time when asked for."""
         try:
             offsets = np.load(folder / "document_offsets.npy", allow_pickle=False)
-            data = _map_file(folder / "documents.jsonl")
-            doc_ids = _split_names((folder / "doc_ids.txt").read_bytes())
+            data = _map_file(folder / DOCUMENTS)
+            doc_ids = _split_names(read_names(folder, "doc_ids.txt"))
             distinct = json.loads((folder / "doc_metadata.json").read_text(encoding="utf-8"))
             of_doc = np.load(folder / "doc_metadata_of.npy", allow_pickle=False)
         except (OSError, ValueError, EOFError) as error:
             raise CacheUnreadable(f"documents unreadable ({error})") from None
         if offsets.ndim != 1 or len(offsets) < 1 or int(offsets[-1]) != len(data):
             raise CacheUnreadable("documents inconsistent")
-        count = len(offsets) - 1
-        if len(doc_ids) != count or of_doc.shape != (count,) or not isinstance(distinct, list) or not all(isinstance(m, dict) for m in distinct):
+        count = len(doc_ids)
+        if len(offsets) - 1 != -(-count // DOCUMENT_BLOCK) or of_doc.shape != (count,) or not isinstance(distinct, list) or not all(isinstance(m, dict) for m in distinct):
             raise CacheUnreadable("documents inconsistent (ids or metadata)")
         if count and (int(of_doc.min()) < 0 or int(of_doc.max()) >= len(distinct)):
             raise CacheUnreadable("documents inconsistent (metadata)")
-        return DocumentLines(data, offsets.tolist(), doc_ids, [distinct[i] for i in of_doc.tolist()])
+        return DocumentLines(data, offsets.tolist(), doc_ids, [distinct[i] for i in of_doc.tolist()], folder)
 
     def load_json(self, folder: Path, name: str) -> Any:
+        """``name.json``, or ``name.json.z`` (zlib-compressed, ``SnapshotWriter.add_json``)."""
         try:
+            packed = folder / f"{name}.json.z"
+            if packed.exists():
+                return json.loads(zlib.decompress(packed.read_bytes()).decode("utf-8"))
             return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, zlib.error) as error:
             raise CacheUnreadable(f"{name}.json unreadable ({error})") from None
 
     def retire_old_snapshots(self, corpus_key: str, keep: str | None = None) -> None:
@@ -271,22 +290,44 @@ class FileTable:
 
 class DocumentLines:
     """One JSON object per document, decoded on demand: ``lines[i]`` → dict, ``lines.all()``;
-    ``doc_ids`` and ``metadata`` (per document) are there without decoding any line."""
+    ``doc_ids`` and ``metadata`` (per document) are there without decoding any line. The lines
+    are stored in zlib blocks of ``DOCUMENT_BLOCK`` (``offsets``: where each block starts);
+    the last block used stays decoded."""
 
-    def __init__(self, data: bytes, offsets: list[int], doc_ids: list[str], metadata: list[dict]):
-        self.data, self.offsets, self.doc_ids, self.metadata = data, offsets, doc_ids, metadata
+    def __init__(self, data: bytes, offsets: list[int], doc_ids: list[str], metadata: list[dict], folder: Path | None = None):
+        self.data, self.offsets, self.doc_ids, self.metadata, self.folder = data, offsets, doc_ids, metadata, folder
+        self._block: tuple[int, list[bytes]] = (-1, [])
 
     def __len__(self) -> int:
-        return len(self.offsets) - 1
+        return len(self.doc_ids)
+
+    def _unpack(self, block: int) -> bytes:
+        try:
+            return zlib.decompress(self.data[self.offsets[block] : self.offsets[block + 1]])
+        except zlib.error as error:
+            raise InputError(f"the cached documents {block * DOCUMENT_BLOCK + 1}-{(block + 1) * DOCUMENT_BLOCK} are damaged ({error}); delete the cache folder {self.folder}") from None
+
+    def _lines(self, block: int) -> list[bytes]:
+        if self._block[0] != block:
+            self._block = (block, self._unpack(block).split(b"\n")[:-1])
+        return self._block[1]
 
     def __getitem__(self, i: int) -> dict:
-        return json.loads(self.data[self.offsets[i] : self.offsets[i + 1]])
+        return json.loads(self._lines(i // DOCUMENT_BLOCK)[i % DOCUMENT_BLOCK])
 
     def all(self) -> list[dict]:
         """Every document at once (one JSON decode, faster than one per line)."""
-        if not self.data:
+        if not self.doc_ids:
             return []
-        return json.loads(b"[" + self.data[:-1].replace(b"\n", b",") + b"]")
+        data = b"".join(self._unpack(block) for block in range(len(self.offsets) - 1))
+        return json.loads(b"[" + data[:-1].replace(b"\n", b",") + b"]")
+
+
+def _written(path: Path) -> tuple[int, str]:
+    try:
+        return path.stat().st_mtime_ns, path.name
+    except OSError:
+        return 0, path.name
 
 
 def _map_file(path: Path):
@@ -313,48 +354,140 @@ def _split_names(data: bytes) -> list[str]:
 
 
 _SHARD_MAGIC = b"PCSHARD1"
-#: A compressed shard: ``PCSHARDZ`` then the zlib-compressed ``PCSHARD1`` form. Token arrays of
-#: small integers compress about 3x at level 1 (the shard packs were half of the cache).
+#: A compressed shard: ``PCSHARDZ`` then the zlib-compressed ``PCSHARD1`` form (cache format 5).
 _PACKED_MAGIC = b"PCSHARDZ"
+#: A compact shard (cache format 6): ``PCSHARDC`` then, zlib-compressed (level 6), ``PCSHARD2``,
+#: header length, JSON header, the arrays of ``shard_codec.compact_arrays`` (derivable arrays
+#: left out, positions as gaps, the rest narrowed): BBC's shards take 0.9 of its text, were 2.2.
+_COMPACT_MAGIC = b"PCSHARDC"
+_COMPACT_INNER = b"PCSHARD2"
+#: A shard with its texts apart (cache format 6): ``PCSHARDT``, the length of the compressed
+#: ``PCSHARD2`` form without the texts, that form, then the texts in zlib blocks of consecutive
+#: documents (``TEXT_BLOCK`` bytes or one document, whichever is more), each decompressible alone:
+#: a snapshot reads a document's text from its shard's block instead of keeping a copy (``text_blocks``).
+_TEXTS_APART_MAGIC = b"PCSHARDT"
+SHARD_LEVEL = 6
+TEXT_BLOCK = 64 * 1024
 
 
 def encode_shard(shard: Shard, *, compress: bool = True) -> bytes:
-    """``PCSHARD1``, header length, JSON header (documents, vocab, array layout), raw arrays;
-    zlib-compressed behind ``PCSHARDZ`` unless ``compress=False`` (the form packs had before,
-    which ``decode_shard`` still reads).
+    """``PCSHARD2``, header length, JSON header (documents, vocab or ``null`` when its text gives
+    it, array layout, what was left out), raw arrays; zlib-compressed behind ``PCSHARDC`` unless
+    ``compress=False``. ``decode_shard`` reads the forms of earlier formats too.
 
     A flat format rather than ``.npz``: writing thousands of small zip files dominated a
     cold ingest.
     """
-    layout, chunks, offset = {}, [], 0
-    for name in ARRAY_FIELDS:
-        array = np.ascontiguousarray(shard.arrays[name])
-        layout[name] = [array.dtype.str, list(array.shape), offset, array.nbytes]
+    stored, vocab, derived = compact_arrays(shard)
+    header: dict[str, Any] = {"documents": shard.documents, "vocab": vocab, "derived": derived}
+    blocks: list[bytes] = []
+    if compress:
+        text = np.asarray(stored.pop("text_bytes")).tobytes()
+        header["text_blocks"] = []
+        for first, stop, start, end in _text_groups(np.asarray(shard.arrays["text_lengths"], dtype=np.int64)):
+            blocks.append(zlib.compress(text[start:end], SHARD_LEVEL))
+            header["text_blocks"].append([stop - first, len(blocks[-1])])
+    layout, chunks = [], []
+    for name, array in stored.items():  # in order, each right after the one before
+        array = np.ascontiguousarray(array)
+        layout.append([name, array.dtype.str, *array.shape])
         chunks.append(array.tobytes())
-        offset += array.nbytes
-    header = json.dumps({"documents": shard.documents, "vocab": shard.vocab, "arrays": layout}, ensure_ascii=False).encode("utf-8")
-    plain = b"".join([_SHARD_MAGIC, len(header).to_bytes(8, "little"), header, *chunks])
-    return _PACKED_MAGIC + zlib.compress(plain, 1) if compress else plain
+    header["arrays"] = layout
+    encoded_header = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    plain = b"".join([_COMPACT_INNER, len(encoded_header).to_bytes(8, "little"), encoded_header, *chunks])
+    if not compress:
+        return plain
+    main = zlib.compress(plain, SHARD_LEVEL)
+    return b"".join([_TEXTS_APART_MAGIC, len(main).to_bytes(8, "little"), main, *blocks])
+
+
+def _text_groups(lengths: np.ndarray):
+    """``(first_doc, stop_doc, start_byte, end_byte)`` of consecutive documents whose texts make
+    one block of at least ``TEXT_BLOCK`` bytes (the last may be smaller)."""
+    ends = np.cumsum(lengths).tolist()
+    first, start = 0, 0
+    for doc, end in enumerate(ends):
+        if end - start >= TEXT_BLOCK or doc == len(ends) - 1:
+            yield first, doc + 1, start, end
+            first, start = doc + 1, end
 
 
 def decode_shard(data: bytes) -> Shard:
-    """The inverse of ``encode_shard``; ``ValueError`` for anything that is not a shard."""
-    if data.startswith(_PACKED_MAGIC):
-        try:
-            data = zlib.decompress(data[len(_PACKED_MAGIC) :])
-        except zlib.error as error:
-            raise ValueError(f"damaged compressed shard ({error})") from None
-    if not data.startswith(_SHARD_MAGIC):
+    """The inverse of ``encode_shard``; ``ValueError`` for anything that is not a shard. A shard
+    with its texts apart gets ``text_blocks``: ``(offset in data, length, first document,
+    documents)`` of each block."""
+    if data.startswith(_TEXTS_APART_MAGIC):
+        return _decode_texts_apart(data)
+    for magic in (_COMPACT_MAGIC, _PACKED_MAGIC):
+        if data.startswith(magic):
+            try:
+                data = zlib.decompress(data[len(magic) :])
+            except zlib.error as error:
+                raise ValueError(f"damaged compressed shard ({error})") from None
+            break
+    if not data.startswith((_SHARD_MAGIC, _COMPACT_INNER)):
         raise ValueError("not a peercorpus shard")
     length = int.from_bytes(data[8:16], "little")
     header = json.loads(data[16 : 16 + length].decode("utf-8"))
     body = memoryview(data)[16 + length :]
-    arrays = {}
-    for name, (dtype, shape, offset, nbytes) in header["arrays"].items():
-        if dtype.lstrip("<>|=")[0] not in "iuf" or offset + nbytes > len(body):
-            raise ValueError(f"bad array {name}")
-        arrays[name] = np.frombuffer(body[offset : offset + nbytes], dtype=np.dtype(dtype)).reshape(shape)
+    arrays = _arrays_of(header, body, compact=data.startswith(_COMPACT_INNER))
+    if data.startswith(_COMPACT_INNER):
+        try:
+            arrays, vocab = expand_arrays(arrays, header["vocab"], header["derived"])
+        except UnicodeDecodeError as error:
+            raise ValueError(f"damaged shard text ({error})") from None
+        return Shard(documents=header["documents"], vocab=vocab, arrays=arrays)
     return Shard(documents=header["documents"], vocab=header["vocab"], arrays=arrays)
+
+
+def _decode_texts_apart(data: bytes) -> Shard:
+    start = len(_TEXTS_APART_MAGIC) + 8
+    end = start + int.from_bytes(data[len(_TEXTS_APART_MAGIC) : start], "little")
+    try:
+        plain = zlib.decompress(data[start:end])
+    except zlib.error as error:
+        raise ValueError(f"damaged compressed shard ({error})") from None
+    if not plain.startswith(_COMPACT_INNER):
+        raise ValueError("not a peercorpus shard")
+    length = int.from_bytes(plain[8:16], "little")
+    header = json.loads(plain[16 : 16 + length].decode("utf-8"))
+    arrays = _arrays_of(header, memoryview(plain)[16 + length :], compact=True)
+    texts, blocks, first_doc = [], [], 0
+    for n_docs, size in header["text_blocks"]:
+        try:
+            texts.append(zlib.decompress(data[end : end + size]))
+        except zlib.error as error:
+            raise ValueError(f"damaged shard text ({error})") from None
+        blocks.append((end, size, first_doc, n_docs))
+        end += size
+        first_doc += n_docs
+    arrays["text_bytes"] = np.frombuffer(b"".join(texts), dtype=np.uint8)
+    try:
+        arrays, vocab = expand_arrays(arrays, header["vocab"], header["derived"])
+    except UnicodeDecodeError as error:
+        raise ValueError(f"damaged shard text ({error})") from None
+    shard = Shard(documents=header["documents"], vocab=vocab, arrays=arrays)
+    shard.text_blocks = blocks
+    return shard
+
+
+def _arrays_of(header: dict, body, *, compact: bool) -> dict[str, np.ndarray]:
+    arrays = {}
+    if compact:
+        offset = 0
+        for name, dtype, *shape in header["arrays"]:
+            dtype = np.dtype(dtype)
+            nbytes = dtype.itemsize * math.prod(shape)
+            if dtype.kind not in "iuf" or offset + nbytes > len(body):
+                raise ValueError(f"bad array {name}")
+            arrays[name] = np.frombuffer(body[offset : offset + nbytes], dtype=dtype).reshape(shape)
+            offset += nbytes
+    else:
+        for name, (dtype, shape, offset, nbytes) in header["arrays"].items():
+            if dtype.lstrip("<>|=")[0] not in "iuf" or offset + nbytes > len(body):
+                raise ValueError(f"bad array {name}")
+            arrays[name] = np.frombuffer(body[offset : offset + nbytes], dtype=np.dtype(dtype)).reshape(shape)
+    return arrays
 
 
 class ShardPack:
@@ -373,7 +506,9 @@ class ShardPack:
         self._file: _atomic_file | None = None
         self._opened = 0.0
 
-    def add(self, digest: str, data: bytes) -> None:
+    def add(self, digest: str, data: bytes) -> str:
+        """Append one encoded shard; returns the name its text blocks are found by once its pack
+        is published (``Store.text_block_at``)."""
         if self._file is None:
             folder = self.store._shard_folder(self.settings_key)
             folder.mkdir(parents=True, exist_ok=True)
@@ -388,6 +523,7 @@ class ShardPack:
         self.size += len(data)
         if self.size >= PACK_ROLL_BYTES or time.monotonic() - self._opened >= PACK_ROLL_SECONDS:
             self._publish()
+        return f"{self.settings_key}/{digest}"
 
     def _publish(self) -> None:
         """The open pack, cut to its last whole shard, renamed into place with its index

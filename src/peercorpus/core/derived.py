@@ -1,0 +1,175 @@
+"""Per-token arrays that a snapshot does not store but derives when read, from smaller ones.
+
+A snapshot keeps each token's sentence and paragraph as the first token of every sentence
+(paragraph), and each token's end as its start plus its form's length (with the few tokens
+where that does not hold listed apart). The classes here answer what analyses ask of the
+arrays they replace — ``len``, a slice, an integer or boolean index, ``np.asarray`` — with the
+same values and dtype, computing only the part asked for::
+
+    sentence = RunNumbers(first_token=np.array([0, 3, 3, 5]), length=7)
+    sentence[2:6]                 # array([0, 2, 2, 3], dtype=int32): sentence 1 has no token
+    np.asarray(sentence)          # array([0, 0, 0, 2, 2, 3, 3], dtype=int32)
+
+Reading a slice goes through ``chunks.read_rows`` on the arrays underneath, so that a pass over
+a memory-mapped snapshot releases their pages as it goes (``read_rows`` / ``release``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .chunks import read_rows, release_rows
+
+
+class DerivedArray:
+    """A read-only one-dimensional array computed on demand (subclasses give ``_range`` and
+    ``_take``); indexing it gives a plain ``numpy`` array."""
+
+    dtype = np.dtype(np.int32)
+    ndim = 1
+
+    def __init__(self, length: int):
+        self._length = int(length)
+
+    def __len__(self) -> int:
+        return self._length
+
+    @property
+    def shape(self) -> tuple[int]:
+        return (self._length,)
+
+    @property
+    def size(self) -> int:
+        return self._length
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self._length)
+            if step == 1:
+                return self._range(start, max(start, stop))
+            return self._take(np.arange(start, stop, step, dtype=np.int64))
+        if isinstance(key, (int, np.integer)):
+            position = int(key) + (self._length if key < 0 else 0)
+            if not 0 <= position < self._length:
+                raise IndexError(f"index {key} is out of bounds for length {self._length}")
+            return self._take(np.array([position], dtype=np.int64))[0]
+        key = np.asarray(key)
+        if key.dtype == bool:
+            if key.shape != (self._length,):
+                raise IndexError(f"boolean index of length {len(key)} for an array of length {self._length}")
+            return self._take(np.flatnonzero(key))
+        if key.dtype.kind not in "iu":
+            raise IndexError(f"only integers, slices and integer or boolean arrays are valid indices (got {key.dtype})")
+        flat = key.reshape(-1).astype(np.int64)
+        if len(flat) and (int(flat.min()) < -self._length or int(flat.max()) >= self._length):
+            raise IndexError(f"index out of bounds for length {self._length}")
+        flat = np.where(flat < 0, flat + self._length, flat)
+        return self._take(flat).reshape(key.shape)
+
+    def __array__(self, dtype=None, copy=None):
+        whole = self._range(0, self._length)
+        return whole if dtype is None else whole.astype(dtype, copy=False)
+
+    def __iter__(self):
+        return iter(self._range(0, self._length).tolist())
+
+    def astype(self, dtype, copy: bool = True) -> np.ndarray:
+        return self._range(0, self._length).astype(dtype, copy=False)
+
+    def tolist(self) -> list:
+        return self._range(0, self._length).tolist()
+
+    def max(self, *args, **kwargs):
+        return self._range(0, self._length).max(*args, **kwargs)
+
+    def min(self, *args, **kwargs):
+        return self._range(0, self._length).min(*args, **kwargs)
+
+    def sum(self, *args, **kwargs):
+        return self._range(0, self._length).sum(*args, **kwargs)
+
+    def read_rows(self, start: int, stop: int) -> np.ndarray:
+        """Rows ``start:stop`` (as ``chunks.read_rows``: the pages read are released)."""
+        return self._range(start, stop, release=True)
+
+    def release(self, start: int, stop: int) -> None:
+        """Release the memory-mapped pages of rows ``start:stop`` of the arrays underneath."""
+
+    def _range(self, start: int, stop: int, *, release: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+    def _take(self, positions: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+class RunNumbers(DerivedArray):
+    """Each token's unit number (sentence, paragraph) from the first token of every unit:
+    token ``p`` is in the last unit that starts at or before ``p`` (a unit without tokens starts
+    where the next one does, so it is never chosen)."""
+
+    def __init__(self, first_token, length: int):
+        super().__init__(length)
+        self.first_token = first_token
+
+    def _range(self, start: int, stop: int, *, release: bool = False) -> np.ndarray:
+        if stop <= start:
+            return np.zeros(0, dtype=np.int32)
+        first = self.first_token
+        if len(first) == 0:  # no units: every token is numbered 0, as _take numbers it
+            return np.zeros(stop - start, dtype=np.int32)
+        low = max(int(np.searchsorted(first, start, side="right")) - 1, 0)
+        high = max(int(np.searchsorted(first, stop - 1, side="right")), low + 1)
+        bounds = np.clip(np.asarray(first[low:high], dtype=np.int64), start, stop)
+        bounds[0] = start
+        lengths = np.diff(np.append(bounds, stop))
+        return np.repeat(np.arange(low, high, dtype=np.int32), lengths)
+
+    def _take(self, positions: np.ndarray) -> np.ndarray:
+        found = np.searchsorted(self.first_token, positions, side="right") - 1
+        return np.maximum(found, 0).astype(np.int32)
+
+    def max(self, *args, initial=None, **kwargs):
+        """The last token's unit (numbers never decrease), without computing the rest."""
+        if args or kwargs or not self._length:
+            return super().max(*args, **({} if initial is None else {"initial": initial}), **kwargs)
+        last = self._take(np.array([self._length - 1]))[0]
+        return last if initial is None else max(last, initial)
+
+
+class TokenEnds(DerivedArray):
+    """Each token's end offset: its start plus the length of its form, except at the listed
+    ``fix_positions`` (ascending), whose ends are ``fix_ends``."""
+
+    def __init__(self, starts, ids, form_lengths: np.ndarray, fix_positions, fix_ends):
+        super().__init__(len(ids))
+        self.starts, self.ids, self.form_lengths = starts, ids, form_lengths
+        self.fix_positions, self.fix_ends = fix_positions, fix_ends
+        self.dtype = np.dtype(np.int32)
+
+    def _range(self, start: int, stop: int, *, release: bool = False) -> np.ndarray:
+        if stop <= start:
+            return np.zeros(0, dtype=np.int32)
+        if release:
+            starts, ids = read_rows(self.starts, start, stop), read_rows(self.ids, start, stop)
+        else:
+            starts, ids = np.asarray(self.starts[start:stop]), np.asarray(self.ids[start:stop])
+        ends = starts.astype(np.int32) + self.form_lengths[ids]
+        if len(self.fix_positions):
+            low, high = np.searchsorted(self.fix_positions, [start, stop])
+            if high > low:
+                ends[np.asarray(self.fix_positions[low:high], dtype=np.int64) - start] = self.fix_ends[low:high]
+        return ends
+
+    def _take(self, positions: np.ndarray) -> np.ndarray:
+        ends = np.asarray(self.starts[positions]).astype(np.int32) + self.form_lengths[np.asarray(self.ids[positions])]
+        if len(self.fix_positions) and len(positions):
+            at = np.searchsorted(self.fix_positions, positions)
+            inside = at < len(self.fix_positions)
+            hit = np.zeros(len(positions), dtype=bool)
+            hit[inside] = np.asarray(self.fix_positions[at[inside]]) == positions[inside]
+            ends[hit] = np.asarray(self.fix_ends[at[hit]])
+        return ends
+
+    def release(self, start: int, stop: int) -> None:
+        release_rows(self.starts, start, stop)
+        release_rows(self.ids, start, stop)
