@@ -48,7 +48,7 @@ from .store import (
     default_cache_dir,
     encode_shard,
 )
-from .tokenize import sentence_splitter, word_tokenizer
+from .tokenize import fast_sentence_splitter, word_tokenizer
 from .workers import is_notice, process_batch, process_one
 
 Progress = Callable[[int, int], None]
@@ -455,7 +455,7 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
 
 
     # Load NLTK once in the parent so forked workers share it instead of importing it again.
-    sentence_splitter(), word_tokenizer(config.tokenize.tokenizer)
+    fast_sentence_splitter(), word_tokenizer(config.tokenize.tokenizer)
     size = max(1, min(20, total // (workers * 8) or 1))
     batches = (items[i : i + size] for i in range(0, total, size))
     done = 0

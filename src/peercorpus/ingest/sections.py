@@ -139,6 +139,10 @@ def find_sections(text: str, repeated: frozenset[int] = frozenset()) -> list[Sec
     single_lines: list[Section] = []
     repeated_lines: list[Section] = []
     standalone = _standalone_line_keys(text) if repeated else {}
+    # A paywall or notice phrase in a line is one in the text: one search of the whole text
+    # spares one per line (IGNORECASE searches were most of the time here).
+    paywall = _PAYWALL.search(text) is not None
+    notice = _NOTICE.search(text) is not None
     for line_start, line in lines:
         if label == "boilerplate":
             break  # boilerplate runs to the end
@@ -147,9 +151,9 @@ def find_sections(text: str, repeated: frozenset[int] = frozenset()) -> list[Sec
             web = _WEB_TRAILER.match(_NUMBERING.sub("", line.strip()))
             if not _near_end(line_start, text, _PAYWALL_MAX if web else _TRAILER_MAX):
                 kind = None
-        if kind is None and _PAYWALL.search(line) and _near_end(line_start, text, _PAYWALL_MAX):
+        if kind is None and paywall and _PAYWALL.search(line) and _near_end(line_start, text, _PAYWALL_MAX):
             kind = "boilerplate"
-        if kind is None and label == "body" and (_JUNK_LINE.match(line) or (len(line) < 400 and _NOTICE.search(line))):
+        if kind is None and label == "body" and (_JUNK_LINE.match(line) or (notice and len(line) < 400 and _NOTICE.search(line))):
             single_lines.append(Section("boilerplate", line_start, line_start + len(line), line.strip()[:80]))
             continue
         if kind is None and label == "body" and standalone.get(line_start) in repeated:
@@ -183,6 +187,10 @@ REPEATED_MIN_SHARE = 0.05
 _MAX_REPEATED_SHARE = 0.5
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGITS = re.compile(r"\d+")
+
+
 def line_key(line: str) -> int | None:
     """A 64-bit key of a short line, the same for lines that differ only in case, spacing or
     digits ("Page 3 of 12" = "page 4 of 12"); None for a line that is long, starts in lower
@@ -197,12 +205,12 @@ def line_key(line: str) -> int | None:
     stripped = " ".join(line.split())
     if len(stripped) > REPEATED_MAX_CHARS or stripped[:1].islower():
         return None  # long, or the rest of a sentence broken across lines
-    words = sum(1 for word in stripped.split() if re.search(r"[^\W\d_]", word))
+    words = sum(1 for word in stripped.split() if _LETTER.search(word))
     if words < 2 or (stripped.isupper() and words <= 4):
         return None  # one word ("Menu", but also "The" of a broken line), or a heading ("SEE ALSO")
     if _heading_kind(stripped, numbered_ends=True) == "body":
         return None
-    normal = re.sub(r"\d+", "#", stripped.casefold())
+    normal = _DIGITS.sub("#", stripped.casefold())
     return int.from_bytes(hashlib.blake2b(normal.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
 
 
