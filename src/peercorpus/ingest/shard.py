@@ -233,9 +233,12 @@ class FileVocabulary:
             while stop > len(self._is_word):
                 self._is_word = np.concatenate([self._is_word, np.zeros(len(self._is_word), dtype=bool)])
                 self._norm_of_form = np.concatenate([self._norm_of_form, np.zeros(len(self._norm_of_form), dtype=np.int32)])
-            self._is_word[first:stop] = [_ALPHANUMERIC.search(word) is not None for word in new]
+            self._is_word[first:stop] = list(map(bool, map(_ALPHANUMERIC.search, new)))
             norms = self._norms
-            self._norm_of_form[first:stop] = [norms.setdefault(normalize_form(word), len(norms)) for word in new]
+            normal = _normalized(new)
+            unseen = [form for form in dict.fromkeys(normal) if form not in norms]
+            norms.update(zip(unseen, range(len(norms), len(norms) + len(unseen))))
+            self._norm_of_form[first:stop] = list(map(norms.__getitem__, normal))
         return np.fromiter(map(lookup.__getitem__, words), dtype=np.int32, count=len(words))
 
     def count_words(self, ids: np.ndarray) -> tuple[int, int]:
@@ -253,6 +256,15 @@ class FileVocabulary:
 
 # A letter or digit (str.isalnum: re's \w without the underscore).
 _ALPHANUMERIC = re.compile(r"[^\W_]")
+
+
+def _normalized(words: list[str]) -> list[str]:
+    """``normalize_form`` of each word: of all of them joined by line ends at once (a token
+    holds no white space), or one by one if that does not give them back one for one."""
+    normal = normalize_form("\n".join(words)).split("\n")
+    if len(normal) != len(words):
+        normal = [normalize_form(word) for word in words]
+    return normal
 
 
 def _concatenate(chunks: list[np.ndarray], name: str) -> np.ndarray:
