@@ -11,6 +11,7 @@ memory holds the vocabulary and a few numbers per document, not the corpus::
 
 from __future__ import annotations
 
+from itertools import filterfalse
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,11 @@ class Assembler:
         doc_tokens, doc_sentences, doc_paragraphs = a["doc_tokens"], a["doc_sentences"], a["doc_paragraphs"]
         first_doc = self.writer.n_documents
         docs = np.arange(first_doc, first_doc + len(shard.documents), dtype=np.int32)
-        mapping = np.fromiter((self.lookup.setdefault(w, len(self.lookup)) for w in shard.vocab), dtype=np.int32, count=len(shard.vocab))
+        # new forms numbered in the order the shard lists them, then every form looked up (at C speed)
+        lookup = self.lookup
+        new = list(filterfalse(lookup.__contains__, dict.fromkeys(shard.vocab)))
+        lookup.update(zip(new, range(len(lookup), len(lookup) + len(new))))
+        mapping = np.fromiter(map(lookup.__getitem__, shard.vocab), dtype=np.int32, count=len(shard.vocab))
         # Sentence and paragraph numbers in a shard start at 0 in each document.
         sentence_base = self.n_sentences + np.cumsum(doc_sentences) - doc_sentences
         paragraph_base = self.n_paragraphs + np.cumsum(doc_paragraphs) - doc_paragraphs

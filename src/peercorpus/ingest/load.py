@@ -49,7 +49,7 @@ from .store import (
     encode_shard,
 )
 from .tokenize import fast_sentence_splitter, word_tokenizer
-from .workers import is_notice, process_batch, process_one
+from .workers import EncodedShard, process_encoded, process_encoded_batch
 
 Progress = Callable[[int, int], None]
 
@@ -220,7 +220,7 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
                 if _finds_repeated_lines(config):
                     shards, repeated = _without_repeated_lines(tokenised, config, reread=cluster.reread if cluster else None)
                 for (path, root), shard in shards:
-                    assembler.add(path, root, shard)
+                    assembler.add(path, root, shard.decode() if isinstance(shard, EncodedShard) else shard)
             finally:
                 tokenised.close()  # after an error or an interruption: worker processes end now, not at exit
         if not assembler.finish():
@@ -369,18 +369,16 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
             if shard is not None:
                 yield files[index], shard
                 continue
-            result = process_one((*files[index], digest), config)  # a damaged cache entry: tokenised again, here
+            result = process_encoded((*files[index], digest), config)  # a damaged cache entry: tokenised again, here
         if isinstance(result, str):
             skipped.append(SkippedFile(str(files[index][0]), result))
             hashes[index] = None
             continue
         if pack:
-            pack.add(digest, result)
-        shard = decode_shard(result)
-        shard.encoded = result
+            pack.add(digest, result.encoded)
         report.files_tokenized += 1
-        report.notices.extend(f"{files[index][0]}: {w}" for doc in shard.documents for w in doc["warnings"] if is_notice(w))
-        yield files[index], shard
+        report.notices.extend(f"{files[index][0]}: {w}" for w in result.notices)
+        yield files[index], result  # decoded when assembled
 
 
 def _finds_repeated_lines(config: Config) -> bool:
@@ -406,11 +404,15 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None) ->
         # compressed: the spill of a large corpus would be ~6x its text; a shard from the cache or
         # a worker comes with its encoded bytes (encoding again was a quarter of the assembly)
         data = getattr(shard, "encoded", None) or encode_shard(shard)
-        entries.append((where, spill.tell(), len(data), np.unique(shard.arrays["line_keys"])))
+        if isinstance(shard, EncodedShard):  # from a worker: not decoded until assembled
+            line_keys, doc_line_keys = shard.line_keys, shard.doc_line_keys
+        else:
+            line_keys, doc_line_keys = shard.arrays["line_keys"], shard.arrays["doc_line_keys"]
+        entries.append((where, spill.tell(), len(data), np.unique(line_keys)))
         spill.write(data)
-        bounds = np.concatenate([[0], np.cumsum(shard.arrays["doc_line_keys"])]).astype(np.int64)
-        per_document += [shard.arrays["line_keys"][a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-        n_documents += len(shard.documents)
+        bounds = np.concatenate([[0], np.cumsum(doc_line_keys)]).astype(np.int64)
+        per_document += [line_keys[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        n_documents += len(doc_line_keys)  # one count per document
     repeated = repeated_line_keys(per_document, n_documents)
     del per_document
     present = [repeated.intersection(keys.tolist()) if repeated else set() for *_, keys in entries]
@@ -446,7 +448,7 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
     workers = workers or min(os.cpu_count() or 1, 8)
     if total < PARALLEL_FROM_FILES or workers < 2:
         for done, item in enumerate(items, start=1):
-            yield process_one(item, config)
+            yield process_encoded(item, config)
             if progress:
                 progress(done, total)
         return
@@ -461,11 +463,11 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
     done = 0
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),))
     try:
-        in_flight = deque(pool.submit(process_batch, batch, config) for batch in islice(batches, 4 * workers))
+        in_flight = deque(pool.submit(process_encoded_batch, batch, config) for batch in islice(batches, 4 * workers))
         while in_flight:
             batch_result = in_flight.popleft().result()
             for batch in islice(batches, 1):
-                in_flight.append(pool.submit(process_batch, batch, config))
+                in_flight.append(pool.submit(process_encoded_batch, batch, config))
             done += len(batch_result)
             if progress:
                 progress(done, total)
