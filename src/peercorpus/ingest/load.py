@@ -207,18 +207,33 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
     # Shards stream into a snapshot on disk, and the corpus is then opened from it as a warm
     # load would: memory never holds the whole corpus. Without a cache the snapshot is made
     # in a temporary folder, deleted once open (open files and maps outlive their names).
+    def new_writer() -> SnapshotWriter:
+        try:
+            return store.begin_snapshot(corpus_key) if use_cache else SnapshotWriter(Path(tempfile.mkdtemp(prefix="peercorpus-")))
+        except OSError as error:
+            raise cache_error(error, store.root if use_cache else Path(tempfile.gettempdir())) from None
+
+    writer = new_writer()
     try:
-        writer = store.begin_snapshot(corpus_key) if use_cache else SnapshotWriter(Path(tempfile.mkdtemp(prefix="peercorpus-")))
-    except OSError as error:
-        raise cache_error(error, store.root if use_cache else Path(tempfile.gettempdir())) from None
-    try:
-        assembler = Assembler(writer, _sidecar_metadata(discovery, report.notices))
+        sidecar_metadata = _sidecar_metadata(discovery, report.notices)
+        assembler = Assembler(writer, sidecar_metadata)
         repeated: frozenset[int] = frozenset()
         with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
             tokenised = shards = _shards(discovery.files, hashes, store, config, pack, progress, workers, report, skipped)
             try:
                 if _finds_repeated_lines(config):
-                    shards, repeated = _without_repeated_lines(tokenised, config, reread=cluster.reread if cluster else None)
+                    # Assembled as they come, while files are still being tokenised; assembled again
+                    # (from the spill) only when a file holds a line repeated across the corpus.
+                    def assemble(where, shard) -> None:
+                        assembler.add(*where, shard.decode() if isinstance(shard, EncodedShard) else shard)
+
+                    shards, repeated = _without_repeated_lines(tokenised, config, reread=cluster.reread if cluster else None, assemble=assemble)
+                    if shards is None:
+                        shards = ()
+                    else:
+                        writer.discard()
+                        writer = new_writer()
+                        assembler = Assembler(writer, sidecar_metadata)
                 for (path, root), shard in shards:
                     assembler.add(path, root, shard.decode() if isinstance(shard, EncodedShard) else shard)
             finally:
@@ -387,7 +402,7 @@ def _finds_repeated_lines(config: Config) -> bool:
     return config.cleaning.auto and "boilerplate" not in config.cleaning.kept_sections
 
 
-def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None) -> tuple[Iterator, frozenset[int]]:
+def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, assemble=None) -> tuple[Iterator | None, frozenset[int]]:
     """Every shard read once to count its documents' short lines (the shards wait, compressed,
     in a temporary file, so memory stays flat), then the shards again in order, those of files with
     a line that repeats across the corpus (``sections.repeated_line_keys``) read once more with
@@ -395,7 +410,10 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None) ->
 
     ``reread(items, config)`` reads those files again (``items``: path, root, keys present),
     yielding their shards in order (``None``: unreadable now, keep the first reading); by
-    default one after the other here, on a cluster as tasks (``ClusterSession.reread``)."""
+    default one after the other here, on a cluster as tasks (``ClusterSession.reread``).
+
+    ``assemble(where, shard)``: called with each shard as it is read the first time; then the
+    shards come back (``None`` instead of an iterator) only when a file has a repeated line."""
     spill = tempfile.TemporaryFile(prefix="peercorpus-")
     entries: list[tuple[tuple[Path, Path], int, int, np.ndarray]] = []
     per_document: list[np.ndarray] = []
@@ -413,10 +431,15 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None) ->
         bounds = np.concatenate([[0], np.cumsum(doc_line_keys)]).astype(np.int64)
         per_document += [line_keys[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
         n_documents += len(doc_line_keys)  # one count per document
+        if assemble is not None:
+            assemble(where, shard)
     repeated = repeated_line_keys(per_document, n_documents)
     del per_document
     present = [repeated.intersection(keys.tolist()) if repeated else set() for *_, keys in entries]
     items = [(path, root, frozenset(keys)) for ((path, root), *_), keys in zip(entries, present) if keys]
+    if assemble is not None and not items:
+        spill.close()
+        return None, repeated  # what was assembled stands
     again_read = (reread or _reread_here)(items, config) if items else iter(())
 
     def again() -> Iterator:
