@@ -80,30 +80,36 @@ class FastPunkt:
 
     def span_tokenize(self, text: str) -> Iterator[tuple[int, int]]:
         """``(start, end)`` of every sentence of ``text``, as NLTK's ``span_tokenize(text)``."""
+        slices = self._slices(text)
         realign = 0
         realign_match = self.realign_match
-        previous = None
-        for span in self._slices(text):
-            if previous is not None:
-                start, stop = previous[0] + realign, previous[1]
-                match = realign_match(text, span[0], span[1])
-                if match:
-                    yield start, span[0] + len(match.group(0).rstrip())
-                    realign = match.end() - span[0]
-                else:
-                    realign = 0
-                    if start < stop and start < len(text):
-                        yield start, stop
-            previous = span
-        if previous is not None:
-            start, stop = previous[0] + realign, previous[1]
-            if start < stop and start < len(text):
-                yield start, stop
+        for (start, stop), (next_start, next_stop) in zip(slices, slices[1:]):
+            start += realign
+            match = realign_match(text, next_start, next_stop)
+            if match:
+                yield start, next_start + len(match.group(0).rstrip())
+                realign = match.end() - next_start
+            else:
+                realign = 0
+                if start < stop and start < len(text):
+                    yield start, stop
+        start, stop = slices[-1]
+        start += realign
+        if start < stop and start < len(text):
+            yield start, stop
 
-    def _slices(self, text: str) -> Iterator[tuple[int, int]]:
+    def _slices(self, text: str) -> list[tuple[int, int]]:
+        """NLTK's ``_slices_from_text`` over its ``_match_potential_end_contexts``: each possible
+        sentence end with its context (the word before it, itself, what follows; overlapping
+        ones dropped), kept where Punkt decides the context holds a sentence break."""
+        slices: list[tuple[int, int]] = []
         last_break = 0
         decided, decide = self._decided, self._decide
-        for match, context in self._end_contexts(text):
+
+        def consider(match, word_start: int) -> None:
+            nonlocal last_break
+            # the word before, the end character, what its lookahead saw: one stretch of text
+            context = text[word_start : match.end("after_tok")]
             breaks = decided.get(context)
             if breaks is None:
                 breaks = decide(context)
@@ -111,18 +117,14 @@ class FastPunkt:
                     decided.clear()
                 decided[context] = breaks
             if breaks:
-                yield last_break, match.end()
+                slices.append((last_break, match.end()))
                 if match.group("next_tok"):
                     last_break = match.start("next_tok")  # the next sentence starts after the space
                 else:
                     last_break = match.end()  # at the punctuation that follows
-        yield last_break, len(text.rstrip())
 
-    def _end_contexts(self, text: str):
-        """NLTK's ``_match_potential_end_contexts``: each possible sentence end with its
-        context (the word before it, itself, what follows), overlapping ones dropped."""
         previous_start = previous_stop = 0
-        previous_match = None
+        previous = None
         rfind = text.rfind
         for match in self.period_context.finditer(text, timeout=self.timeout):
             end = match.start()
@@ -134,12 +136,13 @@ class FastPunkt:
                     if later > space:
                         space = later
             word_start = space + 1 if space > previous_stop else previous_start
-            if previous_match is not None and previous_stop <= word_start:
-                # the word before, the end character, what its lookahead saw: one stretch of text
-                yield previous_match, text[previous_start : previous_match.end("after_tok")]
-            previous_match, previous_start, previous_stop = match, word_start, end
-        if previous_match is not None:
-            yield previous_match, text[previous_start : previous_match.end("after_tok")]
+            if previous is not None and previous_stop <= word_start:
+                consider(previous, previous_start)
+            previous, previous_start, previous_stop = match, word_start, end
+        if previous is not None:
+            consider(previous, previous_start)
+        slices.append((last_break, len(text.rstrip())))  # the last sentence, without trailing space
+        return slices
 
     # -- one context: does a token other than the last end a sentence? ------------------
 

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..config import Config
+from ..core.vocabulary import _TYPOGRAPHIC as _TYPOGRAPHIC_TABLE
 from ..core.vocabulary import normalize_form
 from ..errors import UnreadableFile
 from ..io import read_file
@@ -261,10 +262,19 @@ _ALPHANUMERIC = re.compile(r"[^\W_]")
 def _normalized(words: list[str]) -> list[str]:
     """``normalize_form`` of each word: of all of them joined by line ends at once (a token
     holds no white space), or one by one if that does not give them back one for one."""
-    normal = normalize_form("\n".join(words)).split("\n")
+    joined = "\n".join(words).casefold()
+    for typographic, plain in _TYPOGRAPHIC:  # str.translate looks every character up: slower
+        if typographic in joined:
+            joined = joined.replace(typographic, plain)
+    normal = joined.split("\n")
     if len(normal) != len(words):
         normal = [normalize_form(word) for word in words]
     return normal
+
+
+# normalize_form's character replacements (no replacement makes another one's character)
+_TYPOGRAPHIC = [(chr(code), plain) for code, plain in _TYPOGRAPHIC_TABLE.items()]
+assert not any(typographic in plain for typographic, _ in _TYPOGRAPHIC for _, plain in _TYPOGRAPHIC)
 
 
 def _concatenate(chunks: list[np.ndarray], name: str) -> np.ndarray:
