@@ -25,6 +25,10 @@ from .snapshot import SnapshotWriter
 # made in parts, each a pass over the token ids, so that memory does not grow with the corpus.
 INDEX_PART = 1 << 23
 
+# Token rows of shards gathered before they are written (one write per array for many small
+# shards; at most this many tokens' rows, ~20 bytes each, wait in memory).
+FLUSH_TOKENS = 1 << 18
+
 # Arrays of a snapshot that grow shard by shard, with their dtypes.
 _GROWING = {
     "ids": np.int32,
@@ -49,6 +53,8 @@ class Assembler:
         self.first_with_hash: dict[str, tuple[int, str]] = {}  # text hash → first document with it
         self.n_tokens = self.n_sentences = self.n_paragraphs = 0
         writer.append("doc_starts", np.zeros(1, dtype=np.int64))
+        self._pending: dict[str, list[np.ndarray]] = {name: [] for name in _GROWING}
+        self._pending_tokens = 0
 
     def add(self, path: Path, root: Path, shard: Shard) -> None:
         """Append the documents of file ``path`` (found under ``root``)."""
@@ -79,8 +85,12 @@ class Assembler:
         self.n_tokens += int(doc_tokens.sum())
         self.n_sentences += int(doc_sentences.sum())
         self.n_paragraphs += int(doc_paragraphs.sum())
+        self._pending_tokens += len(a["ids"])
+        if self._pending_tokens >= FLUSH_TOKENS:
+            self._flush()
 
-        relative = shown_name(path.relative_to(root).as_posix() if path != root else path.name)
+        relative_path = path.relative_to(root) if path != root else Path(path.name)
+        relative = shown_name(relative_path.as_posix())
         byte_edges = np.concatenate([[0], np.cumsum(a["text_lengths"])]).tolist()
         for i, info in enumerate(shard.documents):
             self.writer.add_text(a["text_bytes"][byte_edges[i] : byte_edges[i + 1]].tobytes())
@@ -94,7 +104,7 @@ class Assembler:
                 {
                     "doc_id": doc_id,
                     "path": str(path),
-                    "metadata": _document_metadata(path, root, info["metadata"], self.sidecar_metadata),
+                    "metadata": _document_metadata(path, relative_path, info["metadata"], self.sidecar_metadata),
                     "encoding": info["encoding"],
                     "n_chars": info["n_chars"],
                     "n_tokens": int(doc_tokens[i]),
@@ -109,10 +119,18 @@ class Assembler:
             )
 
     def _write(self, name: str, rows: np.ndarray) -> None:
-        self.writer.append(name, rows, _GROWING[name])
+        self._pending[name].append(rows)
+
+    def _flush(self) -> None:
+        for name, parts in self._pending.items():
+            if parts:
+                self.writer.append(name, parts[0] if len(parts) == 1 else np.concatenate(parts), _GROWING[name])
+                parts.clear()
+        self._pending_tokens = 0
 
     def finish(self) -> bool:
         """Write the vocabularies and the inverted index; ``False`` when no document was added."""
+        self._flush()
         if not self.writer.n_documents:
             return False
         vocab = list(self.lookup)
@@ -161,8 +179,7 @@ def _form_ranges(offsets: np.ndarray, size: int):
         first = stop
 
 
-def _document_metadata(path: Path, root: Path, own: dict, sidecar: dict[str, dict]) -> dict[str, Any]:
-    relative = path.relative_to(root) if path != root else Path(path.name)
+def _document_metadata(path: Path, relative: Path, own: dict, sidecar: dict[str, dict]) -> dict[str, Any]:
     metadata: dict[str, Any] = {}
     if len(relative.parts) > 1:
         metadata["collection"] = relative.parts[0]
