@@ -278,6 +278,8 @@ assert not any(typographic in plain for typographic, _ in _TYPOGRAPHIC for _, pl
 
 
 def _concatenate(chunks: list[np.ndarray], name: str) -> np.ndarray:
+    if len(chunks) == 1:  # a file of one document: its arrays as they are
+        return chunks[0]
     if chunks:
         return np.concatenate(chunks)
     if name.endswith("_spans"):
