@@ -11,14 +11,15 @@ regexes; its token class' regexes), so a trained ``punkt_tab`` model and the bui
 parameters both give NLTK's own answer; ``tests/ingest/test_punkt.py`` compares the two on
 generated text and on the inputs NLTK's ReDoS reports were made of.
 
-Bounded time: the regexes are NLTK's own patterns, compiled by the engine NLTK uses (the
-``regex`` module, so every character class means what it means in NLTK), and each call sees a
-bounded part of the text: the sentence-end finder runs once over a paragraph with NLTK's
-wall-clock limit (``nltk.redos.DEFAULT_TIMEOUT``) as its backstop; the word pattern only sees a
-candidate's context (the word before a ``.``/``?``/``!`` and the word after it), the token
-patterns one token, the realignment pattern is anchored at a sentence start. The catastrophic
-inputs of NLTK issues #2866 (``"a" * n``), #3013 (``"a. " * n``) and PR #3014 (``"a." * n``,
-``"abc." * n``, ...) run in linear time (tested with a time limit in a child process).
+Bounded time: the regexes are NLTK's own linear patterns, compiled by the engine NLTK uses (the
+``regex`` module, so every character class means what it means in NLTK), and what they see adds
+up to a few times the paragraph: the sentence-end finder runs once over it with NLTK's wall-clock
+limit (``nltk.redos.DEFAULT_TIMEOUT``) as a backstop; the word pattern sees the context of each
+candidate it keeps (from the word before a ``.``/``?``/``!`` to the word after it; two contexts
+share at most a word), the token patterns one token each, the realignment pattern is anchored
+at each sentence start. On the inputs of NLTK issues #2866 (``"a" * n``), #3013 (``"a. " * n``)
+and PRs #2869, #3014 (``"a." * n``, ``"abc." * n``, ...) the tests count what the regexes see
+(at most 8x the text) and split a megabyte of each within a time limit in a child process.
 """
 
 from __future__ import annotations
