@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import BBC, ROOT, bench_arguments, timed  # noqa: E402
+from _timing import ROOT, bench_arguments, timed  # noqa: E402
 
 BASELINE = "c5db4a5"  # main when the smaller cache began
 SAMPLE = ROOT / "corpora"

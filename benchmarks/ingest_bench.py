@@ -1,29 +1,37 @@
-"""Cold ingest and warm info on the BBC corpus, as ratios against a scikit-learn baseline.
+"""Cold ingest in MB/s against the tree it started from, the tokenising bounds, and scikit-learn.
 
-Run: .venv/bin/python benchmarks/ingest_bench.py [--corpus ../shared/corpora/bbc]
+Run: .venv/bin/python benchmarks/ingest_bench.py [--corpus ../shared/corpora/bbc] [--repeat 3]
+     [--baseline-rev c5db4a5]
 
-Times whole processes side by side in one run (the machine is noisy, so only ratios mean
-anything): the baseline imports scikit-learn, reads the same files and runs
-CountVectorizer().fit_transform; cold `peercorpus ingest` (empty cache) should be within 2x
-of it while also building sentence, paragraph and offset data; warm `peercorpus info`
-should be at least 5x faster than cold. Reports peak memory (max RSS) of each process.
+Times whole processes side by side in one run (the machine is noisy, so ratios mean more than
+seconds), and CPU seconds beside wall seconds (the parent and its worker processes: what a
+loaded machine cannot hide):
 
-Last runs here: baseline 1.77 s, cold ingest 2.96-3.29 s = 1.68-1.86x, warm info 0.41-0.43 s
-(cold/warm 6.8-8.0x); peak RSS baseline 170 MiB, cold ingest 200 MiB, warm info 75 MiB
-(before this round: 2.48x, 6-7x).
-Streaming cold ingest into the snapshot (branch mem): cold ingest peak RSS 138 MiB (was 197);
-on a quiet machine cold 3.50 s vs 3.84 s before, baseline 1.96-2.22 s (the machine was shared,
-ratios 1.7-1.8x both).
+1. cold `peercorpus ingest` (empty cache) of this tree and of the baseline tree
+   (``--baseline-rev``, default c5db4a5: the commit before issue 18's faster ingest; its
+   ``src/`` taken with ``git archive`` and run by this same Python), alternating, best of
+   ``--repeat``; MB/s is the corpus' bytes over the wall time;
+2. the bounds issue 18 measures ingest against, on the same texts in this process (CPU,
+   one core, times two for two cores): the word regex alone, the word regex plus NLTK's
+   Punkt, and the word regex plus ``ingest/punkt.FastPunkt`` (Punkt's spans, faster);
+3. as before: a scikit-learn ``CountVectorizer`` script over the same files (cold ingest
+   builds sentence, paragraph and offset data too) and warm `info` (target: 5x faster than cold).
+
+Before issue 18's changes (this machine, BBC 5.04 MB, two cores shared with other jobs): cold
+ingest 0.7 MB/s (7.4 s wall, 10.5 s CPU). See README "Performance" for the latest figures.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from _timing import PEERCORPUS, bench_arguments, timed
+from _timing import ROOT, bench_arguments
 
 BASELINE = """
 import sys, pathlib
@@ -33,27 +41,133 @@ CountVectorizer().fit_transform(texts)
 """
 
 
+def measured(command: list[str], env: dict | None = None) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system, the process and the children it waited for)
+    and peak RSS in MiB of one child process."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status):
+        raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), command)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def baseline_tree(rev: str) -> Path | None:
+    """``src/`` of ``rev`` in a temporary folder (run with PYTHONPATH), or None without git."""
+    folder = Path(tempfile.mkdtemp(prefix="pc-bench-base-"))
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "src"], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        print(f"(no baseline: cannot take {rev} from git: {error})")
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    src = folder / "src"
+    imported = subprocess.run([sys.executable, "-c", "import peercorpus; print(peercorpus.__file__)"],
+                              env={**os.environ, "PYTHONPATH": str(src)}, capture_output=True, text=True).stdout
+    if not imported.startswith(str(src)):  # the editable install of this tree came first
+        sys.exit(f"the baseline tree is not what PYTHONPATH={src} imports ({imported.strip()})")
+    return src
+
+
+def cold_ingest(src: Path | None, corpus: Path) -> tuple[float, float, float]:
+    """A cold ``peercorpus ingest`` of ``corpus``, by the tree whose ``src`` is given (None: this one)."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)  # before the editable install of this tree on sys.path
+    cache = Path(tempfile.mkdtemp(prefix="pc-bench-"))
+    command = [sys.executable, "-m", "peercorpus", "-q"]
+    try:
+        return measured(command + ["ingest", str(corpus), "--cache-dir", str(cache)], env)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def tokenising_bounds(corpus: Path) -> dict[str, float]:
+    """CPU seconds (this process, one core) of the word regex alone, with NLTK's Punkt, and with
+    FastPunkt, over the documents' texts as read (paragraph by paragraph for Punkt, as ingest)."""
+    from peercorpus.config import load_config
+    from peercorpus.ingest.discover import discover
+    from peercorpus.ingest.tokenize import (
+        _default_pattern,
+        fast_sentence_splitter,
+        paragraph_spans,
+        sentence_splitter,
+    )
+    from peercorpus.io import read_file
+
+    config = load_config(None)
+    texts = []
+    for path, root in discover([corpus]).files:
+        texts += [raw.text for raw in read_file(path, root, config.read)]
+    pattern = _default_pattern()
+    nltk_punkt, fast_punkt = sentence_splitter(), fast_sentence_splitter()
+    paragraphs = [[text[a:b] for a, b in paragraph_spans(text)] for text in texts]
+
+    def cpu(work) -> float:
+        start = time.process_time()
+        work()
+        return time.process_time() - start
+
+    regex = cpu(lambda: [pattern.findall(text) for text in texts])
+    with_nltk = regex + cpu(lambda: [list(nltk_punkt.span_tokenize(p)) for ps in paragraphs for p in ps])
+    fast_punkt._decided.clear()  # nothing remembered from an earlier run
+    with_fast = regex + cpu(lambda: [list(fast_punkt.span_tokenize(p)) for ps in paragraphs for p in ps])
+    return {"regex": regex, "regex + NLTK Punkt": with_nltk, "regex + FastPunkt": with_fast}
+
+
 def main() -> None:
-    args = bench_arguments(__doc__)
-    peercorpus = PEERCORPUS
-    rows = []
-    for _ in range(args.repeat):
-        cache = Path(tempfile.mkdtemp(prefix="pc-bench-"))
-        try:
-            baseline, baseline_mem = timed([sys.executable, "-c", BASELINE, str(args.corpus)])
-            cold, cold_mem = timed([peercorpus, "-q", "ingest", str(args.corpus), "--cache-dir", str(cache)])
-            warm, warm_mem = timed([peercorpus, "-q", "info", str(args.corpus), "--cache-dir", str(cache), "-f", "csv"])
-        finally:
-            shutil.rmtree(cache, ignore_errors=True)
-        rows.append((baseline, cold, warm, baseline_mem, cold_mem, warm_mem))
-    best = [min(column) for column in zip(*rows)]
-    baseline, cold, warm = best[0], best[1], best[2]
-    print(f"corpus: {args.corpus} (best of {args.repeat})")
-    print(f"baseline (sklearn CountVectorizer script): {baseline:6.2f} s")
-    print(f"cold peercorpus ingest:                    {cold:6.2f} s   ratio {cold / baseline:4.2f}x baseline (target <= 2)")
-    print(f"warm peercorpus info:                      {warm:6.2f} s   cold/warm {cold / warm:4.1f}x (target >= 5)")
-    peaks = [max(column) for column in zip(*rows)][3:]
-    print(f"peak RSS (MiB, largest over the runs): baseline {peaks[0]:.0f}, cold ingest {peaks[1]:.0f}, warm info {peaks[2]:.0f}")
+    args = bench_arguments(
+        __doc__,
+        (("--baseline-rev",), {"default": "c5db4a5", "help": "git revision of the baseline tree"}),
+    )
+    corpus = args.corpus
+    megabytes = sum(p.stat().st_size for p in corpus.rglob("*") if p.is_file()) / 1e6
+    base_src = baseline_tree(args.baseline_rev)
+    runs: dict[str, list[tuple[float, float, float]]] = {"tree": [], "base": []}
+    try:
+        for repeat in range(args.repeat):
+            order = ["tree", "base"] if repeat % 2 == 0 else ["base", "tree"]
+            for name in order:
+                if name == "base" and base_src is None:
+                    continue
+                runs[name].append(cold_ingest(base_src if name == "base" else None, corpus))
+    finally:
+        if base_src is not None:
+            shutil.rmtree(base_src.parent, ignore_errors=True)
+    bounds = tokenising_bounds(corpus)
+
+    print(f"corpus: {corpus} ({megabytes:.2f} MB in files; best of {args.repeat}; {os.cpu_count()} cores;"
+          f" load average {os.getloadavg()[0]:.1f})")
+    print("cold `peercorpus ingest`:")
+    best = {}
+    for name, label in (("base", f"baseline {args.baseline_rev}"), ("tree", "this tree")):
+        if not runs[name]:
+            continue
+        wall = min(r[0] for r in runs[name])
+        cpu = min(r[1] for r in runs[name])
+        best[name] = (wall, cpu)
+        walls = ", ".join(f"{r[0]:.2f}" for r in runs[name])
+        print(f"  {label:22s} {wall:6.2f} s wall ({walls})  {cpu:6.2f} s CPU  {megabytes / wall:5.2f} MB/s"
+              f"  peak RSS {max(r[2] for r in runs[name]):.0f} MiB")
+    if "base" in best:
+        print(f"  this tree / baseline: wall {best['tree'][0] / best['base'][0]:.2f}x, CPU {best['tree'][1] / best['base'][1]:.2f}x")
+    print("bounds on the same text (CPU of one core; two cores: twice the MB/s):")
+    for label, seconds in bounds.items():
+        print(f"  {label:22s} {seconds:6.2f} s CPU  {megabytes / seconds:5.2f} MB/s a core, {2 * megabytes / seconds:5.2f} MB/s on two")
+    print(f"  ingest's CPU per MB against regex + NLTK Punkt: {best['tree'][1] / bounds['regex + NLTK Punkt']:.2f}x")
+
+    sklearn_wall, _, sklearn_rss = measured([sys.executable, "-c", BASELINE, str(corpus)])
+    cache = Path(tempfile.mkdtemp(prefix="pc-bench-"))
+    try:
+        cold_wall, _, cold_rss = measured([sys.executable, "-m", "peercorpus", "-q", "ingest", str(corpus), "--cache-dir", str(cache)])
+        warm_wall, _, warm_rss = measured([sys.executable, "-m", "peercorpus", "-q", "info", str(corpus), "--cache-dir", str(cache), "-f", "csv"])
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    print(f"scikit-learn CountVectorizer script: {sklearn_wall:.2f} s; cold ingest {cold_wall / sklearn_wall:.2f}x it;"
+          f" warm info {warm_wall:.2f} s, cold/warm {cold_wall / warm_wall:.1f}x (target >= 5)")
+    print(f"peak RSS (MiB): script {sklearn_rss:.0f}, cold ingest {cold_rss:.0f}, warm info {warm_rss:.0f}")
 
 
 if __name__ == "__main__":

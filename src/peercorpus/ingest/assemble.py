@@ -11,6 +11,7 @@ memory holds the vocabulary and a few numbers per document, not the corpus::
 
 from __future__ import annotations
 
+from itertools import filterfalse
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,10 @@ from .snapshot import SnapshotWriter
 # Positions of the inverted index made at a time (8 bytes each): the index of a large corpus is
 # made in parts, each a pass over the token ids, so that memory does not grow with the corpus.
 INDEX_PART = 1 << 23
+
+# Token rows of shards gathered before they are written (one write per array for many small
+# shards; at most this many tokens' rows, ~20 bytes each, wait in memory).
+FLUSH_TOKENS = 1 << 18
 
 # Arrays of a snapshot that grow shard by shard, with their dtypes as written (``ids``,
 # ``char_starts`` and the units' first tokens are narrowed when the assembly is finished).
@@ -59,6 +64,8 @@ class Assembler:
         writer.append("doc_starts", np.zeros(1, dtype=np.int64))
         for name in ("sentence_first", "paragraph_first", "char_end_fix_positions", "char_end_fix_ends"):
             writer.append(name, np.zeros(0, dtype=_GROWING[name]))
+        self._pending: dict[str, list[np.ndarray]] = {name: [] for name in _GROWING}
+        self._pending_tokens = 0
 
     def add(self, path: Path, root: Path, shard: Shard) -> None:
         """Append the documents of file ``path`` (found under ``root``)."""
@@ -68,7 +75,11 @@ class Assembler:
         doc_tokens, doc_sentences, doc_paragraphs = a["doc_tokens"], a["doc_sentences"], a["doc_paragraphs"]
         first_doc = self.writer.n_documents
         docs = np.arange(first_doc, first_doc + len(shard.documents), dtype=np.int32)
-        mapping = np.fromiter((self.lookup.setdefault(w, len(self.lookup)) for w in shard.vocab), dtype=np.int32, count=len(shard.vocab))
+        # new forms numbered in the order the shard lists them, then every form looked up (at C speed)
+        lookup = self.lookup
+        new = list(filterfalse(lookup.__contains__, dict.fromkeys(shard.vocab)))
+        lookup.update(zip(new, range(len(lookup), len(lookup) + len(new))))
+        mapping = np.fromiter(map(lookup.__getitem__, shard.vocab), dtype=np.int32, count=len(shard.vocab))
         # Sentence and paragraph numbers in a shard start at 0 in each document.
         sentence_base = self.n_sentences + np.cumsum(doc_sentences) - doc_sentences
         paragraph_base = self.n_paragraphs + np.cumsum(doc_paragraphs) - doc_paragraphs
@@ -99,8 +110,12 @@ class Assembler:
         self.n_tokens += int(doc_tokens.sum())
         self.n_sentences += int(doc_sentences.sum())
         self.n_paragraphs += int(doc_paragraphs.sum())
+        self._pending_tokens += len(a["ids"])
+        if self._pending_tokens >= FLUSH_TOKENS:
+            self._flush()
 
-        relative = shown_name(path.relative_to(root).as_posix() if path != root else path.name)
+        relative_path = path.relative_to(root) if path != root else Path(path.name)
+        relative = shown_name(relative_path.as_posix())
         byte_edges = np.concatenate([[0], np.cumsum(a["text_lengths"])]).tolist()
         blocks = _text_blocks(shard, byte_edges)
         for i, info in enumerate(shard.documents):
@@ -115,7 +130,7 @@ class Assembler:
                 {
                     "doc_id": doc_id,
                     "path": str(path),
-                    "metadata": _document_metadata(path, root, info["metadata"], self.sidecar_metadata),
+                    "metadata": _document_metadata(path, relative_path, info["metadata"], self.sidecar_metadata),
                     "encoding": info["encoding"],
                     "n_chars": info["n_chars"],
                     "n_tokens": int(doc_tokens[i]),
@@ -130,7 +145,14 @@ class Assembler:
             )
 
     def _write(self, name: str, rows: np.ndarray) -> None:
-        self.writer.append(name, rows, _GROWING[name])
+        self._pending[name].append(rows)
+
+    def _flush(self) -> None:
+        for name, parts in self._pending.items():
+            if parts:
+                self.writer.append(name, parts[0] if len(parts) == 1 else np.concatenate(parts), _GROWING[name])
+                parts.clear()
+        self._pending_tokens = 0
 
     def _add_units(self, name: str, numbers: np.ndarray, first_unit: int, n_units: int) -> None:
         """The sentence (paragraph) numbers of a shard's tokens, stored as each unit's first
@@ -144,6 +166,7 @@ class Assembler:
             if np.array_equal(derived, numbers):
                 return
             self.explicit.add(name)
+            self._flush()  # the first tokens so far, this shard's included, read back from the file
             before = RunNumbers(self.writer.peek(f"{name}_first")[:], self.n_tokens)
             self._write(name, np.zeros(0, dtype=np.int32))
             for start in range(0, self.n_tokens, _DERIVE_ROWS):
@@ -152,6 +175,7 @@ class Assembler:
 
     def finish(self) -> bool:
         """Write the vocabularies and the inverted index; ``False`` when no document was added."""
+        self._flush()
         if not self.writer.n_documents:
             return False
         vocab = list(self.lookup)
@@ -233,8 +257,7 @@ def _form_ranges(offsets: np.ndarray, size: int):
         first = stop
 
 
-def _document_metadata(path: Path, root: Path, own: dict, sidecar: dict[str, dict]) -> dict[str, Any]:
-    relative = path.relative_to(root) if path != root else Path(path.name)
+def _document_metadata(path: Path, relative: Path, own: dict, sidecar: dict[str, dict]) -> dict[str, Any]:
     metadata: dict[str, Any] = {}
     if len(relative.parts) > 1:
         metadata["collection"] = relative.parts[0]

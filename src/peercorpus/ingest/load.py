@@ -50,8 +50,8 @@ from .store import (
     default_cache_dir,
     encode_shard,
 )
-from .tokenize import sentence_splitter, word_tokenizer
-from .workers import is_notice, process_batch, process_one
+from .tokenize import fast_sentence_splitter, word_tokenizer
+from .workers import EncodedShard, process_encoded, process_encoded_batch
 
 Progress = Callable[[int, int], None]
 
@@ -215,20 +215,35 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
     # Shards stream into a snapshot on disk, and the corpus is then opened from it as a warm
     # load would: memory never holds the whole corpus. Without a cache the snapshot is made
     # in a temporary folder, deleted once open (open files and maps outlive their names).
+    def new_writer() -> SnapshotWriter:
+        try:
+            return store.begin_snapshot(corpus_key) if use_cache else SnapshotWriter(Path(tempfile.mkdtemp(prefix="peercorpus-")))
+        except OSError as error:
+            raise cache_error(error, store.root if use_cache else Path(tempfile.gettempdir())) from None
+
+    writer = new_writer()
     try:
-        writer = store.begin_snapshot(corpus_key) if use_cache else SnapshotWriter(Path(tempfile.mkdtemp(prefix="peercorpus-")))
-    except OSError as error:
-        raise cache_error(error, store.root if use_cache else Path(tempfile.gettempdir())) from None
-    try:
-        assembler = Assembler(writer, _sidecar_metadata(discovery, report.notices))
+        sidecar_metadata = _sidecar_metadata(discovery, report.notices)
+        assembler = Assembler(writer, sidecar_metadata)
         repeated: frozenset[int] = frozenset()
         with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
             tokenised = shards = _shards(discovery.files, hashes, store, config, pack, progress, workers, report, skipped)
             try:
                 if _finds_repeated_lines(config):
-                    shards, repeated = _without_repeated_lines(tokenised, config, reread=cluster.reread if cluster else None)
+                    # Assembled as they come, while files are still being tokenised; assembled again
+                    # (from the spill) only when a file holds a line repeated across the corpus.
+                    def assemble(where, shard) -> None:
+                        assembler.add(*where, shard.decode() if isinstance(shard, EncodedShard) else shard)
+
+                    shards, repeated = _without_repeated_lines(tokenised, config, reread=cluster.reread if cluster else None, assemble=assemble)
+                    if shards is None:
+                        shards = ()
+                    else:
+                        writer.discard()
+                        writer = new_writer()
+                        assembler = Assembler(writer, sidecar_metadata)
                 for (path, root), shard in shards:
-                    assembler.add(path, root, shard)
+                    assembler.add(path, root, shard.decode() if isinstance(shard, EncodedShard) else shard)
             finally:
                 tokenised.close()  # after an error or an interruption: worker processes end now, not at exit
         if not assembler.finish():
@@ -378,18 +393,16 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
             if shard is not None:
                 yield files[index], shard
                 continue
-            result = process_one((*files[index], digest), config)  # a damaged cache entry: tokenised again, here
+            result = process_encoded((*files[index], digest), config)  # a damaged cache entry: tokenised again, here
         if isinstance(result, str):
             skipped.append(SkippedFile(str(files[index][0]), result))
             hashes[index] = None
             continue
-        source = pack.add(digest, result) if pack else None
-        shard = decode_shard(result)
-        shard.encoded = result
-        shard.source = source  # its texts are read from the pack (issue 18: stored once)
+        # its texts are read from the pack (issue 18: stored once); decoded when assembled
+        result.source = pack.add(digest, result.encoded) if pack else None
         report.files_tokenized += 1
-        report.notices.extend(f"{files[index][0]}: {w}" for doc in shard.documents for w in doc["warnings"] if is_notice(w))
-        yield files[index], shard
+        report.notices.extend(f"{files[index][0]}: {w}" for w in result.notices)
+        yield files[index], result  # decoded when assembled
 
 
 def _finds_repeated_lines(config: Config) -> bool:
@@ -398,7 +411,7 @@ def _finds_repeated_lines(config: Config) -> bool:
     return config.cleaning.auto and "boilerplate" not in config.cleaning.kept_sections
 
 
-def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None) -> tuple[Iterator, frozenset[int]]:
+def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, assemble=None) -> tuple[Iterator | None, frozenset[int]]:
     """Every shard read once to count its documents' short lines (the shards wait, compressed,
     in a temporary file, so memory stays flat), then the shards again in order, those of files with
     a line that repeats across the corpus (``sections.repeated_line_keys``) read once more with
@@ -406,7 +419,10 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None) ->
 
     ``reread(items, config)`` reads those files again (``items``: path, root, keys present),
     yielding their shards in order (``None``: unreadable now, keep the first reading); by
-    default one after the other here, on a cluster as tasks (``ClusterSession.reread``)."""
+    default one after the other here, on a cluster as tasks (``ClusterSession.reread``).
+
+    ``assemble(where, shard)``: called with each shard as it is read the first time; then the
+    shards come back (``None`` instead of an iterator) only when a file has a repeated line."""
     spill = tempfile.TemporaryFile(prefix="peercorpus-")
     entries: list[tuple[tuple[Path, Path], int, int, np.ndarray, str | None]] = []
     per_document: list[np.ndarray] = []
@@ -415,15 +431,24 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None) ->
         # compressed: the spill of a large corpus would be ~6x its text; a shard from the cache or
         # a worker comes with its encoded bytes (encoding again was a quarter of the assembly)
         data = getattr(shard, "encoded", None) or encode_shard(shard)
-        entries.append((where, spill.tell(), len(data), np.unique(shard.arrays["line_keys"]), getattr(shard, "source", None)))
+        if isinstance(shard, EncodedShard):  # from a worker: not decoded until assembled
+            line_keys, doc_line_keys = shard.line_keys, shard.doc_line_keys
+        else:
+            line_keys, doc_line_keys = shard.arrays["line_keys"], shard.arrays["doc_line_keys"]
+        entries.append((where, spill.tell(), len(data), np.unique(line_keys), getattr(shard, "source", None)))
         spill.write(data)
-        bounds = np.concatenate([[0], np.cumsum(shard.arrays["doc_line_keys"])]).astype(np.int64)
-        per_document += [shard.arrays["line_keys"][a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-        n_documents += len(shard.documents)
+        bounds = np.concatenate([[0], np.cumsum(doc_line_keys)]).astype(np.int64)
+        per_document += [line_keys[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        n_documents += len(doc_line_keys)  # one count per document
+        if assemble is not None:
+            assemble(where, shard)
     repeated = repeated_line_keys(per_document, n_documents)
     del per_document
     present = [repeated.intersection(keys.tolist()) if repeated else set() for *_, keys, _source in entries]
     items = [(path, root, frozenset(keys)) for ((path, root), *_), keys in zip(entries, present) if keys]
+    if assemble is not None and not items:
+        spill.close()
+        return None, repeated  # what was assembled stands
     again_read = (reread or _reread_here)(items, config) if items else iter(())
 
     def again() -> Iterator:
@@ -456,7 +481,7 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
     workers = workers or min(os.cpu_count() or 1, 8)
     if total < PARALLEL_FROM_FILES or workers < 2:
         for done, item in enumerate(items, start=1):
-            yield process_one(item, config)
+            yield process_encoded(item, config)
             if progress:
                 progress(done, total)
         return
@@ -465,17 +490,17 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
 
 
     # Load NLTK once in the parent so forked workers share it instead of importing it again.
-    sentence_splitter(), word_tokenizer(config.tokenize.tokenizer)
+    fast_sentence_splitter(), word_tokenizer(config.tokenize.tokenizer)
     size = max(1, min(20, total // (workers * 8) or 1))
     batches = (items[i : i + size] for i in range(0, total, size))
     done = 0
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),))
     try:
-        in_flight = deque(pool.submit(process_batch, batch, config) for batch in islice(batches, 4 * workers))
+        in_flight = deque(pool.submit(process_encoded_batch, batch, config) for batch in islice(batches, 4 * workers))
         while in_flight:
             batch_result = in_flight.popleft().result()
             for batch in islice(batches, 1):
-                in_flight.append(pool.submit(process_batch, batch, config))
+                in_flight.append(pool.submit(process_encoded_batch, batch, config))
             done += len(batch_result)
             if progress:
                 progress(done, total)

@@ -84,6 +84,27 @@ _NOTICE = re.compile(
     r"|(?:please )?submit (?:a|your) (?:blog|post|article|story|piece)|(?:write|contribute) for us",
     re.IGNORECASE,
 )
+# A paywall or notice phrase in a line is one in the text, so a text without one needs no search
+# per line. re's case-insensitive search has no fast scan (it was most of the time spent here):
+# the same lower-case patterns on ``text.lower()`` find a phrase wherever it does, except where
+# re.IGNORECASE takes İ, ı or ſ for an ASCII letter and str.lower() does not. Before the pattern,
+# words every phrase of it holds one of (str's own search is fast).
+_PAYWALL_LOWER = (
+    re.compile(_PAYWALL.pattern),
+    ("to read the full ", "subscribe ", "already a", " in to ", "this article is ", "this content is ", "this story is "),
+)
+_NOTICE_LOWER = (re.compile(_NOTICE.pattern), ("cookie", "submit ", "write for us", "contribute for us"))
+assert _PAYWALL.pattern == _PAYWALL.pattern.lower() and _NOTICE.pattern == _NOTICE.pattern.lower()
+
+
+def _may_hold(text: str, lowered: str, pattern: re.Pattern, words: tuple[str, ...]) -> bool:
+    """False when no line of ``text`` (``lowered``: ``text.lower()``) can hold a phrase of
+    ``pattern`` (matched case-insensitively)."""
+    if "\u0130" in text or "\u0131" in text or "\u017f" in text:
+        return True
+    return any(word in lowered for word in words) and pattern.search(lowered) is not None
+
+
 #: A line with no running text: only an e-mail address, a web address, a file or image name.
 _JUNK_LINE = re.compile(
     r"^\s*(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,6}|(?:[Hh][Tt][Tt][Pp][Ss]?://|www\.)\S+"
@@ -139,6 +160,8 @@ def find_sections(text: str, repeated: frozenset[int] = frozenset()) -> list[Sec
     single_lines: list[Section] = []
     repeated_lines: list[Section] = []
     standalone = _standalone_line_keys(text) if repeated else {}
+    lowered = text.lower()
+    paywall, notice = _may_hold(text, lowered, *_PAYWALL_LOWER), _may_hold(text, lowered, *_NOTICE_LOWER)
     for line_start, line in lines:
         if label == "boilerplate":
             break  # boilerplate runs to the end
@@ -147,9 +170,9 @@ def find_sections(text: str, repeated: frozenset[int] = frozenset()) -> list[Sec
             web = _WEB_TRAILER.match(_NUMBERING.sub("", line.strip()))
             if not _near_end(line_start, text, _PAYWALL_MAX if web else _TRAILER_MAX):
                 kind = None
-        if kind is None and _PAYWALL.search(line) and _near_end(line_start, text, _PAYWALL_MAX):
+        if kind is None and paywall and _PAYWALL.search(line) and _near_end(line_start, text, _PAYWALL_MAX):
             kind = "boilerplate"
-        if kind is None and label == "body" and (_JUNK_LINE.match(line) or (len(line) < 400 and _NOTICE.search(line))):
+        if kind is None and label == "body" and (_JUNK_LINE.match(line) or (notice and len(line) < 400 and _NOTICE.search(line))):
             single_lines.append(Section("boilerplate", line_start, line_start + len(line), line.strip()[:80]))
             continue
         if kind is None and label == "body" and standalone.get(line_start) in repeated:
@@ -183,6 +206,10 @@ REPEATED_MIN_SHARE = 0.05
 _MAX_REPEATED_SHARE = 0.5
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGITS = re.compile(r"\d+")
+
+
 def line_key(line: str) -> int | None:
     """A 64-bit key of a short line, the same for lines that differ only in case, spacing or
     digits ("Page 3 of 12" = "page 4 of 12"); None for a line that is long, starts in lower
@@ -197,12 +224,12 @@ def line_key(line: str) -> int | None:
     stripped = " ".join(line.split())
     if len(stripped) > REPEATED_MAX_CHARS or stripped[:1].islower():
         return None  # long, or the rest of a sentence broken across lines
-    words = sum(1 for word in stripped.split() if re.search(r"[^\W\d_]", word))
+    words = sum(1 for word in stripped.split() if _LETTER.search(word))
     if words < 2 or (stripped.isupper() and words <= 4):
         return None  # one word ("Menu", but also "The" of a broken line), or a heading ("SEE ALSO")
     if _heading_kind(stripped, numbered_ends=True) == "body":
         return None
-    normal = re.sub(r"\d+", "#", stripped.casefold())
+    normal = _DIGITS.sub("#", stripped.casefold())
     return int.from_bytes(hashlib.blake2b(normal.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
 
 

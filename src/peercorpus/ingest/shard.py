@@ -10,6 +10,7 @@ values, so it can be saved without pickle and sent between worker processes::
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..config import Config
+from ..core.vocabulary import _TYPOGRAPHIC as _TYPOGRAPHIC_TABLE
 from ..core.vocabulary import normalize_form
 from ..errors import UnreadableFile
 from ..io import read_file
@@ -216,24 +218,29 @@ class FileVocabulary:
         self.forms: list[str] = []
         self._lookup: dict[str, int] = {}
         self._is_word = np.zeros(1024, dtype=bool)
-        self._normal: list[str] = []
+        self._norm_of_form = np.zeros(1024, dtype=np.int32)  # each form's case-folded form, numbered
+        self._norms: dict[str, int] = {}
 
     def ids(self, words: list[str]) -> np.ndarray:
         """The ids of ``words``, numbering new forms."""
 
-        lookup, get = self._lookup, self._lookup.get
-        out = []
-        for word in words:
-            number = get(word)
-            if number is None:
-                number = lookup[word] = len(self.forms)
-                self.forms.append(word)
-                self._normal.append(normalize_form(word))
-                if number >= len(self._is_word):
-                    self._is_word = np.concatenate([self._is_word, np.zeros(len(self._is_word), dtype=bool)])
-                self._is_word[number] = any(ch.isalnum() for ch in word)
-            out.append(number)
-        return np.array(out, dtype=np.int32)
+        lookup = self._lookup
+        # dict.fromkeys: the distinct words in order of first appearance, at C speed
+        new = [word for word in dict.fromkeys(words) if word not in lookup]
+        if new:
+            first, stop = len(self.forms), len(self.forms) + len(new)
+            lookup.update(zip(new, range(first, stop)))
+            self.forms.extend(new)
+            while stop > len(self._is_word):
+                self._is_word = np.concatenate([self._is_word, np.zeros(len(self._is_word), dtype=bool)])
+                self._norm_of_form = np.concatenate([self._norm_of_form, np.zeros(len(self._norm_of_form), dtype=np.int32)])
+            self._is_word[first:stop] = list(map(bool, map(_ALPHANUMERIC.search, new)))
+            norms = self._norms
+            normal = _normalized(new)
+            unseen = [form for form in dict.fromkeys(normal) if form not in norms]
+            norms.update(zip(unseen, range(len(norms), len(norms) + len(unseen))))
+            self._norm_of_form[first:stop] = list(map(norms.__getitem__, normal))
+        return np.fromiter(map(lookup.__getitem__, words), dtype=np.int32, count=len(words))
 
     def count_words(self, ids: np.ndarray) -> tuple[int, int]:
         """Words (tokens that contain a letter or digit) and word types (distinct case-folded
@@ -241,10 +248,38 @@ class FileVocabulary:
         if not len(ids):
             return 0, 0
         words = ids[self._is_word[ids]]
-        return len(words), len({self._normal[i] for i in np.unique(words).tolist()})
+        if not len(words):
+            return 0, 0
+        seen = np.zeros(len(self._norms), dtype=bool)
+        seen[self._norm_of_form[words]] = True
+        return len(words), int(np.count_nonzero(seen))
+
+
+# A letter or digit (str.isalnum: re's \w without the underscore).
+_ALPHANUMERIC = re.compile(r"[^\W_]")
+
+
+def _normalized(words: list[str]) -> list[str]:
+    """``normalize_form`` of each word: of all of them joined by line ends at once (a token
+    holds no white space), or one by one if that does not give them back one for one."""
+    joined = "\n".join(words).casefold()
+    for typographic, plain in _TYPOGRAPHIC:  # str.translate looks every character up: slower
+        if typographic in joined:
+            joined = joined.replace(typographic, plain)
+    normal = joined.split("\n")
+    if len(normal) != len(words):
+        normal = [normalize_form(word) for word in words]
+    return normal
+
+
+# normalize_form's character replacements (no replacement makes another one's character)
+_TYPOGRAPHIC = [(chr(code), plain) for code, plain in _TYPOGRAPHIC_TABLE.items()]
+assert not any(typographic in plain for typographic, _ in _TYPOGRAPHIC for _, plain in _TYPOGRAPHIC)
 
 
 def _concatenate(chunks: list[np.ndarray], name: str) -> np.ndarray:
+    if len(chunks) == 1:  # a file of one document: its arrays as they are
+        return chunks[0]
     if chunks:
         return np.concatenate(chunks)
     if name.endswith("_spans"):

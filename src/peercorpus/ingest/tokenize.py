@@ -133,8 +133,32 @@ def sentence_splitter():
 
 
 @lru_cache(maxsize=1)
+def fast_sentence_splitter():
+    """``sentence_splitter()``'s spans, faster (``ingest/punkt.FastPunkt``): what ingest uses."""
+    splitter = sentence_splitter()
+    with _tokenizers_without_all_of_nltk():
+        from .punkt import FastPunkt
+
+        return FastPunkt(splitter)
+
+
+@lru_cache(maxsize=1)
 def _default_pattern() -> re.Pattern:
     return re.compile(DEFAULT_TOKEN_PATTERN)
+
+
+@lru_cache(maxsize=1)
+def _default_splitter() -> re.Pattern:
+    # The pattern as one group: ``split`` gives gap, word, gap, word, ..., gap (the pattern
+    # never matches an empty string), words and offsets without a Python object per match.
+    return re.compile(f"({DEFAULT_TOKEN_PATTERN})")
+
+
+def _default_words(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Words of the default pattern with their start and end offsets."""
+    pieces = _default_splitter().split(text)
+    edges = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)))
+    return pieces[1::2], edges[0:-1:2].astype(np.int32), edges[1::2].astype(np.int32)
 
 
 @lru_cache(maxsize=4)
@@ -185,19 +209,23 @@ def _word_spans(text: str, tokenizer_name: str, sentence_spans: list[tuple[int, 
 def tokenize_text(text: str, tokenizer: str = "default") -> TokenizedText:
     """Tokenise ``text``: paragraphs, then Punkt sentences inside each, then word tokens."""
     paragraphs = paragraph_spans(text)
-    splitter = sentence_splitter()
+    splitter = fast_sentence_splitter()
     sentences: list[tuple[int, int]] = []
     for start, end in paragraphs:
         sentences.extend((start + a, start + b) for a, b in splitter.span_tokenize(text[start:end]))
-    spans = _word_spans(text, tokenizer, sentences)
-    starts = np.fromiter((s for s, _ in spans), dtype=np.int32, count=len(spans))
-    ends = np.fromiter((e for _, e in spans), dtype=np.int32, count=len(spans))
+    if tokenizer == "default":
+        words, starts, ends = _default_words(text)
+    else:
+        spans = _word_spans(text, tokenizer, sentences)
+        starts = np.fromiter((s for s, _ in spans), dtype=np.int32, count=len(spans))
+        ends = np.fromiter((e for _, e in spans), dtype=np.int32, count=len(spans))
+        words = [text[s:e] for s, e in spans]
     sentence_starts = np.array([s for s, _ in sentences] or [0], dtype=np.int32)
     paragraph_starts = np.array([s for s, _ in paragraphs] or [0], dtype=np.int32)
     sentence = np.maximum(np.searchsorted(sentence_starts, starts, side="right") - 1, 0)
     paragraph = np.maximum(np.searchsorted(paragraph_starts, starts, side="right") - 1, 0)
     return TokenizedText(
-        words=[text[s:e] for s, e in spans],
+        words=words,
         starts=starts,
         ends=ends,
         sentence=sentence.astype(np.int32),

@@ -7,12 +7,15 @@ process, a Dask worker): read and tokenise it into an encoded shard, or say why 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from ..config import Config
 from ..errors import PeerCorpusError, UnreadableFile
-from .shard import process_file
-from .store import encode_shard
+from .shard import Shard, process_file
+from .store import decode_shard, encode_shard
 
 
 def is_notice(warning: str) -> bool:
@@ -28,18 +31,58 @@ def is_notice(warning: str) -> bool:
 def process_one(item: tuple[Path, Path, str], config: Config) -> bytes | str:
     """Tokenise one file into an encoded shard (compact to send between processes and ready
     for the cache); an unreadable file gives the reason as a string."""
+    shard = _shard_or_reason(item, config)
+    return shard if isinstance(shard, str) else encode_shard(shard)
+
+
+def _shard_or_reason(item: tuple[Path, Path, str], config: Config) -> Shard | str:
     path, root, _digest = item
     try:
-        shard = process_file(path, root, config)
+        return process_file(path, root, config)
     except UnreadableFile as problem:
         return problem.reason
     except PeerCorpusError:  # the user's settings (a cleaning pattern out of time): stop, say why
         raise
     except Exception as error:  # a reader library failing on a corrupt file must not stop the corpus
         return f"could not be read ({type(error).__name__}: {error})"
-    return encode_shard(shard)
 
 
 def process_batch(batch, config: Config) -> list[bytes | str]:
     """``process_one`` of each file of a batch (one task of a worker process)."""
     return [process_one(item, config) for item in batch]
+
+
+@dataclass
+class EncodedShard:
+    """A tokenised file as a worker sends it to the process that assembles the corpus: the
+    encoded shard (``store.encode_shard``, what the cache keeps) and beside it what that process
+    reads before assembling — each document's short-line keys (``sections.document_line_keys``)
+    and the reader's notices (``is_notice``) — so that it decodes the shard once, to assemble it
+    (sending the shard itself as well cost more in pickling than the decode it saved).
+    ``source``: where the shard pack keeps it (``ShardPack.add``), so that the snapshot reads its
+    texts from there (issue 18: texts stored once)."""
+
+    encoded: bytes
+    line_keys: np.ndarray
+    doc_line_keys: np.ndarray
+    notices: list[str]
+    source: str | None = None
+
+    def decode(self) -> Shard:
+        shard = decode_shard(self.encoded)
+        shard.encoded, shard.source = self.encoded, self.source
+        return shard
+
+
+def process_encoded(item: tuple[Path, Path, str], config: Config) -> EncodedShard | str:
+    """``process_one``, with the shard's line keys and notices beside its encoding."""
+    shard = _shard_or_reason(item, config)
+    if isinstance(shard, str):
+        return shard
+    notices = [w for document in shard.documents for w in document["warnings"] if is_notice(w)]
+    return EncodedShard(encode_shard(shard), shard.arrays["line_keys"], shard.arrays["doc_line_keys"], notices)
+
+
+def process_encoded_batch(batch, config: Config) -> list[EncodedShard | str]:
+    """``process_encoded`` of each file of a batch (one task of a local worker process)."""
+    return [process_encoded(item, config) for item in batch]

@@ -51,11 +51,15 @@ def resolve(head: str, tail: str, vocabulary: Counter) -> tuple[str, bool]:
 def join_line_end_hyphens(text: str) -> tuple[str, int, int]:
     """``text`` with words broken at line ends joined (or kept whole with their hyphen), and
     how many were joined and kept."""
-    vocabulary = word_counts(text)
+    if "-\n" not in text and "‐\n" not in text and "\u00ad\n" not in text:
+        return text, 0, 0  # no hyphen ends a line (most text): nothing to count or replace
+    vocabulary: list[Counter] = []  # the document's words, counted when a break is found
     counts = [0, 0]
 
     def replace(match: re.Match) -> str:
-        word, joined = resolve(match.group(1), match.group(2), vocabulary)
+        if not vocabulary:
+            vocabulary.append(word_counts(text))
+        word, joined = resolve(match.group(1), match.group(2), vocabulary[0])
         counts[0 if joined else 1] += 1
         return word
 
