@@ -40,6 +40,18 @@ def _alive(pid: int) -> bool:
     return state != "Z"  # a zombie has ended; only its parent's wait is missing
 
 
+def _pack_written(cache: Path) -> bool:
+    """Whether an open shard pack has bytes on disk (its .tmp- file is made as the first shard
+    is written, so seeing the file alone could interrupt the ingest before any shard is whole)."""
+    for pack in cache.glob("*/shards/*/.tmp-*"):
+        try:
+            if pack.stat().st_size > 0:
+                return True
+        except OSError:
+            pass
+    return False
+
+
 def _shards_kept(cache: Path) -> int:
     return sum(len(json.loads(index.read_text())) for index in cache.rglob("*.idx"))
 
@@ -69,8 +81,9 @@ def test_interrupted_ingest_keeps_its_shards_ends_its_workers_and_resumes(corpus
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     deadline = time.monotonic() + 300
-    while ingest.poll() is None and not list(cache.glob("*/shards/*/.tmp-*")) and time.monotonic() < deadline:
-        time.sleep(0.005)  # a pack is open: at least one shard is written
+    while ingest.poll() is None and not _pack_written(cache) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(0.05)  # a pack holds bytes: its first shard is written and recorded by now
     workers = _children(ingest.pid)
     ingest.send_signal(signal_number)
     _, err = ingest.communicate(timeout=120)

@@ -510,10 +510,14 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
         # waiting for the batches in flight could take minutes.
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
-        # With its workers ended, the pool's manager thread ends at once; waiting for it means the
-        # interpreter's exit does not race it on the pipe it closes (an "Exception in atexit"
-        # traceback from concurrent.futures, seen under load after a pattern ran out of time).
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=False, cancel_futures=True)
+        # With its workers ended, the pool's manager thread ends soon; a short wait for it keeps the
+        # interpreter's exit from racing it on the pipe it closes (an "Exception in atexit" traceback
+        # from concurrent.futures, seen under load after a pattern ran out of time). Bounded: an
+        # unbounded shutdown(wait=True) here hung now and then after SIGTERM (its feeder thread).
+        manager = getattr(pool, "_executor_manager_thread", None)
+        if manager is not None:
+            manager.join(timeout=2)
         raise
     pool.shutdown(wait=True)
 
