@@ -250,24 +250,8 @@ def topics(
     prevalence = _prevalence(unit_weights, units.lengths)
     topic_table = _topic_table(topic_term, terms, counts.vocab, prevalence, coherence, stability)
     extracts = representative_sentences(corpus, features, topic_term, counts.vocab, transformer, settings=settings)
-    return TopicModel(
-        settings=settings,
-        k=k,
-        unit=units.kind,
-        units=units,
-        vocab=counts.vocab,
-        topic_term=topic_term,
-        unit_weights=unit_weights,
-        doc_weights=doc_weights,
-        doc_ids=corpus.doc_ids,
-        topics=topic_table,
-        documents=_document_table(corpus.doc_ids, doc_weights),
-        segments=_segment_table(corpus, units, unit_weights),
-        extracts=extracts,
-        representative_docs=representative_documents(corpus.doc_ids, doc_weights, settings.top_docs),
-        k_scores=k_scores,
-        notes=notes,
-    )
+    return _described(corpus, settings, k=k, units=units, vocab=counts.vocab, topic_term=topic_term, unit_weights=unit_weights,
+                      doc_weights=doc_weights, topic_table=topic_table, extracts=extracts, k_scores=k_scores, notes=notes)
 
 
 def _batch_topics(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSettings, progress) -> TopicModel:
@@ -288,24 +272,33 @@ def _batch_topics(corpus: Corpus, settings: TopicSettings, tokenize: TokenizeSet
     prevalence = _prevalence(unit_weights, units.lengths)
     topic_table = _topic_table(topic_term, terms, fit.vocab, prevalence, fit.coherence[order], stability)
     extracts = extracts_from_candidates(corpus, [fit.candidates[t] for t in order], settings.extracts) if settings.extracts else extracts_from_candidates(corpus, [], 0)
+    return _described(corpus, settings, k=fit.k, units=units, vocab=fit.vocab, topic_term=topic_term, unit_weights=unit_weights,
+                      doc_weights=doc_weights, topic_table=topic_table, extracts=extracts, k_scores=fit.k_scores, notes=notes,
+                      unit_chars=fit.unit_chars, batch_fit=fit.info)
+
+
+def _described(corpus: Corpus, settings: TopicSettings, *, k: int, units: Units, vocab, topic_term, unit_weights, doc_weights,
+               topic_table, extracts, k_scores, notes: list[str], unit_chars=None, batch_fit=None) -> TopicModel:
+    """The ``TopicModel`` of a fitted model (either path): its document, segment and
+    representative-document tables made from the weights."""
     return TopicModel(
         settings=settings,
-        k=fit.k,
+        k=k,
         unit=units.kind,
         units=units,
-        vocab=fit.vocab,
+        vocab=vocab,
         topic_term=topic_term,
         unit_weights=unit_weights,
         doc_weights=doc_weights,
         doc_ids=corpus.doc_ids,
         topics=topic_table,
         documents=_document_table(corpus.doc_ids, doc_weights),
-        segments=_segment_table(corpus, units, unit_weights, chars=fit.unit_chars),
+        segments=_segment_table(corpus, units, unit_weights, chars=unit_chars),
         extracts=extracts,
         representative_docs=representative_documents(corpus.doc_ids, doc_weights, settings.top_docs),
-        k_scores=fit.k_scores,
+        k_scores=k_scores,
         notes=notes,
-        batch_fit=fit.info,
+        batch_fit=batch_fit,
     )
 
 
