@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +28,14 @@ def timed(command: list[str], env: dict | None = None, *, stdout=subprocess.DEVN
     if child.returncode:
         raise subprocess.CalledProcessError(child.returncode, command)
     return elapsed, usage.ru_maxrss / 1024
+
+
+def run_json(command: list[str]) -> tuple[float, float, dict]:
+    """``timed`` for a command that prints JSON: wall seconds, peak RSS (MiB) and the JSON."""
+    with tempfile.TemporaryFile() as out:
+        seconds, peak = timed(command, stdout=out)
+        out.seek(0)
+        return seconds, peak, json.load(out)
 
 
 def bench_arguments(doc: str, *extra: tuple[tuple[str, ...], dict], corpus_default: Path = BBC) -> argparse.Namespace:

@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _timing import PEERCORPUS, bench_arguments, timed
+from _timing import PEERCORPUS, bench_arguments, run_json, timed
 from scale_bench import make_copies
 
 SECTIONS = {"business", "entertainment", "politics", "sport", "tech"}
@@ -32,13 +32,6 @@ def nmi_of(payload: dict) -> float:
 
     rows = [d for d in payload["documents"] if d["topic"] is not None and len(d["doc"].split("/")) >= 2 and d["doc"].split("/")[-2] in SECTIONS]
     return normalized_mutual_info_score([d["doc"].split("/")[-2] for d in rows], [d["topic"] for d in rows])
-
-
-def run_json(command: list[str]) -> tuple[float, float, dict]:
-    with tempfile.TemporaryFile() as out:
-        seconds, peak = timed(command, stdout=out)
-        out.seek(0)
-        return seconds, peak, json.load(out)
 
 
 def main() -> None:

@@ -17,14 +17,13 @@ else ../shared/corpora/bbc, whose README.txt has no section and is left out of t
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from _timing import BBC, PEERCORPUS, bench_arguments, timed
+from _timing import BBC, PEERCORPUS, bench_arguments, run_json
 
 EVAL_BBC = Path("/work/evalcorpora/bbc")
 
@@ -45,13 +44,6 @@ def nmi_of(payload: dict) -> float:
 
     rows = [d for d in payload["documents"] if "/" in d["doc"] and d["topic"] is not None]
     return normalized_mutual_info_score([d["doc"].split("/")[0] for d in rows], [d["topic"] for d in rows])
-
-
-def run_json(command: list[str]) -> tuple[float, float, dict]:
-    with tempfile.TemporaryFile() as out:
-        seconds, peak = timed(command, stdout=out)
-        out.seek(0)
-        return seconds, peak, json.load(out)
 
 
 def main() -> None:
