@@ -25,21 +25,8 @@ FILLER = "the and of to a in that it was for on are with as this be at by from".
 
 
 def write_overlapping_corpus(folder: Path, *, per_topic: int = 14, seed: int = 0) -> dict[str, str]:
-    rng = random.Random(seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    labels = {}
-    for topic, words in sorted(OVERLAPPING.items()):
-        own = words.split()
-        for number in range(per_topic):
-            sentences = []
-            for _ in range(8):
-                chosen = rng.choices(own, k=8) + rng.choices(FILLER, k=4)
-                rng.shuffle(chosen)
-                sentences.append(" ".join(chosen).capitalize() + ".")
-            name = f"{topic}-{number:02d}.txt"
-            (folder / name).write_text(" ".join(sentences) + "\n", encoding="utf-8")
-            labels[name] = topic
-    return labels
+    """``OVERLAPPING``'s groups, ``per_topic`` documents each (``write_groups_corpus``)."""
+    return write_groups_corpus(folder, OVERLAPPING, per_group=per_topic, seed=seed)
 
 
 @pytest.mark.slow
