@@ -57,3 +57,17 @@ def test_keyness_against_another_corpus_or_a_word_list_is_the_commands(mini_corp
     assert "peer" in set(against_counts[against_counts["keyness"] == "positive"]["term"])
     with pytest.raises(pc.PeerCorpusError, match="give one of target, reference_corpus or reference_counts"):
         pc.keyness(corpus, target=["genre=blog"], reference_corpus=reference)
+
+
+def test_one_condition_may_be_a_string_wherever_a_list_of_conditions_goes(sample_corpus):
+    import peercorpus as pc
+
+    corpus = pc.load_corpus(sample_corpus)
+    assert corpus.where("genre=blog").within()[1].tolist() == corpus.where(["genre=blog"]).within()[1].tolist()
+    pd.testing.assert_frame_equal(pc.frequency(corpus, where="genre=blog"), pc.frequency(corpus, where=["genre=blog"]))
+    pd.testing.assert_frame_equal(pc.kwic(corpus, "peer", where="genre=blog"), pc.kwic(corpus, "peer", where=["genre=blog"]))
+    pd.testing.assert_frame_equal(
+        pc.keyness(corpus, target="genre=blog", reference="genre=news"),
+        pc.keyness(corpus, target=["genre=blog"], reference=["genre=news"]),
+    )
+    pd.testing.assert_frame_equal(pc.dispersion(corpus, "peer"), pc.dispersion(corpus, ["peer"]))

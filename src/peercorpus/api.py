@@ -46,17 +46,25 @@ from .errors import UsageError
 
 
 def _params(cls: type[Params], given: Params | None, options: dict[str, Any]) -> Params:
-    """``given`` (or the defaults) with ``options`` applied, checked; lists become tuples."""
-    known = {f.name for f in fields(cls)}
+    """``given`` (or the defaults) with ``options`` applied, checked; lists become tuples, and
+    one string where a tuple goes becomes a tuple of it (``where="genre=blog"``)."""
+    types = {f.name: str(f.type) for f in fields(cls)}
     for name in options:
-        if name not in known:
-            raise UsageError(f"{cls.__name__}: {unknown_key_message(name, sorted(known)).replace('key', 'parameter', 1)}", param=name)
-    options = {k: tuple(v) if isinstance(v, list) else v for k, v in options.items()}
+        if name not in types:
+            raise UsageError(f"{cls.__name__}: {unknown_key_message(name, sorted(types)).replace('key', 'parameter', 1)}", param=name)
+    options = {k: _as_tuple(v) if types[k].startswith("tuple") else v for k, v in options.items()}
     try:
         params = replace(given, **options) if given is not None else cls(**options)
     except TypeError as error:  # a required parameter left out
         raise UsageError(f"{cls.__name__}: {error}") from None
     return params.checked()
+
+
+def _as_tuple(value: Any) -> Any:
+    """A list as a tuple, a string as a tuple of it; anything else as it is."""
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _narrowed(corpus: Corpus, where: tuple[str, ...]) -> Corpus:
@@ -112,7 +120,7 @@ def keyness(
             return keywords.keyness_against_corpus(corpus, corpus.tokenize, reference_corpus, **options)
         return keywords.keyness_against_counts(corpus, corpus.tokenize, reference_counts, **options)
     if target is not None:
-        options["comparisons"] = ({"target": list(target), "reference": list(reference or [])},)
+        options["comparisons"] = ({"target": list(_as_tuple(target)), "reference": list(_as_tuple(reference or []))},)
     p = _params(KeynessParams, params, options)
     if len(p.comparisons) != 1:
         raise UsageError("keyness compares one target with one reference: give target= (and reference=)", param="comparisons")

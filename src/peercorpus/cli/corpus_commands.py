@@ -147,7 +147,7 @@ def info(
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache)
     fields = corpus.fields()  # the whole corpus' fields: the columns do not change with --where
     corpus = corpus.where(where) if where else corpus
-    if fmt in ("csv", "tsv", "md", "json") and plain_records([{f: m.get(f) for f in fields} for m in corpus._metadata()]):
+    if fmt in ("csv", "tsv", "md", "json") and plain_records([{f: m.get(f) for f in fields} for m in corpus.metadata_rows()]):
         totals = _write_documents(corpus, fields, fmt, output)
         if fmt != "json":  # the totals are in the JSON
             note(f"{totals_summary(totals)}; {totals['documents_with_warnings']:,} with warnings; {counted(totals['files_skipped'], 'file')} skipped")

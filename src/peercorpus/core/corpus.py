@@ -204,8 +204,14 @@ class Corpus:
             return dict(self._documents[doc].metadata)
         return dict(self._lazy.metadata[doc])
 
-    def _metadata(self) -> list[dict[str, Any]]:
-        """Every document's metadata dict, in order (read-only: shared, not copied)."""
+    def metadata_rows(self) -> list[dict[str, Any]]:
+        """Every document's metadata dict, in corpus order — read-only: they are the corpus'
+        own dicts (documents with the same metadata may share one), not copies.
+
+        >>> corpus = Corpus([Document("a.txt", "Hope.", {"year": 2020}), Document("b.txt", "Peer.", {})])
+        >>> corpus.metadata_rows()
+        [{'year': 2020}, {}]
+        """
         if self._documents is not None:
             return [document.metadata for document in self._documents]
         return self._lazy.metadata
@@ -228,12 +234,12 @@ class Corpus:
 
     def fields(self) -> list[str]:
         """Metadata field names present in any document, sorted."""
-        distinct = {id(m): m for m in self._metadata()}.values()
+        distinct = {id(m): m for m in self.metadata_rows()}.values()
         return sorted({key for metadata in distinct for key in metadata})
 
     def values(self, field_name: str) -> list[Any]:
         """Distinct values of a metadata field (missing values left out), sorted as text."""
-        found = {metadata.get(field_name) for metadata in self._metadata()} - {None}
+        found = {metadata.get(field_name) for metadata in self.metadata_rows()} - {None}
         return sorted(found, key=str)
 
     def require_field(self, field_name: str, param: str = "by") -> None:
@@ -259,7 +265,7 @@ class Corpus:
         base, selection = self.within(docs)
         ascending = bool(np.all(np.diff(selection) > 0)) if len(selection) else True
         positions = docs.tolist()
-        metadata = self._metadata()
+        metadata = self.metadata_rows()
         subset = Corpus(
             # documents stay undecoded until asked for, as in the corpus they come from
             LazyDocuments(
@@ -281,8 +287,9 @@ class Corpus:
         subset.repeated_lines = self.repeated_lines
         return subset
 
-    def where(self, conditions: list[str] | tuple[str, ...] | None) -> Corpus:
-        """Documents matching every condition (``genre=blog``, ``year>=2020``, ``genre!=news``).
+    def where(self, conditions: str | list[str] | tuple[str, ...] | None) -> Corpus:
+        """Documents matching every condition (``genre=blog``, ``year>=2020``, ``genre!=news``);
+        one condition may be given as a string: ``corpus.where("genre=blog")``.
 
         A field or ``=`` value that does not exist is an error that lists what does.
         """
@@ -290,12 +297,14 @@ class Corpus:
             return self
         return self.subset(self.where_indices(conditions))
 
-    def where_indices(self, conditions: list[str] | tuple[str, ...] | None) -> np.ndarray:
+    def where_indices(self, conditions: str | list[str] | tuple[str, ...] | None) -> np.ndarray:
         """Indices of the documents ``where(conditions)`` keeps (all when there are none).
 
         Analyses that search the whole corpus' index (kwic) filter hits with these instead
         of building a sub-corpus.
         """
+        if isinstance(conditions, str):
+            conditions = [conditions]
         keep = np.ones(len(self), dtype=bool)
         for condition in conditions or ():
             keep &= self._matches(parse_condition(condition))
@@ -308,7 +317,7 @@ class Corpus:
                 f"`where` {condition.text}: no metadata field '{condition.field}'; "
                 f"fields present: {', '.join(fields) or '(none)'}"
             )
-        values = [metadata.get(condition.field) for metadata in self._metadata()]
+        values = [metadata.get(condition.field) for metadata in self.metadata_rows()]
         if condition.operator in _COMPARISONS and _number(condition.value) is None:
             numbers = [v for v in values if _number(v) is not None]
             if numbers:
