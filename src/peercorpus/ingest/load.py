@@ -510,6 +510,11 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
         # waiting for the batches in flight could take minutes.
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
+        # A worker ended while it wrote a result leaves half a message in the result pipe, and
+        # the pool's manager thread waits for the rest forever (the interpreter's exit then
+        # joins that thread: Ctrl-C hung 1 ingest in 9). Once this process' own copy of the
+        # pipe's write end is closed, the dead workers' were the last: the read ends (EOF).
+        _close_quietly(getattr(getattr(pool, "_result_queue", None), "_writer", None))
         pool.shutdown(wait=False, cancel_futures=True)
         # With its workers ended, the pool's manager thread ends soon; a short wait for it keeps the
         # interpreter's exit from racing it on the pipe it closes (an "Exception in atexit" traceback
@@ -520,6 +525,15 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
             manager.join(timeout=2)
         raise
     pool.shutdown(wait=True)
+
+
+def _close_quietly(connection) -> None:
+    """Close a multiprocessing connection if there is one and it is open."""
+    try:
+        if connection is not None and not connection.closed:
+            connection.close()
+    except OSError:
+        pass
 
 
 def _die_with_parent(parent: int) -> None:
