@@ -41,6 +41,18 @@ def _ram_basetemp() -> Path | None:
         return None
 
 
+@pytest.fixture(autouse=True)
+def screen_resolution_plots(request, monkeypatch):
+    """Plots drawn in the test process are saved at 72 dpi instead of 300: the same figure,
+    text and layout (sizes are in inches and points), at a fifteenth of the pixels to
+    rasterise and compress (a third of the report tests' time). Tests of the printed
+    resolution are marked ``print_dpi``; commands run in child processes are not affected."""
+    if request.node.get_closest_marker("print_dpi") is None:
+        from peercorpus.render import figure
+
+        monkeypatch.setattr(figure, "DPI", 72)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
     # Only the process that runs the session chooses; xdist's workers get a folder inside it.

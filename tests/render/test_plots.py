@@ -33,6 +33,7 @@ def _check(figures):
 
 
 @pytest.mark.slow
+@pytest.mark.print_dpi
 def test_keyness_plot_is_ordered_by_log_ratio_without_stop_words(run, sample_corpus, tmp_path, captured):
     from PIL import Image
 

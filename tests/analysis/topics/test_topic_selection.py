@@ -195,6 +195,7 @@ def test_topics_over_dates_by_month_and_numbers_in_bins(planted_corpus):
 
 
 @pytest.mark.slow
+@pytest.mark.print_dpi
 def test_cli_over_and_by_write_tables_and_300_dpi_plots(run, planted_corpus, tmp_path):
     from PIL import Image
 
