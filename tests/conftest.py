@@ -114,10 +114,13 @@ def heavy_imports_of_warm_command(corpus: Path, cache: Path, *args: str, modules
 
 
 @pytest.fixture(scope="session")
-def warm_sample_cache(tmp_path_factory) -> Path:
-    """One cache folder for the import probes of the sample corpus: ingested by the first probe,
-    warm for the rest (each probe is a fresh process reading it, never writing)."""
-    return tmp_path_factory.mktemp("warm-sample-cache")
+def warm_sample_cache(tmp_path_factory, sample_cache_seed) -> Path:
+    """One cache folder for the import probes of the sample corpus, warm from the start (a copy
+    of ``sample_cache_seed``): each probe is a fresh process reading it, never writing."""
+    cache = tmp_path_factory.mktemp("warm-sample-cache")
+    shutil.copytree(sample_cache_seed, cache, dirs_exist_ok=True)
+    _WARMED.add((str(SAMPLE), str(cache)))
+    return cache
 
 
 @pytest.fixture(scope="session")
