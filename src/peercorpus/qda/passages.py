@@ -121,6 +121,31 @@ def kwic_passages(corpus, hits, queries: list[str], *, unit: str = "sentence") -
     return codes, list(passages)
 
 
+def kwic_passage_stream(corpus, hits, queries: list[str], *, unit: str = "sentence", batch: int = 5000):
+    """``kwic_passages`` as codes and an iterator of passages in document order (the hits
+    ordered by position, ``batch`` at a time), for ``write_qdpx`` to read a document at a
+    time: the hits stay integers, the passages are never all held."""
+    check_choice("unit", unit, UNITS)
+    corpus = corpus.within()[0]
+    codes, _ = kwic_passages(corpus, hits.take(np.zeros(0, dtype=np.int64)), queries, unit=unit)
+    return codes, _kwic_passages_in_order(corpus, hits, queries, unit, batch)
+
+
+def _kwic_passages_in_order(corpus, hits, queries, unit, batch):
+    tokens = corpus.tokens
+    keys = [f"query:{query}" for query in queries]
+    spans = _Spans(corpus, unit) if unit != "match" else None
+    order = np.argsort(hits.starts, kind="stable")
+    for first in range(0, len(order), batch):
+        part = hits.take(order[first : first + batch])
+        docs = tokens.doc_of_position(part.starts).tolist()
+        starts = np.asarray(tokens.char_starts[part.starts], dtype=np.int64).tolist()
+        ends = np.asarray(tokens.char_ends[part.ends - 1], dtype=np.int64).tolist()
+        for doc, query, start, end in zip(docs, part.query.tolist(), starts, ends):
+            low, high = (start, end) if spans is None else spans.around(doc, start, end)
+            yield Passage(int(doc), low, high, keys[query])
+
+
 def topic_codes(model) -> list[QdaCode]:
     """One code per topic, named by its label (made unique), top terms in its description."""
     codes, used = [], set()
