@@ -150,3 +150,33 @@ def test_an_invalid_project_is_one_input_error(generated, monkeypatch):
     codes = [streamed.QdaCode("a", "a", color="not a colour")]
     with pytest.raises(InputError, match="not a valid REFI-QDA project"):
         streamed.project_bytes(generated, codes, [], name="x")
+
+
+@pytest.mark.parametrize("options", [[], ["--sort", "R1", "--limit", "25"], ["--where", "genre=blog", "--case", "year"], ["-f", "csv", "--unit", "paragraph"]])
+def test_kwic_qdpx_command_same_bytes_in_tiny_chunks(run, tmp_path, monkeypatch, options):
+    """``kwic --qdpx`` (hits found a chunk at a time, lines written in batches, passages
+    streamed into the project) writes the project the whole-tree writer wrote for the same hits."""
+    from peercorpus.analysis import kwic as kwic_module
+    from peercorpus.analysis.kwic import order_hits
+    from peercorpus.core import chunks
+
+    folder = write_generated_corpus(tmp_path / "corpus")
+    corpus = load_corpus([folder], cache_dir=tmp_path / "reference-cache")
+    queries = ["peer", "the"]
+    unit = options[options.index("--unit") + 1] if "--unit" in options else "sentence"
+    view = corpus.where(["genre=blog"]) if "--where" in options else corpus
+    hits = order_hits(view, find_hits(view, queries), sort=["R1"] if "--sort" in options else None, limit=25 if "--limit" in options else None)
+    codes, passages = kwic_passages(view, hits, queries, unit=unit)
+    target_corpus = corpus
+    if "--where" in options:
+        target_corpus, passages = streamed.restrict(corpus, passages, view.within()[1])
+    expected = legacy_project.project_bytes(
+        target_corpus, codes, passages, name="peercorpus kwic: peer, the", case_field="year" if "--case" in options else None,
+        description=f"Concordance by peercorpus: every hit of peer, the coded as its {unit}, one code per query.",
+    )
+    monkeypatch.setenv(chunks.CHUNK_TOKENS_ENV, "80")
+    monkeypatch.setattr(kwic_module, "LINE_BATCH", 4)
+    target = tmp_path / "kwic.qdpx"
+    result = run("kwic", str(folder), *queries, "--qdpx", str(target), *options)
+    assert result.exit_code == 0, result.stderr
+    assert target.read_bytes() == expected
