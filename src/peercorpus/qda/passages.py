@@ -84,7 +84,17 @@ def coding_passages(corpus, codebook, extracts, *, unit: str = "sentence") -> tu
     doc_index = {doc_id: i for i, doc_id in enumerate(corpus.doc_ids)}
     docs = [doc_index[d] for d in extracts["doc"]]
     starts, ends = extracts["char_start"].astype(int).tolist(), extracts["char_end"].astype(int).tolist()
-    themes = extracts["theme"].tolist()
+    return _coding_passages(corpus, codebook, extracts["theme"].tolist(), docs, starts, ends, unit)
+
+
+def coding_span_passages(corpus, codebook, coding, *, unit: str = "sentence") -> tuple[list[QdaCode], list[Passage], list[int]]:
+    """``coding_passages`` of ``coding.extracts`` from the extracts' spans alone
+    (``Coding.extract_spans``): no sentence is cut, no extracts table is made."""
+    check_choice("unit", unit, UNITS)
+    return _coding_passages(corpus.within()[0], codebook, *coding.extract_spans(), unit)
+
+
+def _coding_passages(corpus, codebook, themes, docs, starts, ends, unit):
     spans = widen(corpus, docs, starts, ends, unit)
     by_hit: dict[tuple[int, int, int], set[str]] = {}
     for theme, doc, start, end in zip(themes, docs, starts, ends):
