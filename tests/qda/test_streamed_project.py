@@ -180,3 +180,20 @@ def test_kwic_qdpx_command_same_bytes_in_tiny_chunks(run, tmp_path, monkeypatch,
     result = run("kwic", str(folder), *queries, "--qdpx", str(target), *options)
     assert result.exit_code == 0, result.stderr
     assert target.read_bytes() == expected
+
+
+def test_the_validating_parser_lets_cases_and_sources_go(generated, monkeypatch):
+    """The schema check reads the project as it is written and keeps at most the last case
+    and source it parsed, not the document."""
+    left = []
+    close = streamed._CheckedWriter.close
+
+    def watched(self):
+        root = close(self)
+        left.extend(len(holder) for holder in root if holder.tag.endswith(("}Cases", "}Sources")))
+        return root
+
+    monkeypatch.setattr(streamed._CheckedWriter, "close", watched)
+    codes, passages = kwic_passages(generated, find_hits(generated, ["peer"]), ["peer"], unit="sentence")
+    streamed.project_bytes(generated, codes, passages, name="x")
+    assert len(generated) == 40 and left == [1, 1]

@@ -360,7 +360,9 @@ class _CheckedWriter:
         from lxml import etree
 
         self.entry, self.name = entry, name
-        self.parser = etree.XMLPullParser(events=("end",), schema=schema("project"), remove_blank_text=False)
+        # events only for the elements let go: a case and a source (with its selections)
+        tags = [f"{{{PROJECT_NS}}}{tag}" for tag in ("Case", "TextSource")]
+        self.parser = etree.XMLPullParser(events=("end",), tag=tags, schema=schema("project"), remove_blank_text=False)
 
     def write(self, data) -> None:
         if isinstance(data, bytes):
@@ -376,19 +378,18 @@ class _CheckedWriter:
             self.parser.feed(piece)
             for _, element in self.parser.read_events():
                 parent = element.getparent()
-                if parent is None or parent.getparent() is None or parent.getparent().getparent() is not None:
-                    continue  # only a case, a source or a code (children of Cases, Sources, Codes) is let go
                 element.clear()
                 while element.getprevious() is not None:
                     del parent[0]
         except etree.XMLSyntaxError as error:
             raise InputError(f"{self.name}: not a valid REFI-QDA project ({SCHEMAS['project']}): {_short(str(error))}") from None
 
-    def close(self) -> None:
+    def close(self):
+        """The root element parsed (what is left of it: the cases and sources are let go)."""
         from lxml import etree
 
         try:
-            self.parser.close()
+            return self.parser.close()
         except etree.XMLSyntaxError as error:
             raise InputError(f"{self.name}: not a valid REFI-QDA project ({SCHEMAS['project']}): {_short(str(error))}") from None
 
