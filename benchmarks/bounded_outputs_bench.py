@@ -79,8 +79,15 @@ def main() -> None:
     subprocess.run([*python, "ingest", str(corpus), "--cache-dir", str(cache)], check=True, env=env)
     print(f"BBC ×{args.copies}: {size / 1e6:.1f} MB of text; baseline {args.baseline}")
     print(f"{'command':<36}{'tree':<12}{'peak MiB':>10}{'seconds':>10}")
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        pyarrow = None
     for name in commands(corpus, cache, work, codebook):
         if args.only and args.only not in name:
+            continue
+        if "parquet" in name and pyarrow is None:
+            print(f"{name:<36}skipped: pyarrow is not installed (pip install -e '.[parquet]')")
             continue
         written, peaks = {}, {}
         for tree, source in trees.items():
