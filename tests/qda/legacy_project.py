@@ -47,9 +47,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from peercorpus.qda.xml import PROJECT_NS, guid, serialize, validate, xml_safe
 from peercorpus.render.export import atomic_write
 from peercorpus.version import __version__
-from peercorpus.qda.xml import PROJECT_NS, guid, serialize, validate, xml_safe
 
 USER_NAME = "peercorpus"
 USER_GUID = guid("user", USER_NAME)

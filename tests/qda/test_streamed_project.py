@@ -9,9 +9,9 @@ import random
 import zipfile
 from pathlib import Path
 
+import legacy_project
 import pytest
 
-import legacy_project
 from peercorpus import load_corpus
 from peercorpus.analysis.kwic import find_hits
 from peercorpus.errors import InputError

@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ..render.export import atomic_stream, dumps_json, frame_records, frame_to_text, write_table, write_table_files
+from ..render.export import (
+    atomic_stream,
+    dumps_json,
+    frame_records,
+    frame_to_text,
+    write_table,
+    write_table_files,
+)
 from ..validate import check_choice
 from .common import (
     CacheDirOption,

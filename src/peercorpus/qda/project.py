@@ -43,8 +43,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..version import __version__
 from ..errors import InputError
+from ..version import __version__
 from .xml import PROJECT_NS, SCHEMAS, _short, guid, schema, serialize, xml_safe
 
 USER_NAME = "peercorpus"
