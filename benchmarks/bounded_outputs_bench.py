@@ -3,6 +3,7 @@ the terminal table, code --qdpx and its extracts, dtm --format parquet; this tre
 baseline revision on BBC copied --copies times.
 
 Run: .venv/bin/python benchmarks/bounded_outputs_bench.py [--copies 10] [--baseline b37ca38] [--repeat 1]
+     [--only qdpx] [--no-baseline]
 
 The corpus (``scale_bench.make_copies``: BBC ×N, a copy-number line in each file) is ingested
 once with this tree; the baseline (``git archive`` of the revision, run through ``PYTHONPATH``)
@@ -66,6 +67,7 @@ def main() -> None:
         (("--baseline",), {"default": "b37ca38"}),
         (("--work",), {"type": Path, "default": Path(tempfile.gettempdir()) / "peercorpus-bounded"}),
         (("--only",), {"default": None, "help": "Run only the commands whose name contains this."}),
+        (("--no-baseline",), {"action": "store_true", "help": "This tree only (how its peak grows with --copies)."}),
         corpus_default=BBC,
     )
     work = args.work
@@ -73,7 +75,7 @@ def main() -> None:
     corpus, cache, codebook = work / f"bbc-x{args.copies}", work / "cache", work / "bbc-codebook.yaml"
     size = make_copies(args.corpus, args.copies, corpus)
     codebook.write_text(CODEBOOK, encoding="utf-8")
-    trees = {"baseline": source_of(args.baseline, work), "this tree": ROOT / "src"}
+    trees = {"this tree": ROOT / "src"} if args.no_baseline else {"baseline": source_of(args.baseline, work), "this tree": ROOT / "src"}
     python = [sys.executable, "-m", "peercorpus", "-q"]
     env = {**os.environ, "COLUMNS": "120", "PYTHONPATH": str(trees["this tree"])}
     subprocess.run([*python, "ingest", str(corpus), "--cache-dir", str(cache)], check=True, env=env)
@@ -105,6 +107,8 @@ def main() -> None:
             wall, peaks[tree] = min(r[0] for r in runs), max(r[1] for r in runs)
             written[tree] = files
             print(f"{name:<36}{tree:<12}{peaks[tree]:>10.0f}{wall:>10.1f}", flush=True)
+        if args.no_baseline:
+            continue
         same = "same bytes" if same_outputs(written["baseline"], written["this tree"]) else "OUTPUTS DIFFER"
         print(f"{name:<36}{'ratio':<12}{peaks['this tree'] / peaks['baseline']:>10.2f}   ({same})", flush=True)
 
