@@ -117,3 +117,14 @@ def test_generated_corpus_rows_and_spans_match_the_table(tmp_path):
         assert themes == whole["theme"].tolist() and starts == whole["char_start"].tolist() and ends == whole["char_end"].tolist()
         assert [corpus.doc_id(d) for d in docs] == whole["doc"].tolist()
         assert coding._extracts is None  # rows and spans did not make the table
+
+
+def test_extracts_reach_the_writer_a_batch_at_a_time(run, sample_corpus, previous, small_batches, monkeypatch):
+    from peercorpus.render import export
+
+    sizes = []
+    add = export.TableWriter.add
+    monkeypatch.setattr(export.TableWriter, "add", lambda self, rows: (sizes.append(len(rows)), add(self, rows))[1])
+    result = run("code", str(sample_corpus), "-b", str(CODEBOOK), "--table", "extracts", "-f", "csv")
+    assert result.exit_code == 0
+    assert len(sizes) > 3 and max(sizes) <= 7 and sum(sizes) == len(previous[2].extracts)
