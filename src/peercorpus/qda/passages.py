@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..analysis.topics.model import prepare
+from ..core.chunks import release_tokens
 from ..core.dtm import document_term_matrix
 from ..validate import check_choice
 from .codebook_xml import PALETTE, description_with_terms, theme_color
@@ -151,6 +152,8 @@ def _kwic_passages_in_order(corpus, hits, queries, unit, batch):
         docs = tokens.doc_of_position(part.starts).tolist()
         starts = np.asarray(tokens.char_starts[part.starts], dtype=np.int64).tolist()
         ends = np.asarray(tokens.char_ends[part.ends - 1], dtype=np.int64).tolist()
+        # the offsets' pages this batch read are not needed again (as kwic's lines release theirs)
+        release_tokens(tokens, int(part.starts.min()) - 1, int(part.ends.max()) + 1)
         for doc, query, start, end in zip(docs, part.query.tolist(), starts, ends):
             low, high = (start, end) if spans is None else spans.around(doc, start, end)
             yield Passage(int(doc), low, high, keys[query])

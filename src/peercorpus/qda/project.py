@@ -105,15 +105,15 @@ def corpus_time(corpus) -> str | None:
     if epoch.isdigit():
         seconds = int(epoch)
     else:
-        times = []
-        for doc in range(len(corpus)):
+        seconds = None
+        for document in corpus.iter_documents():  # decoded one at a time, not kept
             try:
-                times.append(int(os.stat(corpus.document(doc).path).st_mtime))
+                mtime = int(os.stat(document.path).st_mtime)
             except (OSError, ValueError, TypeError):
                 continue
-        if not times:
+            seconds = mtime if seconds is None else max(seconds, mtime)
+        if seconds is None:
             return None
-        seconds = max(times)
     return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
