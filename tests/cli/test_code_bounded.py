@@ -128,3 +128,22 @@ def test_extracts_reach_the_writer_a_batch_at_a_time(run, sample_corpus, previou
     result = run("code", str(sample_corpus), "-b", str(CODEBOOK), "--table", "extracts", "-f", "csv")
     assert result.exit_code == 0
     assert len(sizes) > 3 and max(sizes) <= 7 and sum(sizes) == len(previous[2].extracts)
+
+
+def test_passage_stream_is_the_passages_in_document_order(tmp_path):
+    """In batches that end between documents, the stream gives the passages coding_passages
+    gives (a hit coded by a theme and its sub-theme stays one passage)."""
+    from test_streamed_project import write_generated_corpus
+
+    from peercorpus.analysis.codebook import parse_codebook
+    from peercorpus.qda.passages import coding_passage_stream, coding_passages
+
+    corpus = load_corpus([write_generated_corpus(tmp_path / "corpus", documents=60)], cache_dir=tmp_path / "cache")
+    book = parse_codebook({"people": ["peer", "worker*", "group"], "feeling": ["hope", "lived experience", "peer"], "the": ["the"]})
+    coding = code_corpus(corpus, book)
+    for unit in ("match", "sentence", "paragraph"):
+        codes, expected, _ = coding_passages(corpus, book, coding.extracts, unit=unit)
+        streamed_codes, stream = coding_passage_stream(corpus, book, coding, unit=unit, batch=4)
+        passages = list(stream)
+        assert streamed_codes == codes and sorted(set(passages), key=str) == sorted(set(expected), key=str)
+        assert [p.doc for p in passages] == sorted(p.doc for p in passages)

@@ -88,6 +88,11 @@ class Coding:
     def extract_spans(self) -> tuple[list[str], list[int], list[int], list[int]]:
         """Each extract's theme, document (its index in ``corpus.within()[0]``), ``char_start``
         and ``char_end``, in the order of ``extracts``, without cutting any text."""
+        themes, docs, starts, ends = self.extract_span_arrays()
+        return [self._source.codebook.names[t] for t in themes.tolist()], docs.tolist(), starts.tolist(), ends.tolist()
+
+    def extract_span_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``extract_spans`` as integer arrays, the theme as its number in ``codebook.names``."""
         if self._source is None:
             raise ValueError("extract_spans needs a Coding made by code_corpus")
         return self._source.spans()
@@ -364,14 +369,14 @@ class _Extracts:
                 for theme, line, paragraph in zip(hits.theme[part].tolist(), lines, paragraphs)
             ]
 
-    def spans(self) -> tuple[list[str], list[int], list[int], list[int]]:
+    def spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         tokens, hits = self.corpus.tokens, self.hits
         order = self.order()
         starts, ends = hits.starts[order], hits.ends[order]
-        char_starts = np.asarray(tokens.char_starts[starts]).tolist() if len(order) else []
-        char_ends = np.asarray(tokens.char_ends[ends - 1]).tolist() if len(order) else []
-        themes = [self.codebook.names[t] for t in hits.theme[order].tolist()]
-        return themes, tokens.doc_of_position(starts).tolist(), char_starts, char_ends
+        empty = np.zeros(0, dtype=np.int64)
+        char_starts = np.asarray(tokens.char_starts[starts], dtype=np.int64) if len(order) else empty
+        char_ends = np.asarray(tokens.char_ends[ends - 1], dtype=np.int64) if len(order) else empty
+        return hits.theme[order], np.asarray(tokens.doc_of_position(starts), dtype=np.int64), char_starts, char_ends
 
 
 def _in_turn(theme: np.ndarray, doc: np.ndarray, limit: int) -> np.ndarray:

@@ -150,10 +150,10 @@ def code(
                 frame = frame.drop(columns=["description"])
             write_table(frame, fmt=fmt, output=output, title=title)
     if qdpx is not None:
-        from ..qda.passages import coding_span_passages
+        from ..qda.passages import coding_passage_stream
 
-        # the extracts' spans only: no sentence is cut for the project
-        codes, passages, _ = coding_span_passages(corpus, book, coding, unit=unit)
+        # the extracts' positions only (no sentence is cut), passages made in document order as the project is written
+        codes, passages = coding_passage_stream(corpus, book, coding, unit=unit)
         write_project(
             qdpx, corpus, codes, passages, name=book.title or f"peercorpus code ({book.source})", case_field=case,
             description=f"Dictionary coding by peercorpus with {book.source}: every extract coded as its {unit}.",

@@ -95,8 +95,37 @@ def coding_span_passages(corpus, codebook, coding, *, unit: str = "sentence") ->
     return _coding_passages(corpus.within()[0], codebook, *coding.extract_spans(), unit)
 
 
-def _coding_passages(corpus, codebook, themes, docs, starts, ends, unit):
-    spans = widen(corpus, docs, starts, ends, unit)
+def coding_passage_stream(corpus, codebook, coding, *, unit: str = "sentence", batch: int = 5000):
+    """``coding_span_passages`` as codes and an iterator of passages in document order, made
+    a few documents (about ``batch`` extracts) at a time, for ``write_qdpx`` to read as it
+    writes: the extracts' positions stay numbers, their passages are never all held."""
+    check_choice("unit", unit, UNITS)
+    corpus = corpus.within()[0]
+    return codebook_codes(codebook), _coding_passages_in_order(corpus, codebook, coding, unit, batch)
+
+
+def _coding_passages_in_order(corpus, codebook, coding, unit, batch):
+    themes, docs, starts, ends = coding.extract_span_arrays()
+    order = np.lexsort((starts, docs))  # document order; a hit's themes stay together
+    docs_sorted = docs[order]
+    spans = _Spans(corpus, unit) if unit != "match" else None
+    first = 0
+    while first < len(order):
+        last = min(first + batch, len(order))
+        if last < len(order):  # whole documents: a hit's themes must meet in one batch
+            last = int(np.searchsorted(docs_sorted, docs_sorted[last - 1], side="right"))
+        part = order[first:last]
+        names = [codebook.names[t] for t in themes[part].tolist()]
+        _, passages, _ = _coding_passages(corpus, codebook, names, docs[part].tolist(), starts[part].tolist(), ends[part].tolist(), unit, spans=spans)
+        yield from passages
+        first = last
+
+
+def _coding_passages(corpus, codebook, themes, docs, starts, ends, unit, *, spans=None):
+    if spans is not None:
+        spans = [spans.around(d, s, e) for d, s, e in zip(docs, starts, ends)]
+    else:
+        spans = widen(corpus, docs, starts, ends, unit)
     by_hit: dict[tuple[int, int, int], set[str]] = {}
     for theme, doc, start, end in zip(themes, docs, starts, ends):
         by_hit.setdefault((doc, start, end), set()).add(theme)
