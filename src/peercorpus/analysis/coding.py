@@ -37,25 +37,65 @@ from ..errors import UsageError
 from ..validate import check_choice, check_int
 from .codebook import Codebook
 from .frequency import document_words
-from .kwic import Hits, concordance_lines
+from .kwic import Hits, concordance_lines, concordance_rows
 from .params import MATCHES, Params, check_qdpx, qdpx_fields
 
 if TYPE_CHECKING:
     import pandas as pd
 
 COOCCURRENCE_UNITS = ("sentence", "paragraph")
+#: Extracts cut (and written) at a time by ``Coding.extract_rows``.
+EXTRACT_BATCH = 5000
 TABLES = ("themes", "documents", "cooccurrence", "extracts")
 
 
-@dataclass
 class Coding:
-    """The four tidy tables of ``code_corpus`` (see there), and the co-occurrence unit."""
+    """The four tidy tables of ``code_corpus`` (see there), and the co-occurrence unit.
 
-    document_counts: pd.DataFrame
-    themes: pd.DataFrame
-    cooccurrence: pd.DataFrame
-    extracts: pd.DataFrame
-    unit: str = "sentence"
+    ``extracts`` (one row per counted hit, each with its sentence) is made when first read;
+    ``extract_rows`` gives the same rows a batch at a time and ``extract_spans`` their
+    positions only (what a REFI-QDA project needs), so that neither holds every extract."""
+
+    EXTRACT_COLUMNS = ["theme", "doc", "term", "match", "sentence", "paragraph", "char_start", "char_end"]
+
+    def __init__(self, document_counts, themes, cooccurrence, extracts=None, unit: str = "sentence", *, source: _Extracts | None = None):
+        self.document_counts, self.themes, self.cooccurrence, self.unit = document_counts, themes, cooccurrence, unit
+        self._extracts, self._source = extracts, source
+
+    @property
+    def extracts(self) -> pd.DataFrame:
+        if self._extracts is None:
+            self._extracts = self._source.table()
+        return self._extracts
+
+    @extracts.setter
+    def extracts(self, table) -> None:
+        self._extracts = table
+
+    def extract_rows(self, batch: int | None = None):
+        """The rows of ``extracts`` (dicts of plain cells), in its order, ``batch`` at a time
+        (default ``EXTRACT_BATCH``)."""
+        batch = batch or EXTRACT_BATCH
+        if self._extracts is not None or self._source is None:
+            from ..render.export import frame_records
+
+            table = self.extracts
+            for start in range(0, len(table), batch):
+                yield frame_records(table.iloc[start : start + batch])
+            return
+        yield from self._source.rows(batch)
+
+    def extract_spans(self) -> tuple[list[str], list[int], list[int], list[int]]:
+        """Each extract's theme, document (its index in ``corpus.within()[0]``), ``char_start``
+        and ``char_end``, in the order of ``extracts``, without cutting any text."""
+        themes, docs, starts, ends = self.extract_span_arrays()
+        return [self._source.codebook.names[t] for t in themes.tolist()], docs.tolist(), starts.tolist(), ends.tolist()
+
+    def extract_span_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``extract_spans`` as integer arrays, the theme as its number in ``codebook.names``."""
+        if self._source is None:
+            raise ValueError("extract_spans needs a Coding made by code_corpus")
+        return self._source.spans()
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """``{"themes": ..., "documents": ..., "cooccurrence": ..., "extracts": ...}``."""
@@ -134,8 +174,8 @@ def code_corpus(
         document_counts=_document_counts(corpus, codebook, queries, hits, selected, words),
         themes=_theme_table(corpus, codebook, hits, selected, words),
         cooccurrence=_cooccurrence(corpus, codebook, hits, cooccurrence),
-        extracts=_extracts(corpus, codebook, queries, hits, extracts),
         unit=cooccurrence,
+        source=_Extracts(corpus, codebook, queries, hits, extracts),
     )
 
 
@@ -290,6 +330,53 @@ def _extracts(corpus: Corpus, codebook: Codebook, queries: list[str], hits: _The
     )
     order = np.lexsort((hits.starts[by_position], hits.theme[by_position]))
     return table.iloc[order].reset_index(drop=True)
+
+
+class _Extracts:
+    """The extracts of a coding, made when asked for: the whole table (``_extracts``, as
+    before), its rows a batch at a time, or only their spans."""
+
+    def __init__(self, corpus: Corpus, codebook: Codebook, queries: list[str], hits: _ThemeHits, limit: int | None):
+        self.corpus, self.codebook, self.queries, self.hits, self.limit = corpus, codebook, queries, hits, limit
+
+    def table(self):
+        return _extracts(self.corpus, self.codebook, self.queries, self.hits, self.limit)
+
+    def order(self) -> np.ndarray:
+        """The hits the table lists, in its order: by theme, then position (one hit per
+        position within a theme, so the order is total)."""
+        hits = self.hits
+        chosen = np.arange(len(hits.starts))
+        if self.limit is not None:
+            chosen = _in_turn(hits.theme, self.corpus.tokens.doc_of_position(hits.starts), self.limit)
+        return chosen[np.lexsort((hits.starts[chosen], hits.theme[chosen]))]
+
+    def rows(self, batch: int):
+        tokens, hits, names = self.corpus.tokens, self.hits, self.codebook.names
+        doc_starts = np.asarray(tokens.doc_starts)
+        order = self.order()
+        for first in range(0, len(order), batch):
+            part = order[first : first + batch]
+            starts = hits.starts[part]
+            lines = concordance_rows(self.corpus, Hits(hits.query[part], starts, hits.ends[part]), self.queries, window=0)
+            docs = tokens.doc_of_position(starts)
+            paragraphs = (np.asarray(tokens.paragraph[starts]) - np.asarray(tokens.paragraph[doc_starts[docs]]) + 1).tolist()
+            yield [
+                {
+                    "theme": names[theme], "doc": line["doc"], "term": line["query"], "match": line["match"], "sentence": line["sentence"],
+                    "paragraph": paragraph, "char_start": line["char_start"], "char_end": line["char_end"],
+                }
+                for theme, line, paragraph in zip(hits.theme[part].tolist(), lines, paragraphs)
+            ]
+
+    def spans(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        tokens, hits = self.corpus.tokens, self.hits
+        order = self.order()
+        starts, ends = hits.starts[order], hits.ends[order]
+        empty = np.zeros(0, dtype=np.int64)
+        char_starts = np.asarray(tokens.char_starts[starts], dtype=np.int64) if len(order) else empty
+        char_ends = np.asarray(tokens.char_ends[ends - 1], dtype=np.int64) if len(order) else empty
+        return hits.theme[order], np.asarray(tokens.doc_of_position(starts), dtype=np.int64), char_starts, char_ends
 
 
 def _in_turn(theme: np.ndarray, doc: np.ndarray, limit: int) -> np.ndarray:

@@ -130,6 +130,18 @@ def shown_hits(corpus: Corpus, queries: list[str], *, docs=None, sort=None, samp
     return ShownHits(corpus, queries, docs=docs, sort=sort, sample=sample, seed=seed, limit=limit, **match_options)
 
 
+def hit_document_counts(corpus: Corpus, batches) -> np.ndarray:
+    """How many of the hits in ``batches`` (``Hits``) fall in each document of
+    ``corpus.within()[0]``: what a concordance's metadata columns need to be typed before
+    its lines are written (``render.concordance.ShownFields``), without holding the hits."""
+    corpus = corpus.within()[0]
+    counts = np.zeros(len(corpus), dtype=np.int64)
+    for hits in batches:
+        if len(hits):
+            counts += np.bincount(corpus.tokens.doc_of_position(hits.starts), minlength=len(corpus))
+    return counts
+
+
 #: Concordance lines cut (and written) at a time by ``concordance_batches``.
 LINE_BATCH = 5000
 

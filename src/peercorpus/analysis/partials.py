@@ -333,7 +333,21 @@ class MatrixMarketRows:
         self.n_features = len(mapping.vocab)
         self.selected, self.columns, self.row_of_doc = selected, columns, row_of_doc
 
-    def partial(self, corpus, chunk: Chunk) -> list[str]:
+    #: False: ``partial`` gives the cells as arrays (``cells``) instead of lines (dtm's Parquet).
+    as_text = True
+
+    def partial(self, corpus, chunk: Chunk) -> list[str] | tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rows, columns, counts = self.cells(corpus, chunk)
+        if not self.as_text:
+            return rows, columns, counts
+        step = 50_000  # lines formatted a block at a time: Python strings cost ~60 bytes each
+        return [
+            "".join(f"{r} {c} {v}\n" for r, c, v in zip(rows[i : i + step].tolist(), columns[i : i + step].tolist(), counts[i : i + step].tolist()))
+            for i in range(0, len(rows), step)
+        ]
+
+    def cells(self, corpus, chunk: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The chunk's non-zero cells, row-major: 1-based rows and columns, and counts."""
         part = ChunkTokens(corpus.tokens, chunk)
         features = part.features(self.type_map)
         if self.ngram == 1:
@@ -350,13 +364,11 @@ class MatrixMarketRows:
         cells, counts = np.unique(doc[used] * width + column[used], return_counts=True)
         docs = part.docs[cells // width]
         rows, columns = (docs + 1 if self.row_of_doc is None else self.row_of_doc[docs]), cells % width + 1
-        step = 50_000  # lines formatted a block at a time: Python strings cost ~60 bytes each
-        return [
-            "".join(f"{r} {c} {v}\n" for r, c, v in zip(rows[i : i + step].tolist(), columns[i : i + step].tolist(), counts[i : i + step].tolist()))
-            for i in range(0, len(rows), step)
-        ]
+        return rows, columns, counts
 
-    def merge(self, partials: Iterable[list[str]]) -> Iterable[str]:
+    def merge(self, partials: Iterable) -> Iterable:
+        if not self.as_text:
+            return iter(partials)  # each chunk's cells, in chunk order
         return (block for blocks in partials for block in blocks)
 
 

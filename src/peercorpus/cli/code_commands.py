@@ -8,7 +8,14 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ..render.export import write_table, write_table_files, write_tables
+from ..render.export import (
+    atomic_stream,
+    dumps_json,
+    frame_records,
+    frame_to_text,
+    write_table,
+    write_table_files,
+)
 from ..validate import check_choice
 from .common import (
     CacheDirOption,
@@ -101,27 +108,52 @@ def code(
     # --where: a view of the documents it keeps; the whole corpus' cached index is searched
     corpus = corpus.where(where) if where else corpus
     coding = code_corpus(corpus, book, cooccurrence=cooccurrence, match=match, case_sensitive=case_sensitive, extracts=extracts)
-    tables = coding.tables()
+    # The extracts table (a row and a sentence per hit) is made only when it is written, and
+    # then a batch of rows at a time (_write_extracts); the other tables are small.
+    tables = {"themes": coding.themes, "documents": coding.document_counts, "cooccurrence": coding.cooccurrence, "extracts": None}
     if by is not None:
         tables = {"themes": tables.pop("themes"), "groups": group_counts(corpus, coding.document_counts, by), **tables}
     titles = {**TITLES, "groups": f"Themes per {by}", "cooccurrence": f"Theme co-occurrence within {coding.unit}s"}
     chosen = [table] if table else list(tables)
     if folder:
-        written = write_table_files({name: tables[name] for name in chosen}, output, fmt, prefix="code_")
+        written = []
+        for name in chosen:
+            file_name = f"code_{name}.{fmt}"
+            if name == "extracts":
+                with atomic_stream(output / file_name) as write:
+                    _write_extracts(coding, fmt, write)
+            else:
+                write_table_files({name: tables[name]}, output, fmt, prefix="code_")
+            written.append(file_name)
         note(f"wrote {', '.join(written)} to {output}/")
     elif table is None and fmt in ("json", "md", "html"):
-        write_tables(tables, fmt, output, titles=titles)
+        others = {name: frame for name, frame in tables.items() if name != "extracts"}
+        with atomic_stream(output) as write:
+            if fmt == "json":  # the object of every table, its last list (extracts) written item by item
+                text = dumps_json({**{name: frame_records(frame) for name, frame in others.items()}, "extracts": []})
+                assert text.endswith('"extracts": []\n}\n')
+                write(text[: -len("[]\n}\n")])
+                _write_extracts(coding, fmt, write, depth=1)
+                write("\n}\n")
+            else:
+                write("".join(frame_to_text(frame, fmt, title=titles[name]) + "\n" for name, frame in others.items()))
+                _write_extracts(coding, fmt, write, title=titles["extracts"])
     else:
         name = table or ("groups" if by else "themes")
-        frame = tables[name]
-        if fmt == "table" and name == "themes" and not frame["description"].astype(bool).any():
-            frame = frame.drop(columns=["description"])
-
-        write_table(frame, fmt=fmt, output=output, title=f"{titles[name]} ({book.source})")
+        title = f"{titles[name]} ({book.source})"
+        if name == "extracts" and fmt != "table":
+            with atomic_stream(output) as write:
+                _write_extracts(coding, fmt, write, title=title)
+        else:
+            frame = coding.extracts if name == "extracts" else tables[name]
+            if fmt == "table" and name == "themes" and not frame["description"].astype(bool).any():
+                frame = frame.drop(columns=["description"])
+            write_table(frame, fmt=fmt, output=output, title=title)
     if qdpx is not None:
-        from ..qda.passages import coding_passages
+        from ..qda.passages import coding_passage_stream
 
-        codes, passages, _ = coding_passages(corpus, book, coding.extracts, unit=unit)
+        # the extracts' positions only (no sentence is cut), passages made in document order as the project is written
+        codes, passages = coding_passage_stream(corpus, book, coding, unit=unit)
         write_project(
             qdpx, corpus, codes, passages, name=book.title or f"peercorpus code ({book.source})", case_field=case,
             description=f"Dictionary coding by peercorpus with {book.source}: every extract coded as its {unit}.",
@@ -129,3 +161,27 @@ def code(
     themes = coding.themes
     touched = int((coding.document_counts.groupby("doc")["count"].sum() > 0).sum())
     note(f"{int(themes['hits'].sum())} hits of {len(themes)} themes in {touched} of {coding.document_counts['doc'].nunique()} documents")
+
+
+def _write_extracts(coding, fmt: str, write, *, title: str | None = None, depth: int = 0) -> None:
+    """The extracts table in ``fmt`` through ``write``, a batch of rows at a time: the bytes
+    of ``frame_to_text(coding.extracts, fmt, title=title)`` (for json: of the list, ``depth``
+    levels deep), without the table. html, and a table with no rows, are made whole."""
+    from ..render.export import JsonListWriter, TableWriter
+
+    batches = coding.extract_rows()
+    first = next(batches, None)
+    if fmt == "html" or (first is None and fmt != "json"):
+        write(frame_to_text(coding.extracts, fmt, title=title))
+        return
+    if fmt == "json":
+        writer = JsonListWriter(write, depth)
+    else:
+        writer = TableWriter(write, fmt, coding.EXTRACT_COLUMNS, title=title)
+    for rows in [first] if first is not None else []:
+        writer.add(rows)
+    for rows in batches:
+        writer.add(rows)
+    writer.close()
+    if fmt == "json" and depth == 0:
+        write("\n")

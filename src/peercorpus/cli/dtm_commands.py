@@ -53,9 +53,6 @@ def dtm(
 
     Example: [bold]peercorpus dtm corpora/ -o output/dtm --stopwords english[/bold]
     """
-    from ..analysis.frequency import document_counts
-    from ..render.dtm_export import write_dtm
-
     if fmt not in ("mtx", "parquet"):
         raise UsageError(f"--format must be mtx or parquet; got '{fmt}'")
     if output.suffix and not output.is_dir():
@@ -69,15 +66,15 @@ def dtm(
         paths, fmt=None, output=None, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where,
         outputs={"--output": output}, folders=("--output",), stopwords=stopwords,
     )
-    if fmt == "mtx":  # counted and written a chunk of documents at a time
-        from ..analysis.frequency import document_term_columns
-        from ..core.chunks import run
-        from ..render.dtm_export import write_dtm_streamed
+    # counted and written a chunk of documents at a time: Matrix Market lines, or a Parquet row group per chunk
+    from ..analysis.frequency import document_term_columns
+    from ..core.chunks import run
+    from ..render.dtm_export import write_dtm_parquet_streamed, write_dtm_streamed
 
-        terms, counts, doc_freq, nnz, (rows, chunks) = document_term_columns(corpus, settings.tokenize, ngram=ngram, min_count=min_count)
+    terms, counts, doc_freq, nnz, (rows, chunks) = document_term_columns(corpus, settings.tokenize, ngram=ngram, min_count=min_count)
+    if fmt == "mtx":
         written = write_dtm_streamed(corpus, output, terms, counts, doc_freq, nnz, run(rows, corpus, chunks))
-        note(f"{len(corpus)} documents × {written['terms']} terms written to {output}/: {', '.join(written['files'])}")
-        return
-    matrix, _ = document_counts(corpus, settings.tokenize, ngram=ngram)
-    written = write_dtm(matrix, corpus, output, fmt=fmt, min_count=min_count)
-    note(f"{matrix.shape[0]} documents × {written['terms']} terms written to {output}/: {', '.join(written['files'])}")
+    else:
+        rows.as_text = False
+        written = write_dtm_parquet_streamed(corpus, output, terms, counts, doc_freq, nnz, run(rows, corpus, chunks))
+    note(f"{len(corpus)} documents × {written['terms']} terms written to {output}/: {', '.join(written['files'])}")

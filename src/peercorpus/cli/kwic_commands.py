@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from ..render.export import json_safe, write_json, write_table, write_text
+from ..render.export import write_table
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -71,21 +71,8 @@ def kwic(
 
     Example: [bold]peercorpus kwic corpora/ "lived experience" boundaries --qdpx kwic.qdpx --unit paragraph[/bold]
     """
-    from ..analysis.kwic import (
-        LINE_COLUMNS,
-        KwicParams,
-        concordance_batches,
-        concordance_rows,
-        find_hits,
-        shown_hits,
-    )
-    from ..render.concordance import (
-        ConcordanceWriter,
-        concordance_html,
-        concordance_table,
-        concordance_text,
-        print_concordance,
-    )
+    from ..analysis.kwic import KwicParams, concordance_batches, find_hits, hit_document_counts, shown_hits
+    from ..render.concordance import ConcordanceLayout, ConcordanceWriter, ShownFields
     from ..render.export import atomic_stream
 
     paths, queries = paths_and_terms(arguments, "kwic")
@@ -114,52 +101,79 @@ def kwic(
         table = kwic_summary(corpus, hits, queries)
         write_table(table, fmt=fmt, output=output, title="Hits per document")
         note(f"{len(hits)} hits in {int((table['hits'] > 0).sum())} documents")
-        _write_qdpx(qdpx, corpus, hits, queries, unit=unit, case=case)
+        _write_qdpx(qdpx, corpus, [hits], queries, unit=unit, case=case)
         return
     shown = shown_hits(
         corpus, queries, sort=sort.split(",") if sort else None, sample=sample, seed=seed, limit=limit,
         match=match, case_sensitive=case_sensitive, regex=regex,
     )
     context_options = dict(window=window, chars=chars, context=context)
-    if qdpx is None and ConcordanceWriter.streams(fmt, fields):
-        # csv, tsv, md, json, html: lines written as they are cut, a batch at a time (hits as integers)
-        count = 0
-        with atomic_stream(output) as write:
-            lines = ConcordanceWriter(write, fmt, fields)
-            for hits in shown.batches():
-                for rows in concordance_batches(corpus, hits, queries, **context_options):
-                    lines.add(rows)
-                    count += len(rows)
-            lines.close()
-        note(f"{shown.total} hits" + (f"; showing {count}" if count != shown.total else ""))
-        return
-    hits = shown.all()
-    # Rows, not a DataFrame: a warm kwic does not import pandas unless a format needs it.
-    lines = concordance_rows(corpus, hits, queries, **context_options)
-    if fmt == "json":
-        write_json([json_safe(row) for row in lines], output)
-    elif fmt == "html":
-        write_text(concordance_html(lines, fields), output)
-    elif fmt == "table":
-        print_concordance(lines, fields)
-    elif (text := concordance_text(lines, fmt, fields)) is not None:
-        write_text(text, output)
-    else:
-        import pandas as pd
+    # Every format writes its lines a batch at a time (hits held as integers at most). Sorted
+    # or sampled hits are found once; otherwise each pass finds them again, a chunk at a time.
+    ordered = [shown.all()] if shown.ordered else None
 
-        write_table(concordance_table(pd.DataFrame(lines, columns=LINE_COLUMNS), fields), fmt=fmt, output=output)
-    note(f"{shown.total} hits" + (f"; showing {len(lines)}" if len(lines) != shown.total else ""))
-    _write_qdpx(qdpx, corpus, hits, queries, unit=unit, case=case)
+    def hit_batches():
+        return iter(ordered) if ordered is not None else shown.batches()
+
+    kept = []  # the hits --qdpx codes, as integers
+
+    def line_batches(keep: bool = False):
+        for hits in hit_batches():
+            if keep and qdpx is not None:
+                kept.append(hits)
+            yield from concordance_batches(corpus, hits, queries, **context_options)
+
+    count = 0
+    if fmt == "table":
+        # A first pass for the columns' widths, a second for the lines; a concordance of one
+        # batch is held and written at once (what was printed before, without finding it twice).
+        layout, held = ConcordanceLayout(fields), []
+        for rows in line_batches(keep=True):
+            layout.measure(rows)
+            count += len(rows)
+            held = held if held is not None and count <= LINE_BATCH_HELD else None
+            if held is not None:
+                held.append(rows)
+        for rows in held if held is not None else line_batches():
+            layout.write(rows)
+        layout.close()
+    else:
+        typed = None
+        if ConcordanceWriter.needs_fields(fmt, fields):
+            # metadata columns typed from the documents the lines come from (a first pass that
+            # counts the hits per document), so that the lines can be written as they are cut
+            typed = ShownFields(corpus, hit_document_counts(corpus, hit_batches()), fields, fmt)
+        with atomic_stream(output) as write:
+            lines = ConcordanceWriter(write, fmt, fields, fields=typed)
+            for rows in line_batches(keep=True):
+                lines.add(rows)
+                count += len(rows)
+            lines.close()
+    note(f"{shown.total} hits" + (f"; showing {count}" if count != shown.total else ""))
+    _write_qdpx(qdpx, corpus, kept, queries, unit=unit, case=case)
+
+
+#: A terminal concordance of at most this many lines is cut once and held; a longer one is
+#: cut twice (widths, then lines), never held.
+LINE_BATCH_HELD = 5000
 
 
 def _write_qdpx(qdpx: Path | None, corpus, hits, queries: list[str], *, unit: str, case: str | None) -> None:
-    """The --qdpx project of the hits kept (after --sample and --limit); of a --where view,
-    the documents it keeps."""
+    """The --qdpx project of the hits kept (after --sample and --limit; ``hits``: batches of
+    them); of a --where view, the documents it keeps. The passages are made a batch of hits
+    at a time, in document order, as the project is written."""
     if qdpx is None:
         return
-    from ..qda.passages import kwic_passages
+    import numpy as np
 
-    codes, passages = kwic_passages(corpus, hits, queries, unit=unit)
+    from ..analysis.kwic import Hits
+    from ..qda.passages import kwic_passage_stream
+
+    if len(hits) == 1:
+        hits = hits[0]
+    else:
+        hits = Hits(*(np.concatenate([getattr(h, name) for h in hits]) if hits else np.zeros(0, dtype=np.int64) for name in ("query", "starts", "ends")))
+    codes, passages = kwic_passage_stream(corpus, hits, queries, unit=unit)
     write_project(
         qdpx, corpus, codes, passages, name="peercorpus kwic: " + ", ".join(queries), case_field=case,
         description=f"Concordance by peercorpus: every hit of {', '.join(queries)} coded as its {unit}, one code per query.",

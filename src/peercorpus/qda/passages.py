@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..analysis.topics.model import prepare
+from ..core.chunks import release_tokens
 from ..core.dtm import document_term_matrix
 from ..validate import check_choice
 from .codebook_xml import PALETTE, description_with_terms, theme_color
@@ -84,8 +85,47 @@ def coding_passages(corpus, codebook, extracts, *, unit: str = "sentence") -> tu
     doc_index = {doc_id: i for i, doc_id in enumerate(corpus.doc_ids)}
     docs = [doc_index[d] for d in extracts["doc"]]
     starts, ends = extracts["char_start"].astype(int).tolist(), extracts["char_end"].astype(int).tolist()
-    themes = extracts["theme"].tolist()
-    spans = widen(corpus, docs, starts, ends, unit)
+    return _coding_passages(corpus, codebook, extracts["theme"].tolist(), docs, starts, ends, unit)
+
+
+def coding_span_passages(corpus, codebook, coding, *, unit: str = "sentence") -> tuple[list[QdaCode], list[Passage], list[int]]:
+    """``coding_passages`` of ``coding.extracts`` from the extracts' spans alone
+    (``Coding.extract_spans``): no sentence is cut, no extracts table is made."""
+    check_choice("unit", unit, UNITS)
+    return _coding_passages(corpus.within()[0], codebook, *coding.extract_spans(), unit)
+
+
+def coding_passage_stream(corpus, codebook, coding, *, unit: str = "sentence", batch: int = 5000):
+    """``coding_span_passages`` as codes and an iterator of passages in document order, made
+    a few documents (about ``batch`` extracts) at a time, for ``write_qdpx`` to read as it
+    writes: the extracts' positions stay numbers, their passages are never all held."""
+    check_choice("unit", unit, UNITS)
+    corpus = corpus.within()[0]
+    return codebook_codes(codebook), _coding_passages_in_order(corpus, codebook, coding, unit, batch)
+
+
+def _coding_passages_in_order(corpus, codebook, coding, unit, batch):
+    themes, docs, starts, ends = coding.extract_span_arrays()
+    order = np.lexsort((starts, docs))  # document order; a hit's themes stay together
+    docs_sorted = docs[order]
+    spans = _Spans(corpus, unit) if unit != "match" else None
+    first = 0
+    while first < len(order):
+        last = min(first + batch, len(order))
+        if last < len(order):  # whole documents: a hit's themes must meet in one batch
+            last = int(np.searchsorted(docs_sorted, docs_sorted[last - 1], side="right"))
+        part = order[first:last]
+        names = [codebook.names[t] for t in themes[part].tolist()]
+        _, passages, _ = _coding_passages(corpus, codebook, names, docs[part].tolist(), starts[part].tolist(), ends[part].tolist(), unit, spans=spans)
+        yield from passages
+        first = last
+
+
+def _coding_passages(corpus, codebook, themes, docs, starts, ends, unit, *, spans=None):
+    if spans is not None:
+        spans = [spans.around(d, s, e) for d, s, e in zip(docs, starts, ends)]
+    else:
+        spans = widen(corpus, docs, starts, ends, unit)
     by_hit: dict[tuple[int, int, int], set[str]] = {}
     for theme, doc, start, end in zip(themes, docs, starts, ends):
         by_hit.setdefault((doc, start, end), set()).add(theme)
@@ -119,6 +159,33 @@ def kwic_passages(corpus, hits, queries: list[str], *, unit: str = "sentence") -
     spans = widen(corpus, docs.tolist(), starts.tolist(), ends.tolist(), unit)
     passages = dict.fromkeys(Passage(int(doc), low, high, keys[query]) for doc, query, (low, high) in zip(docs.tolist(), hits.query.tolist(), spans))
     return codes, list(passages)
+
+
+def kwic_passage_stream(corpus, hits, queries: list[str], *, unit: str = "sentence", batch: int = 5000):
+    """``kwic_passages`` as codes and an iterator of passages in document order (the hits
+    ordered by position, ``batch`` at a time), for ``write_qdpx`` to read a document at a
+    time: the hits stay integers, the passages are never all held."""
+    check_choice("unit", unit, UNITS)
+    corpus = corpus.within()[0]
+    codes, _ = kwic_passages(corpus, hits.take(np.zeros(0, dtype=np.int64)), queries, unit=unit)
+    return codes, _kwic_passages_in_order(corpus, hits, queries, unit, batch)
+
+
+def _kwic_passages_in_order(corpus, hits, queries, unit, batch):
+    tokens = corpus.tokens
+    keys = [f"query:{query}" for query in queries]
+    spans = _Spans(corpus, unit) if unit != "match" else None
+    order = np.argsort(hits.starts, kind="stable")
+    for first in range(0, len(order), batch):
+        part = hits.take(order[first : first + batch])
+        docs = tokens.doc_of_position(part.starts).tolist()
+        starts = np.asarray(tokens.char_starts[part.starts], dtype=np.int64).tolist()
+        ends = np.asarray(tokens.char_ends[part.ends - 1], dtype=np.int64).tolist()
+        # the offsets' pages this batch read are not needed again (as kwic's lines release theirs)
+        release_tokens(tokens, int(part.starts.min()) - 1, int(part.ends.max()) + 1)
+        for doc, query, start, end in zip(docs, part.query.tolist(), starts, ends):
+            low, high = (start, end) if spans is None else spans.around(doc, start, end)
+            yield Passage(int(doc), low, high, keys[query])
 
 
 def topic_codes(model) -> list[QdaCode]:

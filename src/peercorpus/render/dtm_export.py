@@ -62,6 +62,87 @@ def write_dtm_streamed(corpus, folder: Path, terms: list[str], counts, doc_freq,
     return {"files": ["dtm.mtx", "terms.csv", "docvars.csv"], "terms": len(terms)}
 
 
+def write_dtm_parquet_streamed(corpus, folder: Path, terms: list[str], counts, doc_freq, nnz: int, cells) -> dict:
+    """``write_dtm`` (Parquet) from counts made a chunk at a time: ``cells`` gives each chunk's
+    (rows, columns, counts) in order (``MatrixMarketRows`` with ``as_text = False``), written
+    as one row group each with pyarrow's ``ParquetWriter``. The same table as ``write_dtm``
+    writes whole (columns, types, pandas metadata and rows; the file is cut into row groups),
+    terms.csv and docvars.csv the same bytes."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    fields = corpus.fields()
+    term_rows = [[i + 1, term, int(count), int(df)] for i, (term, count, df) in enumerate(zip(terms, counts.tolist(), doc_freq.tolist()))]
+    doc_rows = [[i + 1, corpus.doc_id(i), *(metadata.get(f) for f in fields)] for i, metadata in ((i, corpus.doc_metadata(i)) for i in range(len(corpus)))]
+    atomic_write(folder / "terms.csv", csv_lines(["column", "term", "count", "doc_freq"], term_rows, ","))
+    atomic_write(folder / "docvars.csv", csv_lines(["row", "doc", *fields], doc_rows, ","))
+    # scipy's index type, which the whole matrix' rows and columns had: int32 while they fit
+    index_type = np.int32 if max(len(corpus), len(terms), nnz) < np.iinfo(np.int32).max else np.int64
+    doc_ids = corpus.doc_ids
+
+    def frame(rows, columns, values):
+        return pd.DataFrame({
+            "row": np.asarray(rows, dtype=index_type), "column": np.asarray(columns, dtype=index_type),
+            "doc": [doc_ids[r - 1] for r in rows.tolist()], "term": [terms[c - 1] for c in columns.tolist()],
+            "count": np.asarray(values, dtype=np.int64),
+        })
+
+    target = folder / "dtm.parquet"
+    with _atomic_file(target) as handle:
+        writer = None
+        for rows, columns, values in cells:
+            if not len(rows):
+                continue
+            table = pa.Table.from_pandas(frame(rows, columns, values), preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(handle, table.schema)
+            writer.write_table(table, row_group_size=len(table))
+        if writer is None:  # no cell at all: the empty table, as the whole matrix gives it
+            empty = np.zeros(0, dtype=index_type)
+            pd.DataFrame({"row": empty, "column": empty, "doc": [], "term": [], "count": np.zeros(0, dtype=np.int64)}).to_parquet(handle, index=False)
+        else:
+            writer.close()
+    return {"files": ["dtm.parquet", "terms.csv", "docvars.csv"], "terms": len(terms)}
+
+
+class _atomic_file:
+    """A binary file that appears at ``path`` whole when the block ends without an error."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def __enter__(self):
+        import os
+        import tempfile
+
+        from .export import default_mode
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, self.temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        os.fchmod(descriptor, default_mode())
+        self.handle = os.fdopen(descriptor, "w+b")
+        return self.handle
+
+    def __exit__(self, kind, value, traceback):
+        import os
+
+        from ..durable import sync
+
+        try:
+            if kind is None:
+                self.handle.flush()
+                sync(self.handle.fileno())
+            self.handle.close()
+            if kind is None:
+                os.replace(self.temporary, self.path)
+            else:
+                Path(self.temporary).unlink(missing_ok=True)
+        except BaseException:
+            Path(self.temporary).unlink(missing_ok=True)
+            raise
+
+
 MATRIX_MARKET_HEADER = "%%MatrixMarket matrix coordinate integer general\n% peercorpus document-term matrix: rows = docvars.csv, columns = terms.csv"
 
 
