@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -21,6 +22,7 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
+from functools import partial
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -37,7 +39,7 @@ from ..io.metadata import read_sidecar
 from .assemble import Assembler
 from .cluster import ClusterSession, resolve_scheduler
 from .discover import discover
-from .sections import repeated_line_keys
+from .sections import REPEATED_MIN_DOCUMENTS, REPEATED_MIN_SHARE, repeated_line_keys
 from .shard import content_hash, process_file
 from .snapshot import OWN_TEXTS, STAT_FIELDS, SnapshotWriter
 from .store import (
@@ -235,7 +237,11 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
                     def assemble(where, shard) -> None:
                         assembler.add(*where, shard.decode() if isinstance(shard, EncodedShard) else shard)
 
-                    shards, repeated = _without_repeated_lines(tokenised, config, reread=cluster.reread if cluster else None, assemble=assemble)
+                    reread = cluster.reread if cluster else partial(_reread_in_workers, workers=workers)
+                    shards, repeated = _without_repeated_lines(
+                        tokenised, config, reread=reread, assemble=assemble,
+                        most_documents=_most_documents(discovery.file_names), stop_assembling=writer.discard,
+                    )
                     if shards is None:
                         shards = ()
                     else:
@@ -405,13 +411,25 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
         yield files[index], result  # decoded when assembled
 
 
+def _most_documents(file_names: list[str]) -> int | None:
+    """How many documents the files can hold at most (one a file), or ``None`` when a file
+    holds rows (``.csv``, ``.tsv``, ``.jsonl``: any number)."""
+    if any(name.lower().endswith(ROW_SUFFIXES) for name in file_names):
+        return None
+    return len(file_names)
+
+
+ROW_SUFFIXES = (".csv", ".tsv", ".jsonl")
+
+
 def _finds_repeated_lines(config: Config) -> bool:
     """Whether lines repeated across documents are looked for: reading as written, with
     boilerplate left out."""
     return config.cleaning.auto and "boilerplate" not in config.cleaning.kept_sections
 
 
-def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, assemble=None) -> tuple[Iterator | None, frozenset[int]]:
+def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, assemble=None,
+                            most_documents: int | None = None, stop_assembling=None) -> tuple[Iterator | None, frozenset[int]]:
     """Every shard read once to count its documents' short lines (the shards wait, compressed,
     in a temporary file, so memory stays flat), then the shards again in order, those of files with
     a line that repeats across the corpus (``sections.repeated_line_keys``) read once more with
@@ -419,14 +437,28 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
 
     ``reread(items, config)`` reads those files again (``items``: path, root, keys present),
     yielding their shards in order (``None``: unreadable now, keep the first reading); by
-    default one after the other here, on a cluster as tasks (``ClusterSession.reread``).
+    default one after the other here, on a cluster as tasks (``ClusterSession.reread``), on
+    local worker processes (``_reread_in_workers``).
 
     ``assemble(where, shard)``: called with each shard as it is read the first time; then the
-    shards come back (``None`` instead of an iterator) only when a file has a repeated line."""
+    shards come back (``None`` instead of an iterator) only when a file has a repeated line.
+    ``most_documents``: at most this many documents are coming (known when no file holds rows),
+    so that once a line is certainly repeated (in that share of documents already) assembling
+    stops, ``stop_assembling()`` is called, and the parent does not assemble twice.
+
+    Held per file: its place in the spill and its line keys, in flat arrays (issue 18: ~4 KB a
+    document were held before)."""
+    from array import array
+
     spill = tempfile.TemporaryFile(prefix="peercorpus-")
-    entries: list[tuple[tuple[Path, Path], int, int, np.ndarray, str | None]] = []
-    per_document: list[np.ndarray] = []
-    n_documents = 0
+    wheres: list = []  # (path, root) of each file: the discovery's own tuples
+    sources: list[str | None] = []
+    spill_at = array("q")  # offset, size of each file's shard in the spill
+    key_parts: list[np.ndarray] = []  # the documents' line keys, file after file
+    key_counts = array("q")  # keys of each file
+    n_documents = n_keys = 0
+    certain = max(REPEATED_MIN_DOCUMENTS, math.ceil(REPEATED_MIN_SHARE * most_documents)) if most_documents else None
+    next_check = 1 << 14
     for where, shard in shards:
         # compressed: the spill of a large corpus would be ~6x its text; a shard from the cache or
         # a worker comes with its encoded bytes (encoding again was a quarter of the assembly)
@@ -435,17 +467,39 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
             line_keys, doc_line_keys = shard.line_keys, shard.doc_line_keys
         else:
             line_keys, doc_line_keys = shard.arrays["line_keys"], shard.arrays["doc_line_keys"]
-        entries.append((where, spill.tell(), len(data), np.unique(line_keys), getattr(shard, "source", None)))
+        spill_at.append(spill.tell())
+        spill_at.append(len(data))
         spill.write(data)
-        bounds = np.concatenate([[0], np.cumsum(doc_line_keys)]).astype(np.int64)
-        per_document += [line_keys[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        wheres.append(where)
+        sources.append(getattr(shard, "source", None))
+        key_parts.append(np.asarray(line_keys, dtype=np.int64))
+        key_counts.append(len(line_keys))
+        if len(key_parts) >= 4096:
+            key_parts = [np.concatenate(key_parts)]
+        n_keys += len(line_keys)
         n_documents += len(doc_line_keys)  # one count per document
+        if assemble is not None and certain is not None and n_keys >= next_check:
+            next_check *= 2  # checked as the keys double: n log n in all
+            key_parts = [np.concatenate(key_parts)]
+            if np.unique(key_parts[0], return_counts=True)[1].max(initial=0) >= certain:
+                assemble = None  # a file will be read again: everything is assembled once, after
+                if stop_assembling is not None:
+                    stop_assembling()
         if assemble is not None:
             assemble(where, shard)
-    repeated = repeated_line_keys(per_document, n_documents)
-    del per_document
-    present = [repeated.intersection(keys.tolist()) if repeated else set() for *_, keys, _source in entries]
-    items = [(path, root, frozenset(keys)) for ((path, root), *_), keys in zip(entries, present) if keys]
+    all_keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
+    del key_parts
+    repeated = repeated_line_keys([all_keys], n_documents)
+    present: dict[int, frozenset[int]] = {}  # file → the repeated keys it holds
+    if repeated:
+        hit = np.isin(all_keys, np.fromiter(repeated, dtype=np.int64, count=len(repeated)))
+        key_file = np.repeat(np.arange(len(wheres)), np.frombuffer(key_counts, dtype=np.int64))
+        edges = np.concatenate([[0], np.cumsum(np.frombuffer(key_counts, dtype=np.int64))])
+        for file in np.unique(key_file[hit]).tolist():
+            keys = all_keys[edges[file] : edges[file + 1]]
+            present[file] = frozenset(keys[hit[edges[file] : edges[file + 1]]].tolist())
+    del all_keys
+    items = [(*wheres[file], keys) for file, keys in present.items()]
     if assemble is not None and not items:
         spill.close()
         return None, repeated  # what was assembled stands
@@ -453,13 +507,14 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
 
     def again() -> Iterator:
         with spill:
-            for ((path, root), offset, size, _keys, source), keys in zip(entries, present):
-                spill.seek(offset)
-                shard = decode_shard(spill.read(size))
-                shard.source = source
-                if keys:
-                    shard = next(again_read) or shard
-                yield (path, root), shard
+            for file, where in enumerate(wheres):
+                shard = next(again_read) if file in present else None
+                if shard is None:  # not read again, or unreadable now: the first reading
+                    offset, size = spill_at[2 * file], spill_at[2 * file + 1]
+                    spill.seek(offset)
+                    shard = decode_shard(spill.read(size))
+                    shard.source = sources[file]
+                yield where, shard
 
     return again(), repeated
 
@@ -470,6 +525,13 @@ def _reread_here(items, config: Config) -> Iterator:
             yield process_file(path, root, config, repeated=keys)
         except UnreadableFile:
             yield None  # changed or gone since: keep what was read
+
+
+def _reread_in_workers(items, config: Config, *, workers: int | None = None) -> Iterator:
+    """``_reread_here`` on local worker processes when there are many files (a corpus whose
+    every file has a repeated line was read twice by the parent alone: issue 18's BBC×200)."""
+    for result in _tokenize_files([(path, root, None, keys) for path, root, keys in items], config, None, workers):
+        yield None if isinstance(result, str) else result
 
 
 def _tokenize_files(items, config: Config, progress: Progress | None, workers: int | None) -> Iterator[bytes | str]:

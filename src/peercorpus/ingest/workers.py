@@ -35,10 +35,10 @@ def process_one(item: tuple[Path, Path, str], config: Config) -> bytes | str:
     return shard if isinstance(shard, str) else encode_shard(shard)
 
 
-def _shard_or_reason(item: tuple[Path, Path, str], config: Config) -> Shard | str:
-    path, root, _digest = item
+def _shard_or_reason(item: tuple, config: Config) -> Shard | str:
+    path, root, _digest, *repeated = item  # a fourth element: repeated line keys to leave out
     try:
-        return process_file(path, root, config)
+        return process_file(path, root, config, repeated=repeated[0] if repeated else frozenset())
     except UnreadableFile as problem:
         return problem.reason
     except PeerCorpusError:  # the user's settings (a cleaning pattern out of time): stop, say why
@@ -74,8 +74,10 @@ class EncodedShard:
         return shard
 
 
-def process_encoded(item: tuple[Path, Path, str], config: Config) -> EncodedShard | str:
-    """``process_one``, with the shard's line keys and notices beside its encoding."""
+def process_encoded(item: tuple, config: Config) -> EncodedShard | str:
+    """``process_one``, with the shard's line keys and notices beside its encoding. ``item``:
+    ``(path, root, digest)``, or ``(path, root, digest, repeated)`` to read the file again with
+    the corpus' repeated lines ``repeated`` (a set of line keys) left out."""
     shard = _shard_or_reason(item, config)
     if isinstance(shard, str):
         return shard
