@@ -21,6 +21,7 @@ import tempfile
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from array import array
 from contextlib import contextmanager, nullcontext
 from functools import partial
 from dataclasses import asdict, dataclass, field
@@ -213,7 +214,7 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
         report.cluster = cluster.description
         hashes = cluster.tokenize(discovery.files, file_stats, previous, config, report, skipped, progress)
     else:
-        hashes = _content_hashes(discovery.files, file_stats, previous, report, skipped)
+        hashes = _content_hashes(_Files(discovery), file_stats, previous, report, skipped)
     # Shards stream into a snapshot on disk, and the corpus is then opened from it as a warm
     # load would: memory never holds the whole corpus. Without a cache the snapshot is made
     # in a temporary folder, deleted once open (open files and maps outlive their names).
@@ -229,7 +230,7 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
         assembler = Assembler(writer, sidecar_metadata)
         repeated: frozenset[int] = frozenset()
         with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
-            tokenised = shards = _shards(discovery.files, hashes, store, config, pack, progress, workers, report, skipped)
+            tokenised = shards = _shards(discovery.files if cluster is not None else _Files(discovery), hashes, store, config, pack, progress, workers, report, skipped)
             try:
                 if _finds_repeated_lines(config):
                     # Assembled as they come, while files are still being tokenised; assembled again
@@ -253,7 +254,7 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
             finally:
                 tokenised.close()  # after an error or an interruption: worker processes end now, not at exit
         if not assembler.finish():
-            raise InputError(_nothing_to_read([Path(f[1]) for f in discovery.files[:1]], skipped))
+            raise InputError(_nothing_to_read(discovery.file_roots[:1], skipped))
         manifest = {
             "repeated_lines": sorted(repeated),
             "sidecars": [list(entry) for entry in sidecar_stats],
@@ -280,6 +281,44 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
         report.snapshot = str(folder)
     corpus.load_report, corpus.tokenize = report, config.tokenize
     return corpus
+
+
+class _Lazy:
+    """A read-only sequence of ``length`` items, item ``i`` made by ``make(i)`` when asked for
+    (and slices as lists): what the tokenising and re-reading passes go through."""
+
+    def __init__(self, length: int, make: Callable[[int], Any]):
+        self.length, self.make = length, make
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.make(i) for i in range(*index.indices(self.length))]
+        if not -self.length <= index < self.length:
+            raise IndexError(index)
+        return self.make(index % self.length)
+
+    def __iter__(self):
+        return map(self.make, range(self.length))
+
+
+class _Files:
+    """``Discovery.files`` made one at a time: ``(Path(name), root)`` of file ``i``, not a list of
+    them all (a Path takes ~400 bytes: 180 MB for 445,000 files)."""
+
+    def __init__(self, discovery):
+        self.names, self.roots = discovery.file_names, discovery.file_roots
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __getitem__(self, index: int) -> tuple[Path, Path]:
+        return Path(self.names[index]), self.roots[index]
+
+    def __iter__(self):
+        return zip(map(Path, self.names), self.roots)
 
 
 def _nothing_to_read(paths: list[Path], skipped: list[SkippedFile]) -> str:
@@ -386,13 +425,15 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
     tokenised now (in worker processes, while earlier shards are assembled) and added to ``pack``.
     Files that cannot be tokenised go to ``skipped`` and lose their hash."""
     settings_key = config.stream_key()
-    todo = [i for i, digest in enumerate(hashes) if digest and not (pack and store.has_shard(settings_key, digest))]
-    results = _tokenize_files([(files[i][0], files[i][1], hashes[i]) for i in todo], config, progress, workers)
-    pending = set(todo)
+    todo = array("q", [i for i, digest in enumerate(hashes) if digest and not (pack and store.has_shard(settings_key, digest))])
+    # made a batch at a time: a list of every file's (Path, root, digest) took ~500 bytes a file
+    results = _tokenize_files(_Lazy(len(todo), lambda i: (*files[todo[i]], hashes[todo[i]])), config, progress, workers)
+    pending = np.zeros(len(hashes), dtype=bool)
+    pending[np.frombuffer(todo, dtype=np.int64)] = True
     for index, digest in enumerate(hashes):
         if digest is None:
             continue
-        if index in pending:
+        if pending[index]:
             result = next(results)
         else:
             shard = store.load_shard(settings_key, digest)
@@ -448,7 +489,6 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
 
     Held per file: its place in the spill and its line keys, in flat arrays (issue 18: ~4 KB a
     document were held before)."""
-    from array import array
 
     spill = tempfile.TemporaryFile(prefix="peercorpus-")
     wheres: list = []  # (path, root) of each file: the discovery's own tuples
@@ -470,7 +510,7 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
         spill_at.append(spill.tell())
         spill_at.append(len(data))
         spill.write(data)
-        wheres.append(where)
+        wheres.append((str(where[0]), where[1]))  # a str, not a Path: a third of the room
         sources.append(getattr(shard, "source", None))
         key_parts.append(np.asarray(line_keys, dtype=np.int64))
         key_counts.append(len(line_keys))
@@ -490,16 +530,21 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
     all_keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
     del key_parts
     repeated = repeated_line_keys([all_keys], n_documents)
-    present: dict[int, frozenset[int]] = {}  # file → the repeated keys it holds
+    present = array("q")  # the files that hold a repeated line, in order...
+    present_keys: list[frozenset[int]] = []  # ...and which (one set for all files that hold the same)
+    same: dict[frozenset[int], frozenset[int]] = {}
     if repeated:
         hit = np.isin(all_keys, np.fromiter(repeated, dtype=np.int64, count=len(repeated)))
         key_file = np.repeat(np.arange(len(wheres)), np.frombuffer(key_counts, dtype=np.int64))
         edges = np.concatenate([[0], np.cumsum(np.frombuffer(key_counts, dtype=np.int64))])
         for file in np.unique(key_file[hit]).tolist():
             keys = all_keys[edges[file] : edges[file + 1]]
-            present[file] = frozenset(keys[hit[edges[file] : edges[file + 1]]].tolist())
+            found = frozenset(keys[hit[edges[file] : edges[file + 1]]].tolist())
+            present.append(file)
+            present_keys.append(same.setdefault(found, found))
     del all_keys
-    items = [(*wheres[file], keys) for file, keys in present.items()]
+    del same
+    items = _Lazy(len(present), lambda i: (Path(wheres[present[i]][0]), wheres[present[i]][1], present_keys[i]))
     if assemble is not None and not items:
         spill.close()
         return None, repeated  # what was assembled stands
@@ -507,14 +552,18 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
 
     def again() -> Iterator:
         with spill:
+            next_present = 0
             for file, where in enumerate(wheres):
-                shard = next(again_read) if file in present else None
+                shard = None
+                if next_present < len(present) and present[next_present] == file:
+                    next_present += 1
+                    shard = next(again_read)
                 if shard is None:  # not read again, or unreadable now: the first reading
                     offset, size = spill_at[2 * file], spill_at[2 * file + 1]
                     spill.seek(offset)
                     shard = decode_shard(spill.read(size))
                     shard.source = sources[file]
-                yield where, shard
+                yield (Path(where[0]), where[1]), shard
 
     return again(), repeated
 
@@ -530,7 +579,7 @@ def _reread_here(items, config: Config) -> Iterator:
 def _reread_in_workers(items, config: Config, *, workers: int | None = None) -> Iterator:
     """``_reread_here`` on local worker processes when there are many files (a corpus whose
     every file has a repeated line was read twice by the parent alone: issue 18's BBC×200)."""
-    for result in _tokenize_files([(path, root, None, keys) for path, root, keys in items], config, None, workers):
+    for result in _tokenize_files(_Lazy(len(items), lambda i: (*items[i][:2], None, items[i][2])), config, None, workers):
         yield None if isinstance(result, str) else result
 
 
