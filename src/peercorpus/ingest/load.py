@@ -461,6 +461,8 @@ def _most_documents(file_names: list[str]) -> int | None:
 
 
 ROW_SUFFIXES = (".csv", ".tsv", ".jsonl")
+#: Line keys read before the first look for a certain repeat (then each time they double).
+CHECK_KEYS = 1 << 14
 
 
 def _finds_repeated_lines(config: Config) -> bool:
@@ -498,7 +500,7 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
     key_counts = array("q")  # keys of each file
     n_documents = n_keys = 0
     certain = max(REPEATED_MIN_DOCUMENTS, math.ceil(REPEATED_MIN_SHARE * most_documents)) if most_documents else None
-    next_check = 1 << 14
+    next_check = CHECK_KEYS
     for where, shard in shards:
         # compressed: the spill of a large corpus would be ~6x its text; a shard from the cache or
         # a worker comes with its encoded bytes (encoding again was a quarter of the assembly)
