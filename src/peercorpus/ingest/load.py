@@ -19,12 +19,12 @@ import os
 import shutil
 import tempfile
 import zlib
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from array import array
 from contextlib import contextmanager, nullcontext
-from functools import partial
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any

@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import zlib
-from array import array
+from array import array as int_array
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +66,8 @@ class SnapshotWriter:
         # Per block and per document, in flat arrays of int64 (issue 18: a tuple a document, with
         # its ints, took ~100 bytes more each; the parent's memory grew with the documents)
         self._blocks: dict[int, int] = {}  # source << 48 | offset → block number
-        self._block_table = array("q")  # source, offset, length of each block
-        self._doc_text = array("q")  # block, start, end of each document's text
+        self._block_table = int_array("q")  # source, offset, length of each block
+        self._doc_text = int_array("q")  # block, start, end of each document's text
         self._own_block: list[bytes] = []  # texts waiting for the next own block...
         self._own_docs: list[int] = []  # ...of these documents
         self._own_size = 0
@@ -75,9 +75,9 @@ class SnapshotWriter:
         self._document_offsets = [0]  # of each block of DOCUMENT_BLOCK lines
         self._block: list[bytes] = []
         self._doc_ids = bytearray()  # every document's id, each ended by NUL (join_names)
-        self._doc_id_ends = array("q")  # where each ends in _doc_ids
+        self._doc_id_ends = int_array("q")  # where each ends in _doc_ids
         self._metadata: dict[str, int] = {}  # distinct metadata (as JSON) → its number
-        self._metadata_of = array("q")
+        self._metadata_of = int_array("q")
 
     def append(self, name: str, rows: np.ndarray, dtype=None) -> None:
         """Append ``rows`` to array ``name`` (created by the first call, with its dtype and row shape)."""
