@@ -461,7 +461,7 @@ def _most_documents(file_names: list[str]) -> int | None:
 
 
 ROW_SUFFIXES = (".csv", ".tsv", ".jsonl")
-#: Line keys read before the first look for a certain repeat (then each time they double).
+#: Line keys read before the first look for a certain repeat (then each time they grow by a quarter).
 CHECK_KEYS = 1 << 14
 
 
@@ -521,7 +521,7 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
         n_keys += len(line_keys)
         n_documents += len(doc_line_keys)  # one count per document
         if assemble is not None and certain is not None and n_keys >= next_check:
-            next_check *= 2  # checked as the keys double: n log n in all
+            next_check += next_check // 4  # checked as the keys grow by a quarter: n log n in all
             key_parts = [np.concatenate(key_parts)]
             if np.unique(key_parts[0], return_counts=True)[1].max(initial=0) >= certain:
                 assemble = None  # a file will be read again: everything is assembled once, after
