@@ -57,7 +57,8 @@ class Assembler:
     def __init__(self, writer: SnapshotWriter, sidecar_metadata: dict[str, dict[str, Any]]):
         self.writer, self.sidecar_metadata = writer, sidecar_metadata
         self.lookup: dict[str, int] = {}
-        self.first_with_hash: dict[str, tuple[int, str]] = {}  # text hash → first document with it
+        # text hash (as an int: a third of the room of its hex string) → the first document with it
+        self.first_with_hash: dict[int, int] = {}
         self.n_tokens = self.n_sentences = self.n_paragraphs = 0
         self.largest_start = self.largest_span = 0
         self.explicit: set[str] = set()  # unit numbers stored per token (RunNumbers could not give them)
@@ -122,9 +123,9 @@ class Assembler:
             self.writer.add_text(a["text_bytes"][byte_edges[i] : byte_edges[i + 1]].tobytes(), blocks[i] if blocks else None)
             doc_id = relative + info["suffix"]
             warnings = list(info["warnings"])
-            original, original_id = self.first_with_hash.setdefault(info["text_hash"], (first_doc + i, doc_id))
+            original = self.first_with_hash.setdefault(_hash_key(info["text_hash"]), first_doc + i)
             if original != first_doc + i:
-                warnings.append(f"duplicate of {original_id}")
+                warnings.append(f"duplicate of {self.writer.doc_id(original)}")
             # The fields of ``Document``, in its order.
             self.writer.add_document(
                 {
@@ -226,6 +227,14 @@ def _text_blocks(shard: Shard, byte_edges: list[int]) -> list[tuple[str, int, in
         for doc in range(first_doc, first_doc + n_docs):
             out.append((source, offset, size, byte_edges[doc] - byte_edges[first_doc]))
     return out if len(out) == len(shard.documents) else None
+
+
+def _hash_key(text_hash: str) -> int | str:
+    """A document's text hash (hex) as an int, the smaller key; as it is if it is not hex."""
+    try:
+        return int(text_hash, 16)
+    except (TypeError, ValueError):
+        return text_hash
 
 
 def shown_name(name: str) -> str:

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import tempfile
 import zlib
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -37,7 +40,7 @@ from ..io.metadata import read_sidecar
 from .assemble import Assembler
 from .cluster import ClusterSession, resolve_scheduler
 from .discover import discover
-from .sections import repeated_line_keys
+from .sections import REPEATED_MIN_DOCUMENTS, REPEATED_MIN_SHARE, repeated_line_keys
 from .shard import content_hash, process_file
 from .snapshot import OWN_TEXTS, STAT_FIELDS, SnapshotWriter
 from .store import (
@@ -211,7 +214,7 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
         report.cluster = cluster.description
         hashes = cluster.tokenize(discovery.files, file_stats, previous, config, report, skipped, progress)
     else:
-        hashes = _content_hashes(discovery.files, file_stats, previous, report, skipped)
+        hashes = _content_hashes(_Files(discovery), file_stats, previous, report, skipped)
     # Shards stream into a snapshot on disk, and the corpus is then opened from it as a warm
     # load would: memory never holds the whole corpus. Without a cache the snapshot is made
     # in a temporary folder, deleted once open (open files and maps outlive their names).
@@ -227,7 +230,7 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
         assembler = Assembler(writer, sidecar_metadata)
         repeated: frozenset[int] = frozenset()
         with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
-            tokenised = shards = _shards(discovery.files, hashes, store, config, pack, progress, workers, report, skipped)
+            tokenised = shards = _shards(discovery.files if cluster is not None else _Files(discovery), hashes, store, config, pack, progress, workers, report, skipped)
             try:
                 if _finds_repeated_lines(config):
                     # Assembled as they come, while files are still being tokenised; assembled again
@@ -235,7 +238,11 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
                     def assemble(where, shard) -> None:
                         assembler.add(*where, shard.decode() if isinstance(shard, EncodedShard) else shard)
 
-                    shards, repeated = _without_repeated_lines(tokenised, config, reread=cluster.reread if cluster else None, assemble=assemble)
+                    reread = cluster.reread if cluster else partial(_reread_in_workers, workers=workers)
+                    shards, repeated = _without_repeated_lines(
+                        tokenised, config, reread=reread, assemble=assemble,
+                        most_documents=_most_documents(discovery.file_names), stop_assembling=writer.discard,
+                    )
                     if shards is None:
                         shards = ()
                     else:
@@ -247,7 +254,7 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
             finally:
                 tokenised.close()  # after an error or an interruption: worker processes end now, not at exit
         if not assembler.finish():
-            raise InputError(_nothing_to_read([Path(f[1]) for f in discovery.files[:1]], skipped))
+            raise InputError(_nothing_to_read(discovery.file_roots[:1], skipped))
         manifest = {
             "repeated_lines": sorted(repeated),
             "sidecars": [list(entry) for entry in sidecar_stats],
@@ -274,6 +281,44 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
         report.snapshot = str(folder)
     corpus.load_report, corpus.tokenize = report, config.tokenize
     return corpus
+
+
+class _Lazy:
+    """A read-only sequence of ``length`` items, item ``i`` made by ``make(i)`` when asked for
+    (and slices as lists): what the tokenising and re-reading passes go through."""
+
+    def __init__(self, length: int, make: Callable[[int], Any]):
+        self.length, self.make = length, make
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.make(i) for i in range(*index.indices(self.length))]
+        if not -self.length <= index < self.length:
+            raise IndexError(index)
+        return self.make(index % self.length)
+
+    def __iter__(self):
+        return map(self.make, range(self.length))
+
+
+class _Files:
+    """``Discovery.files`` made one at a time: ``(Path(name), root)`` of file ``i``, not a list of
+    them all (a Path takes ~400 bytes: 180 MB for 445,000 files)."""
+
+    def __init__(self, discovery):
+        self.names, self.roots = discovery.file_names, discovery.file_roots
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __getitem__(self, index: int) -> tuple[Path, Path]:
+        return Path(self.names[index]), self.roots[index]
+
+    def __iter__(self):
+        return zip(map(Path, self.names), self.roots)
 
 
 def _nothing_to_read(paths: list[Path], skipped: list[SkippedFile]) -> str:
@@ -380,13 +425,15 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
     tokenised now (in worker processes, while earlier shards are assembled) and added to ``pack``.
     Files that cannot be tokenised go to ``skipped`` and lose their hash."""
     settings_key = config.stream_key()
-    todo = [i for i, digest in enumerate(hashes) if digest and not (pack and store.has_shard(settings_key, digest))]
-    results = _tokenize_files([(files[i][0], files[i][1], hashes[i]) for i in todo], config, progress, workers)
-    pending = set(todo)
+    todo = array("q", [i for i, digest in enumerate(hashes) if digest and not (pack and store.has_shard(settings_key, digest))])
+    # made a batch at a time: a list of every file's (Path, root, digest) took ~500 bytes a file
+    results = _tokenize_files(_Lazy(len(todo), lambda i: (*files[todo[i]], hashes[todo[i]])), config, progress, workers)
+    pending = np.zeros(len(hashes), dtype=bool)
+    pending[np.frombuffer(todo, dtype=np.int64)] = True
     for index, digest in enumerate(hashes):
         if digest is None:
             continue
-        if index in pending:
+        if pending[index]:
             result = next(results)
         else:
             shard = store.load_shard(settings_key, digest)
@@ -405,13 +452,27 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
         yield files[index], result  # decoded when assembled
 
 
+def _most_documents(file_names: list[str]) -> int | None:
+    """How many documents the files can hold at most (one a file), or ``None`` when a file
+    holds rows (``.csv``, ``.tsv``, ``.jsonl``: any number)."""
+    if any(name.lower().endswith(ROW_SUFFIXES) for name in file_names):
+        return None
+    return len(file_names)
+
+
+ROW_SUFFIXES = (".csv", ".tsv", ".jsonl")
+#: Line keys read before the first look for a certain repeat (then each time they grow by a quarter).
+CHECK_KEYS = 1 << 14
+
+
 def _finds_repeated_lines(config: Config) -> bool:
     """Whether lines repeated across documents are looked for: reading as written, with
     boilerplate left out."""
     return config.cleaning.auto and "boilerplate" not in config.cleaning.kept_sections
 
 
-def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, assemble=None) -> tuple[Iterator | None, frozenset[int]]:
+def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, assemble=None,
+                            most_documents: int | None = None, stop_assembling=None) -> tuple[Iterator | None, frozenset[int]]:
     """Every shard read once to count its documents' short lines (the shards wait, compressed,
     in a temporary file, so memory stays flat), then the shards again in order, those of files with
     a line that repeats across the corpus (``sections.repeated_line_keys``) read once more with
@@ -419,14 +480,27 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
 
     ``reread(items, config)`` reads those files again (``items``: path, root, keys present),
     yielding their shards in order (``None``: unreadable now, keep the first reading); by
-    default one after the other here, on a cluster as tasks (``ClusterSession.reread``).
+    default one after the other here, on a cluster as tasks (``ClusterSession.reread``), on
+    local worker processes (``_reread_in_workers``).
 
     ``assemble(where, shard)``: called with each shard as it is read the first time; then the
-    shards come back (``None`` instead of an iterator) only when a file has a repeated line."""
+    shards come back (``None`` instead of an iterator) only when a file has a repeated line.
+    ``most_documents``: at most this many documents are coming (known when no file holds rows),
+    so that once a line is certainly repeated (in that share of documents already) assembling
+    stops, ``stop_assembling()`` is called, and the parent does not assemble twice.
+
+    Held per file: its place in the spill and its line keys, in flat arrays (issue 18: ~4 KB a
+    document were held before)."""
+
     spill = tempfile.TemporaryFile(prefix="peercorpus-")
-    entries: list[tuple[tuple[Path, Path], int, int, np.ndarray, str | None]] = []
-    per_document: list[np.ndarray] = []
-    n_documents = 0
+    wheres: list = []  # (path, root) of each file: the discovery's own tuples
+    sources: list[str | None] = []
+    spill_at = array("q")  # offset, size of each file's shard in the spill
+    key_parts: list[np.ndarray] = []  # the documents' line keys, file after file
+    key_counts = array("q")  # keys of each file
+    n_documents = n_keys = 0
+    certain = max(REPEATED_MIN_DOCUMENTS, math.ceil(REPEATED_MIN_SHARE * most_documents)) if most_documents else None
+    next_check = CHECK_KEYS
     for where, shard in shards:
         # compressed: the spill of a large corpus would be ~6x its text; a shard from the cache or
         # a worker comes with its encoded bytes (encoding again was a quarter of the assembly)
@@ -435,17 +509,44 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
             line_keys, doc_line_keys = shard.line_keys, shard.doc_line_keys
         else:
             line_keys, doc_line_keys = shard.arrays["line_keys"], shard.arrays["doc_line_keys"]
-        entries.append((where, spill.tell(), len(data), np.unique(line_keys), getattr(shard, "source", None)))
+        spill_at.append(spill.tell())
+        spill_at.append(len(data))
         spill.write(data)
-        bounds = np.concatenate([[0], np.cumsum(doc_line_keys)]).astype(np.int64)
-        per_document += [line_keys[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        wheres.append((str(where[0]), where[1]))  # a str, not a Path: a third of the room
+        sources.append(getattr(shard, "source", None))
+        key_parts.append(np.asarray(line_keys, dtype=np.int64))
+        key_counts.append(len(line_keys))
+        if len(key_parts) >= 4096:
+            key_parts = [np.concatenate(key_parts)]
+        n_keys += len(line_keys)
         n_documents += len(doc_line_keys)  # one count per document
+        if assemble is not None and certain is not None and n_keys >= next_check:
+            next_check += next_check // 4  # checked as the keys grow by a quarter: n log n in all
+            key_parts = [np.concatenate(key_parts)]
+            if np.unique(key_parts[0], return_counts=True)[1].max(initial=0) >= certain:
+                assemble = None  # a file will be read again: everything is assembled once, after
+                if stop_assembling is not None:
+                    stop_assembling()
         if assemble is not None:
             assemble(where, shard)
-    repeated = repeated_line_keys(per_document, n_documents)
-    del per_document
-    present = [repeated.intersection(keys.tolist()) if repeated else set() for *_, keys, _source in entries]
-    items = [(path, root, frozenset(keys)) for ((path, root), *_), keys in zip(entries, present) if keys]
+    all_keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
+    del key_parts
+    repeated = repeated_line_keys([all_keys], n_documents)
+    present = array("q")  # the files that hold a repeated line, in order...
+    present_keys: list[frozenset[int]] = []  # ...and which (one set for all files that hold the same)
+    same: dict[frozenset[int], frozenset[int]] = {}
+    if repeated:
+        hit = np.isin(all_keys, np.fromiter(repeated, dtype=np.int64, count=len(repeated)))
+        key_file = np.repeat(np.arange(len(wheres)), np.frombuffer(key_counts, dtype=np.int64))
+        edges = np.concatenate([[0], np.cumsum(np.frombuffer(key_counts, dtype=np.int64))])
+        for file in np.unique(key_file[hit]).tolist():
+            keys = all_keys[edges[file] : edges[file + 1]]
+            found = frozenset(keys[hit[edges[file] : edges[file + 1]]].tolist())
+            present.append(file)
+            present_keys.append(same.setdefault(found, found))
+    del all_keys
+    del same
+    items = _Lazy(len(present), lambda i: (Path(wheres[present[i]][0]), wheres[present[i]][1], present_keys[i]))
     if assemble is not None and not items:
         spill.close()
         return None, repeated  # what was assembled stands
@@ -453,13 +554,18 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
 
     def again() -> Iterator:
         with spill:
-            for ((path, root), offset, size, _keys, source), keys in zip(entries, present):
-                spill.seek(offset)
-                shard = decode_shard(spill.read(size))
-                shard.source = source
-                if keys:
-                    shard = next(again_read) or shard
-                yield (path, root), shard
+            next_present = 0
+            for file, where in enumerate(wheres):
+                shard = None
+                if next_present < len(present) and present[next_present] == file:
+                    next_present += 1
+                    shard = next(again_read)
+                if shard is None:  # not read again, or unreadable now: the first reading
+                    offset, size = spill_at[2 * file], spill_at[2 * file + 1]
+                    spill.seek(offset)
+                    shard = decode_shard(spill.read(size))
+                    shard.source = sources[file]
+                yield (Path(where[0]), where[1]), shard
 
     return again(), repeated
 
@@ -470,6 +576,13 @@ def _reread_here(items, config: Config) -> Iterator:
             yield process_file(path, root, config, repeated=keys)
         except UnreadableFile:
             yield None  # changed or gone since: keep what was read
+
+
+def _reread_in_workers(items, config: Config, *, workers: int | None = None) -> Iterator:
+    """``_reread_here`` on local worker processes when there are many files (a corpus whose
+    every file has a repeated line was read twice by the parent alone: issue 18's BBC×200)."""
+    for result in _tokenize_files(_Lazy(len(items), lambda i: (*items[i][:2], None, items[i][2])), config, None, workers):
+        yield None if isinstance(result, str) else result
 
 
 def _tokenize_files(items, config: Config, progress: Progress | None, workers: int | None) -> Iterator[bytes | str]:

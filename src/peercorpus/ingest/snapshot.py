@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import zlib
+from array import array as int_array
 from pathlib import Path
 from typing import Any
 
@@ -62,18 +63,21 @@ class SnapshotWriter:
         self._texts = open(self.folder / OWN_TEXTS, "wb", buffering=_BUFFER)
         self._texts_size = 0
         self._text_sources: dict[str, int] = {OWN_TEXTS: 0}  # file → number (text_block_source)
-        self._blocks: dict[tuple[int, int], int] = {}  # (source, offset) → block number
-        self._block_table: list[tuple[int, int, int]] = []  # source, offset, length of each block
-        self._doc_text: list[tuple[int, int, int]] = []  # block, start, end of each document's text
+        # Per block and per document, in flat arrays of int64 (issue 18: a tuple a document, with
+        # its ints, took ~100 bytes more each; the parent's memory grew with the documents)
+        self._blocks: dict[int, int] = {}  # source << 48 | offset → block number
+        self._block_table = int_array("q")  # source, offset, length of each block
+        self._doc_text = int_array("q")  # block, start, end of each document's text
         self._own_block: list[bytes] = []  # texts waiting for the next own block...
         self._own_docs: list[int] = []  # ...of these documents
         self._own_size = 0
         self._documents = open(self.folder / DOCUMENTS, "wb", buffering=_BUFFER)
         self._document_offsets = [0]  # of each block of DOCUMENT_BLOCK lines
         self._block: list[bytes] = []
-        self._doc_ids: list[str] = []
+        self._doc_ids = bytearray()  # every document's id, each ended by NUL (join_names)
+        self._doc_id_ends = int_array("q")  # where each ends in _doc_ids
         self._metadata: dict[str, int] = {}  # distinct metadata (as JSON) → its number
-        self._metadata_of: list[int] = []
+        self._metadata_of = int_array("q")
 
     def append(self, name: str, rows: np.ndarray, dtype=None) -> None:
         """Append ``rows`` to array ``name`` (created by the first call, with its dtype and row shape)."""
@@ -95,13 +99,14 @@ class SnapshotWriter:
         stored again."""
         if block is not None:
             source = self._text_sources.setdefault(block[0], len(self._text_sources))
-            number = self._blocks.setdefault((source, block[1]), len(self._block_table))
-            if number == len(self._block_table):
-                self._block_table.append((source, block[1], block[2]))
-            self._doc_text.append((number, block[3], block[3] + len(data)))
+            n_blocks = len(self._block_table) // 3
+            number = self._blocks.setdefault(source << 48 | block[1], n_blocks)
+            if number == n_blocks:
+                self._block_table.extend((source, block[1], block[2]))
+            self._doc_text.extend((number, block[3], block[3] + len(data)))
             return
-        self._own_docs.append(len(self._doc_text))
-        self._doc_text.append((-1, self._own_size, self._own_size + len(data)))  # its block is to come
+        self._own_docs.append(len(self._doc_text) // 3)
+        self._doc_text.extend((-1, self._own_size, self._own_size + len(data)))  # its block is to come
         self._own_block.append(bytes(data))
         self._own_size += len(data)
         if self._own_size >= TEXT_BLOCK:
@@ -111,11 +116,10 @@ class SnapshotWriter:
         if not self._own_block:
             return
         packed = zlib.compress(b"".join(self._own_block), TEXT_LEVEL)
-        number = len(self._block_table)
-        self._block_table.append((0, self._texts_size, len(packed)))
+        number = len(self._block_table) // 3
+        self._block_table.extend((0, self._texts_size, len(packed)))
         for doc in self._own_docs:
-            _, start, end = self._doc_text[doc]
-            self._doc_text[doc] = (number, start, end)
+            self._doc_text[3 * doc] = number
         self._texts.write(packed)
         self._texts_size += len(packed)
         self._own_block, self._own_docs, self._own_size = [], [], 0
@@ -151,7 +155,8 @@ class SnapshotWriter:
         self._block.append(line)
         if len(self._block) == DOCUMENT_BLOCK:
             self._write_block()
-        self._doc_ids.append(entry["doc_id"])
+        self._doc_ids += (entry["doc_id"] + "\0").encode("utf-8", "surrogateescape")
+        self._doc_id_ends.append(len(self._doc_ids))
         metadata = json.dumps(entry["metadata"], ensure_ascii=False)
         self._metadata_of.append(self._metadata.setdefault(metadata, len(self._metadata)))
 
@@ -172,7 +177,12 @@ class SnapshotWriter:
 
     @property
     def n_documents(self) -> int:
-        return len(self._doc_ids)
+        return len(self._doc_id_ends)
+
+    def doc_id(self, doc: int) -> str:
+        """The id of document ``doc`` (added earlier)."""
+        start = self._doc_id_ends[doc - 1] if doc else 0
+        return self._doc_ids[start : self._doc_id_ends[doc] - 1].decode("utf-8", "surrogateescape")
 
     def close(self, *, manifest: dict[str, Any], files) -> None:
         """Finish every file; ``files`` is the ``FileTable`` freshness is checked against.
@@ -185,8 +195,8 @@ class SnapshotWriter:
             self._write_block()
         self._documents.close()
         save = self._save
-        blocks = np.asarray(self._block_table, dtype=np.int64).reshape(-1, 3)
-        doc_text = np.asarray(self._doc_text, dtype=np.int64).reshape(-1, 3)
+        blocks = np.frombuffer(self._block_table, dtype=np.int64).reshape(-1, 3)
+        doc_text = np.frombuffer(self._doc_text, dtype=np.int64).reshape(-1, 3)
         save("text_block_source", blocks[:, 0].astype(_narrowest(len(self._text_sources))))
         save("text_block_start", blocks[:, 1])
         save("text_block_length", blocks[:, 2].astype(_narrowest(int(blocks[:, 2].max(initial=0)))))
@@ -197,10 +207,10 @@ class SnapshotWriter:
         # the shards (settings key/digest) the texts are read from, by number (0: texts.bin)
         self.add_json("text_sources", [name for name, _ in sorted(self._text_sources.items(), key=lambda item: item[1])], compress=True)
         save("document_offsets", np.asarray(self._document_offsets, dtype=np.int64))
-        save("doc_metadata_of", np.asarray(self._metadata_of, dtype=np.int32))
+        save("doc_metadata_of", np.frombuffer(self._metadata_of, dtype=np.int64).astype(np.int32))
         save("file_stats", np.asarray(files.stats, dtype=np.int64).reshape(-1, STAT_FIELDS))
         # lists read whole when the snapshot is opened: compressed (read_names reads either form)
-        (self.folder / "doc_ids.txt.z").write_bytes(zlib.compress(join_names(self._doc_ids), 6))
+        (self.folder / "doc_ids.txt.z").write_bytes(zlib.compress(bytes(self._doc_ids), 6))
         (self.folder / "doc_metadata.json").write_text("[" + ",".join(self._metadata) + "]", encoding="utf-8")
         (self.folder / "files.txt.z").write_bytes(zlib.compress(join_names(files.names), 6))
         (self.folder / "file_hashes.txt.z").write_bytes(zlib.compress(join_names([h or "" for h in files.hashes]), 6))

@@ -370,8 +370,11 @@ SHARD_LEVEL = 6
 TEXT_BLOCK = 64 * 1024
 
 
-def encode_shard(shard: Shard, *, compress: bool = True) -> bytes:
-    """``PCSHARD2``, header length, JSON header (documents, vocab or ``null`` when its text gives
+def encode_shard(shard: Shard, *, compress: bool = True, with_blocks: list | None = None) -> bytes:
+    """``with_blocks``: a list to which the text blocks' ``(offset, length, first document,
+    documents)`` are appended (what ``decode_shard`` gives as ``text_blocks``).
+
+``PCSHARD2``, header length, JSON header (documents, vocab or ``null`` when its text gives
     it, array layout, what was left out), raw arrays; zlib-compressed behind ``PCSHARDC`` unless
     ``compress=False``. ``decode_shard`` reads the forms of earlier formats too.
 
@@ -398,7 +401,14 @@ def encode_shard(shard: Shard, *, compress: bool = True) -> bytes:
     if not compress:
         return plain
     main = zlib.compress(plain, SHARD_LEVEL)
-    return b"".join([_TEXTS_APART_MAGIC, len(main).to_bytes(8, "little"), main, *blocks])
+    data = b"".join([_TEXTS_APART_MAGIC, len(main).to_bytes(8, "little"), main, *blocks])
+    if with_blocks is not None:  # where each text block is, as decode_shard gives text_blocks
+        at, first_doc = len(_TEXTS_APART_MAGIC) + 8 + len(main), 0
+        for (n_docs, size), _block in zip(header["text_blocks"], blocks):
+            with_blocks.append((at, size, first_doc, n_docs))
+            at += size
+            first_doc += n_docs
+    return data
 
 
 def _text_groups(lengths: np.ndarray):

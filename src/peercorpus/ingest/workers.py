@@ -35,10 +35,10 @@ def process_one(item: tuple[Path, Path, str], config: Config) -> bytes | str:
     return shard if isinstance(shard, str) else encode_shard(shard)
 
 
-def _shard_or_reason(item: tuple[Path, Path, str], config: Config) -> Shard | str:
-    path, root, _digest = item
+def _shard_or_reason(item: tuple, config: Config) -> Shard | str:
+    path, root, _digest, *repeated = item  # a fourth element: repeated line keys to leave out
     try:
-        return process_file(path, root, config)
+        return process_file(path, root, config, repeated=repeated[0] if repeated else frozenset())
     except UnreadableFile as problem:
         return problem.reason
     except PeerCorpusError:  # the user's settings (a cleaning pattern out of time): stop, say why
@@ -67,20 +67,36 @@ class EncodedShard:
     doc_line_keys: np.ndarray
     notices: list[str]
     source: str | None = None
+    # The shard as the worker made it (documents, vocab, arrays, text blocks), sent beside its
+    # encoding: the parent assembles it without decoding (decode_shard derives the vocabulary,
+    # ends and unit numbers again: two thirds of the parent's work a file). Equal, array for
+    # array and dtype for dtype, to what decoding gives (shard_codec checks that at encoding).
+    plain: tuple | None = None
 
     def decode(self) -> Shard:
-        shard = decode_shard(self.encoded)
+        if self.plain is not None:
+            documents, vocab, arrays, text_blocks = self.plain
+            shard = Shard(documents=documents, vocab=vocab, arrays=arrays)
+            shard.text_blocks = text_blocks
+        else:
+            shard = decode_shard(self.encoded)
         shard.encoded, shard.source = self.encoded, self.source
         return shard
 
 
-def process_encoded(item: tuple[Path, Path, str], config: Config) -> EncodedShard | str:
-    """``process_one``, with the shard's line keys and notices beside its encoding."""
+def process_encoded(item: tuple, config: Config) -> EncodedShard | str:
+    """``process_one``, with the shard's line keys and notices beside its encoding. ``item``:
+    ``(path, root, digest)``, or ``(path, root, digest, repeated)`` to read the file again with
+    the corpus' repeated lines ``repeated`` (a set of line keys) left out."""
     shard = _shard_or_reason(item, config)
     if isinstance(shard, str):
         return shard
     notices = [w for document in shard.documents for w in document["warnings"] if is_notice(w)]
-    return EncodedShard(encode_shard(shard), shard.arrays["line_keys"], shard.arrays["doc_line_keys"], notices)
+    blocks: list = []
+    encoded = encode_shard(shard, with_blocks=blocks)
+    arrays = {name: np.ascontiguousarray(array, dtype=array.dtype) for name, array in shard.arrays.items()}
+    return EncodedShard(encoded, shard.arrays["line_keys"], shard.arrays["doc_line_keys"], notices,
+                        plain=(shard.documents, shard.vocab, arrays, blocks))
 
 
 def process_encoded_batch(batch, config: Config) -> list[EncodedShard | str]:

@@ -1,0 +1,96 @@
+"""Cold ingest that scales (issue 18): the parent's shortcuts give the snapshot the plain way gives.
+
+- files with a line repeated across the corpus are read again on the worker processes, not by
+  the parent alone, and the snapshot is the one a single process makes;
+- once a repeat is certain the parent stops assembling (it would assemble everything again),
+  with the same snapshot;
+- a worker's shard, assembled as the worker made it, is the shard decoding gives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from peercorpus import load_corpus
+from peercorpus.config import load_config
+from peercorpus.ingest import load
+from peercorpus.ingest.assemble import Assembler
+from peercorpus.ingest.store import decode_shard
+from peercorpus.ingest.workers import process_encoded
+
+WORDS = "harbour lantern meadow orchard quarry ribbon saddle timber valley willow yonder zephyr".split()
+
+
+def _site(folder: Path, pages: int = 48) -> Path:
+    """``pages`` pages (more than ``load.PARALLEL_FROM_FILES``), two in three with the site's
+    furniture lines, the rest without; one page twice (a duplicate text)."""
+    folder.mkdir(parents=True)
+    for n in range(pages):
+        furniture = "Home | News | About us\n\nFollow us on Twitter\n\n" if n % 3 else ""
+        (folder / f"page{n:02d}.txt").write_text(
+            f"{furniture}Page {n} tells how the {WORDS[n % 12]} team met a peer worker, what they asked "
+            "and what the ward learnt from them over a long first year together.\n\n"
+            f"The {WORDS[(n * 5) % 12]} ward saw {n} changes; Dr. Smith said so in spring, and the "
+            "nurses who had doubted it at first said so too, in the same meeting.\n",
+            encoding="utf-8",
+        )
+    (folder / "page99.txt").write_bytes((folder / "page01.txt").read_bytes())
+    return folder
+
+
+def _snapshot_files(cache: Path) -> dict[str, bytes]:
+    [folder] = [p.parent for p in cache.rglob("manifest.json")]
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_files_read_again_on_workers_give_the_snapshot_of_one_process(tmp_path, monkeypatch):
+    site = _site(tmp_path / "site")
+    one = load_corpus(site, cache_dir=tmp_path / "one", workers=1)
+
+    def not_here(items, config):
+        raise AssertionError("read again in the parent")
+
+    monkeypatch.setattr(load, "_reread_here", not_here)
+    two = load_corpus(site, cache_dir=tmp_path / "two", workers=2)
+
+    assert len(one.repeated_lines) == 2 and two.repeated_lines == one.repeated_lines
+    assert "Twitter" not in two.text(1) and two.text(1).startswith("Page 1 tells")
+    assert _snapshot_files(tmp_path / "one") == _snapshot_files(tmp_path / "two")
+    assert any(w.startswith("duplicate of") for w in two.documents[-1].warnings)
+
+
+def test_assembling_stops_once_a_repeat_is_certain_with_the_same_snapshot(tmp_path, monkeypatch):
+    site = _site(tmp_path / "site")
+    added = []
+    real_add = Assembler.add
+    monkeypatch.setattr(Assembler, "add", lambda self, *a: added.append(1) or real_add(self, *a))
+    monkeypatch.setattr(load, "CHECK_KEYS", 4)
+    load_corpus(site, cache_dir=tmp_path / "early", workers=1)
+    early = len(added)
+
+    added.clear()
+    monkeypatch.setattr(load, "_most_documents", lambda names: None)  # no bound: assembled as they come
+    load_corpus(site, cache_dir=tmp_path / "late", workers=1)
+
+    files = len(list(site.iterdir()))
+    assert len(added) == 2 * files  # once as read, once again after the repeated lines were known
+    assert files <= early < files + 10  # stopped after a few
+    assert _snapshot_files(tmp_path / "early") == _snapshot_files(tmp_path / "late")
+
+
+def test_a_worker_shard_assembled_as_made_is_the_shard_decoding_gives(tmp_path):
+    (tmp_path / "a.txt").write_text("Café au lait — naïve “quotes”.\n\nA second paragraph. Dr. Who came.\n", encoding="utf-8")
+    (tmp_path / "rows.csv").write_text("id,text\n1,First row here.\n2,Second row; more text. Again.\n3,\n", encoding="utf-8")
+    config = load_config(None)
+    for name in ("a.txt", "rows.csv"):
+        encoded = process_encoded((tmp_path / name, tmp_path, "digest"), config)
+        made, decoded = encoded.decode(), decode_shard(encoded.encoded)
+        assert made.documents == decoded.documents and made.vocab == decoded.vocab
+        assert made.text_blocks == decoded.text_blocks
+        assert made.arrays.keys() == decoded.arrays.keys()
+        for key, array in made.arrays.items():
+            assert array.dtype == decoded.arrays[key].dtype and np.array_equal(array, decoded.arrays[key]), key
