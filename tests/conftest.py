@@ -63,15 +63,6 @@ def pytest_configure(config):
             config.stash[_RAM_BASETEMP] = folder
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config, items):
-    """Tests marked slow first (in their order), then the rest: with ``-n auto`` the long tests
-    start while the many short ones are left to fill the gaps, instead of one worker finishing
-    a long test after the other has run out of work. (After pytest's own ordering by fixture
-    scope, which the sort keeps within each group: it is stable.)"""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
-
-
 def pytest_unconfigure(config):
     folder = config.stash.get(_RAM_BASETEMP, None)
     if folder is not None:
