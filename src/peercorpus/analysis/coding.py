@@ -73,15 +73,14 @@ class Coding:
         self._extracts = table
 
     def extract_rows(self, batch: int | None = None):
-        """The rows of ``extracts`` (dicts of plain cells), in its order, ``batch`` at a time
-        (default ``EXTRACT_BATCH``)."""
+        """The rows of ``extracts`` (dicts), in its order, ``batch`` at a time (default
+        ``EXTRACT_BATCH``); cut from the table when it is made already, and then with the cells
+        pandas gives (``render.cells.json_safe`` makes them plain)."""
         batch = batch or EXTRACT_BATCH
         if self._extracts is not None or self._source is None:
-            from ..render.export import frame_records
-
             table = self.extracts
             for start in range(0, len(table), batch):
-                yield frame_records(table.iloc[start : start + batch])
+                yield table.iloc[start : start + batch].to_dict(orient="records")
             return
         yield from self._source.rows(batch)
 

@@ -167,9 +167,10 @@ def _write_extracts(coding, fmt: str, write, *, title: str | None = None, depth:
     """The extracts table in ``fmt`` through ``write``, a batch of rows at a time: the bytes
     of ``frame_to_text(coding.extracts, fmt, title=title)`` (for json: of the list, ``depth``
     levels deep), without the table. html, and a table with no rows, are made whole."""
+    from ..render.cells import json_safe
     from ..render.export import JsonListWriter, TableWriter
 
-    batches = coding.extract_rows()
+    batches = ([json_safe(row) for row in rows] for rows in coding.extract_rows())
     first = next(batches, None)
     if fmt == "html" or (first is None and fmt != "json"):
         write(frame_to_text(coding.extracts, fmt, title=title))

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ..durable import atomic_binary
 from ..errors import InputError
 from ..version import __version__
 from .xml import PROJECT_NS, SCHEMAS, _short, guid, schema, serialize, xml_safe
@@ -180,64 +181,6 @@ def _zip(entries: list[tuple[str, bytes]]) -> bytes:
             archive.writestr(_zip_info(name), data, compresslevel=6)
     return buffer.getvalue()
 
-
-class atomic_binary:
-    """A seekable binary file that appears at ``path`` whole when the block ends without an
-    error (a temporary file beside it, flushed and renamed; the umask's mode). A character
-    device or FIFO (``/dev/null``, a pipe) gets the bytes copied in once they are complete, as
-    ``atomic_write`` writes them (a zip written to a pipe directly would differ: no seeking back)."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-
-    def __enter__(self):
-        import stat
-        import tempfile
-
-        from ..errors import UsageError
-        from ..render.export import default_mode
-
-        try:
-            mode = os.stat(self.path).st_mode
-        except (FileNotFoundError, NotADirectoryError):
-            mode = None
-        self.special = mode is not None and not stat.S_ISREG(mode)
-        if self.special:
-            if stat.S_ISDIR(mode):
-                raise UsageError(f"{self.path} is a folder; give a file name")
-            if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
-                raise UsageError(f"{self.path} is not a regular file, a character device or a pipe; not written")
-            self.temporary = None
-            self.handle = tempfile.TemporaryFile()
-            return self.handle
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, self.temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        os.fchmod(descriptor, default_mode())
-        self.handle = os.fdopen(descriptor, "w+b")
-        return self.handle
-
-    def __exit__(self, kind, value, traceback):
-        from ..durable import sync
-
-        try:
-            if kind is None and self.special:
-                self.handle.seek(0)
-                with open(self.path, "wb") as target:
-                    while block := self.handle.read(1 << 20):
-                        target.write(block)
-            elif kind is None:
-                self.handle.flush()
-                sync(self.handle.fileno())  # a power cut leaves the old file or the new one, whole
-            self.handle.close()
-            if self.temporary is not None:
-                if kind is None:
-                    os.replace(self.temporary, self.path)
-                else:
-                    Path(self.temporary).unlink(missing_ok=True)
-        except BaseException:
-            if self.temporary is not None:
-                Path(self.temporary).unlink(missing_ok=True)
-            raise
 
 
 #: Passages of this many documents' sources are serialized, validated and written at a time.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from types import SimpleNamespace
 
+from .cells import format_column
 from .export import JsonListWriter, TableWriter, records_to_text
 from .markdown import markdown_text
 from .table import stdout_console
@@ -214,8 +215,6 @@ class ShownFields:
     def __init__(self, corpus, counts, show: list[str], fmt: str):
         import numpy as np
         import pandas as pd
-
-        from .cells import format_column
 
         corpus = corpus.within()[0]
         docs = np.flatnonzero(np.asarray(counts) > 0).tolist()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..durable import atomic_binary
 from .export import atomic_stream, atomic_write, csv_lines
 
 
@@ -89,7 +90,7 @@ def write_dtm_parquet_streamed(corpus, folder: Path, terms: list[str], counts, d
         })
 
     target = folder / "dtm.parquet"
-    with _atomic_file(target) as handle:
+    with atomic_binary(target) as handle:
         writer = None
         for rows, columns, values in cells:
             if not len(rows):
@@ -104,43 +105,6 @@ def write_dtm_parquet_streamed(corpus, folder: Path, terms: list[str], counts, d
         else:
             writer.close()
     return {"files": ["dtm.parquet", "terms.csv", "docvars.csv"], "terms": len(terms)}
-
-
-class _atomic_file:
-    """A binary file that appears at ``path`` whole when the block ends without an error."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-
-    def __enter__(self):
-        import os
-        import tempfile
-
-        from .export import default_mode
-
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, self.temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        os.fchmod(descriptor, default_mode())
-        self.handle = os.fdopen(descriptor, "w+b")
-        return self.handle
-
-    def __exit__(self, kind, value, traceback):
-        import os
-
-        from ..durable import sync
-
-        try:
-            if kind is None:
-                self.handle.flush()
-                sync(self.handle.fileno())
-            self.handle.close()
-            if kind is None:
-                os.replace(self.temporary, self.path)
-            else:
-                Path(self.temporary).unlink(missing_ok=True)
-        except BaseException:
-            Path(self.temporary).unlink(missing_ok=True)
-            raise
 
 
 MATRIX_MARKET_HEADER = "%%MatrixMarket matrix coordinate integer general\n% peercorpus document-term matrix: rows = docvars.csv, columns = terms.csv"

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..durable import sync
+from ..durable import default_mode, sync
 from ..errors import UsageError
 from .cells import cell_text, format_column, json_safe
 from .markdown import markdown_text
@@ -48,16 +48,6 @@ def resolve_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...
             f"use a suffix {', '.join(known)} or give --format"
         )
     return _SUFFIX_FORMATS[suffix]
-
-
-def default_mode(full: int = 0o666) -> int:
-    """The mode ``open()`` (``full=0o666``) or ``mkdir`` (``0o777``) would give under the umask.
-
-        default_mode()          # 0o644 under umask 022
-    """
-    umask = os.umask(0)
-    os.umask(umask)
-    return full & ~umask
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
