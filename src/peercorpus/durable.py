@@ -35,52 +35,84 @@ def default_mode(full: int = 0o666) -> int:
     return full & ~umask
 
 
+def special_target(path: Path) -> bool:
+    """Whether ``path`` is a character device or FIFO (``/dev/null``, a pipe), written in place
+    rather than replaced; False for a regular file or none. A folder or any other kind of file
+    is a ``UsageError``."""
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    if stat.S_ISREG(mode):
+        return False
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"{path} is a folder; give a file name")
+    if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        raise UsageError(f"{path} is not a regular file, a character device or a pipe; not written")
+    return True
+
+
+class Publication:
+    """A temporary file beside ``path`` (the umask's mode) that becomes ``path`` whole, or is
+    removed: ``handle`` to write, then ``finish(done)``.
+
+        publication = Publication(Path("out.zip"))
+        publication.handle.write(b"...")
+        publication.finish(done=True)      # flushed, synced, renamed to out.zip
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, self.temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            os.fchmod(descriptor, default_mode())
+            self.handle = os.fdopen(descriptor, "w+b")
+        except BaseException:
+            os.close(descriptor)
+            Path(self.temporary).unlink(missing_ok=True)
+            raise
+
+    def finish(self, done: bool) -> None:
+        """Publish (``done``) or remove the temporary file; it is never left behind."""
+        try:
+            if done:
+                self.handle.flush()
+                sync(self.handle.fileno())  # a power cut leaves the old file or the new one, whole
+            self.handle.close()
+            if done:
+                os.replace(self.temporary, self.path)
+            else:
+                Path(self.temporary).unlink(missing_ok=True)
+        except BaseException:
+            Path(self.temporary).unlink(missing_ok=True)
+            raise
+
+
 class atomic_binary:
     """A seekable binary file that appears at ``path`` whole when the block ends without an
-    error (a temporary file beside it, flushed and renamed; the umask's mode). A character
-    device or FIFO (``/dev/null``, a pipe) gets the bytes copied in once they are complete, as
-    ``atomic_write`` writes them (a zip written to a pipe directly would differ: no seeking back)."""
+    error (a ``Publication``). A character device or FIFO (``/dev/null``, a pipe) gets the
+    bytes copied in once they are complete, as ``atomic_write`` writes them (a zip written to a
+    pipe directly would differ: no seeking back)."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
 
     def __enter__(self):
-        try:
-            mode = os.stat(self.path).st_mode
-        except (FileNotFoundError, NotADirectoryError):
-            mode = None
-        self.special = mode is not None and not stat.S_ISREG(mode)
-        if self.special:
-            if stat.S_ISDIR(mode):
-                raise UsageError(f"{self.path} is a folder; give a file name")
-            if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
-                raise UsageError(f"{self.path} is not a regular file, a character device or a pipe; not written")
-            self.temporary = None
+        self.publication = None
+        if special_target(self.path):
             self.handle = tempfile.TemporaryFile()
             return self.handle
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, self.temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        os.fchmod(descriptor, default_mode())
-        self.handle = os.fdopen(descriptor, "w+b")
-        return self.handle
+        self.publication = Publication(self.path)
+        return self.publication.handle
 
     def __exit__(self, kind, value, traceback):
-        try:
-            if kind is None and self.special:
+        if self.publication is not None:
+            self.publication.finish(done=kind is None)
+            return
+        with self.handle:
+            if kind is None:
                 self.handle.seek(0)
                 with open(self.path, "wb") as target:
                     while block := self.handle.read(1 << 20):
                         target.write(block)
-            elif kind is None:
-                self.handle.flush()
-                sync(self.handle.fileno())  # a power cut leaves the old file or the new one, whole
-            self.handle.close()
-            if self.temporary is not None:
-                if kind is None:
-                    os.replace(self.temporary, self.path)
-                else:
-                    Path(self.temporary).unlink(missing_ok=True)
-        except BaseException:
-            if self.temporary is not None:
-                Path(self.temporary).unlink(missing_ok=True)
-            raise

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..durable import default_mode, sync
+from ..durable import Publication, default_mode, special_target, sync
 from ..errors import UsageError
 from .cells import cell_text, format_column, json_safe
 from .markdown import markdown_text
@@ -57,19 +57,9 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     when it replaces an existing file. A character device or FIFO (``-o /dev/null``, a named
     pipe) is written into, never replaced; a folder or another special file is refused.
     """
-    import stat
-
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        mode = os.stat(path).st_mode
-    except (FileNotFoundError, NotADirectoryError):
-        mode = None
-    if mode is not None and not stat.S_ISREG(mode):
-        if stat.S_ISDIR(mode):
-            raise UsageError(f"{path} is a folder; give a file name")
-        if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
-            raise UsageError(f"{path} is not a regular file, a character device or a pipe; not written")
+    if special_target(path):
         with open(path, "wb") as handle:  # in place: what '> /dev/null' or '> fifo' would do
             handle.write(payload)
         return
@@ -90,33 +80,20 @@ def atomic_write(path: Path, data: str | bytes) -> None:
 class atomic_stream:
     """``atomic_write`` for text written piece by piece: ``with atomic_stream(path) as write:
     write("...")``; the file appears whole, under its name, when the block ends without an
-    error (a device or FIFO is written in place; ``None`` writes to stdout)."""
+    error (a ``Publication``; a device or FIFO is written in place; ``None`` writes to stdout)."""
 
     def __init__(self, path: Path | None):
         self.path = None if path is None else Path(path)
 
     def __enter__(self):
-        import stat
-
-        self.temporary = None
+        self.publication = None
         if self.path is None:
             self.handle = None
-            return self._write
-        try:
-            mode = os.stat(self.path).st_mode
-        except (FileNotFoundError, NotADirectoryError):
-            mode = None
-        if mode is not None and not stat.S_ISREG(mode):
-            if stat.S_ISDIR(mode):
-                raise UsageError(f"{self.path} is a folder; give a file name")
-            if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
-                raise UsageError(f"{self.path} is not a regular file, a character device or a pipe; not written")
+        elif special_target(self.path):
             self.handle = open(self.path, "wb")
-            return self._write
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, self.temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        os.fchmod(descriptor, default_mode())
-        self.handle = os.fdopen(descriptor, "wb")
+        else:
+            self.publication = Publication(self.path)
+            self.handle = self.publication.handle
         return self._write
 
     def _write(self, text: str) -> None:
@@ -126,23 +103,12 @@ class atomic_stream:
             self.handle.write(text.encode("utf-8"))
 
     def __exit__(self, kind, value, traceback):
-        if self.handle is None:
+        if self.publication is not None:
+            self.publication.finish(done=kind is None)
+        elif self.handle is None:
             sys.stdout.flush()
-            return
-        try:
-            if kind is None and self.temporary is not None:
-                self.handle.flush()
-                sync(self.handle.fileno())
+        else:
             self.handle.close()
-            if self.temporary is not None:
-                if kind is None:
-                    os.replace(self.temporary, self.path)
-                else:
-                    Path(self.temporary).unlink(missing_ok=True)
-        except BaseException:
-            if self.temporary is not None:
-                Path(self.temporary).unlink(missing_ok=True)
-            raise
 
 
 def dumps_json(payload: Any) -> str:
