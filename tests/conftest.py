@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,16 @@ SAMPLE = Path(__file__).parent.parent / "corpora"
 # Caches and outputs of the suite are thrown away: they are not flushed to the disk
 # (peercorpus/durable.py; tests/test_durable.py checks that a user's are).
 os.environ["PEERCORPUS_FSYNC"] = "0"
+
+# Python's bytecode cache on, even where the environment turns it off (PYTHONDONTWRITEBYTECODE,
+# as in many containers, this project's CI among them). The suite starts a few hundred Python
+# processes (xdist workers, commands run as users run them, ingest workers); without the cache
+# each compiles peercorpus from source and pytest rewrites every test module's asserts again in
+# each worker: a third of the suite's CPU here. The .pyc files go where Python puts them
+# (__pycache__ beside the sources, ignored by git). Set before xdist starts its workers, so that
+# they and every child process inherit it; this process writes them from here on.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 # Where the suite's temporary folders go when nobody said (--basetemp): a folder of its own
 # in memory (/dev/shm), if there is one with room, deleted when the run ends. The suite makes
