@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+from conftest import DATA, Runner
 
 CONFIG = """\
 title: Mini <report> & friends
@@ -50,6 +52,19 @@ analyses:
 """
 
 
+#: For tests whose subject is the output folder, overrides or crashes, not what the analyses write:
+#: three analyses instead of ten (no plots, no topic model), so the run takes a fraction of the time.
+SMALL = """\
+title: Small
+corpus: {corpus}
+analyses:
+  - name: info
+  - name: stats
+  - name: freq
+    top: 10
+"""
+
+
 def write_config(folder: Path, corpus: Path, text: str = CONFIG) -> Path:
     path = folder / "report.yaml"
     path.write_text(text.replace("{corpus}", str(corpus)), encoding="utf-8")
@@ -60,12 +75,22 @@ def report_files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.slow
-def test_report_writes_every_table_plot_and_page(run, mini_corpus, tmp_path):
-    config = write_config(tmp_path, mini_corpus)
-    out = tmp_path / "out"
-    result = run("report", str(config), "-o", str(out))
+@pytest.fixture(scope="module")
+def full_report(tmp_path_factory) -> tuple[Path, Path]:
+    """The whole CONFIG run once on a copy of tests/data/mini, for the tests that only read
+    what it wrote: (the report folder, the corpus)."""
+    folder = tmp_path_factory.mktemp("full-report")
+    corpus = folder / "mini"
+    shutil.copytree(DATA / "mini", corpus)
+    out = folder / "out"
+    result = Runner()("report", str(write_config(folder, corpus)), "-o", str(out), "--cache-dir", str(folder / "cache"))
     assert result.exit_code == 0, result.stderr
+    return out, corpus
+
+
+@pytest.mark.slow
+def test_report_writes_every_table_plot_and_page(full_report):
+    out, mini_corpus = full_report
     files = report_files(out)
     for name in ["report.html", "report.md", "manifest.json", "tables/quality.csv", "tables/kwic.csv", "tables/kwic.json",
                  "tables/kwic-summary.csv", "tables/topics.csv", "tables/stats-groups.csv", "tables/keyness.csv",
@@ -126,9 +151,8 @@ def test_same_config_gives_identical_files_but_timings(run, mini_corpus, tmp_pat
 
 
 @pytest.mark.slow
-def test_methods_section_says_what_ran(run, mini_corpus, tmp_path):
-    out = tmp_path / "out"
-    run("report", str(write_config(tmp_path, mini_corpus)), "-o", str(out))
+def test_methods_section_says_what_ran(full_report):
+    out, _ = full_report
     text = (out / "report.md").read_text(encoding="utf-8")
     methods = text.split("## Methods")[1].split("## Ingestion quality")[0]
     assert "5 documents" not in methods and "4 documents" in methods
@@ -150,9 +174,8 @@ def test_failed_analysis_exits_1_and_the_rest_is_reported(run, mini_corpus, tmp_
     assert "This analysis failed" in (out / "report.html").read_text()
 
 
-@pytest.mark.slow
 def test_set_overrides_a_value_and_rerun_replaces_the_previous_report(run, mini_corpus, tmp_path):
-    config = write_config(tmp_path, mini_corpus)
+    config = write_config(tmp_path, mini_corpus, SMALL)
     out = tmp_path / "out"
     assert run("report", str(config), "-o", str(out)).exit_code == 0
     assert run("report", str(config), "-o", str(out), "--set", "analyses.2.top=3").exit_code == 0
@@ -160,9 +183,8 @@ def test_set_overrides_a_value_and_rerun_replaces_the_previous_report(run, mini_
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")], "no staging folder left behind"
 
 
-@pytest.mark.slow
 def test_output_folder_not_written_by_peercorpus_needs_force(run, mini_corpus, tmp_path):
-    config = write_config(tmp_path, mini_corpus)
+    config = write_config(tmp_path, mini_corpus, SMALL)
     out = tmp_path / "mine"
     out.mkdir()
     (out / "notes.txt").write_text("my notes")
@@ -187,9 +209,8 @@ def test_output_inside_the_corpus_is_refused(run, mini_corpus, tmp_path):
     assert result.exit_code == 2 and "inside the corpus" in result.stderr
 
 
-@pytest.mark.slow
 def test_default_output_is_the_configs_output_key(run, mini_corpus, tmp_path):
-    config = write_config(tmp_path, mini_corpus, CONFIG + "output: results/mini\n")
+    config = write_config(tmp_path, mini_corpus, SMALL + "output: results/mini\n")
     assert run("report", str(config)).exit_code == 0
     assert (tmp_path / "results/mini/report.html").exists()
 
@@ -235,14 +256,13 @@ def test_sample_config_is_a_complete_report_config():
     assert (changed.analyses[2].name, changed.analyses[2].params.top) == ("freq", 50)
 
 
-@pytest.mark.slow
 def test_a_crash_while_writing_keeps_the_previous_report_and_leaves_no_half_folder(run, mini_corpus, tmp_path, monkeypatch):
     import peercorpus.report.run as report_run
     from peercorpus.ingest.load import load_corpus
     from peercorpus.report.run import read_resources, write_report
     from peercorpus.report.spec import read_report
 
-    config = write_config(tmp_path, mini_corpus)
+    config = write_config(tmp_path, mini_corpus, SMALL)
     out = tmp_path / "out"
     assert run("report", str(config), "-o", str(out)).exit_code == 0
     before = report_files(out)
@@ -259,9 +279,8 @@ def test_a_crash_while_writing_keeps_the_previous_report_and_leaves_no_half_fold
 
 
 @pytest.mark.slow
-def test_codebook_counts_in_the_report_match_the_code_command(run, mini_corpus, tmp_path):
-    out = tmp_path / "out"
-    assert run("report", str(write_config(tmp_path, mini_corpus)), "-o", str(out)).exit_code == 0
+def test_codebook_counts_in_the_report_match_the_code_command(run, full_report, tmp_path):
+    out, mini_corpus = full_report
     themes = {row["theme"]: row["hits"] for row in json.loads((out / "tables/codebook.json").read_text())}
     codebook = tmp_path / "codebook.yaml"
     codebook.write_text('lived experience: ["lived experience"]\nrecovery: ["recover*"]\nboundaries: ["boundar*"]\n')
