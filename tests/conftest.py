@@ -98,21 +98,32 @@ def heavy_imports_of_warm_command(corpus: Path, cache: Path, *args: str, modules
     fresh process: ``ingest`` fills ``cache`` first (once per corpus and cache in a test run:
     the probes of one corpus share a warm cache, ``warm_sample_cache``), then the command runs
     with ``--cache-dir``."""
+    return heavy_imports_of_warm_commands(corpus, cache, [args], modules=modules)[0]
+
+
+def heavy_imports_of_warm_commands(corpus: Path, cache: Path, commands: list[tuple[str, ...]], *,
+                                   modules: tuple[str, ...] = ("nltk", "sklearn")) -> list[tuple[bool, ...]]:
+    """``heavy_imports_of_warm_command`` for several commands run one after another in ONE fresh
+    process: after each, whether each of ``modules`` is imported so far. A module that the first
+    command imports shows for every later one too, so the first True names the culprit; all
+    False means that none of them imported it (one process instead of one each)."""
     import subprocess
     import sys
 
     if (str(corpus), str(cache)) not in _WARMED:
         subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(corpus), "--cache-dir", str(cache)], check=True)
         _WARMED.add((str(corpus), str(cache)))
-    argv = ["peercorpus", "-q", *args, "--cache-dir", str(cache)]
+    argvs = [["peercorpus", "-q", *args, "--cache-dir", str(cache)] for args in commands]
     probe = (
-        f"import sys; sys.argv = {argv!r}\n"
-        "import peercorpus.cli as c\ntry:\n    c.main()\nexcept SystemExit:\n    pass\n"
-        f"print('MODULES', *(name in sys.modules for name in {tuple(modules)!r}), file=sys.stderr)"
+        "import sys\nimport peercorpus.cli as c\n"
+        f"for argv in {argvs!r}:\n"
+        "    sys.argv = argv\n    try:\n        c.main()\n    except SystemExit:\n        pass\n"
+        f"    print('MODULES', *(name in sys.modules for name in {tuple(modules)!r}), file=sys.stderr)\n"
     )
     err = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stderr
-    line = next(line for line in err.splitlines() if line.startswith("MODULES"))
-    return tuple(word == "True" for word in line.split()[1:])
+    lines = [line for line in err.splitlines() if line.startswith("MODULES")]
+    assert len(lines) == len(commands), err
+    return [tuple(word == "True" for word in line.split()[1:]) for line in lines]
 
 
 @pytest.fixture(scope="session")

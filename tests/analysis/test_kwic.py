@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import heavy_imports_of_warm_command, raw_count
+from conftest import heavy_imports_of_warm_command, heavy_imports_of_warm_commands, raw_count
 from peercorpus import load_corpus
 from peercorpus.analysis.dispersion import dispersion_measures
 from peercorpus.analysis.kwic import find_hits, kwic, order_hits
@@ -234,11 +234,11 @@ def test_warm_kwic_imports_neither_nltk_nor_sklearn(sample_corpus, warm_sample_c
     assert heavy_imports_of_warm_command(sample_corpus, warm_sample_cache, *args) == (False, False)
 
 
-@pytest.mark.slow
 def test_warm_kwic_does_not_import_pandas(sample_corpus, warm_sample_cache):
-    for fmt in ("csv", "tsv", "json", "md", "html", "table"):
-        args = ("kwic", str(sample_corpus), "lived experience", "-f", fmt)
-        assert heavy_imports_of_warm_command(sample_corpus, warm_sample_cache, *args, modules=("pandas",)) == (False,), fmt
+    formats = ("csv", "tsv", "json", "md", "html", "table")
+    commands = [("kwic", str(sample_corpus), "lived experience", "-f", fmt) for fmt in formats]
+    imported = heavy_imports_of_warm_commands(sample_corpus, warm_sample_cache, commands, modules=("pandas",))
+    assert dict(zip(formats, imported)) == {fmt: (False,) for fmt in formats}
 
 
 @given(st.lists(st.tuples(st.text(max_size=12), st.integers(-5, 10**9)), max_size=6))
