@@ -172,16 +172,14 @@ def test_cli_by_group_and_errors(run, planted_corpus, mini_corpus):
 
 
 @pytest.mark.slow
-def test_same_seed_gives_byte_identical_output_across_processes(planted_corpus, tmp_path):
+def test_same_seed_gives_byte_identical_output_across_processes(run, planted_corpus, tmp_path):
+    # Two processes, so two string-hash seeds: this one (in-process CLI) and a child.
     folder, _ = planted_corpus
-    outputs = []
-    for attempt in range(2):
-        out = tmp_path / f"run{attempt}"
-        subprocess.run(
-            [sys.executable, "-m", "peercorpus", "-q", "topics", str(folder), "--k", "3", "--runs", "3", "-o", str(out)],
-            check=True, capture_output=True,
-        )
-        outputs.append({name: (out / name).read_bytes() for name in ("topics.json", "topics.csv", "document_topics.csv")})
+    args = ["topics", str(folder), "--k", "3", "--runs", "3", "-o"]
+    assert run("-q", *args, str(tmp_path / "here")).exit_code == 0
+    subprocess.run([sys.executable, "-m", "peercorpus", "-q", *args, str(tmp_path / "child")], check=True, capture_output=True)
+    outputs = [{name: (tmp_path / out / name).read_bytes() for name in ("topics.json", "topics.csv", "document_topics.csv")}
+               for out in ("here", "child")]
     assert outputs[0] == outputs[1]
 
 
