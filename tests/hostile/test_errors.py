@@ -105,7 +105,6 @@ def test_a_file_name_that_is_not_utf8_is_read_and_shown_escaped(run, tmp_path):
     assert result.exit_code == 0 and "caf\\xe9.txt" in result.stdout
 
 
-@pytest.mark.slow
 def test_600_nested_folders_are_walked(tmp_path):
     path = tmp_path / "deep"
     deep = os.path.join(str(path), *["d"] * 600)
