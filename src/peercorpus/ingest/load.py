@@ -20,6 +20,7 @@ import shutil
 import tempfile
 import zlib
 from array import array
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -33,11 +34,12 @@ import numpy as np
 
 from ..config import Config, load_config
 from ..core.corpus import Corpus, Document, LazyDocuments, SkippedFile
-from ..core.derived import RunNumbers, TokenEnds
+from ..core.derived import PartitionedArray, PartitionedPositions, RunNumbers, TokenEnds
 from ..core.tokens import Tokens
 from ..errors import InputError, Terminated, UnreadableFile, UsageError
 from ..io.metadata import read_sidecar
-from .assemble import Assembler
+from .assemble import PartitionedAssembler
+from .shard_codec import narrowest
 from .cluster import ClusterSession, resolve_scheduler
 from .discover import discover
 from .sections import REPEATED_MIN_DOCUMENTS, REPEATED_MIN_SHARE, repeated_line_keys
@@ -220,14 +222,14 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
     # in a temporary folder, deleted once open (open files and maps outlive their names).
     def new_writer() -> SnapshotWriter:
         try:
-            return store.begin_snapshot(corpus_key) if use_cache else SnapshotWriter(Path(tempfile.mkdtemp(prefix="peercorpus-")))
+            return store.begin_snapshot(corpus_key) if use_cache else SnapshotWriter(Path(tempfile.mkdtemp(prefix="peercorpus-")), partitioned=True)
         except OSError as error:
             raise cache_error(error, store.root if use_cache else Path(tempfile.gettempdir())) from None
 
     writer = new_writer()
     try:
         sidecar_metadata = _sidecar_metadata(discovery, report.notices)
-        assembler = Assembler(writer, sidecar_metadata)
+        assembler = PartitionedAssembler(writer, sidecar_metadata)
         repeated: frozenset[int] = frozenset()
         with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
             tokenised = shards = _shards(discovery.files if cluster is not None else _Files(discovery), hashes, store, config, pack, progress, workers, report, skipped)
@@ -248,7 +250,7 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
                     else:
                         writer.discard()
                         writer = new_writer()
-                        assembler = Assembler(writer, sidecar_metadata)
+                        assembler = PartitionedAssembler(writer, sidecar_metadata)
                 for (path, root), shard in shards:
                     assembler.add(path, root, shard.decode() if isinstance(shard, EncodedShard) else shard)
             finally:
@@ -261,6 +263,7 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
             "skipped": [asdict(s) for s in skipped],
             "inputs": [str(p) for p in path_list],
             "layout": assembler.layout(),
+            "partitions": assembler.parts,
         }
         writer.close(manifest=manifest, files=FileTable(list(discovery.file_names), file_stats, hashes))
     except OSError as error:
@@ -771,31 +774,66 @@ def open_snapshot(folder: str | Path) -> Corpus:
 
 
 def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[SkippedFile]) -> Corpus:
-    """A ``Corpus`` over a snapshot's memory-mapped arrays; documents are decoded when used."""
-    arrays = store.load_arrays(folder, TOKEN_ARRAYS)
-    vocab = store.load_json(folder, "vocab")
-    lines = store.document_lines(folder)
+    """A ``Corpus`` over a snapshot's memory-mapped arrays; documents are decoded when used.
+    A snapshot of one partition is read as that partition's arrays (its local ids are the
+    corpus'); of several, through ``core.derived.PartitionedArray``s (docs/ARCHITECTURE.md)."""
+    parts = manifest.get("partitions")
+    if not isinstance(parts, list) or not parts or not all(isinstance(p, dict) for p in parts):
+        raise CacheUnreadable("snapshot inconsistent (no partitions)")
+    damaged = _damaged_text(folder, folder / "manifest.json")
     try:
-        tokens = Tokens(
-            vocab=vocab,
-            **{name: arrays[name] for name in ("ids", "doc_starts", "char_starts", "sentence_spans", "sentence_doc", "paragraph_spans", "paragraph_doc")},
-            **_derived_arrays(folder, arrays, vocab),
-        )
-        # int32 as normalized_vocab gives it (vocabulary-sized): analyses map ids through it with -1 for dropped forms
-        tokens.__dict__["_normalized"] = (np.asarray(arrays["norm_of_type"], dtype=np.int32), store.load_json(folder, "norm_vocab"))
-        tokens.__dict__["index"] = (arrays["index_offsets"], arrays["index_positions"])
-        if len(lines):
-            Document(**lines[0])  # the rest decode the same way, when used
-        sources = store.load_json(folder, "text_sources")
-        if not isinstance(sources, list) or not all(isinstance(name, str) for name in sources):
+        # one partition: its vocabulary and index are the corpus' (nothing corpus-wide is stored)
+        top_folder = folder if len(parts) > 1 else folder / parts[0]["name"]
+        vocab = store.load_json(top_folder, "vocab")
+        norm_vocab = store.load_json(top_folder, "norm_vocab")
+        top = store.load_arrays(top_folder, ("norm_of_type", "type_map", "norm_map", "index_offsets") if len(parts) > 1 else ("norm_of_type",))
+        sources = [store.load_json(folder / p["name"], "text_sources") for p in parts]
+        if not all(isinstance(s, list) and all(isinstance(name, str) for name in s) for s in sources):
             raise ValueError("text_sources.json is not a list of names")
-        texts = _BlockTexts(folder, store, sources, arrays, _damaged_text(folder, folder / "manifest.json"))
-    except (TypeError, KeyError, OSError, ValueError, zlib.error) as error:
+        counts = {key: np.array([0] + [int(p[key]) for p in parts], dtype=np.int64).cumsum() for key in ("tokens", "documents", "sentences", "paragraphs", "types")}
+        # the first partition's local ids are the corpus' (identity: not stored)
+        type_maps = [np.arange(int(parts[0]["types"]), dtype=np.int32)]
+        if len(parts) > 1:
+            at = counts["types"] - counts["types"][1]
+            if at[-1] != len(top["type_map"]):
+                raise ValueError("type maps do not match the partitions")
+            type_maps += [top["type_map"][at[i] : at[i + 1]] for i in range(1, len(parts))]
+        if len(top["norm_of_type"]) != len(vocab) or len(type_maps[0]) > len(vocab):
+            raise ValueError("the vocabulary does not match its normalised forms")
+        form_lengths = np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab))
+        opened = []
+        for i, part in enumerate(parts):
+            pfolder = folder / part["name"]
+            arrays = store.load_arrays(pfolder, TOKEN_ARRAYS)
+            lines = store.document_lines(pfolder)
+            base = int(counts["documents"][i])
+            texts = _BlockTexts(pfolder, store, sources[i], arrays, lambda doc, problem, base=base: damaged(doc + base, problem))
+            derived = _derived_arrays(pfolder, arrays, form_lengths[np.asarray(type_maps[i])] if len(parts) > 1 else form_lengths)
+            opened.append((arrays, lines, texts, derived))
+            if len(lines) != int(part["documents"]) or len(arrays["ids"]) != int(part["tokens"]) or len(arrays["sentence_spans"]) != int(part["sentences"]) or len(arrays["paragraph_spans"]) != int(part["paragraphs"]):
+                raise ValueError(f"{part['name']} does not match the manifest")
+            if len(arrays["char_starts"]) != len(arrays["ids"]) or len(arrays["sentence_first"]) != len(arrays["sentence_spans"]) or len(arrays["paragraph_first"]) != len(arrays["paragraph_spans"]):
+                raise ValueError(f"{part['name']}: token arrays")
+            if len(lines):
+                Document(**lines[0])  # the rest decode the same way, when used
+        if len(parts) == 1:
+            arrays, lines, texts, derived = opened[0]
+            tokens = Tokens(
+                vocab=vocab,
+                **{name: arrays[name] for name in ("ids", "doc_starts", "char_starts", "sentence_spans", "sentence_doc", "paragraph_spans", "paragraph_doc")},
+                **derived,
+            )
+            tokens.__dict__["index"] = (arrays["index_offsets"], arrays["index_positions"])
+        else:
+            tokens = _partitioned_tokens(vocab, parts, counts, opened, type_maps, top)
+            lines = _PartitionedLines([o[1] for o in opened], counts["documents"])
+            texts = _PartitionedTexts([o[2] for o in opened], counts["documents"])
+        # int32 as normalized_vocab gives it (vocabulary-sized): analyses map ids through it with -1 for dropped forms
+        tokens.__dict__["_normalized"] = (np.asarray(top["norm_of_type"], dtype=np.int32), norm_vocab)
+    except (TypeError, KeyError, OSError, ValueError, IndexError, zlib.error) as error:
         raise CacheUnreadable(f"snapshot inconsistent ({error})") from None
     if len(lines) != tokens.n_docs:
         raise CacheUnreadable("snapshot inconsistent (document count)")
-    if len(tokens.char_starts) != len(tokens.ids) or len(arrays["sentence_first"]) != len(tokens.sentence_spans) or len(arrays["paragraph_first"]) != len(tokens.paragraph_spans):
-        raise CacheUnreadable("snapshot inconsistent (token arrays)")
     recorded_skips = [SkippedFile(**entry) for entry in manifest.get("skipped", [])]
     known = {s.path for s in recorded_skips}
     documents = LazyDocuments(
@@ -810,11 +848,78 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
     return corpus
 
 
-def _derived_arrays(folder: Path, arrays: dict[str, np.ndarray], vocab: list[str]) -> dict:
-    """``char_ends``, ``sentence`` and ``paragraph`` of ``Tokens``, derived from what the snapshot
-    stores (``core.derived``), or memory-mapped where it stores them per token."""
+def _partitioned_tokens(vocab, parts, counts, opened, type_maps, top) -> Tokens:
+    """``Tokens`` over several partitions: each array a ``PartitionedArray`` of the partitions'
+    own, values put in corpus terms (ids through the type maps; units, documents, positions
+    offset), in the dtypes one snapshot of the corpus would have."""
+    arrays = [o[0] for o in opened]
+    derived = [o[3] for o in opened]
+    tokens_at, docs_at = counts["tokens"], counts["documents"]
+
+    def joined(name, starts, *, dtype=None, offsets=None, maps=None, source=arrays):
+        parts_ = [a[name] for a in source]
+        if dtype is None:  # the widest of the partitions' (each the narrowest that fits its values)
+            dtype = np.result_type(*[p.dtype for p in parts_])
+        return PartitionedArray(parts_, starts, dtype=dtype, offsets=offsets, maps=maps)
+
+    n_docs = int(docs_at[-1])
+    doc_starts = np.concatenate([np.asarray(a["doc_starts"][:-1], dtype=np.int64) + tokens_at[i] for i, a in enumerate(arrays)] + [tokens_at[-1:]])
+    fields = {
+        "ids": joined("ids", tokens_at, dtype=narrowest(len(vocab)), maps=type_maps),
+        "doc_starts": doc_starts,
+        "char_starts": joined("char_starts", tokens_at),
+        "char_ends": joined("char_ends", tokens_at, dtype=np.int32, source=derived),
+    }
+    for unit in ("sentence", "paragraph"):
+        at = counts[f"{unit}s"]
+        fields[unit] = joined(unit, tokens_at, dtype=np.int32, offsets=at[:-1], source=derived)
+        fields[f"{unit}_spans"] = joined(f"{unit}_spans", at)
+        fields[f"{unit}_doc"] = joined(f"{unit}_doc", at, dtype=narrowest(n_docs), offsets=docs_at[:-1])
+    tokens = Tokens(vocab=vocab, **fields)
+    norm_at = np.concatenate([[0], np.cumsum([len(a["index_offsets"]) - 1 for a in arrays])])
+    if norm_at[-1] != len(top["norm_map"]):
+        raise ValueError("norm maps do not match the partitions' indexes")
+    norm_maps = [top["norm_map"][norm_at[i] : norm_at[i + 1]] for i in range(len(arrays))]
+    positions = PartitionedPositions(top["index_offsets"], norm_maps, [a["index_offsets"] for a in arrays], [a["index_positions"] for a in arrays], tokens_at[:-1])
+    tokens.__dict__["index"] = (top["index_offsets"], positions)
+    return tokens
+
+
+class _PartitionedLines:
+    """``DocumentLines`` of several partitions, as one."""
+
+    def __init__(self, parts: list, doc_starts: np.ndarray):
+        self.parts, self.starts = parts, [int(s) for s in doc_starts]
+        self.doc_ids = [doc_id for part in parts for doc_id in part.doc_ids]
+        self.metadata = [entry for part in parts for entry in part.metadata]
+
+    def __len__(self) -> int:
+        return self.starts[-1]
+
+    def __getitem__(self, doc: int) -> dict:
+        part = bisect_right(self.starts, doc) - 1
+        return self.parts[part][doc - self.starts[part]]
+
+    def all(self) -> list[dict]:
+        return [entry for part in self.parts for entry in part.all()]
+
+
+class _PartitionedTexts:
+    """``Corpus.text`` over the ``_BlockTexts`` of several partitions."""
+
+    def __init__(self, parts: list, doc_starts: np.ndarray):
+        self.parts, self.starts = parts, [int(s) for s in doc_starts]
+
+    def __call__(self, doc: int) -> str:
+        part = bisect_right(self.starts, doc) - 1
+        return self.parts[part](doc - self.starts[part])
+
+
+def _derived_arrays(folder: Path, arrays: dict[str, np.ndarray], form_lengths: np.ndarray) -> dict:
+    """``char_ends``, ``sentence`` and ``paragraph`` of ``Tokens`` (of one partition: its local
+    ids index ``form_lengths``), derived from what the snapshot stores (``core.derived``), or
+    memory-mapped where it stores them per token."""
     n_tokens = len(arrays["ids"])
-    form_lengths = np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab))
     derived = {
         "char_ends": TokenEnds(arrays["char_starts"], arrays["ids"], form_lengths, arrays["char_end_fix_positions"], arrays["char_end_fix_ends"])
     }
