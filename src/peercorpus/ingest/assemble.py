@@ -252,8 +252,19 @@ class PartitionedAssembler:
     arrays, index, texts, documents); ``finish`` writes what is corpus-wide (the vocabulary as
     the ordered merge of the local ones, the local → corpus maps, the index offsets)."""
 
-    def __init__(self, writer: SnapshotWriter, sidecar_metadata: dict[str, dict[str, Any]], *, limits: tuple[int, int] | None = None):
+    def __init__(self, writer: SnapshotWriter, sidecar_metadata: dict[str, dict[str, Any]], *, limits: tuple[int, int] | None = None,
+                 reuse: dict[str | None, list[ReusedPartition]] | None = None, line_keys: dict | None = None, rebuild=None):
         self.writer, self.sidecar_metadata = writer, sidecar_metadata
+        # partitions of the previous snapshot kept as they are, by the name of the file they come
+        # before (None: after the last); ``rebuild(reused)`` gives their files' shards when one
+        # cannot be kept after all (a document's "duplicate of" changed)
+        self.reuse = {name: list(parts) for name, parts in (reuse or {}).items()}
+        self.rebuild = rebuild
+        self.reused = self.rebuilt = 0
+        # each file's short-line keys and document count as the repeated-lines pass counted them
+        # (``load._without_repeated_lines``), kept per partition so that a later rebuild can
+        # count them without reading the shards; None when lines are not looked for
+        self.line_keys = line_keys
         self.tokens_limit, self.documents_limit = limits or partition_limits()
         self.first_with_hash: dict = {}
         self.lookup: dict[str, int] = {}  # the corpus vocabulary, first seen first
@@ -278,6 +289,8 @@ class PartitionedAssembler:
 
     def add(self, path: Path, root: Path, shard: Shard) -> None:
         """Append the documents of file ``path`` (found under ``root``)."""
+        for reused in self.reuse.pop(str(path), ()):
+            self._insert(reused)
         current = self._current
         if current is not None and shard.documents and current.writer.n_documents and (
             current.n_tokens >= self.tokens_limit or current.writer.n_documents >= self.documents_limit
@@ -293,11 +306,45 @@ class PartitionedAssembler:
         current.add(path, root, shard)
         self._files.append(str(path))
 
+    def _insert(self, reused: ReusedPartition) -> None:
+        """The previous snapshot's partition ``reused`` next: linked as it is, or assembled again
+        from its files' shards when one of its documents is now (or no longer) a duplicate."""
+        if self._current is not None:
+            if self._current.writer.n_documents:
+                self._finish_partition()
+            else:  # files without documents only: nothing to keep
+                self._current.writer.discard()
+                self.writer._children.remove(self._current.writer)
+                self._current, self._files = None, []
+        base, entries = self.doc_bases[-1], reused.lines.all()
+        ids = reused.lines.doc_ids
+        same = True
+        for j, entry in enumerate(entries):
+            original = self.first_with_hash.setdefault(_hash_key(entry["content_hash"]), base + j)
+            expected = [] if original == base + j else [f"duplicate of {ids[original - base] if original >= base else self.doc_id(original)}"]
+            same = same and [w for w in entry["warnings"] if w.startswith("duplicate of ")] == expected
+        if not same or self.rebuild is None:
+            self.rebuilt += 1
+            if self.line_keys is not None:
+                self.line_keys.update(reused.keys)
+            for path, root, shard in self.rebuild(reused):
+                self.add(path, root, shard)
+            return
+        name = PARTITION_NAME.format(len(self.parts))
+        self.writer.reuse_partition(name, reused.folder, reused.recorded)
+        self._add_part(name, reused.vocab(), {k: reused.record[k] for k in ("files", "documents", "tokens", "sentences", "paragraphs")}, ids.__getitem__)
+        self.reused += 1
+
     def _finish_partition(self) -> None:
         assembler, self._current = self._current, None
         assembler.finish()
         writer = assembler.writer
         (writer.folder / "files.txt.z").write_bytes(zlib.compress(join_names(self._files), 6))
+        if self.line_keys is not None:
+            found = [self.line_keys.pop(name, None) for name in self._files]
+            writer.append("line_keys", np.concatenate([np.zeros(0, dtype=np.int64)] + [np.asarray(f[0], dtype=np.int64) for f in found if f is not None]), np.int64)
+            writer.append("line_key_counts", np.array([len(f[0]) if f is not None else 0 for f in found], dtype=np.int64))
+            writer.append("line_key_documents", np.array([f[1] if f is not None else 0 for f in found], dtype=np.int64))
         writer.finish_partition()
         self._add_part(writer.folder.name, list(assembler.lookup), {
             "files": len(self._files), "documents": writer.n_documents, "tokens": assembler.n_tokens,
@@ -320,6 +367,9 @@ class PartitionedAssembler:
 
     def finish(self) -> bool:
         """Write what is corpus-wide; ``False`` when no document was added."""
+        for reused in [r for parts in self.reuse.values() for r in parts]:  # after the last file added
+            self._insert(reused)
+        self.reuse = {}
         if self._current is not None:
             if not self._current.writer.n_documents and self.parts:
                 # files without documents at the end: the last partition's
@@ -368,6 +418,37 @@ class PartitionedAssembler:
             "texts": "zlib blocks: the shard packs' (text_sources.json) or texts.bin",
             "partitions": "part-NNNNN folders of whole files, local ids mapped by type_map.npy",
         }
+
+
+class ReusedPartition:
+    """A partition of the previous snapshot that a rebuild keeps (``load._reuse_plan``): its
+    ``folder``, manifest ``record``, files' sizes and checksums there (``recorded``, by the new
+    snapshot's names once linked: ``name/file``), documents (``lines``), ``files`` (names) and
+    their short-line keys (``keys``: name → (keys, documents))."""
+
+    def __init__(self, folder: Path, record: dict, recorded: dict[str, list], lines, files: list[str], keys: dict):
+        self.folder, self.record, self.lines, self.files, self.keys = folder, record, lines, files, keys
+        self._recorded = recorded
+
+    @property
+    def recorded(self) -> _Renamed:
+        return _Renamed(self._recorded, self.folder.name)
+
+    def vocab(self) -> list[str]:
+        data = zlib.decompress((self.folder / "vocab.json.z").read_bytes())
+        import json
+
+        return json.loads(data.decode("utf-8"))
+
+
+class _Renamed:
+    """``recorded["<new name>/file"]`` → the previous manifest's ``"<old name>/file"``."""
+
+    def __init__(self, recorded: dict[str, list], old: str):
+        self.recorded, self.old = recorded, old
+
+    def __getitem__(self, name: str) -> list:
+        return self.recorded[f"{self.old}/{name.split('/', 1)[1]}"]
 
 
 def _split_names(data: bytes) -> list[str]:

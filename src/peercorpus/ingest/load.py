@@ -98,6 +98,9 @@ class LoadReport:
     notices: list[str] = field(default_factory=list)
     snapshot: str | None = None  # the cache folder the corpus was opened from
     cluster: str | None = None  # where files were tokenised when not here: "the Dask cluster at ..."
+    # a rebuild (issue 18): partitions of the previous snapshot kept as they were, and assembled
+    partitions_reused: int = 0
+    partitions_rebuilt: int = 0
 
 
 def load_corpus(
@@ -158,6 +161,7 @@ def load_corpus(
     corpus_key = _corpus_key(path_list, config)
 
     previous: dict[str, Any] = {}
+    earlier: tuple[Path, dict] | None = None  # the snapshot being replaced: its partitions may be kept
     if use_cache:
         for _attempt in range(3):  # another command may publish (and retire) a snapshot meanwhile
             snapshot = store.current_snapshot(corpus_key)
@@ -175,6 +179,7 @@ def load_corpus(
                     corpus.load_report, corpus.tokenize = report, config.tokenize
                     return corpus
                 recorded = store.read_files(snapshot, hashes=True)
+                earlier = (snapshot, manifest)
                 previous = {
                     name: (tuple(stats), digest)
                     for name, stats, digest in zip(recorded.names, recorded.stats.tolist(), recorded.hashes)
@@ -193,30 +198,140 @@ def load_corpus(
         raise UsageError("`scheduler` needs the cache: the workers write their shards there (drop `no_cache`)", param="scheduler")
     with _sigterm_interrupts():
         return _build(store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats,
-                      use_cache=use_cache, progress=progress, workers=workers, scheduler=scheduler)
+                      use_cache=use_cache, progress=progress, workers=workers, scheduler=scheduler, earlier=earlier)
 
 
 def _build(store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats, *,
-           use_cache, progress, workers, scheduler) -> Corpus:
+           use_cache, progress, workers, scheduler, earlier=None) -> Corpus:
     """The cold half of ``load_corpus``: hash, tokenise what the cache lacks (on local processes or
     the cluster), assemble and publish a snapshot, open it. Shards finished before an error or an
     interruption stay in the cache, so the next ingest resumes from them."""
     arguments = (store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats)
     if scheduler is None:
-        return _assemble(*arguments, use_cache=use_cache, progress=progress, workers=workers, cluster=None)
+        return _assemble(*arguments, use_cache=use_cache, progress=progress, workers=workers, cluster=None, earlier=earlier)
 
     with ClusterSession(scheduler, store) as cluster:
-        return _assemble(*arguments, use_cache=use_cache, progress=progress, workers=workers, cluster=cluster)
+        return _assemble(*arguments, use_cache=use_cache, progress=progress, workers=workers, cluster=cluster, earlier=earlier)
+
+
+@dataclass
+class _Plan:
+    """What a rebuild keeps of the previous snapshot (``_reuse_plan``)."""
+
+    reused_files: np.ndarray  # per file (discovery order): in a kept partition
+    reuse: dict  # file name → the kept partitions that come right before it (None: at the end)
+    counted: tuple[list[np.ndarray], int]  # the kept files' short-line keys, and their documents
+    repeated: frozenset  # the repeated lines the previous snapshot was made with
+
+
+def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, previous, config, sidecar_stats) -> _Plan | None:
+    """The partitions of the previous snapshot whose files are all still there, in the same
+    order, one after the other, with the same contents (and the same sidecars): those are kept,
+    the rest assembled (docs/ARCHITECTURE.md). ``None`` when nothing can be kept."""
+    from .assemble import ReusedPartition, _split_names
+
+    folder, manifest = earlier
+    parts = manifest.get("partitions")
+    if not isinstance(parts, list) or [list(e) for e in sidecar_stats] != manifest.get("sidecars"):
+        return None
+    needs_keys = _finds_repeated_lines(config)
+    names = discovery.file_names
+    present = [i for i, digest in enumerate(hashes) if digest]  # the files that will be assembled, in order
+    rank = {names[i]: r for r, i in enumerate(present)}
+    reused_files = np.zeros(len(names), dtype=bool)
+    kept: list = []  # (where its files end, in ``present``; the partition)
+    key_parts, documents = [], 0
+    try:
+        for part in parts:
+            pfolder = folder / part["name"]
+            files = _split_names_z(pfolder / "files.txt.z", _split_names)
+            if not files or files[0] not in rank:
+                continue
+            first = rank[files[0]]
+            run = present[first : first + len(files)]
+            if [names[i] for i in run] != files or any(hashes[i] != previous.get(names[i], (None, None))[1] for i in run):
+                continue
+            keys: dict = {}
+            if needs_keys:
+                if not (pfolder / "line_keys.npy").exists():
+                    continue
+                all_keys = np.load(pfolder / "line_keys.npy", allow_pickle=False)
+                counts = np.load(pfolder / "line_key_counts.npy", allow_pickle=False)
+                docs = np.load(pfolder / "line_key_documents.npy", allow_pickle=False)
+                if len(counts) != len(files) or int(counts.sum()) != len(all_keys):
+                    continue
+                edges = np.concatenate([[0], np.cumsum(counts)])
+                keys = {name: (all_keys[edges[j] : edges[j + 1]], int(docs[j])) for j, name in enumerate(files)}
+                key_parts.append(all_keys)
+                documents += int(docs.sum())
+            reused = ReusedPartition(pfolder, part, manifest["files"], store.document_lines(pfolder), files, keys)
+            reused.sources = [(discovery.file_roots[i], hashes[i]) for i in run]
+            reused_files[run] = True
+            kept.append((first + len(files), reused))
+    except (OSError, ValueError, KeyError, TypeError, IndexError, zlib.error, CacheUnreadable):
+        return None  # a damaged previous snapshot: rebuilt whole
+    if not kept:
+        return None
+    reuse: dict = {}
+    for after, reused in kept:  # each kept partition comes right before the next file assembled
+        while after < len(present) and reused_files[present[after]]:
+            after += 1
+        reuse.setdefault(names[present[after]] if after < len(present) else None, []).append(reused)
+    return _Plan(reused_files, reuse, (key_parts, documents), frozenset(manifest.get("repeated_lines", ())))
+
+
+def _split_names_z(path: Path, split) -> list[str]:
+    return split(zlib.decompress(path.read_bytes()))
+
+
+def _reused_shards(reused, *, store: Store, config: Config, repeated: frozenset) -> Iterator:
+    """The shards of a kept partition's files, from the cache, when it cannot be kept after all
+    (a document of it became, or stopped being, a duplicate of another). The cached shard is a
+    file's first reading: when lines repeated across the corpus were left out of some, or its
+    shard is gone, everything is rebuilt instead."""
+    if repeated:
+        raise _RebuildAll("a duplicate changed in a corpus with repeated lines: every partition of the cache rebuilt")
+    settings_key = config.stream_key()
+    for name, (root, digest) in zip(reused.files, reused.sources):
+        shard = store.load_shard(settings_key, digest)
+        if shard is None:
+            raise _RebuildAll("a shard was missing from the cache: every partition of the cache rebuilt")
+        yield Path(name), root, shard
+
+
+class _RebuildAll(Exception):
+    """The lines repeated across the corpus changed: no partition of the previous snapshot can be kept."""
 
 
 def _assemble(store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats, *,
-              use_cache, progress, workers, cluster) -> Corpus:
+              use_cache, progress, workers, cluster, earlier=None) -> Corpus:
     file_stats = discovery.stats
     if cluster is not None:
         report.cluster = cluster.description
         hashes = cluster.tokenize(discovery.files, file_stats, previous, config, report, skipped, progress)
     else:
         hashes = _content_hashes(_Files(discovery), file_stats, previous, report, skipped)
+    plan = _reuse_plan(store, earlier, discovery, hashes, previous, config, sidecar_stats) if earlier is not None and use_cache else None
+    if plan is not None:
+        try:
+            return _assemble_hashed(store, corpus_key, path_list, discovery, config, report, skipped, sidecar_stats, hashes,
+                                    use_cache=use_cache, progress=progress, workers=workers, cluster=cluster, plan=plan)
+        except _RebuildAll as reason:
+            report.notices.append(str(reason))
+            report.partitions_reused = report.partitions_rebuilt = 0
+    return _assemble_hashed(store, corpus_key, path_list, discovery, config, report, skipped, sidecar_stats, hashes,
+                            use_cache=use_cache, progress=progress, workers=workers, cluster=cluster, plan=None)
+
+
+def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, skipped, sidecar_stats, hashes, *,
+                     use_cache, progress, workers, cluster, plan) -> Corpus:
+    # Files of partitions kept from the previous snapshot are not streamed (their shards not read)
+    reused_files, reuse, counted = (plan.reused_files, plan.reuse, plan.counted) if plan is not None else (None, None, None)
+    all_hashes = hashes
+    if reused_files is not None:
+        hashes = [None if reused_files[i] else digest for i, digest in enumerate(hashes)]
+    line_keys: dict | None = {} if _finds_repeated_lines(config) else None
+    rebuild = partial(_reused_shards, store=store, config=config, repeated=plan.repeated) if plan is not None else None
     # Shards stream into a snapshot on disk, and the corpus is then opened from it as a warm
     # load would: memory never holds the whole corpus. Without a cache the snapshot is made
     # in a temporary folder, deleted once open (open files and maps outlive their names).
@@ -229,7 +344,7 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
     writer = new_writer()
     try:
         sidecar_metadata = _sidecar_metadata(discovery, report.notices)
-        assembler = PartitionedAssembler(writer, sidecar_metadata)
+        assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, line_keys=line_keys, rebuild=rebuild)
         repeated: frozenset[int] = frozenset()
         with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
             tokenised = shards = _shards(discovery.files if cluster is not None else _Files(discovery), hashes, store, config, pack, progress, workers, report, skipped)
@@ -244,19 +359,26 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
                     shards, repeated = _without_repeated_lines(
                         tokenised, config, reread=reread, assemble=assemble,
                         most_documents=_most_documents(discovery.file_names), stop_assembling=writer.discard,
+                        counted=counted, keys_out=line_keys,
                     )
+                    if plan is not None and repeated != plan.repeated:
+                        raise _RebuildAll("the lines repeated across the corpus changed: every partition of the cache rebuilt")
                     if shards is None:
                         shards = ()
                     else:
                         writer.discard()
                         writer = new_writer()
-                        assembler = PartitionedAssembler(writer, sidecar_metadata)
+                        assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, line_keys=line_keys, rebuild=rebuild)
                 for (path, root), shard in shards:
                     assembler.add(path, root, shard.decode() if isinstance(shard, EncodedShard) else shard)
             finally:
                 tokenised.close()  # after an error or an interruption: worker processes end now, not at exit
+        if reused_files is not None:  # a file that failed now has lost its hash; the kept ones keep theirs
+            hashes = [all_hashes[i] if reused_files[i] else digest for i, digest in enumerate(hashes)]
+            all_hashes[:] = hashes
         if not assembler.finish():
             raise InputError(_nothing_to_read(discovery.file_roots[:1], skipped))
+        report.partitions_reused, report.partitions_rebuilt = assembler.reused, len(assembler.parts) - assembler.reused
         manifest = {
             "repeated_lines": sorted(repeated),
             "sidecars": [list(entry) for entry in sidecar_stats],
@@ -265,7 +387,7 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
             "layout": assembler.layout(),
             "partitions": assembler.parts,
         }
-        writer.close(manifest=manifest, files=FileTable(list(discovery.file_names), file_stats, hashes))
+        writer.close(manifest=manifest, files=FileTable(list(discovery.file_names), discovery.stats, hashes))
     except OSError as error:
         writer.discard()
         raise cache_error(error, writer.folder) from None
@@ -475,7 +597,8 @@ def _finds_repeated_lines(config: Config) -> bool:
 
 
 def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, assemble=None,
-                            most_documents: int | None = None, stop_assembling=None) -> tuple[Iterator | None, frozenset[int]]:
+                            most_documents: int | None = None, stop_assembling=None,
+                            counted: tuple[list[np.ndarray], int] | None = None, keys_out: dict | None = None) -> tuple[Iterator | None, frozenset[int]]:
     """Every shard read once to count its documents' short lines (the shards wait, compressed,
     in a temporary file, so memory stays flat), then the shards again in order, those of files with
     a line that repeats across the corpus (``sections.repeated_line_keys``) read once more with
@@ -519,6 +642,8 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
         sources.append(getattr(shard, "source", None))
         key_parts.append(np.asarray(line_keys, dtype=np.int64))
         key_counts.append(len(line_keys))
+        if keys_out is not None:  # kept in the snapshot's partitions (a rebuild counts them unread)
+            keys_out[str(where[0])] = (key_parts[-1], len(doc_line_keys))
         if len(key_parts) >= 4096:
             key_parts = [np.concatenate(key_parts)]
         n_keys += len(line_keys)
@@ -534,7 +659,10 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
             assemble(where, shard)
     all_keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
     del key_parts
-    repeated = repeated_line_keys([all_keys], n_documents)
+    if counted is not None:  # files of partitions kept from the previous snapshot (not streamed)
+        repeated = repeated_line_keys([all_keys, *counted[0]], n_documents + counted[1])
+    else:
+        repeated = repeated_line_keys([all_keys], n_documents)
     present = array("q")  # the files that hold a repeated line, in order...
     present_keys: list[frozenset[int]] = []  # ...and which (one set for all files that hold the same)
     same: dict[frozenset[int], frozenset[int]] = {}

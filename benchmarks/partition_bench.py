@@ -1,0 +1,112 @@
+"""Partitioned snapshots (issue 18, format 5): warm commands against a baseline install, and what
+a changed file costs to rebuild against a full rebuild and a cold ingest — CPU seconds, ratios
+measured in the same run.
+
+    python benchmarks/partition_bench.py --baseline /work/main/.venv/bin/peercorpus [--repeat 3]
+        [--corpus BBC] [--partition-documents 200] [--only warm|rebuild]
+
+warm: kwic, freq and collocations, each after a warm-up that builds the cache, for the baseline,
+this install (default partitions) and this install with partitions of --partition-documents
+documents; median CPU seconds of --repeat runs, and the ratio to the baseline.
+rebuild: a copy of the corpus ingested cold, then one file edited (a line appended) and `info`
+run again: CPU of that rebuild with partitions of --partition-documents documents (only the
+edited file's partition re-assembled), with one partition (every document re-assembled: what a
+changed file cost before), and with the baseline install; each against the cold ingest.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import BBC, PEERCORPUS, bench_arguments  # noqa: E402
+
+
+def cpu(command: list[str], env: dict) -> float:
+    """CPU seconds (user + system) of a child process and the processes it waited for."""
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"failed: {' '.join(command)}: {child.stderr.read().decode()[-500:]}")
+    return usage.ru_utime + usage.ru_stime
+
+
+def environment(cache: Path, **settings: str) -> dict:
+    return {**os.environ, "PEERCORPUS_CACHE_DIR": str(cache), "PEERCORPUS_FSYNC": "0", **settings}
+
+
+def warm(args, scratch: Path) -> None:
+    corpus = str(args.corpus)
+    commands = {
+        "kwic": ["kwic", corpus, "government", "market", "--format", "csv"],
+        "freq": ["freq", corpus, "--format", "csv"],
+        "collocations": ["collocations", corpus, "--format", "csv"],
+    }
+    sides = {
+        "baseline": (args.baseline, {}),
+        "default partitions": (PEERCORPUS, {}),
+        f"partitions of {args.partition_documents} docs": (PEERCORPUS, {"PEERCORPUS_PARTITION_DOCUMENTS": str(args.partition_documents)}),
+    }
+    results: dict[str, dict[str, float]] = {}
+    for side, (binary, settings) in sides.items():
+        env = environment(scratch / side.replace(" ", "-"), **settings)
+        cpu([binary, "info", corpus], env)  # cold: builds the cache
+        results[side] = {}
+        for name, command in commands.items():
+            results[side][name] = statistics.median(cpu([binary, *command], env) for _ in range(args.repeat))
+    print(f"warm commands on {corpus}: median CPU seconds of {args.repeat} runs (ratio to the baseline)")
+    for name in commands:
+        base = results["baseline"][name]
+        cells = [f"{side} {results[side][name]:.2f} s ({results[side][name] / base:.2f}x)" for side in sides if side != "baseline"]
+        print(f"  {name:13} baseline {base:.2f} s; " + "; ".join(cells))
+
+
+def rebuild(args, scratch: Path) -> None:
+    copy = scratch / "corpus"
+    shutil.copytree(args.corpus, copy)
+    edited = sorted(p for p in copy.rglob("*.txt") if p.name != "README.txt")[len(list(copy.rglob("*.txt"))) // 2]
+    original = edited.read_bytes()
+    sides = {
+        f"partitions of {args.partition_documents} docs": (PEERCORPUS, {"PEERCORPUS_PARTITION_DOCUMENTS": str(args.partition_documents)}),
+        "one partition (full rebuild)": (PEERCORPUS, {"PEERCORPUS_PARTITION_DOCUMENTS": "100000000", "PEERCORPUS_PARTITION_TOKENS": "100000000000"}),
+        "baseline": (args.baseline, {}),
+    }
+    print(f"a changed file ({edited.relative_to(copy)}, a line appended) on {args.corpus}: CPU seconds, median of {args.repeat}")
+    for side, (binary, settings) in sides.items():
+        cold, changed = [], []
+        for attempt in range(args.repeat):
+            edited.write_bytes(original)
+            env = environment(scratch / f"cache-{side.replace(' ', '-')}-{attempt}", **settings)
+            cold.append(cpu([binary, "info", str(copy)], env))
+            with open(edited, "ab") as handle:
+                handle.write(f"\nAn edited line, number {attempt}.\n".encode())
+            changed.append(cpu([binary, "info", str(copy)], env))
+            shutil.rmtree(env["PEERCORPUS_CACHE_DIR"], ignore_errors=True)
+        c, r = statistics.median(cold), statistics.median(changed)
+        print(f"  {side:34} cold ingest {c:.2f} s; changed file {r:.2f} s ({r / c:.2f}x the cold ingest)")
+    edited.write_bytes(original)
+
+
+def main() -> None:
+    args = bench_arguments(
+        __doc__,
+        (("--baseline",), {"required": True}),
+        (("--partition-documents",), {"type": int, "default": 200}),
+        (("--only",), {"choices": ["warm", "rebuild"]}),
+        corpus_default=BBC,
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        if args.only in (None, "warm"):
+            warm(args, Path(scratch))
+        if args.only in (None, "rebuild"):
+            rebuild(args, Path(scratch))
+
+
+if __name__ == "__main__":
+    main()
