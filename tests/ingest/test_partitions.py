@@ -169,3 +169,80 @@ def test_partitioned_positions_gather_a_form_partition_by_partition():
     assert positions[4:5].tolist() == [1]
     assert np.asarray(positions).tolist() == [0, 2, 4, 3, 1]
     assert positions[1:4].tolist() == [2, 4, 3]
+
+
+# --- a rebuild re-assembles only the partitions whose files changed ------------------------------
+
+
+WORDS = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa".split()
+
+
+def _files_corpus(tmp_path, n: int = 8, furniture: int = 0) -> Path:
+    """``n`` files of a few paragraphs; the first ``furniture`` end with the same short line."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(n):
+        body = "".join(f"The {WORDS[j]} paragraph of the {WORDS[i + 6]} document talks about peer support and the sea.\n\n" for j in range(6))
+        (corpus / f"d{i:02d}.txt").write_text(body + ("Share this article with a friend\n" if i < furniture else ""))
+    return corpus
+
+
+def _rebuilt(corpus, cache):
+    again = load_corpus(corpus, cache_dir=cache)
+    report = again.load_report
+    _assert_same_corpus(load_corpus(corpus, use_cache=False), again)
+    return report.partitions_reused, report.partitions_rebuilt, report.notices
+
+
+def test_a_changed_added_or_removed_file_rebuilds_only_its_partition(tmp_path, monkeypatch):
+    _partitioned(monkeypatch, documents=2)
+    corpus, cache = _files_corpus(tmp_path), tmp_path / "cache"
+    first = load_corpus(corpus, cache_dir=cache)
+    assert (first.load_report.partitions_reused, first.load_report.partitions_rebuilt) == (0, 4)
+    old = _snapshot(first)
+    with open(corpus / "d03.txt", "a") as handle:
+        handle.write("An edited paragraph about a lighthouse keeper.\n")
+    assert _rebuilt(corpus, cache) == (3, 1, [])
+    # the previous snapshot stays readable until it is retired: the corpus opened from it still answers
+    assert old.is_dir() and first.text(3).startswith("The alpha paragraph of the juliet document")
+    (corpus / "d08.txt").write_text("A new document about lighthouses and peer support.\n")
+    assert _rebuilt(corpus, cache) == (4, 1, [])
+    (corpus / "d00.txt").unlink()  # its partition's other file, d01, is assembled alone
+    assert _rebuilt(corpus, cache) == (4, 1, [])
+    (corpus / "d05.txt").unlink()
+    (corpus / "d06.txt").write_text("Rewritten.\n")
+    reused, rebuilt, _ = _rebuilt(corpus, cache)
+    assert reused == 3 and rebuilt >= 1  # d01, d02-d03, d08 kept
+    # kept partitions are the previous snapshot's files, linked, not copies
+    current = Path(load_corpus(corpus, cache_dir=cache).load_report.snapshot)
+    assert (current / "part-00000" / "ids.npy").stat().st_nlink >= 2 or reused == 0
+
+
+def test_a_new_duplicate_of_a_later_document_rebuilds_that_partition(tmp_path, monkeypatch):
+    _partitioned(monkeypatch, documents=2)
+    corpus, cache = _files_corpus(tmp_path), tmp_path / "cache"
+    load_corpus(corpus, cache_dir=cache)
+    # a copy of d06 put first: d06 (a kept partition's) becomes "duplicate of" it
+    (corpus / "a-copy.txt").write_bytes((corpus / "d06.txt").read_bytes())
+    reused, rebuilt, _ = _rebuilt(corpus, cache)
+    assert reused == 3 and rebuilt == 2
+    again = load_corpus(corpus, cache_dir=cache)
+    assert "duplicate of a-copy.txt" in again.document(again.doc_ids.index("d06.txt")).warnings
+
+
+def test_when_the_repeated_lines_change_every_partition_is_rebuilt_and_said(tmp_path, monkeypatch):
+    _partitioned(monkeypatch, documents=2)
+    corpus, cache = _files_corpus(tmp_path, furniture=2), tmp_path / "cache"
+    first = load_corpus(corpus, cache_dir=cache)
+    assert first.repeated_lines == frozenset()
+    # a third file with the line: it is now repeated across the corpus, and left out of all three
+    with open(corpus / "d07.txt", "a") as handle:
+        handle.write("Share this article with a friend\n")
+    reused, rebuilt, notices = _rebuilt(corpus, cache)
+    assert (reused, rebuilt) == (0, 4) and any("repeated across the corpus changed" in n for n in notices)
+    again = load_corpus(corpus, cache_dir=cache)
+    assert len(again.repeated_lines) == 1 and "Share this" not in again.text(0)
+    # the set unchanged: a changed file that holds the line is read again without it, the rest kept
+    with open(corpus / "d01.txt", "a") as handle:
+        handle.write("One more paragraph about the sea.\n")
+    assert _rebuilt(corpus, cache)[:2] == (3, 1)

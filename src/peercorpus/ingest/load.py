@@ -285,17 +285,21 @@ def _split_names_z(path: Path, split) -> list[str]:
 
 
 def _reused_shards(reused, *, store: Store, config: Config, repeated: frozenset) -> Iterator:
-    """The shards of a kept partition's files, from the cache, when it cannot be kept after all
-    (a document of it became, or stopped being, a duplicate of another). The cached shard is a
-    file's first reading: when lines repeated across the corpus were left out of some, or its
-    shard is gone, everything is rebuilt instead."""
-    if repeated:
-        raise _RebuildAll("a duplicate changed in a corpus with repeated lines: every partition of the cache rebuilt")
+    """The shards of a kept partition's files, when it cannot be kept after all (a document of it
+    became, or stopped being, a duplicate of another): from the cache, or read again without the
+    lines repeated across the corpus when a file holds one (as ``_without_repeated_lines`` does).
+    A shard gone from the cache, or a file unreadable now, rebuilds everything instead."""
     settings_key = config.stream_key()
+    wanted = np.fromiter(repeated, dtype=np.int64, count=len(repeated))
     for name, (root, digest) in zip(reused.files, reused.sources):
-        shard = store.load_shard(settings_key, digest)
+        keys = reused.keys.get(name, (np.zeros(0, dtype=np.int64), 0))[0]
+        found = frozenset(np.asarray(keys)[np.isin(keys, wanted)].tolist()) if len(wanted) else frozenset()
+        try:
+            shard = process_file(Path(name), root, config, repeated=found) if found else store.load_shard(settings_key, digest)
+        except UnreadableFile:
+            shard = None
         if shard is None:
-            raise _RebuildAll("a shard was missing from the cache: every partition of the cache rebuilt")
+            raise _RebuildAll("a kept file's shard was missing or unreadable: every partition of the cache rebuilt")
         yield Path(name), root, shard
 
 
