@@ -8,8 +8,8 @@ measured in the same run.
 warm: kwic, freq and collocations, each after a warm-up that builds the cache, for the baseline,
 this install (default partitions) and this install with partitions of --partition-documents
 documents; median CPU seconds of --repeat runs, and the ratio to the baseline.
-rebuild: a copy of the corpus ingested cold, then one file edited (a line appended) and `info`
-run again: CPU of that rebuild with partitions of --partition-documents documents (only the
+rebuild: a copy of the corpus ingested cold, then one file edited (a line appended) and loaded
+again (``load_corpus`` in a fresh Python, as every command starts): CPU of that rebuild with partitions of --partition-documents documents (only the
 edited file's partition re-assembled), with one partition (every document re-assembled: what a
 changed file cost before), and with the baseline install; each against the cold ingest.
 """
@@ -67,6 +67,9 @@ def warm(args, scratch: Path) -> None:
         print(f"  {name:13} baseline {base:.2f} s; " + "; ".join(cells))
 
 
+LOAD = "import sys; from peercorpus import load_corpus; load_corpus(sys.argv[1])"
+
+
 def rebuild(args, scratch: Path) -> None:
     copy = scratch / "corpus"
     shutil.copytree(args.corpus, copy)
@@ -75,21 +78,24 @@ def rebuild(args, scratch: Path) -> None:
     sides = {
         f"partitions of {args.partition_documents} docs": (PEERCORPUS, {"PEERCORPUS_PARTITION_DOCUMENTS": str(args.partition_documents)}),
         "one partition (full rebuild)": (PEERCORPUS, {"PEERCORPUS_PARTITION_DOCUMENTS": "100000000", "PEERCORPUS_PARTITION_TOKENS": "100000000000"}),
-        "baseline": (args.baseline, {}),
+        "baseline": (str(Path(args.baseline).parent / "python"), {}),
     }
     print(f"a changed file ({edited.relative_to(copy)}, a line appended) on {args.corpus}: CPU seconds, median of {args.repeat}")
     for side, (binary, settings) in sides.items():
-        cold, changed = [], []
+        cold, changed, unchanged = [], [], []
         for attempt in range(args.repeat):
             edited.write_bytes(original)
             env = environment(scratch / f"cache-{side.replace(' ', '-')}-{attempt}", **settings)
-            cold.append(cpu([binary, "info", str(copy)], env))
+            python = binary if binary.endswith("python") else str(Path(binary).parent / "python")
+            load = [python, "-c", LOAD, str(copy)]
+            cold.append(cpu(load, env))
+            unchanged.append(cpu(load, env))
             with open(edited, "ab") as handle:
                 handle.write(f"\nAn edited line, number {attempt}.\n".encode())
-            changed.append(cpu([binary, "info", str(copy)], env))
+            changed.append(cpu(load, env))
             shutil.rmtree(env["PEERCORPUS_CACHE_DIR"], ignore_errors=True)
-        c, r = statistics.median(cold), statistics.median(changed)
-        print(f"  {side:34} cold ingest {c:.2f} s; changed file {r:.2f} s ({r / c:.2f}x the cold ingest)")
+        c, r, w = statistics.median(cold), statistics.median(changed), statistics.median(unchanged)
+        print(f"  {side:30} cold ingest {c:.2f} s; warm (unchanged) {w:.2f} s; changed file {r:.2f} s ({r / c:.2f}x the cold ingest)")
     edited.write_bytes(original)
 
 
