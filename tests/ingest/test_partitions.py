@@ -246,3 +246,26 @@ def test_when_the_repeated_lines_change_every_partition_is_rebuilt_and_said(tmp_
     with open(corpus / "d01.txt", "a") as handle:
         handle.write("One more paragraph about the sea.\n")
     assert _rebuilt(corpus, cache)[:2] == (3, 1)
+
+
+def test_a_previous_snapshot_deleted_while_rebuilding_is_assembled_again(tmp_path, monkeypatch):
+    """Another command retired and deleted the previous snapshot while this one was linking
+    its partitions: what could not be linked is assembled from the shards, not an error."""
+    from peercorpus.ingest import snapshot
+
+    _partitioned(monkeypatch, documents=2)
+    corpus, cache = _files_corpus(tmp_path), tmp_path / "cache"
+    load_corpus(corpus, cache_dir=cache)
+    real_link = snapshot.os.link
+
+    def failing_link(source, target):  # part-00001's files are gone after its first one
+        if Path(source).parent.name == "part-00001" and any(Path(target).parent.iterdir()):
+            raise FileNotFoundError(2, "No such file or directory", str(source))
+        return real_link(source, target)
+
+    monkeypatch.setattr(snapshot.os, "link", failing_link)
+    monkeypatch.setattr(snapshot.shutil, "copyfile", failing_link)
+    with open(corpus / "d07.txt", "a") as handle:
+        handle.write("An edited paragraph.\n")
+    reused, rebuilt, _ = _rebuilt(corpus, cache)
+    assert (reused, rebuilt) == (2, 2)

@@ -12,6 +12,7 @@ memory holds the vocabulary and a few numbers per document, not the corpus::
 from __future__ import annotations
 
 import bisect
+import shutil
 import zlib
 from collections.abc import Callable
 from itertools import filterfalse
@@ -323,17 +324,27 @@ class PartitionedAssembler:
             original = self.first_with_hash.setdefault(_hash_key(entry["content_hash"]), base + j)
             expected = [] if original == base + j else [f"duplicate of {ids[original - base] if original >= base else self.doc_id(original)}"]
             same = same and [w for w in entry["warnings"] if w.startswith("duplicate of ")] == expected
-        if not same or self.rebuild is None:
-            self.rebuilt += 1
-            if self.line_keys is not None:
-                self.line_keys.update(reused.keys)
-            for path, root, shard in self.rebuild(reused):
-                self.add(path, root, shard)
+        if not same:
+            self._assemble_again(reused)
             return
         name = PARTITION_NAME.format(len(self.parts))
-        self.writer.reuse_partition(name, reused.folder, reused.recorded)
-        self._add_part(name, reused.vocab(), {k: reused.record[k] for k in ("files", "documents", "tokens", "sentences", "paragraphs")}, ids.__getitem__)
+        try:
+            self.writer.reuse_partition(name, reused.folder, reused.recorded)
+            local_vocab = reused.vocab()
+        except (OSError, ValueError, zlib.error):  # gone (retired and deleted) or damaged: assembled again
+            shutil.rmtree(self.writer.folder / name, ignore_errors=True)
+            self._assemble_again(reused)
+            return
+        self._add_part(name, local_vocab, {k: reused.record[k] for k in ("files", "documents", "tokens", "sentences", "paragraphs")}, ids.__getitem__)
         self.reused += 1
+
+    def _assemble_again(self, reused: ReusedPartition) -> None:
+        """A partition of the previous snapshot that cannot be kept: its files' shards added."""
+        self.rebuilt += 1
+        if self.line_keys is not None:
+            self.line_keys.update(reused.keys)
+        for path, root, shard in self.rebuild(reused):
+            self.add(path, root, shard)
 
     def _finish_partition(self) -> None:
         assembler, self._current = self._current, None

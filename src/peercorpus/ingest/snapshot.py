@@ -212,14 +212,20 @@ class SnapshotWriter:
         there (``name/file`` → ``[size, crc]``) — nothing is read again."""
         target = self.folder / name
         target.mkdir()
-        for path in sorted(source.iterdir()):
-            if not path.is_file():
-                continue
-            try:
-                os.link(path, target / path.name)
-            except OSError:
-                shutil.copyfile(path, target / path.name)
-            self._recorded[f"{name}/{path.name}"] = recorded[f"{name}/{path.name}"]
+        try:
+            for path in sorted(source.iterdir()):
+                if not path.is_file():
+                    continue
+                try:
+                    os.link(path, target / path.name)
+                except OSError:
+                    shutil.copyfile(path, target / path.name)
+                self._recorded[f"{name}/{path.name}"] = recorded[f"{name}/{path.name}"]
+        except (OSError, KeyError):  # the previous snapshot deleted meanwhile (retired), or damaged
+            shutil.rmtree(target, ignore_errors=True)
+            for key in [k for k in self._recorded if k.startswith(f"{name}/")]:
+                del self._recorded[key]
+            raise OSError(f"partition {source} could not be reused") from None
 
     def finish_partition(self) -> None:
         """Finish every file of this (partition) writer but the manifest and the file table."""
