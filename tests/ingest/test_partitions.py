@@ -269,3 +269,24 @@ def test_a_previous_snapshot_deleted_while_rebuilding_is_assembled_again(tmp_pat
         handle.write("An edited paragraph.\n")
     reused, rebuilt, _ = _rebuilt(corpus, cache)
     assert (reused, rebuilt) == (2, 2)
+
+
+def test_a_site_with_furniture_keeps_its_line_keys_and_rebuilds_a_partition_at_a_time(tmp_path, monkeypatch):
+    """Repeated lines found (their files read again, everything assembled a second time from the
+    spill): each partition still keeps its files' line keys, so a later change is counted
+    without reading the kept shards and rebuilds only its partition."""
+    from test_ingest_scale import _site
+
+    _partitioned(monkeypatch, documents=8)
+    site, cache = _site(tmp_path / "site"), tmp_path / "cache"
+    first = load_corpus(site, cache_dir=cache, workers=1)
+    assert len(first.repeated_lines) == 2
+    folder = _snapshot(first)
+    counts = [int(np.load(folder / f"part-{i:05d}" / "line_key_counts.npy").sum()) for i in range(7)]
+    assert all(counts)
+    with open(site / "page30.txt", "a") as handle:
+        handle.write("\nOne more paragraph about the harbour, long enough to be a paragraph of its own.\n")
+    reused, rebuilt, notices = _rebuilt(site, cache)
+    assert (reused, rebuilt, notices) == (6, 1, [])
+    again = load_corpus(site, cache_dir=cache)
+    assert again.repeated_lines == first.repeated_lines and "Twitter" not in again.text(30)

@@ -352,7 +352,7 @@ class PartitionedAssembler:
         writer = assembler.writer
         (writer.folder / "files.txt.z").write_bytes(zlib.compress(join_names(self._files), 6))
         if self.line_keys is not None:
-            found = [self.line_keys.pop(name, None) for name in self._files]
+            found = [self.line_keys.get(name) for name in self._files]  # (kept: a second assembly may follow)
             writer.append("line_keys", np.concatenate([np.zeros(0, dtype=np.int64)] + [np.asarray(f[0], dtype=np.int64) for f in found if f is not None]), np.int64)
             writer.append("line_key_counts", np.array([len(f[0]) if f is not None else 0 for f in found], dtype=np.int64))
             writer.append("line_key_documents", np.array([f[1] if f is not None else 0 for f in found], dtype=np.int64))
