@@ -3,7 +3,7 @@ a changed file costs to rebuild against a full rebuild and a cold ingest — CPU
 measured in the same run.
 
     python benchmarks/partition_bench.py --baseline /work/main/.venv/bin/peercorpus [--repeat 3]
-        [--corpus BBC] [--partition-documents 200] [--only warm|rebuild]
+        [--corpus BBC] [--partition-documents 200] [--only warm|rebuild] [--copies 10] [--sides default,baseline]
 
 warm: kwic, freq and collocations, each after a warm-up that builds the cache, for the baseline,
 this install (default partitions) and this install with partitions of --partition-documents
@@ -78,15 +78,19 @@ LOAD = "import sys; from peercorpus import load_corpus; load_corpus(sys.argv[1])
 def rebuild(args, scratch: Path) -> None:
     copy = scratch / "corpus"
     shutil.copytree(args.corpus, copy)
-    edited = sorted(p for p in copy.rglob("*.txt") if p.name != "README.txt")[len(list(copy.rglob("*.txt"))) // 2]
+    texts = sorted(p for p in copy.rglob("*.txt") if p.name != "README.txt")
+    edited = texts[len(texts) // 2]
     original = edited.read_bytes()
     sides = {
+        "default partitions": (PEERCORPUS, {}),
         f"partitions of {args.partition_documents} docs": (PEERCORPUS, {"PEERCORPUS_PARTITION_DOCUMENTS": str(args.partition_documents)}),
         "one partition (full rebuild)": (PEERCORPUS, {"PEERCORPUS_PARTITION_DOCUMENTS": "100000000", "PEERCORPUS_PARTITION_TOKENS": "100000000000"}),
         "baseline": (str(Path(args.baseline).parent / "python"), {}),
     }
     print(f"a changed file ({edited.relative_to(copy)}, a line appended) on {args.corpus}: CPU seconds, median of {args.repeat}")
     for side, (binary, settings) in sides.items():
+        if args.sides and not any(side.startswith(s) for s in args.sides.split(",")):
+            continue
         cold, changed, unchanged = [], [], []
         for attempt in range(args.repeat):
             edited.write_bytes(original)
@@ -110,9 +114,17 @@ def main() -> None:
         (("--baseline",), {"required": True}),
         (("--partition-documents",), {"type": int, "default": 200}),
         (("--only",), {"choices": ["warm", "rebuild"]}),
+        (("--sides",), {"default": "", "help": "rebuild: only these sides (comma-separated name prefixes: default, partitions, one, baseline)"}),
+        (("--copies",), {"type": int, "default": 1, "help": "the corpus copied this many times (benchmarks/scale_bench.make_copies: each file made unique)"}),
         corpus_default=BBC,
     )
     with tempfile.TemporaryDirectory() as scratch:
+        if args.copies > 1:
+            from scale_bench import make_copies
+
+            target = Path(scratch) / f"copies-x{args.copies}"
+            make_copies(args.corpus, args.copies, target)
+            args.corpus = target
         if args.only in (None, "warm"):
             warm(args, Path(scratch))
         if args.only in (None, "rebuild"):
