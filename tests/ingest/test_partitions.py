@@ -290,3 +290,16 @@ def test_a_site_with_furniture_keeps_its_line_keys_and_rebuilds_a_partition_at_a
     assert (reused, rebuilt, notices) == (6, 1, [])
     again = load_corpus(site, cache_dir=cache)
     assert again.repeated_lines == first.repeated_lines and "Twitter" not in again.text(30)
+
+
+def test_ingest_says_how_many_cache_partitions_a_rebuild_kept(run, tmp_path, monkeypatch):
+    _partitioned(monkeypatch, documents=2)
+    corpus = _files_corpus(tmp_path)
+    first = run("ingest", str(corpus))
+    assert first.exit_code == 0 and "partitions kept" not in first.output
+    with open(corpus / "d03.txt", "a") as handle:
+        handle.write("An edited paragraph.\n")
+    again = run("ingest", str(corpus))
+    assert again.exit_code == 0 and "1 file tokenised; 3 of 4 cache partitions kept" in again.output
+    verbose = run("-v", "ingest", str(corpus))
+    assert "cache:" in verbose.output and "ids" in verbose.output  # sizes summed over the partitions

@@ -69,6 +69,8 @@ def ingest(
 
     totals = corpus_totals(corpus)
     how = "unchanged, from cache" if report.from_snapshot else f"{counted(report.files_tokenized, 'file')} tokenised"
+    if report.partitions_reused:  # a rebuild that kept what did not change (issue 18)
+        how += f"; {report.partitions_reused} of {report.partitions_reused + report.partitions_rebuilt} cache partitions kept"
     typer.echo(
         f"{totals_summary(totals)} ({how}; {counted(totals['files_skipped'], 'file')} skipped; "
         f"{counted(totals['documents_with_warnings'], 'document')} with warnings: see 'peercorpus info')"
