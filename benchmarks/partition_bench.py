@@ -83,7 +83,8 @@ def rebuild(args, scratch: Path) -> None:
     original = edited.read_bytes()
     sides = {
         "default partitions": (PEERCORPUS, {}),
-        f"partitions of {args.partition_documents} docs": (PEERCORPUS, {"PEERCORPUS_PARTITION_DOCUMENTS": str(args.partition_documents)}),
+        **({f"partitions of {args.partition_tokens} tokens": (PEERCORPUS, {"PEERCORPUS_PARTITION_TOKENS": str(args.partition_tokens)})} if args.partition_tokens else
+           {f"partitions of {args.partition_documents} docs": (PEERCORPUS, {"PEERCORPUS_PARTITION_DOCUMENTS": str(args.partition_documents)})}),
         "one partition (full rebuild)": (PEERCORPUS, {"PEERCORPUS_PARTITION_DOCUMENTS": "100000000", "PEERCORPUS_PARTITION_TOKENS": "100000000000"}),
         "baseline": (str(Path(args.baseline).parent / "python"), {}),
     }
@@ -102,9 +103,14 @@ def rebuild(args, scratch: Path) -> None:
             with open(edited, "ab") as handle:
                 handle.write(f"\nAn edited line, number {attempt}.\n".encode())
             changed.append(cpu(load, env))
+            snapshot = max(Path(env["PEERCORPUS_CACHE_DIR"]).glob("v*/snapshots/*/current"))
+            snapshot = snapshot.parent / snapshot.read_text().strip()
+            parts = len(list(snapshot.glob("part-*")))
+            size = sum(p.stat().st_size for p in snapshot.rglob("*") if p.is_file())
             shutil.rmtree(env["PEERCORPUS_CACHE_DIR"], ignore_errors=True)
         c, r, w = statistics.median(cold), statistics.median(changed), statistics.median(unchanged)
-        print(f"  {side:30} cold ingest {c:.2f} s; warm (unchanged) {w:.2f} s; changed file {r:.2f} s ({r / c:.2f}x the cold ingest)")
+        shape = f"; {parts} partitions, snapshot {size / 1e6:.1f} MB" if binary == PEERCORPUS else ""
+        print(f"  {side:30} cold ingest {c:.2f} s; warm (unchanged) {w:.2f} s; changed file {r:.2f} s ({r / c:.2f}x the cold ingest){shape}")
     edited.write_bytes(original)
 
 
@@ -113,6 +119,7 @@ def main() -> None:
         __doc__,
         (("--baseline",), {"required": True}),
         (("--partition-documents",), {"type": int, "default": 200}),
+        (("--partition-tokens",), {"type": int, "default": 0, "help": "rebuild: partitions of this many tokens instead of --partition-documents"}),
         (("--only",), {"choices": ["warm", "rebuild"]}),
         (("--sides",), {"default": "", "help": "rebuild: only these sides (comma-separated name prefixes: default, partitions, one, baseline)"}),
         (("--copies",), {"type": int, "default": 1, "help": "the corpus copied this many times (benchmarks/scale_bench.make_copies: each file made unique)"}),

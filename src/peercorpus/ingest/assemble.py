@@ -434,11 +434,12 @@ class PartitionedAssembler:
 class ReusedPartition:
     """A partition of the previous snapshot that a rebuild keeps (``load._reuse_plan``): its
     ``folder``, manifest ``record``, files' sizes and checksums there (``recorded``, by the new
-    snapshot's names once linked: ``name/file``), documents (``lines``), ``files`` (names) and
-    their short-line keys (``keys``: name → (keys, documents))."""
+    snapshot's names once linked: ``name/file``), documents (``lines``), ``files`` (names), where
+    they are now (``sources``: root and content hash of each) and their short-line keys (``keys``:
+    name → (keys, documents))."""
 
-    def __init__(self, folder: Path, record: dict, recorded: dict[str, list], lines, files: list[str], keys: dict):
-        self.folder, self.record, self.lines, self.files, self.keys = folder, record, lines, files, keys
+    def __init__(self, folder: Path, record: dict, recorded: dict[str, list], lines, files: list[str], sources: list, keys: dict):
+        self.folder, self.record, self.lines, self.files, self.sources, self.keys = folder, record, lines, files, sources, keys
         self._recorded = recorded
 
     @property

@@ -244,7 +244,7 @@ def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, pre
     try:
         for part in parts:
             pfolder = folder / part["name"]
-            files = _split_names_z(pfolder / "files.txt.z", _split_names)
+            files = _split_names(zlib.decompress((pfolder / "files.txt.z").read_bytes()))
             if not files or files[0] not in rank:
                 continue
             first = rank[files[0]]
@@ -264,8 +264,8 @@ def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, pre
                 keys = {name: (all_keys[edges[j] : edges[j + 1]], int(docs[j])) for j, name in enumerate(files)}
                 key_parts.append(all_keys)
                 documents += int(docs.sum())
-            reused = ReusedPartition(pfolder, part, manifest["files"], store.document_lines(pfolder), files, keys)
-            reused.sources = [(discovery.file_roots[i], hashes[i]) for i in run]
+            sources = [(discovery.file_roots[i], hashes[i]) for i in run]
+            reused = ReusedPartition(pfolder, part, manifest["files"], store.document_lines(pfolder), files, sources, keys)
             reused_files[run] = True
             kept.append((first + len(files), reused))
     except (OSError, ValueError, KeyError, TypeError, IndexError, zlib.error, CacheUnreadable):
@@ -278,10 +278,6 @@ def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, pre
             after += 1
         reuse.setdefault(names[present[after]] if after < len(present) else None, []).append(reused)
     return _Plan(reused_files, reuse, (key_parts, documents), frozenset(manifest.get("repeated_lines", ())))
-
-
-def _split_names_z(path: Path, split) -> list[str]:
-    return split(zlib.decompress(path.read_bytes()))
 
 
 def _reused_shards(reused, *, store: Store, config: Config, repeated: frozenset) -> Iterator:
@@ -304,7 +300,8 @@ def _reused_shards(reused, *, store: Store, config: Config, repeated: frozenset)
 
 
 class _RebuildAll(Exception):
-    """The lines repeated across the corpus changed: no partition of the previous snapshot can be kept."""
+    """No partition of the previous snapshot can be kept (the lines repeated across the corpus
+    changed, or a kept file's shard is gone); the message is the load report's notice."""
 
 
 def _assemble(store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats, *,
