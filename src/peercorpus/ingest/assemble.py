@@ -228,9 +228,12 @@ class Assembler:
 
 #: A partition of a snapshot is cut (before the next file) once it holds this many tokens or
 #: documents (``$PEERCORPUS_PARTITION_TOKENS`` / ``$PEERCORPUS_PARTITION_DOCUMENTS`` override them:
-#: the tests force tiny partitions). 2²² tokens is ~20 MB of text: a changed file re-assembles at
-#: most that much, and every array of a partition stays far below 2³¹ entries.
-PARTITION_TOKENS = 1 << 22
+#: the tests force tiny partitions). 2²⁰ tokens is ~5 MB of text: a changed file re-assembles
+#: that much (and reads again those of its files that hold a line repeated across the corpus),
+#: every array of a partition stays far below 2³¹ entries, and each partition's own vocabulary
+#: and index offsets cost ~0.15× its text. BBC×10 (50 MB), one file changed: 7.9 CPU-s at 2²⁰,
+#: 25 s at 2²² (3 partitions), 54 s in one partition, cold ingest ~80 s (benchmarks/partition_bench.py).
+PARTITION_TOKENS = 1 << 20
 PARTITION_DOCUMENTS = 1 << 16
 
 
