@@ -303,3 +303,23 @@ def test_ingest_says_how_many_cache_partitions_a_rebuild_kept(run, tmp_path, mon
     assert again.exit_code == 0 and "1 file tokenised; 3 of 4 cache partitions kept" in again.output
     verbose = run("-v", "ingest", str(corpus))
     assert "cache:" in verbose.output and "ids" in verbose.output  # sizes summed over the partitions
+
+
+def test_ingest_keeps_no_partition_of_a_damaged_snapshot(tmp_path, monkeypatch):
+    """A bit flipped in a large array is found by `ingest` (every checksum), not by every command:
+    a rebuild under `ingest` keeps nothing of a snapshot that fails that check."""
+    from peercorpus.ingest import store
+
+    _partitioned(monkeypatch, documents=2)
+    monkeypatch.setattr(store.check_snapshot_files, "__defaults__", (0,))  # every file counts as large
+    corpus, cache = _files_corpus(tmp_path), tmp_path / "cache"
+    folder = _snapshot(load_corpus(corpus, cache_dir=cache))
+    ids = folder / "part-00000" / "ids.npy"
+    data = bytearray(ids.read_bytes())
+    data[-3] ^= 0x01
+    ids.write_bytes(bytes(data))
+    with open(corpus / "d07.txt", "a") as handle:
+        handle.write("An edited paragraph.\n")
+    again = load_corpus(corpus, cache_dir=cache, verify_cache=True)
+    assert again.load_report.partitions_reused == 0 and any("damaged" in n for n in again.load_report.notices)
+    _assert_same_corpus(load_corpus(corpus, use_cache=False), again)

@@ -180,6 +180,12 @@ def load_corpus(
                     return corpus
                 recorded = store.read_files(snapshot, hashes=True)
                 earlier = (snapshot, manifest)
+                if verify_cache:  # its partitions may be kept: checked whole first (`ingest`)
+                    try:
+                        store.verify_snapshot(snapshot, manifest)
+                    except CacheUnreadable as problem:
+                        earlier = None
+                        report.notices.append(f"cache at {snapshot} was damaged ({problem}); rebuilding it")
                 previous = {
                     name: (tuple(stats), digest)
                     for name, stats, digest in zip(recorded.names, recorded.stats.tolist(), recorded.hashes)
