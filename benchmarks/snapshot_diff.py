@@ -59,8 +59,9 @@ def compare(first: Path, second: Path) -> list[str]:
         problems.append(f"corpora differ: {sorted(left)} vs {sorted(right)}")
     for key in sorted(set(left) & set(right)):
         a, b = left[key], right[key]
-        names_a = {p.name for p in a.iterdir() if p.is_file()}
-        names_b = {p.name for p in b.iterdir() if p.is_file()}
+        # partitioned snapshots (format 5): part-NNNNN/ folders' files too, by relative path
+        names_a = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+        names_b = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
         if names_a != names_b:
             problems.append(f"{key}: files differ: {sorted(names_a ^ names_b)}")
         for name in sorted(names_a & names_b):

@@ -69,6 +69,8 @@ def ingest(
 
     totals = corpus_totals(corpus)
     how = "unchanged, from cache" if report.from_snapshot else f"{counted(report.files_tokenized, 'file')} tokenised"
+    if report.partitions_reused:  # a rebuild that kept what did not change (issue 18)
+        how += f"; {report.partitions_reused} of {report.partitions_reused + report.partitions_rebuilt} cache partitions kept"
     typer.echo(
         f"{totals_summary(totals)} ({how}; {counted(totals['files_skipped'], 'file')} skipped; "
         f"{counted(totals['documents_with_warnings'], 'document')} with warnings: see 'peercorpus info')"
@@ -77,7 +79,11 @@ def ingest(
 
 def _cache_size(snapshot: Path) -> str:
     """``cache: 12.3 MB for this corpus (ids 4.1 MB, index_positions 4.1 MB, ...), 40 MB in all in DIR``."""
-    sizes = sorted(((p.stat().st_size, p.stem) for p in snapshot.iterdir() if p.is_file()), reverse=True)
+    by_name: dict[str, int] = {}  # a partitioned snapshot (format 5): each array summed over its partitions
+    for path in snapshot.rglob("*"):
+        if path.is_file():
+            by_name[path.stem] = by_name.get(path.stem, 0) + path.stat().st_size
+    sizes = sorted(((size, name) for name, size in by_name.items()), reverse=True)
     root = snapshot.parents[2]  # <root>/v<format>/snapshots/<key>/<name>
     total = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     largest = ", ".join(f"{name} {_megabytes(size)}" for size, name in sizes[:4])

@@ -173,3 +173,193 @@ class TokenEnds(DerivedArray):
     def release(self, start: int, stop: int) -> None:
         release_rows(self.starts, start, stop)
         release_rows(self.ids, start, stop)
+
+
+class PartitionedArray:
+    """One array of a snapshot partitioned by documents (``SNAPSHOT_FORMAT`` 5): the rows of
+    ``parts[p]`` are rows ``starts[p]:starts[p + 1]`` of the whole, their values put in corpus
+    terms by partition — through ``maps[p]`` (a partition's local type ids → the corpus') and/or
+    plus ``offsets[p]`` (a partition's first token, sentence, document). Indexed like an array
+    (slices, integers, integer and boolean arrays on the first axis, ``np.asarray``,
+    ``read_rows``/``release``), each read cut at the partitions' edges::
+
+        ids = PartitionedArray([np.array([0, 1]), np.array([0, 0, 1])], [0, 2, 5],
+                               maps=[np.array([0, 1]), np.array([1, 2])], dtype=np.uint16)
+        ids[1:4]        # array([1, 1, 1], dtype=uint16)
+    """
+
+    def __init__(self, parts, starts, *, dtype, maps=None, offsets=None):
+        self.parts = list(parts)
+        self.starts = np.asarray(starts, dtype=np.int64)
+        self.maps, self.offsets = maps, offsets
+        self.dtype = np.dtype(dtype)
+        self.row_shape = tuple(np.shape(self.parts[0])[1:]) if self.parts else ()
+        self._length = int(self.starts[-1])
+
+    ndim = property(lambda self: 1 + len(self.row_shape))
+
+    def __len__(self) -> int:
+        return self._length
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return (self._length, *self.row_shape)
+
+    @property
+    def size(self) -> int:
+        return self._length * int(np.prod(self.row_shape, dtype=np.int64))
+
+    def _values(self, part: int, rows) -> np.ndarray:
+        rows = np.asarray(rows)
+        if self.maps is not None:
+            rows = self.maps[part][rows]
+        if self.offsets is not None and self.offsets[part]:
+            return rows.astype(self.dtype) + self.dtype.type(self.offsets[part])
+        return rows.astype(self.dtype, copy=False)
+
+    def _range(self, start: int, stop: int, *, release: bool = False) -> np.ndarray:
+        pieces = []
+        if stop > start:
+            first = int(np.searchsorted(self.starts, start, side="right")) - 1
+            last = int(np.searchsorted(self.starts, stop - 1, side="right")) - 1
+            for part in range(first, last + 1):
+                base = int(self.starts[part])
+                low, high = max(start, base) - base, min(stop, int(self.starts[part + 1])) - base
+                if high > low:
+                    rows = read_rows(self.parts[part], low, high) if release else self.parts[part][low:high]
+                    pieces.append(self._values(part, rows))
+        if not pieces:
+            return np.zeros((0, *self.row_shape), dtype=self.dtype)
+        return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+
+    def _take(self, positions: np.ndarray) -> np.ndarray:
+        out = np.empty((len(positions), *self.row_shape), dtype=self.dtype)
+        if not len(positions):
+            return out
+        part_of = np.searchsorted(self.starts, positions, side="right") - 1
+        for part in np.unique(part_of).tolist():
+            where = part_of == part
+            out[where] = self._values(part, self.parts[part][positions[where] - self.starts[part]])
+        return out
+
+    def __getitem__(self, key):
+        if isinstance(key, tuple):  # spans[:, 0] and the like: on the rows asked for first
+            return self[key[0]][(slice(None), *key[1:])] if isinstance(key[0], slice) else np.asarray(self)[key]
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self._length)
+            if step == 1:
+                return self._range(start, max(start, stop))
+            return self._take(np.arange(start, stop, step, dtype=np.int64))
+        if isinstance(key, (int, np.integer)):
+            position = int(key) + (self._length if key < 0 else 0)
+            if not 0 <= position < self._length:
+                raise IndexError(f"index {key} is out of bounds for length {self._length}")
+            return self._take(np.array([position], dtype=np.int64))[0]
+        key = np.asarray(key)
+        if key.dtype == bool:
+            if key.shape != (self._length,):
+                raise IndexError(f"boolean index of length {len(key)} for an array of length {self._length}")
+            return self._take(np.flatnonzero(key))
+        if key.dtype.kind not in "iu":
+            raise IndexError(f"only integers, slices and integer or boolean arrays are valid indices (got {key.dtype})")
+        flat = key.reshape(-1).astype(np.int64)
+        if len(flat) and (int(flat.min()) < -self._length or int(flat.max()) >= self._length):
+            raise IndexError(f"index out of bounds for length {self._length}")
+        flat = np.where(flat < 0, flat + self._length, flat)
+        return self._take(flat).reshape((*key.shape, *self.row_shape))
+
+    def __array__(self, dtype=None, copy=None):
+        whole = self._range(0, self._length)
+        return whole if dtype is None else whole.astype(dtype, copy=False)
+
+    def __iter__(self):
+        return iter(self._range(0, self._length))
+
+    def astype(self, dtype, copy: bool = True) -> np.ndarray:
+        return self._range(0, self._length).astype(dtype, copy=False)
+
+    def tolist(self) -> list:
+        return self._range(0, self._length).tolist()
+
+    def max(self, *args, **kwargs):
+        return self._range(0, self._length).max(*args, **kwargs)
+
+    def min(self, *args, **kwargs):
+        return self._range(0, self._length).min(*args, **kwargs)
+
+    def sum(self, *args, **kwargs):
+        return self._range(0, self._length).sum(*args, **kwargs)
+
+    def read_rows(self, start: int, stop: int) -> np.ndarray:
+        """Rows ``start:stop`` (as ``chunks.read_rows``: the pages read are released)."""
+        return self._range(start, stop, release=True)
+
+    def release(self, start: int, stop: int) -> None:
+        """Release the memory-mapped pages of rows ``start:stop`` in every partition they cover."""
+        if stop <= start:
+            return
+        first = int(np.searchsorted(self.starts, start, side="right")) - 1
+        last = int(np.searchsorted(self.starts, stop - 1, side="right")) - 1
+        for part in range(max(first, 0), min(last, len(self.parts) - 1) + 1):
+            base = int(self.starts[part])
+            low, high = max(start, base) - base, min(stop, int(self.starts[part + 1])) - base
+            array = self.parts[part]
+            if hasattr(array, "release"):
+                array.release(low, high)
+            else:
+                release_rows(array, low, high)
+
+
+class PartitionedPositions:
+    """The positions half of the inverted index of a partitioned snapshot: ``offsets`` (corpus
+    normalised form → where its positions start, as in one index) over the partitions' own
+    indexes. A slice ``[offsets[n]:offsets[n + 1]]`` (what ``core.query`` reads) gathers form
+    ``n``'s positions partition by partition: ``norm_maps[p]`` (increasing) gives the local form,
+    the partition's ``index_offsets``/``index_positions`` its local positions, ``token_starts[p]``
+    is added. Any slice works; values are int64."""
+
+    dtype = np.dtype(np.int64)
+    ndim = 1
+
+    def __init__(self, offsets, norm_maps, local_offsets, local_positions, token_starts):
+        self.offsets = np.asarray(offsets, dtype=np.int64)
+        self.norm_maps, self.local_offsets, self.local_positions = norm_maps, local_offsets, local_positions
+        self.token_starts = [int(s) for s in token_starts]
+
+    def __len__(self) -> int:
+        return int(self.offsets[-1])
+
+    @property
+    def shape(self) -> tuple[int]:
+        return (len(self),)
+
+    def of_norm(self, norm: int) -> np.ndarray:
+        """Every position of corpus normalised form ``norm``, sorted."""
+        pieces = []
+        for part, norm_map in enumerate(self.norm_maps):
+            local = int(np.searchsorted(norm_map, norm))
+            if local < len(norm_map) and int(norm_map[local]) == norm:
+                offsets = self.local_offsets[part]
+                found = np.asarray(self.local_positions[part][int(offsets[local]) : int(offsets[local + 1])], dtype=np.int64)
+                pieces.append(found + self.token_starts[part])
+        return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return np.asarray(self)[key]
+        start, stop, step = key.indices(len(self))
+        if stop <= start:
+            return np.zeros(0, dtype=np.int64)
+        norm = int(np.searchsorted(self.offsets, start, side="right")) - 1
+        pieces = []
+        while norm < len(self.offsets) - 1 and int(self.offsets[norm]) < stop:
+            first, end = int(self.offsets[norm]), int(self.offsets[norm + 1])
+            if end > first:
+                pieces.append(self.of_norm(norm)[max(start, first) - first : min(stop, end) - first])
+            norm += 1
+        found = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+        return found if step == 1 else found[::step]
+
+    def __array__(self, dtype=None, copy=None):
+        whole = self[0 : len(self)]
+        return whole if dtype is None else whole.astype(dtype, copy=False)

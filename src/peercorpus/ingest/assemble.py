@@ -11,6 +11,10 @@ memory holds the vocabulary and a few numbers per document, not the corpus::
 
 from __future__ import annotations
 
+import bisect
+import shutil
+import zlib
+from collections.abc import Callable
 from itertools import filterfalse
 from pathlib import Path
 from typing import Any
@@ -21,7 +25,7 @@ from ..core.derived import RunNumbers
 from ..core.tokens import index_offsets, index_positions, normalized_vocab
 from .shard import Shard
 from .shard_codec import narrowest
-from .snapshot import SnapshotWriter
+from .snapshot import PARTITION_NAME, SnapshotWriter, join_names
 
 # Positions of the inverted index made at a time (8 bytes each): the index of a large corpus is
 # made in parts, each a pass over the token ids, so that memory does not grow with the corpus.
@@ -54,11 +58,16 @@ _DERIVE_ROWS = 1 << 22
 class Assembler:
     """Adds shards, in corpus order, to a ``SnapshotWriter``."""
 
-    def __init__(self, writer: SnapshotWriter, sidecar_metadata: dict[str, dict[str, Any]]):
+    def __init__(self, writer: SnapshotWriter, sidecar_metadata: dict[str, dict[str, Any]], *,
+                 first_with_hash: dict | None = None, doc_base: int = 0, doc_id=None):
         self.writer, self.sidecar_metadata = writer, sidecar_metadata
         self.lookup: dict[str, int] = {}
         # text hash (as an int: a third of the room of its hex string) → the first document with it
-        self.first_with_hash: dict[int, int] = {}
+        # (corpus-wide, shared by the partitions: ``doc_base`` is this one's first document, and
+        # ``doc_id(doc)`` names any earlier document of the corpus)
+        self.first_with_hash: dict[int, int] = {} if first_with_hash is None else first_with_hash
+        self.doc_base = doc_base
+        self.doc_id = doc_id or writer.doc_id
         self.n_tokens = self.n_sentences = self.n_paragraphs = 0
         self.largest_start = self.largest_span = 0
         self.explicit: set[str] = set()  # unit numbers stored per token (RunNumbers could not give them)
@@ -76,6 +85,7 @@ class Assembler:
         doc_tokens, doc_sentences, doc_paragraphs = a["doc_tokens"], a["doc_sentences"], a["doc_paragraphs"]
         first_doc = self.writer.n_documents
         docs = np.arange(first_doc, first_doc + len(shard.documents), dtype=np.int32)
+        first_doc += self.doc_base  # in the corpus (duplicates are found corpus-wide)
         # new forms numbered in the order the shard lists them, then every form looked up (at C speed)
         lookup = self.lookup
         new = list(filterfalse(lookup.__contains__, dict.fromkeys(shard.vocab)))
@@ -125,7 +135,7 @@ class Assembler:
             warnings = list(info["warnings"])
             original = self.first_with_hash.setdefault(_hash_key(info["text_hash"]), first_doc + i)
             if original != first_doc + i:
-                warnings.append(f"duplicate of {self.writer.doc_id(original)}")
+                warnings.append(f"duplicate of {self.doc_id(original)}")
             # The fields of ``Document``, in its order.
             self.writer.add_document(
                 {
@@ -214,6 +224,250 @@ class Assembler:
             "char_ends": "char_starts + form length, exceptions listed",
             "texts": "zlib blocks: the shard packs' (text_sources.json) or texts.bin",
         }
+
+
+#: A partition of a snapshot is cut (before the next file) once it holds this many tokens or
+#: documents (``$PEERCORPUS_PARTITION_TOKENS`` / ``$PEERCORPUS_PARTITION_DOCUMENTS`` override them:
+#: the tests force tiny partitions). 2²⁰ tokens is ~5 MB of text: a changed file re-assembles
+#: that much (and reads again those of its files that hold a line repeated across the corpus),
+#: every array of a partition stays far below 2³¹ entries, and each partition's own vocabulary
+#: and index offsets cost ~0.15× its text. BBC×10 (50 MB), one file changed: 7.9 CPU-s at 2²⁰,
+#: 25 s at 2²² (3 partitions), 54 s in one partition, cold ingest ~80 s (benchmarks/partition_bench.py).
+PARTITION_TOKENS = 1 << 20
+PARTITION_DOCUMENTS = 1 << 16
+
+
+def partition_limits() -> tuple[int, int]:
+    """``(tokens, documents)`` at which a partition is cut."""
+    import os
+
+    def setting(name: str, default: int) -> int:
+        try:
+            return max(1, int(os.environ.get(name, default)))
+        except ValueError:
+            return default
+
+    return setting("PEERCORPUS_PARTITION_TOKENS", PARTITION_TOKENS), setting("PEERCORPUS_PARTITION_DOCUMENTS", PARTITION_DOCUMENTS)
+
+
+class PartitionedAssembler:
+    """Adds shards, in corpus order, to the partitions of a ``SnapshotWriter(partitioned=True)``:
+    each partition is a run of whole files assembled by its own ``Assembler`` (local vocabulary,
+    arrays, index, texts, documents); ``finish`` writes what is corpus-wide (the vocabulary as
+    the ordered merge of the local ones, the local → corpus maps, the index offsets)."""
+
+    def __init__(self, writer: SnapshotWriter, sidecar_metadata: dict[str, dict[str, Any]], *, limits: tuple[int, int] | None = None,
+                 reuse: dict[str | None, list[ReusedPartition]] | None = None, line_keys: dict | None = None, rebuild=None):
+        self.writer, self.sidecar_metadata = writer, sidecar_metadata
+        # partitions of the previous snapshot kept as they are, by the name of the file they come
+        # before (None: after the last); ``rebuild(reused)`` gives their files' shards when one
+        # cannot be kept after all (a document's "duplicate of" changed)
+        self.reuse = {name: list(parts) for name, parts in (reuse or {}).items()}
+        self.rebuild = rebuild
+        self.reused = self.rebuilt = 0
+        # each file's short-line keys and document count as the repeated-lines pass counted them
+        # (``load._without_repeated_lines``), kept per partition so that a later rebuild can
+        # count them without reading the shards; None when lines are not looked for
+        self.line_keys = line_keys
+        self.tokens_limit, self.documents_limit = limits or partition_limits()
+        self.first_with_hash: dict = {}
+        self.lookup: dict[str, int] = {}  # the corpus vocabulary, first seen first
+        self.parts: list[dict[str, Any]] = []  # the manifest's "partitions"
+        self.names: list[Callable[[int], str]] = []  # each finished partition's doc_id(local)
+        self.doc_bases = [0]  # first document of each partition (and the count after the last)
+        self.token_bases = [0]
+        self.explicit: set[str] = set()
+        self._current: Assembler | None = None
+        self._files: list[str] = []  # the files of the partition being assembled
+
+    @property
+    def n_documents(self) -> int:
+        return self.doc_bases[-1] + (self._current.writer.n_documents if self._current else 0)
+
+    def doc_id(self, doc: int) -> str:
+        """The id of corpus document ``doc`` (added earlier)."""
+        part = bisect.bisect_right(self.doc_bases, doc) - 1
+        if part == len(self.names):
+            return self._current.writer.doc_id(doc - self.doc_bases[part])
+        return self.names[part](doc - self.doc_bases[part])
+
+    def add(self, path: Path, root: Path, shard: Shard) -> None:
+        """Append the documents of file ``path`` (found under ``root``)."""
+        for reused in self.reuse.pop(str(path), ()):
+            self._insert(reused)
+        current = self._current
+        if current is not None and shard.documents and current.writer.n_documents and (
+            current.n_tokens >= self.tokens_limit or current.writer.n_documents >= self.documents_limit
+        ):
+            self._finish_partition()
+            current = None
+        if current is None:
+            name = PARTITION_NAME.format(len(self.parts))
+            current = self._current = Assembler(
+                self.writer.partition(name), self.sidecar_metadata,
+                first_with_hash=self.first_with_hash, doc_base=self.doc_bases[-1], doc_id=self.doc_id,
+            )
+        current.add(path, root, shard)
+        self._files.append(str(path))
+
+    def _insert(self, reused: ReusedPartition) -> None:
+        """The previous snapshot's partition ``reused`` next: linked as it is, or assembled again
+        from its files' shards when one of its documents is now (or no longer) a duplicate."""
+        if self._current is not None:
+            if self._current.writer.n_documents:
+                self._finish_partition()
+            else:  # files without documents only: nothing to keep
+                self._current.writer.discard()
+                self.writer._children.remove(self._current.writer)
+                self._current, self._files = None, []
+        base, entries = self.doc_bases[-1], reused.lines.all()
+        ids = reused.lines.doc_ids
+        same = True
+        for j, entry in enumerate(entries):
+            original = self.first_with_hash.setdefault(_hash_key(entry["content_hash"]), base + j)
+            expected = [] if original == base + j else [f"duplicate of {ids[original - base] if original >= base else self.doc_id(original)}"]
+            same = same and [w for w in entry["warnings"] if w.startswith("duplicate of ")] == expected
+        if not same:
+            self._assemble_again(reused)
+            return
+        name = PARTITION_NAME.format(len(self.parts))
+        try:
+            self.writer.reuse_partition(name, reused.folder, reused.recorded)
+            local_vocab = reused.vocab()
+        except (OSError, ValueError, zlib.error):  # gone (retired and deleted) or damaged: assembled again
+            shutil.rmtree(self.writer.folder / name, ignore_errors=True)
+            self._assemble_again(reused)
+            return
+        self._add_part(name, local_vocab, {k: reused.record[k] for k in ("files", "documents", "tokens", "sentences", "paragraphs")}, ids.__getitem__)
+        self.reused += 1
+
+    def _assemble_again(self, reused: ReusedPartition) -> None:
+        """A partition of the previous snapshot that cannot be kept: its files' shards added."""
+        self.rebuilt += 1
+        if self.line_keys is not None:
+            self.line_keys.update(reused.keys)
+        for path, root, shard in self.rebuild(reused):
+            self.add(path, root, shard)
+
+    def _finish_partition(self) -> None:
+        assembler, self._current = self._current, None
+        assembler.finish()
+        writer = assembler.writer
+        (writer.folder / "files.txt.z").write_bytes(zlib.compress(join_names(self._files), 6))
+        if self.line_keys is not None:
+            found = [self.line_keys.get(name) for name in self._files]  # (kept: a second assembly may follow)
+            writer.append("line_keys", np.concatenate([np.zeros(0, dtype=np.int64)] + [np.asarray(f[0], dtype=np.int64) for f in found if f is not None]), np.int64)
+            writer.append("line_key_counts", np.array([len(f[0]) if f is not None else 0 for f in found], dtype=np.int64))
+            writer.append("line_key_documents", np.array([f[1] if f is not None else 0 for f in found], dtype=np.int64))
+        writer.finish_partition()
+        self._add_part(writer.folder.name, list(assembler.lookup), {
+            "files": len(self._files), "documents": writer.n_documents, "tokens": assembler.n_tokens,
+            "sentences": assembler.n_sentences, "paragraphs": assembler.n_paragraphs,
+        }, writer.doc_id)
+        self.explicit |= assembler.explicit
+        self._files = []
+
+    def _add_part(self, name: str, local_vocab: list[str], record: dict[str, Any], doc_id: Callable[[int], str]) -> None:
+        """A finished (or reused) partition: its local vocabulary merged into the corpus'."""
+        lookup = self.lookup
+        new = list(filterfalse(lookup.__contains__, local_vocab))
+        lookup.update(zip(new, range(len(lookup), len(lookup) + len(new))))
+        if self.parts:  # the first partition's local ids are the corpus' (its vocabulary comes first)
+            self.writer.append("type_map", np.fromiter(map(lookup.__getitem__, local_vocab), dtype=np.int32, count=len(local_vocab)), np.int32)
+        self.parts.append({"name": name, **record, "types": len(local_vocab)})
+        self.names.append(doc_id)
+        self.doc_bases.append(self.doc_bases[-1] + record["documents"])
+        self.token_bases.append(self.token_bases[-1] + record["tokens"])
+
+    def finish(self) -> bool:
+        """Write what is corpus-wide; ``False`` when no document was added."""
+        for reused in [r for parts in self.reuse.values() for r in parts]:  # after the last file added
+            self._insert(reused)
+        self.reuse = {}
+        if self._current is not None:
+            if not self._current.writer.n_documents and self.parts:
+                # files without documents at the end: the last partition's
+                self._current.writer.discard()
+                self.writer._children.remove(self._current.writer)
+                self._current = None
+                (self.writer.folder / self.parts[-1]["name"] / "files.txt.z").write_bytes(zlib.compress(join_names(self._last_files() + self._files), 6))
+                self.parts[-1]["files"] += len(self._files)
+            else:
+                self._finish_partition()
+        if not self.doc_bases[-1]:
+            return False
+        if len(self.parts) == 1:
+            return True  # the partition's vocabulary and index are the corpus': nothing more to write
+        vocab = list(self.lookup)
+        norm_of_type, norm_vocab = normalized_vocab(vocab)
+        self.writer.add_json("vocab", vocab, compress=True)
+        self.writer.add_json("norm_vocab", norm_vocab, compress=True)
+        self.writer.append("norm_of_type", norm_of_type, narrowest(len(norm_vocab)))
+        type_maps = self.writer.rows("type_map")
+        first_type = -self.parts[0]["types"]  # the first partition's map is not stored: identity
+        counts = np.zeros(len(norm_vocab), dtype=np.int64)
+        self.writer.append("norm_map", np.zeros(0, dtype=np.int32))
+        for part in self.parts:
+            folder = self.writer.folder / part["name"]
+            type_map = type_maps[first_type : first_type + part["types"]] if first_type >= 0 else np.arange(part["types"])
+            first_type += part["types"]
+            local_norm = np.load(folder / "norm_of_type.npy", allow_pickle=False)
+            local_offsets = np.load(folder / "index_offsets.npy", allow_pickle=False).astype(np.int64)
+            norm_map = np.zeros(len(local_offsets) - 1, dtype=np.int32)
+            norm_map[local_norm] = norm_of_type[type_map]
+            self.writer.append("norm_map", norm_map)
+            counts[norm_map] += np.diff(local_offsets)
+        self.writer.append("index_offsets", np.concatenate([[0], np.cumsum(counts)]), narrowest(int(counts.sum()), -1))
+        return True
+
+    def _last_files(self) -> list[str]:
+        return _split_names(zlib.decompress((self.writer.folder / self.parts[-1]["name"] / "files.txt.z").read_bytes()))
+
+    def layout(self) -> dict[str, str]:
+        """How the snapshot stores what ``Tokens`` reads (recorded in the manifest)."""
+        return {
+            "sentence": "per token" if "sentence" in self.explicit else "first token of each sentence",
+            "paragraph": "per token" if "paragraph" in self.explicit else "first token of each paragraph",
+            "char_ends": "char_starts + form length, exceptions listed",
+            "texts": "zlib blocks: the shard packs' (text_sources.json) or texts.bin",
+            "partitions": "part-NNNNN folders of whole files, local ids mapped by type_map.npy",
+        }
+
+
+class ReusedPartition:
+    """A partition of the previous snapshot that a rebuild keeps (``load._reuse_plan``): its
+    ``folder``, manifest ``record``, files' sizes and checksums there (``recorded``, by the new
+    snapshot's names once linked: ``name/file``), documents (``lines``), ``files`` (names), where
+    they are now (``sources``: root and content hash of each) and their short-line keys (``keys``:
+    name → (keys, documents))."""
+
+    def __init__(self, folder: Path, record: dict, recorded: dict[str, list], lines, files: list[str], sources: list, keys: dict):
+        self.folder, self.record, self.lines, self.files, self.sources, self.keys = folder, record, lines, files, sources, keys
+        self._recorded = recorded
+
+    @property
+    def recorded(self) -> _Renamed:
+        return _Renamed(self._recorded, self.folder.name)
+
+    def vocab(self) -> list[str]:
+        data = zlib.decompress((self.folder / "vocab.json.z").read_bytes())
+        import json
+
+        return json.loads(data.decode("utf-8"))
+
+
+class _Renamed:
+    """``recorded["<new name>/file"]`` → the previous manifest's ``"<old name>/file"``."""
+
+    def __init__(self, recorded: dict[str, list], old: str):
+        self.recorded, self.old = recorded, old
+
+    def __getitem__(self, name: str) -> list:
+        return self.recorded[f"{self.old}/{name.split('/', 1)[1]}"]
+
+
+def _split_names(data: bytes) -> list[str]:
+    return data.decode("utf-8", "surrogateescape").split("\0")[:-1]
 
 
 def _text_blocks(shard: Shard, byte_edges: list[int]) -> list[tuple[str, int, int, int]] | None:

@@ -20,6 +20,7 @@ import shutil
 import tempfile
 import zlib
 from array import array
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -33,11 +34,12 @@ import numpy as np
 
 from ..config import Config, load_config
 from ..core.corpus import Corpus, Document, LazyDocuments, SkippedFile
-from ..core.derived import RunNumbers, TokenEnds
+from ..core.derived import PartitionedArray, PartitionedPositions, RunNumbers, TokenEnds
 from ..core.tokens import Tokens
 from ..errors import InputError, Terminated, UnreadableFile, UsageError
 from ..io.metadata import read_sidecar
-from .assemble import Assembler
+from .assemble import PartitionedAssembler
+from .shard_codec import narrowest
 from .cluster import ClusterSession, resolve_scheduler
 from .discover import discover
 from .sections import REPEATED_MIN_DOCUMENTS, REPEATED_MIN_SHARE, repeated_line_keys
@@ -96,6 +98,9 @@ class LoadReport:
     notices: list[str] = field(default_factory=list)
     snapshot: str | None = None  # the cache folder the corpus was opened from
     cluster: str | None = None  # where files were tokenised when not here: "the Dask cluster at ..."
+    # a rebuild (issue 18): partitions of the previous snapshot kept as they were, and assembled
+    partitions_reused: int = 0
+    partitions_rebuilt: int = 0
 
 
 def load_corpus(
@@ -156,6 +161,7 @@ def load_corpus(
     corpus_key = _corpus_key(path_list, config)
 
     previous: dict[str, Any] = {}
+    earlier: tuple[Path, dict] | None = None  # the snapshot being replaced: its partitions may be kept
     if use_cache:
         for _attempt in range(3):  # another command may publish (and retire) a snapshot meanwhile
             snapshot = store.current_snapshot(corpus_key)
@@ -173,6 +179,13 @@ def load_corpus(
                     corpus.load_report, corpus.tokenize = report, config.tokenize
                     return corpus
                 recorded = store.read_files(snapshot, hashes=True)
+                earlier = (snapshot, manifest)
+                if verify_cache:  # its partitions may be kept: checked whole first (`ingest`)
+                    try:
+                        store.verify_snapshot(snapshot, manifest)
+                    except CacheUnreadable as problem:
+                        earlier = None
+                        report.notices.append(f"cache at {snapshot} was damaged ({problem}); rebuilding it")
                 previous = {
                     name: (tuple(stats), digest)
                     for name, stats, digest in zip(recorded.names, recorded.stats.tolist(), recorded.hashes)
@@ -191,43 +204,154 @@ def load_corpus(
         raise UsageError("`scheduler` needs the cache: the workers write their shards there (drop `no_cache`)", param="scheduler")
     with _sigterm_interrupts():
         return _build(store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats,
-                      use_cache=use_cache, progress=progress, workers=workers, scheduler=scheduler)
+                      use_cache=use_cache, progress=progress, workers=workers, scheduler=scheduler, earlier=earlier)
 
 
 def _build(store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats, *,
-           use_cache, progress, workers, scheduler) -> Corpus:
+           use_cache, progress, workers, scheduler, earlier=None) -> Corpus:
     """The cold half of ``load_corpus``: hash, tokenise what the cache lacks (on local processes or
     the cluster), assemble and publish a snapshot, open it. Shards finished before an error or an
     interruption stay in the cache, so the next ingest resumes from them."""
     arguments = (store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats)
     if scheduler is None:
-        return _assemble(*arguments, use_cache=use_cache, progress=progress, workers=workers, cluster=None)
+        return _assemble(*arguments, use_cache=use_cache, progress=progress, workers=workers, cluster=None, earlier=earlier)
 
     with ClusterSession(scheduler, store) as cluster:
-        return _assemble(*arguments, use_cache=use_cache, progress=progress, workers=workers, cluster=cluster)
+        return _assemble(*arguments, use_cache=use_cache, progress=progress, workers=workers, cluster=cluster, earlier=earlier)
+
+
+@dataclass
+class _Plan:
+    """What a rebuild keeps of the previous snapshot (``_reuse_plan``)."""
+
+    reused_files: np.ndarray  # per file (discovery order): in a kept partition
+    reuse: dict  # file name → the kept partitions that come right before it (None: at the end)
+    counted: tuple[list[np.ndarray], int]  # the kept files' short-line keys, and their documents
+    repeated: frozenset  # the repeated lines the previous snapshot was made with
+
+
+def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, previous, config, sidecar_stats) -> _Plan | None:
+    """The partitions of the previous snapshot whose files are all still there, in the same
+    order, one after the other, with the same contents (and the same sidecars): those are kept,
+    the rest assembled (docs/ARCHITECTURE.md). ``None`` when nothing can be kept."""
+    from .assemble import ReusedPartition, _split_names
+
+    folder, manifest = earlier
+    parts = manifest.get("partitions")
+    if not isinstance(parts, list) or [list(e) for e in sidecar_stats] != manifest.get("sidecars"):
+        return None
+    needs_keys = _finds_repeated_lines(config)
+    names = discovery.file_names
+    present = [i for i, digest in enumerate(hashes) if digest]  # the files that will be assembled, in order
+    rank = {names[i]: r for r, i in enumerate(present)}
+    reused_files = np.zeros(len(names), dtype=bool)
+    kept: list = []  # (where its files end, in ``present``; the partition)
+    key_parts, documents = [], 0
+    try:
+        for part in parts:
+            pfolder = folder / part["name"]
+            files = _split_names(zlib.decompress((pfolder / "files.txt.z").read_bytes()))
+            if not files or files[0] not in rank:
+                continue
+            first = rank[files[0]]
+            run = present[first : first + len(files)]
+            if [names[i] for i in run] != files or any(hashes[i] != previous.get(names[i], (None, None))[1] for i in run):
+                continue
+            keys: dict = {}
+            if needs_keys:
+                if not (pfolder / "line_keys.npy").exists():
+                    continue
+                all_keys = np.load(pfolder / "line_keys.npy", allow_pickle=False)
+                counts = np.load(pfolder / "line_key_counts.npy", allow_pickle=False)
+                docs = np.load(pfolder / "line_key_documents.npy", allow_pickle=False)
+                if len(counts) != len(files) or int(counts.sum()) != len(all_keys):
+                    continue
+                edges = np.concatenate([[0], np.cumsum(counts)])
+                keys = {name: (all_keys[edges[j] : edges[j + 1]], int(docs[j])) for j, name in enumerate(files)}
+                key_parts.append(all_keys)
+                documents += int(docs.sum())
+            sources = [(discovery.file_roots[i], hashes[i]) for i in run]
+            reused = ReusedPartition(pfolder, part, manifest["files"], store.document_lines(pfolder), files, sources, keys)
+            reused_files[run] = True
+            kept.append((first + len(files), reused))
+    except (OSError, ValueError, KeyError, TypeError, IndexError, zlib.error, CacheUnreadable):
+        return None  # a damaged previous snapshot: rebuilt whole
+    if not kept:
+        return None
+    reuse: dict = {}
+    for after, reused in kept:  # each kept partition comes right before the next file assembled
+        while after < len(present) and reused_files[present[after]]:
+            after += 1
+        reuse.setdefault(names[present[after]] if after < len(present) else None, []).append(reused)
+    return _Plan(reused_files, reuse, (key_parts, documents), frozenset(manifest.get("repeated_lines", ())))
+
+
+def _reused_shards(reused, *, store: Store, config: Config, repeated: frozenset) -> Iterator:
+    """The shards of a kept partition's files, when it cannot be kept after all (a document of it
+    became, or stopped being, a duplicate of another): from the cache, or read again without the
+    lines repeated across the corpus when a file holds one (as ``_without_repeated_lines`` does).
+    A shard gone from the cache, or a file unreadable now, rebuilds everything instead."""
+    settings_key = config.stream_key()
+    wanted = np.fromiter(repeated, dtype=np.int64, count=len(repeated))
+    for name, (root, digest) in zip(reused.files, reused.sources):
+        keys = reused.keys.get(name, (np.zeros(0, dtype=np.int64), 0))[0]
+        found = frozenset(np.asarray(keys)[np.isin(keys, wanted)].tolist()) if len(wanted) else frozenset()
+        try:
+            shard = process_file(Path(name), root, config, repeated=found) if found else store.load_shard(settings_key, digest)
+        except UnreadableFile:
+            shard = None
+        if shard is None:
+            raise _RebuildAll("a kept file's shard was missing or unreadable: every partition of the cache rebuilt")
+        yield Path(name), root, shard
+
+
+class _RebuildAll(Exception):
+    """No partition of the previous snapshot can be kept (the lines repeated across the corpus
+    changed, or a kept file's shard is gone); the message is the load report's notice."""
 
 
 def _assemble(store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats, *,
-              use_cache, progress, workers, cluster) -> Corpus:
+              use_cache, progress, workers, cluster, earlier=None) -> Corpus:
     file_stats = discovery.stats
     if cluster is not None:
         report.cluster = cluster.description
         hashes = cluster.tokenize(discovery.files, file_stats, previous, config, report, skipped, progress)
     else:
         hashes = _content_hashes(_Files(discovery), file_stats, previous, report, skipped)
+    plan = _reuse_plan(store, earlier, discovery, hashes, previous, config, sidecar_stats) if earlier is not None and use_cache else None
+    if plan is not None:
+        try:
+            return _assemble_hashed(store, corpus_key, path_list, discovery, config, report, skipped, sidecar_stats, hashes,
+                                    use_cache=use_cache, progress=progress, workers=workers, cluster=cluster, plan=plan)
+        except _RebuildAll as reason:
+            report.notices.append(str(reason))
+            report.partitions_reused = report.partitions_rebuilt = 0
+    return _assemble_hashed(store, corpus_key, path_list, discovery, config, report, skipped, sidecar_stats, hashes,
+                            use_cache=use_cache, progress=progress, workers=workers, cluster=cluster, plan=None)
+
+
+def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, skipped, sidecar_stats, hashes, *,
+                     use_cache, progress, workers, cluster, plan) -> Corpus:
+    # Files of partitions kept from the previous snapshot are not streamed (their shards not read)
+    reused_files, reuse, counted = (plan.reused_files, plan.reuse, plan.counted) if plan is not None else (None, None, None)
+    all_hashes = hashes
+    if reused_files is not None:
+        hashes = [None if reused_files[i] else digest for i, digest in enumerate(hashes)]
+    line_keys: dict | None = {} if _finds_repeated_lines(config) else None
+    rebuild = partial(_reused_shards, store=store, config=config, repeated=plan.repeated) if plan is not None else None
     # Shards stream into a snapshot on disk, and the corpus is then opened from it as a warm
     # load would: memory never holds the whole corpus. Without a cache the snapshot is made
     # in a temporary folder, deleted once open (open files and maps outlive their names).
     def new_writer() -> SnapshotWriter:
         try:
-            return store.begin_snapshot(corpus_key) if use_cache else SnapshotWriter(Path(tempfile.mkdtemp(prefix="peercorpus-")))
+            return store.begin_snapshot(corpus_key) if use_cache else SnapshotWriter(Path(tempfile.mkdtemp(prefix="peercorpus-")), partitioned=True)
         except OSError as error:
             raise cache_error(error, store.root if use_cache else Path(tempfile.gettempdir())) from None
 
     writer = new_writer()
     try:
         sidecar_metadata = _sidecar_metadata(discovery, report.notices)
-        assembler = Assembler(writer, sidecar_metadata)
+        assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, line_keys=line_keys, rebuild=rebuild)
         repeated: frozenset[int] = frozenset()
         with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
             tokenised = shards = _shards(discovery.files if cluster is not None else _Files(discovery), hashes, store, config, pack, progress, workers, report, skipped)
@@ -242,27 +366,35 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
                     shards, repeated = _without_repeated_lines(
                         tokenised, config, reread=reread, assemble=assemble,
                         most_documents=_most_documents(discovery.file_names), stop_assembling=writer.discard,
+                        counted=counted, keys_out=line_keys,
                     )
+                    if plan is not None and repeated != plan.repeated:
+                        raise _RebuildAll("the lines repeated across the corpus changed: every partition of the cache rebuilt")
                     if shards is None:
                         shards = ()
                     else:
                         writer.discard()
                         writer = new_writer()
-                        assembler = Assembler(writer, sidecar_metadata)
+                        assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, line_keys=line_keys, rebuild=rebuild)
                 for (path, root), shard in shards:
                     assembler.add(path, root, shard.decode() if isinstance(shard, EncodedShard) else shard)
             finally:
                 tokenised.close()  # after an error or an interruption: worker processes end now, not at exit
+        if reused_files is not None:  # a file that failed now has lost its hash; the kept ones keep theirs
+            hashes = [all_hashes[i] if reused_files[i] else digest for i, digest in enumerate(hashes)]
+            all_hashes[:] = hashes
         if not assembler.finish():
             raise InputError(_nothing_to_read(discovery.file_roots[:1], skipped))
+        report.partitions_reused, report.partitions_rebuilt = assembler.reused, len(assembler.parts) - assembler.reused
         manifest = {
             "repeated_lines": sorted(repeated),
             "sidecars": [list(entry) for entry in sidecar_stats],
             "skipped": [asdict(s) for s in skipped],
             "inputs": [str(p) for p in path_list],
             "layout": assembler.layout(),
+            "partitions": assembler.parts,
         }
-        writer.close(manifest=manifest, files=FileTable(list(discovery.file_names), file_stats, hashes))
+        writer.close(manifest=manifest, files=FileTable(list(discovery.file_names), discovery.stats, hashes))
     except OSError as error:
         writer.discard()
         raise cache_error(error, writer.folder) from None
@@ -472,7 +604,8 @@ def _finds_repeated_lines(config: Config) -> bool:
 
 
 def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, assemble=None,
-                            most_documents: int | None = None, stop_assembling=None) -> tuple[Iterator | None, frozenset[int]]:
+                            most_documents: int | None = None, stop_assembling=None,
+                            counted: tuple[list[np.ndarray], int] | None = None, keys_out: dict | None = None) -> tuple[Iterator | None, frozenset[int]]:
     """Every shard read once to count its documents' short lines (the shards wait, compressed,
     in a temporary file, so memory stays flat), then the shards again in order, those of files with
     a line that repeats across the corpus (``sections.repeated_line_keys``) read once more with
@@ -516,6 +649,8 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
         sources.append(getattr(shard, "source", None))
         key_parts.append(np.asarray(line_keys, dtype=np.int64))
         key_counts.append(len(line_keys))
+        if keys_out is not None:  # kept in the snapshot's partitions (a rebuild counts them unread)
+            keys_out[str(where[0])] = (key_parts[-1], len(doc_line_keys))
         if len(key_parts) >= 4096:
             key_parts = [np.concatenate(key_parts)]
         n_keys += len(line_keys)
@@ -531,7 +666,10 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
             assemble(where, shard)
     all_keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
     del key_parts
-    repeated = repeated_line_keys([all_keys], n_documents)
+    if counted is not None:  # files of partitions kept from the previous snapshot (not streamed)
+        repeated = repeated_line_keys([all_keys, *counted[0]], n_documents + counted[1])
+    else:
+        repeated = repeated_line_keys([all_keys], n_documents)
     present = array("q")  # the files that hold a repeated line, in order...
     present_keys: list[frozenset[int]] = []  # ...and which (one set for all files that hold the same)
     same: dict[frozenset[int], frozenset[int]] = {}
@@ -771,31 +909,66 @@ def open_snapshot(folder: str | Path) -> Corpus:
 
 
 def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[SkippedFile]) -> Corpus:
-    """A ``Corpus`` over a snapshot's memory-mapped arrays; documents are decoded when used."""
-    arrays = store.load_arrays(folder, TOKEN_ARRAYS)
-    vocab = store.load_json(folder, "vocab")
-    lines = store.document_lines(folder)
+    """A ``Corpus`` over a snapshot's memory-mapped arrays; documents are decoded when used.
+    A snapshot of one partition is read as that partition's arrays (its local ids are the
+    corpus'); of several, through ``core.derived.PartitionedArray``s (docs/ARCHITECTURE.md)."""
+    parts = manifest.get("partitions")
+    if not isinstance(parts, list) or not parts or not all(isinstance(p, dict) for p in parts):
+        raise CacheUnreadable("snapshot inconsistent (no partitions)")
+    damaged = _damaged_text(folder, folder / "manifest.json")
     try:
-        tokens = Tokens(
-            vocab=vocab,
-            **{name: arrays[name] for name in ("ids", "doc_starts", "char_starts", "sentence_spans", "sentence_doc", "paragraph_spans", "paragraph_doc")},
-            **_derived_arrays(folder, arrays, vocab),
-        )
-        # int32 as normalized_vocab gives it (vocabulary-sized): analyses map ids through it with -1 for dropped forms
-        tokens.__dict__["_normalized"] = (np.asarray(arrays["norm_of_type"], dtype=np.int32), store.load_json(folder, "norm_vocab"))
-        tokens.__dict__["index"] = (arrays["index_offsets"], arrays["index_positions"])
-        if len(lines):
-            Document(**lines[0])  # the rest decode the same way, when used
-        sources = store.load_json(folder, "text_sources")
-        if not isinstance(sources, list) or not all(isinstance(name, str) for name in sources):
+        # one partition: its vocabulary and index are the corpus' (nothing corpus-wide is stored)
+        top_folder = folder if len(parts) > 1 else folder / parts[0]["name"]
+        vocab = store.load_json(top_folder, "vocab")
+        norm_vocab = store.load_json(top_folder, "norm_vocab")
+        top = store.load_arrays(top_folder, ("norm_of_type", "type_map", "norm_map", "index_offsets") if len(parts) > 1 else ("norm_of_type",))
+        sources = [store.load_json(folder / p["name"], "text_sources") for p in parts]
+        if not all(isinstance(s, list) and all(isinstance(name, str) for name in s) for s in sources):
             raise ValueError("text_sources.json is not a list of names")
-        texts = _BlockTexts(folder, store, sources, arrays, _damaged_text(folder, folder / "manifest.json"))
-    except (TypeError, KeyError, OSError, ValueError, zlib.error) as error:
+        counts = {key: np.array([0] + [int(p[key]) for p in parts], dtype=np.int64).cumsum() for key in ("tokens", "documents", "sentences", "paragraphs", "types")}
+        # the first partition's local ids are the corpus' (identity: not stored)
+        type_maps = [np.arange(int(parts[0]["types"]), dtype=np.int32)]
+        if len(parts) > 1:
+            at = counts["types"] - counts["types"][1]
+            if at[-1] != len(top["type_map"]):
+                raise ValueError("type maps do not match the partitions")
+            type_maps += [top["type_map"][at[i] : at[i + 1]] for i in range(1, len(parts))]
+        if len(top["norm_of_type"]) != len(vocab) or len(type_maps[0]) > len(vocab):
+            raise ValueError("the vocabulary does not match its normalised forms")
+        form_lengths = np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab))
+        opened = []
+        for i, part in enumerate(parts):
+            pfolder = folder / part["name"]
+            arrays = store.load_arrays(pfolder, TOKEN_ARRAYS)
+            lines = store.document_lines(pfolder)
+            base = int(counts["documents"][i])
+            texts = _BlockTexts(pfolder, store, sources[i], arrays, lambda doc, problem, base=base: damaged(doc + base, problem))
+            derived = _derived_arrays(pfolder, arrays, form_lengths[np.asarray(type_maps[i])] if len(parts) > 1 else form_lengths)
+            opened.append((arrays, lines, texts, derived))
+            if len(lines) != int(part["documents"]) or len(arrays["ids"]) != int(part["tokens"]) or len(arrays["sentence_spans"]) != int(part["sentences"]) or len(arrays["paragraph_spans"]) != int(part["paragraphs"]):
+                raise ValueError(f"{part['name']} does not match the manifest")
+            if len(arrays["char_starts"]) != len(arrays["ids"]) or len(arrays["sentence_first"]) != len(arrays["sentence_spans"]) or len(arrays["paragraph_first"]) != len(arrays["paragraph_spans"]):
+                raise ValueError(f"{part['name']}: token arrays")
+            if len(lines):
+                Document(**lines[0])  # the rest decode the same way, when used
+        if len(parts) == 1:
+            arrays, lines, texts, derived = opened[0]
+            tokens = Tokens(
+                vocab=vocab,
+                **{name: arrays[name] for name in ("ids", "doc_starts", "char_starts", "sentence_spans", "sentence_doc", "paragraph_spans", "paragraph_doc")},
+                **derived,
+            )
+            tokens.__dict__["index"] = (arrays["index_offsets"], arrays["index_positions"])
+        else:
+            tokens = _partitioned_tokens(vocab, parts, counts, opened, type_maps, top)
+            lines = _PartitionedLines([o[1] for o in opened], counts["documents"])
+            texts = _PartitionedTexts([o[2] for o in opened], counts["documents"])
+        # int32 as normalized_vocab gives it (vocabulary-sized): analyses map ids through it with -1 for dropped forms
+        tokens.__dict__["_normalized"] = (np.asarray(top["norm_of_type"], dtype=np.int32), norm_vocab)
+    except (TypeError, KeyError, OSError, ValueError, IndexError, zlib.error) as error:
         raise CacheUnreadable(f"snapshot inconsistent ({error})") from None
     if len(lines) != tokens.n_docs:
         raise CacheUnreadable("snapshot inconsistent (document count)")
-    if len(tokens.char_starts) != len(tokens.ids) or len(arrays["sentence_first"]) != len(tokens.sentence_spans) or len(arrays["paragraph_first"]) != len(tokens.paragraph_spans):
-        raise CacheUnreadable("snapshot inconsistent (token arrays)")
     recorded_skips = [SkippedFile(**entry) for entry in manifest.get("skipped", [])]
     known = {s.path for s in recorded_skips}
     documents = LazyDocuments(
@@ -810,11 +983,78 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
     return corpus
 
 
-def _derived_arrays(folder: Path, arrays: dict[str, np.ndarray], vocab: list[str]) -> dict:
-    """``char_ends``, ``sentence`` and ``paragraph`` of ``Tokens``, derived from what the snapshot
-    stores (``core.derived``), or memory-mapped where it stores them per token."""
+def _partitioned_tokens(vocab, parts, counts, opened, type_maps, top) -> Tokens:
+    """``Tokens`` over several partitions: each array a ``PartitionedArray`` of the partitions'
+    own, values put in corpus terms (ids through the type maps; units, documents, positions
+    offset), in the dtypes one snapshot of the corpus would have."""
+    arrays = [o[0] for o in opened]
+    derived = [o[3] for o in opened]
+    tokens_at, docs_at = counts["tokens"], counts["documents"]
+
+    def joined(name, starts, *, dtype=None, offsets=None, maps=None, source=arrays):
+        parts_ = [a[name] for a in source]
+        if dtype is None:  # the widest of the partitions' (each the narrowest that fits its values)
+            dtype = np.result_type(*[p.dtype for p in parts_])
+        return PartitionedArray(parts_, starts, dtype=dtype, offsets=offsets, maps=maps)
+
+    n_docs = int(docs_at[-1])
+    doc_starts = np.concatenate([np.asarray(a["doc_starts"][:-1], dtype=np.int64) + tokens_at[i] for i, a in enumerate(arrays)] + [tokens_at[-1:]])
+    fields = {
+        "ids": joined("ids", tokens_at, dtype=narrowest(len(vocab)), maps=type_maps),
+        "doc_starts": doc_starts,
+        "char_starts": joined("char_starts", tokens_at),
+        "char_ends": joined("char_ends", tokens_at, dtype=np.int32, source=derived),
+    }
+    for unit in ("sentence", "paragraph"):
+        at = counts[f"{unit}s"]
+        fields[unit] = joined(unit, tokens_at, dtype=np.int32, offsets=at[:-1], source=derived)
+        fields[f"{unit}_spans"] = joined(f"{unit}_spans", at)
+        fields[f"{unit}_doc"] = joined(f"{unit}_doc", at, dtype=narrowest(n_docs), offsets=docs_at[:-1])
+    tokens = Tokens(vocab=vocab, **fields)
+    norm_at = np.concatenate([[0], np.cumsum([len(a["index_offsets"]) - 1 for a in arrays])])
+    if norm_at[-1] != len(top["norm_map"]):
+        raise ValueError("norm maps do not match the partitions' indexes")
+    norm_maps = [top["norm_map"][norm_at[i] : norm_at[i + 1]] for i in range(len(arrays))]
+    positions = PartitionedPositions(top["index_offsets"], norm_maps, [a["index_offsets"] for a in arrays], [a["index_positions"] for a in arrays], tokens_at[:-1])
+    tokens.__dict__["index"] = (top["index_offsets"], positions)
+    return tokens
+
+
+class _PartitionedLines:
+    """``DocumentLines`` of several partitions, as one."""
+
+    def __init__(self, parts: list, doc_starts: np.ndarray):
+        self.parts, self.starts = parts, [int(s) for s in doc_starts]
+        self.doc_ids = [doc_id for part in parts for doc_id in part.doc_ids]
+        self.metadata = [entry for part in parts for entry in part.metadata]
+
+    def __len__(self) -> int:
+        return self.starts[-1]
+
+    def __getitem__(self, doc: int) -> dict:
+        part = bisect_right(self.starts, doc) - 1
+        return self.parts[part][doc - self.starts[part]]
+
+    def all(self) -> list[dict]:
+        return [entry for part in self.parts for entry in part.all()]
+
+
+class _PartitionedTexts:
+    """``Corpus.text`` over the ``_BlockTexts`` of several partitions."""
+
+    def __init__(self, parts: list, doc_starts: np.ndarray):
+        self.parts, self.starts = parts, [int(s) for s in doc_starts]
+
+    def __call__(self, doc: int) -> str:
+        part = bisect_right(self.starts, doc) - 1
+        return self.parts[part](doc - self.starts[part])
+
+
+def _derived_arrays(folder: Path, arrays: dict[str, np.ndarray], form_lengths: np.ndarray) -> dict:
+    """``char_ends``, ``sentence`` and ``paragraph`` of ``Tokens`` (of one partition: its local
+    ids index ``form_lengths``), derived from what the snapshot stores (``core.derived``), or
+    memory-mapped where it stores them per token."""
     n_tokens = len(arrays["ids"])
-    form_lengths = np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab))
     derived = {
         "char_ends": TokenEnds(arrays["char_starts"], arrays["ids"], form_lengths, arrays["char_end_fix_positions"], arrays["char_end_fix_ends"])
     }

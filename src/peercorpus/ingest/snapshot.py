@@ -39,7 +39,12 @@ from ..durable import sync
 # derived from the forms' lengths (exceptions listed), texts compressed in blocks and kept once (in
 # the shard packs when there), vocabularies compressed; the layout chosen is in
 # the manifest's "layout".
-SNAPSHOT_FORMAT = 4
+# 5: partitioned by documents (issue 18): ``part-NNNNN/`` folders of whole files, each with its own
+# local vocabulary, arrays, index, texts and documents; the top folder holds the corpus vocabulary
+# and the maps from each partition's ids to the corpus' (docs/ARCHITECTURE.md).
+SNAPSHOT_FORMAT = 5
+#: The folder of partition ``number`` in a snapshot.
+PARTITION_NAME = "part-{:05d}"
 STAT_FIELDS = 4  # size, mtime_ns, ctime_ns, inode
 _BUFFER = 1 << 20
 #: Texts are stored once (issue 18): a document whose shard is in a pack is read from the
@@ -56,10 +61,18 @@ OWN_TEXTS = "texts.bin"
 class SnapshotWriter:
     """One snapshot being written into ``folder`` (a staging folder until published)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, *, partitioned: bool = False):
         self.folder = Path(folder)
         self.lock: int | None = None  # a descriptor locking the folder while it is written (Store)
         self._arrays: dict[str, _GrowingArray] = {}
+        # partitioned: the top folder of a format-5 snapshot, whose documents are in partitions
+        # (``partition``); it holds corpus-wide arrays and lists only
+        self.partitioned = partitioned
+        self._children: list[SnapshotWriter] = []
+        self._recorded: dict[str, list] = {}  # files of reused partitions: size and checksum as recorded
+        if partitioned:
+            self._texts = self._documents = None
+            return
         self._texts = open(self.folder / OWN_TEXTS, "wb", buffering=_BUFFER)
         self._texts_size = 0
         self._text_sources: dict[str, int] = {OWN_TEXTS: 0}  # file → number (text_block_source)
@@ -184,11 +197,45 @@ class SnapshotWriter:
         start = self._doc_id_ends[doc - 1] if doc else 0
         return self._doc_ids[start : self._doc_id_ends[doc] - 1].decode("utf-8", "surrogateescape")
 
-    def close(self, *, manifest: dict[str, Any], files) -> None:
-        """Finish every file; ``files`` is the ``FileTable`` freshness is checked against.
-        The manifest is written last: a folder without one is not a snapshot."""
+    def partition(self, name: str) -> SnapshotWriter:
+        """A writer for the partition folder ``name`` (``finish_partition`` when its documents
+        are all added); discarded with this one."""
+        folder = self.folder / name
+        folder.mkdir()
+        child = SnapshotWriter(folder)
+        self._children.append(child)
+        return child
+
+    def reuse_partition(self, name: str, source: Path, recorded: dict[str, list]) -> None:
+        """Partition ``name`` as it is in another snapshot's folder ``source`` (a published one):
+        each file hard-linked (copied where links fail), its size and checksum as ``recorded``
+        there (``name/file`` → ``[size, crc]``) — nothing is read again."""
+        target = self.folder / name
+        target.mkdir()
+        try:
+            for path in sorted(source.iterdir()):
+                if not path.is_file():
+                    continue
+                try:
+                    os.link(path, target / path.name)
+                except OSError:
+                    shutil.copyfile(path, target / path.name)
+                self._recorded[f"{name}/{path.name}"] = recorded[f"{name}/{path.name}"]
+        except (OSError, KeyError):  # the previous snapshot deleted meanwhile (retired), or damaged
+            shutil.rmtree(target, ignore_errors=True)
+            for key in [k for k in self._recorded if k.startswith(f"{name}/")]:
+                del self._recorded[key]
+            raise OSError(f"partition {source} could not be reused") from None
+
+    def finish_partition(self) -> None:
+        """Finish every file of this (partition) writer but the manifest and the file table."""
+        self._finish_contents()
+
+    def _finish_contents(self) -> None:
         for array in self._arrays.values():
             array.close()
+        if self._texts is None or self._texts.closed:
+            return
         self._flush_own_block()
         self._texts.close()
         if self._block:
@@ -208,18 +255,27 @@ class SnapshotWriter:
         self.add_json("text_sources", [name for name, _ in sorted(self._text_sources.items(), key=lambda item: item[1])], compress=True)
         save("document_offsets", np.asarray(self._document_offsets, dtype=np.int64))
         save("doc_metadata_of", np.frombuffer(self._metadata_of, dtype=np.int64).astype(np.int32))
-        save("file_stats", np.asarray(files.stats, dtype=np.int64).reshape(-1, STAT_FIELDS))
         # lists read whole when the snapshot is opened: compressed (read_names reads either form)
         (self.folder / "doc_ids.txt.z").write_bytes(zlib.compress(bytes(self._doc_ids), 6))
         (self.folder / "doc_metadata.json").write_text("[" + ",".join(self._metadata) + "]", encoding="utf-8")
+
+    def close(self, *, manifest: dict[str, Any], files) -> None:
+        """Finish every file; ``files`` is the ``FileTable`` freshness is checked against.
+        The manifest is written last: a folder without one is not a snapshot."""
+        self._finish_contents()
+        for child in self._children:
+            child._finish_contents()
+        save = self._save
+        save("file_stats", np.asarray(files.stats, dtype=np.int64).reshape(-1, STAT_FIELDS))
         (self.folder / "files.txt.z").write_bytes(zlib.compress(join_names(files.names), 6))
         (self.folder / "file_hashes.txt.z").write_bytes(zlib.compress(join_names([h or "" for h in files.hashes]), 6))
         # Each file's size and checksum, then everything flushed to disk: a snapshot is whole,
         # and a damaged one is noticed (Store.read_manifest) and rebuilt.
         recorded = {}
-        for path in sorted(self.folder.iterdir()):
-            if path.is_file():
-                recorded[path.name] = [path.stat().st_size, _sync_and_checksum(path)]
+        for path in sorted(self.folder.rglob("*")):
+            name = path.relative_to(self.folder).as_posix()
+            if path.is_file() and name != "manifest.json":
+                recorded[name] = self._recorded.get(name) or [path.stat().st_size, _sync_and_checksum(path)]
         manifest_path = self.folder / "manifest.json"
         manifest_path.write_text(
             json.dumps({**manifest, "format": SNAPSHOT_FORMAT, "files": recorded}, ensure_ascii=False), encoding="utf-8"
@@ -228,8 +284,11 @@ class SnapshotWriter:
 
     def discard(self) -> None:
         """Close and delete everything written (after an error, or for a corpus not cached)."""
+        for child in self._children:
+            child.discard()
         for handle in [self._texts, self._documents, *(a.handle for a in self._arrays.values())]:
-            handle.close()
+            if handle is not None:
+                handle.close()
         shutil.rmtree(self.folder, ignore_errors=True)
         if self.lock is not None:
             os.close(self.lock)

@@ -176,7 +176,7 @@ class Store:
         home.mkdir(parents=True, exist_ok=True)
         _remove_stale(home, ".building-")
         _remove_stale(home, ".tmp-")
-        writer = SnapshotWriter(Path(tempfile.mkdtemp(prefix=".building-", dir=home)))
+        writer = SnapshotWriter(Path(tempfile.mkdtemp(prefix=".building-", dir=home)), partitioned=True)
         writer.lock = _lock(writer.folder)  # held until published or discarded: not stale
         return writer
 
