@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,11 @@ class Shard:
     documents: list[dict[str, Any]]
     vocab: list[str]
     arrays: dict[str, np.ndarray]
+    # What ``process_file`` knows by construction, so that encoding need not check it
+    # (``shard_codec.compact_arrays``): ``units``, every token's sentence and paragraph number is
+    # the last unit starting at or before it; ``forms``, every form is the text at its tokens
+    # (the default tokenizer cuts words out of the text). Not stored; False: checked.
+    known: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 def content_hash(data: bytes) -> str:
@@ -132,7 +137,8 @@ def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[
         parts["line_keys"].append(keys)
         parts["doc_line_keys"].append(np.array([len(keys)], dtype=np.int64))
     arrays = {name: _concatenate(chunks, name) for name, chunks in parts.items()}
-    return Shard(documents=documents, vocab=vocabulary.forms, arrays=arrays)
+    known = frozenset(("units", "forms") if config.tokenize.tokenizer == "default" else ("units",))
+    return Shard(documents=documents, vocab=vocabulary.forms, arrays=arrays, known=known)
 
 
 def cleaned_text(raw: RawDocument, config: Config) -> tuple[str, dict]:
