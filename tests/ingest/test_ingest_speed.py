@@ -70,3 +70,46 @@ def test_a_form_with_a_nul_character_survives_pickling(tmp_path):
     assert "\x00" in result.plain[1]
     again = pickle.loads(pickle.dumps(result)).decode()
     assert again.vocab == decode_shard(encode_shard(again)).vocab == result.plain[1]
+
+
+# --- sections' faster reference check ---------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from peercorpus.ingest import sections  # noqa: E402
+
+_REFERENCE_PIECES = [
+    "et al", "doi", "doi:", "10.1234/x", "[PubMed]", "[DOI]", "12 (3):", "12(3),", "25:441", "pp. 3", "p.4",
+    "Vol.", "vol. 2", "Smith, J.", "Smith J,", "Smith AB.", "2018", "1999a", "2020", "1899", "x2018", "20189",
+    "Murphy R, Higgins A.", "(2002).", "_2018", "é2018", "2018é", "a", "A", "1", " ", ",", ".", ":", "(", ")",
+    "\t", "-", "’", "'", "_", "\n", "É", "ß",
+]
+
+
+def _agree(line: str) -> None:
+    assert sections._has_reference_sign(line) == bool(sections._REFERENCE_SIGNS.search(line)), line
+    assert (sections._YEAR_FAST.search(line) is None) == (sections._YEAR.search(line) is None), line
+    assert sections._has_doi(line) == bool(sections._DOI.search(line)), line
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_REFERENCE_PIECES), max_size=12).map("".join))
+def test_the_fast_reference_searches_agree_with_the_patterns_on_made_up_lines(line):
+    _agree(line)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_the_fast_reference_searches_agree_with_the_patterns_on_any_text(line):
+    _agree(line)
+
+
+def test_the_fast_reference_searches_agree_with_the_patterns_on_the_sample_corpus(tmp_path):
+    tests = Path(__file__).parent.parent
+    sources = [path for path, _root in _files(tmp_path)] + sorted(tests.rglob("*.py")) + sorted((tests / "data").rglob("*.txt"))
+    lines = [line for path in sources for line in path.read_text(encoding="utf-8", errors="replace").split("\n")]
+    lines += ["7. Murphy R, Higgins A. The complex terrain. J Psychiatr Ment Health Nurs. 2018;25:441-448.",
+              "Zeileis A, Hothorn T (2002). Diagnostic checking. R News 2(3):7-10. doi:10.1000/xyz"]
+    for line in lines:
+        _agree(line)

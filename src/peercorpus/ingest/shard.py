@@ -240,12 +240,12 @@ class FileVocabulary:
             while stop > len(self._is_word):
                 self._is_word = np.concatenate([self._is_word, np.zeros(len(self._is_word), dtype=bool)])
                 self._norm_of_form = np.concatenate([self._norm_of_form, np.zeros(len(self._norm_of_form), dtype=np.int32)])
-            self._is_word[first:stop] = list(map(bool, map(_ALPHANUMERIC.search, new)))
+            self._is_word[first:stop] = np.fromiter(map(bool, map(_ALPHANUMERIC.search, new)), dtype=bool, count=len(new))
             norms = self._norms
             normal = _normalized(new)
             unseen = [form for form in dict.fromkeys(normal) if form not in norms]
             norms.update(zip(unseen, range(len(norms), len(norms) + len(unseen))))
-            self._norm_of_form[first:stop] = list(map(norms.__getitem__, normal))
+            self._norm_of_form[first:stop] = np.fromiter(map(norms.__getitem__, normal), dtype=np.int32, count=len(new))
         return np.fromiter(map(lookup.__getitem__, words), dtype=np.int32, count=len(words))
 
     def count_words(self, ids: np.ndarray) -> tuple[int, int]:
