@@ -53,6 +53,9 @@ def process_batch(batch, config: Config) -> list[bytes | str]:
     return [process_one(item, config) for item in batch]
 
 
+_DTYPES: dict[str, np.dtype] = {}
+
+
 @dataclass
 class EncodedShard:
     """A tokenised file as a worker sends it to the process that assembles the corpus: the
@@ -98,9 +101,10 @@ class EncodedShard:
         documents, vocab, layout, buffer, text_blocks = packed
         arrays, offset = {}, 0
         for name, dtype, shape in layout:
-            dtype = np.dtype(dtype)
-            count = math.prod(shape)
-            arrays[name] = np.frombuffer(buffer, dtype=dtype, count=count, offset=offset).reshape(shape)
+            dtype = _DTYPES.get(dtype) or _DTYPES.setdefault(dtype, np.dtype(dtype))
+            count = shape[0] if len(shape) == 1 else math.prod(shape)
+            array = np.frombuffer(buffer, dtype=dtype, count=count, offset=offset)
+            arrays[name] = array if len(shape) == 1 else array.reshape(shape)
             offset += count * dtype.itemsize
         vocab = vocab.split("\0") if isinstance(vocab, str) else vocab
         self.line_keys, self.doc_line_keys = arrays["line_keys"], arrays["doc_line_keys"]
