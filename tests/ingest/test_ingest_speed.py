@@ -113,3 +113,24 @@ def test_the_fast_reference_searches_agree_with_the_patterns_on_the_sample_corpu
               "Zeileis A, Hothorn T (2002). Diagnostic checking. R News 2(3):7-10. doi:10.1000/xyz"]
     for line in lines:
         _agree(line)
+
+
+# --- a file's name under its folder ---------------------------------------------------------
+
+from peercorpus.io.base import relative_name  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "path, root",
+    [("corpora/peer/a.txt", "corpora"), ("/abs/c/a.txt", "/abs"), ("/a.txt", "/"), ("a/b.txt", "."), ("a.txt", "a.txt"),
+     ("a/../b/c.txt", "a"), ("x/y", "x/y"), ("/r/caf\udce9/a.txt", "/r"), ("ab/c.txt", "ab"), ("a b/c d.txt", "a b")],
+)
+def test_a_relative_name_is_what_pathlib_gives(path, root):
+    path, root = Path(path), Path(root)
+    assert relative_name(path, root) == (path.relative_to(root).as_posix() if path != root else path.name)
+
+
+def test_a_path_outside_its_folder_is_refused_as_pathlib_refuses_it():
+    for path, root in (("ab/c.txt", "a"), ("a/c.txt", "b")):
+        with pytest.raises(ValueError):
+            relative_name(Path(path), Path(root))

@@ -23,7 +23,7 @@ from ..core.vocabulary import _TYPOGRAPHIC as _TYPOGRAPHIC_TABLE
 from ..core.vocabulary import normalize_form
 from ..errors import UnreadableFile
 from ..io import read_file
-from ..io.base import RawDocument
+from ..io.base import RawDocument, relative_name
 from ..io.hyphenation import join_line_end_hyphens
 from .cleaning import clean_text
 from .quality import text_warnings
@@ -80,7 +80,7 @@ def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[
     left out as boilerplate; the shard records each document's own line keys
     (``line_keys``, ``doc_line_keys``) so that the corpus can count them."""
 
-    relative = path.relative_to(root).as_posix() if path != root else path.name
+    relative = relative_name(path, root)
     raw_documents = read_file(path, root, config.read, layout=config.cleaning.auto)
     vocabulary = FileVocabulary()
     parts: dict[str, list[np.ndarray]] = {name: [] for name in ARRAY_FIELDS}
