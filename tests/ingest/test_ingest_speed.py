@@ -134,3 +134,35 @@ def test_a_path_outside_its_folder_is_refused_as_pathlib_refuses_it():
     for path, root in (("ab/c.txt", "a"), ("a/c.txt", "b")):
         with pytest.raises(ValueError):
             relative_name(Path(path), Path(root))
+
+
+# --- word or punctuation: a default token's first character decides -----------------------
+
+from peercorpus.ingest.shard import _ALPHANUMERIC  # noqa: E402
+from peercorpus.ingest.tokenize import _default_words  # noqa: E402
+
+
+def _first_character_agrees(text: str) -> None:
+    for form in _default_words(text)[0]:
+        assert form[0].isalnum() == bool(_ALPHANUMERIC.search(form)), form
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_a_default_token_holds_a_letter_or_digit_exactly_when_it_starts_with_one(text):
+    _first_character_agrees(text)
+
+
+def test_the_first_character_rule_on_the_sample_corpus(tmp_path):
+    for path, _root in _files(tmp_path):
+        _first_character_agrees(path.read_text(encoding="utf-8", errors="replace"))
+    _first_character_agrees("_x_ __init__ 3.5bn 28th U.K. e.g. ²³ ½ Ⅻ ٣ x² 7-6 don't peer-led £5m … ‐‐ '’")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Share", "this", "page", " ", "  ", "\t", "3", "of", "12", "word" * 10, "a" * 130, "Menu:"]),
+                max_size=40).map("".join))
+def test_a_long_line_has_no_key_as_before(line):
+    stripped = " ".join(line.split())
+    if len(stripped) > sections.REPEATED_MAX_CHARS:
+        assert sections.line_key(line) is None

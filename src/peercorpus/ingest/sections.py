@@ -237,6 +237,7 @@ _MAX_REPEATED_SHARE = 0.5
 
 
 _LETTER = re.compile(r"[^\W\d_]")
+_LONG_LINE = 2 * REPEATED_MAX_CHARS
 _DIGITS = re.compile(r"\d+")
 
 
@@ -251,6 +252,9 @@ def line_key(line: str) -> int | None:
     >>> line_key("Methods") is None, line_key("The") is None, line_key("and the team") is None
     (True, True, True)
     """
+    # a long line's start shows it is long: its words are where the whole line's words start
+    if len(line) > _LONG_LINE and len(" ".join(line[:_LONG_LINE].split())) > REPEATED_MAX_CHARS:
+        return None
     stripped = " ".join(line.split())
     if len(stripped) > REPEATED_MAX_CHARS or stripped[:1].islower():
         return None  # long, or the rest of a sentence broken across lines
