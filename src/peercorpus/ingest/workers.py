@@ -107,7 +107,9 @@ class EncodedShard:
             arrays[name] = array if len(shape) == 1 else array.reshape(shape)
             offset += count * dtype.itemsize
         vocab = vocab.split("\0") if isinstance(vocab, str) else vocab
-        self.line_keys, self.doc_line_keys = arrays["line_keys"], arrays["doc_line_keys"]
+        # copies: the parent keeps every file's line keys until the corpus is read, and a view
+        # would keep the file's whole buffer
+        self.line_keys, self.doc_line_keys = arrays["line_keys"].copy(), arrays["doc_line_keys"].copy()
         self.plain = (documents, vocab, arrays, text_blocks)
 
     def decode(self) -> Shard:
