@@ -237,7 +237,7 @@ class FileVocabulary:
 
         lookup = self._lookup
         # dict.fromkeys: the distinct words in order of first appearance, at C speed
-        new = [word for word in dict.fromkeys(words) if word not in lookup]
+        new = list(dict.fromkeys(words)) if not lookup else [word for word in dict.fromkeys(words) if word not in lookup]
         if new:
             first, stop = len(self.forms), len(self.forms) + len(new)
             lookup.update(zip(new, range(first, stop)))
