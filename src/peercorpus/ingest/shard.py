@@ -252,7 +252,7 @@ class FileVocabulary:
             self._is_word[first:stop] = np.fromiter(is_word, dtype=bool, count=len(new))
             norms = self._norms
             normal = _normalized(new)
-            unseen = [form for form in dict.fromkeys(normal) if form not in norms]
+            unseen = list(dict.fromkeys(normal)) if not norms else [form for form in dict.fromkeys(normal) if form not in norms]
             norms.update(zip(unseen, range(len(norms), len(norms) + len(unseen))))
             self._norm_of_form[first:stop] = np.fromiter(map(norms.__getitem__, normal), dtype=np.int32, count=len(new))
         return np.fromiter(map(lookup.__getitem__, words), dtype=np.int32, count=len(words))
