@@ -26,11 +26,14 @@ def relative_name(path: Path, root: Path) -> str:
     >>> relative_name(Path("corpora/peer/a.txt"), Path("corpora")), relative_name(Path("a.txt"), Path("a.txt"))
     ('peer/a.txt', 'a.txt')
     """
+    if os.sep == "/":  # a POSIX path is its string (pathlib's equality compares parsed parts)
+        whole, folder = str(path), str(root)
+        if whole == folder:
+            return path.name
+        if folder not in ("/", ".") and whole.startswith(folder) and whole[len(folder) : len(folder) + 1] == "/":
+            return whole[len(folder) + 1 :]
     if path == root:
         return path.name
-    whole, folder = str(path), str(root)
-    if os.sep == "/" and folder not in ("/", ".", "") and whole.startswith(folder) and whole[len(folder) : len(folder) + 1] == "/":
-        return whole[len(folder) + 1 :]
     return path.relative_to(root).as_posix()
 
 
