@@ -166,3 +166,18 @@ def test_a_long_line_has_no_key_as_before(line):
     stripped = " ".join(line.split())
     if len(stripped) > sections.REPEATED_MAX_CHARS:
         assert sections.line_key(line) is None
+
+
+def test_a_large_file_s_result_pickles_its_arrays_one_by_one_to_the_same_shard(tmp_path, monkeypatch):
+    from peercorpus.ingest import workers
+
+    monkeypatch.setattr(workers, "PACKED_BYTES", 0)
+    for path, root in _files(tmp_path)[:6]:
+        result = process_encoded((path, root, "digest"), load_config(None))
+        state = result.__getstate__()
+        assert state["packed"][2] is None  # no layout: the arrays themselves
+        again = pickle.loads(pickle.dumps(result)).decode()
+        expected = decode_shard(result.encoded)
+        assert again.vocab == expected.vocab and again.documents == expected.documents
+        for name, array in expected.arrays.items():
+            assert again.arrays[name].dtype == array.dtype and np.array_equal(again.arrays[name], array), name

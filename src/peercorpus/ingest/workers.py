@@ -54,6 +54,8 @@ def process_batch(batch, config: Config) -> list[bytes | str]:
 
 
 _DTYPES: dict[str, np.dtype] = {}
+#: A worker's result whose arrays take more bytes than this sends them one by one (see __getstate__).
+PACKED_BYTES = 8 << 20
 
 
 @dataclass
@@ -84,8 +86,12 @@ class EncodedShard:
         if self.plain is None:
             return self.__dict__
         documents, vocab, arrays, text_blocks = self.plain
-        layout = [(name, array.dtype.str, array.shape) for name, array in arrays.items()]
-        buffer = b"".join([array.tobytes() for array in arrays.values()])
+        if sum(array.nbytes for array in arrays.values()) > PACKED_BYTES:
+            # a large file's arrays as numpy pickles them: one buffer would be another copy of them
+            layout, buffer = None, arrays
+        else:
+            layout = [(name, array.dtype.str, array.shape) for name, array in arrays.items()]
+            buffer = b"".join([memoryview(np.ascontiguousarray(array).reshape(-1)).cast("B") for array in arrays.values() if array.size])
         joined = "\0".join(vocab)
         if vocab and joined.count("\0") == len(vocab) - 1:  # no form holds a NUL: split gives them back
             vocab = joined
@@ -100,6 +106,8 @@ class EncodedShard:
             return
         documents, vocab, layout, buffer, text_blocks = packed
         arrays, offset = {}, 0
+        if layout is None:
+            arrays, layout = buffer, ()
         for name, dtype, shape in layout:
             dtype = _DTYPES.get(dtype) or _DTYPES.setdefault(dtype, np.dtype(dtype))
             count = shape[0] if len(shape) == 1 else math.prod(shape)
