@@ -112,7 +112,7 @@ def tokenising_bounds(corpus: Path) -> dict[str, float]:
 
     regex = cpu(lambda: [pattern.findall(text) for text in texts])
     with_nltk = regex + cpu(lambda: [list(nltk_punkt.span_tokenize(p)) for ps in paragraphs for p in ps])
-    fast_punkt._decided.clear()  # nothing remembered from an earlier run
+    fast_punkt.forget()  # nothing remembered from an earlier run
     with_fast = regex + cpu(lambda: [list(fast_punkt.span_tokenize(p)) for ps in paragraphs for p in ps])
     return {"regex": regex, "regex + NLTK Punkt": with_nltk, "regex + FastPunkt": with_fast}
 

@@ -15,7 +15,7 @@ import bisect
 import shutil
 import zlib
 from collections.abc import Callable
-from itertools import filterfalse
+from itertools import filterfalse, repeat
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ import numpy as np
 
 from ..core.derived import RunNumbers
 from ..core.tokens import index_offsets, index_positions, normalized_vocab
+from ..io.base import relative_name
 from .shard import Shard
 from .shard_codec import narrowest
 from .snapshot import PARTITION_NAME, SnapshotWriter, join_names
@@ -86,11 +87,15 @@ class Assembler:
         first_doc = self.writer.n_documents
         docs = np.arange(first_doc, first_doc + len(shard.documents), dtype=np.int32)
         first_doc += self.doc_base  # in the corpus (duplicates are found corpus-wide)
-        # new forms numbered in the order the shard lists them, then every form looked up (at C speed)
-        lookup = self.lookup
-        new = list(filterfalse(lookup.__contains__, dict.fromkeys(shard.vocab)))
-        lookup.update(zip(new, range(len(lookup), len(lookup) + len(new))))
-        mapping = np.fromiter(map(lookup.__getitem__, shard.vocab), dtype=np.int32, count=len(shard.vocab))
+        # every form looked up once (at C speed), then the new ones numbered in the order the shard
+        # lists them (a form listed twice, once): one dict look-up a form, not three
+        vocab, lookup = shard.vocab, self.lookup
+        mapping = np.fromiter(map(lookup.get, vocab, repeat(-1)), dtype=np.int32, count=len(vocab))
+        unseen = np.flatnonzero(mapping < 0).tolist()
+        if unseen:
+            new = list(dict.fromkeys([vocab[i] for i in unseen]))
+            lookup.update(zip(new, range(len(lookup), len(lookup) + len(new))))
+            mapping[unseen] = [lookup[vocab[i]] for i in unseen]
         # Sentence and paragraph numbers in a shard start at 0 in each document.
         sentence_base = self.n_sentences + np.cumsum(doc_sentences) - doc_sentences
         paragraph_base = self.n_paragraphs + np.cumsum(doc_paragraphs) - doc_paragraphs
@@ -125,8 +130,8 @@ class Assembler:
         if self._pending_tokens >= FLUSH_TOKENS:
             self._flush()
 
-        relative_path = path.relative_to(root) if path != root else Path(path.name)
-        relative = shown_name(relative_path.as_posix())
+        relative_path = relative_name(path, root)
+        relative = shown_name(relative_path)
         byte_edges = np.concatenate([[0], np.cumsum(a["text_lengths"])]).tolist()
         blocks = _text_blocks(shard, byte_edges)
         for i, info in enumerate(shard.documents):
@@ -520,10 +525,11 @@ def _form_ranges(offsets: np.ndarray, size: int):
         first = stop
 
 
-def _document_metadata(path: Path, relative: Path, own: dict, sidecar: dict[str, dict]) -> dict[str, Any]:
+def _document_metadata(path: Path, relative: str, own: dict, sidecar: dict[str, dict]) -> dict[str, Any]:
     metadata: dict[str, Any] = {}
-    if len(relative.parts) > 1:
-        metadata["collection"] = relative.parts[0]
+    parts = relative.split("/")
+    if len(parts) > 1:
+        metadata["collection"] = parts[0]
     metadata.update({k: v for k, v in own.items() if v is not None and v != ""})
     metadata.update(sidecar.get(str(path), {}))
     return metadata

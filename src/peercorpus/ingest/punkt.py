@@ -76,6 +76,15 @@ class FastPunkt:
         self.ortho_context = params.ortho_context  # a defaultdict: read with .get, never grown
         self.punctuation = tuple(tokenizer.PUNCTUATION)
         self._decided: dict[str, bool] = {}
+        # per token: _first_pass, _type and initial_match answers (pure functions of the token)
+        self._first: dict[str, tuple[bool, bool, bool]] = {}
+        self._types: dict[str, str] = {}
+        self._initial: dict[str, bool] = {}
+
+    def forget(self) -> None:
+        """Forget every context and token decided so far (a benchmark's fresh start)."""
+        for answers in (self._decided, self._first, self._types, self._initial):
+            answers.clear()
 
     # -- sentence spans ---------------------------------------------------------------
 
@@ -166,6 +175,12 @@ class FastPunkt:
 
     def _first_pass(self, token: str) -> tuple[bool, bool, bool]:
         """(sentence break, abbreviation, ellipsis) from the token alone."""
+        known = self._first.get(token)
+        if known is None:
+            known = _remembered(self._first, token, self._first_pass_of(token))
+        return known
+
+    def _first_pass_of(self, token: str) -> tuple[bool, bool, bool]:
         if token in self.sent_end_chars:
             return True, False, False
         if self.ellipsis_match(token):
@@ -178,8 +193,11 @@ class FastPunkt:
         return False, False, False
 
     def _type(self, token: str) -> str:
-        lower = token.lower()
-        return "##number##" if self.numeric_match(lower) else lower
+        known = self._types.get(token)
+        if known is None:
+            lower = token.lower()
+            known = _remembered(self._types, token, "##number##" if self.numeric_match(lower) else lower)
+        return known
 
     def _second_pass(self, token: str, first: tuple[bool, bool, bool], following: str, following_break: bool) -> bool:
         """Whether ``token`` ends a sentence, given the token after it."""
@@ -192,7 +210,9 @@ class FastPunkt:
         next_kind = self._type(following)
         if following_break and len(next_kind) > 1 and next_kind[-1] == ".":
             next_kind = next_kind[:-1]
-        initial = bool(self.initial_match(token))
+        initial = self._initial.get(token)
+        if initial is None:
+            initial = _remembered(self._initial, token, bool(self.initial_match(token)))
         if (kind, next_kind) in self.collocations:
             return False
         if (abbreviation or ellipsis) and not initial:
@@ -224,3 +244,11 @@ class FastPunkt:
         if token[0].islower() and ((context & _ORTHO_UC) or not (context & _ORTHO_BEG_LC)):
             return False
         return "unknown"
+
+
+def _remembered(answers: dict, token: str, answer):
+    """``answer``, kept in ``answers`` for ``token`` (forgotten, all at once, past ``_CACHE_SIZE``)."""
+    if len(answers) >= _CACHE_SIZE:
+        answers.clear()
+    answers[token] = answer
+    return answer

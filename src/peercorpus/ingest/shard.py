@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from ..core.vocabulary import _TYPOGRAPHIC as _TYPOGRAPHIC_TABLE
 from ..core.vocabulary import normalize_form
 from ..errors import UnreadableFile
 from ..io import read_file
-from ..io.base import RawDocument
+from ..io.base import RawDocument, relative_name
 from ..io.hyphenation import join_line_end_hyphens
 from .cleaning import clean_text
 from .quality import text_warnings
@@ -61,6 +62,11 @@ class Shard:
     documents: list[dict[str, Any]]
     vocab: list[str]
     arrays: dict[str, np.ndarray]
+    # What ``process_file`` knows by construction, so that encoding need not check it
+    # (``shard_codec.compact_arrays``): ``units``, every token's sentence and paragraph number is
+    # the last unit starting at or before it; ``forms``, every form is the text at its tokens
+    # (the default tokenizer cuts words out of the text). Not stored; False: checked.
+    known: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 def content_hash(data: bytes) -> str:
@@ -75,9 +81,9 @@ def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[
     left out as boilerplate; the shard records each document's own line keys
     (``line_keys``, ``doc_line_keys``) so that the corpus can count them."""
 
-    relative = path.relative_to(root).as_posix() if path != root else path.name
+    relative = relative_name(path, root)
     raw_documents = read_file(path, root, config.read, layout=config.cleaning.auto)
-    vocabulary = FileVocabulary()
+    vocabulary = FileVocabulary(first_character_decides=config.tokenize.tokenizer == "default")
     parts: dict[str, list[np.ndarray]] = {name: [] for name in ARRAY_FIELDS}
     documents = []
     for raw in raw_documents:
@@ -132,7 +138,8 @@ def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[
         parts["line_keys"].append(keys)
         parts["doc_line_keys"].append(np.array([len(keys)], dtype=np.int64))
     arrays = {name: _concatenate(chunks, name) for name, chunks in parts.items()}
-    return Shard(documents=documents, vocab=vocabulary.forms, arrays=arrays)
+    known = frozenset(("units", "forms") if config.tokenize.tokenizer == "default" else ("units",))
+    return Shard(documents=documents, vocab=vocabulary.forms, arrays=arrays, known=known)
 
 
 def cleaned_text(raw: RawDocument, config: Config) -> tuple[str, dict]:
@@ -214,7 +221,11 @@ class FileVocabulary:
     ([0, 1, 2, 0], (3, 1))
     """
 
-    def __init__(self):
+    def __init__(self, *, first_character_decides: bool = False):
+        # first_character_decides: every form is a default-tokenizer token, which holds a letter
+        # or digit exactly when it starts with one (DEFAULT_TOKEN_PATTERN's alternatives), so
+        # str.isalnum of its first character tells a word (tests/ingest/test_ingest_speed.py)
+        self._first_character_decides = first_character_decides
         self.forms: list[str] = []
         self._lookup: dict[str, int] = {}
         self._is_word = np.zeros(1024, dtype=bool)
@@ -226,7 +237,7 @@ class FileVocabulary:
 
         lookup = self._lookup
         # dict.fromkeys: the distinct words in order of first appearance, at C speed
-        new = [word for word in dict.fromkeys(words) if word not in lookup]
+        new = list(dict.fromkeys(words)) if not lookup else [word for word in dict.fromkeys(words) if word not in lookup]
         if new:
             first, stop = len(self.forms), len(self.forms) + len(new)
             lookup.update(zip(new, range(first, stop)))
@@ -234,12 +245,16 @@ class FileVocabulary:
             while stop > len(self._is_word):
                 self._is_word = np.concatenate([self._is_word, np.zeros(len(self._is_word), dtype=bool)])
                 self._norm_of_form = np.concatenate([self._norm_of_form, np.zeros(len(self._norm_of_form), dtype=np.int32)])
-            self._is_word[first:stop] = list(map(bool, map(_ALPHANUMERIC.search, new)))
+            if self._first_character_decides:
+                is_word = map(str.isalnum, map(itemgetter(0), new))
+            else:
+                is_word = map(bool, map(_ALPHANUMERIC.search, new))
+            self._is_word[first:stop] = np.fromiter(is_word, dtype=bool, count=len(new))
             norms = self._norms
             normal = _normalized(new)
-            unseen = [form for form in dict.fromkeys(normal) if form not in norms]
+            unseen = list(dict.fromkeys(normal)) if not norms else [form for form in dict.fromkeys(normal) if form not in norms]
             norms.update(zip(unseen, range(len(norms), len(norms) + len(unseen))))
-            self._norm_of_form[first:stop] = list(map(norms.__getitem__, normal))
+            self._norm_of_form[first:stop] = np.fromiter(map(norms.__getitem__, normal), dtype=np.int32, count=len(new))
         return np.fromiter(map(lookup.__getitem__, words), dtype=np.int32, count=len(words))
 
     def count_words(self, ids: np.ndarray) -> tuple[int, int]:

@@ -7,6 +7,7 @@ process, a Dask worker): read and tokenise it into an encoded shard, or say why 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,11 @@ def process_batch(batch, config: Config) -> list[bytes | str]:
     return [process_one(item, config) for item in batch]
 
 
+_DTYPES: dict[str, np.dtype] = {}
+#: A worker's result whose arrays take more bytes than this sends them one by one (see __getstate__).
+PACKED_BYTES = 8 << 20
+
+
 @dataclass
 class EncodedShard:
     """A tokenised file as a worker sends it to the process that assembles the corpus: the
@@ -72,6 +78,47 @@ class EncodedShard:
     # ends and unit numbers again: two thirds of the parent's work a file). Equal, array for
     # array and dtype for dtype, to what decoding gives (shard_codec checks that at encoding).
     plain: tuple | None = None
+
+    def __getstate__(self) -> dict:
+        """Pickled (worker → parent) with the plain arrays in one buffer and the vocabulary in one
+        string: pickling each small array and form apart was a sixth of a worker's CPU and most
+        of the parent's unpickling on a corpus of small files."""
+        if self.plain is None:
+            return self.__dict__
+        documents, vocab, arrays, text_blocks = self.plain
+        if sum(array.nbytes for array in arrays.values()) > PACKED_BYTES:
+            # a large file's arrays as numpy pickles them: one buffer would be another copy of them
+            layout, buffer = None, arrays
+        else:
+            layout = [(name, array.dtype.str, array.shape) for name, array in arrays.items()]
+            buffer = b"".join([memoryview(np.ascontiguousarray(array).reshape(-1)).cast("B") for array in arrays.values() if array.size])
+        joined = "\0".join(vocab)
+        if vocab and joined.count("\0") == len(vocab) - 1:  # no form holds a NUL: split gives them back
+            vocab = joined
+        state = {k: v for k, v in self.__dict__.items() if k not in ("plain", "line_keys", "doc_line_keys")}
+        state["packed"] = (documents, vocab, layout, buffer, text_blocks)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        packed = state.pop("packed", None)
+        self.__dict__.update(state)
+        if packed is None:
+            return
+        documents, vocab, layout, buffer, text_blocks = packed
+        arrays, offset = {}, 0
+        if layout is None:
+            arrays, layout = buffer, ()
+        for name, dtype, shape in layout:
+            dtype = _DTYPES.get(dtype) or _DTYPES.setdefault(dtype, np.dtype(dtype))
+            count = shape[0] if len(shape) == 1 else math.prod(shape)
+            array = np.frombuffer(buffer, dtype=dtype, count=count, offset=offset)
+            arrays[name] = array if len(shape) == 1 else array.reshape(shape)
+            offset += count * dtype.itemsize
+        vocab = vocab.split("\0") if isinstance(vocab, str) else vocab
+        # copies: the parent keeps every file's line keys until the corpus is read, and a view
+        # would keep the file's whole buffer
+        self.line_keys, self.doc_line_keys = arrays["line_keys"].copy(), arrays["doc_line_keys"].copy()
+        self.plain = (documents, vocab, arrays, text_blocks)
 
     def decode(self) -> Shard:
         if self.plain is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UnreadableFile
-from .base import RawDocument, ReadOptions
+from .base import RawDocument, ReadOptions, relative_name
 from .formats import Read, read_docx, read_markdown, read_plain
 from .html import read_html
 from .pdf import read_pdf
@@ -31,7 +31,7 @@ def read_file(path: Path, root: Path, options: ReadOptions, *, layout: bool = Tr
     document with more text than ``options.max_document_mb`` is skipped (``UnreadableFile``;
     a row: a warning)."""
 
-    relative = path.relative_to(root).as_posix() if path != root else path.name
+    relative = relative_name(path, root)
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".jsonl"):
         return read_rows(path, relative, options)

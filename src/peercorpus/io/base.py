@@ -10,11 +10,31 @@ A reader turns one file into zero or more documents (tabular files give one per 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 MAX_DOCUMENT_MB = 20
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """``path`` under ``root`` as a POSIX path (its name when it is ``root``): a document id's
+    file part. ``path.relative_to(root).as_posix()``, without pathlib's parsing when the strings
+    show it (a tenth of a millisecond a file, twice a file at ingest).
+
+    >>> relative_name(Path("corpora/peer/a.txt"), Path("corpora")), relative_name(Path("a.txt"), Path("a.txt"))
+    ('peer/a.txt', 'a.txt')
+    """
+    if os.sep == "/":  # a POSIX path is its string (pathlib's equality compares parsed parts)
+        whole, folder = str(path), str(root)
+        if whole == folder:
+            return path.name
+        if folder not in ("/", ".") and whole.startswith(folder) and whole[len(folder) : len(folder) + 1] == "/":
+            return whole[len(folder) + 1 :]
+    if path == root:
+        return path.name
+    return path.relative_to(root).as_posix()
 
 
 @dataclass(frozen=True)
