@@ -19,11 +19,11 @@ demo: install
 	$(BIN)/peercorpus report configs/peer-support.yaml
 
 test: install
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto
 
 # The edit loop: everything but the tests marked slow (over 2 s each).
 test-fast: install
-	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not slow"
+	$(BIN)/python -m pytest -n auto -m "not slow"
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py

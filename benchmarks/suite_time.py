@@ -53,8 +53,8 @@ def main() -> None:
         try:
             rows = [
                 (f"baseline {args.baseline}: pytest", *run_suite(baseline)),
-                ("this tree: make test" + (" (ignoring " + ", ".join(args.ignore) + ")" if args.ignore else ""), *run_suite(ROOT, "-n", "auto", "--dist", "loadgroup", *ignored)),
-                ("this tree: make test-fast", *run_suite(ROOT, "-n", "auto", "--dist", "loadgroup", "-m", "not slow", *ignored)),
+                ("this tree: make test" + (" (ignoring " + ", ".join(args.ignore) + ")" if args.ignore else ""), *run_suite(ROOT, "-n", "auto", *ignored)),
+                ("this tree: make test-fast", *run_suite(ROOT, "-n", "auto", "-m", "not slow", *ignored)),
             ]
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, check=False)

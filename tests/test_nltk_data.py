@@ -17,7 +17,6 @@ def test_lexnames_has_the_45_wordnet_lexicographer_files():
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("wordnet")  # with tests/core/test_lemmas.py: WordNet is loaded once
 @pytest.mark.skipif(not DEBIAN_WORDNET.is_dir(), reason="Debian's wordnet-base is not installed (.ci/run installs it)")
 def test_lemmatize_with_wordnet_installed_from_debian(tmp_path, mini_corpus):
     import nltk

@@ -26,7 +26,6 @@ def wordnet(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("wordnet")  # one worker loads WordNet (~3 s) for both (make test: --dist loadgroup)
 def test_lemmas_are_words(tmp_path, wordnet):
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "a.txt").write_text(TEXT, encoding="utf-8")
