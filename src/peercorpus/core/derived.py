@@ -22,11 +22,12 @@ from .chunks import read_rows, release_rows
 
 
 class DerivedArray:
-    """A read-only one-dimensional array computed on demand (subclasses give ``_range`` and
-    ``_take``); indexing it gives a plain ``numpy`` array."""
+    """A read-only array computed on demand, indexed on its first axis (subclasses give
+    ``_range`` and ``_take``, and ``row_shape`` when each row is itself an array); indexing it
+    gives a plain ``numpy`` array."""
 
     dtype = np.dtype(np.int32)
-    ndim = 1
+    row_shape: tuple[int, ...] = ()
 
     def __init__(self, length: int):
         self._length = int(length)
@@ -35,14 +36,20 @@ class DerivedArray:
         return self._length
 
     @property
-    def shape(self) -> tuple[int]:
-        return (self._length,)
+    def ndim(self) -> int:
+        return 1 + len(self.row_shape)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return (self._length, *self.row_shape)
 
     @property
     def size(self) -> int:
-        return self._length
+        return self._length * int(np.prod(self.row_shape, dtype=np.int64))
 
     def __getitem__(self, key):
+        if isinstance(key, tuple):  # spans[:, 0] and the like: on the rows asked for first
+            return self[key[0]][(slice(None), *key[1:])] if isinstance(key[0], slice) else np.asarray(self)[key]
         if isinstance(key, slice):
             start, stop, step = key.indices(self._length)
             if step == 1:
@@ -64,7 +71,7 @@ class DerivedArray:
         if len(flat) and (int(flat.min()) < -self._length or int(flat.max()) >= self._length):
             raise IndexError(f"index out of bounds for length {self._length}")
         flat = np.where(flat < 0, flat + self._length, flat)
-        return self._take(flat).reshape(key.shape)
+        return self._take(flat).reshape((*key.shape, *self.row_shape))
 
     def __array__(self, dtype=None, copy=None):
         whole = self._range(0, self._length)
@@ -175,7 +182,7 @@ class TokenEnds(DerivedArray):
         release_rows(self.ids, start, stop)
 
 
-class PartitionedArray:
+class PartitionedArray(DerivedArray):
     """One array of a snapshot partitioned by documents (``SNAPSHOT_FORMAT`` 5): the rows of
     ``parts[p]`` are rows ``starts[p]:starts[p + 1]`` of the whole, their values put in corpus
     terms by partition — through ``maps[p]`` (a partition's local type ids → the corpus') and/or
@@ -195,19 +202,6 @@ class PartitionedArray:
         self.dtype = np.dtype(dtype)
         self.row_shape = tuple(np.shape(self.parts[0])[1:]) if self.parts else ()
         self._length = int(self.starts[-1])
-
-    ndim = property(lambda self: 1 + len(self.row_shape))
-
-    def __len__(self) -> int:
-        return self._length
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return (self._length, *self.row_shape)
-
-    @property
-    def size(self) -> int:
-        return self._length * int(np.prod(self.row_shape, dtype=np.int64))
 
     def _values(self, part: int, rows) -> np.ndarray:
         rows = np.asarray(rows)
@@ -242,57 +236,8 @@ class PartitionedArray:
             out[where] = self._values(part, self.parts[part][positions[where] - self.starts[part]])
         return out
 
-    def __getitem__(self, key):
-        if isinstance(key, tuple):  # spans[:, 0] and the like: on the rows asked for first
-            return self[key[0]][(slice(None), *key[1:])] if isinstance(key[0], slice) else np.asarray(self)[key]
-        if isinstance(key, slice):
-            start, stop, step = key.indices(self._length)
-            if step == 1:
-                return self._range(start, max(start, stop))
-            return self._take(np.arange(start, stop, step, dtype=np.int64))
-        if isinstance(key, (int, np.integer)):
-            position = int(key) + (self._length if key < 0 else 0)
-            if not 0 <= position < self._length:
-                raise IndexError(f"index {key} is out of bounds for length {self._length}")
-            return self._take(np.array([position], dtype=np.int64))[0]
-        key = np.asarray(key)
-        if key.dtype == bool:
-            if key.shape != (self._length,):
-                raise IndexError(f"boolean index of length {len(key)} for an array of length {self._length}")
-            return self._take(np.flatnonzero(key))
-        if key.dtype.kind not in "iu":
-            raise IndexError(f"only integers, slices and integer or boolean arrays are valid indices (got {key.dtype})")
-        flat = key.reshape(-1).astype(np.int64)
-        if len(flat) and (int(flat.min()) < -self._length or int(flat.max()) >= self._length):
-            raise IndexError(f"index out of bounds for length {self._length}")
-        flat = np.where(flat < 0, flat + self._length, flat)
-        return self._take(flat).reshape((*key.shape, *self.row_shape))
-
-    def __array__(self, dtype=None, copy=None):
-        whole = self._range(0, self._length)
-        return whole if dtype is None else whole.astype(dtype, copy=False)
-
     def __iter__(self):
         return iter(self._range(0, self._length))
-
-    def astype(self, dtype, copy: bool = True) -> np.ndarray:
-        return self._range(0, self._length).astype(dtype, copy=False)
-
-    def tolist(self) -> list:
-        return self._range(0, self._length).tolist()
-
-    def max(self, *args, **kwargs):
-        return self._range(0, self._length).max(*args, **kwargs)
-
-    def min(self, *args, **kwargs):
-        return self._range(0, self._length).min(*args, **kwargs)
-
-    def sum(self, *args, **kwargs):
-        return self._range(0, self._length).sum(*args, **kwargs)
-
-    def read_rows(self, start: int, stop: int) -> np.ndarray:
-        """Rows ``start:stop`` (as ``chunks.read_rows``: the pages read are released)."""
-        return self._range(start, stop, release=True)
 
     def release(self, start: int, stop: int) -> None:
         """Release the memory-mapped pages of rows ``start:stop`` in every partition they cover."""

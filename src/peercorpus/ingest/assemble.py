@@ -56,6 +56,19 @@ _GROWING = {
 _DERIVE_ROWS = 1 << 22
 
 
+def snapshot_layout(explicit: set[str]) -> dict[str, str]:
+    """How a snapshot stores what ``Tokens`` reads, given the unit numbers stored per token::
+
+        snapshot_layout({"sentence"})["sentence"]     # 'per token'
+    """
+    return {
+        "sentence": "per token" if "sentence" in explicit else "first token of each sentence",
+        "paragraph": "per token" if "paragraph" in explicit else "first token of each paragraph",
+        "char_ends": "char_starts + form length, exceptions listed",
+        "texts": "zlib blocks: the shard packs' (text_sources.json) or texts.bin",
+    }
+
+
 class Assembler:
     """Adds shards, in corpus order, to a ``SnapshotWriter``."""
 
@@ -223,12 +236,7 @@ class Assembler:
 
     def layout(self) -> dict[str, str]:
         """How the snapshot stores what ``Tokens`` reads (recorded in the manifest)."""
-        return {
-            "sentence": "per token" if "sentence" in self.explicit else "first token of each sentence",
-            "paragraph": "per token" if "paragraph" in self.explicit else "first token of each paragraph",
-            "char_ends": "char_starts + form length, exceptions listed",
-            "texts": "zlib blocks: the shard packs' (text_sources.json) or texts.bin",
-        }
+        return snapshot_layout(self.explicit)
 
 
 #: A partition of a snapshot is cut (before the next file) once it holds this many tokens or
@@ -430,13 +438,7 @@ class PartitionedAssembler:
 
     def layout(self) -> dict[str, str]:
         """How the snapshot stores what ``Tokens`` reads (recorded in the manifest)."""
-        return {
-            "sentence": "per token" if "sentence" in self.explicit else "first token of each sentence",
-            "paragraph": "per token" if "paragraph" in self.explicit else "first token of each paragraph",
-            "char_ends": "char_starts + form length, exceptions listed",
-            "texts": "zlib blocks: the shard packs' (text_sources.json) or texts.bin",
-            "partitions": "part-NNNNN folders of whole files, local ids mapped by type_map.npy",
-        }
+        return {**snapshot_layout(self.explicit), "partitions": "part-NNNNN folders of whole files, local ids mapped by type_map.npy"}
 
 
 class ReusedPartition:

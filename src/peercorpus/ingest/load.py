@@ -39,11 +39,11 @@ from ..core.tokens import Tokens
 from ..errors import InputError, Terminated, UnreadableFile, UsageError
 from ..io.metadata import read_sidecar
 from .assemble import PartitionedAssembler
-from .shard_codec import narrowest
 from .cluster import ClusterSession, resolve_scheduler
 from .discover import discover
 from .sections import REPEATED_MIN_DOCUMENTS, REPEATED_MIN_SHARE, repeated_line_keys
 from .shard import content_hash, process_file
+from .shard_codec import narrowest
 from .snapshot import OWN_TEXTS, STAT_FIELDS, SnapshotWriter
 from .store import (
     CacheUnreadable,
