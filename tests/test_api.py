@@ -23,7 +23,6 @@ def test_the_python_api_page_runs_as_written(tmp_path, monkeypatch):
     assert result.attempted >= 12 and result.failed == 0
 
 
-@pytest.mark.slow
 def test_import_peercorpus_loads_no_analysis_until_a_verb_is_used():
     import subprocess
 

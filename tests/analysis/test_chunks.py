@@ -61,7 +61,6 @@ SETTINGS = [
 ]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("settings", SETTINGS)
 @pytest.mark.parametrize("ngram", [1, 2, 3])
 def test_freq_is_the_same_in_chunks_of_any_size(sample, monkeypatch, settings, ngram):

@@ -192,7 +192,6 @@ def test_matching_options_and_bad_parameters(three_themes):
         code_corpus(corpus, parse_codebook({"hope": ["hope"]}), match="fuzzy")
 
 
-@pytest.mark.slow
 def test_stem_matching_reaches_the_derived_forms(mini_corpus):
     corpus = load_corpus([mini_corpus], use_cache=False)
     coding = code_corpus(corpus, parse_codebook({"recovery": ["recover"]}), match="stem")

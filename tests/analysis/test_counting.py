@@ -144,7 +144,6 @@ def test_bad_input(run, sample_corpus, args, code, message):
     assert message in result.output
 
 
-@pytest.mark.slow
 def test_keyness_cli_json_and_reference_list(run, sample_corpus, tmp_path):
     payload = json.loads(run("keyness", str(sample_corpus), "--target", "genre=blog", "-f", "json").stdout)
     first = payload[0]

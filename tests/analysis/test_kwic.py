@@ -167,7 +167,6 @@ def test_dispersion_measures_by_hand():
 WORDS = st.sampled_from(["peer", "support", "recovery", "lived", "experience", "NHS", "boundaries", "hope", "work"])
 
 
-@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     docs=st.lists(st.lists(st.tuples(WORDS, st.sampled_from([" ", "  ", "\n", ", ", ". ", "\n\n"])), min_size=1, max_size=40), min_size=1, max_size=4),
@@ -228,7 +227,6 @@ def test_phrase_matches_across_line_breaks_not_documents(tmp_path):
         find_matches(corpus.tokens, "  ")
 
 
-@pytest.mark.slow
 def test_warm_kwic_imports_neither_nltk_nor_sklearn(sample_corpus, warm_sample_cache):
     args = ("kwic", str(sample_corpus), "lived experience", "-f", "csv")
     assert heavy_imports_of_warm_command(sample_corpus, warm_sample_cache, *args) == (False, False)

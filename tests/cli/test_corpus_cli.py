@@ -147,7 +147,6 @@ def test_warm_info_does_not_import_pandas(sample_corpus, warm_sample_cache):
     assert heavy_imports_of_warm_command(sample_corpus, warm_sample_cache, *args, modules=("pandas", "nltk")) == (False, False)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_quiet_silences_library_warnings_too(sample_corpus, where):
     import subprocess

@@ -93,7 +93,6 @@ def test_stopwords_english_none_and_file_change_freq(run, mini_corpus, tmp_path)
     assert "the" in terms("--set", "tokenize.stopwords=english", "--stopwords", "none")  # the option wins
 
 
-@pytest.mark.slow
 def test_topics_json_output_is_a_file(run, planted_corpus, tmp_path):
     folder, _ = planted_corpus
     out = tmp_path / "x.json"
@@ -108,7 +107,6 @@ def test_topics_json_output_is_a_file(run, planted_corpus, tmp_path):
     assert (tmp_path / "plain.json" / "topics.json").is_file()  # without --format: a folder, as before
 
 
-@pytest.mark.slow
 def test_topics_folder_has_long_forms_of_the_weight_tables(run, planted_corpus, tmp_path):
     folder, _ = planted_corpus
     out = tmp_path / "t"

@@ -18,7 +18,6 @@ def text(tmp_path):
     return path
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -62,7 +61,6 @@ def test_a_read_only_cache_is_a_one_line_error(run, text, tmp_path):
         cache.chmod(0o700)
 
 
-@pytest.mark.slow
 def test_a_full_disk_is_a_one_line_error(run, text, tmp_path, monkeypatch):
     import errno
 

@@ -104,7 +104,6 @@ def test_save_compounds_over_a_linked_document_is_refused(run, tmp_path):
     assert (ext / "doc.txt").read_text().startswith("Lived experience matters.")
 
 
-@pytest.mark.slow
 def test_links_out_of_the_corpus_are_not_followed_by_default(run, tmp_path):
     corpus = _corpus(tmp_path)
     secret = tmp_path / "secret.txt"

@@ -35,7 +35,6 @@ def test_ordinary_nesting_keeps_boilerplate_removal(tmp_path):
     assert read.text == "Garden text about roses, soil and compost heaps." and read.warnings == []
 
 
-@pytest.mark.slow
 def test_100000_nested_divs_take_bounded_time_and_memory(tmp_path):
     (tmp_path / "page.html").write_text("<html><body>" + "<div>" * 100_000 + "deep text" + "</div>" * 100_000 + "</body></html>")
     result = run_bounded(["-q", "kwic", str(tmp_path), "deep", "-f", "csv", "--no-cache"], seconds=120, memory_mb=1500)
@@ -54,7 +53,6 @@ def _docx(path, document_xml: bytes):
             target.writestr(name, data)
 
 
-@pytest.mark.slow
 def test_a_docx_bomb_is_skipped_before_it_is_expanded(tmp_path, monkeypatch):
     from peercorpus.io import formats
 
@@ -79,7 +77,6 @@ def test_a_document_past_max_document_mb_is_skipped_with_a_warning(run, tmp_path
     assert "ok.txt" in result.stdout and "rows.jsonl#1" in result.stdout and "huge.txt" not in result.stdout
 
 
-@pytest.mark.slow
 def test_a_huge_single_line_file_is_refused_in_bounded_memory(tmp_path):
     with open(tmp_path / "huge.txt", "w") as handle:
         for _ in range(30):

@@ -37,7 +37,6 @@ def test_one_bad_jsonl_line_is_skipped_with_a_warning(tmp_path, bad):
     assert any("skipped line 2" in notice for notice in corpus.load_report.notices), corpus.load_report.notices
 
 
-@pytest.mark.slow
 def test_empty_text_rows_are_skipped_with_a_warning_naming_the_lines(run, tmp_path):
     (tmp_path / "posts.csv").write_text("id,text\n1,A post about peers.\n2,\n3,   \n4,Another post.\n")
     corpus = load_corpus(tmp_path)

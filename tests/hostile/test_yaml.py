@@ -25,7 +25,6 @@ def test_parse_yaml_refuses_a_recursive_alias():
         parse_yaml("a: &a [*a]\n", "loop.yaml")
 
 
-@pytest.mark.slow
 def test_parse_yaml_refuses_5000_levels_of_nesting():
     with pytest.raises(ConfigError, match="nested"):
         parse_yaml("a: " + "[" * 5000 + "]" * 5000 + "\n", "deep.yaml")
@@ -70,7 +69,6 @@ def test_front_matter_with_a_key_twice_is_kept_as_text_with_a_warning(tmp_path):
     assert any("given twice" in w for w in corpus.documents[0].warnings), corpus.documents[0].warnings
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     "value, message",
     [

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from peercorpus import load_corpus
 from peercorpus.config import load_config
@@ -46,7 +45,6 @@ def _snapshot_files(cache: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-@pytest.mark.slow
 def test_files_read_again_on_workers_give_the_snapshot_of_one_process(tmp_path, monkeypatch):
     site = _site(tmp_path / "site")
     one = load_corpus(site, cache_dir=tmp_path / "one", workers=1)

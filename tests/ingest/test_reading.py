@@ -34,7 +34,6 @@ def _expected(name: str) -> list[str]:
     return [" ".join(p.split()) for p in (entry["paragraphs"] if isinstance(entry, dict) else entry)]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", ["two_column_article.pdf", "one_column_report.pdf"])
 def test_pdf_paragraphs_are_the_authors(name):
     read = read_pdf(PDFS / name)

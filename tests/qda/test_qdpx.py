@@ -74,7 +74,6 @@ def _coded_with(selection, theme: str) -> bool:
     return any(code == path or code.startswith(path + "/") for code in selection.codes)
 
 
-@pytest.mark.slow
 def test_every_extract_is_one_selection_with_its_match(sample_coding, sample_corpus):
     from peercorpus import load_corpus
 
@@ -246,7 +245,6 @@ def test_unit_and_qdpx_name_are_checked_first(run, mini_corpus, tmp_path):
     assert result.exit_code == 2 and "--qdpx" in result.stderr
 
 
-@pytest.mark.slow
 def test_topics_code_sentences_with_their_dominant_topic(run, planted_corpus, tmp_path):
     folder, planted = planted_corpus
     target = tmp_path / "topics.qdpx"
@@ -373,7 +371,6 @@ def test_bundled_schemas_are_the_shared_ones():
             assert (shared / name).read_bytes() == data
 
 
-@pytest.mark.slow
 def test_where_keeps_only_its_documents_as_sources(run, mini_corpus, tmp_path):
     target = tmp_path / "blog.qdpx"
     result = run("code", str(mini_corpus), "-b", str(CODEBOOK), "--where", "genre=blog", "--qdpx", str(target), "--unit", "match")

@@ -19,7 +19,6 @@ def _modes(folder):
     return {p.relative_to(folder).as_posix(): stat.S_IMODE(p.stat().st_mode) for p in folder.rglob("*") if p.is_file()}
 
 
-@pytest.mark.slow
 def test_output_files_get_the_umask_mode(run, mini_corpus, tmp_path, umask_022):
     out = tmp_path / "out"
     commands = [

@@ -32,7 +32,6 @@ def _check(figures):
         assert width <= figure_module.PAGE + 0.01
 
 
-@pytest.mark.slow
 @pytest.mark.print_dpi
 def test_keyness_plot_is_ordered_by_log_ratio_without_stop_words(run, sample_corpus, tmp_path, captured):
     from PIL import Image
@@ -64,7 +63,6 @@ def test_dispersion_and_topic_plots_are_print_size_with_wrapped_labels(run, samp
     assert "more-milk-than-psychology-\nhealth-expectations" in labels  # wrapped, suffix dropped, nothing cut
 
 
-@pytest.mark.slow
 def test_topic_plots_name_topics_and_keep_fonts(run, planted_corpus, tmp_path, captured):
     folder, _ = planted_corpus
     assert run("topics", str(folder), "--k", "3", "-o", str(tmp_path / "t")).exit_code == 0

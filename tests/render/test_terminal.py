@@ -116,7 +116,6 @@ def test_global_options_after_the_subcommand(run, mini_corpus, flag):
     assert run(flag, "info", str(mini_corpus), "-f", "csv").stdout == run("info", str(mini_corpus), "-f", "csv", flag).stdout
 
 
-@pytest.mark.slow
 def test_traceback_and_cache_dir_after_the_subcommand(run, mini_corpus, tmp_path):
     from peercorpus.errors import UsageError
 
@@ -151,7 +150,6 @@ def test_a_query_that_is_also_a_folder_inside_the_corpus_is_a_query(run, tmp_pat
     assert len(both.stdout.splitlines()) == 5
 
 
-@pytest.mark.slow
 def test_topics_terminal_output_keeps_its_own_markup_and_escapes_the_corpus(run, mini_corpus, monkeypatch):
     (mini_corpus / "blog-one.txt").write_text("Peer workers [red]support[/red] \x1b[2Jrecovery :smile: boundaries.\n" * 3, encoding="utf-8")
     monkeypatch.setenv("COLUMNS", "120")

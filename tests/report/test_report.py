@@ -89,7 +89,6 @@ def full_report(tmp_path_factory) -> tuple[Path, Path]:
     return out, corpus
 
 
-@pytest.mark.slow
 def test_report_writes_every_table_plot_and_page(full_report):
     out, mini_corpus = full_report
     files = report_files(out)
@@ -121,7 +120,6 @@ def test_report_writes_every_table_plot_and_page(full_report):
     assert set(manifest["files"]) == set(files) - {"manifest.json"}
 
 
-@pytest.mark.slow
 def test_html_is_self_contained_escaped_and_highlights_matches(run, mini_corpus, tmp_path):
     (mini_corpus / "script.txt").write_text("A peer wrote <script>alert('x')</script> about lived experience & pay.\n")
     out = tmp_path / "out"
@@ -151,7 +149,6 @@ def test_same_config_gives_identical_files_but_timings(run, mini_corpus, tmp_pat
     assert manifests[0] == manifests[1]
 
 
-@pytest.mark.slow
 def test_methods_section_says_what_ran(full_report):
     out, _ = full_report
     text = (out / "report.md").read_text(encoding="utf-8")
@@ -312,7 +309,6 @@ def test_freq_by_a_field_writes_the_side_by_side_table_and_a_tidy_one(tmp_path, 
     assert len(tidy) > 3 and all(line.split(",")[1] in {"1", "2", "3"} for line in tidy[1:])
 
 
-@pytest.mark.slow
 def test_topics_batch_in_a_report_says_it_was_fitted_in_batches(run, mini_corpus, tmp_path):
     config = tmp_path / "batch.yaml"
     config.write_text(

@@ -30,7 +30,6 @@ def report_folder(tmp_path_factory):
     return out
 
 
-@pytest.mark.slow
 def test_every_cited_work_is_in_the_references(report_folder):
     html = (report_folder / "report.html").read_text(encoding="utf-8")
     methods = re.search(r'<section id="methods".*?</section>', html, re.S).group()
@@ -44,7 +43,6 @@ def test_every_cited_work_is_in_the_references(report_folder):
     assert "## References" in (report_folder / "report.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.slow
 def test_every_table_and_plot_has_an_anchor_and_nothing_scrolls(report_folder):
     html = (report_folder / "report.html").read_text(encoding="utf-8")
     tables = html.count('<div class="table-wrap">')

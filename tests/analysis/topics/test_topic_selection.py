@@ -29,7 +29,6 @@ def write_overlapping_corpus(folder: Path, *, per_topic: int = 14, seed: int = 0
     return write_groups_corpus(folder, OVERLAPPING, per_group=per_topic, seed=seed)
 
 
-@pytest.mark.slow
 def test_partition_agreement_and_adjusted_rand_match_scikit_learn():
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
@@ -138,7 +137,6 @@ def test_k_auto_choice_moves_by_at_most_one_when_documents_are_added_or_removed(
     assert base in (4, 5, 6) and len(labels) == 100
 
 
-@pytest.mark.slow
 def test_k_auto_on_overlapping_planted_groups_is_not_the_smallest_k(tmp_path):
     from sklearn.metrics import normalized_mutual_info_score
 

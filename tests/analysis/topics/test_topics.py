@@ -124,7 +124,6 @@ def test_one_document_is_an_error(tmp_path):
         topics(load_corpus(tmp_path), settings=TopicSettings(k=2))
 
 
-@pytest.mark.slow
 def test_cli_json_shape_output_folder_and_labels(run, planted_corpus, tmp_path):
     folder, _ = planted_corpus
     out = tmp_path / "out"

@@ -27,7 +27,6 @@ def small_chunks(monkeypatch):
     monkeypatch.setenv(CHUNK_TOKENS_ENV, "600")
 
 
-@pytest.mark.slow
 def test_the_fit_never_sees_more_than_a_chunk_and_no_whole_matrix_is_built(planted_corpus, small_chunks, monkeypatch):
     folder, labels = planted_corpus
     corpus = load_corpus(folder)
@@ -95,7 +94,6 @@ def test_extract_candidates_are_bounded(sample_corpus, monkeypatch):
     assert len(model.extracts) and (model.extracts.groupby("topic").size() <= 3).all()
 
 
-@pytest.mark.slow
 def test_same_seed_same_model_and_the_json_says_it_was_fitted_in_batches(planted_corpus, small_chunks, monkeypatch):
     monkeypatch.setattr(batch, "SAMPLE_UNITS", 12)
     corpus = load_corpus(planted_corpus[0])
@@ -132,7 +130,6 @@ def test_batch_errors_are_those_of_the_exact_path(planted_corpus):
             topics(corpus, settings=settings)
 
 
-@pytest.mark.slow
 def test_cli_batch_end_to_end(run, planted_corpus, tmp_path, monkeypatch):
     monkeypatch.setenv(CHUNK_TOKENS_ENV, "600")
     folder, labels = planted_corpus
