@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from peercorpus import load_corpus
 from peercorpus.analysis.association import chi2_p_value, chi_square, log_likelihood, log_ratio, percent_diff
@@ -124,6 +126,20 @@ def test_text_statistics_helpers():
     assert [syllables(w) for w in ("recovery", "peer", "rate", "table")] == [4, 1, 1, 2]
     assert mattr(np.array([1, 2, 3, 4]), window=2) == 1.0
     assert mattr(np.array([1, 1, 1, 1]), window=2) == 0.5
+
+
+def _sliding_mattr(ids: list[int], window: int) -> float:
+    """MATTR the slow way: every window's distinct words counted, one window at a time."""
+    if len(ids) <= window:
+        return len(set(ids)) / len(ids)
+    windows = [ids[start : start + window] for start in range(len(ids) - window + 1)]
+    return sum(len(set(w)) for w in windows) / (len(windows) * window)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ids=st.lists(st.integers(0, 12), min_size=1, max_size=80), window=st.integers(1, 30))
+def test_mattr_is_the_mean_distinct_share_of_every_window(ids, window):
+    assert mattr(np.array(ids, dtype=np.int32), window=window) == _sliding_mattr(ids, window)
 
 
 @pytest.mark.parametrize(

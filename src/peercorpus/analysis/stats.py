@@ -48,27 +48,33 @@ def syllables(word: str) -> int:
 
 
 def mattr(ids: np.ndarray, window: int = MATTR_WINDOW) -> float:
-    """Moving-average type-token ratio of a sequence of word ids (vectorised with a running
-    count of distinct types)."""
+    """Moving-average type-token ratio of a sequence of word ids: the mean over every window of
+    ``window`` words of its distinct words, over ``window``.
+
+    Counted without sliding: a word at ``i`` whose previous occurrence is at ``p`` (−1 if none)
+    is new in exactly the windows that start in ``max(p + 1, i − window + 1) … min(i, n − window)``,
+    so the windows' distinct counts sum to the sum of those ranges' lengths (integers: the same
+    total as a sliding count).
+
+    >>> mattr(np.array([1, 2, 1, 3]), window=2)
+    1.0
+    >>> mattr(np.array([1, 1, 2, 2]), window=3)
+    0.6666666666666666
+    """
     n = len(ids)
     if n == 0:
         return 0.0
     if n <= window:
         return len(np.unique(ids)) / n
-    counts: dict[int, int] = {}
-    distinct = 0
-    for word in ids[:window].tolist():
-        counts[word] = counts.get(word, 0) + 1
-        distinct += counts[word] == 1
-    total = distinct
-    sequence = ids.tolist()
-    for i in range(window, n):
-        out, new = sequence[i - window], sequence[i]
-        counts[out] -= 1
-        distinct -= counts[out] == 0
-        counts[new] = counts.get(new, 0) + 1
-        distinct += counts[new] == 1
-        total += distinct
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    previous = np.full(n, -1, dtype=np.int64)
+    same = sorted_ids[1:] == sorted_ids[:-1]
+    previous[order[1:][same]] = order[:-1][same]
+    positions = np.arange(n, dtype=np.int64)
+    first_window = np.maximum(previous + 1, positions - window + 1)
+    last_window = np.minimum(positions, n - window)
+    total = int(np.maximum(last_window - first_window + 1, 0).sum())
     return total / ((n - window + 1) * window)
 
 
