@@ -1,4 +1,5 @@
-"""Optional NLTK data: WordNet lemmas offline from Debian's files; a clear error without them."""
+"""Optional NLTK data: Debian's WordNet files made an nltk_data folder, and a clear error without them
+(lemmas from WordNet installed that way: tests/core/test_lemmas.py)."""
 
 import subprocess
 import sys
@@ -6,31 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from peercorpus.config import TokenizeSettings
-from peercorpus.nltk_data import DEBIAN_WORDNET, LEXNAMES, install_wordnet_from_debian, lexnames_text
+from peercorpus.nltk_data import LEXNAMES, install_wordnet_from_debian, lexnames_text
 
 
 def test_lexnames_has_the_45_wordnet_lexicographer_files():
     lines = lexnames_text().splitlines()
     assert len(lines) == len(LEXNAMES) == 45
     assert lines[0] == "00\tadj.all\t3" and lines[44] == "44\tadj.ppl\t3" and lines[29] == "29\tverb.body\t2"
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(not DEBIAN_WORDNET.is_dir(), reason="Debian's wordnet-base is not installed (.ci/run installs it)")
-def test_lemmatize_with_wordnet_installed_from_debian(tmp_path, mini_corpus):
-    import nltk
-
-    install_wordnet_from_debian(tmp_path / "nltk_data")
-    nltk.data.path.insert(0, str(tmp_path / "nltk_data"))
-    try:
-        from peercorpus import load_corpus
-
-        tokens = load_corpus(mini_corpus).tokens
-        features = tokens.features(TokenizeSettings(lemmatize=True))
-        assert "worker" in features.vocab and "workers" not in features.vocab
-    finally:
-        nltk.data.path.remove(str(tmp_path / "nltk_data"))
 
 
 @pytest.mark.slow

@@ -26,7 +26,12 @@ def wordnet(tmp_path):
 
 
 @pytest.mark.slow
-def test_lemmas_are_words(tmp_path, wordnet):
+def test_lemmas_are_words(tmp_path, wordnet, mini_corpus):
+    # WordNet installed from Debian's files (the wordnet fixture) lemmatises a corpus; one test
+    # with the rules below, so that WordNet (~2.5 s) is loaded once
+    mini = load_corpus(mini_corpus).tokens.features(TokenizeSettings(lemmatize=True))
+    assert "worker" in mini.vocab and "workers" not in mini.vocab
+
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "a.txt").write_text(TEXT, encoding="utf-8")
     tokens = load_corpus(tmp_path / "corpus", use_cache=False).tokens
