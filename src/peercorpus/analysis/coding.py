@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..core.corpus import Corpus
+from ..core.distinct import distinct
 from ..core.query import find_matches
 from ..errors import UsageError
 from ..validate import check_choice, check_int
@@ -164,7 +165,7 @@ def code_corpus(
         check_int("extracts", extracts, minimum=0)
     corpus, docs = corpus.within(docs)  # a where view: its documents, in the arrays it shares
     tokens = corpus.tokens
-    selected = np.arange(len(corpus)) if docs is None else np.unique(np.asarray(docs, dtype=np.int64))
+    selected = np.arange(len(corpus)) if docs is None else distinct(np.asarray(docs, dtype=np.int64))
     queries = codebook.queries()
     found = [find_matches(tokens, query, match=match, case_sensitive=case_sensitive, docs=selected if docs is not None else None) for query in queries]
     hits = _theme_hits(codebook, queries, found)
@@ -259,9 +260,9 @@ def _theme_table(corpus: Corpus, codebook: Codebook, hits: _ThemeHits, selected:
     rows = []
     for theme_number, (theme, terms) in enumerate(codebook.themes.items()):
         mine = hits.theme == theme_number
-        documents = len(np.unique(hit_docs[mine]))
-        paragraphs = len(np.unique(hit_paragraphs[mine]))
-        sentences = len(np.unique(hit_sentences[mine]))
+        documents = len(distinct(hit_docs[mine]))
+        paragraphs = len(distinct(hit_paragraphs[mine]))
+        sentences = len(distinct(hit_sentences[mine]))
         rows.append(
             {
                 "theme": theme,
@@ -286,7 +287,7 @@ def _cooccurrence(corpus: Corpus, codebook: Codebook, hits: _ThemeHits, unit: st
     unit_of_token = corpus.tokens.sentence if unit == "sentence" else corpus.tokens.paragraph
     hit_units = np.asarray(unit_of_token[hits.starts])
     names = codebook.names
-    units = [np.unique(hit_units[hits.theme == number]) for number in range(len(names))]
+    units = [distinct(hit_units[hits.theme == number]) for number in range(len(names))]
     rows = []
     for a, theme_a in enumerate(names):
         for b in range(a + 1, len(names)):

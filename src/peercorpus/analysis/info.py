@@ -14,6 +14,7 @@ import numpy as np
 
 from ..core.chunks import ChunkTokens, document_chunks
 from ..core.corpus import Corpus
+from ..core.distinct import distinct
 from ..ingest.sections import describe_sections
 from .params import Params
 
@@ -116,7 +117,7 @@ def corpus_totals(corpus: Corpus) -> dict[str, Any]:
     used = np.zeros(len(tokens.vocab), dtype=bool)
     for chunk in document_chunks(base, 1 << 20, docs=docs):
         used[ChunkTokens(tokens, chunk).ids] = True
-    word_types = np.unique(tokens.norm_of_type[used & tokens.is_word])
+    word_types = distinct(tokens.norm_of_type[used & tokens.is_word])
     words = sentences = with_warnings = 0
     for document in corpus.iter_documents():  # one at a time: a million documents are not all held
         words += document.n_words

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.chunks import Chunk, ChunkTokens
+from ..core.distinct import distinct
 from ..core.query import find_matches
 
 
@@ -59,13 +60,13 @@ class TermCounts:
         if self.ngram == 1:
             ids = features[kept].astype(np.int64)
             counts = np.bincount(ids, minlength=self.n_features)
-            pairs = np.unique(doc[kept] * self.n_features + ids)
+            pairs = distinct(doc[kept] * self.n_features + ids)
             doc_freq = np.bincount(pairs % self.n_features, minlength=self.n_features)
             return TermTotals(None, counts, doc_freq, part.docs, n_words, sizes)
         keys, key_doc = ngram_keys(features, doc, part.sentence, self.ngram, self.n_features)
         unique_keys, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
         width = max(len(unique_keys), 1)
-        in_docs = np.bincount(np.unique(key_doc * width + inverse.ravel()) % width, minlength=len(unique_keys))
+        in_docs = np.bincount(distinct(key_doc * width + inverse.ravel()) % width, minlength=len(unique_keys))
         return TermTotals(unique_keys, counts.astype(np.int64), in_docs.astype(np.int64), part.docs, n_words, sizes)
 
     def merge(self, partials: Iterable[TermTotals]) -> TermTotals:

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..core.chunks import ChunkTokens, document_chunks, read_rows
 from ..core.corpus import Corpus
+from ..core.distinct import distinct
 from ..core.prose import is_prose_sentence
 from .frequency import document_sizes
 from .params import Params
@@ -65,7 +66,7 @@ def mattr(ids: np.ndarray, window: int = MATTR_WINDOW) -> float:
     if n == 0:
         return 0.0
     if n <= window:
-        return len(np.unique(ids)) / n
+        return len(distinct(ids)) / n
     order = np.argsort(ids, kind="stable")
     sorted_ids = ids[order]
     previous = np.full(n, -1, dtype=np.int64)
@@ -110,12 +111,13 @@ def text_stats(corpus: Corpus):
             prose_words = norm_of_type[ids[is_word[ids] & prose.tokens]]
             per_sentence = len(prose_words) / prose.sentences if prose.sentences else 0.0
             per_word = syllables_of_norm[prose_words].sum() / len(prose_words) if len(prose_words) else 0.0
+            types = len(distinct(words))
             rows.append(
                 {
                     "doc": corpus.doc_id(doc),
                     "words": n_words,
-                    "types": int(len(np.unique(words))),
-                    "ttr": round(len(np.unique(words)) / n_words, 4) if n_words else 0.0,
+                    "types": types,
+                    "ttr": round(types / n_words, 4) if n_words else 0.0,
                     "mattr": round(mattr(words), 4),
                     "sentences": int(n_sentences[doc]),
                     "mean_sentence_length": round(per_sentence, 2),

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..errors import UsageError
+from .distinct import distinct
 
 DEFAULT_MEMORY_MB = 1024
 MEMORY_ENV = "PEERCORPUS_MEMORY_MB"
@@ -134,7 +135,7 @@ def document_chunks(corpus, max_tokens: int | None = None, *, docs=None) -> list
         raise UsageError(f"max_tokens must be at least 1; got {max_tokens}")
     doc_starts = np.asarray(tokens.doc_starts, dtype=np.int64)
     n_docs = len(doc_starts) - 1
-    docs = np.arange(n_docs, dtype=np.int64) if docs is None else np.unique(np.asarray(docs, dtype=np.int64))
+    docs = np.arange(n_docs, dtype=np.int64) if docs is None else distinct(np.asarray(docs, dtype=np.int64))
     if len(docs) == 0:
         return []
     lengths = doc_starts[docs + 1] - doc_starts[docs]

@@ -29,6 +29,7 @@ from ..errors import UsageError
 from ..ingest.tokenize import DEFAULT_TOKEN_PATTERN
 from ..patterns import Budget, compile_pattern
 from ..validate import check_choice
+from .distinct import distinct
 from .lemmas import lemmatizer
 from .vocabulary import normalize_form
 
@@ -213,7 +214,7 @@ def _exact(vocab: list[str], word: str, *, is_sorted: bool = True) -> np.ndarray
 
 def _index_size(tokens: Tokens, type_mask: np.ndarray) -> int:
     """How many index positions the forms of ``type_mask`` have."""
-    norm_ids = np.unique(np.asarray(tokens.norm_of_type)[np.flatnonzero(type_mask)])
+    norm_ids = distinct(np.asarray(tokens.norm_of_type)[np.flatnonzero(type_mask)])
     offsets = np.asarray(tokens.index[0])
     return int((offsets[norm_ids + 1] - offsets[norm_ids]).sum())
 
@@ -221,7 +222,7 @@ def _index_size(tokens: Tokens, type_mask: np.ndarray) -> int:
 def _positions_of_types(tokens: Tokens, type_mask: np.ndarray, token_range: tuple[int, int] | None = None) -> np.ndarray:
     """Token positions whose type is in ``type_mask`` (within ``token_range``), through the
     normalised-form index."""
-    norm_ids = np.unique(np.asarray(tokens.norm_of_type)[np.flatnonzero(type_mask)])
+    norm_ids = distinct(np.asarray(tokens.norm_of_type)[np.flatnonzero(type_mask)])
     if len(norm_ids) == 0:
         return np.zeros(0, dtype=np.int64)
     offsets, positions = tokens.index

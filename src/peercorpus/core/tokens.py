@@ -23,6 +23,7 @@ import numpy as np
 
 from ..config import TokenizeSettings
 from ..errors import ConfigError
+from .distinct import distinct
 from .lemmas import lemmatizer
 from .query import find_matches
 from .vocabulary import load_stopwords, normalize_form, word_lines
@@ -357,7 +358,7 @@ def _stem_vocab(vocab: list[str]) -> tuple[np.ndarray, list[str]]:
 
 def _compact(ids: np.ndarray, vocab: list[str]) -> Features:
     """Drop vocabulary entries no kept token uses, so feature vocabularies stay small."""
-    used = np.unique(ids[ids >= 0])
+    used = distinct(ids[ids >= 0])
     remap = np.full(len(vocab) + 1, -1, dtype=np.int32)
     remap[used] = np.arange(len(used), dtype=np.int32)
     return Features(ids=remap[ids], vocab=[vocab[i] for i in used])

@@ -35,6 +35,7 @@ import numpy as np
 from ..config import Config, load_config
 from ..core.corpus import Corpus, Document, LazyDocuments, SkippedFile
 from ..core.derived import PartitionedArray, PartitionedPositions, RunNumbers, TokenEnds
+from ..core.distinct import distinct
 from ..core.tokens import Tokens
 from ..errors import InputError, Terminated, UnreadableFile, UsageError
 from ..io.metadata import read_sidecar
@@ -677,7 +678,7 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
         hit = np.isin(all_keys, np.fromiter(repeated, dtype=np.int64, count=len(repeated)))
         key_file = np.repeat(np.arange(len(wheres)), np.frombuffer(key_counts, dtype=np.int64))
         edges = np.concatenate([[0], np.cumsum(np.frombuffer(key_counts, dtype=np.int64))])
-        for file in np.unique(key_file[hit]).tolist():
+        for file in distinct(key_file[hit]).tolist():
             keys = all_keys[edges[file] : edges[file + 1]]
             found = frozenset(keys[hit[edges[file] : edges[file + 1]]].tolist())
             present.append(file)

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...core.distinct import distinct
 from .fit import fit_model, resampled_models
 from .quality import adjusted_rand, ranking_agreement, top_terms, topic_coherence
 
@@ -197,7 +198,7 @@ def choose_k(
             {
                 "k": k,
                 "consensus": round(float(np.mean(consensus)), 6),
-                "topics_used": int(len(np.unique(full_topics[full_topics >= 0]))),
+                "topics_used": len(distinct(full_topics[full_topics >= 0])),
                 "stability": round(stability, 6),
                 "coherence": round(coherence, 6),
                 "consensus_sd": round(float(np.std(consensus)), 6),
