@@ -12,6 +12,8 @@ memory holds the vocabulary and a few numbers per document, not the corpus::
 from __future__ import annotations
 
 import bisect
+import json
+import os
 import shutil
 import zlib
 from collections.abc import Callable
@@ -26,7 +28,7 @@ from ..core.tokens import index_offsets, index_positions, normalized_vocab
 from ..io.base import relative_name
 from .shard import Shard
 from .shard_codec import narrowest
-from .snapshot import PARTITION_NAME, SnapshotWriter, join_names
+from .snapshot import PARTITION_NAME, SnapshotWriter, join_names, split_names
 
 # Positions of the inverted index made at a time (8 bytes each): the index of a large corpus is
 # made in parts, each a pass over the token ids, so that memory does not grow with the corpus.
@@ -252,7 +254,6 @@ PARTITION_DOCUMENTS = 1 << 16
 
 def partition_limits() -> tuple[int, int]:
     """``(tokens, documents)`` at which a partition is cut."""
-    import os
 
     def setting(name: str, default: int) -> int:
         try:
@@ -434,7 +435,7 @@ class PartitionedAssembler:
         return True
 
     def _last_files(self) -> list[str]:
-        return _split_names(zlib.decompress((self.writer.folder / self.parts[-1]["name"] / "files.txt.z").read_bytes()))
+        return split_names(zlib.decompress((self.writer.folder / self.parts[-1]["name"] / "files.txt.z").read_bytes()))
 
     def layout(self) -> dict[str, str]:
         """How the snapshot stores what ``Tokens`` reads (recorded in the manifest)."""
@@ -458,8 +459,6 @@ class ReusedPartition:
 
     def vocab(self) -> list[str]:
         data = zlib.decompress((self.folder / "vocab.json.z").read_bytes())
-        import json
-
         return json.loads(data.decode("utf-8"))
 
 
@@ -471,10 +470,6 @@ class _Renamed:
 
     def __getitem__(self, name: str) -> list:
         return self.recorded[f"{self.old}/{name.split('/', 1)[1]}"]
-
-
-def _split_names(data: bytes) -> list[str]:
-    return data.decode("utf-8", "surrogateescape").split("\0")[:-1]
 
 
 def _text_blocks(shard: Shard, byte_edges: list[int]) -> list[tuple[str, int, int, int]] | None:

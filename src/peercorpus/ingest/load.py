@@ -39,13 +39,13 @@ from ..core.distinct import distinct
 from ..core.tokens import Tokens
 from ..errors import InputError, Terminated, UnreadableFile, UsageError
 from ..io.metadata import read_sidecar
-from .assemble import PartitionedAssembler
+from .assemble import PartitionedAssembler, ReusedPartition
 from .cluster import ClusterSession, resolve_scheduler
 from .discover import discover
 from .sections import REPEATED_MIN_DOCUMENTS, REPEATED_MIN_SHARE, repeated_line_keys
 from .shard import content_hash, process_file
 from .shard_codec import narrowest
-from .snapshot import OWN_TEXTS, STAT_FIELDS, SnapshotWriter
+from .snapshot import OWN_TEXTS, STAT_FIELDS, SnapshotWriter, split_names
 from .store import (
     CacheUnreadable,
     FileTable,
@@ -235,8 +235,6 @@ def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, pre
     """The partitions of the previous snapshot whose files are all still there, in the same
     order, one after the other, with the same contents (and the same sidecars): those are kept,
     the rest assembled (docs/ARCHITECTURE.md). ``None`` when nothing can be kept."""
-    from .assemble import ReusedPartition, _split_names
-
     folder, manifest = earlier
     parts = manifest.get("partitions")
     if not isinstance(parts, list) or [list(e) for e in sidecar_stats] != manifest.get("sidecars"):
@@ -251,7 +249,7 @@ def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, pre
     try:
         for part in parts:
             pfolder = folder / part["name"]
-            files = _split_names(zlib.decompress((pfolder / "files.txt.z").read_bytes()))
+            files = split_names(zlib.decompress((pfolder / "files.txt.z").read_bytes()))
             if not files or files[0] not in rank:
                 continue
             first = rank[files[0]]

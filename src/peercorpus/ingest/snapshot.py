@@ -389,3 +389,14 @@ def join_names(names: list[str]) -> bytes:
     """Names, each ended by NUL (which cannot occur in a path); surrogateescape keeps
     undecodable file names round-tripping."""
     return "".join(name + "\0" for name in names).encode("utf-8", "surrogateescape")
+
+
+def split_names(data: bytes) -> list[str]:
+    """The names ``join_names`` joined; a ``ValueError`` when the list was cut short.
+
+    >>> split_names(join_names(["a.txt", "b/c.txt"]))
+    ['a.txt', 'b/c.txt']
+    """
+    if data and not data.endswith(b"\0"):
+        raise ValueError("truncated name list")
+    return data.decode("utf-8", "surrogateescape").split("\0")[:-1]

@@ -39,7 +39,15 @@ from ..durable import sync
 from ..errors import InputError
 from .shard import Shard
 from .shard_codec import compact_arrays, expand_arrays
-from .snapshot import DOCUMENT_BLOCK, DOCUMENTS, SNAPSHOT_FORMAT, STAT_FIELDS, SnapshotWriter, read_names
+from .snapshot import (
+    DOCUMENT_BLOCK,
+    DOCUMENTS,
+    SNAPSHOT_FORMAT,
+    STAT_FIELDS,
+    SnapshotWriter,
+    read_names,
+    split_names,
+)
 
 # 2: a document's n_types counts distinct case-folded word forms (was: forms as written and
 # punctuation), so shards and snapshots of format 1 are not read.
@@ -208,9 +216,9 @@ class Store:
     def read_files(self, folder: Path, *, hashes: bool = False) -> FileTable:
         """The files a snapshot was built from: paths, (size, mtime_ns), content hashes."""
         try:
-            names = _split_names(read_names(folder, "files.txt"))
+            names = split_names(read_names(folder, "files.txt"))
             stats = np.load(folder / "file_stats.npy", allow_pickle=False)
-            digests = _split_names(read_names(folder, "file_hashes.txt")) if hashes else []
+            digests = split_names(read_names(folder, "file_hashes.txt")) if hashes else []
         except (OSError, ValueError, EOFError) as error:
             raise CacheUnreadable(f"file list unreadable ({error})") from None
         if stats.shape != (len(names), STAT_FIELDS) or (hashes and len(digests) != len(names)):
@@ -222,7 +230,7 @@ class Store:
         try:
             offsets = np.load(folder / "document_offsets.npy", allow_pickle=False)
             data = _map_file(folder / DOCUMENTS)
-            doc_ids = _split_names(read_names(folder, "doc_ids.txt"))
+            doc_ids = split_names(read_names(folder, "doc_ids.txt"))
             distinct = json.loads((folder / "doc_metadata.json").read_text(encoding="utf-8"))
             of_doc = np.load(folder / "doc_metadata_of.npy", allow_pickle=False)
         except (OSError, ValueError, EOFError) as error:
@@ -345,12 +353,6 @@ def _read_at(handle, offset: int, length: int) -> bytes:
         return os.pread(handle.fileno(), length, offset)
     handle.seek(offset)
     return handle.read(length)
-
-
-def _split_names(data: bytes) -> list[str]:
-    if data and not data.endswith(b"\0"):
-        raise ValueError("truncated name list")
-    return data.decode("utf-8", "surrogateescape").split("\0")[:-1]
 
 
 _SHARD_MAGIC = b"PCSHARD1"
