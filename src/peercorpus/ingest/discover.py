@@ -11,15 +11,60 @@ from __future__ import annotations
 import gc
 import os
 import stat
+from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+
+import numpy as np
 
 from ..errors import InputError
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".csv", ".tsv", ".jsonl")
 _LIST_BY_DESCRIPTOR = os.scandir in os.supports_fd and hasattr(os, "O_DIRECTORY")
 SIDECAR_NAMES = ("metadata.csv", "metadata.tsv", "metadata.yaml", "metadata.yml")
+
+
+class FileStats:
+    """Each file's (size, mtime_ns, ctime_ns, inode), four int64 a file in one array (a tuple
+    of four Python ints took ~200 bytes a file: 180 MB at 890,000 files, on every command).
+    Iterates and indexes as those tuples; ``np.asarray`` gives the (files × 4) array::
+
+        stats = FileStats()
+        stats.append((12, 1700000000000000000, 1700000000000000000, 77))
+        stats[0]                  # (12, 1700000000000000000, 1700000000000000000, 77)
+        np.asarray(stats).shape   # (1, 4)
+    """
+
+    FIELDS = 4
+
+    def __init__(self) -> None:
+        self.values = array("q")
+
+    def append(self, stat: tuple[int, int, int, int]) -> None:
+        self.values.extend(stat)
+
+    def __len__(self) -> int:
+        return len(self.values) // self.FIELDS
+
+    def __getitem__(self, index: int) -> tuple[int, ...]:
+        start = index * self.FIELDS if index >= 0 else len(self.values) + index * self.FIELDS
+        if not 0 <= start < len(self.values):
+            raise IndexError("file index out of range")
+        return tuple(self.values[start : start + self.FIELDS])
+
+    def __iter__(self):
+        values, width = self.values, self.FIELDS
+        return (tuple(values[at : at + width]) for at in range(0, len(values), width))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, FileStats) and self.values == other.values
+
+    __hash__ = None
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        table = np.frombuffer(self.values, dtype=np.int64).reshape(-1, self.FIELDS)
+        return table if dtype is None else table.astype(dtype, copy=False)
 
 
 @dataclass
@@ -30,7 +75,7 @@ class Discovery:
 
     file_names: list[str] = field(default_factory=list)  # str(path) of every document file
     file_roots: list[Path] = field(default_factory=list)
-    stats: list[tuple[int, int, int, int]] = field(default_factory=list)
+    stats: FileStats = field(default_factory=FileStats)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     sidecars: dict[Path, Path] = field(default_factory=dict)
     linked: list[str] = field(default_factory=list)

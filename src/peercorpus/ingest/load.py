@@ -172,6 +172,7 @@ def load_corpus(
                 manifest = store.read_manifest(snapshot)
                 recorded = store.read_files(snapshot)
                 if _unchanged(manifest, recorded, discovery.file_names, file_stats, sidecar_stats):
+                    recorded = None  # its file list was only to compare: not held while the snapshot opens
                     if verify_cache:
                         store.verify_snapshot(snapshot, manifest)
                     corpus = _open_snapshot(store, snapshot, manifest, skipped)
@@ -523,11 +524,8 @@ def _unchanged(manifest: dict, recorded: FileTable, file_names, file_stats, side
     skipped as unreadable has become readable."""
     if recorded.names != file_names or [list(e) for e in sidecar_stats] != manifest.get("sidecars"):
         return False
-    from itertools import chain
-
-
-    current = np.fromiter(chain.from_iterable(file_stats), dtype=np.int64, count=STAT_FIELDS * len(file_stats))
-    if not np.array_equal(current.reshape(-1, STAT_FIELDS), recorded.stats):
+    current = np.asarray(file_stats, dtype=np.int64).reshape(-1, STAT_FIELDS)  # discover.FileStats
+    if not np.array_equal(current, recorded.stats):
         return False
     unreadable = [entry.get("path") for entry in manifest.get("skipped", []) if str(entry.get("reason", "")).startswith("cannot read")]
     return not any(os.access(path, os.R_OK) for path in unreadable if path)
