@@ -25,7 +25,7 @@ import re
 import threading
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -298,13 +298,12 @@ class ClusterSession:
     def _threads(self) -> int:
         return max(1, sum(self.client.nthreads().values()))
 
-    def tokenize(self, files: list[tuple[Path, Path]], file_stats: list, previous: dict[str, Any], config: Config,
+    def tokenize(self, files: list[tuple[Path, Path]], file_stats: Iterable, previous: dict[str, Any], config: Config,
                  report, skipped: list, progress: Callable[[int, int], None] | None = None) -> list[str | None]:
         """What ``load._content_hashes`` returns (every file's content hash, ``None`` for those
         that cannot be read, which go to ``skipped``), with every shard the corpus needs written
         into the shared cache by the cluster's workers."""
         from distributed import as_completed
-
 
         client, store = self.client, self.store
         settings_key = config.stream_key()
