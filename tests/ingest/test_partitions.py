@@ -322,3 +322,27 @@ def test_ingest_keeps_no_partition_of_a_damaged_snapshot(tmp_path, monkeypatch):
     again = load_corpus(corpus, cache_dir=cache, verify_cache=True)
     assert again.load_report.partitions_reused == 0 and any("damaged" in n for n in again.load_report.notices)
     _assert_same_corpus(load_corpus(corpus, use_cache=False), again)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="sets POSIX resource limits")
+def test_many_partitions_raise_the_open_files_limit_or_say_how(sample_corpus, tmp_path, monkeypatch):
+    # Each partition keeps ~22 files open (a descriptor per memory map before Python 3.13):
+    # a soft limit below what the partitions need is raised to the hard one, or a one-line error
+    import resource
+    import subprocess
+    import sys
+
+    _partitioned(monkeypatch, documents=1)
+    load_corpus(sample_corpus, cache_dir=tmp_path / "cache")  # one partition a document
+    command = [sys.executable, "-m", "peercorpus", "-q", "kwic", str(sample_corpus), "peer", "--cache-dir", str(tmp_path / "cache"), "-f", "csv"]
+
+    def limited(soft: int, hard: int):
+        return subprocess.run(command, capture_output=True, text=True,
+                              preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard)))
+
+    raised = limited(64, resource.getrlimit(resource.RLIMIT_NOFILE)[1])
+    assert raised.returncode == 0, raised.stderr
+    assert raised.stdout == limited(*resource.getrlimit(resource.RLIMIT_NOFILE)).stdout
+    refused = limited(64, 64)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "open files" in refused.stderr and "ulimit -n" in refused.stderr and "Traceback" not in refused.stderr

@@ -828,6 +828,36 @@ def _files(count: int) -> str:
     return f"{count} file" if count == 1 else f"{count} files"
 
 
+#: Files a partition keeps open once read (Python < 3.13 keeps a descriptor for each memory map:
+#: its arrays, ``documents.jsonl.z``, ``texts.bin``), and files left for everything else.
+FILES_PER_PARTITION = len(TOKEN_ARRAYS) + 2
+SPARE_FILES = 512
+
+
+def _allow_open_files(partitions: int) -> None:
+    """Raise the soft limit of open files towards the hard one when a snapshot's partitions
+    need more than it allows (systemd's default soft limit is 1024: ~45 partitions, ~250 MB of
+    text); an ``InputError`` saying what to do when even the hard limit is too low."""
+    try:
+        import resource
+    except ImportError:  # not a POSIX system: its own limits apply
+        return
+    needed = partitions * FILES_PER_PARTITION + SPARE_FILES
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        raise InputError(
+            f"this corpus' cache has {partitions} partitions, which need about {needed} open files, and this "
+            f"system allows {hard}: raise the limit (ulimit -n {needed}, as root or in limits.conf)"
+        )
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+    except (ValueError, OSError) as error:
+        raise InputError(f"this corpus' cache has {partitions} partitions, which need about {needed} open files: "
+                         f"raising the limit from {soft} failed ({error}); run 'ulimit -n {needed}' first") from None
+
+
 class _BlockTexts:
     """``Corpus.text`` of a snapshot: a document's text is cut from its zlib block, read (not
     memory-mapped: kwic touches a few thousand documents spread over 100 MB) from the snapshot's
@@ -835,14 +865,15 @@ class _BlockTexts:
     name, ``Store.text_block_at``). The last block read stays decoded (hits come by document).
     A damaged or missing block calls ``on_damage(doc, problem)``, which raises."""
 
-    def __init__(self, folder: Path, store: Store, sources: list[str], arrays: dict, on_damage: Callable[[int, str], None]):
+    def __init__(self, folder: Path, store: Store, sources: list[str], arrays: dict, on_damage: Callable[[int, str], None],
+                 packs: dict[Path, Any] | None = None):
         self.store, self.sources = store, sources
         self.blocks = np.stack([np.asarray(arrays[n], dtype=np.int64) for n in ("text_block_source", "text_block_start", "text_block_length")], axis=1) if len(arrays["text_block_start"]) else np.zeros((0, 3), dtype=np.int64)
         self.doc_block, self.doc_start, self.doc_end = (arrays[n] for n in ("text_block", "text_start", "text_end"))
         self.on_damage = on_damage
         # opened now: a snapshot without cache (or one retired meanwhile) is deleted once open
         self.texts = open(folder / OWN_TEXTS, "rb")
-        self.packs: dict[Path, Any] = {}
+        self.packs: dict[Path, Any] = {} if packs is None else packs  # may be shared by partitions
         self.last: tuple[int, bytes] = (-1, b"")
 
     def __call__(self, doc: int) -> str:
@@ -933,13 +964,15 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
         if len(top["norm_of_type"]) != len(vocab) or len(type_maps[0]) > len(vocab):
             raise ValueError("the vocabulary does not match its normalised forms")
         form_lengths = np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab))
+        _allow_open_files(len(parts))
         opened = []
+        packs: dict[Path, Any] = {}  # shard packs holding texts, opened once for every partition
         for i, part in enumerate(parts):
             pfolder = folder / part["name"]
             arrays = store.load_arrays(pfolder, TOKEN_ARRAYS)
             lines = store.document_lines(pfolder)
             base = int(counts["documents"][i])
-            texts = _BlockTexts(pfolder, store, sources[i], arrays, lambda doc, problem, base=base: damaged(doc + base, problem))
+            texts = _BlockTexts(pfolder, store, sources[i], arrays, lambda doc, problem, base=base: damaged(doc + base, problem), packs)
             derived = _derived_arrays(pfolder, arrays, form_lengths[np.asarray(type_maps[i])] if len(parts) > 1 else form_lengths)
             opened.append((arrays, lines, texts, derived))
             if len(lines) != int(part["documents"]) or len(arrays["ids"]) != int(part["tokens"]) or len(arrays["sentence_spans"]) != int(part["sentences"]) or len(arrays["paragraph_spans"]) != int(part["paragraphs"]):
