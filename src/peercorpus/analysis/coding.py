@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..core.chunks import release_tokens
 from ..core.corpus import Corpus
 from ..core.distinct import distinct
 from ..core.query import find_matches
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
 COOCCURRENCE_UNITS = ("sentence", "paragraph")
 #: Extracts cut (and written) at a time by ``Coding.extract_rows``.
 EXTRACT_BATCH = 5000
+#: Documents whose ``document_counts`` rows are made (and written) at a time.
+DOCUMENT_BATCH = 20000
 TABLES = ("themes", "documents", "cooccurrence", "extracts")
 
 
@@ -59,9 +62,37 @@ class Coding:
 
     EXTRACT_COLUMNS = ["theme", "doc", "term", "match", "sentence", "paragraph", "char_start", "char_end"]
 
-    def __init__(self, document_counts, themes, cooccurrence, extracts=None, unit: str = "sentence", *, source: _Extracts | None = None):
-        self.document_counts, self.themes, self.cooccurrence, self.unit = document_counts, themes, cooccurrence, unit
+    def __init__(self, document_counts, themes, cooccurrence, extracts=None, unit: str = "sentence", *, source: _Extracts | None = None,
+                 counts: DocumentCounts | None = None):
+        self.themes, self.cooccurrence, self.unit = themes, cooccurrence, unit
+        self._document_counts, self._counts = document_counts, counts
         self._extracts, self._source = extracts, source
+
+    @property
+    def document_counts(self) -> pd.DataFrame:
+        if self._document_counts is None:
+            self._document_counts = self._counts.table()
+        return self._document_counts
+
+    @document_counts.setter
+    def document_counts(self, table) -> None:
+        self._document_counts = table
+
+    def document_count_parts(self, batch: int | None = None):
+        """``document_counts`` as DataFrames of ``batch`` documents (default ``DOCUMENT_BATCH``)
+        in its order, whose concatenation is the table: what a table of every document of a
+        large corpus is written from without holding it."""
+        if self._document_counts is not None or self._counts is None:
+            yield self.document_counts
+            return
+        yield from self._counts.parts(batch or DOCUMENT_BATCH)
+
+    def documents_touched(self) -> tuple[int, int]:
+        """How many of the coded documents hold a hit of any theme, and how many were coded."""
+        if self._document_counts is not None or self._counts is None:
+            table = self.document_counts
+            return int((table.groupby("doc")["count"].sum() > 0).sum()), int(table["doc"].nunique())
+        return self._counts.touched(), len(self._counts.selected)
 
     @property
     def extracts(self) -> pd.DataFrame:
@@ -171,7 +202,8 @@ def code_corpus(
     hits = _theme_hits(codebook, queries, found)
     words = document_words(corpus)
     return Coding(
-        document_counts=_document_counts(corpus, codebook, queries, hits, selected, words),
+        document_counts=None,
+        counts=DocumentCounts(corpus, codebook, queries, hits, selected, words),
         themes=_theme_table(corpus, codebook, hits, selected, words),
         cooccurrence=_cooccurrence(corpus, codebook, hits, cooccurrence),
         unit=cooccurrence,
@@ -216,34 +248,77 @@ def distinct_spans(starts: np.ndarray, ends: np.ndarray, rank: np.ndarray) -> np
     return order[kept]
 
 
-def _document_counts(corpus: Corpus, codebook: Codebook, queries: list[str], hits: _ThemeHits, selected: np.ndarray, words: np.ndarray):
-    import pandas as pd
+class DocumentCounts:
+    """``Coding.document_counts`` kept as the hits' counts per (document, theme, term), not as
+    rows: the table (``table()``) or its parts of a few documents (``parts()``) are made when
+    asked for. A row per document and theme is ~1 KB in a DataFrame; 890,000 documents and two
+    themes held 1.5 GB.
 
-    n_docs, n_queries = len(corpus), len(queries)
-    hit_docs = corpus.tokens.doc_of_position(hits.starts)
-    keys, counts = np.unique((hits.theme * n_docs + hit_docs) * n_queries + hits.query, return_counts=True)
-    matched: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for key, count in zip(keys.tolist(), counts.tolist()):
-        cell, query = divmod(key, n_queries)
-        matched.setdefault(divmod(cell, n_docs), []).append((query, count))
-    query_number = {query: number for number, query in enumerate(queries)}
-    positions = [{query_number[term]: rank for rank, term in enumerate(terms)} for terms in codebook.themes.values()]
-    rows = []
-    for doc in selected.tolist():
-        for theme_number, theme in enumerate(codebook.themes):
-            found = sorted(matched.get((theme_number, doc), []), key=lambda pair: (-pair[1], positions[theme_number][pair[0]]))
-            total = sum(count for _, count in found)
-            rows.append(
-                {
-                    "doc": corpus.doc_id(doc),
-                    "theme": theme,
-                    "count": total,
-                    "words": int(words[doc]),
-                    "per_1000": _per_1000(total, int(words[doc])),
-                    "terms": "; ".join(f"{queries[query]}:{count}" for query, count in found),
-                }
-            )
-    return pd.DataFrame(rows, columns=["doc", "theme", "count", "words", "per_1000", "terms"])
+    >>> DocumentCounts(corpus, codebook, queries, hits, selected, words).table().columns.tolist()  # doctest: +SKIP
+    ['doc', 'theme', 'count', 'words', 'per_1000', 'terms']
+    """
+
+    COLUMNS = ["doc", "theme", "count", "words", "per_1000", "terms"]
+
+    def __init__(self, corpus: Corpus, codebook: Codebook, queries: list[str], hits: _ThemeHits, selected: np.ndarray, words: np.ndarray):
+        self.corpus, self.queries, self.selected, self.words = corpus, queries, selected, words
+        self.names = list(codebook.themes)
+        self.n_themes, self.n_queries = len(self.names), len(queries)
+        hit_docs = corpus.tokens.doc_of_position(hits.starts)
+        # sorted by document, theme, query: a run of documents is a slice
+        self.keys, self.counts = np.unique((hit_docs * self.n_themes + hits.theme) * self.n_queries + hits.query, return_counts=True)
+        query_number = {query: number for number, query in enumerate(queries)}
+        # a term's place under its theme: ties of `terms` go in codebook order
+        self.rank = np.zeros((self.n_themes, self.n_queries), dtype=np.int64)
+        for theme_number, terms in enumerate(codebook.themes.values()):
+            for rank, term in enumerate(terms):
+                self.rank[theme_number, query_number[term]] = rank
+
+    def touched(self) -> int:
+        """Documents with a hit of any theme."""
+        return len(distinct(self.keys // (self.n_themes * self.n_queries)))
+
+    def table(self):
+        import pandas as pd
+
+        parts = list(self.parts(DOCUMENT_BATCH))
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame([], columns=self.COLUMNS)
+
+    def parts(self, batch: int):
+        for first in range(0, len(self.selected), batch):
+            yield self._frame(self.selected[first : first + batch])
+
+    def _frame(self, docs: np.ndarray):
+        """The rows of ``docs`` (ascending): each document's themes in codebook order."""
+        import pandas as pd
+
+        per_doc = self.n_themes * self.n_queries
+        lo, hi = np.searchsorted(self.keys, [int(docs[0]) * per_doc, (int(docs[-1]) + 1) * per_doc])
+        cell, query = np.divmod(self.keys[lo:hi], self.n_queries)
+        doc, theme = np.divmod(cell, self.n_themes)
+        row = np.searchsorted(docs, doc) * self.n_themes + theme  # the hits of a code_corpus lie in its documents
+        counts = self.counts[lo:hi]
+        total = np.bincount(row, weights=counts, minlength=len(docs) * self.n_themes).astype(np.int64)
+        terms = [""] * len(total)
+        if len(row):
+            # one cell's terms: most hits first, ties in codebook order
+            order = np.lexsort((self.rank[theme, query], -counts, row))
+            cuts = np.flatnonzero(np.diff(row[order])) + 1
+            for run in np.split(order, cuts):
+                terms[int(row[run[0]])] = "; ".join(f"{self.queries[q]}:{c}" for q, c in zip(query[run].tolist(), counts[run].tolist()))
+        words = np.repeat(self.words[docs], self.n_themes).tolist()
+        totals = total.tolist()
+        return pd.DataFrame(
+            {
+                "doc": [self.corpus.doc_id(d) for d in docs.tolist() for _ in range(self.n_themes)],
+                "theme": self.names * len(docs),
+                "count": totals,
+                "words": words,
+                "per_1000": [_per_1000(c, w) for c, w in zip(totals, words)],
+                "terms": terms,
+            },
+            columns=self.COLUMNS,
+        )
 
 
 def _theme_table(corpus: Corpus, codebook: Codebook, hits: _ThemeHits, selected: np.ndarray, words: np.ndarray):
@@ -361,6 +436,9 @@ class _Extracts:
             lines = concordance_rows(self.corpus, Hits(hits.query[part], starts, hits.ends[part]), self.queries, window=0)
             docs = tokens.doc_of_position(starts)
             paragraphs = (np.asarray(tokens.paragraph[starts]) - np.asarray(tokens.paragraph[doc_starts[docs]]) + 1).tolist()
+            # the pages these lines read are not needed again (a batch is a run of one theme's hits
+            # in position order, or the end of one theme's and the start of the next)
+            release_tokens(tokens, int(starts.min()) - 1, int(hits.ends[part].max()) + 1)
             yield [
                 {
                     "theme": names[theme], "doc": line["doc"], "term": line["query"], "match": line["match"], "sentence": line["sentence"],
@@ -376,6 +454,7 @@ class _Extracts:
         empty = np.zeros(0, dtype=np.int64)
         char_starts = np.asarray(tokens.char_starts[starts], dtype=np.int64) if len(order) else empty
         char_ends = np.asarray(tokens.char_ends[ends - 1], dtype=np.int64) if len(order) else empty
+        release_tokens(tokens, 0, len(tokens))  # the pages of the offsets read
         return hits.theme[order], np.asarray(tokens.doc_of_position(starts), dtype=np.int64), char_starts, char_ends
 
 

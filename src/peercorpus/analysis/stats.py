@@ -81,7 +81,25 @@ def mattr(ids: np.ndarray, window: int = MATTR_WINDOW) -> float:
 
 def text_stats(corpus: Corpus):
     """One row per document: words, types, ttr, mattr, sentences, mean_sentence_length, flesch,
-    prose_sentences."""
+    prose_sentences (``flesch`` is NaN for a document without a prose sentence).
+
+    >>> text_stats(corpus).columns.tolist()[:4]                       # doctest: +SKIP
+    ['doc', 'words', 'types', 'ttr']
+    """
+    import pandas as pd
+
+    parts = list(text_stats_parts(corpus))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame([], columns=STATS_COLUMNS)
+
+
+def text_stats_parts(corpus: Corpus):
+    """``text_stats`` a chunk of documents at a time (``core/chunks.py``): DataFrames with its
+    columns and dtypes, in corpus order, whose concatenation is ``text_stats(corpus)``. What a
+    table of every document is written from without holding it (a row is ~1 KB as a dict).
+
+    >>> sum(len(part) for part in text_stats_parts(corpus)) == len(corpus)   # doctest: +SKIP
+    True
+    """
     import pandas as pd
 
     corpus, docs = corpus.within()  # a where view: its documents, in the arrays it shares
@@ -91,7 +109,6 @@ def text_stats(corpus: Corpus):
     norm_vocab = tokens.norm_vocab
     syllables_of_norm = np.array([syllables(w) for w in norm_vocab], dtype=np.int64)
     n_sentences = document_sizes(corpus)[1]
-    rows = []
     # a chunk of documents at a time: its token ids, sentence numbers and sentence spans read
     # once, so that memory stays flat however many documents there are
     for chunk in document_chunks(corpus, docs=docs):
@@ -100,6 +117,7 @@ def text_stats(corpus: Corpus):
         first_sentence = int(chunk_sentence.min()) if len(chunk_sentence) else 0
         last_sentence = int(chunk_sentence.max()) + 1 if len(chunk_sentence) else 0
         spans = read_rows(tokens.sentence_spans, first_sentence, last_sentence)
+        columns: dict[str, list] = {name: [] for name in STATS_COLUMNS}
         at = 0
         for doc, length in zip(part.docs.tolist(), part.doc_lengths.tolist()):
             ids = chunk_ids[at : at + length]
@@ -112,23 +130,24 @@ def text_stats(corpus: Corpus):
             per_sentence = len(prose_words) / prose.sentences if prose.sentences else 0.0
             per_word = syllables_of_norm[prose_words].sum() / len(prose_words) if len(prose_words) else 0.0
             types = len(distinct(words))
-            rows.append(
-                {
-                    "doc": corpus.doc_id(doc),
-                    "words": n_words,
-                    "types": types,
-                    "ttr": round(types / n_words, 4) if n_words else 0.0,
-                    "mattr": round(mattr(words), 4),
-                    "sentences": int(n_sentences[doc]),
-                    "mean_sentence_length": round(per_sentence, 2),
-                    "flesch": round(206.835 - 1.015 * per_sentence - 84.6 * per_word, 2) if len(prose_words) else None,
-                    "prose_sentences": prose.sentences,
-                }
-            )
-    return pd.DataFrame(rows, columns=STATS_COLUMNS)
+            for name, value in (
+                ("doc", corpus.doc_id(doc)),
+                ("words", n_words),
+                ("types", types),
+                ("ttr", round(types / n_words, 4) if n_words else 0.0),
+                ("mattr", round(mattr(words), 4)),
+                ("sentences", int(n_sentences[doc])),
+                ("mean_sentence_length", round(per_sentence, 2)),
+                ("flesch", round(206.835 - 1.015 * per_sentence - 84.6 * per_word, 2) if len(prose_words) else np.nan),
+                ("prose_sentences", prose.sentences),
+            ):
+                columns[name].append(value)
+        yield pd.DataFrame({name: np.array(values, dtype=_STATS_DTYPES[name]) if name in _STATS_DTYPES else values for name, values in columns.items()})
 
 
 STATS_COLUMNS = ["doc", "words", "types", "ttr", "mattr", "sentences", "mean_sentence_length", "flesch", "prose_sentences"]
+_STATS_DTYPES = {"words": np.int64, "types": np.int64, "ttr": np.float64, "mattr": np.float64, "sentences": np.int64,
+                 "mean_sentence_length": np.float64, "flesch": np.float64, "prose_sentences": np.int64}
 
 
 class _Prose:

@@ -9,12 +9,15 @@ import typer
 
 from ..errors import UsageError
 from ..render.export import (
+    JsonListWriter,
+    TableWriter,
     atomic_stream,
-    dumps_json,
     frame_records,
     frame_to_text,
+    json_member,
     write_table,
     write_table_files,
+    write_table_parts,
 )
 from ..validate import check_choice
 from .common import (
@@ -86,7 +89,7 @@ def code(
     Example: [bold]peercorpus code corpora/ -b configs/peer-support-codebook.yaml --qdpx coding.qdpx[/bold]
     """
     from ..analysis.codebook import load_codebook
-    from ..analysis.coding import TABLES, code_corpus, group_counts
+    from ..analysis.coding import TABLES, DocumentCounts, code_corpus, group_counts
 
     check_qdpx_options(qdpx, unit)
     if table is not None:
@@ -108,9 +111,10 @@ def code(
     # --where: a view of the documents it keeps; the whole corpus' cached index is searched
     corpus = corpus.where(where) if where else corpus
     coding = code_corpus(corpus, book, cooccurrence=cooccurrence, match=match, case_sensitive=case_sensitive, extracts=extracts)
-    # The extracts table (a row and a sentence per hit) is made only when it is written, and
-    # then a batch of rows at a time (_write_extracts); the other tables are small.
-    tables = {"themes": coding.themes, "documents": coding.document_counts, "cooccurrence": coding.cooccurrence, "extracts": None}
+    # The documents table (a row per document and theme) and the extracts (a row and a sentence
+    # per hit) are made only when written, and then a batch of rows at a time (write_table_parts,
+    # _write_extracts); the other tables are small.
+    tables = {"themes": coding.themes, "documents": None, "cooccurrence": coding.cooccurrence, "extracts": None}
     if by is not None:
         tables = {"themes": tables.pop("themes"), "groups": group_counts(corpus, coding.document_counts, by), **tables}
     titles = {**TITLES, "groups": f"Themes per {by}", "cooccurrence": f"Theme co-occurrence within {coding.unit}s"}
@@ -122,28 +126,42 @@ def code(
             if name == "extracts":
                 with atomic_stream(output / file_name) as write:
                     _write_extracts(coding, fmt, write)
+            elif name == "documents":
+                write_table_parts(coding.document_count_parts(), DocumentCounts.COLUMNS, fmt=fmt, output=output / file_name)
             else:
                 write_table_files({name: tables[name]}, output, fmt, prefix="code_")
             written.append(file_name)
         note(f"wrote {', '.join(written)} to {output}/")
-    elif table is None and fmt in ("json", "md", "html"):
-        others = {name: frame for name, frame in tables.items() if name != "extracts"}
+    elif table is None and fmt == "json":
+        with atomic_stream(output) as write:  # the object of every table, its long lists written item by item
+            write("{\n")
+            for number, name in enumerate(tables):
+                write(",\n" if number else "")
+                if name == "extracts":
+                    write(json_member(name))
+                    _write_extracts(coding, fmt, write, depth=1)
+                elif name == "documents":
+                    write(json_member(name))
+                    documents = JsonListWriter(write, depth=1)
+                    for part in coding.document_count_parts():
+                        documents.add(frame_records(part))
+                    documents.close()
+                else:
+                    write(json_member(name, frame_records(tables[name])))
+            write("\n}\n")
+    elif table is None and fmt in ("md", "html"):
+        others = {name: coding.document_counts if name == "documents" else frame for name, frame in tables.items() if name != "extracts"}
         with atomic_stream(output) as write:
-            if fmt == "json":  # the object of every table, its last list (extracts) written item by item
-                text = dumps_json({**{name: frame_records(frame) for name, frame in others.items()}, "extracts": []})
-                assert text.endswith('"extracts": []\n}\n')
-                write(text[: -len("[]\n}\n")])
-                _write_extracts(coding, fmt, write, depth=1)
-                write("\n}\n")
-            else:
-                write("".join(frame_to_text(frame, fmt, title=titles[name]) + "\n" for name, frame in others.items()))
-                _write_extracts(coding, fmt, write, title=titles["extracts"])
+            write("".join(frame_to_text(frame, fmt, title=titles[name]) + "\n" for name, frame in others.items()))
+            _write_extracts(coding, fmt, write, title=titles["extracts"])
     else:
         name = table or ("groups" if by else "themes")
         title = f"{titles[name]} ({book.source})"
         if name == "extracts" and fmt != "table":
             with atomic_stream(output) as write:
                 _write_extracts(coding, fmt, write, title=title)
+        elif name == "documents":
+            write_table_parts(coding.document_count_parts(), DocumentCounts.COLUMNS, fmt=fmt, output=output, title=title)
         else:
             frame = coding.extracts if name == "extracts" else tables[name]
             if fmt == "table" and name == "themes" and not frame["description"].astype(bool).any():
@@ -159,8 +177,8 @@ def code(
             description=f"Dictionary coding by peercorpus with {book.source}: every extract coded as its {unit}.",
         )
     themes = coding.themes
-    touched = int((coding.document_counts.groupby("doc")["count"].sum() > 0).sum())
-    note(f"{int(themes['hits'].sum())} hits of {len(themes)} themes in {touched} of {coding.document_counts['doc'].nunique()} documents")
+    touched, coded = coding.documents_touched()
+    note(f"{int(themes['hits'].sum())} hits of {len(themes)} themes in {touched} of {coded} documents")
 
 
 def _write_extracts(coding, fmt: str, write, *, title: str | None = None, depth: int = 0) -> None:
@@ -168,7 +186,6 @@ def _write_extracts(coding, fmt: str, write, *, title: str | None = None, depth:
     of ``frame_to_text(coding.extracts, fmt, title=title)`` (for json: of the list, ``depth``
     levels deep), without the table. html, and a table with no rows, are made whole."""
     from ..render.cells import json_safe
-    from ..render.export import JsonListWriter, TableWriter
 
     batches = ([json_safe(row) for row in rows] for rows in coding.extract_rows())
     first = next(batches, None)

@@ -10,7 +10,7 @@ import typer
 
 from ..analysis.params import TOP_SHOWN
 from ..errors import UsageError
-from ..render.export import atomic_write, write_table
+from ..render.export import atomic_write, write_table, write_table_parts
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -253,10 +253,12 @@ def stats(
 
     Example: [bold]peercorpus stats corpora/ --by genre[/bold]
     """
-    from ..analysis.stats import group_stats, text_stats
+    from ..analysis.stats import STATS_COLUMNS, group_stats, text_stats, text_stats_parts
 
     fmt, _, corpus = start_command(paths, fmt=fmt, output=output, config=config, set_=set_, cache_dir=cache_dir, no_cache=no_cache, where=where)
-    table = text_stats(corpus)
-    if by:
-        table = group_stats(table, corpus, by)
-    write_table(table, fmt=fmt, output=output, title="Text statistics" + (f" by {by} (ttr, mattr, mean_sentence_length, flesch: mean of the documents)" if by else ""))
+    if not by:  # a row per document, written a chunk of documents at a time
+        write_table_parts(text_stats_parts(corpus), STATS_COLUMNS, fmt=fmt, output=output, title="Text statistics")
+        return
+    corpus.require_field(by)  # before the statistics of every document
+    table = group_stats(text_stats(corpus), corpus, by)
+    write_table(table, fmt=fmt, output=output, title=f"Text statistics by {by} (ttr, mattr, mean_sentence_length, flesch: mean of the documents)")

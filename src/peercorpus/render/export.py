@@ -115,6 +115,23 @@ def dumps_json(payload: Any) -> str:
     return json.dumps(json_safe(payload), ensure_ascii=False, indent=2) + "\n"
 
 
+_HEAD_ONLY = object()
+
+
+def json_member(name: str, value: Any = _HEAD_ONLY) -> str:
+    """One member of a top-level JSON object as ``dumps_json`` indents it, to write an object a
+    member at a time (``{\n``, members joined by ``,\n``, then ``\n}\n``); without ``value``,
+    only its head, for a value written after it (a ``JsonListWriter`` at depth 1).
+
+    >>> json_member("k", [1]), json_member("k")
+    ('  "k": [\n    1\n  ]', '  "k": ')
+    """
+    head = "  " + json.dumps(str(name), ensure_ascii=False) + ": "
+    if value is _HEAD_ONLY:
+        return head
+    return head + json.dumps(json_safe(value), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+
+
 def frame_records(frame) -> list[dict[str, Any]]:
     return [json_safe(record) for record in frame.to_dict(orient="records")]
 
@@ -321,6 +338,31 @@ def write_table(frame, *, fmt: str, output: Path | None = None, title: str | Non
         print_table(frame, title=title, console=console, optional=optional)
         return
     write_text(frame_to_text(frame, fmt, title=title), output)
+
+
+def write_table_parts(parts, columns: list[str], *, fmt: str, output: Path | None = None, title: str | None = None, console=None) -> int:
+    """Write the table that ``parts`` (DataFrames with ``columns``, in order) make together, as
+    ``write_table`` writes their concatenation: csv, tsv and json a part at a time, the bytes of
+    the whole table, without holding it (a table of every document of a large corpus); the
+    terminal, md and html, which format whole columns, join the parts first. Returns the rows.
+
+        write_table_parts(text_stats_parts(corpus), STATS_COLUMNS, fmt="csv", output=Path("stats.csv"))
+    """
+    import pandas as pd
+
+    if fmt not in ("csv", "tsv", "json"):
+        frames = list(parts)
+        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame([], columns=columns)
+        write_table(frame, fmt=fmt, output=output, title=title, console=console)
+        return len(frame)
+    with atomic_stream(output) as write:
+        table = JsonListWriter(write) if fmt == "json" else TableWriter(write, fmt, columns, title=title)
+        for part in parts:
+            table.add(frame_records(part))
+        table.close()
+        if fmt == "json":
+            write("\n")
+    return table.count
 
 
 def write_tables(tables: dict[str, Any], fmt: str, output: Path | None = None, *, titles: dict[str, str]) -> None:
