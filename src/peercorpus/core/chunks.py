@@ -202,7 +202,10 @@ def _release(array, mapped, start: int, stop: int) -> None:
     first = array.ctypes.data - base + start * row_bytes
     last = first + (stop - start) * row_bytes
     page = mmap.PAGESIZE
-    first, last = -(-first // page) * page, last // page * page  # whole pages inside the rows
+    if array.flags.writeable:
+        first, last = -(-first // page) * page, last // page * page  # whole pages inside the rows
+    else:  # a read-only map: a page released with other rows on it is read again when they are
+        first, last = first // page * page, -(-last // page) * page
     if last > first:
         try:
             mapped.madvise(mmap.MADV_DONTNEED, first, last - first)

@@ -278,15 +278,25 @@ class PartitionedPositions:
     def shape(self) -> tuple[int]:
         return (len(self),)
 
-    def of_norm(self, norm: int) -> np.ndarray:
-        """Every position of corpus normalised form ``norm``, sorted."""
+    def of_norm(self, norm: int, token_range: tuple[int, int] | None = None) -> np.ndarray:
+        """Every position of corpus normalised form ``norm``, sorted; only those in
+        ``token_range`` ``(start, stop)`` when given, read from the partitions it overlaps (a
+        chunk's hits of "the" without gathering every "the" of the corpus)."""
         pieces = []
         for part, norm_map in enumerate(self.norm_maps):
+            begin = self.token_starts[part]
+            if token_range is not None and (begin >= token_range[1] or (part + 1 < len(self.token_starts) and self.token_starts[part + 1] <= token_range[0])):
+                continue
             local = int(np.searchsorted(norm_map, norm))
             if local < len(norm_map) and int(norm_map[local]) == norm:
-                offsets = self.local_offsets[part]
-                found = np.asarray(self.local_positions[part][int(offsets[local]) : int(offsets[local + 1])], dtype=np.int64)
-                pieces.append(found + self.token_starts[part])
+                offsets, positions = self.local_offsets[part], self.local_positions[part]
+                first, stop = int(offsets[local]), int(offsets[local + 1])
+                if token_range is not None:
+                    low, high = np.searchsorted(positions[first:stop], (token_range[0] - begin, token_range[1] - begin))
+                    first, stop = first + int(low), first + int(high)
+                pieces.append(np.asarray(positions[first:stop], dtype=np.int64) + begin)
+                # copied: the pages leave the process (all of them: a fault maps its neighbours too)
+                release_rows(positions, 0, len(positions))
         return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
 
     def __getitem__(self, key):

@@ -228,6 +228,8 @@ def _positions_of_types(tokens: Tokens, type_mask: np.ndarray, token_range: tupl
     offsets, positions = tokens.index
     if token_range is None:
         chunks = [np.asarray(positions[offsets[n] : offsets[n + 1]]) for n in norm_ids]
+    elif hasattr(positions, "of_norm"):  # a partitioned index reads only the partitions in range
+        chunks = [positions.of_norm(n, token_range) for n in norm_ids.tolist()]
     else:  # each form's positions are sorted: two binary searches find the range's part
         chunks = []
         for n in norm_ids.tolist():
