@@ -371,3 +371,14 @@ def test_dispersion_table_counts_a_chunk_at_a_time_and_plots_what_every_hit_plot
     counted = dispersion_plot.plot_dispersion_counts(corpus, counts, terms, tmp_path / "counted.svg")
     assert every == counted and (every is None) == (max_rows == 60)
     assert (tmp_path / "every.svg").read_bytes() == (tmp_path / "counted.svg").read_bytes()
+
+
+def test_a_corpus_of_many_documents_gets_smaller_chunks_not_more_memory(monkeypatch):
+    """What a warm corpus holds per document comes out of the memory before the chunk does."""
+    monkeypatch.delenv(chunks.CHUNK_TOKENS_ENV, raising=False)
+    few, many = chunks.chunk_tokens(1024, documents=chunks.DOCUMENTS_IN_RESERVE), chunks.chunk_tokens(1024, documents=1_000_000)
+    assert few == chunks.chunk_tokens(1024) == 5_200_000  # the reserve covers the first documents
+    budget = (1024 - chunks.RESERVED_MB) * 1_000_000
+    beyond = (1_000_000 - chunks.DOCUMENTS_IN_RESERVE) * chunks.BYTES_PER_DOCUMENT
+    assert many * chunks.BYTES_PER_TOKEN + beyond <= budget < few * chunks.BYTES_PER_TOKEN + beyond
+    assert chunks.chunk_tokens(300, documents=10**9) == chunks.MIN_CHUNK_TOKENS  # never below the smallest chunk worth its overhead

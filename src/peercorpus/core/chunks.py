@@ -39,6 +39,12 @@ BYTES_PER_TOKEN = 120
 #: What does not grow with a chunk: the interpreter and libraries, the vocabulary and its
 #: views, the merged counts and the result table.
 RESERVED_MB = 400
+#: What a warm corpus holds per document whatever the chunk (its file's name and stats, its id,
+#: metadata and sizes, the passes' per-document counts), past the ``DOCUMENTS_IN_RESERVE`` that
+#: ``RESERVED_MB`` covers: taken from the memory before the chunk, so that a corpus of a million
+#: documents gets smaller chunks, not more memory.
+BYTES_PER_DOCUMENT = 400
+DOCUMENTS_IN_RESERVE = 100_000
 #: The smallest chunk worth its per-chunk overhead (vocabulary-sized count arrays).
 MIN_CHUNK_TOKENS = 200_000
 MIN_MEMORY_MB = 256
@@ -86,16 +92,18 @@ def memory_mb() -> int:
     return DEFAULT_MEMORY_MB
 
 
-def chunk_tokens(memory: int | None = None) -> int:
-    """Tokens per chunk that keep a counting pass within ``memory`` MB (default: the setting).
+def chunk_tokens(memory: int | None = None, documents: int = 0) -> int:
+    """Tokens per chunk that keep a counting pass within ``memory`` MB (default: the setting)
+    over a corpus of ``documents`` documents.
 
-    >>> chunk_tokens(1024)
-    5200000
+    >>> chunk_tokens(1024), chunk_tokens(1024, documents=1_000_000)
+    (5200000, 2200000)
     """
     if memory is None and os.environ.get(CHUNK_TOKENS_ENV, "").strip():  # tests, benchmarks
         return max(1, int(os.environ[CHUNK_TOKENS_ENV]))
     memory = memory_mb() if memory is None else memory
-    return max(MIN_CHUNK_TOKENS, (memory - RESERVED_MB) * 1_000_000 // BYTES_PER_TOKEN // 100_000 * 100_000)
+    free = (memory - RESERVED_MB) * 1_000_000 - max(documents - DOCUMENTS_IN_RESERVE, 0) * BYTES_PER_DOCUMENT
+    return max(MIN_CHUNK_TOKENS, free // BYTES_PER_TOKEN // 100_000 * 100_000)
 
 
 @dataclass(frozen=True)
@@ -130,11 +138,11 @@ def document_chunks(corpus, max_tokens: int | None = None, *, docs=None) -> list
     if hasattr(corpus, "within"):
         corpus, docs = corpus.within(docs)
     tokens = corpus.tokens if hasattr(corpus, "tokens") else corpus
-    max_tokens = chunk_tokens() if max_tokens is None else int(max_tokens)
-    if max_tokens < 1:
-        raise UsageError(f"max_tokens must be at least 1; got {max_tokens}")
     doc_starts = np.asarray(tokens.doc_starts, dtype=np.int64)
     n_docs = len(doc_starts) - 1
+    max_tokens = chunk_tokens(documents=n_docs) if max_tokens is None else int(max_tokens)
+    if max_tokens < 1:
+        raise UsageError(f"max_tokens must be at least 1; got {max_tokens}")
     docs = np.arange(n_docs, dtype=np.int64) if docs is None else distinct(np.asarray(docs, dtype=np.int64))
     if len(docs) == 0:
         return []
