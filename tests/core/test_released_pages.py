@@ -15,6 +15,7 @@ import pytest
 from peercorpus import load_corpus
 from peercorpus.analysis.codebook import parse_codebook
 from peercorpus.analysis.coding import code_corpus
+from peercorpus.analysis.kwic import concordance_batches, shown_hits
 from peercorpus.core.query import find_matches
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/smaps")
@@ -35,25 +36,36 @@ def resident_kb(file_name: str) -> int:
     return total
 
 
-@pytest.fixture
-def partitioned(tmp_path, monkeypatch):
-    """~300,000 tokens in 60 documents, 6 partitions: ids and char_starts of a few hundred KB."""
+@pytest.fixture(scope="module")
+def partitioned(tmp_path_factory):
+    """~300,000 tokens in 60 documents, 6 partitions: ids and char_starts of a few hundred KB
+    (ingested once; each test opens it warm)."""
     rng = random.Random(3)
-    folder = tmp_path / "corpus"
+    root = tmp_path_factory.mktemp("released")
+    folder = root / "corpus"
     folder.mkdir()
     for number in range(60):
         sentences = [" ".join(rng.choices(WORDS, k=12)).capitalize() + "." for _ in range(420)]
         (folder / f"d{number:02d}.txt").write_text(" ".join(sentences) + "\n", encoding="utf-8")
-    monkeypatch.setenv("PEERCORPUS_PARTITION_DOCUMENTS", "10")
-    corpus = load_corpus(folder, cache_dir=tmp_path / "cache")
-    corpus.cache_folder = tmp_path / "cache"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PEERCORPUS_PARTITION_DOCUMENTS", "10")
+        load_corpus(folder, cache_dir=root / "cache")
+    return folder, root / "cache"
+
+
+@pytest.fixture
+def warm(partitioned):
+    """The corpus opened from its cache: nothing of it resident yet."""
+    folder, cache = partitioned
+    corpus = load_corpus(folder, cache_dir=cache)
+    corpus.cache_folder = cache
     return corpus
 
 
-def test_code_extracts_and_queries_give_the_pages_back(partitioned):
-    sizes = {name: sum(p.stat().st_size for p in partitioned.cache_folder.rglob(name)) // 1024 for name in ("ids.npy", "char_starts.npy", "index_positions.npy")}
+def test_code_extracts_and_queries_give_the_pages_back(warm):
+    sizes = {name: sum(p.stat().st_size for p in warm.cache_folder.rglob(name)) // 1024 for name in ("ids.npy", "char_starts.npy", "index_positions.npy")}
     assert min(sizes.values()) > 200  # big enough to tell
-    coding = code_corpus(partitioned, parse_codebook({"hope": ["hope"], "care": ["lived experience", "recover*"]}))
+    coding = code_corpus(warm, parse_codebook({"hope": ["hope"], "care": ["lived experience", "recover*"]}))
     for _rows in coding.extract_rows():
         pass
     coding.extract_span_arrays()
@@ -61,8 +73,21 @@ def test_code_extracts_and_queries_give_the_pages_back(partitioned):
         assert resident_kb(name) < size / 4, (name, resident_kb(name), size)
 
 
-def test_a_query_in_a_token_range_reads_the_partitions_it_overlaps(partitioned):
-    tokens = partitioned.tokens
+def test_kwic_lines_give_the_pages_back_behind_them(warm):
+    """Every line of "the" (a hit in every ~13 tokens) reads the arrays all over the corpus."""
+    names = ("ids.npy", "char_starts.npy", "sentence_spans.npy")
+    sizes = {name: sum(p.stat().st_size for p in warm.cache_folder.rglob(name)) // 1024 for name in names}
+    lines = 0
+    for hits in shown_hits(warm, ["the"]).batches():
+        for rows in concordance_batches(warm, hits, ["the"], batch=500):
+            lines += len(rows)
+    assert lines > 20_000
+    for name, size in sizes.items():
+        assert resident_kb(name) < size / 4, (name, resident_kb(name), size)
+
+
+def test_a_query_in_a_token_range_reads_the_partitions_it_overlaps(warm):
+    tokens = warm.tokens
     everywhere = find_matches(tokens, "the").starts
     offsets, positions = tokens.index
     norm = int(np.asarray(tokens.norm_of_type)[np.flatnonzero(np.asarray(tokens.vocab) == "the")[0]])

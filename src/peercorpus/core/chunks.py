@@ -176,7 +176,11 @@ def read_rows(array, start: int, stop: int) -> np.ndarray:
 
 
 def release_rows(array, start: int, stop: int) -> None:
-    """Release the pages of rows ``start:stop`` of a memory-mapped array (nothing otherwise)."""
+    """Release the pages of rows ``start:stop`` of a memory-mapped array, or of the arrays under
+    one a snapshot derives (nothing otherwise)."""
+    if hasattr(array, "release"):  # derived from other arrays (core.derived)
+        array.release(start, stop)
+        return
     mapped = getattr(array, "_mmap", None)
     if mapped is not None and stop > start and hasattr(mapped, "madvise"):
         _release(array, mapped, start, stop)
@@ -184,20 +188,29 @@ def release_rows(array, start: int, stop: int) -> None:
 
 #: The per-token arrays of ``Tokens`` whose pages a pass over the corpus releases as it goes.
 TOKEN_ARRAYS = ("ids", "char_starts", "char_ends", "sentence", "paragraph")
+#: The per-unit arrays released with the tokens of their units: (unit numbers, array).
+UNIT_ARRAYS = (("sentence", "sentence_spans"), ("paragraph", "paragraph_spans"))
+#: Tokens before ``start`` released too: a page fault maps up to 64 KB around the page it needs
+#: (Linux's fault-around), so a pass that releases only its own rows leaves pages behind.
+RELEASE_BEHIND = 1 << 16
 
 
 def release_tokens(tokens, start: int, stop: int) -> None:
-    """Release the memory-mapped pages of tokens ``start:stop`` (all per-token arrays) that
-    indexing them one hit at a time paged in (kwic's lines): they stay in the page cache,
+    """Release the memory-mapped pages of tokens ``start:stop`` (all per-token arrays, and the
+    spans of their sentences and paragraphs) that indexing them one hit at a time paged in
+    (kwic's lines), and of the ``RELEASE_BEHIND`` tokens before: they stay in the page cache,
     out of the process' memory."""
+    start, stop = max(start - RELEASE_BEHIND, 0), min(stop, len(tokens))
+    if stop <= start:
+        return
     for name in TOKEN_ARRAYS:
         array = getattr(tokens, name, None)
-        if hasattr(array, "release"):  # derived from other arrays (core.derived)
-            array.release(max(start, 0), min(stop, len(array)))
-            continue
-        mapped = getattr(array, "_mmap", None)
-        if mapped is not None and hasattr(mapped, "madvise") and stop > start:
-            _release(array, mapped, max(start, 0), min(stop, len(array)))
+        if array is not None:
+            release_rows(array, start, min(stop, len(array)))
+    for unit, name in UNIT_ARRAYS:
+        numbers, array = getattr(tokens, unit, None), getattr(tokens, name, None)
+        if numbers is not None and array is not None and len(numbers) >= stop:
+            release_rows(array, int(numbers[start]), int(numbers[stop - 1]) + 1)
 
 
 def _release(array, mapped, start: int, stop: int) -> None:

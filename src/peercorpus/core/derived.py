@@ -131,6 +131,12 @@ class RunNumbers(DerivedArray):
         lengths = np.diff(np.append(bounds, stop))
         return np.repeat(np.arange(low, high, dtype=np.int32), lengths)
 
+    def release(self, start: int, stop: int) -> None:
+        """Release the pages of the units' first tokens: all of them, since finding the unit of
+        any token (a binary search) reads pages all over the array."""
+        if stop > start:
+            release_rows(self.first_token, 0, len(self.first_token))
+
     def _take(self, positions: np.ndarray) -> np.ndarray:
         found = np.searchsorted(self.first_token, positions, side="right") - 1
         return np.maximum(found, 0).astype(np.int32)
