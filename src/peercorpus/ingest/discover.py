@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.packed import PackedNames
 from ..errors import InputError
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".csv", ".tsv", ".jsonl")
@@ -73,7 +74,8 @@ class Discovery:
     inode), files skipped with why, sidecars by folder; ``linked`` holds the real paths of
     files and folders reached through links (inputs too, that no output may replace)."""
 
-    file_names: list[str] = field(default_factory=list)  # str(path) of every document file
+    # str(path) of every document file, packed (core.packed: reads as a list of str)
+    file_names: PackedNames = field(default_factory=PackedNames.of)
     file_roots: list[Path] = field(default_factory=list)
     stats: FileStats = field(default_factory=FileStats)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
