@@ -119,13 +119,13 @@ def discover(paths: list[Path], *, follow_links_out: bool = False) -> Discovery:
 
 def _discover(paths: list[Path], follow_links_out: bool) -> Discovery:
     found = Discovery()
-    seen_files: dict[tuple[int, int], str] = {}  # identity → the path kept
+    seen = _Seen()
     for given in paths:
         if not given.exists():
             raise InputError(f"path not found: {given}")
         if given.is_file():
             info = given.stat()
-            _classify(str(given), given.name, given, _info(info), found, seen_files)
+            _classify(str(given), given.name, given, _info(info), found, seen)
             _add_sidecar_beside(given, found)
             continue
         if not given.is_dir():
@@ -133,30 +133,115 @@ def _discover(paths: list[Path], follow_links_out: bool) -> Discovery:
             continue
         prefix = "" if str(given) == "." else f"{given}/"  # what str(given / relative) gives
         walk = _Walk(str(given), prefix, os.path.realpath(given), follow_links_out)
-        _walk(str(given), "", walk, walk.files)
-        entries = walk.files
-        entries.sort()  # by relative path: tuples of unique strings first compare only those
-        if walk.linked or walk.linked_dirs or walk.others:
-            entries = _through_links(walk, found)
-        file_names, file_roots, stats = found.file_names, found.file_roots, found.stats
-        for relative, size, mtime, ctime, device, inode in entries:
-            lower = relative.lower()
-            identity = (device, inode)
-            # A document suffix and not possibly a sidecar: the common case, kept tight.
-            if identity in seen_files or not lower.endswith(DOCUMENT_SUFFIXES) or lower.endswith(SIDECAR_NAMES):
-                _classify(f"{prefix}{relative}", relative.rpartition("/")[2], given, (size, mtime, ctime, inode, device, inode), found, seen_files)
-                continue
-            name = f"{prefix}{relative}"
-            seen_files[identity] = name
-            file_names.append(name)
-            file_roots.append(given)
-            stats.append((size, mtime, ctime, inode))
+        _walk(str(given), "", walk, walk.files.add)
+        if walk.linked or walk.linked_dirs or walk.others or seen.any_twice(walk.files, found):
+            # links, special files or a file reached twice: every entry as a tuple, checked one by one
+            _add_checked(_through_links(walk, found), given, prefix, found, seen)
+        else:
+            _add_plain(walk.files, given, prefix, found, seen)
     return found
+
+
+def _add_plain(entries: _Entries, given: Path, prefix: str, found: Discovery, seen: _Seen) -> None:
+    """The files of a walk in which no file is one found before (``_Seen.any_twice``), in path order."""
+    file_names, file_roots, stats, numbers = found.file_names, found.file_roots, found.stats, entries.numbers
+    for at, relative in enumerate(entries.relatives):
+        size, mtime, ctime, device, inode = numbers[5 * at : 5 * at + 5]
+        lower = relative.lower()
+        # A document suffix and not possibly a sidecar: the common case, kept tight.
+        if not lower.endswith(DOCUMENT_SUFFIXES) or lower.endswith(SIDECAR_NAMES):
+            _classify(f"{prefix}{relative}", relative.rpartition("/")[2], given, (size, mtime, ctime, inode, device, inode), found, seen, known_new=True)
+            continue
+        file_names.append(f"{prefix}{relative}")
+        file_roots.append(given)
+        stats.append((size, mtime, ctime, inode))
+        seen.documents.extend((device, inode))
+
+
+def _add_checked(entries: list[Entry], given: Path, prefix: str, found: Discovery, seen: _Seen) -> None:
+    """The files of a walk in path order, each checked against the files found before it."""
+    paths = seen.paths(found)
+    file_names, file_roots, stats = found.file_names, found.file_roots, found.stats
+    for relative, size, mtime, ctime, device, inode in entries:
+        lower = relative.lower()
+        identity = (device, inode)
+        if identity in paths or not lower.endswith(DOCUMENT_SUFFIXES) or lower.endswith(SIDECAR_NAMES):
+            _classify(f"{prefix}{relative}", relative.rpartition("/")[2], given, (size, mtime, ctime, inode, device, inode), found, seen)
+            continue
+        file_names.append(f"{prefix}{relative}")
+        file_roots.append(given)
+        stats.append((size, mtime, ctime, inode))
+        seen.documents.extend(identity)
+        paths = seen.paths(found)  # with this one
 
 
 # (relative path, size, mtime_ns, ctime_ns, device, inode): a file changed in place with its
 # size and mtime put back (touch -r) still has a new ctime, which no user can set.
 Entry = tuple[str, int, int, int, int, int]
+
+
+class _Entries:
+    """A walk's regular files in path order: relative paths, and (size, mtime_ns, ctime_ns,
+    device, inode) as five int64 a file (an ``Entry`` tuple a file took ~330 bytes: 300 MB at
+    890,000 files, on every command)."""
+
+    def __init__(self) -> None:
+        self.relatives: list[str] = []
+        self.numbers = array("q")
+
+    def add(self, relative: str, size: int, mtime: int, ctime: int, device: int, inode: int) -> None:
+        self.relatives.append(relative)
+        self.numbers.extend((size, mtime, ctime, device, inode))
+
+    def __len__(self) -> int:
+        return len(self.relatives)
+
+    def __iter__(self):
+        numbers = self.numbers
+        for at, relative in enumerate(self.relatives):
+            yield (relative, *numbers[5 * at : 5 * at + 5])
+
+    def identities(self) -> np.ndarray:
+        """(device, inode) of each file, as rows of int64."""
+        return np.frombuffer(self.numbers, dtype=np.int64).reshape(-1, 5)[:, 3:]
+
+
+class _Seen:
+    """The files found so far by identity (device, inode), for "same file as": documents as
+    two int64 each in ``documents`` (in ``found.file_names`` order), other files in a dict to
+    the path found first, where documents go too once a check needs them (``paths``)."""
+
+    def __init__(self) -> None:
+        self.documents = array("q")
+        self._paths: dict[tuple[int, int], str] = {}
+        self.listed = 0  # documents already in _paths
+
+    def paths(self, found: Discovery) -> dict[tuple[int, int], str]:
+        """Identity → the path found first, of every file found so far."""
+        documents, names = self.documents, found.file_names
+        for doc in range(self.listed, len(names)):
+            self._paths.setdefault((documents[2 * doc], documents[2 * doc + 1]), names[doc])
+        self.listed = len(names)
+        return self._paths
+
+    def note(self, identity: tuple[int, int], path: str) -> None:
+        """A file that is not a document, found at ``path``."""
+        self._paths.setdefault(identity, path)
+
+    def any_twice(self, entries: _Entries, found: Discovery) -> bool:
+        """Whether a file of ``entries`` is one found before, or another of them (sidecars
+        counted too: at worst the walk is then checked a file at a time, as links are)."""
+        if not len(entries):
+            return False
+        pairs = [entries.identities(), np.frombuffer(self.documents, dtype=np.int64).reshape(-1, 2)]
+        if self._paths:
+            pairs.append(np.array(list(self._paths), dtype=np.int64).reshape(-1, 2))
+        rows = np.concatenate(pairs)
+        device, inode = rows[:, 0], rows[:, 1]
+        if device.min() >= 0 and inode.min() >= 0 and device.max() < 2**15 and inode.max() < 2**48:
+            keys = np.sort(device << 48 | inode)
+            return bool(np.any(keys[1:] == keys[:-1]))
+        return len(np.unique(rows, axis=0)) < len(rows)
 
 
 def _info(info: os.stat_result) -> tuple[int, int, int, int, int, int]:
@@ -173,7 +258,7 @@ class _Walk:
     prefix: str  # of every path below the root: "" or "root/"
     real_root: str = ""
     follow_links_out: bool = False
-    files: list[Entry] = field(default_factory=list)
+    files: _Entries = field(default_factory=_Entries)
     linked: list[Entry] = field(default_factory=list)
     linked_dirs: list[tuple[str, str]] = field(default_factory=list)  # (folder, relative path + "/")
     others: list[tuple[str, str]] = field(default_factory=list)  # (relative path, why skipped)
@@ -184,14 +269,24 @@ class _Walk:
         return f"{self.prefix}{relative}" if relative else self.root
 
 
-def _walk(folder: str, relative: str, walk: _Walk, files: list[Entry]) -> None:
-    """Append an ``Entry`` for every regular file under ``folder`` to ``files``; each real
-    directory is entered once, so symlink loops end. (Not the stat results themselves:
-    44,000 of them held 50 MB.) Folders wait on a list, not on the call stack, so any depth
-    of nesting is walked; a folder that cannot be listed is skipped with why."""
-    pending = [(folder, relative)]
-    while pending:
-        folder, relative = pending.pop()
+def _walk(folder: str, relative: str, walk: _Walk, add) -> None:
+    """Call ``add(relative, size, mtime_ns, ctime_ns, device, inode)`` for every regular file
+    under ``folder`` in path order — the order of the relative paths sorted as strings: each
+    folder's entries sorted, a folder by its name and "/", entered where it sorts — so that no
+    list of every file needs sorting. (Not the stat results themselves: 44,000 of them held
+    50 MB.) Each real directory is entered once, so symlink loops end. Folders wait on a stack
+    of their parents' entries, not on the call stack, so any depth of nesting is walked; a
+    folder that cannot be listed is skipped with why."""
+    stack = [iter([(folder, relative)])]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+            continue
+        if len(item) == 6:
+            add(*item)
+            continue
+        folder, relative = item
         # A folder is known by its device and inode: os.path.realpath would lstat every
         # component of the path, for every folder (600 nested folders: 180,000 lstat calls).
         try:
@@ -205,7 +300,7 @@ def _walk(folder: str, relative: str, walk: _Walk, files: list[Entry]) -> None:
         walk.visited[same] = walk.path(relative.rstrip("/"))
         found = _list(folder, relative, walk)
         if found:
-            _add_entries(found, folder, relative, walk, files, pending)
+            stack.append(iter(_entries(found, folder, relative, walk)))
 
 
 def _list(folder: str, relative: str, walk: _Walk) -> list:
@@ -238,7 +333,10 @@ def _list(folder: str, relative: str, walk: _Walk) -> list:
         os.close(descriptor)
 
 
-def _add_entries(found: list[os.DirEntry], folder: str, relative: str, walk: _Walk, files: list[Entry], pending: list) -> None:
+def _entries(found: list[os.DirEntry], folder: str, relative: str, walk: _Walk) -> list[tuple]:
+    """A folder's regular files (``Entry``) and folders (``(path, relative path + "/")``) in
+    the order of their paths; links and special files go to the walk's other lists."""
+    items: list[tuple[str, tuple]] = []  # (the name as it sorts, the item)
     for entry in found:
         name = entry.name
         if name[0] == ".":
@@ -247,13 +345,19 @@ def _add_entries(found: list[os.DirEntry], folder: str, relative: str, walk: _Wa
             # Regular files first: most entries are, and the type (not following links) is free.
             if entry.is_file(follow_symlinks=False):
                 info = entry.stat(follow_symlinks=False)
-                files.append((f"{relative}{name}", info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_dev, info.st_ino))
+                items.append((name, (f"{relative}{name}", info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_dev, info.st_ino)))
             elif entry.is_dir(follow_symlinks=False):
-                pending.append((f"{folder}/{name}", f"{relative}{name}/"))
+                items.append((f"{name}/", (f"{folder}/{name}", f"{relative}{name}/")))
             else:
                 _add_other(entry, f"{folder}/{name}", f"{relative}{name}", walk)
         except OSError:
             continue
+    items.sort(key=_sort_name)
+    return [item for _, item in items]
+
+
+def _sort_name(pair: tuple) -> str:
+    return pair[0]
 
 
 def _add_other(entry: os.DirEntry, path: str, relative: str, walk: _Walk) -> None:
@@ -285,7 +389,7 @@ def _through_links(walk: _Walk, found: Discovery) -> list[Entry]:
         walk.linked_dirs.sort(key=lambda pair: pair[1])
         folder, relative = walk.linked_dirs.pop(0)
         found.linked.append(os.path.realpath(folder))
-        _walk(folder, relative, walk, walk.linked)
+        _walk(folder, relative, walk, lambda *entry: walk.linked.append(entry))
     found.linked += [os.path.realpath(walk.path(entry[0])) for entry in walk.linked]
     kept = {(device, inode): relative for relative, _, _, _, device, inode in walk.files}
     entries = list(walk.files)
@@ -315,24 +419,28 @@ def _add_sidecar_beside(file: Path, found: Discovery) -> None:
             return
 
 
-def _classify(path: str, name: str, root: Path, info: tuple[int, ...], found: Discovery, seen: dict[tuple[int, int], str]) -> None:
+def _classify(path: str, name: str, root: Path, info: tuple[int, ...], found: Discovery, seen: _Seen, *, known_new: bool = False) -> None:
     """File ``path`` as a document, a sidecar or skipped; ``info`` is ``_info``'s six numbers.
-    A sidecar describes its own folder, so one reached twice through links counts in both."""
+    A sidecar describes its own folder, so one reached twice through links counts in both.
+    ``known_new``: the file is certainly not one found before (``_Seen.any_twice``)."""
     name = name.lower()
     if name in SIDECAR_NAMES:
         found.sidecars[Path(path).parent] = Path(path)
         return
     identity = info[4:]
-    if identity in seen:
-        found.skipped.append((Path(path), f"same file as {seen[identity]}"))
-        return
-    seen[identity] = path
+    if not known_new:
+        paths = seen.paths(found)
+        if identity in paths:
+            found.skipped.append((Path(path), f"same file as {paths[identity]}"))
+            return
     suffix = os.path.splitext(name)[1]
     if suffix in DOCUMENT_SUFFIXES:
         found.file_names.append(path)
         found.file_roots.append(root)
         found.stats.append(info[:4])
+        seen.documents.extend(identity)
     else:
+        seen.note(identity, path)
         found.skipped.append((Path(path), f"unsupported format {suffix or '(no suffix)'}"))
 
 
