@@ -970,6 +970,8 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
         if len(top["norm_of_type"]) != len(vocab) or len(type_maps[0]) > len(vocab):
             raise ValueError("the vocabulary does not match its normalised forms")
         form_lengths = np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab))
+        if int(form_lengths.max(initial=0)) < 2**16:  # int32 + uint16 is int32: the same ends, half the room
+            form_lengths = form_lengths.astype(np.uint16)
         _allow_open_files(len(parts))
         opened = []
         packs: dict[Path, Any] = {}  # shard packs holding texts, opened once for every partition
@@ -979,7 +981,7 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
             lines = store.document_lines(pfolder)
             base = int(counts["documents"][i])
             texts = _BlockTexts(pfolder, store, sources[i], arrays, lambda doc, problem, base=base: damaged(doc + base, problem), packs)
-            derived = _derived_arrays(pfolder, arrays, form_lengths[np.asarray(type_maps[i])] if len(parts) > 1 else form_lengths)
+            derived = _derived_arrays(pfolder, arrays, form_lengths, type_maps[i] if len(parts) > 1 else None)
             opened.append((arrays, lines, texts, derived))
             if len(lines) != int(part["documents"]) or len(arrays["ids"]) != int(part["tokens"]) or len(arrays["sentence_spans"]) != int(part["sentences"]) or len(arrays["paragraph_spans"]) != int(part["paragraphs"]):
                 raise ValueError(f"{part['name']} does not match the manifest")
@@ -1089,13 +1091,14 @@ class _PartitionedTexts:
         return self.parts[part](doc - self.starts[part])
 
 
-def _derived_arrays(folder: Path, arrays: dict[str, np.ndarray], form_lengths: np.ndarray) -> dict:
+def _derived_arrays(folder: Path, arrays: dict[str, np.ndarray], form_lengths: np.ndarray, type_map=None) -> dict:
     """``char_ends``, ``sentence`` and ``paragraph`` of ``Tokens`` (of one partition: its local
-    ids index ``form_lengths``), derived from what the snapshot stores (``core.derived``), or
-    memory-mapped where it stores them per token."""
+    ids index ``form_lengths``, or ``form_lengths[type_map]`` of the corpus' when a ``type_map``
+    is given), derived from what the snapshot stores (``core.derived``), or memory-mapped where
+    it stores them per token."""
     n_tokens = len(arrays["ids"])
     derived = {
-        "char_ends": TokenEnds(arrays["char_starts"], arrays["ids"], form_lengths, arrays["char_end_fix_positions"], arrays["char_end_fix_ends"])
+        "char_ends": TokenEnds(arrays["char_starts"], arrays["ids"], form_lengths, arrays["char_end_fix_positions"], arrays["char_end_fix_ends"], type_map=type_map)
     }
     for name in ("sentence", "paragraph"):
         if (folder / f"{name}.npy").exists():  # the first tokens could not give them (Assembler._add_units)
