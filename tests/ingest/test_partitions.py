@@ -95,6 +95,11 @@ def test_a_warm_load_holds_ids_and_metadata_packed_as_the_documents_give_them(sa
     blogs = warm.where(["genre=blog"])
     assert blogs.doc_ids == cold.where(["genre=blog"]).doc_ids and len(blogs.doc_ids) >= 1
     assert list(blogs.metadata_rows()) == [m for m in cold.metadata_rows() if m.get("genre") == "blog"]
+    assert isinstance(blogs._lazy.doc_ids, PackedNames) and isinstance(blogs._lazy.metadata, SharedRows)
+    shuffled = warm.subset([4, 0, 2])
+    assert shuffled.doc_ids == [decoded[i].doc_id for i in (4, 0, 2)]
+    assert list(shuffled.metadata_rows()) == [decoded[i].metadata for i in (4, 0, 2)]
+    assert shuffled.subset([2, 0]).doc_ids == [decoded[2].doc_id, decoded[4].doc_id]
 
 
 def test_partitions_cut_by_tokens_hold_whole_files(sample_corpus, tmp_path, monkeypatch):

@@ -137,11 +137,18 @@ class PackedNames(Sequence):
         return int(np.searchsorted(np.asarray(self.ends), at, side="right"))
 
     def take(self, indices) -> PackedNames:
-        """The names at ``indices``, in that order, packed."""
-        packed = PackedNames(bytearray(), array("q"))
-        for i in np.asarray(indices, dtype=np.int64).tolist():
-            packed.append(self._name(i))
-        return packed
+        """The names at ``indices`` (non-negative), in that order, packed: their bytes copied,
+        none decoded."""
+        indices = np.asarray(indices, dtype=np.int64)
+        ends = np.asarray(self.ends, dtype=np.int64)
+        if len(indices) and (indices.min() < 0 or indices.max() >= len(ends)):
+            raise IndexError("name index out of range")
+        stops = ends[indices]
+        starts = np.where(indices > 0, ends[np.maximum(indices - 1, 0)], 0)
+        data, joined = self._data, bytearray()
+        for first in range(0, len(indices), _ITERATE):
+            joined += b"".join([data[a:b] for a, b in zip(starts[first : first + _ITERATE].tolist(), stops[first : first + _ITERATE].tolist())])
+        return PackedNames(bytes(joined), np.cumsum(stops - starts))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, PackedNames):
