@@ -60,7 +60,7 @@ def _same_discovery(new, old):
     assert new.skipped == old.skipped and new.sidecars == old.sidecars and new.linked == old.linked
 
 
-@pytest.mark.parametrize("given", ["plain", "plain+file", "tree", "tree+file", "file+tree", "tree+tree", "sub+tree", "two", "links"])
+@pytest.mark.parametrize("given", ["plain", "plain+file", "file+plain", "plain+fifo", "tree", "tree+file", "file+tree", "tree+tree", "sub+tree", "two", "links"])
 def test_the_compact_walk_finds_what_the_tuple_walk_found(tmp_path, monkeypatch, given):
     """Issue 18: discover keeps a walk's files as numbers in arrays, visits each folder's
     entries in path order (no sort of every file) and checks for files reached twice with
@@ -71,7 +71,11 @@ def test_the_compact_walk_finds_what_the_tuple_walk_found(tmp_path, monkeypatch,
     root, other = tmp_path / "corpus", tmp_path / "other"
     root.mkdir()
     other.mkdir()
-    _tree(root, hard_links=not given.startswith("plain"))
+    _tree(root, hard_links=not given.startswith(("plain", "file+plain")))
+    if given == "plain+fifo":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no FIFOs here")
+        os.mkfifo(root / "b" / "fifo.txt")  # skipped with why, before the files' skips
     (other / "o.txt").write_text("Other.\n")
     os.link(root / "b.txt", other / "same-as-b.txt")
     if given == "links":
@@ -81,9 +85,10 @@ def test_the_compact_walk_finds_what_the_tuple_walk_found(tmp_path, monkeypatch,
     paths = {
         "tree": [root], "tree+file": [root, root / "b" / "a.txt"], "file+tree": [root / "b" / "a.txt", root],
         "tree+tree": [root, root], "sub+tree": [root / "b", root], "two": [other, root], "links": [root],
-        "plain": [root], "plain+file": [root, root / "b" / "a.txt"],
+        "plain": [root], "plain+file": [root, root / "b" / "a.txt"], "file+plain": [root / "b" / "a.txt", root],
+        "plain+fifo": [root],
     }[given]
-    if given == "plain":  # no file reached twice: the walk's arrays are read as they are, no file checked alone
+    if given in ("plain", "plain+fifo"):  # no file reached twice: the walk's arrays are read as they are, no file checked alone
         from peercorpus.ingest import discover as discover_module
 
         monkeypatch.setattr(discover_module, "_add_checked", None)

@@ -73,6 +73,12 @@ class PackedNames(Sequence):
         self._data += _encode(name) + b"\0"
         self._ends.append(len(self._data))
 
+    def truncate(self, count: int) -> None:
+        """Keep the first ``count`` names only (a list made by ``of``)."""
+        if count < len(self):
+            del self._data[int(self.ends[count - 1]) if count else 0 :]
+            del self._ends[count:]
+
     @property
     def data(self) -> bytes | bytearray:
         """Every name ended by NUL, as ``join_names`` gives them (compare with ``==``: a file

@@ -12,8 +12,9 @@ import gc
 import os
 import stat
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import numpy as np
@@ -133,20 +134,27 @@ def _discover(paths: list[Path], follow_links_out: bool) -> Discovery:
             continue
         prefix = "" if str(given) == "." else f"{given}/"  # what str(given / relative) gives
         walk = _Walk(str(given), prefix, os.path.realpath(given), follow_links_out)
-        _walk(str(given), "", walk, walk.files.add)
-        if walk.linked or walk.linked_dirs or walk.others or seen.any_twice(walk.files, found):
-            # links, special files or a file reached twice: every entry as a tuple, checked one by one
-            _add_checked(_through_links(walk, found), given, prefix, found, seen)
-        else:
-            _add_plain(walk.files, given, prefix, found, seen)
+        mark = _Mark(found, seen)
+        # Files go into ``found`` as the walk finds them, in path order (nothing per file kept
+        # besides); what is unusual is then done again the careful way.
+        _walk(str(given), "", walk, partial(_add_plain, given, prefix, found, seen))
+        if not (walk.linked or walk.linked_dirs) and not seen.any_twice():
+            if walk.others:  # skipped before the files, in path order (as _through_links does)
+                found.skipped[mark.skipped : mark.skipped] = [(Path(walk.path(r)), why) for r, why in sorted(walk.others)]
+            continue
+        # links, or a file reached twice: walked again, every entry a tuple, checked one by one
+        mark.undo()
+        walk = _Walk(str(given), prefix, os.path.realpath(given), follow_links_out)
+        _walk(str(given), "", walk, walk.files.extend)
+        _add_checked(_through_links(walk, found), given, prefix, found, seen)
     return found
 
 
-def _add_plain(entries: _Entries, given: Path, prefix: str, found: Discovery, seen: _Seen) -> None:
-    """The files of a walk in which no file is one found before (``_Seen.any_twice``), in path order."""
-    file_names, file_roots, stats, numbers = found.file_names, found.file_roots, found.stats, entries.numbers
-    for at, relative in enumerate(entries.relatives):
-        size, mtime, ctime, device, inode = numbers[5 * at : 5 * at + 5]
+def _add_plain(given: Path, prefix: str, found: Discovery, seen: _Seen, entries: list[Entry]) -> None:
+    """Files of a walk in path order, as if no file were found twice (``_Seen.any_twice`` says
+    after the walk)."""
+    file_names, file_roots, stats, documents = found.file_names, found.file_roots, found.stats, seen.documents
+    for relative, size, mtime, ctime, device, inode in entries:
         lower = relative.lower()
         # A document suffix and not possibly a sidecar: the common case, kept tight.
         if not lower.endswith(DOCUMENT_SUFFIXES) or lower.endswith(SIDECAR_NAMES):
@@ -155,7 +163,7 @@ def _add_plain(entries: _Entries, given: Path, prefix: str, found: Discovery, se
         file_names.append(f"{prefix}{relative}")
         file_roots.append(given)
         stats.append((size, mtime, ctime, inode))
-        seen.documents.extend((device, inode))
+        documents.extend((device, inode))
 
 
 def _add_checked(entries: list[Entry], given: Path, prefix: str, found: Discovery, seen: _Seen) -> None:
@@ -180,41 +188,18 @@ def _add_checked(entries: list[Entry], given: Path, prefix: str, found: Discover
 Entry = tuple[str, int, int, int, int, int]
 
 
-class _Entries:
-    """A walk's regular files in path order: relative paths, and (size, mtime_ns, ctime_ns,
-    device, inode) as five int64 a file (an ``Entry`` tuple a file took ~330 bytes: 300 MB at
-    890,000 files, on every command)."""
-
-    def __init__(self) -> None:
-        self.relatives: list[str] = []
-        self.numbers = array("q")
-
-    def add(self, relative: str, size: int, mtime: int, ctime: int, device: int, inode: int) -> None:
-        self.relatives.append(relative)
-        self.numbers.extend((size, mtime, ctime, device, inode))
-
-    def __len__(self) -> int:
-        return len(self.relatives)
-
-    def __iter__(self):
-        numbers = self.numbers
-        for at, relative in enumerate(self.relatives):
-            yield (relative, *numbers[5 * at : 5 * at + 5])
-
-    def identities(self) -> np.ndarray:
-        """(device, inode) of each file, as rows of int64."""
-        return np.frombuffer(self.numbers, dtype=np.int64).reshape(-1, 5)[:, 3:]
-
-
 class _Seen:
     """The files found so far by identity (device, inode), for "same file as": documents as
-    two int64 each in ``documents`` (in ``found.file_names`` order), other files in a dict to
-    the path found first, where documents go too once a check needs them (``paths``)."""
+    two int64 each in ``documents`` (in ``found.file_names`` order), other files in ``others``
+    likewise and in a dict to the path found first, where documents go too once a check needs
+    them (``paths``). (A dict of tuples to paths took ~250 bytes a file.)"""
 
     def __init__(self) -> None:
         self.documents = array("q")
+        self.others = array("q")
         self._paths: dict[tuple[int, int], str] = {}
         self.listed = 0  # documents already in _paths
+        self.noted: list[tuple[int, int]] = []  # the others' identities new to _paths, in order
 
     def paths(self, found: Discovery) -> dict[tuple[int, int], str]:
         """Identity → the path found first, of every file found so far."""
@@ -225,23 +210,46 @@ class _Seen:
         return self._paths
 
     def note(self, identity: tuple[int, int], path: str) -> None:
-        """A file that is not a document, found at ``path``."""
-        self._paths.setdefault(identity, path)
+        """A file that is not a document (nor a sidecar), found at ``path``."""
+        self.others.extend(identity)
+        if identity not in self._paths:
+            self._paths[identity] = path
+            self.noted.append(identity)
 
-    def any_twice(self, entries: _Entries, found: Discovery) -> bool:
-        """Whether a file of ``entries`` is one found before, or another of them (sidecars
-        counted too: at worst the walk is then checked a file at a time, as links are)."""
-        if not len(entries):
+    def any_twice(self) -> bool:
+        """Whether a file was found twice (as a document or another file; sidecars apart)."""
+        rows = np.concatenate([np.frombuffer(self.documents, dtype=np.int64), np.frombuffer(self.others, dtype=np.int64)]).reshape(-1, 2)
+        if len(rows) < 2:
             return False
-        pairs = [entries.identities(), np.frombuffer(self.documents, dtype=np.int64).reshape(-1, 2)]
-        if self._paths:
-            pairs.append(np.array(list(self._paths), dtype=np.int64).reshape(-1, 2))
-        rows = np.concatenate(pairs)
         device, inode = rows[:, 0], rows[:, 1]
         if device.min() >= 0 and inode.min() >= 0 and device.max() < 2**15 and inode.max() < 2**48:
             keys = np.sort(device << 48 | inode)
             return bool(np.any(keys[1:] == keys[:-1]))
         return len(np.unique(rows, axis=0)) < len(rows)
+
+
+class _Mark:
+    """What ``found`` and ``seen`` hold before a walk, to put them back (``undo``) when the walk
+    must be done again the careful way."""
+
+    def __init__(self, found: Discovery, seen: _Seen):
+        self.found, self.seen = found, seen
+        self.files, self.skipped, self.sidecars = len(found.file_names), len(found.skipped), dict(found.sidecars)
+        self.others, self.noted = len(seen.others), len(seen.noted)
+
+    def undo(self) -> None:
+        found, seen, files = self.found, self.seen, self.files
+        found.file_names.truncate(files)
+        del found.file_roots[files:]
+        del found.stats.values[FileStats.FIELDS * files :]
+        del found.skipped[self.skipped :]
+        found.sidecars = self.sidecars
+        del seen.documents[2 * files :]
+        del seen.others[self.others :]
+        for identity in seen.noted[self.noted :]:
+            del seen._paths[identity]
+        del seen.noted[self.noted :]
+        seen.listed = min(seen.listed, files)
 
 
 def _info(info: os.stat_result) -> tuple[int, int, int, int, int, int]:
@@ -258,7 +266,7 @@ class _Walk:
     prefix: str  # of every path below the root: "" or "root/"
     real_root: str = ""
     follow_links_out: bool = False
-    files: _Entries = field(default_factory=_Entries)
+    files: list[Entry] = field(default_factory=list)  # only when walked again the careful way
     linked: list[Entry] = field(default_factory=list)
     linked_dirs: list[tuple[str, str]] = field(default_factory=list)  # (folder, relative path + "/")
     others: list[tuple[str, str]] = field(default_factory=list)  # (relative path, why skipped)
@@ -269,24 +277,28 @@ class _Walk:
         return f"{self.prefix}{relative}" if relative else self.root
 
 
-def _walk(folder: str, relative: str, walk: _Walk, add) -> None:
-    """Call ``add(relative, size, mtime_ns, ctime_ns, device, inode)`` for every regular file
-    under ``folder`` in path order — the order of the relative paths sorted as strings: each
-    folder's entries sorted, a folder by its name and "/", entered where it sorts — so that no
-    list of every file needs sorting. (Not the stat results themselves: 44,000 of them held
-    50 MB.) Each real directory is entered once, so symlink loops end. Folders wait on a stack
-    of their parents' entries, not on the call stack, so any depth of nesting is walked; a
-    folder that cannot be listed is skipped with why."""
-    stack = [iter([(folder, relative)])]
+def _walk(folder: str, relative: str, walk: _Walk, add: Callable[[list[Entry]], None]) -> None:
+    """Call ``add(entries)`` with the ``Entry`` of every regular file under ``folder``, a run
+    of a folder's files at a time, in path order — the order of the relative paths sorted as
+    strings: each folder's entries sorted, a folder by its name and "/", entered where it
+    sorts — so that no list of every file is made or sorted. Each real directory is entered
+    once, so symlink loops end. Folders wait on a stack of their parents' entries, not on the
+    call stack, so any depth of nesting is walked; a folder that cannot be listed is skipped
+    with why."""
+    stack: list[list] = [[[(folder, relative)], 0]]  # a folder's entries, and the next to take
     while stack:
-        item = next(stack[-1], None)
-        if item is None:
+        top = stack[-1]
+        entries, start = top
+        end = start
+        while end < len(entries) and len(entries[end]) == 6:
+            end += 1
+        if end > start:  # a run of files
+            add(entries[start:end])
+        if end == len(entries):
             stack.pop()
             continue
-        if len(item) == 6:
-            add(*item)
-            continue
-        folder, relative = item
+        top[1] = end + 1
+        folder, relative = entries[end]
         # A folder is known by its device and inode: os.path.realpath would lstat every
         # component of the path, for every folder (600 nested folders: 180,000 lstat calls).
         try:
@@ -300,7 +312,7 @@ def _walk(folder: str, relative: str, walk: _Walk, add) -> None:
         walk.visited[same] = walk.path(relative.rstrip("/"))
         found = _list(folder, relative, walk)
         if found:
-            stack.append(iter(_entries(found, folder, relative, walk)))
+            stack.append([_entries(found, folder, relative, walk), 0])
 
 
 def _list(folder: str, relative: str, walk: _Walk) -> list:
@@ -389,7 +401,7 @@ def _through_links(walk: _Walk, found: Discovery) -> list[Entry]:
         walk.linked_dirs.sort(key=lambda pair: pair[1])
         folder, relative = walk.linked_dirs.pop(0)
         found.linked.append(os.path.realpath(folder))
-        _walk(folder, relative, walk, lambda *entry: walk.linked.append(entry))
+        _walk(folder, relative, walk, walk.linked.extend)
     found.linked += [os.path.realpath(walk.path(entry[0])) for entry in walk.linked]
     kept = {(device, inode): relative for relative, _, _, _, device, inode in walk.files}
     entries = list(walk.files)
