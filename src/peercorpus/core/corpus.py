@@ -206,9 +206,10 @@ class Corpus:
             return dict(self._documents[doc].metadata)
         return dict(self._lazy.metadata[doc])
 
-    def metadata_rows(self) -> list[dict[str, Any]]:
+    def metadata_rows(self) -> Sequence[dict[str, Any]]:
         """Every document's metadata dict, in corpus order — read-only: they are the corpus'
-        own dicts (documents with the same metadata may share one), not copies.
+        own dicts (documents with the same metadata may share one), not copies; a list, or
+        from the cache a ``core.packed.SharedRows``, which reads as one.
 
         >>> corpus = Corpus([Document("a.txt", "Hope.", {"year": 2020}), Document("b.txt", "Peer.", {})])
         >>> corpus.metadata_rows()
