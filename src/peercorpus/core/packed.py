@@ -32,6 +32,12 @@ def _encode(name: str) -> bytes:
     return name.encode("utf-8", "surrogateescape")
 
 
+def _int64s(values: np.ndarray) -> array:
+    packed = array("q")
+    packed.frombytes(np.ascontiguousarray(values, dtype=np.int64).tobytes())
+    return packed
+
+
 class PackedNames(Sequence):
     """Strings as one blob of ``name + NUL`` each and where each ends; ``append`` adds one
     (discovery builds it so). A name's 20-100 bytes as a ``str`` took ~90 bytes more, and a
@@ -39,7 +45,7 @@ class PackedNames(Sequence):
 
     __slots__ = ("_data", "_ends")
 
-    def __init__(self, data: bytes | bytearray = b"", ends: np.ndarray | array | None = None):
+    def __init__(self, data: bytes | bytearray = b"", ends: array | None = None):
         """``data``: names each ended by NUL; ``ends``: where each ends (just after its NUL),
         found in ``data`` when first needed if not given. A ``ValueError`` when ``data`` is cut
         short (does not end with NUL)."""
@@ -66,7 +72,7 @@ class PackedNames(Sequence):
         for part in parts:
             ends.append(np.asarray(part.ends, dtype=np.int64) + at)
             at += len(part._data)
-        return cls(data, np.concatenate(ends) if ends else np.zeros(0, dtype=np.int64))
+        return cls(data, _int64s(np.concatenate(ends)) if ends else array("q"))
 
     def append(self, name: str) -> None:
         """Add ``name`` at the end (a list made by ``of`` or ``PackedNames(bytearray(), array("q"))``)."""
@@ -86,10 +92,11 @@ class PackedNames(Sequence):
         return self._data
 
     @property
-    def ends(self) -> np.ndarray | array:
-        """Where each name ends in ``data``, just after its NUL."""
+    def ends(self) -> array:
+        """Where each name ends in ``data``, just after its NUL (int64; an ``array``, whose
+        items are Python ints: indexing is what a document id costs)."""
         if self._ends is None:
-            self._ends = np.flatnonzero(np.frombuffer(self._data, dtype=np.uint8) == 0) + 1
+            self._ends = _int64s(np.flatnonzero(np.frombuffer(self._data, dtype=np.uint8) == 0) + 1)
         return self._ends
 
     def __len__(self) -> int:
@@ -97,19 +104,21 @@ class PackedNames(Sequence):
 
     def _name(self, index: int) -> str:
         ends = self.ends
-        start = int(ends[index - 1]) if index else 0
-        return self._data[start : int(ends[index]) - 1].decode("utf-8", "surrogateescape")
+        start = ends[index - 1] if index else 0
+        return self._data[start : ends[index] - 1].decode("utf-8", "surrogateescape")
 
     def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self._name(i) for i in range(*index.indices(len(self)))]
-        count = len(self)
-        index = operator.index(index)  # numpy integers too
+        ends = self._ends if self._ends is not None else self.ends
+        if type(index) is not int:
+            if isinstance(index, slice):
+                return [self._name(i) for i in range(*index.indices(len(ends)))]
+            index = operator.index(index)  # numpy integers too
         if index < 0:
-            index += count
-        if not 0 <= index < count:
+            index += len(ends)
+        if not 0 <= index < len(ends):
             raise IndexError("name index out of range")
-        return self._name(index)
+        start = ends[index - 1] if index else 0
+        return self._data[start : ends[index] - 1].decode("utf-8", "surrogateescape")
 
     def __iter__(self) -> Iterator[str]:
         ends, data, start = self.ends, self._data, 0
@@ -154,7 +163,7 @@ class PackedNames(Sequence):
         data, joined = self._data, bytearray()
         for first in range(0, len(indices), _ITERATE):
             joined += b"".join([data[a:b] for a, b in zip(starts[first : first + _ITERATE].tolist(), stops[first : first + _ITERATE].tolist())])
-        return PackedNames(bytes(joined), np.cumsum(stops - starts))
+        return PackedNames(bytes(joined), _int64s(np.cumsum(stops - starts)))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, PackedNames):
