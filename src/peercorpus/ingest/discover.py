@@ -218,13 +218,14 @@ class _Seen:
 
     def any_twice(self) -> bool:
         """Whether a file was found twice (as a document or another file; sidecars apart)."""
-        rows = np.concatenate([np.frombuffer(self.documents, dtype=np.int64), np.frombuffer(self.others, dtype=np.int64)]).reshape(-1, 2)
-        if len(rows) < 2:
+        parts = [np.frombuffer(found, dtype=np.int64).reshape(-1, 2) for found in (self.documents, self.others) if len(found)]
+        if sum(map(len, parts)) < 2:
             return False
-        device, inode = rows[:, 0], rows[:, 1]
-        if device.min() >= 0 and inode.min() >= 0 and device.max() < 2**15 and inode.max() < 2**48:
-            keys = np.sort(device << 48 | inode)
+        if all(p.min() >= 0 and p[:, 0].max() < 2**15 and p[:, 1].max() < 2**48 for p in parts):
+            keys = np.concatenate([p[:, 0] << 48 | p[:, 1] for p in parts])  # one int64 a file
+            keys.sort()
             return bool(np.any(keys[1:] == keys[:-1]))
+        rows = np.concatenate(parts)
         return len(np.unique(rows, axis=0)) < len(rows)
 
 
