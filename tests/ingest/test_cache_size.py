@@ -64,6 +64,20 @@ def test_token_ends_are_starts_plus_form_lengths_except_where_listed():
     assert ends[explicit > 4].tolist() == explicit[explicit > 4].tolist()
 
 
+def test_token_ends_of_local_ids_read_their_lengths_through_the_type_map_when_first_read():
+    """A partition's TokenEnds get the corpus' form lengths (uint16 when they fit) and the
+    partition's type map; the local lengths are made when first read, and the ends are int32."""
+    corpus_lengths = np.array([7, 3, 1, 5], dtype=np.uint16)
+    type_map = np.array([1, 2, 3], dtype=np.int32)  # local id → corpus id
+    ids, starts = np.array([0, 1, 2, 0, 1], dtype=np.uint16), np.array([0, 4, 6, 0, 9], dtype=np.uint16)
+    explicit = np.array([3, 5, 11, 2, 10], dtype=np.int32)
+    ends = TokenEnds(starts, ids, corpus_lengths, np.array([3]), np.array([2], dtype=np.int32), type_map=type_map)
+    assert ends._type_map is not None  # nothing made yet
+    assert np.asarray(ends).dtype == np.int32 and np.asarray(ends).tolist() == explicit.tolist()
+    assert ends._type_map is None and ends.form_lengths.tolist() == [3, 1, 5]
+    assert ends[np.array([4, 3, 0])].tolist() == explicit[[4, 3, 0]].tolist()
+
+
 def test_snapshot_arrays_agree_with_the_texts_and_with_each_other(sample_corpus):
     corpus = load_corpus(sample_corpus)
     tokens = corpus.tokens

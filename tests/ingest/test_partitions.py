@@ -73,6 +73,35 @@ def test_tiny_partitions_give_the_sample_corpus_array_for_array(sample_corpus, t
     _assert_same_corpus(one, load_corpus(sample_corpus, cache_dir=tmp_path / "many"))
 
 
+@pytest.mark.parametrize("documents", [1, 2, 1000])
+def test_a_warm_load_holds_ids_and_metadata_packed_as_the_documents_give_them(sample_corpus, tmp_path, monkeypatch, documents):
+    """Issue 18: a warm load holds document ids and metadata packed (core.packed), not a Python
+    object a document, and they read as the documents' own, partition boundaries or not."""
+    from peercorpus.core.packed import PackedNames, SharedRows
+
+    _partitioned(monkeypatch, documents=documents)
+    cold = load_corpus(sample_corpus, cache_dir=tmp_path / "c")
+    warm = load_corpus(sample_corpus, cache_dir=tmp_path / "c")
+    assert warm.load_report.from_snapshot and len(warm) == 5
+    lazy = warm._lazy
+    assert isinstance(lazy.doc_ids, PackedNames) and isinstance(lazy.metadata, SharedRows)
+    decoded = [warm.document(i) for i in range(len(warm))]
+    assert warm.doc_ids == [d.doc_id for d in decoded] == [d.doc_id for d in cold.documents]
+    assert type(warm.doc_ids) is list
+    assert [warm.doc_id(i) for i in range(5)] == [d.doc_id for d in decoded]
+    assert list(warm.metadata_rows()) == [d.metadata for d in decoded] == [d.metadata for d in cold.documents]
+    assert [warm.doc_metadata(i) for i in range(5)] == [d.metadata for d in decoded]
+    assert warm.fields() == cold.fields() and warm.values("genre") == cold.values("genre")
+    blogs = warm.where(["genre=blog"])
+    assert blogs.doc_ids == cold.where(["genre=blog"]).doc_ids and len(blogs.doc_ids) >= 1
+    assert list(blogs.metadata_rows()) == [m for m in cold.metadata_rows() if m.get("genre") == "blog"]
+    assert isinstance(blogs._lazy.doc_ids, PackedNames) and isinstance(blogs._lazy.metadata, SharedRows)
+    shuffled = warm.subset([4, 0, 2])
+    assert shuffled.doc_ids == [decoded[i].doc_id for i in (4, 0, 2)]
+    assert list(shuffled.metadata_rows()) == [decoded[i].metadata for i in (4, 0, 2)]
+    assert shuffled.subset([2, 0]).doc_ids == [decoded[2].doc_id, decoded[4].doc_id]
+
+
 def test_partitions_cut_by_tokens_hold_whole_files(sample_corpus, tmp_path, monkeypatch):
     _partitioned(monkeypatch, documents=1000, tokens=3000)
     many = load_corpus(sample_corpus, cache_dir=tmp_path / "many")

@@ -18,7 +18,7 @@ it; code that reads ``blog.tokens`` directly gets the kept documents' tokens cop
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,7 @@ import numpy as np
 
 from ..config import TokenizeSettings
 from ..errors import UsageError
+from .packed import PackedNames, SharedRows
 from .tokens import Tokens
 
 
@@ -67,7 +68,8 @@ class LazyDocuments:
     what makes it fast.
 
     ``doc_ids`` and ``metadata`` (one dict per document, shared between documents with the
-    same metadata) answer the common questions without decoding any document.
+    same metadata) answer the common questions without decoding any document; a cache gives
+    them packed (``core.packed``: they read as lists).
     """
 
     def __init__(
@@ -76,8 +78,8 @@ class LazyDocuments:
         one: Callable[[int], Document],
         every: Callable[[], list[Document]],
         *,
-        doc_ids: list[str],
-        metadata: list[dict[str, Any]],
+        doc_ids: Sequence[str],
+        metadata: Sequence[dict[str, Any]],
     ):
         self.count, self.one, self.every = count, one, every
         self.doc_ids, self.metadata = doc_ids, metadata
@@ -204,9 +206,10 @@ class Corpus:
             return dict(self._documents[doc].metadata)
         return dict(self._lazy.metadata[doc])
 
-    def metadata_rows(self) -> list[dict[str, Any]]:
+    def metadata_rows(self) -> Sequence[dict[str, Any]]:
         """Every document's metadata dict, in corpus order — read-only: they are the corpus'
-        own dicts (documents with the same metadata may share one), not copies.
+        own dicts (documents with the same metadata may share one), not copies; a list, or
+        from the cache a ``core.packed.SharedRows``, which reads as one.
 
         >>> corpus = Corpus([Document("a.txt", "Hope.", {"year": 2020}), Document("b.txt", "Peer.", {})])
         >>> corpus.metadata_rows()
@@ -266,14 +269,20 @@ class Corpus:
         ascending = bool(np.all(np.diff(selection) > 0)) if len(selection) else True
         positions = docs.tolist()
         metadata = self.metadata_rows()
+        lazy = self._lazy if self._documents is None else None
+        if lazy is not None and isinstance(lazy.doc_ids, PackedNames) and isinstance(lazy.metadata, SharedRows) and not (len(docs) and docs.min() < 0):
+            # from the cache: packed as the corpus' own (core.packed), not a Python object a document
+            doc_ids, metadata = lazy.doc_ids.take(docs), lazy.metadata.take(docs)
+        else:
+            doc_ids, metadata = [self.doc_id(d) for d in positions], [metadata[d] for d in positions]
         subset = Corpus(
             # documents stay undecoded until asked for, as in the corpus they come from
             LazyDocuments(
                 len(positions),
                 lambda i: self._passing_document(positions[i]),
                 lambda: [self._passing_document(d) for d in positions],
-                doc_ids=[self.doc_id(d) for d in positions],
-                metadata=[metadata[d] for d in positions],
+                doc_ids=doc_ids,
+                metadata=metadata,
             ),
             None,
             lambda i: self._text_of(positions[i]),

@@ -12,12 +12,14 @@ import gc
 import os
 import stat
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import numpy as np
 
+from ..core.packed import PackedNames
 from ..errors import InputError
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".csv", ".tsv", ".jsonl")
@@ -73,7 +75,8 @@ class Discovery:
     inode), files skipped with why, sidecars by folder; ``linked`` holds the real paths of
     files and folders reached through links (inputs too, that no output may replace)."""
 
-    file_names: list[str] = field(default_factory=list)  # str(path) of every document file
+    # str(path) of every document file, packed (core.packed: reads as a list of str)
+    file_names: PackedNames = field(default_factory=PackedNames.of)
     file_roots: list[Path] = field(default_factory=list)
     stats: FileStats = field(default_factory=FileStats)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
@@ -117,13 +120,13 @@ def discover(paths: list[Path], *, follow_links_out: bool = False) -> Discovery:
 
 def _discover(paths: list[Path], follow_links_out: bool) -> Discovery:
     found = Discovery()
-    seen_files: dict[tuple[int, int], str] = {}  # identity → the path kept
+    seen = _Seen()
     for given in paths:
         if not given.exists():
             raise InputError(f"path not found: {given}")
         if given.is_file():
             info = given.stat()
-            _classify(str(given), given.name, given, _info(info), found, seen_files)
+            _classify(str(given), given.name, given, _info(info), found, seen)
             _add_sidecar_beside(given, found)
             continue
         if not given.is_dir():
@@ -131,30 +134,123 @@ def _discover(paths: list[Path], follow_links_out: bool) -> Discovery:
             continue
         prefix = "" if str(given) == "." else f"{given}/"  # what str(given / relative) gives
         walk = _Walk(str(given), prefix, os.path.realpath(given), follow_links_out)
-        _walk(str(given), "", walk, walk.files)
-        entries = walk.files
-        entries.sort()  # by relative path: tuples of unique strings first compare only those
-        if walk.linked or walk.linked_dirs or walk.others:
-            entries = _through_links(walk, found)
-        file_names, file_roots, stats = found.file_names, found.file_roots, found.stats
-        for relative, size, mtime, ctime, device, inode in entries:
-            lower = relative.lower()
-            identity = (device, inode)
-            # A document suffix and not possibly a sidecar: the common case, kept tight.
-            if identity in seen_files or not lower.endswith(DOCUMENT_SUFFIXES) or lower.endswith(SIDECAR_NAMES):
-                _classify(f"{prefix}{relative}", relative.rpartition("/")[2], given, (size, mtime, ctime, inode, device, inode), found, seen_files)
-                continue
-            name = f"{prefix}{relative}"
-            seen_files[identity] = name
-            file_names.append(name)
-            file_roots.append(given)
-            stats.append((size, mtime, ctime, inode))
+        mark = _Mark(found, seen)
+        # Files go into ``found`` as the walk finds them, in path order (nothing per file kept
+        # besides); what is unusual is then done again the careful way.
+        _walk(str(given), "", walk, partial(_add_plain, given, prefix, found, seen))
+        if not (walk.linked or walk.linked_dirs) and not seen.any_twice():
+            if walk.others:  # skipped before the files, in path order (as _through_links does)
+                found.skipped[mark.skipped : mark.skipped] = [(Path(walk.path(r)), why) for r, why in sorted(walk.others)]
+            continue
+        # links, or a file reached twice: walked again, every entry a tuple, checked one by one
+        mark.undo()
+        walk = _Walk(str(given), prefix, os.path.realpath(given), follow_links_out)
+        _walk(str(given), "", walk, walk.files.extend)
+        _add_checked(_through_links(walk, found), given, prefix, found, seen)
     return found
+
+
+def _add_plain(given: Path, prefix: str, found: Discovery, seen: _Seen, entries: list[Entry]) -> None:
+    """Files of a walk in path order, as if no file were found twice (``_Seen.any_twice`` says
+    after the walk)."""
+    file_names, file_roots, stats, documents = found.file_names, found.file_roots, found.stats, seen.documents
+    for relative, size, mtime, ctime, device, inode in entries:
+        lower = relative.lower()
+        # A document suffix and not possibly a sidecar: the common case, kept tight.
+        if not lower.endswith(DOCUMENT_SUFFIXES) or lower.endswith(SIDECAR_NAMES):
+            _classify(f"{prefix}{relative}", relative.rpartition("/")[2], given, (size, mtime, ctime, inode, device, inode), found, seen, known_new=True)
+            continue
+        file_names.append(f"{prefix}{relative}")
+        file_roots.append(given)
+        stats.append((size, mtime, ctime, inode))
+        documents.extend((device, inode))
+
+
+def _add_checked(entries: list[Entry], given: Path, prefix: str, found: Discovery, seen: _Seen) -> None:
+    """The files of a walk in path order, each checked against the files found before it."""
+    paths = seen.paths(found)
+    file_names, file_roots, stats = found.file_names, found.file_roots, found.stats
+    for relative, size, mtime, ctime, device, inode in entries:
+        lower = relative.lower()
+        identity = (device, inode)
+        if identity in paths or not lower.endswith(DOCUMENT_SUFFIXES) or lower.endswith(SIDECAR_NAMES):
+            _classify(f"{prefix}{relative}", relative.rpartition("/")[2], given, (size, mtime, ctime, inode, device, inode), found, seen)
+            continue
+        file_names.append(f"{prefix}{relative}")
+        file_roots.append(given)
+        stats.append((size, mtime, ctime, inode))
+        seen.documents.extend(identity)
+        paths = seen.paths(found)  # with this one
 
 
 # (relative path, size, mtime_ns, ctime_ns, device, inode): a file changed in place with its
 # size and mtime put back (touch -r) still has a new ctime, which no user can set.
 Entry = tuple[str, int, int, int, int, int]
+
+
+class _Seen:
+    """The files found so far by identity (device, inode), for "same file as": documents as
+    two int64 each in ``documents`` (in ``found.file_names`` order), other files in ``others``
+    likewise and in a dict to the path found first, where documents go too once a check needs
+    them (``paths``). (A dict of tuples to paths took ~250 bytes a file.)"""
+
+    def __init__(self) -> None:
+        self.documents = array("q")
+        self.others = array("q")
+        self._paths: dict[tuple[int, int], str] = {}
+        self.listed = 0  # documents already in _paths
+        self.noted: list[tuple[int, int]] = []  # the others' identities new to _paths, in order
+
+    def paths(self, found: Discovery) -> dict[tuple[int, int], str]:
+        """Identity → the path found first, of every file found so far."""
+        documents, names = self.documents, found.file_names
+        for doc in range(self.listed, len(names)):
+            self._paths.setdefault((documents[2 * doc], documents[2 * doc + 1]), names[doc])
+        self.listed = len(names)
+        return self._paths
+
+    def note(self, identity: tuple[int, int], path: str) -> None:
+        """A file that is not a document (nor a sidecar), found at ``path``."""
+        self.others.extend(identity)
+        if identity not in self._paths:
+            self._paths[identity] = path
+            self.noted.append(identity)
+
+    def any_twice(self) -> bool:
+        """Whether a file was found twice (as a document or another file; sidecars apart)."""
+        parts = [np.frombuffer(found, dtype=np.int64).reshape(-1, 2) for found in (self.documents, self.others) if len(found)]
+        if sum(map(len, parts)) < 2:
+            return False
+        if all(p.min() >= 0 and p[:, 0].max() < 2**15 and p[:, 1].max() < 2**48 for p in parts):
+            keys = np.concatenate([p[:, 0] << 48 | p[:, 1] for p in parts])  # one int64 a file
+            keys.sort()
+            return bool(np.any(keys[1:] == keys[:-1]))
+        rows = np.concatenate(parts)
+        return len(np.unique(rows, axis=0)) < len(rows)
+
+
+class _Mark:
+    """What ``found`` and ``seen`` hold before a walk, to put them back (``undo``) when the walk
+    must be done again the careful way."""
+
+    def __init__(self, found: Discovery, seen: _Seen):
+        self.found, self.seen = found, seen
+        self.files, self.skipped, self.sidecars = len(found.file_names), len(found.skipped), dict(found.sidecars)
+        self.others, self.noted = len(seen.others), len(seen.noted)
+
+    def undo(self) -> None:
+        found, seen, files = self.found, self.seen, self.files
+        found.file_names.truncate(files)
+        del found.file_roots[files:]
+        del found.stats.values[FileStats.FIELDS * files :]
+        del found.skipped[self.skipped :]
+        found.sidecars = self.sidecars
+        del seen.documents[2 * files :]
+        del seen.others[self.others :]
+        for identity in seen.noted[self.noted :]:
+            del seen._paths[identity]
+        del seen.noted[self.noted :]
+        seen.listed = min(seen.listed, files)
 
 
 def _info(info: os.stat_result) -> tuple[int, int, int, int, int, int]:
@@ -171,7 +267,7 @@ class _Walk:
     prefix: str  # of every path below the root: "" or "root/"
     real_root: str = ""
     follow_links_out: bool = False
-    files: list[Entry] = field(default_factory=list)
+    files: list[Entry] = field(default_factory=list)  # only when walked again the careful way
     linked: list[Entry] = field(default_factory=list)
     linked_dirs: list[tuple[str, str]] = field(default_factory=list)  # (folder, relative path + "/")
     others: list[tuple[str, str]] = field(default_factory=list)  # (relative path, why skipped)
@@ -182,14 +278,28 @@ class _Walk:
         return f"{self.prefix}{relative}" if relative else self.root
 
 
-def _walk(folder: str, relative: str, walk: _Walk, files: list[Entry]) -> None:
-    """Append an ``Entry`` for every regular file under ``folder`` to ``files``; each real
-    directory is entered once, so symlink loops end. (Not the stat results themselves:
-    44,000 of them held 50 MB.) Folders wait on a list, not on the call stack, so any depth
-    of nesting is walked; a folder that cannot be listed is skipped with why."""
-    pending = [(folder, relative)]
-    while pending:
-        folder, relative = pending.pop()
+def _walk(folder: str, relative: str, walk: _Walk, add: Callable[[list[Entry]], None]) -> None:
+    """Call ``add(entries)`` with the ``Entry`` of every regular file under ``folder``, a run
+    of a folder's files at a time, in path order — the order of the relative paths sorted as
+    strings: each folder's entries sorted, a folder by its name and "/", entered where it
+    sorts — so that no list of every file is made or sorted. Each real directory is entered
+    once, so symlink loops end. Folders wait on a stack of their parents' entries, not on the
+    call stack, so any depth of nesting is walked; a folder that cannot be listed is skipped
+    with why."""
+    stack: list[list] = [[[(folder, relative)], 0]]  # a folder's entries, and the next to take
+    while stack:
+        top = stack[-1]
+        entries, start = top
+        end = start
+        while end < len(entries) and len(entries[end]) == 6:
+            end += 1
+        if end > start:  # a run of files
+            add(entries[start:end])
+        if end == len(entries):
+            stack.pop()
+            continue
+        top[1] = end + 1
+        folder, relative = entries[end]
         # A folder is known by its device and inode: os.path.realpath would lstat every
         # component of the path, for every folder (600 nested folders: 180,000 lstat calls).
         try:
@@ -203,7 +313,7 @@ def _walk(folder: str, relative: str, walk: _Walk, files: list[Entry]) -> None:
         walk.visited[same] = walk.path(relative.rstrip("/"))
         found = _list(folder, relative, walk)
         if found:
-            _add_entries(found, folder, relative, walk, files, pending)
+            stack.append([_entries(found, folder, relative, walk), 0])
 
 
 def _list(folder: str, relative: str, walk: _Walk) -> list:
@@ -236,7 +346,10 @@ def _list(folder: str, relative: str, walk: _Walk) -> list:
         os.close(descriptor)
 
 
-def _add_entries(found: list[os.DirEntry], folder: str, relative: str, walk: _Walk, files: list[Entry], pending: list) -> None:
+def _entries(found: list[os.DirEntry], folder: str, relative: str, walk: _Walk) -> list[tuple]:
+    """A folder's regular files (``Entry``) and folders (``(path, relative path + "/")``) in
+    the order of their paths; links and special files go to the walk's other lists."""
+    items: list[tuple[str, tuple]] = []  # (the name as it sorts, the item)
     for entry in found:
         name = entry.name
         if name[0] == ".":
@@ -245,13 +358,19 @@ def _add_entries(found: list[os.DirEntry], folder: str, relative: str, walk: _Wa
             # Regular files first: most entries are, and the type (not following links) is free.
             if entry.is_file(follow_symlinks=False):
                 info = entry.stat(follow_symlinks=False)
-                files.append((f"{relative}{name}", info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_dev, info.st_ino))
+                items.append((name, (f"{relative}{name}", info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_dev, info.st_ino)))
             elif entry.is_dir(follow_symlinks=False):
-                pending.append((f"{folder}/{name}", f"{relative}{name}/"))
+                items.append((f"{name}/", (f"{folder}/{name}", f"{relative}{name}/")))
             else:
                 _add_other(entry, f"{folder}/{name}", f"{relative}{name}", walk)
         except OSError:
             continue
+    items.sort(key=_sort_name)
+    return [item for _, item in items]
+
+
+def _sort_name(pair: tuple) -> str:
+    return pair[0]
 
 
 def _add_other(entry: os.DirEntry, path: str, relative: str, walk: _Walk) -> None:
@@ -283,7 +402,7 @@ def _through_links(walk: _Walk, found: Discovery) -> list[Entry]:
         walk.linked_dirs.sort(key=lambda pair: pair[1])
         folder, relative = walk.linked_dirs.pop(0)
         found.linked.append(os.path.realpath(folder))
-        _walk(folder, relative, walk, walk.linked)
+        _walk(folder, relative, walk, walk.linked.extend)
     found.linked += [os.path.realpath(walk.path(entry[0])) for entry in walk.linked]
     kept = {(device, inode): relative for relative, _, _, _, device, inode in walk.files}
     entries = list(walk.files)
@@ -313,24 +432,28 @@ def _add_sidecar_beside(file: Path, found: Discovery) -> None:
             return
 
 
-def _classify(path: str, name: str, root: Path, info: tuple[int, ...], found: Discovery, seen: dict[tuple[int, int], str]) -> None:
+def _classify(path: str, name: str, root: Path, info: tuple[int, ...], found: Discovery, seen: _Seen, *, known_new: bool = False) -> None:
     """File ``path`` as a document, a sidecar or skipped; ``info`` is ``_info``'s six numbers.
-    A sidecar describes its own folder, so one reached twice through links counts in both."""
+    A sidecar describes its own folder, so one reached twice through links counts in both.
+    ``known_new``: the file is certainly not one found before (``_Seen.any_twice``)."""
     name = name.lower()
     if name in SIDECAR_NAMES:
         found.sidecars[Path(path).parent] = Path(path)
         return
     identity = info[4:]
-    if identity in seen:
-        found.skipped.append((Path(path), f"same file as {seen[identity]}"))
-        return
-    seen[identity] = path
+    if not known_new:
+        paths = seen.paths(found)
+        if identity in paths:
+            found.skipped.append((Path(path), f"same file as {paths[identity]}"))
+            return
     suffix = os.path.splitext(name)[1]
     if suffix in DOCUMENT_SUFFIXES:
         found.file_names.append(path)
         found.file_roots.append(root)
         found.stats.append(info[:4])
+        seen.documents.extend(identity)
     else:
+        seen.note(identity, path)
         found.skipped.append((Path(path), f"unsupported format {suffix or '(no suffix)'}"))
 
 

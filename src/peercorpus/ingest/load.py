@@ -36,6 +36,7 @@ from ..config import Config, load_config
 from ..core.corpus import Corpus, Document, LazyDocuments, SkippedFile
 from ..core.derived import PartitionedArray, PartitionedPositions, RunNumbers, TokenEnds
 from ..core.distinct import distinct
+from ..core.packed import PackedNames, SharedRows
 from ..core.tokens import Tokens
 from ..errors import InputError, Terminated, UnreadableFile, UsageError
 from ..io.metadata import read_sidecar
@@ -45,7 +46,7 @@ from .discover import discover
 from .sections import REPEATED_MIN_DOCUMENTS, REPEATED_MIN_SHARE, repeated_line_keys
 from .shard import content_hash, process_file
 from .shard_codec import narrowest
-from .snapshot import OWN_TEXTS, STAT_FIELDS, SnapshotWriter, split_names
+from .snapshot import OWN_TEXTS, STAT_FIELDS, SnapshotWriter, join_names, split_names
 from .store import (
     CacheUnreadable,
     FileTable,
@@ -394,7 +395,7 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
             "layout": assembler.layout(),
             "partitions": assembler.parts,
         }
-        writer.close(manifest=manifest, files=FileTable(list(discovery.file_names), discovery.stats, hashes))
+        writer.close(manifest=manifest, files=FileTable(discovery.file_names, discovery.stats, hashes))
     except OSError as error:
         writer.discard()
         raise cache_error(error, writer.folder) from None
@@ -522,13 +523,18 @@ def _unchanged(manifest: dict, recorded: FileTable, file_names, file_stats, side
     """True when the same files (and sidecars) are there with the size, mtime, ctime and inode
     the snapshot recorded (any file changed, added or removed means a rebuild), and no file
     skipped as unreadable has become readable."""
-    if recorded.names != file_names or [list(e) for e in sidecar_stats] != manifest.get("sidecars"):
+    # the names as one NUL-joined blob each (PackedNames' data): never two lists of 890,000 strings
+    if _joined(recorded.names) != _joined(file_names) or [list(e) for e in sidecar_stats] != manifest.get("sidecars"):
         return False
     current = np.asarray(file_stats, dtype=np.int64).reshape(-1, STAT_FIELDS)  # discover.FileStats
     if not np.array_equal(current, recorded.stats):
         return False
     unreadable = [entry.get("path") for entry in manifest.get("skipped", []) if str(entry.get("reason", "")).startswith("cannot read")]
     return not any(os.access(path, os.R_OK) for path in unreadable if path)
+
+
+def _joined(names) -> bytes | bytearray:
+    return names.data if isinstance(names, PackedNames) else join_names(names)
 
 
 def _content_hashes(files, file_stats, previous, report, skipped) -> list[str | None]:
@@ -964,6 +970,8 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
         if len(top["norm_of_type"]) != len(vocab) or len(type_maps[0]) > len(vocab):
             raise ValueError("the vocabulary does not match its normalised forms")
         form_lengths = np.fromiter(map(len, vocab), dtype=np.int32, count=len(vocab))
+        if int(form_lengths.max(initial=0)) < 2**16:  # int32 + uint16 is int32: the same ends, half the room
+            form_lengths = form_lengths.astype(np.uint16)
         _allow_open_files(len(parts))
         opened = []
         packs: dict[Path, Any] = {}  # shard packs holding texts, opened once for every partition
@@ -973,14 +981,14 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
             lines = store.document_lines(pfolder)
             base = int(counts["documents"][i])
             texts = _BlockTexts(pfolder, store, sources[i], arrays, lambda doc, problem, base=base: damaged(doc + base, problem), packs)
-            derived = _derived_arrays(pfolder, arrays, form_lengths[np.asarray(type_maps[i])] if len(parts) > 1 else form_lengths)
+            derived = _derived_arrays(pfolder, arrays, form_lengths, type_maps[i] if len(parts) > 1 else None)
             opened.append((arrays, lines, texts, derived))
             if len(lines) != int(part["documents"]) or len(arrays["ids"]) != int(part["tokens"]) or len(arrays["sentence_spans"]) != int(part["sentences"]) or len(arrays["paragraph_spans"]) != int(part["paragraphs"]):
                 raise ValueError(f"{part['name']} does not match the manifest")
             if len(arrays["char_starts"]) != len(arrays["ids"]) or len(arrays["sentence_first"]) != len(arrays["sentence_spans"]) or len(arrays["paragraph_first"]) != len(arrays["paragraph_spans"]):
                 raise ValueError(f"{part['name']}: token arrays")
             if len(lines):
-                Document(**lines[0])  # the rest decode the same way, when used
+                Document(**lines.first())  # the rest decode the same way, when used
         if len(parts) == 1:
             arrays, lines, texts, derived = opened[0]
             tokens = Tokens(
@@ -1051,12 +1059,15 @@ def _partitioned_tokens(vocab, parts, counts, opened, type_maps, top) -> Tokens:
 
 
 class _PartitionedLines:
-    """``DocumentLines`` of several partitions, as one."""
+    """``DocumentLines`` of several partitions, as one. Their ids and metadata are joined
+    (packed, as each partition's were) and held here only: the partitions' own are dropped."""
 
     def __init__(self, parts: list, doc_starts: np.ndarray):
         self.parts, self.starts = parts, [int(s) for s in doc_starts]
-        self.doc_ids = [doc_id for part in parts for doc_id in part.doc_ids]
-        self.metadata = [entry for part in parts for entry in part.metadata]
+        self.doc_ids = PackedNames.joined([part.doc_ids for part in parts])
+        self.metadata = SharedRows.joined([part.metadata for part in parts])
+        for part in parts:
+            part.doc_ids = part.metadata = None
 
     def __len__(self) -> int:
         return self.starts[-1]
@@ -1080,13 +1091,14 @@ class _PartitionedTexts:
         return self.parts[part](doc - self.starts[part])
 
 
-def _derived_arrays(folder: Path, arrays: dict[str, np.ndarray], form_lengths: np.ndarray) -> dict:
+def _derived_arrays(folder: Path, arrays: dict[str, np.ndarray], form_lengths: np.ndarray, type_map=None) -> dict:
     """``char_ends``, ``sentence`` and ``paragraph`` of ``Tokens`` (of one partition: its local
-    ids index ``form_lengths``), derived from what the snapshot stores (``core.derived``), or
-    memory-mapped where it stores them per token."""
+    ids index ``form_lengths``, or ``form_lengths[type_map]`` of the corpus' when a ``type_map``
+    is given), derived from what the snapshot stores (``core.derived``), or memory-mapped where
+    it stores them per token."""
     n_tokens = len(arrays["ids"])
     derived = {
-        "char_ends": TokenEnds(arrays["char_starts"], arrays["ids"], form_lengths, arrays["char_end_fix_positions"], arrays["char_end_fix_ends"])
+        "char_ends": TokenEnds(arrays["char_starts"], arrays["ids"], form_lengths, arrays["char_end_fix_positions"], arrays["char_end_fix_ends"], type_map=type_map)
     }
     for name in ("sentence", "paragraph"):
         if (folder / f"{name}.npy").exists():  # the first tokens could not give them (Assembler._add_units)

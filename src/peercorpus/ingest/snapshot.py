@@ -21,12 +21,14 @@ import os
 import shutil
 import zlib
 from array import array as int_array
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.lib import format as npy_format
 
+from ..core.packed import PackedNames
 from ..durable import sync
 
 # The snapshot layout's own version: a warm load decodes only what it needs (the file list as
@@ -385,9 +387,11 @@ def _sync_and_checksum(path: Path) -> str:
     return f"{value:08x}"
 
 
-def join_names(names: list[str]) -> bytes:
+def join_names(names: Sequence[str]) -> bytes:
     """Names, each ended by NUL (which cannot occur in a path); surrogateescape keeps
-    undecodable file names round-tripping."""
+    undecodable file names round-tripping. (``PackedNames`` hold them so already.)"""
+    if isinstance(names, PackedNames):
+        return bytes(names.data)
     return "".join(name + "\0" for name in names).encode("utf-8", "surrogateescape")
 
 

@@ -30,11 +30,13 @@ import tempfile
 import time
 import uuid
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..core.packed import PackedNames, SharedRows
 from ..durable import sync
 from ..errors import InputError
 from .shard import Shard
@@ -46,7 +48,6 @@ from .snapshot import (
     STAT_FIELDS,
     SnapshotWriter,
     read_names,
-    split_names,
 )
 
 # 2: a document's n_types counts distinct case-folded word forms (was: forms as written and
@@ -214,11 +215,12 @@ class Store:
             raise CacheUnreadable(f"arrays unreadable ({error})") from None
 
     def read_files(self, folder: Path, *, hashes: bool = False) -> FileTable:
-        """The files a snapshot was built from: paths, (size, mtime_ns), content hashes."""
+        """The files a snapshot was built from: paths (``PackedNames``), (size, mtime_ns, ctime_ns,
+        inode), content hashes."""
         try:
-            names = split_names(read_names(folder, "files.txt"))
+            names = PackedNames(read_names(folder, "files.txt"))
             stats = np.load(folder / "file_stats.npy", allow_pickle=False)
-            digests = split_names(read_names(folder, "file_hashes.txt")) if hashes else []
+            digests = list(PackedNames(read_names(folder, "file_hashes.txt"))) if hashes else []
         except (OSError, ValueError, EOFError) as error:
             raise CacheUnreadable(f"file list unreadable ({error})") from None
         if stats.shape != (len(names), STAT_FIELDS) or (hashes and len(digests) != len(names)):
@@ -230,7 +232,7 @@ class Store:
         try:
             offsets = np.load(folder / "document_offsets.npy", allow_pickle=False)
             data = _map_file(folder / DOCUMENTS)
-            doc_ids = split_names(read_names(folder, "doc_ids.txt"))
+            doc_ids = PackedNames(read_names(folder, "doc_ids.txt"))
             distinct = json.loads((folder / "doc_metadata.json").read_text(encoding="utf-8"))
             of_doc = np.load(folder / "doc_metadata_of.npy", allow_pickle=False)
         except (OSError, ValueError, EOFError) as error:
@@ -242,7 +244,7 @@ class Store:
             raise CacheUnreadable("documents inconsistent (ids or metadata)")
         if count and (int(of_doc.min()) < 0 or int(of_doc.max()) >= len(distinct)):
             raise CacheUnreadable("documents inconsistent (metadata)")
-        return DocumentLines(data, offsets.tolist(), doc_ids, [distinct[i] for i in of_doc.tolist()], folder)
+        return DocumentLines(data, offsets.astype(np.int64), doc_ids, SharedRows(distinct, of_doc), folder)
 
     def load_json(self, folder: Path, name: str) -> Any:
         """``name.json``, or ``name.json.z`` (zlib-compressed, ``SnapshotWriter.add_json``)."""
@@ -289,29 +291,32 @@ class Store:
 
 
 class FileTable:
-    """Document files as recorded in a snapshot: ``names`` (str), ``stats`` (n × 4 int64:
-    size, mtime_ns, ctime_ns, inode), ``hashes`` (content digest or ``None``; empty unless asked for)."""
+    """Document files as recorded in a snapshot: ``names`` (str; ``PackedNames`` when read back,
+    whose ``data`` a warm load compares with the files found), ``stats`` (n × 4 int64: size,
+    mtime_ns, ctime_ns, inode), ``hashes`` (content digest or ``None``; empty unless asked for)."""
 
-    def __init__(self, names: list[str], stats, hashes: list[str | None]):
+    def __init__(self, names: Sequence[str], stats, hashes: list[str | None]):
         self.names, self.stats, self.hashes = names, stats, hashes
 
 
 class DocumentLines:
     """One JSON object per document, decoded on demand: ``lines[i]`` → dict, ``lines.all()``;
-    ``doc_ids`` and ``metadata`` (per document) are there without decoding any line. The lines
-    are stored in zlib blocks of ``DOCUMENT_BLOCK`` (``offsets``: where each block starts);
-    the last block used stays decoded."""
+    ``doc_ids`` and ``metadata`` (per document) are there without decoding any line, held packed
+    (``core.packed``: ``PackedNames``, ``SharedRows``; they read as lists). The lines are stored
+    in zlib blocks of ``DOCUMENT_BLOCK`` (``offsets``: where each block starts); the last block
+    used stays decoded."""
 
-    def __init__(self, data: bytes, offsets: list[int], doc_ids: list[str], metadata: list[dict], folder: Path | None = None):
+    def __init__(self, data: bytes, offsets: np.ndarray, doc_ids: Sequence[str], metadata: Sequence[dict], folder: Path | None = None):
         self.data, self.offsets, self.doc_ids, self.metadata, self.folder = data, offsets, doc_ids, metadata, folder
+        self.count = len(doc_ids)
         self._block: tuple[int, list[bytes]] = (-1, [])
 
     def __len__(self) -> int:
-        return len(self.doc_ids)
+        return self.count
 
     def _unpack(self, block: int) -> bytes:
         try:
-            return zlib.decompress(self.data[self.offsets[block] : self.offsets[block + 1]])
+            return zlib.decompress(self.data[int(self.offsets[block]) : int(self.offsets[block + 1])])
         except zlib.error as error:
             raise InputError(f"the cached documents {block * DOCUMENT_BLOCK + 1}-{(block + 1) * DOCUMENT_BLOCK} are damaged ({error}); delete the cache folder {self.folder}") from None
 
@@ -323,9 +328,14 @@ class DocumentLines:
     def __getitem__(self, i: int) -> dict:
         return json.loads(self._lines(i // DOCUMENT_BLOCK)[i % DOCUMENT_BLOCK])
 
+    def first(self) -> dict:
+        """Document 0, without keeping its block decoded (what opening a snapshot checks: a
+        decoded block a partition, ~20 KB, held for nothing)."""
+        return json.loads(self._unpack(0).split(b"\n", 1)[0])
+
     def all(self) -> list[dict]:
         """Every document at once (one JSON decode, faster than one per line)."""
-        if not self.doc_ids:
+        if not self.count:
             return []
         data = b"".join(self._unpack(block) for block in range(len(self.offsets) - 1))
         return json.loads(b"[" + data[:-1].replace(b"\n", b",") + b"]")
