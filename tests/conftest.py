@@ -95,7 +95,7 @@ _WARMED: set[tuple[str, str]] = set()  # (corpus, cache) pairs already ingested 
 
 def heavy_imports_of_warm_command(corpus: Path, cache: Path, *args: str, modules: tuple[str, ...] = ("nltk", "sklearn")) -> tuple[bool, ...]:
     """Whether ``peercorpus ARGS...`` on a warm cache imports each of ``modules``, run in a
-    fresh process: ``ingest`` fills ``cache`` first (once per corpus and cache in a test run:
+    fresh process: ``ingest`` (in this process) fills ``cache`` first (once per corpus and cache in a test run:
     the probes of one corpus share a warm cache, ``warm_sample_cache``), then the command runs
     with ``--cache-dir``."""
     return heavy_imports_of_warm_commands(corpus, cache, [args], modules=modules)[0]
@@ -111,7 +111,11 @@ def heavy_imports_of_warm_commands(corpus: Path, cache: Path, commands: list[tup
     import sys
 
     if (str(corpus), str(cache)) not in _WARMED:
-        subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(corpus), "--cache-dir", str(cache)], check=True)
+        # The ingest that warms the cache runs in this process (the same command, through the CLI
+        # runner): a child would import NLTK and tokenise cold only to fill the cache. Were the
+        # cache not warm for the probe's command, the probe would tokenise and import NLTK itself.
+        result = Runner()("-q", "ingest", str(corpus), "--cache-dir", str(cache))
+        assert result.exit_code == 0, result.output
         _WARMED.add((str(corpus), str(cache)))
     argvs = [["peercorpus", "-q", *args, "--cache-dir", str(cache)] for args in commands]
     probe = (

@@ -1,8 +1,6 @@
 """Optional NLTK data: Debian's WordNet files made an nltk_data folder, and a clear error without them
 (lemmas from WordNet installed that way: tests/core/test_lemmas.py)."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,17 +14,20 @@ def test_lexnames_has_the_45_wordnet_lexicographer_files():
     assert lines[0] == "00\tadj.all\t3" and lines[44] == "44\tadj.ppl\t3" and lines[29] == "29\tverb.body\t2"
 
 
-@pytest.mark.slow
-def test_lemmatize_without_wordnet_says_how_to_install(tmp_path, mini_corpus):
-    script = (
-        "import nltk; nltk.data.path[:] = []\n"
-        "from peercorpus import load_corpus\nfrom peercorpus.config import TokenizeSettings\n"
-        f"load_corpus({str(mini_corpus)!r}).tokens.features(TokenizeSettings(lemmatize=True))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            env={"HOME": str(tmp_path), "PEERCORPUS_CACHE_DIR": str(tmp_path / "c"), "PATH": "/usr/bin:/bin"})
-    assert result.returncode != 0
-    assert "peercorpus setup wordnet" in result.stderr
+def test_lemmatize_without_wordnet_says_how_to_install(monkeypatch, mini_corpus):
+    import nltk
+
+    from peercorpus import load_corpus
+    from peercorpus.config import TokenizeSettings
+    from peercorpus.core import lemmas
+    from peercorpus.errors import MissingDataError
+
+    # No folder to find WordNet in, and none loaded before in this process (lemmas loads it once)
+    monkeypatch.setattr(nltk.data, "path", [])
+    monkeypatch.setattr(lemmas, "_WORDNET", None)
+    tokens = load_corpus(mini_corpus).tokens
+    with pytest.raises(MissingDataError, match="run 'peercorpus setup wordnet'"):
+        tokens.features(TokenizeSettings(lemmatize=True))
 
 
 def test_setup_needs_download_for_packages_only_the_internet_has(run, tmp_path):

@@ -24,14 +24,13 @@ def find_browser() -> str | None:
 
 
 @pytest.mark.slow
-def test_report_renders_in_headless_chromium_without_console_errors(run, mini_corpus, tmp_path):
+def test_report_renders_in_headless_chromium_without_console_errors(full_report, tmp_path):
     browser = find_browser()
     if browser is None:
         pytest.skip("no Chromium on this machine: 'apt-get install chromium' (as .ci/run does) to run the browser check")
     from PIL import Image
 
-    out = tmp_path / "out"
-    assert run("report", str(write_config(tmp_path, mini_corpus)), "-o", str(out)).exit_code == 0
+    out = full_report[0]  # the whole test_report.CONFIG on tests/data/mini (tests/report/conftest.py)
     screenshot = tmp_path / "page.png"
     completed = subprocess.run(
         [

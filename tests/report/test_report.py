@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-
-from conftest import DATA, Runner
 
 CONFIG = """\
 title: Mini <report> & friends
@@ -76,21 +73,8 @@ def report_files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def full_report(tmp_path_factory) -> tuple[Path, Path]:
-    """The whole CONFIG run once on a copy of tests/data/mini, for the tests that only read
-    what it wrote: (the report folder, the corpus)."""
-    folder = tmp_path_factory.mktemp("full-report")
-    corpus = folder / "mini"
-    shutil.copytree(DATA / "mini", corpus)
-    out = folder / "out"
-    result = Runner()("report", str(write_config(folder, corpus)), "-o", str(out), "--cache-dir", str(folder / "cache"))
-    assert result.exit_code == 0, result.stderr
-    return out, corpus
-
-
 def test_report_writes_every_table_plot_and_page(full_report):
-    out, mini_corpus = full_report
+    out, mini_corpus, _ = full_report
     files = report_files(out)
     for name in ["report.html", "report.md", "manifest.json", "tables/quality.csv", "tables/kwic.csv", "tables/kwic.json",
                  "tables/kwic-summary.csv", "tables/topics.csv", "tables/stats-groups.csv", "tables/keyness.csv",
@@ -136,10 +120,9 @@ def test_html_is_self_contained_escaped_and_highlights_matches(run, mini_corpus,
 
 
 @pytest.mark.slow
-def test_same_config_gives_identical_files_but_timings(run, mini_corpus, tmp_path):
-    config = write_config(tmp_path, mini_corpus)
-    first, second = tmp_path / "first", tmp_path / "second"
-    assert run("report", str(config), "-o", str(first)).exit_code == 0
+def test_same_config_gives_identical_files_but_timings(run, full_report, tmp_path):
+    first, _, config = full_report  # made with a cache
+    second = tmp_path / "second"
     assert run("--quiet", "report", str(config), "-o", str(second), "--no-cache").exit_code == 0
     one, two = report_files(first), report_files(second)
     manifests = [json.loads(files.pop("manifest.json")) for files in (one, two)]
@@ -150,7 +133,7 @@ def test_same_config_gives_identical_files_but_timings(run, mini_corpus, tmp_pat
 
 
 def test_methods_section_says_what_ran(full_report):
-    out, _ = full_report
+    out, _, _ = full_report
     text = (out / "report.md").read_text(encoding="utf-8")
     methods = text.split("## Methods")[1].split("## Ingestion quality")[0]
     assert "5 documents" not in methods and "4 documents" in methods
@@ -278,7 +261,7 @@ def test_a_crash_while_writing_keeps_the_previous_report_and_leaves_no_half_fold
 
 @pytest.mark.slow
 def test_codebook_counts_in_the_report_match_the_code_command(run, full_report, tmp_path):
-    out, mini_corpus = full_report
+    out, mini_corpus, _ = full_report
     themes = {row["theme"]: row["hits"] for row in json.loads((out / "tables/codebook.json").read_text())}
     codebook = tmp_path / "codebook.yaml"
     codebook.write_text('lived experience: ["lived experience"]\nrecovery: ["recover*"]\nboundaries: ["boundar*"]\n')

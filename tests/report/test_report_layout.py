@@ -4,30 +4,16 @@ table and plot, no scroll boxes, numbers right-aligned, a print style sheet."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from peercorpus.report.references import CITATIONS, cited_works, references
 
-from .test_report import write_config
 
-
-@pytest.fixture(scope="module")
-def report_folder(tmp_path_factory):
-    import shutil
-
-    from typer.testing import CliRunner
-
-    from peercorpus.cli import app
-
-    tmp = tmp_path_factory.mktemp("layout")
-    corpus = tmp / "mini"
-    shutil.copytree(Path(__file__).parent.parent / "data" / "mini", corpus)
-    out = tmp / "out"
-    result = CliRunner().invoke(app, ["--cache-dir", str(tmp / "cache"), "report", str(write_config(tmp, corpus)), "-o", str(out)], catch_exceptions=False)
-    assert result.exit_code == 0, result.stderr
-    return out
+@pytest.fixture
+def report_folder(full_report):
+    """The folder of the whole test_report.CONFIG (tests/report/conftest.py full_report)."""
+    return full_report[0]
 
 
 def test_every_cited_work_is_in_the_references(report_folder):

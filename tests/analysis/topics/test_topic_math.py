@@ -88,6 +88,25 @@ def test_nmf_recovers_planted_topics_and_is_deterministic():
     assert sorted({int(set(row % 4).pop()) for row in top_terms(H, 10) if len(set(row % 4)) == 1}) == [0, 1, 2, 3]
 
 
+def test_nmf_runs_blas_on_one_thread_each_time_and_gives_the_threads_back(monkeypatch):
+    import scipy.linalg  # noqa: F401  (scipy's own BLAS loaded before, as nmf loads it)
+    from threadpoolctl import threadpool_info
+
+    from peercorpus.analysis.topics import nmf as nmf_module
+
+    def blas_threads():
+        return {lib["filepath"]: lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+
+    before = blas_threads()
+    seen = []
+    fit = nmf_module._fit
+    monkeypatch.setattr(nmf_module, "_fit", lambda *args, **kwargs: (seen.append(blas_threads()), fit(*args, **kwargs))[1])
+    for _ in range(2):  # the second fit reuses the libraries the first looked up
+        nmf(_random_counts(0), k=3, seed=0)
+    assert len(seen) == 2 and all(threads and set(threads.values()) == {1} for threads in seen), seen
+    assert blas_threads() == before
+
+
 def test_nndsvd_needs_k_at_most_the_smaller_side():
     with pytest.raises(ValueError, match="k ≤ min"):
         initial_factors(np.ones((3, 2)), k=3, seed=0)

@@ -42,6 +42,7 @@ from ...errors import UsageError
 from ..partials import decode_keys, empty_keys, merge_sorted, ngram_keys
 from .extracts import sentence_scores
 from .fit import fit_model, resampled_fits
+from .nmf import one_blas_thread
 from .quality import align_topics, coherence_from_cooccurrence, jaccard_matrix, ranking_agreement, top_terms
 from .selection import choose_k
 from .tfidf import Tfidf
@@ -305,12 +306,9 @@ def fit_in_batches(corpus, mapping, settings, *, unit: str, progress=None, check
     """Fit ``settings.k`` NMF topics (or choose k) to ``corpus`` a chunk at a time (see the
     module's description); ``mapping`` is the features' ``FeatureMap``. ``check_k(k, n_units,
     n_terms, unit, settings)`` raises when k topics cannot be fitted."""
-    import scipy.linalg  # noqa: F401  (loads scipy's own BLAS, so that the limit below covers it)
-    from threadpoolctl import threadpool_limits
-
     # As in nmf.py: the dense products have k columns, and BLAS threads only wait for busy
     # cores (on BBC, MiniBatchNMF's transform spent most of its time in such waits).
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         return _fit_in_batches(corpus, mapping, settings, unit=unit, progress=progress, check_k=check_k)
 
 
