@@ -63,7 +63,7 @@ def warm(partitioned):
 
 
 def test_code_extracts_and_queries_give_the_pages_back(warm):
-    sizes = {name: sum(p.stat().st_size for p in warm.cache_folder.rglob(name)) // 1024 for name in ("ids.npy", "char_starts.npy", "index_positions.npy")}
+    sizes = {name: sum(p.stat().st_size for p in warm.cache_folder.rglob(name)) // 1024 for name in ("ids.npy", "char_starts.npy", "index_gaps.npy")}
     assert min(sizes.values()) > 200  # big enough to tell
     coding = code_corpus(warm, parse_codebook({"hope": ["hope"], "care": ["lived experience", "recover*"]}))
     for _rows in coding.extract_rows():

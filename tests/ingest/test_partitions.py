@@ -148,7 +148,7 @@ def test_a_damaged_partition_file_is_rebuilt_not_a_wrong_answer(sample_corpus, t
     expected = load_corpus(sample_corpus, use_cache=False)
     cache = tmp_path / "cache"
     folder = _snapshot(load_corpus(sample_corpus, cache_dir=cache))
-    for name in ("part-00001/ids.npy", "part-00002/vocab.json.z", "type_map.npy", "norm_map.npy", "part-00000/index_positions.npy"):
+    for name in ("part-00001/ids.npy", "part-00002/vocab.json.z", "type_map.npy", "norm_map.npy", "part-00000/index_gaps.npy"):
         target = folder / name
         data = target.read_bytes()
         if how == "truncate":

@@ -78,7 +78,7 @@ def ingest(
 
 
 def _cache_size(snapshot: Path) -> str:
-    """``cache: 12.3 MB for this corpus (ids 4.1 MB, index_positions 4.1 MB, ...), 40 MB in all in DIR``."""
+    """``cache: 12.3 MB for this corpus (ids 4.1 MB, char_starts 4.1 MB, ...), 40 MB in all in DIR``."""
     by_name: dict[str, int] = {}  # a partitioned snapshot (format 5): each array summed over its partitions
     for path in snapshot.rglob("*"):
         if path.is_file():

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from .chunks import read_rows, release_rows
+from .gaps import decode_runs
 
 
 class DerivedArray:
@@ -272,12 +273,57 @@ class PartitionedArray(DerivedArray):
                 release_rows(array, low, high)
 
 
+class GapCodedPositions(DerivedArray):
+    """The positions half of an inverted index as a snapshot stores it (``core.gaps``): form
+    ``n``'s ascending positions ``[offsets[n]:offsets[n + 1]]`` are LEB128 gaps in
+    ``data[byte_offsets[n]:byte_offsets[n + 1]]``. A slice decodes only the forms it covers
+    (what ``core.query`` reads: one form's positions); values are int64::
+
+        data, byte_offsets = encode_gaps(positions, offsets)
+        GapCodedPositions(offsets, byte_offsets, data)[offsets[5] : offsets[6]]   # form 5's
+    """
+
+    dtype = np.dtype(np.int64)
+
+    def __init__(self, offsets, byte_offsets, data):
+        super().__init__(int(offsets[-1]))
+        self.offsets, self.byte_offsets, self.data = offsets, byte_offsets, data
+
+    def _forms(self, start: int, stop: int) -> tuple[int, int]:
+        """The forms whose positions hold rows ``start:stop``."""
+        first = int(np.searchsorted(self.offsets, start, side="right")) - 1
+        return first, int(np.searchsorted(self.offsets, stop - 1, side="right"))
+
+    def _range(self, start: int, stop: int, *, release: bool = False) -> np.ndarray:
+        if stop <= start:
+            return np.zeros(0, dtype=np.int64)
+        first, last = self._forms(start, stop)
+        counts = np.diff(np.asarray(self.offsets[first : last + 1], dtype=np.int64))
+        low, high = int(self.byte_offsets[first]), int(self.byte_offsets[last])
+        positions = decode_runs(self.data[low:high], counts)
+        if release:
+            release_rows(self.data, low, high)
+        skip = start - int(self.offsets[first])
+        return positions[skip : skip + stop - start]
+
+    def release(self, start: int, stop: int) -> None:
+        if stop > start:
+            first, last = self._forms(start, stop)
+            release_rows(self.data, int(self.byte_offsets[first]), int(self.byte_offsets[last]))
+
+    def _take(self, positions: np.ndarray) -> np.ndarray:
+        if not len(positions):
+            return np.zeros(0, dtype=np.int64)
+        low, high = int(positions.min()), int(positions.max()) + 1
+        return self._range(low, high)[positions - low]
+
+
 class PartitionedPositions:
     """The positions half of the inverted index of a partitioned snapshot: ``offsets`` (corpus
     normalised form → where its positions start, as in one index) over the partitions' own
     indexes. A slice ``[offsets[n]:offsets[n + 1]]`` (what ``core.query`` reads) gathers form
     ``n``'s positions partition by partition: ``norm_maps[p]`` (increasing) gives the local form,
-    the partition's ``index_offsets``/``index_positions`` its local positions, ``token_starts[p]``
+    the partition's ``index_offsets`` and gap-coded positions (``GapCodedPositions``) its local positions, ``token_starts[p]``
     is added. Any slice works; values are int64."""
 
     dtype = np.dtype(np.int64)
@@ -307,11 +353,11 @@ class PartitionedPositions:
             local = int(np.searchsorted(norm_map, norm))
             if local < len(norm_map) and int(norm_map[local]) == norm:
                 offsets, positions = self.local_offsets[part], self.local_positions[part]
-                first, stop = int(offsets[local]), int(offsets[local + 1])
+                run = np.asarray(positions[int(offsets[local]) : int(offsets[local + 1])], dtype=np.int64)
                 if token_range is not None:
-                    low, high = np.searchsorted(positions[first:stop], (token_range[0] - begin, token_range[1] - begin))
-                    first, stop = first + int(low), first + int(high)
-                pieces.append(np.asarray(positions[first:stop], dtype=np.int64) + begin)
+                    low, high = np.searchsorted(run, (token_range[0] - begin, token_range[1] - begin))
+                    run = run[low:high]
+                pieces.append(run + begin)
                 # copied: the pages leave the process (all of them: a fault maps its neighbours too)
                 release_rows(positions, 0, len(positions))
         return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)

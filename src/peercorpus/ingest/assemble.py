@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..core.derived import RunNumbers
+from ..core.gaps import encode_gaps
 from ..core.tokens import index_offsets, index_positions, normalized_vocab
 from ..io.base import relative_name
 from .shard import Shard
@@ -68,6 +69,7 @@ def snapshot_layout(explicit: set[str]) -> dict[str, str]:
         "paragraph": "per token" if "paragraph" in explicit else "first token of each paragraph",
         "char_ends": "char_starts + form length, exceptions listed",
         "texts": "zlib blocks: the shard packs' (text_sources.json) or texts.bin",
+        "index": "positions as LEB128 gaps within each form (index_gaps, index_gap_offsets)",
     }
 
 
@@ -228,12 +230,15 @@ class Assembler:
         ids = self.writer.rows("ids")
         offsets = index_offsets(ids, norm_of_type, len(norm_vocab))
         self.writer.append("index_offsets", offsets, narrowest(self.n_tokens, -1))
-        # the narrowest positions that fit (uint16 up to 65,536 tokens, int32 under 2³¹): the
-        # largest array of a snapshot (see README "The cache"); query.py reads them as int64
-        positions = narrowest(self.n_tokens)
-        self.writer.append("index_positions", np.zeros(0, dtype=positions))
+        # the positions as LEB128 gaps (core/gaps.py: ~1.7 bytes a token, was 4; the largest
+        # array of a snapshot, see README "The cache"); core.derived.GapCodedPositions reads them
+        self.writer.append("index_gaps", np.zeros(0, dtype=np.uint8))
+        byte_offsets = np.zeros(len(offsets), dtype=np.int64)
         for first, stop in _form_ranges(offsets, INDEX_PART):
-            self.writer.append("index_positions", index_positions(ids, norm_of_type, offsets, first, stop))
+            data, part_offsets = encode_gaps(index_positions(ids, norm_of_type, offsets, first, stop), offsets[first : stop + 1] - offsets[first])
+            byte_offsets[first : stop + 1] = part_offsets + byte_offsets[first]
+            self.writer.append("index_gaps", data)
+        self.writer.append("index_gap_offsets", byte_offsets, narrowest(int(byte_offsets[-1]), -1))
         return True
 
     def layout(self) -> dict[str, str]:

@@ -34,7 +34,7 @@ import numpy as np
 
 from ..config import Config, load_config
 from ..core.corpus import Corpus, Document, LazyDocuments, SkippedFile
-from ..core.derived import PartitionedArray, PartitionedPositions, RunNumbers, TokenEnds
+from ..core.derived import GapCodedPositions, PartitionedArray, PartitionedPositions, RunNumbers, TokenEnds
 from ..core.distinct import distinct
 from ..core.packed import PackedNames, SharedRows
 from ..core.tokens import Tokens
@@ -76,7 +76,8 @@ TOKEN_ARRAYS = (
     "char_end_fix_ends",
     "norm_of_type",
     "index_offsets",
-    "index_positions",
+    "index_gap_offsets",
+    "index_gaps",
     "text_block_source",
     "text_block_start",
     "text_block_length",
@@ -996,7 +997,7 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
                 **{name: arrays[name] for name in ("ids", "doc_starts", "char_starts", "sentence_spans", "sentence_doc", "paragraph_spans", "paragraph_doc")},
                 **derived,
             )
-            tokens.__dict__["index"] = (arrays["index_offsets"], arrays["index_positions"])
+            tokens.__dict__["index"] = (arrays["index_offsets"], _index_positions(arrays))
         else:
             tokens = _partitioned_tokens(vocab, parts, counts, opened, type_maps, top)
             lines = _PartitionedLines([o[1] for o in opened], counts["documents"])
@@ -1053,9 +1054,17 @@ def _partitioned_tokens(vocab, parts, counts, opened, type_maps, top) -> Tokens:
     if norm_at[-1] != len(top["norm_map"]):
         raise ValueError("norm maps do not match the partitions' indexes")
     norm_maps = [top["norm_map"][norm_at[i] : norm_at[i + 1]] for i in range(len(arrays))]
-    positions = PartitionedPositions(top["index_offsets"], norm_maps, [a["index_offsets"] for a in arrays], [a["index_positions"] for a in arrays], tokens_at[:-1])
+    positions = PartitionedPositions(top["index_offsets"], norm_maps, [a["index_offsets"] for a in arrays], [_index_positions(a) for a in arrays], tokens_at[:-1])
     tokens.__dict__["index"] = (top["index_offsets"], positions)
     return tokens
+
+
+def _index_positions(arrays: dict) -> GapCodedPositions:
+    """The positions half of a partition's inverted index, decoded when read."""
+    offsets, byte_offsets, data = arrays["index_offsets"], arrays["index_gap_offsets"], arrays["index_gaps"]
+    if len(byte_offsets) != len(offsets) or int(byte_offsets[-1]) != len(data):
+        raise ValueError("index gaps do not match the index offsets")
+    return GapCodedPositions(offsets, byte_offsets, data)
 
 
 class _PartitionedLines:
