@@ -17,12 +17,13 @@ import json
 import math
 import os
 import shutil
+import sys
 import tempfile
 import zlib
 from array import array
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -778,6 +779,14 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
         manager = getattr(pool, "_executor_manager_thread", None)
         if manager is not None:
             manager.join(timeout=2)
+            # Still racing under load: the exit's wake-up call (``_python_exit``) may write to the pipe
+            # the thread is closing ("Bad file descriptor" traceback; guarded by a lock only from
+            # Python 3.12). The thread needs no waking (its workers are gone, its pipe at EOF), and
+            # the interpreter's exit still joins it as it joins every thread.
+            process_module = sys.modules.get("concurrent.futures.process")
+            wakeups = getattr(process_module, "_threads_wakeups", None)
+            if isinstance(wakeups, MutableMapping):
+                wakeups.pop(manager, None)
         raise
     pool.shutdown(wait=True)
 
