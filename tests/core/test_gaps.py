@@ -3,6 +3,8 @@ any runs of ascending positions come back exactly, whole or sliced, as the plain
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -78,3 +80,20 @@ def test_positions_out_of_order_or_gaps_cut_short_are_errors():
     data, _ = encode_gaps(np.array([70000]), np.array([0, 1]))
     with pytest.raises(ValueError, match="do not match"):
         decode_runs(data[:-1], np.array([1]))
+
+
+def test_a_snapshot_stores_gaps_and_reads_back_the_index_its_tokens_give(sample_corpus, monkeypatch):
+    from peercorpus import load_corpus
+
+    for documents in (None, 2):  # one partition, then several (PartitionedPositions over gaps)
+        if documents:
+            monkeypatch.setenv("PEERCORPUS_PARTITION_DOCUMENTS", str(documents))
+        corpus = load_corpus(sample_corpus)
+        folder = Path(corpus.load_report.snapshot)
+        assert list(folder.rglob("index_gaps.npy")) and not list(folder.rglob("index_positions.npy"))
+        tokens = corpus.tokens
+        offsets, positions = inverted_index(np.asarray(tokens.ids), np.asarray(tokens.norm_of_type), len(tokens.norm_vocab))
+        assert np.array_equal(np.asarray(tokens.index[0]), offsets)
+        assert np.array_equal(np.asarray(tokens.index[1]), positions)
+        hope = tokens.norm_vocab.index("hope")
+        assert np.array_equal(tokens.positions_of_norm(hope), positions[offsets[hope] : offsets[hope + 1]])

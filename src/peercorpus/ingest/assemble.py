@@ -238,7 +238,7 @@ class Assembler:
             data, part_offsets = encode_gaps(index_positions(ids, norm_of_type, offsets, first, stop), offsets[first : stop + 1] - offsets[first])
             byte_offsets[first : stop + 1] = part_offsets + byte_offsets[first]
             self.writer.append("index_gaps", data)
-        self.writer.append("index_gap_offsets", byte_offsets, narrowest(int(byte_offsets[-1]), -1))
+        self.writer.append("index_gap_offsets", byte_offsets, narrowest(int(byte_offsets[-1])))
         return True
 
     def layout(self) -> dict[str, str]:
