@@ -111,10 +111,13 @@ class _Spy:
     def __init__(self, array, part: int, read: list[int]):
         self.array, self.part, self.read = array, part, read
 
-    def __getitem__(self, key):
+    def form(self, n: int):
         if self.part not in self.read:
             self.read.append(self.part)
-        return self.array[key]
+        return self.array.form(n)
+
+    def release(self, start: int, stop: int) -> None:
+        self.array.release(start, stop)
 
     def __len__(self) -> int:
         return len(self.array)

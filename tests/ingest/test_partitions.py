@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from peercorpus import load_corpus
-from peercorpus.core.derived import PartitionedArray, PartitionedPositions, RunNumbers
+from peercorpus.core.derived import GapCodedPositions, PartitionedArray, PartitionedPositions, RunNumbers
+from peercorpus.core.gaps import encode_gaps
 
 # every array of Tokens a snapshot gives, compared value for value and dtype for dtype
 ARRAYS = ("ids", "doc_starts", "char_starts", "char_ends", "sentence", "paragraph", "sentence_spans", "sentence_doc", "paragraph_spans", "paragraph_doc")
@@ -183,13 +184,17 @@ def test_partitioned_array_reads_across_partitions():
     assert spans[:, 1].tolist() == [4, 9, 3]
 
 
+def _gap_coded(offsets, positions) -> GapCodedPositions:
+    data, byte_offsets = encode_gaps(np.array(positions), np.array(offsets))
+    return GapCodedPositions(np.array(offsets), byte_offsets, data)
+
+
 def test_partitioned_positions_gather_a_form_partition_by_partition():
     # form 0 in both partitions, form 1 only in the second, form 2 only in the first
     positions = PartitionedPositions(
         offsets=[0, 3, 4, 5],
         norm_maps=[np.array([0, 2]), np.array([0, 1])],
-        local_offsets=[np.array([0, 2, 3]), np.array([0, 1, 2])],
-        local_positions=[np.array([0, 2, 1]), np.array([1, 0])],
+        local_positions=[_gap_coded([0, 2, 3], [0, 2, 1]), _gap_coded([0, 1, 2], [1, 0])],
         token_starts=[0, 3],
     )
     assert positions[0:3].tolist() == [0, 2, 4]

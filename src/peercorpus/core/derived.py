@@ -306,8 +306,15 @@ class GapCodedPositions(DerivedArray):
         skip = start - int(self.offsets[first])
         return positions[skip : skip + stop - start]
 
+    def form(self, n: int) -> np.ndarray:
+        """Form ``n``'s positions, from its own bytes (no search in ``offsets``)."""
+        count = int(self.offsets[n + 1]) - int(self.offsets[n])
+        return decode_runs(self.data[int(self.byte_offsets[n]) : int(self.byte_offsets[n + 1])], np.array([count]))
+
     def release(self, start: int, stop: int) -> None:
-        if stop > start:
+        if start <= 0 and stop >= self._length:  # everything: no search for the forms
+            release_rows(self.data, 0, len(self.data))
+        elif stop > start:
             first, last = self._forms(start, stop)
             release_rows(self.data, int(self.byte_offsets[first]), int(self.byte_offsets[last]))
 
@@ -323,15 +330,15 @@ class PartitionedPositions:
     normalised form → where its positions start, as in one index) over the partitions' own
     indexes. A slice ``[offsets[n]:offsets[n + 1]]`` (what ``core.query`` reads) gathers form
     ``n``'s positions partition by partition: ``norm_maps[p]`` (increasing) gives the local form,
-    the partition's ``index_offsets`` and gap-coded positions (``GapCodedPositions``) its local positions, ``token_starts[p]``
-    is added. Any slice works; values are int64."""
+    the partition's ``GapCodedPositions`` its local positions, ``token_starts[p]`` is added. Any
+    slice works; values are int64."""
 
     dtype = np.dtype(np.int64)
     ndim = 1
 
-    def __init__(self, offsets, norm_maps, local_offsets, local_positions, token_starts):
+    def __init__(self, offsets, norm_maps, local_positions: list[GapCodedPositions], token_starts):
         self.offsets = np.asarray(offsets, dtype=np.int64)
-        self.norm_maps, self.local_offsets, self.local_positions = norm_maps, local_offsets, local_positions
+        self.norm_maps, self.local_positions = norm_maps, local_positions
         self.token_starts = [int(s) for s in token_starts]
 
     def __len__(self) -> int:
@@ -352,14 +359,14 @@ class PartitionedPositions:
                 continue
             local = int(np.searchsorted(norm_map, norm))
             if local < len(norm_map) and int(norm_map[local]) == norm:
-                offsets, positions = self.local_offsets[part], self.local_positions[part]
-                run = np.asarray(positions[int(offsets[local]) : int(offsets[local + 1])], dtype=np.int64)
+                positions = self.local_positions[part]
+                run = positions.form(local)
                 if token_range is not None:
                     low, high = np.searchsorted(run, (token_range[0] - begin, token_range[1] - begin))
                     run = run[low:high]
                 pieces.append(run + begin)
                 # copied: the pages leave the process (all of them: a fault maps its neighbours too)
-                release_rows(positions, 0, len(positions))
+                positions.release(0, len(positions))
         return np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
 
     def __getitem__(self, key):

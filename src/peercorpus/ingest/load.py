@@ -1063,7 +1063,7 @@ def _partitioned_tokens(vocab, parts, counts, opened, type_maps, top) -> Tokens:
     if norm_at[-1] != len(top["norm_map"]):
         raise ValueError("norm maps do not match the partitions' indexes")
     norm_maps = [top["norm_map"][norm_at[i] : norm_at[i + 1]] for i in range(len(arrays))]
-    positions = PartitionedPositions(top["index_offsets"], norm_maps, [a["index_offsets"] for a in arrays], [_index_positions(a) for a in arrays], tokens_at[:-1])
+    positions = PartitionedPositions(top["index_offsets"], norm_maps, [_index_positions(a) for a in arrays], tokens_at[:-1])
     tokens.__dict__["index"] = (top["index_offsets"], positions)
     return tokens
 
