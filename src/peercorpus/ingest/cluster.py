@@ -521,4 +521,4 @@ class ClusterSession:
         line keys), in order; ``progress(done, total, "assembling partitions")``."""
         ingest = uuid.uuid4().hex  # the workers read the shard index again: the tokenising tasks' packs are in it
         arguments = ((name, str(folder), *rest, str(self.store.root), config, ingest) for name, *rest in partitions)
-        yield from self._in_order(assemble_task, arguments, "peercorpus-assemble", progress=progress, total=total, what="assembling partitions")
+        yield from self._in_order(assemble_task, arguments, "peercorpus-partition", progress=progress, total=total, what="assembling partitions")
