@@ -1,20 +1,30 @@
 """Cold ingest on a ``dask.distributed`` cluster: files are hashed, read, cleaned and tokenised
 as Dask tasks, each writing its shards into the cache folder that this machine and every worker
-share; ``load_corpus`` then assembles the snapshot from that cache exactly as after a local
-ingest, so the tables are byte-identical to a local run.
+share; then the workers assemble the snapshot's partitions too, each task writing one
+``part-NNNNN/`` folder into the snapshot being built there, and this machine writes only the top
+folder (vocabulary-sized): the snapshot is byte-identical to a local run's.
 
 Dask is imported only here, and this module only when a scheduler is given::
 
     with ClusterSession("tcp://10.0.0.5:8786", store) as cluster:      # connected, cache checked
-        hashes = cluster.tokenize(files, stats, previous, config, report, skipped)
+        hashes = cluster.tokenize(files, stats, previous, config, report, skipped, facts=facts)
+        cluster.facts(files, stats, hashes, facts, config, report, skipped)   # the cached shards' facts
+        ...                                    # load._assemble_on_cluster plans the partitions
+        for built in cluster.assemble(folder, partitions, total, config): ...
 
-Files holding a line repeated across the corpus are read again on the cluster too
-(``ClusterSession.reread``), their shards sent back in order.
+What is corpus-wide is decided here first, from each file's small ``FileFacts`` (tokens, text
+hashes, short-line keys): the lines repeated across the corpus (files holding one read again on
+the workers, ``reread_facts``, into the snapshot's ``.work/``), where partitions are cut and
+which documents duplicate earlier ones. An incremental rebuild (a previous snapshot whose
+partitions are kept) assembles its few changed partitions here, from the shards in the cache;
+``reread`` is its second reading of files with a repeated line, shards sent back in order.
 
 Why shards in the shared cache rather than results sent back: the cache already is the
 contract between tokenising and assembling (content-addressed, checksummed, written
 atomically), a task that dies leaves nothing half-written, and a rerun after an interruption
-(the client's or the cluster's) finds every shard finished and tokenises only the rest.
+(the client's or the cluster's) finds every shard finished and tokenises only the rest. A
+partition is written into a folder of the task's own and renamed into place, so a task run
+again after its worker died writes the same bytes and replaces nothing.
 """
 
 from __future__ import annotations

@@ -127,7 +127,8 @@ def load_corpus(
     config : a ``Config``, the path of a YAML config, or ``None`` for the defaults.
     cache_dir : where the cache lives; default ``$PEERCORPUS_CACHE_DIR`` or ``~/.cache/peercorpus``.
     use_cache : ``False`` reads and tokenises everything and writes no cache.
-    progress : called as ``progress(done, total)`` while files are tokenised.
+    progress : called as ``progress(done, total)`` while files are tokenised; on a cluster, as
+        ``progress(done, total, what)`` for the later stages too (``"assembling partitions"``).
     workers : processes for tokenising (default: the machine's cores, at most 8).
     check_inputs : called with the real paths of what the corpus reads besides its plain files
         (folders and files given, sidecars, link targets) before any document is read; the CLI
