@@ -82,8 +82,9 @@ class Assembler:
         self.writer, self.sidecar_metadata = writer, sidecar_metadata
         # ``duplicate_of(text_hash, doc)``: the id of the earlier document with the same text as
         # document ``doc`` (of this writer), or None; by default found here (``first_with_hash``),
-        # on a Dask worker decided beforehand by the client (``PartitionPlanner``)
-        self.duplicate_of = duplicate_of or self._first_with_hash
+        # on a Dask worker decided beforehand by the client (``PartitionPlanner``). (Not a bound
+        # method kept on self: that cycle kept each finished partition's vocabulary until a GC.)
+        self.duplicate_of = duplicate_of
         self.lookup: dict[str, int] = {}
         # text hash (as an int: a third of the room of its hex string) → the first document with it
         # (corpus-wide, shared by the partitions: ``doc_base`` is this one's first document, and
@@ -153,13 +154,14 @@ class Assembler:
 
         relative_path = relative_name(path, root)
         relative = shown_name(relative_path)
+        duplicate_of = self.duplicate_of or self._first_with_hash
         byte_edges = np.concatenate([[0], np.cumsum(a["text_lengths"])]).tolist()
         blocks = _text_blocks(shard, byte_edges)
         for i, info in enumerate(shard.documents):
             self.writer.add_text(a["text_bytes"][byte_edges[i] : byte_edges[i + 1]].tobytes(), blocks[i] if blocks else None)
             doc_id = relative + info["suffix"]
             warnings = list(info["warnings"])
-            original = self.duplicate_of(info["text_hash"], first_doc + i)
+            original = duplicate_of(info["text_hash"], first_doc + i)
             if original is not None:
                 warnings.append(f"duplicate of {original}")
             # The fields of ``Document``, in its order.

@@ -258,7 +258,8 @@ def assemble_task(name: str, folder: str, items: list[tuple[str, str, Any]], sid
     snapshot = Path(folder)
     work = snapshot / WORK_FOLDER
     temporary = work / f"{name}-{uuid.uuid4().hex[:12]}"
-    temporary.mkdir(parents=True)
+    work.mkdir(exist_ok=True)  # not the snapshot's folder: gone, the build was given up (an error, Ctrl-C)
+    temporary.mkdir()
     opened: dict[str, Any] = {}
 
     def shards() -> Iterator[tuple[Path, Path, Any]]:
