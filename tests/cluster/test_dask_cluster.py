@@ -400,3 +400,24 @@ def test_partitions_assembled_by_the_workers_without_repeated_lines(cluster, clu
     tree = snapshot_tree(local)
     assert not json.loads(tree["manifest.json"])["repeated_lines"] and "part-00000/line_keys.npy" not in tree
     assert snapshot_tree(remote) == tree
+
+
+def test_the_client_assembles_no_partition_and_shows_the_workers_progress(cluster, cluster_corpus, local_partitioned, tmp_path, monkeypatch):
+    from peercorpus.ingest import assemble
+    from peercorpus.ingest.load import load_corpus
+
+    def here(*args, **kwargs):
+        raise AssertionError("a partition was assembled by the client")
+
+    monkeypatch.setattr(assemble, "finish_partition", here)  # what the local build finishes each partition with
+    monkeypatch.setattr(assemble.PartitionedAssembler, "add", here)
+    for name, value in SMALL_PARTITIONS.items():
+        monkeypatch.setenv(name, value)
+    calls = []
+    cache = tmp_path / "shared-cache"
+    corpus = load_corpus(cluster_corpus, cache_dir=cache, scheduler=cluster.address, progress=lambda *call: calls.append(call))
+    parts = len(json.loads(local_partitioned[2]["manifest.json"])["partitions"])
+    assert corpus.load_report.partitions_on_cluster == parts
+    assembling = [call for call in calls if call[2:] == ("assembling partitions",)]
+    assert [call[:2] for call in assembling] == [(done, parts) for done in range(1, parts + 1)]
+    assert snapshot_tree(cache) == local_partitioned[2]
