@@ -421,3 +421,22 @@ def test_the_client_assembles_no_partition_and_shows_the_workers_progress(cluste
     assembling = [call for call in calls if call[2:] == ("assembling partitions",)]
     assert [call[:2] for call in assembling] == [(done, parts) for done in range(1, parts + 1)]
     assert snapshot_tree(cache) == local_partitioned[2]
+
+
+def test_an_ingest_terminated_while_the_workers_assemble_resumes_with_the_same_snapshot(cluster, cluster_corpus, local_partitioned, tmp_path):
+    cache = tmp_path / "shared-cache"
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "peercorpus", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **SMALL_PARTITIONS},
+    )
+    deadline = time.monotonic() + 300
+    while ingest.poll() is None and not list(cache.glob("v*/snapshots/*/.building-*/.work/part-*")) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    ingest.send_signal(signal.SIGTERM)
+    _, err = ingest.communicate(timeout=120)
+    if ingest.returncode == 0:
+        pytest.skip("the ingest finished before it could be interrupted")
+    assert ingest.returncode == 143 and "terminated" in err and "Traceback" not in err
+    rerun = peercorpus("-v", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache), env=SMALL_PARTITIONS)
+    assert ", 0 tokenised)" in rerun.stderr  # every shard was kept: only the partitions assembled again
+    assert snapshot_tree(cache) == local_partitioned[2]

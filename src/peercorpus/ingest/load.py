@@ -465,8 +465,12 @@ def _assemble_on_cluster(cluster, writer: SnapshotWriter, discovery, hashes: lis
             yield part.name, items, sidecars, part.duplicates, keys
 
     assembler = PartitionedAssembler(writer, sidecar_metadata, line_keys=line_keys)
-    for built in cluster.assemble(writer.folder, tasks(), len(planned), config, progress):
-        assembler.add_built(built)
+    built_partitions = cluster.assemble(writer.folder, tasks(), len(planned), config, progress)
+    try:
+        for built in built_partitions:
+            assembler.add_built(built)
+    finally:
+        built_partitions.close()  # after an error or an interruption: the tasks still queued are cancelled now
     shutil.rmtree(writer.folder / WORK_FOLDER, ignore_errors=True)  # files read again, leftovers of killed tasks
     return assembler, repeated
 
