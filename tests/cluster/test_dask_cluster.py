@@ -440,3 +440,14 @@ def test_an_ingest_terminated_while_the_workers_assemble_resumes_with_the_same_s
     rerun = peercorpus("-v", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache), env=SMALL_PARTITIONS)
     assert ", 0 tokenised)" in rerun.stderr  # every shard was kept: only the partitions assembled again
     assert snapshot_tree(cache) == local_partitioned[2]
+
+
+def test_a_corpus_without_documents_says_so_on_the_cluster_as_here(cluster, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_text("")
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    local = peercorpus("ingest", str(corpus), "--cache-dir", str(tmp_path / "local"), check=False)
+    remote = peercorpus("--scheduler", cluster.address, "ingest", str(corpus), "--cache-dir", str(tmp_path / "remote"), check=False)
+    assert local.returncode == remote.returncode == 2
+    assert remote.stderr.replace(str(tmp_path / "remote"), "CACHE") == local.stderr.replace(str(tmp_path / "local"), "CACHE")
