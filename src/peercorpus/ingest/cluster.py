@@ -232,9 +232,9 @@ def reread_to_task(items: list[tuple[str, str, list[int]]], config: Config, targ
     keys = _finds_repeated_lines(config)
     with open(temporary, "wb") as handle:
         for path, root, repeated in items:
-            try:
-                shard = process_file(Path(path), Path(root), config, repeated=frozenset(repeated))
-            except UnreadableFile:
+            # as a local worker reads it again (a reader failing now: the first reading stands)
+            shard = _shard_or_reason((Path(path), Path(root), None, frozenset(repeated)), config)
+            if isinstance(shard, str):
                 results.append(None)
                 continue
             data = encode_shard(shard)
