@@ -1,13 +1,16 @@
 """A local Dask cluster against local processes on the same corpus: cold ingest and warm freq.
 
-Run: .venv/bin/pip install -e '.[dask]' && .venv/bin/python benchmarks/cluster_bench.py [--corpus ../shared/corpora/bbc] [--copies 1] [--workers 2]
+Run: .venv/bin/pip install -e '.[dask]' && .venv/bin/python benchmarks/cluster_bench.py [--corpus ../shared/corpora/bbc] [--copies 1] [--workers 2] [--partition-tokens 131072]
 
 Starts a real `dask scheduler` and `--workers` single-threaded `dask worker` processes on
 127.0.0.1 (what `dask-jobqueue` starts on HPC nodes, here on one machine), then times, side by
 side in one run (only ratios mean anything on a shared machine):
 - cold `peercorpus ingest` on local processes (`workers` = the machine's cores) and with
-  `--scheduler` (the cache folder is the shared storage), checking the two snapshots are
-  byte-identical;
+  `--scheduler` (the cache folder is the shared storage; the workers tokenise and, since
+  issue 18's worker-side assembly, write the snapshot's partitions), both with partitions of
+  `--partition-tokens` tokens (`$PEERCORPUS_PARTITION_TOKENS`, so that BBC has several),
+  checking the two snapshots are byte-identical file for file, partitions included
+  (`snapshot_diff.compare`); the client's own CPU seconds are shown beside the wall time;
 - warm `peercorpus freq --ngram 2` locally and on the cluster, with chunks of
   `--chunk-tokens` tokens (the tables must be identical).
 On one machine the cluster can only cost (task and transfer overhead on the same cores); the
@@ -18,6 +21,23 @@ Without the dask extra it says so and exits 0 (`make bench` runs every script).
 Last run here (BBC, 5.0 MB; 2 workers on a 2-core machine shared with other jobs, load 4-6,
 best of 2): cold ingest local 17.28 s, cluster 18.91 s (1.09x), snapshots identical; warm
 freq --ngram 2 local 7.82 s, cluster 8.04 s (1.03x), tables identical.
+Worker-side partition assembly (issue 18), this script with --repeat 1 run three times, each
+time alternating this tree and the one before it (b7d8e6a: the client assembled every
+partition; PYTHONPATH chooses the tree, the workers' too), BBC in 8 partitions
+(--partition-tokens 131072), 2 workers, load 4-11 on 2 cores shared with other jobs:
+cold ingest cluster/local 0.85x, 1.36x, 0.65x (median 0.85x; before: 1.08x, 1.36x, 0.99x,
+median 1.08x); the client's CPU 1.2-1.5 s (before 3.0-3.4 s), its peak 90 MiB (before 102).
+BBC x2 (10 MB, 15 partitions): 0.97x, 1.18x, 0.78x (before 1.87x, 1.14x, 1.14x); client CPU
+1.3-1.6 s (before 3.8-5.1 s), peak 96 MiB (before 113). Wall-clock ratios are noisy at that
+load; the client's CPU is what limits a larger cluster (the rest is spread over the workers).
+Snapshots identical file for file in every run. BBC x10 (50 MB, 22,250 files, 10 partitions of
+the default 2^20 tokens; cluster ingest only, one run each, load 5-7): wall 53.0 s (before
+77.6 s), the client's CPU 3.4 s (before 16.5 s), its peak 149 MiB (before 260); the two trees'
+snapshots identical.
+
+To compare with an earlier tree: `git archive b7d8e6a src | tar -x -C /tmp/base`, then run
+this script with `PYTHONPATH=/tmp/base/src` and with `PYTHONPATH=src` (the client and the
+workers it starts import peercorpus from there), alternating.
 """
 
 from __future__ import annotations
@@ -32,6 +52,7 @@ import time
 from pathlib import Path
 
 from _timing import PEERCORPUS, bench_arguments, timed
+from snapshot_diff import compare
 
 
 def copies_of(corpus: Path, copies: int, into: Path) -> Path:
@@ -49,9 +70,16 @@ def copies_of(corpus: Path, copies: int, into: Path) -> Path:
     return target
 
 
-def snapshot(cache: Path) -> dict[str, bytes]:
-    [folder] = [p.parent for p in cache.rglob("manifest.json")]
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+def timed_cpu(command: list[str], env: dict | None = None) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds of a child process (with the worker
+    processes it waited for: a local ingest's pool; a cluster's workers are not its children)."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status):
+        raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), command)
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def start_cluster(folder: Path, workers: int) -> tuple[str, list[subprocess.Popen]]:
@@ -81,6 +109,7 @@ def main() -> None:
         (("--copies",), {"type": int, "default": 1, "help": "copies of the corpus (each file made new)"}),
         (("--workers",), {"type": int, "default": 2, "help": "dask workers (one thread each)"}),
         (("--chunk-tokens",), {"type": int, "default": 200_000, "help": "tokens per chunk for the warm freq"}),
+        (("--partition-tokens",), {"type": int, "default": 1 << 17, "help": "tokens per snapshot partition (BBC: ~8 partitions)"}),
     )
     try:
         import distributed  # noqa: F401
@@ -94,12 +123,16 @@ def main() -> None:
         size = sum(p.stat().st_size for p in corpus.rglob("*") if p.is_file()) / 1e6
         address, processes = start_cluster(work, args.workers)
         env = {**os.environ, "PEERCORPUS_CHUNK_TOKENS": str(args.chunk_tokens)}
+        ingest_env = {**os.environ, "PEERCORPUS_PARTITION_TOKENS": str(args.partition_tokens)}
         rows = []
         for attempt in range(args.repeat):
             local_cache, cluster_cache = work / f"local{attempt}", work / f"cluster{attempt}"
-            local, local_mem = timed([PEERCORPUS, "-q", "ingest", str(corpus), "--cache-dir", str(local_cache)])
-            remote, remote_mem = timed([PEERCORPUS, "-q", "--scheduler", address, "ingest", str(corpus), "--cache-dir", str(cluster_cache)])
-            assert snapshot(local_cache) == snapshot(cluster_cache), "the cluster's snapshot differs from the local one"
+            local, local_mem, local_cpu = timed_cpu([PEERCORPUS, "-q", "ingest", str(corpus), "--cache-dir", str(local_cache)], ingest_env)
+            remote, remote_mem, remote_cpu = timed_cpu([PEERCORPUS, "-q", "--scheduler", address, "ingest", str(corpus), "--cache-dir", str(cluster_cache)], ingest_env)
+            differences = compare(local_cache, cluster_cache)
+            assert not differences, "the cluster's snapshot differs from the local one: " + "; ".join(differences[:5])
+            [manifest] = list(cluster_cache.rglob("manifest.json"))
+            partitions = len(json.loads(manifest.read_text())["partitions"])
             outputs = {}
             times = []
             for name, extra in (("local", []), ("cluster", ["--scheduler", address])):
@@ -109,12 +142,14 @@ def main() -> None:
                 outputs[name] = out.read_bytes()
                 times.append(seconds)
             assert outputs["local"] == outputs["cluster"], "freq on the cluster differs from the local one"
-            rows.append((local, remote, times[0], times[1], local_mem, remote_mem))
+            rows.append((local, remote, times[0], times[1], local_mem, remote_mem, local_cpu, remote_cpu))
             shutil.rmtree(local_cache)
             shutil.rmtree(cluster_cache)
         best = [min(column) for column in zip(*rows)]
         print(f"corpus: {corpus} ({size:,.1f} MB, {args.copies} cop{'y' if args.copies == 1 else 'ies'}); {args.workers} dask workers on 127.0.0.1, {os.cpu_count()} cores")
-        print(f"cold ingest   local {best[0]:6.2f} s ({size / best[0]:.2f} MB/s, peak {best[4]:.0f} MiB)   cluster {best[1]:6.2f} s ({size / best[1]:.2f} MB/s, client peak {best[5]:.0f} MiB)   cluster/local {best[1] / best[0]:.2f}x   snapshots identical")
+        print(f"cold ingest   local {best[0]:6.2f} s ({size / best[0]:.2f} MB/s, peak {best[4]:.0f} MiB, {best[6]:.1f} CPU-s with its pool)   "
+              f"cluster {best[1]:6.2f} s ({size / best[1]:.2f} MB/s, client peak {best[5]:.0f} MiB, client {best[7]:.1f} CPU-s)   "
+              f"cluster/local {best[1] / best[0]:.2f}x   {partitions} partitions, snapshots identical file for file")
         print(f"warm freq -n2 local {best[2]:6.2f} s   cluster {best[3]:6.2f} s   cluster/local {best[3] / best[2]:.2f}x   ({args.chunk_tokens:,}-token chunks; tables identical)")
     finally:
         for process in reversed(processes):

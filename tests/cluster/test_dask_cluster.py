@@ -5,6 +5,7 @@ resumed, and one-line errors for what goes wrong on a shared cluster."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -292,3 +293,161 @@ def test_a_subset_or_a_single_chunk_is_counted_here_without_contacting_the_sched
     subset = corpus.subset([1, 0])  # out of corpus order: a copy with its own tokens, not a view of the snapshot
     engine.map_merge(TermCounts(subset.tokens.feature_map(TokenizeSettings())), subset, document_chunks(subset, 1))
     assert whole.counts.sum() > 0 and engine._client is None and engine.chunks_run == 0
+
+
+# --- the partitions of the snapshot, assembled by the workers (issue 18) ------------------------
+
+SMALL_PARTITIONS = {"PEERCORPUS_PARTITION_DOCUMENTS": "20"}  # the 245 documents in 13 partitions
+
+
+def snapshot_tree(cache: Path) -> dict[str, bytes]:
+    """Every file of the cache's one snapshot, partition folders included, by its path there."""
+    [folder] = [p.parent for p in cache.rglob("manifest.json")]
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assembling_time(cluster) -> float:
+    """Seconds the workers have spent in partition-assembling tasks (every test's so far; the key
+    "peercorpus-partition-...": Dask's key_split takes "assemble", eight letters from a to f first, for a hex word)."""
+    from distributed import Client
+
+    def seconds(dask_scheduler) -> float:
+        prefix = dask_scheduler.task_prefixes.get("peercorpus-partition")
+        return 0.0 if prefix is None else float(prefix.all_durations.get("compute", 0.0))
+
+    with Client(cluster.address, set_as_default=False) as client:
+        return client.run_on_scheduler(seconds)
+
+
+@pytest.fixture(scope="module")
+def local_partitioned(cluster_corpus, tmp_path_factory):
+    cache = tmp_path_factory.mktemp("local-partitioned")
+    result = peercorpus("-v", "ingest", str(cluster_corpus), "--cache-dir", str(cache), env=SMALL_PARTITIONS)
+    return cache, result, snapshot_tree(cache)
+
+
+def test_the_workers_assemble_the_partitions_and_the_snapshot_is_the_local_one(cluster, cluster_corpus, local_partitioned, tmp_path):
+    local_cache, local_result, local_tree = local_partitioned
+    manifest = json.loads(local_tree["manifest.json"])
+    assert len(manifest["partitions"]) > 5 and manifest["repeated_lines"]  # several partitions; files read again
+    cache = tmp_path / "shared-cache"
+    before = assembling_time(cluster)
+    result = peercorpus("-v", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache), env=SMALL_PARTITIONS)
+    assert result.stdout == local_result.stdout
+    assert f"; {len(manifest['partitions'])} partitions assembled by its workers" in result.stderr
+    assert assembling_time(cluster) > before  # the workers ran the partitions' tasks
+    assert snapshot_tree(cache) == local_tree  # every partition's files, the top folder, the manifest
+    diff = subprocess.run([sys.executable, str(Path(__file__).parents[2] / "benchmarks" / "snapshot_diff.py"), str(local_cache), str(cache)],
+                          capture_output=True, text=True)
+    assert diff.returncode == 0, diff.stdout
+    assert not list(cache.rglob(".work"))  # the workers' scratch is gone
+
+
+def test_a_changed_file_rebuilds_its_partition_only_on_the_cluster_too(cluster, cluster_corpus, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(cluster_corpus, corpus)
+    cache = tmp_path / "shared-cache"
+    first = peercorpus("--scheduler", cluster.address, "ingest", str(corpus), "--cache-dir", str(cache), env=SMALL_PARTITIONS)
+    parts = len(json.loads(snapshot_tree(cache)["manifest.json"])["partitions"])
+    sorted(corpus.rglob("doc0101.txt"))[0].write_text("A changed document about peer support.\n", encoding="utf-8")
+    after = peercorpus("-v", "--scheduler", cluster.address, "ingest", str(corpus), "--cache-dir", str(cache), env=SMALL_PARTITIONS)
+    assert first.returncode == 0 and f"{parts - 1} of {parts} cache partitions kept" in after.stdout
+    assert " new or changed, 1 tokenised)" in after.stderr
+
+
+def _writes_a_partition(pid: int, cache: Path) -> bool:
+    """Whether process ``pid`` has a file of a partition being assembled open (in a task)."""
+    try:
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    except OSError:
+        return False
+    return any(link.startswith(str(cache)) and "/.work/part-" in link for link in links)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to see a worker's open files")
+def test_a_worker_killed_while_it_assembles_a_partition_leaves_the_snapshot_whole(cluster, cluster_corpus, local_partitioned, tmp_path):
+    _, _, local_tree = local_partitioned
+    victim = cluster.add_worker("assembler-victim")
+    cluster.wait_for_workers(3)
+    cache = tmp_path / "shared-cache"
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "peercorpus", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **SMALL_PARTITIONS},
+    )
+    killed = False
+    deadline = time.monotonic() + 300
+    while ingest.poll() is None and time.monotonic() < deadline:
+        if _writes_a_partition(victim.pid, cache):
+            victim.send_signal(signal.SIGKILL)  # in the middle of a partition, its folder half-written
+            killed = True
+            break
+        time.sleep(0.002)
+    out, err = ingest.communicate(timeout=600)
+    assert killed, "the victim worker never assembled a partition; the test proved nothing"
+    assert ingest.returncode == 0, err
+    assert victim.wait(timeout=30) == -signal.SIGKILL
+    assert snapshot_tree(cache) == local_tree
+
+
+@pytest.mark.parametrize("settings", ["cleaning:\n  auto: false\n", "cleaning:\n  sections: [body, boilerplate]\n"])
+def test_partitions_assembled_by_the_workers_without_repeated_lines(cluster, cluster_corpus, tmp_path, settings):
+    config = tmp_path / "config.yaml"
+    config.write_text(settings)
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    peercorpus("ingest", str(cluster_corpus), "-c", str(config), "--cache-dir", str(local), env=SMALL_PARTITIONS)
+    result = peercorpus("-v", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "-c", str(config), "--cache-dir", str(remote), env=SMALL_PARTITIONS)
+    assert "partitions assembled by its workers" in result.stderr
+    tree = snapshot_tree(local)
+    assert not json.loads(tree["manifest.json"])["repeated_lines"] and "part-00000/line_keys.npy" not in tree
+    assert snapshot_tree(remote) == tree
+
+
+def test_the_client_assembles_no_partition_and_shows_the_workers_progress(cluster, cluster_corpus, local_partitioned, tmp_path, monkeypatch):
+    from peercorpus.ingest import assemble
+    from peercorpus.ingest.load import load_corpus
+
+    def here(*args, **kwargs):
+        raise AssertionError("a partition was assembled by the client")
+
+    monkeypatch.setattr(assemble, "finish_partition", here)  # what the local build finishes each partition with
+    monkeypatch.setattr(assemble.PartitionedAssembler, "add", here)
+    for name, value in SMALL_PARTITIONS.items():
+        monkeypatch.setenv(name, value)
+    calls = []
+    cache = tmp_path / "shared-cache"
+    corpus = load_corpus(cluster_corpus, cache_dir=cache, scheduler=cluster.address, progress=lambda *call: calls.append(call))
+    parts = len(json.loads(local_partitioned[2]["manifest.json"])["partitions"])
+    assert corpus.load_report.partitions_on_cluster == parts
+    assembling = [call for call in calls if call[2:] == ("assembling partitions",)]
+    assert [call[:2] for call in assembling] == [(done, parts) for done in range(1, parts + 1)]
+    assert snapshot_tree(cache) == local_partitioned[2]
+
+
+def test_an_ingest_terminated_while_the_workers_assemble_resumes_with_the_same_snapshot(cluster, cluster_corpus, local_partitioned, tmp_path):
+    cache = tmp_path / "shared-cache"
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "peercorpus", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **SMALL_PARTITIONS},
+    )
+    deadline = time.monotonic() + 300
+    while ingest.poll() is None and not list(cache.glob("v*/snapshots/*/.building-*/.work/part-*")) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    ingest.send_signal(signal.SIGTERM)
+    _, err = ingest.communicate(timeout=120)
+    if ingest.returncode == 0:
+        pytest.skip("the ingest finished before it could be interrupted")
+    assert ingest.returncode == 143 and "terminated" in err and "Traceback" not in err
+    rerun = peercorpus("-v", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache), env=SMALL_PARTITIONS)
+    assert ", 0 tokenised)" in rerun.stderr  # every shard was kept: only the partitions assembled again
+    assert snapshot_tree(cache) == local_partitioned[2]
+
+
+def test_a_corpus_without_documents_says_so_on_the_cluster_as_here(cluster, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_text("")
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    local = peercorpus("ingest", str(corpus), "--cache-dir", str(tmp_path / "local"), check=False)
+    remote = peercorpus("--scheduler", cluster.address, "ingest", str(corpus), "--cache-dir", str(tmp_path / "remote"), check=False)
+    assert local.returncode == remote.returncode == 2
+    assert remote.stderr.replace(str(tmp_path / "remote"), "CACHE") == local.stderr.replace(str(tmp_path / "local"), "CACHE")

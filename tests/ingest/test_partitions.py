@@ -380,3 +380,44 @@ def test_many_partitions_raise_the_open_files_limit_or_say_how(sample_corpus, tm
     refused = limited(64, 64)
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1
     assert "open files" in refused.stderr and "ulimit -n" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_partitions_planned_from_facts_and_assembled_apart_are_the_local_ones(tmp_path, monkeypatch):
+    """What a Dask worker does (issue 18), without Dask: the client plans the partitions from
+    each shard's ``FileFacts`` (cuts, duplicates), then each partition is assembled alone by
+    ``assemble_partition`` from its files' shards; every file is the local build's, byte for byte."""
+    from peercorpus.config import load_config
+    from peercorpus.ingest.assemble import FileFacts, PartitionPlanner, assemble_partition, shown_name
+    from peercorpus.ingest.discover import discover
+    from peercorpus.ingest.store import Store
+    from peercorpus.io.base import relative_name
+
+    _partitioned(monkeypatch, documents=3)
+    corpus, cache = _files_corpus(tmp_path, n=9), tmp_path / "cache"
+    (corpus / "d04.txt").write_bytes((corpus / "d01.txt").read_bytes())  # a duplicate, in another partition
+    (corpus / "d07.txt").write_bytes((corpus / "d06.txt").read_bytes())  # and one in the same
+    (corpus / "a-empty.txt").write_text("")  # files without documents: first, and last
+    (corpus / "z-empty.txt").write_text("")
+    snapshot = _snapshot(load_corpus(corpus, cache_dir=cache))
+    manifest = json.loads((snapshot / "manifest.json").read_text())
+    store, key = Store(cache), load_config(None).stream_key()
+    hashes = store.read_files(snapshot, hashes=True).hashes
+    planner, shards = PartitionPlanner(), {}
+    for number, ((path, root), digest) in enumerate(zip(discover([corpus]).files, hashes)):
+        if digest:
+            shards[number] = (path, root, store.load_shard(key, digest))
+            planner.add(number, shown_name(relative_name(path, root)), FileFacts.of(shards[number][2]))
+    planned = planner.finish()
+    assert [(p.name, len(p.files)) for p in planned] == [(p["name"], p["files"]) for p in manifest["partitions"]]
+    assert any(p.duplicates for p in planned)
+    for part in planned:
+        folder = tmp_path / "apart" / part.name
+        folder.mkdir(parents=True)
+        files = [shards[number] for number in part.files]
+        line_keys = {str(path): (shard.arrays["line_keys"], len(shard.documents)) for path, _, shard in files}
+        record, vocab, _ = assemble_partition(folder, files, {}, duplicates=part.duplicates, line_keys=line_keys)
+        assert {"name": part.name, **record, "types": len(vocab)} == manifest["partitions"][int(part.name[5:])]
+        local = snapshot / part.name
+        assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in local.iterdir())
+        for path in folder.iterdir():
+            assert path.read_bytes() == (local / path.name).read_bytes(), f"{part.name}/{path.name}"

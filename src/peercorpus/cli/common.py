@@ -312,7 +312,8 @@ def open_corpus(
         if Verbosity.verbose:
             source = "cache" if report.from_snapshot else f"{report.files_read} new or changed, {report.files_tokenized} tokenised"
             if getattr(report, "cluster", None):
-                note(f"tokenised on {report.cluster}")
+                assembled = getattr(report, "partitions_on_cluster", 0)
+                note(f"tokenised on {report.cluster}" + (f"; {assembled} partition{'s' * (assembled != 1)} assembled by its workers" if assembled else ""))
             note(f"{len(corpus)} documents from {report.files} files ({source})")
     return corpus.where(where) if where else corpus
 
@@ -348,11 +349,11 @@ def _progress_lines(every: float = 30.0):
 
     last = [time.monotonic()]
 
-    def update(done: int, total: int, *_what) -> None:
+    def update(done: int, total: int, *what) -> None:
         now = time.monotonic()
         if now - last[0] >= every and done < total:
             last[0] = now
-            stderr.print(f"tokenised {done:,} of {total:,} files")
+            stderr.print(f"{what[0]}: {done:,} of {total:,}" if what and what[0] else f"tokenised {done:,} of {total:,} files")
 
     return update
 

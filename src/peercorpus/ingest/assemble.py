@@ -16,7 +16,9 @@ import json
 import os
 import shutil
 import zlib
-from collections.abc import Callable
+from array import array as int_array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from itertools import filterfalse, repeat
 from pathlib import Path
 from typing import Any
@@ -77,8 +79,14 @@ class Assembler:
     """Adds shards, in corpus order, to a ``SnapshotWriter``."""
 
     def __init__(self, writer: SnapshotWriter, sidecar_metadata: dict[str, dict[str, Any]], *,
-                 first_with_hash: dict | None = None, doc_base: int = 0, doc_id=None):
+                 first_with_hash: dict | None = None, doc_base: int = 0, doc_id=None,
+                 duplicate_of: Callable[[str, int], str | None] | None = None):
         self.writer, self.sidecar_metadata = writer, sidecar_metadata
+        # ``duplicate_of(text_hash, doc)``: the id of the earlier document with the same text as
+        # document ``doc`` (of this writer), or None; by default found here (``first_with_hash``),
+        # on a Dask worker decided beforehand by the client (``PartitionPlanner``). (Not a bound
+        # method kept on self: that cycle kept each finished partition's vocabulary until a GC.)
+        self.duplicate_of = duplicate_of
         self.lookup: dict[str, int] = {}
         # text hash (as an int: a third of the room of its hex string) → the first document with it
         # (corpus-wide, shared by the partitions: ``doc_base`` is this one's first document, and
@@ -103,7 +111,6 @@ class Assembler:
         doc_tokens, doc_sentences, doc_paragraphs = a["doc_tokens"], a["doc_sentences"], a["doc_paragraphs"]
         first_doc = self.writer.n_documents
         docs = np.arange(first_doc, first_doc + len(shard.documents), dtype=np.int32)
-        first_doc += self.doc_base  # in the corpus (duplicates are found corpus-wide)
         # every form looked up once (at C speed), then the new ones numbered in the order the shard
         # lists them (a form listed twice, once): one dict look-up a form, not three
         vocab, lookup = shard.vocab, self.lookup
@@ -149,15 +156,16 @@ class Assembler:
 
         relative_path = relative_name(path, root)
         relative = shown_name(relative_path)
+        duplicate_of = self.duplicate_of or self._first_with_hash
         byte_edges = np.concatenate([[0], np.cumsum(a["text_lengths"])]).tolist()
         blocks = _text_blocks(shard, byte_edges)
         for i, info in enumerate(shard.documents):
             self.writer.add_text(a["text_bytes"][byte_edges[i] : byte_edges[i + 1]].tobytes(), blocks[i] if blocks else None)
             doc_id = relative + info["suffix"]
             warnings = list(info["warnings"])
-            original = self.first_with_hash.setdefault(_hash_key(info["text_hash"]), first_doc + i)
-            if original != first_doc + i:
-                warnings.append(f"duplicate of {self.doc_id(original)}")
+            original = duplicate_of(info["text_hash"], first_doc + i)
+            if original is not None:
+                warnings.append(f"duplicate of {original}")
             # The fields of ``Document``, in its order.
             self.writer.add_document(
                 {
@@ -176,6 +184,11 @@ class Assembler:
                     "cleaning": info["cleaning"],
                 }
             )
+
+    def _first_with_hash(self, text_hash: str, doc: int) -> str | None:
+        doc += self.doc_base  # in the corpus (duplicates are found corpus-wide)
+        original = self.first_with_hash.setdefault(_hash_key(text_hash), doc)
+        return None if original == doc else self.doc_id(original)
 
     def _write(self, name: str, rows: np.ndarray) -> None:
         self._pending[name].append(rows)
@@ -257,6 +270,12 @@ PARTITION_TOKENS = 1 << 20
 PARTITION_DOCUMENTS = 1 << 16
 
 
+def cut_before(tokens: int, documents: int, limits: tuple[int, int]) -> bool:
+    """Whether a partition holding ``tokens`` tokens and ``documents`` documents is finished
+    before the next file that has documents (files without any join the partition they follow)."""
+    return documents > 0 and (tokens >= limits[0] or documents >= limits[1])
+
+
 def partition_limits() -> tuple[int, int]:
     """``(tokens, documents)`` at which a partition is cut."""
 
@@ -315,9 +334,7 @@ class PartitionedAssembler:
         for reused in self.reuse.pop(str(path), ()):
             self._insert(reused)
         current = self._current
-        if current is not None and shard.documents and current.writer.n_documents and (
-            current.n_tokens >= self.tokens_limit or current.writer.n_documents >= self.documents_limit
-        ):
+        if current is not None and shard.documents and cut_before(current.n_tokens, current.writer.n_documents, (self.tokens_limit, self.documents_limit)):
             self._finish_partition()
             current = None
         if current is None:
@@ -370,21 +387,18 @@ class PartitionedAssembler:
 
     def _finish_partition(self) -> None:
         assembler, self._current = self._current, None
-        assembler.finish()
-        writer = assembler.writer
-        (writer.folder / "files.txt.z").write_bytes(zlib.compress(join_names(self._files), 6))
-        if self.line_keys is not None:
-            found = [self.line_keys.get(name) for name in self._files]  # (kept: a second assembly may follow)
-            writer.append("line_keys", np.concatenate([np.zeros(0, dtype=np.int64)] + [np.asarray(f[0], dtype=np.int64) for f in found if f is not None]), np.int64)
-            writer.append("line_key_counts", np.array([len(f[0]) if f is not None else 0 for f in found], dtype=np.int64))
-            writer.append("line_key_documents", np.array([f[1] if f is not None else 0 for f in found], dtype=np.int64))
-        writer.finish_partition()
-        self._add_part(writer.folder.name, list(assembler.lookup), {
-            "files": len(self._files), "documents": writer.n_documents, "tokens": assembler.n_tokens,
-            "sentences": assembler.n_sentences, "paragraphs": assembler.n_paragraphs,
-        }, writer.doc_id)
+        record = finish_partition(assembler, self._files, self.line_keys)
+        self._add_part(assembler.writer.folder.name, list(assembler.lookup), record, assembler.writer.doc_id)
         self.explicit |= assembler.explicit
         self._files = []
+
+    def add_built(self, built: BuiltPartition) -> None:
+        """The next partition, assembled elsewhere (by a Dask worker, ``cluster.assemble_task``)
+        into this snapshot's folder: only its vocabulary is merged here. Its documents cannot be
+        named by ``doc_id`` (their duplicates were decided beforehand: ``PartitionPlanner``)."""
+        self.writer.add_partition(built.recorded)
+        self._add_part(built.name, built.vocab, built.record, None)
+        self.explicit |= built.explicit
 
     def _add_part(self, name: str, local_vocab: list[str], record: dict[str, Any], doc_id: Callable[[int], str]) -> None:
         """A finished (or reused) partition: its local vocabulary merged into the corpus'."""
@@ -445,6 +459,134 @@ class PartitionedAssembler:
     def layout(self) -> dict[str, str]:
         """How the snapshot stores what ``Tokens`` reads (recorded in the manifest)."""
         return {**snapshot_layout(self.explicit), "partitions": "part-NNNNN folders of whole files, local ids mapped by type_map.npy"}
+
+
+def finish_partition(assembler: Assembler, files: list[str], line_keys: dict | None) -> dict[str, int]:
+    """Finish the partition ``assembler`` made of ``files`` (its index, file list, its files'
+    short-line keys when ``line_keys``, texts and documents); its record in the manifest. The
+    one way a partition is finished, by ``PartitionedAssembler`` here and by ``assemble_partition``
+    on a Dask worker."""
+    assembler.finish()
+    writer = assembler.writer
+    (writer.folder / "files.txt.z").write_bytes(zlib.compress(join_names(files), 6))
+    if line_keys is not None:
+        found = [line_keys.get(name) for name in files]  # (kept: a second assembly may follow)
+        writer.append("line_keys", np.concatenate([np.zeros(0, dtype=np.int64)] + [np.asarray(f[0], dtype=np.int64) for f in found if f is not None]), np.int64)
+        writer.append("line_key_counts", np.array([len(f[0]) if f is not None else 0 for f in found], dtype=np.int64))
+        writer.append("line_key_documents", np.array([f[1] if f is not None else 0 for f in found], dtype=np.int64))
+    writer.finish_partition()
+    return {
+        "files": len(files), "documents": writer.n_documents, "tokens": assembler.n_tokens,
+        "sentences": assembler.n_sentences, "paragraphs": assembler.n_paragraphs,
+    }
+
+
+@dataclass
+class BuiltPartition:
+    """What a partition assembled elsewhere tells the client (``PartitionedAssembler.add_built``):
+    its manifest ``record``, local vocabulary, unit numbers stored per token (``explicit``), and
+    every file's size and checksum (``recorded``: ``part-NNNNN/file`` → [size, crc])."""
+
+    name: str
+    record: dict[str, int]
+    vocab: list[str]
+    explicit: set[str]
+    recorded: dict[str, list]
+
+
+def assemble_partition(folder: Path, shards: Iterable[tuple[Path, Path, Shard]], sidecar_metadata: dict[str, dict[str, Any]], *,
+                       duplicates: dict[int, str], line_keys: dict | None) -> tuple[dict[str, int], list[str], set[str]]:
+    """One partition written into ``folder`` (which exists, empty) from its files' shards, in
+    order, with the corpus-wide decisions made beforehand: which of its documents duplicate an
+    earlier one (``duplicates``: local document → that one's id) and the files' short-line keys.
+    Returns its manifest record, local vocabulary and unit numbers stored per token. What a
+    Dask worker runs (``cluster.assemble_task``); the same ``Assembler`` and ``finish_partition``
+    a local build uses, so the folder is the one a local build writes, byte for byte."""
+    writer = SnapshotWriter(folder)
+    try:
+        assembler = Assembler(writer, sidecar_metadata, duplicate_of=lambda _text_hash, doc: duplicates.get(doc))
+        files = []
+        for path, root, shard in shards:
+            assembler.add(path, root, shard)
+            files.append(str(path))
+        record = finish_partition(assembler, files, line_keys)
+    except BaseException:
+        writer.discard()
+        raise
+    return record, list(assembler.lookup), assembler.explicit
+
+
+@dataclass
+class FileFacts:
+    """What the client needs of a file's shard to plan partitions without reading it (a Dask
+    task sends it): tokens, each document's text hash and id suffix, the short-line keys (None
+    when lines are not looked for), and where the shard is (``where``: the task's business)."""
+
+    n_tokens: int
+    text_hashes: list[str]
+    suffixes: list[str]
+    line_keys: np.ndarray | None
+    where: Any = None
+
+    @classmethod
+    def of(cls, shard: Shard, where: Any = None, *, keys: bool = True) -> FileFacts:
+        documents = shard.documents
+        return cls(int(np.asarray(shard.arrays["doc_tokens"]).sum()), [d["text_hash"] for d in documents],
+                   [d["suffix"] for d in documents], np.asarray(shard.arrays["line_keys"], dtype=np.int64) if keys else None, where)
+
+
+@dataclass
+class PlannedPartition:
+    """A partition as ``PartitionPlanner`` cut it: its files (numbers given to ``add``) and
+    which of its documents duplicate an earlier one (local document → that one's id)."""
+
+    name: str
+    files: list[int] = field(default_factory=list)
+    duplicates: dict[int, str] = field(default_factory=dict)
+
+
+class PartitionPlanner:
+    """The partitions a ``PartitionedAssembler`` would cut, and the "duplicate of" warnings it
+    would give, from each file's ``FileFacts`` in corpus order (no shard read): what the client
+    decides before Dask workers assemble the partitions (``cut_before``, the same rule)."""
+
+    def __init__(self, limits: tuple[int, int] | None = None):
+        self.limits = limits or partition_limits()
+        self.parts: list[PlannedPartition] = []
+        self.first_with_hash: dict = {}
+        self.n_documents = 0
+        self._tokens = self._documents = 0  # of the last partition
+        self._doc_ids = bytearray()  # every document's id, each ended by NUL (as SnapshotWriter)
+        self._doc_id_ends = int_array("q")
+
+    def add(self, number: int, name: str, facts: FileFacts) -> None:
+        """File ``number`` (shown name ``name``: its documents' ids start with it) next."""
+        n_docs = len(facts.text_hashes)
+        if not self.parts or (n_docs and cut_before(self._tokens, self._documents, self.limits)):
+            self.parts.append(PlannedPartition(PARTITION_NAME.format(len(self.parts))))
+            self._tokens = self._documents = 0
+        part = self.parts[-1]
+        part.files.append(number)
+        for i, (text_hash, suffix) in enumerate(zip(facts.text_hashes, facts.suffixes)):
+            doc = self.n_documents + i
+            original = self.first_with_hash.setdefault(_hash_key(text_hash), doc)
+            if original != doc:
+                part.duplicates[self._documents + i] = self.doc_id(original)
+            self._doc_ids += (name + suffix + "\0").encode("utf-8", "surrogateescape")
+            self._doc_id_ends.append(len(self._doc_ids))
+        self.n_documents += n_docs
+        self._documents += n_docs
+        self._tokens += facts.n_tokens
+
+    def doc_id(self, doc: int) -> str:
+        start = self._doc_id_ends[doc - 1] if doc else 0
+        return self._doc_ids[start : self._doc_id_ends[doc] - 1].decode("utf-8", "surrogateescape")
+
+    def finish(self) -> list[PlannedPartition]:
+        """The partitions (none when no file has documents)."""
+        if len(self.parts) > 1 and not self._documents:  # files without documents at the end: the last partition's
+            self.parts[-2].files += self.parts.pop().files
+        return self.parts if self.n_documents else []
 
 
 class ReusedPartition:

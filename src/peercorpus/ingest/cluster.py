@@ -1,20 +1,30 @@
 """Cold ingest on a ``dask.distributed`` cluster: files are hashed, read, cleaned and tokenised
 as Dask tasks, each writing its shards into the cache folder that this machine and every worker
-share; ``load_corpus`` then assembles the snapshot from that cache exactly as after a local
-ingest, so the tables are byte-identical to a local run.
+share; then the workers assemble the snapshot's partitions too, each task writing one
+``part-NNNNN/`` folder into the snapshot being built there, and this machine writes only the top
+folder (vocabulary-sized): the snapshot is byte-identical to a local run's.
 
 Dask is imported only here, and this module only when a scheduler is given::
 
     with ClusterSession("tcp://10.0.0.5:8786", store) as cluster:      # connected, cache checked
-        hashes = cluster.tokenize(files, stats, previous, config, report, skipped)
+        hashes = cluster.tokenize(files, stats, previous, config, report, skipped, facts=facts)
+        cluster.facts(files, stats, hashes, facts, config, report, skipped)   # the cached shards' facts
+        ...                                    # load._assemble_on_cluster plans the partitions
+        for built in cluster.assemble(folder, partitions, total, config): ...
 
-Files holding a line repeated across the corpus are read again on the cluster too
-(``ClusterSession.reread``), their shards sent back in order.
+What is corpus-wide is decided here first, from each file's small ``FileFacts`` (tokens, text
+hashes, short-line keys): the lines repeated across the corpus (files holding one read again on
+the workers, ``reread_facts``, into the snapshot's ``.work/``), where partitions are cut and
+which documents duplicate earlier ones. An incremental rebuild (a previous snapshot whose
+partitions are kept) assembles its few changed partitions here, from the shards in the cache;
+``reread`` is its second reading of files with a repeated line, shards sent back in order.
 
 Why shards in the shared cache rather than results sent back: the cache already is the
 contract between tokenising and assembling (content-addressed, checksummed, written
 atomically), a task that dies leaves nothing half-written, and a rerun after an interruption
-(the client's or the cluster's) finds every shard finished and tokenises only the rest.
+(the client's or the cluster's) finds every shard finished and tokenises only the rest. A
+partition is written into a folder of the task's own and renamed into place, so a task run
+again after its worker died writes the same bytes and replaces nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import threading
 import uuid
 from collections import deque
@@ -33,15 +44,21 @@ from ..config import Config
 from ..core.corpus import SkippedFile
 from ..errors import InputError, PeerCorpusError, UnreadableFile, UsageError
 from ..version import __version__
+from .assemble import BuiltPartition, FileFacts, assemble_partition
+from .sections import finds_repeated_lines as _finds_repeated_lines
 from .shard import content_hash, process_file
+from .snapshot import partition_checksums
 from .store import CACHE_FORMAT, Store, decode_shard, encode_shard
-from .workers import is_notice, process_one
+from .workers import _shard_or_reason, is_notice
 
 SCHEDULER_ENV = "PEERCORPUS_SCHEDULER"
 TIMEOUT_ENV = "PEERCORPUS_SCHEDULER_TIMEOUT"
 CONNECT_TIMEOUT = 20.0  # seconds to reach the scheduler and to see a first worker
 TASK_BYTES = 16 << 20  # file bytes per task: large enough to amortise a task, small enough to balance
 TASK_FILES = 200
+#: Where a snapshot being built on the cluster keeps its scratch (files read again, partitions
+#: being written), removed before the snapshot is closed.
+WORK_FOLDER = ".work"
 TASK_RETRIES = 2  # a task that raises (a file system hiccup) runs again; a dead worker is Dask's own retry
 INSTALL_HINT = "pip install 'peercorpus[dask]'"
 _LOCAL = {"", "local", "none", "off"}
@@ -155,13 +172,17 @@ def _store_for(cache_root: str, settings_key: str, ingest: str):
         return _worker_stores[key]
 
 
-def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, config: Config, ingest: str) -> list[tuple]:
+def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, config: Config, ingest: str,
+                  facts: bool = False) -> list[tuple]:
     """A Dask task: for each ``(path, root, digest or None)``, hash the file when its digest is
     not known, and tokenise it into the shared cache unless its shard is there already.
-    Returns one ``(digest or None, problem or None, tokenised, notices)`` per item."""
+    Returns one ``(digest or None, problem or None, tokenised, notices, facts)`` per item;
+    ``facts``: the shard's ``FileFacts`` (read from the cache when it was there), which the
+    client plans the partitions with (else ``None``)."""
 
     settings_key = config.stream_key()
     store = _store_for(cache_root, settings_key, ingest)
+    keys = _finds_repeated_lines(config)
     results = []
     # the pack through a Store of its own: publishing a pack forgets its store's index
     with Store(Path(cache_root).parent).shard_pack(settings_key) as pack:
@@ -170,19 +191,20 @@ def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, con
                 try:
                     digest = content_hash(Path(path).read_bytes())
                 except OSError as error:
-                    results.append((None, f"cannot read: {error.strerror or error}", False, []))
+                    results.append((None, f"cannot read: {error.strerror or error}", False, [], None))
                     continue
             if store.has_shard(settings_key, digest):
-                results.append((digest, None, False, []))
+                shard = store.load_shard(settings_key, digest) if facts else None
+                if shard is not None or not facts:
+                    results.append((digest, None, False, [], FileFacts.of(shard, digest, keys=keys) if facts else None))
+                    continue
+            shard = _shard_or_reason((Path(path), Path(root), digest), config)
+            if isinstance(shard, str):
+                results.append((digest, shard, False, [], None))
                 continue
-            data = process_one((Path(path), Path(root), digest), config)
-            if isinstance(data, str):
-                results.append((digest, data, False, []))
-                continue
-            pack.add(digest, data)
-            documents = decode_shard(data).documents
-            notices = [f"{path}: {w}" for doc in documents for w in doc["warnings"] if is_notice(w)]
-            results.append((digest, None, True, notices))
+            pack.add(digest, encode_shard(shard))
+            notices = [f"{path}: {w}" for doc in shard.documents for w in doc["warnings"] if is_notice(w)]
+            results.append((digest, None, True, notices, FileFacts.of(shard, digest, keys=keys) if facts else None))
     return results
 
 
@@ -197,6 +219,76 @@ def reread_task(items: list[tuple[str, str, list[int]]], config: Config) -> list
         except UnreadableFile:
             results.append(None)
     return results
+
+
+def reread_to_task(items: list[tuple[str, str, list[int]]], config: Config, target: str) -> list[FileFacts | None]:
+    """A Dask task: ``reread_task``, its shards written one after the other into the file
+    ``target`` (a temporary file renamed into place: a retried task writes the same bytes) rather
+    than sent back; returns each file's ``FileFacts`` (``where``: offset and length in
+    ``target``), ``None`` for a file gone unreadable (its first reading stands)."""
+    results: list[FileFacts | None] = []
+    temporary = Path(f"{target}.{uuid.uuid4().hex}")
+    offset = 0
+    keys = _finds_repeated_lines(config)
+    with open(temporary, "wb") as handle:
+        for path, root, repeated in items:
+            # as a local worker reads it again (a reader failing now: the first reading stands)
+            shard = _shard_or_reason((Path(path), Path(root), None, frozenset(repeated)), config)
+            if isinstance(shard, str):
+                results.append(None)
+                continue
+            data = encode_shard(shard)
+            handle.write(data)
+            results.append(FileFacts.of(shard, (Path(target).name, offset, len(data)), keys=keys))
+            offset += len(data)
+    os.replace(temporary, target)
+    return results
+
+
+def assemble_task(name: str, folder: str, items: list[tuple[str, str, Any]], sidecar_metadata: dict, duplicates: dict[int, str],
+                  line_keys: dict | None, cache_root: str, config: Config, ingest: str) -> BuiltPartition:
+    """A Dask task: partition ``name`` of the snapshot being built in ``folder`` (on the shared
+    cache), assembled from its files' shards (``items``: path, root, and the digest of its shard
+    in the cache or where ``reread_to_task`` wrote it) by ``assemble.assemble_partition``, the
+    function a local build uses. Written into a folder of its own, then renamed into place: a
+    task run again (its worker died) writes the same bytes and replaces nothing published."""
+
+    settings_key = config.stream_key()
+    store = _store_for(cache_root, settings_key, ingest)
+    snapshot = Path(folder)
+    work = snapshot / WORK_FOLDER
+    temporary = work / f"{name}-{uuid.uuid4().hex[:12]}"
+    work.mkdir(exist_ok=True)  # not the snapshot's folder: gone, the build was given up (an error, Ctrl-C)
+    temporary.mkdir()
+    opened: dict[str, Any] = {}
+
+    def shards() -> Iterator[tuple[Path, Path, Any]]:
+        for path, root, where in items:
+            if isinstance(where, str):
+                shard = store.load_shard(settings_key, where)
+                if shard is None:
+                    raise InputError(f"the cached shard of {path} is gone or damaged (the cache changed during the ingest); run the command again")
+            else:
+                file, offset, length = where
+                if file not in opened:
+                    opened[file] = open(work / file, "rb")
+                opened[file].seek(offset)
+                shard = decode_shard(opened[file].read(length))
+            yield Path(path), Path(root), shard
+
+    try:
+        record, vocab, explicit = assemble_partition(temporary, shards(), sidecar_metadata, duplicates=duplicates, line_keys=line_keys)
+        recorded = partition_checksums(temporary, name)
+        try:
+            temporary.rename(snapshot / name)
+        except OSError:
+            if not (snapshot / name / "files.txt.z").exists():
+                raise
+            shutil.rmtree(temporary, ignore_errors=True)  # an earlier run of this task finished it: the same bytes
+    finally:
+        for handle in opened.values():
+            handle.close()
+    return BuiltPartition(name, record, vocab, explicit, recorded)
 
 
 # --- on this machine ------------------------------------------------------------------------------
@@ -299,13 +391,14 @@ class ClusterSession:
         return max(1, sum(self.client.nthreads().values()))
 
     def tokenize(self, files: list[tuple[Path, Path]], file_stats: Iterable, previous: dict[str, Any], config: Config,
-                 report, skipped: list, progress: Callable[[int, int], None] | None = None) -> list[str | None]:
+                 report, skipped: list, progress: Callable[[int, int], None] | None = None,
+                 facts: list | None = None) -> list[str | None]:
         """What ``load._content_hashes`` returns (every file's content hash, ``None`` for those
         that cannot be read, which go to ``skipped``), with every shard the corpus needs written
-        into the shared cache by the cluster's workers."""
-        from distributed import as_completed
-
-        client, store = self.client, self.store
+        into the shared cache by the cluster's workers. ``facts``: a list filled with the
+        ``FileFacts`` of the files tokenised now (``None`` for the others, whose shards were in the
+        cache: ``facts`` reads them), for ``load._assemble_on_cluster``."""
+        store = self.store
         settings_key = config.stream_key()
         hashes: list[str | None] = [None] * len(files)
         todo = []
@@ -315,13 +408,31 @@ class ClusterSession:
             hashes[index] = digest
             if digest is None or not store.has_shard(settings_key, digest):
                 todo.append((index, str(path), str(root), digest, max(int(stat[0]), 1)))
+        if facts is not None:
+            facts[:] = [None] * len(files)
+        self._tokenize(todo, hashes, config, report, skipped, facts, progress)
+        return hashes
+
+    def facts(self, files: list[tuple[Path, Path]], file_stats: Iterable, hashes: list[str | None], facts: list, config: Config,
+              report, skipped: list, progress: Callable | None = None) -> None:
+        """``facts`` filled for every file with a hash (the shards ``tokenize`` did not make are
+        read on the workers, from the cache): what ``load._assemble_on_cluster`` plans with."""
+        todo = [(index, str(path), str(root), hashes[index], max(int(stat[0]), 1))
+                for index, ((path, root), stat) in enumerate(zip(files, file_stats)) if hashes[index] and facts[index] is None]
+        self._tokenize(todo, hashes, config, report, skipped, facts, progress, what="reading shards")
+
+    def _tokenize(self, todo: list[tuple], hashes: list, config: Config, report, skipped: list, facts: list | None,
+                  progress: Callable | None, what: str | None = None) -> None:
+        from distributed import as_completed
+
         if not todo:
-            return hashes
+            return
+        client, store = self.client, self.store
         batches = _batches(todo, self._threads())
         ingest = uuid.uuid4().hex
         futures = {
             client.submit(
-                tokenize_task, [item[1:4] for item in batch], str(store.root), config, ingest,
+                tokenize_task, [item[1:4] for item in batch], str(store.root), config, ingest, facts is not None,
                 key=f"peercorpus-tokenize-{ingest}-{number}", retries=TASK_RETRIES, pure=False,
             ): batch
             for number, batch in enumerate(batches)
@@ -331,7 +442,7 @@ class ClusterSession:
         try:
             for future in as_completed(list(futures), loop=client.loop):
                 batch = futures.pop(future)
-                for (index, path, _root, known, _size), (digest, problem, tokenised, said) in zip(batch, future.result()):
+                for (index, path, _root, known, _size), (digest, problem, tokenised, said, found) in zip(batch, future.result()):
                     if known is None and digest is not None:
                         report.files_read += 1
                     if problem is not None:
@@ -340,9 +451,11 @@ class ClusterSession:
                     hashes[index] = digest
                     report.files_tokenized += int(tokenised)
                     notices[index] = said
+                    if facts is not None:
+                        facts[index] = found
                 done += len(batch)
                 if progress:
-                    progress(done, len(todo))
+                    progress(done, len(todo), *([what] if what else []))
         except BaseException:
             client.cancel(list(futures))  # Ctrl-C, SIGTERM, an error: the cluster stops too
             raise
@@ -350,42 +463,73 @@ class ClusterSession:
         skipped.extend(unreadable[i] for i in sorted(unreadable))
         skipped.extend(unusable[i] for i in sorted(unusable))
         report.notices.extend(line for i in sorted(notices) for line in notices[i])
-        store._indexes.pop(settings_key, None)  # read again: the workers' packs are in it now
-        return hashes
+        store._indexes.pop(config.stream_key(), None)  # read again: the workers' packs are in it now
+
+    def _in_order(self, function: Callable, arguments: Iterable[tuple], prefix: str, *,
+                  progress: Callable | None = None, total: int = 0, what: str | None = None) -> Iterator:
+        """``function(*a)`` for each ``a`` of ``arguments`` as tasks, results in order: a window of
+        2 × the cluster's threads in flight, so finished results wait here in small numbers.
+        Cancelled when the caller stops (an error, Ctrl-C)."""
+        run = uuid.uuid4().hex
+        window = 2 * self._threads()
+        pending: deque = deque()
+        numbered = iter(enumerate(arguments))
+
+        def submit_next() -> None:
+            for number, args in numbered:
+                pending.append(self.client.submit(function, *args, key=f"{prefix}-{run}-{number}", retries=TASK_RETRIES, pure=False))
+                return
+
+        for _ in range(window):
+            submit_next()
+        done = 0
+        try:
+            while pending:
+                result = pending.popleft().result()
+                submit_next()
+                done += 1
+                if progress:
+                    progress(done, total, what)
+                yield result
+        finally:
+            for future in pending:
+                future.cancel()
 
     def reread(self, items: list[tuple[Path, Path, frozenset[int]]], config: Config) -> Iterator:
         """The shards of ``items`` (path, root, repeated line keys present) read again with those
         lines left out, in order (``None`` for a file that cannot be read any more): tasks of a
         few MB of files, a few in flight, so finished shards wait here in small numbers."""
 
+        batches = self._reread_batches(items)
+        for results in self._in_order(reread_task, ([[item[:3] for item in batch], config] for batch in batches), "peercorpus-reread"):
+            for data in results:
+                yield None if data is None else decode_shard(data)
+
+    def _reread_batches(self, items) -> list[list]:
         sizes = []
         for path, _root, _keys in items:
             try:
                 sizes.append(max(1, path.stat().st_size))
             except OSError:
                 sizes.append(1)
-        batches = _batches([(str(p), str(r), sorted(k), size) for (p, r, k), size in zip(items, sizes)], self._threads(), limit=TASK_BYTES // 4)
-        run = uuid.uuid4().hex
-        window = 2 * self._threads()
-        pending: deque = deque()
-        numbered = iter(enumerate(batches))
+        return _batches([(str(p), str(r), sorted(k), size) for (p, r, k), size in zip(items, sizes)], self._threads(), limit=TASK_BYTES // 4)
 
-        def submit_next() -> None:
-            for number, batch in numbered:
-                pending.append(self.client.submit(
-                    reread_task, [item[:3] for item in batch], config,
-                    key=f"peercorpus-reread-{run}-{number}", retries=TASK_RETRIES, pure=False,
-                ))
-                return
+    def reread_facts(self, items: list[tuple[Path, Path, frozenset[int]]], config: Config, folder: Path) -> Iterator:
+        """``reread`` with the shards written by the workers into ``folder/.work`` (the snapshot
+        being built) rather than sent here: each file's ``FileFacts`` in order (``None`` for a file
+        that cannot be read any more)."""
+        work = folder / WORK_FOLDER
+        work.mkdir(exist_ok=True)
+        batches = self._reread_batches(items)
+        arguments = ([[item[:3] for item in batch], config, str(work / f"reread-{number:05d}")] for number, batch in enumerate(batches))
+        for results in self._in_order(reread_to_task, arguments, "peercorpus-reread"):
+            yield from results
 
-        for _ in range(window):
-            submit_next()
-        try:
-            while pending:
-                results = pending.popleft().result()
-                submit_next()
-                for data in results:
-                    yield None if data is None else decode_shard(data)
-        finally:
-            for future in pending:
-                future.cancel()
+    def assemble(self, folder: Path, partitions: Iterable[tuple], total: int, config: Config,
+                 progress: Callable | None = None) -> Iterator[BuiltPartition]:
+        """The partitions of the snapshot being built in ``folder``, each assembled by a task
+        (``assemble_task``: ``partitions`` gives its name, files, sidecar metadata, duplicates and
+        line keys), in order; ``progress(done, total, "assembling partitions")``."""
+        ingest = uuid.uuid4().hex  # the workers read the shard index again: the tokenising tasks' packs are in it
+        arguments = ((name, str(folder), *rest, str(self.store.root), config, ingest) for name, *rest in partitions)
+        yield from self._in_order(assemble_task, arguments, "peercorpus-partition", progress=progress, total=total, what="assembling partitions")

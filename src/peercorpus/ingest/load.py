@@ -40,11 +40,12 @@ from ..core.distinct import distinct
 from ..core.packed import PackedNames, SharedRows
 from ..core.tokens import Tokens
 from ..errors import InputError, Terminated, UnreadableFile, UsageError
+from ..io.base import relative_name
 from ..io.metadata import read_sidecar
-from .assemble import PartitionedAssembler, ReusedPartition
-from .cluster import ClusterSession, resolve_scheduler
+from .assemble import FileFacts, PartitionedAssembler, PartitionPlanner, ReusedPartition, shown_name
+from .cluster import WORK_FOLDER, ClusterSession, resolve_scheduler
 from .discover import discover
-from .sections import REPEATED_MIN_DOCUMENTS, REPEATED_MIN_SHARE, repeated_line_keys
+from .sections import REPEATED_MIN_DOCUMENTS, REPEATED_MIN_SHARE, finds_repeated_lines, repeated_line_keys
 from .shard import content_hash, process_file
 from .shard_codec import narrowest
 from .snapshot import OWN_TEXTS, STAT_FIELDS, SnapshotWriter, join_names, split_names
@@ -105,6 +106,7 @@ class LoadReport:
     # a rebuild (issue 18): partitions of the previous snapshot kept as they were, and assembled
     partitions_reused: int = 0
     partitions_rebuilt: int = 0
+    partitions_on_cluster: int = 0  # of those assembled, by the cluster's workers (a cold build there)
 
 
 def load_corpus(
@@ -127,7 +129,8 @@ def load_corpus(
     config : a ``Config``, the path of a YAML config, or ``None`` for the defaults.
     cache_dir : where the cache lives; default ``$PEERCORPUS_CACHE_DIR`` or ``~/.cache/peercorpus``.
     use_cache : ``False`` reads and tokenises everything and writes no cache.
-    progress : called as ``progress(done, total)`` while files are tokenised.
+    progress : called as ``progress(done, total)`` while files are tokenised; on a cluster, as
+        ``progress(done, total, what)`` for the later stages too (``"assembling partitions"``).
     workers : processes for tokenising (default: the machine's cores, at most 8).
     check_inputs : called with the real paths of what the corpus reads besides its plain files
         (folders and files given, sidecars, link targets) before any document is read; the CLI
@@ -316,9 +319,11 @@ class _RebuildAll(Exception):
 def _assemble(store, corpus_key, path_list, discovery, config, previous, report, skipped, sidecar_stats, *,
               use_cache, progress, workers, cluster, earlier=None) -> Corpus:
     file_stats = discovery.stats
+    facts: list | None = None  # on a cluster: what each file's shard holds, to plan the partitions (FileFacts)
     if cluster is not None:
         report.cluster = cluster.description
-        hashes = cluster.tokenize(discovery.files, file_stats, previous, config, report, skipped, progress)
+        facts = []
+        hashes = cluster.tokenize(discovery.files, file_stats, previous, config, report, skipped, progress, facts=facts)
     else:
         hashes = _content_hashes(_Files(discovery), file_stats, previous, report, skipped)
     plan = _reuse_plan(store, earlier, discovery, hashes, previous, config, sidecar_stats) if earlier is not None and use_cache else None
@@ -330,11 +335,11 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
             report.notices.append(str(reason))
             report.partitions_reused = report.partitions_rebuilt = 0
     return _assemble_hashed(store, corpus_key, path_list, discovery, config, report, skipped, sidecar_stats, hashes,
-                            use_cache=use_cache, progress=progress, workers=workers, cluster=cluster, plan=None)
+                            use_cache=use_cache, progress=progress, workers=workers, cluster=cluster, plan=None, facts=facts)
 
 
 def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, skipped, sidecar_stats, hashes, *,
-                     use_cache, progress, workers, cluster, plan) -> Corpus:
+                     use_cache, progress, workers, cluster, plan, facts=None) -> Corpus:
     # Files of partitions kept from the previous snapshot are not streamed (their shards not read)
     reused_files, reuse, counted = (plan.reused_files, plan.reuse, plan.counted) if plan is not None else (None, None, None)
     all_hashes = hashes
@@ -354,35 +359,40 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
     writer = new_writer()
     try:
         sidecar_metadata = _sidecar_metadata(discovery, report.notices)
-        assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, line_keys=line_keys, rebuild=rebuild)
-        repeated: frozenset[int] = frozenset()
-        with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
-            tokenised = shards = _shards(discovery.files if cluster is not None else _Files(discovery), hashes, store, config, pack, progress, workers, report, skipped)
-            try:
-                if _finds_repeated_lines(config):
-                    # Assembled as they come, while files are still being tokenised; assembled again
-                    # (from the spill) only when a file holds a line repeated across the corpus.
-                    def assemble(where, shard) -> None:
-                        assembler.add(*where, shard.decode() if isinstance(shard, EncodedShard) else shard)
+        if cluster is not None and plan is None and facts is not None:  # a cold build: the workers write the partitions
+            cluster.facts(discovery.files, discovery.stats, hashes, facts, config, report, skipped, progress)
+            assembler, repeated = _assemble_on_cluster(cluster, writer, discovery, hashes, facts, config, sidecar_metadata, progress)
+            report.partitions_on_cluster = len(assembler.parts)
+        else:
+            assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, line_keys=line_keys, rebuild=rebuild)
+            repeated: frozenset[int] = frozenset()
+            with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
+                tokenised = shards = _shards(discovery.files if cluster is not None else _Files(discovery), hashes, store, config, pack, progress, workers, report, skipped)
+                try:
+                    if _finds_repeated_lines(config):
+                        # Assembled as they come, while files are still being tokenised; assembled again
+                        # (from the spill) only when a file holds a line repeated across the corpus.
+                        def assemble(where, shard) -> None:
+                            assembler.add(*where, shard.decode() if isinstance(shard, EncodedShard) else shard)
 
-                    reread = cluster.reread if cluster else partial(_reread_in_workers, workers=workers)
-                    shards, repeated = _without_repeated_lines(
-                        tokenised, config, reread=reread, assemble=assemble,
-                        most_documents=_most_documents(discovery.file_names), stop_assembling=writer.discard,
-                        counted=counted, keys_out=line_keys,
-                    )
-                    if plan is not None and repeated != plan.repeated:
-                        raise _RebuildAll("the lines repeated across the corpus changed: every partition of the cache rebuilt")
-                    if shards is None:
-                        shards = ()
-                    else:
-                        writer.discard()
-                        writer = new_writer()
-                        assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, line_keys=line_keys, rebuild=rebuild)
-                for (path, root), shard in shards:
-                    assembler.add(path, root, shard.decode() if isinstance(shard, EncodedShard) else shard)
-            finally:
-                tokenised.close()  # after an error or an interruption: worker processes end now, not at exit
+                        reread = cluster.reread if cluster else partial(_reread_in_workers, workers=workers)
+                        shards, repeated = _without_repeated_lines(
+                            tokenised, config, reread=reread, assemble=assemble,
+                            most_documents=_most_documents(discovery.file_names), stop_assembling=writer.discard,
+                            counted=counted, keys_out=line_keys,
+                        )
+                        if plan is not None and repeated != plan.repeated:
+                            raise _RebuildAll("the lines repeated across the corpus changed: every partition of the cache rebuilt")
+                        if shards is None:
+                            shards = ()
+                        else:
+                            writer.discard()
+                            writer = new_writer()
+                            assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, line_keys=line_keys, rebuild=rebuild)
+                    for (path, root), shard in shards:
+                        assembler.add(path, root, shard.decode() if isinstance(shard, EncodedShard) else shard)
+                finally:
+                    tokenised.close()  # after an error or an interruption: worker processes end now, not at exit
         if reused_files is not None:  # a file that failed now has lost its hash; the kept ones keep theirs
             hashes = [all_hashes[i] if reused_files[i] else digest for i, digest in enumerate(hashes)]
             all_hashes[:] = hashes
@@ -416,6 +426,55 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
         report.snapshot = str(folder)
     corpus.load_report, corpus.tokenize = report, config.tokenize
     return corpus
+
+
+def _assemble_on_cluster(cluster, writer: SnapshotWriter, discovery, hashes: list, facts: list, config: Config,
+                         sidecar_metadata: dict, progress) -> tuple[PartitionedAssembler, frozenset[int]]:
+    """A cold build's partitions assembled by the cluster's workers into ``writer``'s staging
+    folder (issue 18), the same folders a local build writes: the client decides what is
+    corpus-wide first, from each file's ``FileFacts`` (no shard read here) — the repeated lines
+    (``_repeated_in``; files holding one read again on the workers, ``ClusterSession.reread_facts``),
+    then the partitions and the duplicate documents (``PartitionPlanner``) —, then each
+    partition is a task (``cluster.assemble_task``), and only the top folder is written here
+    (``PartitionedAssembler.add_built``, ``finish``). Returns the assembler and the repeated lines."""
+    files = discovery.files
+    present = [i for i, digest in enumerate(hashes) if digest]  # the files assembled, in order
+    line_keys: dict | None = None
+    repeated: frozenset[int] = frozenset()
+    if _finds_repeated_lines(config):
+        line_keys = {str(files[i][0]): (facts[i].line_keys, len(facts[i].text_hashes)) for i in present}
+        key_counts = np.array([len(facts[i].line_keys) for i in present], dtype=np.int64)
+        all_keys = np.concatenate([np.zeros(0, dtype=np.int64)] + [facts[i].line_keys for i in present])
+        repeated, found, found_keys = _repeated_in(all_keys, key_counts, sum(len(facts[i].text_hashes) for i in present))
+        del all_keys
+        again = cluster.reread_facts([(*files[present[j]], keys) for j, keys in zip(found, found_keys)], config, writer.folder)
+        for j, new in zip(found, again):
+            if new is not None:  # else unreadable now: the first reading stands
+                first = facts[present[j]]
+                facts[present[j]] = FileFacts(new.n_tokens, new.text_hashes, new.suffixes, first.line_keys, new.where)
+    planner = PartitionPlanner()
+    for i in present:
+        path, root = files[i]
+        planner.add(i, shown_name(relative_name(path, root)), facts[i])
+    planned = planner.finish()
+
+    def tasks() -> Iterator[tuple]:
+        for part in planned:
+            names = [str(files[i][0]) for i in part.files]
+            items = [(name, str(files[i][1]), facts[i].where) for name, i in zip(names, part.files)]
+            sidecars = {name: sidecar_metadata[name] for name in names if name in sidecar_metadata}
+            keys = {name: line_keys[name] for name in names} if line_keys is not None else None
+            yield part.name, items, sidecars, part.duplicates, keys
+
+    assembler = PartitionedAssembler(writer, sidecar_metadata, line_keys=line_keys)
+    built_partitions = cluster.assemble(writer.folder, tasks(), len(planned), config, progress)
+    try:
+        for built in built_partitions:
+            assembler.add_built(built)
+    finally:
+        built_partitions.close()  # after an error or an interruption: the tasks still queued are cancelled now
+    shutil.rmtree(writer.folder / WORK_FOLDER, ignore_errors=True)  # files read again, leftovers of killed tasks
+    return assembler, repeated
 
 
 class _Lazy:
@@ -602,10 +661,7 @@ ROW_SUFFIXES = (".csv", ".tsv", ".jsonl")
 CHECK_KEYS = 1 << 14
 
 
-def _finds_repeated_lines(config: Config) -> bool:
-    """Whether lines repeated across documents are looked for: reading as written, with
-    boilerplate left out."""
-    return config.cleaning.auto and "boilerplate" not in config.cleaning.kept_sections
+_finds_repeated_lines = finds_repeated_lines
 
 
 def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, assemble=None,
@@ -671,24 +727,8 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
             assemble(where, shard)
     all_keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
     del key_parts
-    if counted is not None:  # files of partitions kept from the previous snapshot (not streamed)
-        repeated = repeated_line_keys([all_keys, *counted[0]], n_documents + counted[1])
-    else:
-        repeated = repeated_line_keys([all_keys], n_documents)
-    present = array("q")  # the files that hold a repeated line, in order...
-    present_keys: list[frozenset[int]] = []  # ...and which (one set for all files that hold the same)
-    same: dict[frozenset[int], frozenset[int]] = {}
-    if repeated:
-        hit = np.isin(all_keys, np.fromiter(repeated, dtype=np.int64, count=len(repeated)))
-        key_file = np.repeat(np.arange(len(wheres)), np.frombuffer(key_counts, dtype=np.int64))
-        edges = np.concatenate([[0], np.cumsum(np.frombuffer(key_counts, dtype=np.int64))])
-        for file in distinct(key_file[hit]).tolist():
-            keys = all_keys[edges[file] : edges[file + 1]]
-            found = frozenset(keys[hit[edges[file] : edges[file + 1]]].tolist())
-            present.append(file)
-            present_keys.append(same.setdefault(found, found))
+    repeated, present, present_keys = _repeated_in(all_keys, np.frombuffer(key_counts, dtype=np.int64), n_documents, counted)
     del all_keys
-    del same
     items = _Lazy(len(present), lambda i: (Path(wheres[present[i]][0]), wheres[present[i]][1], present_keys[i]))
     if assemble is not None and not items:
         spill.close()
@@ -711,6 +751,31 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
                 yield (Path(where[0]), where[1]), shard
 
     return again(), repeated
+
+
+def _repeated_in(all_keys: np.ndarray, key_counts: np.ndarray, n_documents: int,
+                 counted: tuple[list[np.ndarray], int] | None = None) -> tuple[frozenset[int], array, list[frozenset[int]]]:
+    """The lines repeated across the corpus (``sections.repeated_line_keys``) from every file's
+    short-line keys (``all_keys``, ``key_counts`` of each file, ``n_documents`` in all; plus those
+    of kept partitions' files, ``counted``), the files that hold one (numbers, in order) and
+    which they hold (one set shared by the files that hold the same)."""
+    if counted is not None:  # files of partitions kept from the previous snapshot (not streamed)
+        repeated = repeated_line_keys([all_keys, *counted[0]], n_documents + counted[1])
+    else:
+        repeated = repeated_line_keys([all_keys], n_documents)
+    present = array("q")
+    present_keys: list[frozenset[int]] = []
+    same: dict[frozenset[int], frozenset[int]] = {}
+    if repeated:
+        hit = np.isin(all_keys, np.fromiter(repeated, dtype=np.int64, count=len(repeated)))
+        key_file = np.repeat(np.arange(len(key_counts)), key_counts)
+        edges = np.concatenate([[0], np.cumsum(key_counts)])
+        for file in distinct(key_file[hit]).tolist():
+            keys = all_keys[edges[file] : edges[file + 1]]
+            found = frozenset(keys[hit[edges[file] : edges[file + 1]]].tolist())
+            present.append(file)
+            present_keys.append(same.setdefault(found, found))
+    return repeated, present, present_keys
 
 
 def _reread_here(items, config: Config) -> Iterator:

@@ -293,6 +293,12 @@ def document_line_keys(text: str) -> np.ndarray:
     return np.array(sorted(set(_standalone_line_keys(text).values())), dtype=np.int64)
 
 
+def finds_repeated_lines(config) -> bool:
+    """Whether lines repeated across documents are looked for (``config``: a ``Config``): reading
+    as written, with boilerplate left out."""
+    return config.cleaning.auto and "boilerplate" not in config.cleaning.kept_sections
+
+
 def repeated_line_keys(per_document: Iterable[np.ndarray], n_documents: int) -> frozenset[int]:
     """The line keys found in at least ``REPEATED_MIN_DOCUMENTS`` documents and at least
     ``REPEATED_MIN_SHARE`` of the ``n_documents``.

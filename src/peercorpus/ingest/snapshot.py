@@ -231,6 +231,12 @@ class SnapshotWriter:
                 del self._recorded[key]
             raise OSError(f"partition {source} could not be reused") from None
 
+    def add_partition(self, recorded: dict[str, list]) -> None:
+        """A partition folder written into this snapshot's by another process (a Dask worker,
+        ``assemble.BuiltPartition``), its files' sizes and checksums as it ``recorded`` them
+        (``partition_checksums``): not read again here."""
+        self._recorded.update(recorded)
+
     def finish_partition(self) -> None:
         """Finish every file of this (partition) writer but the manifest and the file table."""
         self._finish_contents()
@@ -387,6 +393,12 @@ def _sync_and_checksum(path: Path) -> str:
             value = zlib.crc32(chunk, value)
         sync(handle.fileno())
     return f"{value:08x}"
+
+
+def partition_checksums(folder: Path, name: str) -> dict[str, list]:
+    """The size and checksum of every file of partition folder ``folder``, flushed to disk, as
+    the manifest records them under the name ``name`` (``name/file``: ``SnapshotWriter.close``)."""
+    return {f"{name}/{path.name}": [path.stat().st_size, _sync_and_checksum(path)] for path in sorted(folder.iterdir()) if path.is_file()}
 
 
 def join_names(names: Sequence[str]) -> bytes:
