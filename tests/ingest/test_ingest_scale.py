@@ -92,3 +92,17 @@ def test_a_worker_shard_assembled_as_made_is_the_shard_decoding_gives(tmp_path):
         assert made.arrays.keys() == decoded.arrays.keys()
         for key, array in made.arrays.items():
             assert array.dtype == decoded.arrays[key].dtype and np.array_equal(array, decoded.arrays[key]), key
+
+
+def test_the_line_keys_kept_per_file_hold_no_decoded_shard(tmp_path):
+    """Shards read from the cache (a rebuild) have their line keys in their decompressed block: the
+    keys the repeated-lines pass keeps must be copies, or every block stays alive (BBC x400: 2 GB)."""
+    site = _site(tmp_path / "site")
+    config = load_config(None)
+    shards = [((path, site), decode_shard(process_encoded((path, site, "digest"), config).encoded)) for path in sorted(site.iterdir())]
+    assert all(shard.arrays["line_keys"].base is not None for _, shard in shards)  # views, as decoded
+    kept: dict = {}
+    again, repeated = load._without_repeated_lines(iter(shards), config, keys_out=kept)
+    assert repeated and len(kept) == len(shards)
+    assert all(keys.base is None for keys, _ in kept.values())
+    assert len(list(again)) == len(shards)

@@ -708,7 +708,9 @@ def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, as
         spill.write(data)
         wheres.append((str(where[0]), where[1]))  # a str, not a Path: a third of the room
         sources.append(getattr(shard, "source", None))
-        key_parts.append(np.asarray(line_keys, dtype=np.int64))
+        # a copy: a shard decoded from the cache has its keys in its whole decompressed block, which a
+        # view would keep alive with them (~2.2 KB a file: 2 GB held at BBC x400's rebuild)
+        key_parts.append(np.array(line_keys, dtype=np.int64))
         key_counts.append(len(line_keys))
         if keys_out is not None:  # kept in the snapshot's partitions (a rebuild counts them unread)
             keys_out[str(where[0])] = (key_parts[-1], len(doc_line_keys))
