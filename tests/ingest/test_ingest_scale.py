@@ -106,3 +106,17 @@ def test_the_line_keys_kept_per_file_hold_no_decoded_shard(tmp_path):
     assert repeated and len(kept) == len(shards)
     assert all(keys.base is None for keys, _ in kept.values())
     assert len(list(again)) == len(shards)
+
+
+def test_the_worker_pool_has_ended_when_the_last_shard_is_handed_on(tmp_path):
+    """A reader that takes exactly the shards it asked for never resumes the generator: the pool
+    must not be left to the interpreter's exit (where a kwic hung once)."""
+    import multiprocessing
+
+    site = _site(tmp_path / "site")
+    items = [(path, site, None, frozenset()) for path in sorted(site.iterdir())]
+    assert len(items) >= load.PARALLEL_FROM_FILES
+    results = load._tokenize_files(items, load_config(None), None, 2)
+    shards = [next(results) for _ in items]
+    assert all(not isinstance(shard, str) for shard in shards)
+    assert multiprocessing.active_children() == []

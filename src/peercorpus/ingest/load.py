@@ -827,6 +827,12 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
             done += len(batch_result)
             if progress:
                 progress(done, total)
+            if not in_flight:
+                # The pool ends before the last shards are handed on: a reader that takes exactly as
+                # many as it asked for (the re-read of files with a repeated line) never resumes this
+                # generator, which left the pool to the interpreter's exit (a kwic hung there once,
+                # its manager thread joining a worker that waited for the queue).
+                pool.shutdown(wait=True)
             yield from batch_result
     except BaseException:
         # An error (a cleaning pattern out of time, Ctrl-C, the cache full) ends the work now:
@@ -855,7 +861,6 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
             if isinstance(wakeups, MutableMapping):
                 wakeups.pop(manager, None)
         raise
-    pool.shutdown(wait=True)
 
 
 def _close_quietly(connection) -> None:
