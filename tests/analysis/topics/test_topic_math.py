@@ -7,7 +7,7 @@ import pytest
 from scipy import sparse
 
 from conftest import heavy_imports_of_warm_command
-from peercorpus.analysis.topics.nmf import initial_factors, nmf, randomized_svd
+from peercorpus.analysis.topics.nmf import _sweep, initial_factors, nmf, randomized_svd
 from peercorpus.analysis.topics.quality import ranking_agreement, top_terms
 from peercorpus.analysis.topics.tfidf import Tfidf
 
@@ -105,6 +105,38 @@ def test_nmf_runs_blas_on_one_thread_each_time_and_gives_the_threads_back(monkey
         nmf(_random_counts(0), k=3, seed=0)
     assert len(seen) == 2 and all(threads and set(threads.values()) == {1} for threads in seen), seen
     assert blas_threads() == before
+
+
+def _plain_sweep(factor, gram, projection):
+    """``nmf._sweep`` as the formula reads, one row after another (what it was before it was
+    written with fewer numpy calls)."""
+    violation = 0.0
+    for t in range(factor.shape[0]):
+        gradient = gram[t] @ factor - projection[t]
+        projected = np.where(factor[t] == 0, np.minimum(gradient, 0.0), gradient)
+        violation += float(np.abs(projected).sum())
+        if gram[t, t] != 0:
+            factor[t] = np.maximum(factor[t] - gradient / gram[t, t], 0.0)
+    return violation
+
+
+def test_a_sweep_gives_the_plain_loops_values_bit_for_bit():
+    """Sizes around numpy's pairwise-summation blocks (8, 128), zeros in the factor, a zero on
+    the diagonal (that row is left as it is), scales far apart."""
+    rng = np.random.default_rng(1)
+    for trial in range(300):
+        k = int(rng.integers(1, 14))
+        m = int(rng.choice([1, 7, 8, 9, 100, 127, 128, 129, 257, 1000]))
+        factor = rng.random((k, m)) * rng.choice([1e-3, 1.0, 1e3])
+        factor[rng.random((k, m)) < 0.4] = 0
+        root = rng.random((k, k))
+        gram = root @ root.T
+        if trial % 7 == 0:
+            gram[0, 0] = 0
+        projection = (rng.random((m, k)) * 5).T  # a transposed product, as nmf passes it
+        expected, got = factor.copy(), factor.copy()
+        assert _sweep(got, gram, projection) == _plain_sweep(expected, gram, projection)
+        assert got.tobytes() == expected.tobytes()
 
 
 def test_nndsvd_needs_k_at_most_the_smaller_side():
