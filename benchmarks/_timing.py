@@ -20,6 +20,13 @@ PEERCORPUS = str(Path(sys.executable).parent / "peercorpus")
 def timed(command: list[str], env: dict | None = None, *, stdout=subprocess.DEVNULL) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of this one child process (the largest of it and the
     worker processes it waited for; page-cache pages it mapped count too)."""
+    return timed_cpu(command, env, stdout=stdout)[:2]
+
+
+def timed_cpu(command: list[str], env: dict | None = None, *, stdout=subprocess.DEVNULL) -> tuple[float, float, float]:
+    """``timed``'s wall seconds and peak RSS (MiB), and the CPU seconds (user + system) of the child
+    and the worker processes it waited for (a local ingest's pool; a cluster's workers are not its
+    children)."""
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=stdout, env=env)
     _, status, usage = os.wait4(child.pid, 0)
@@ -27,7 +34,7 @@ def timed(command: list[str], env: dict | None = None, *, stdout=subprocess.DEVN
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         raise subprocess.CalledProcessError(child.returncode, command)
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def run_json(command: list[str]) -> tuple[float, float, dict]:

@@ -51,7 +51,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _timing import PEERCORPUS, bench_arguments, timed
+from _timing import PEERCORPUS, bench_arguments, timed, timed_cpu
 from snapshot_diff import compare
 
 
@@ -68,18 +68,6 @@ def copies_of(corpus: Path, copies: int, into: Path) -> Path:
                 data = path.read_bytes()
                 out.write_bytes(data + f"\ncopy {number}\n".encode() if path.suffix == ".txt" else data)
     return target
-
-
-def timed_cpu(command: list[str], env: dict | None = None) -> tuple[float, float, float]:
-    """Wall seconds, peak RSS (MiB) and CPU seconds of a child process (with the worker
-    processes it waited for: a local ingest's pool; a cluster's workers are not its children)."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status):
-        raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), command)
-    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def start_cluster(folder: Path, workers: int) -> tuple[str, list[subprocess.Popen]]:

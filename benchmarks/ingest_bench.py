@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _timing import ROOT, bench_arguments
+from _timing import ROOT, bench_arguments, timed, timed_cpu
 
 BASELINE = """
 import sys, pathlib
@@ -39,18 +39,6 @@ from sklearn.feature_extraction.text import CountVectorizer
 texts = [p.read_bytes().decode("utf-8", "replace") for p in sorted(pathlib.Path(sys.argv[1]).rglob("*.txt"))]
 CountVectorizer().fit_transform(texts)
 """
-
-
-def measured(command: list[str], env: dict | None = None) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds (user + system, the process and the children it waited for)
-    and peak RSS in MiB of one child process."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status):
-        raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), command)
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def baseline_tree(rev: str) -> Path | None:
@@ -79,7 +67,8 @@ def cold_ingest(src: Path | None, corpus: Path) -> tuple[float, float, float]:
     cache = Path(tempfile.mkdtemp(prefix="pc-bench-"))
     command = [sys.executable, "-m", "peercorpus", "-q"]
     try:
-        return measured(command + ["ingest", str(corpus), "--cache-dir", str(cache)], env)
+        wall, rss, cpu = timed_cpu(command + ["ingest", str(corpus), "--cache-dir", str(cache)], env)
+        return wall, cpu, rss
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
@@ -158,11 +147,11 @@ def main() -> None:
         print(f"  {label:22s} {seconds:6.2f} s CPU  {megabytes / seconds:5.2f} MB/s a core, {2 * megabytes / seconds:5.2f} MB/s on two")
     print(f"  ingest's CPU per MB against regex + NLTK Punkt: {best['tree'][1] / bounds['regex + NLTK Punkt']:.2f}x")
 
-    sklearn_wall, _, sklearn_rss = measured([sys.executable, "-c", BASELINE, str(corpus)])
+    sklearn_wall, sklearn_rss = timed([sys.executable, "-c", BASELINE, str(corpus)])
     cache = Path(tempfile.mkdtemp(prefix="pc-bench-"))
     try:
-        cold_wall, _, cold_rss = measured([sys.executable, "-m", "peercorpus", "-q", "ingest", str(corpus), "--cache-dir", str(cache)])
-        warm_wall, _, warm_rss = measured([sys.executable, "-m", "peercorpus", "-q", "info", str(corpus), "--cache-dir", str(cache), "-f", "csv"])
+        cold_wall, cold_rss = timed([sys.executable, "-m", "peercorpus", "-q", "ingest", str(corpus), "--cache-dir", str(cache)])
+        warm_wall, warm_rss = timed([sys.executable, "-m", "peercorpus", "-q", "info", str(corpus), "--cache-dir", str(cache), "-f", "csv"])
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     print(f"scikit-learn CountVectorizer script: {sklearn_wall:.2f} s; cold ingest {cold_wall / sklearn_wall:.2f}x it;"
