@@ -2,8 +2,8 @@
 
 - files with a line repeated across the corpus are read again on the worker processes, not by
   the parent alone, and the snapshot is the one a single process makes;
-- once a repeat is certain the parent stops assembling (it would assemble everything again),
-  with the same snapshot;
+- the lines that look repeated are left out by the files read from then on, which are read once,
+  and a wrong guess is read again, with the same snapshot either way;
 - a worker's shard, assembled as the worker made it, is the shard decoding gives.
 """
 
@@ -16,6 +16,8 @@ import numpy as np
 from peercorpus import load_corpus
 from peercorpus.config import load_config
 from peercorpus.ingest import load
+from peercorpus.ingest import repeated as repeated_module
+from peercorpus.ingest import workers as workers_module
 from peercorpus.ingest.assemble import Assembler
 from peercorpus.ingest.store import decode_shard
 from peercorpus.ingest.workers import process_encoded
@@ -52,7 +54,7 @@ def test_files_read_again_on_workers_give_the_snapshot_of_one_process(tmp_path, 
     def not_here(items, config):
         raise AssertionError("read again in the parent")
 
-    monkeypatch.setattr(load, "_reread_here", not_here)
+    monkeypatch.setattr(repeated_module, "_reread_here", not_here)
     two = load_corpus(site, cache_dir=tmp_path / "two", workers=2)
 
     assert len(one.repeated_lines) == 2 and two.repeated_lines == one.repeated_lines
@@ -61,12 +63,30 @@ def test_files_read_again_on_workers_give_the_snapshot_of_one_process(tmp_path, 
     assert any(w.startswith("duplicate of") for w in two.documents[-1].warnings)
 
 
+def _count_readings(monkeypatch) -> dict[str, int]:
+    """Files tokenised (``process_file``) and read for their keys only (``file_line_keys``), here
+    or on a worker."""
+    readings = {"tokenised": 0, "keys only": 0}
+
+    def counting(kind, real):
+        def counted(*args, **kwargs):
+            readings[kind] += 1
+            return real(*args, **kwargs)
+
+        return counted
+
+    for module in (repeated_module, workers_module):
+        monkeypatch.setattr(module, "process_file", counting("tokenised", module.process_file))
+    monkeypatch.setattr(workers_module, "file_line_keys", counting("keys only", workers_module.file_line_keys))
+    return readings
+
+
 def test_assembling_stops_once_a_repeat_is_certain_with_the_same_snapshot(tmp_path, monkeypatch):
     site = _site(tmp_path / "site")
     added = []
     real_add = Assembler.add
     monkeypatch.setattr(Assembler, "add", lambda self, *a: added.append(1) or real_add(self, *a))
-    monkeypatch.setattr(load, "CHECK_KEYS", 4)
+    monkeypatch.setattr(repeated_module, "CHECK_KEYS", 4)
     load_corpus(site, cache_dir=tmp_path / "early", workers=1)
     early = len(added)
 
@@ -78,6 +98,49 @@ def test_assembling_stops_once_a_repeat_is_certain_with_the_same_snapshot(tmp_pa
     assert len(added) == 2 * files  # once as read, once again after the repeated lines were known
     assert files <= early < files + 10  # stopped after a few
     assert _snapshot_files(tmp_path / "early") == _snapshot_files(tmp_path / "late")
+
+
+def test_once_a_repeat_is_certain_files_are_read_for_their_keys_and_tokenised_once(tmp_path, monkeypatch):
+    """After a line is certain to repeat, the files sent are read for their short-line keys only
+    (a sixth of the work) and tokenised once the repeated lines are known, not twice; the snapshot
+    is the one made when every file is tokenised first, and those that hold a repeat again."""
+    site = _site(tmp_path / "site", pages=120)
+    files = len(list(site.iterdir()))
+    holding = sum(1 for page in site.iterdir() if "Twitter" in page.read_text(encoding="utf-8"))
+    readings = _count_readings(monkeypatch)
+    monkeypatch.setattr(repeated_module, "CHECK_KEYS", 4)
+    early = load_corpus(site, cache_dir=tmp_path / "early", workers=1)
+    first = files - readings["keys only"]  # tokenised before the repeat was certain
+    assert 0 < first < 20
+    assert files < readings["tokenised"] <= files + first  # those few again when they hold a repeat
+
+    readings.update({"tokenised": 0, "keys only": 0})
+    monkeypatch.setattr(load, "_most_documents", lambda names: None)  # no bound: never certain before the end
+    late = load_corpus(site, cache_dir=tmp_path / "late", workers=1)
+    assert readings == {"tokenised": files + holding, "keys only": 0}
+    assert early.repeated_lines == late.repeated_lines and len(late.repeated_lines) == 2
+    assert "Twitter" not in early.text(1) and "Twitter" not in early.text(100)
+    assert _snapshot_files(tmp_path / "early") == _snapshot_files(tmp_path / "late")
+
+    readings.update({"tokenised": 0, "keys only": 0})
+    again = load_corpus(site, cache_dir=tmp_path / "early", workers=1)  # warm: the shards cached then fit
+    assert readings == {"tokenised": 0, "keys only": 0} and again.repeated_lines == early.repeated_lines
+
+
+def test_a_cached_shard_that_left_lines_out_is_read_again_when_they_do_not_repeat(tmp_path, monkeypatch):
+    """The cache keeps what a file left out (``Shard.left_out``): reused for a corpus where those
+    lines do not repeat, the file is read again."""
+    site = _site(tmp_path / "site", pages=120)
+    cache = tmp_path / "cache"
+    load_corpus(site, cache_dir=cache, workers=1)
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    for n in (1, 2, 3):  # pages with the furniture lines, in a corpus of three
+        (alone / f"page{n:02d}.txt").write_bytes((site / f"page{n:02d}.txt").read_bytes())
+    (alone / "other.txt").write_text("Another page, with no furniture at all, on its own.\n", encoding="utf-8")
+    again = load_corpus(alone, cache_dir=cache, workers=1)
+    fresh = load_corpus(alone, cache_dir=tmp_path / "fresh", workers=1)
+    assert [again.text(i) for i in range(4)] == [fresh.text(i) for i in range(4)]
 
 
 def test_a_worker_shard_assembled_as_made_is_the_shard_decoding_gives(tmp_path):
@@ -102,7 +165,7 @@ def test_the_line_keys_kept_per_file_hold_no_decoded_shard(tmp_path):
     shards = [((path, site), decode_shard(process_encoded((path, site, "digest"), config).encoded)) for path in sorted(site.iterdir())]
     assert all(shard.arrays["line_keys"].base is not None for _, shard in shards)  # views, as decoded
     kept: dict = {}
-    again, repeated = load._without_repeated_lines(iter(shards), config, keys_out=kept)
+    again, repeated = repeated_module.without_repeated_lines(iter(shards), config, keys_out=kept)
     assert repeated and len(kept) == len(shards)
     assert all(keys.base is None for keys, _ in kept.values())
     assert len(list(again)) == len(shards)

@@ -527,12 +527,14 @@ class FileFacts:
     suffixes: list[str]
     line_keys: np.ndarray | None
     where: Any = None
+    left_out: frozenset[int] = frozenset()  # Shard.left_out
 
     @classmethod
     def of(cls, shard: Shard, where: Any = None, *, keys: bool = True) -> FileFacts:
         documents = shard.documents
         return cls(int(np.asarray(shard.arrays["doc_tokens"]).sum()), [d["text_hash"] for d in documents],
-                   [d["suffix"] for d in documents], np.asarray(shard.arrays["line_keys"], dtype=np.int64) if keys else None, where)
+                   [d["suffix"] for d in documents], np.asarray(shard.arrays["line_keys"], dtype=np.int64) if keys else None, where,
+                   shard.left_out)
 
 
 @dataclass

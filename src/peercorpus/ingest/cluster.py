@@ -268,6 +268,8 @@ def assemble_task(name: str, folder: str, items: list[tuple[str, str, Any]], sid
                 shard = store.load_shard(settings_key, where)
                 if shard is None:
                     raise InputError(f"the cached shard of {path} is gone or damaged (the cache changed during the ingest); run the command again")
+                if shard.left_out:
+                    shard.source = None  # its texts are the snapshot's own, as a local build keeps them
             else:
                 file, offset, length = where
                 if file not in opened:

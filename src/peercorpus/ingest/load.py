@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import shutil
 import sys
@@ -36,7 +35,6 @@ import numpy as np
 from ..config import Config, load_config
 from ..core.corpus import Corpus, Document, LazyDocuments, SkippedFile
 from ..core.derived import GapCodedPositions, PartitionedArray, PartitionedPositions, RunNumbers, TokenEnds
-from ..core.distinct import distinct
 from ..core.packed import PackedNames, SharedRows
 from ..core.tokens import Tokens
 from ..errors import InputError, Terminated, UnreadableFile, UsageError
@@ -45,8 +43,9 @@ from ..io.metadata import read_sidecar
 from .assemble import FileFacts, PartitionedAssembler, PartitionPlanner, ReusedPartition, shown_name
 from .cluster import WORK_FOLDER, ClusterSession, resolve_scheduler
 from .discover import discover
-from .sections import REPEATED_MIN_DOCUMENTS, REPEATED_MIN_SHARE, finds_repeated_lines, repeated_line_keys
-from .shard import content_hash, process_file
+from .repeated import LazyItems, ReadingMode, repeated_in, to_read_again, without_repeated_lines
+from .sections import finds_repeated_lines
+from .shard import FileLineKeys, content_hash, process_file
 from .shard_codec import narrowest
 from .snapshot import OWN_TEXTS, STAT_FIELDS, SnapshotWriter, join_names, split_names
 from .store import (
@@ -55,12 +54,11 @@ from .store import (
     ShardPack,
     SnapshotOutdated,
     Store,
-    decode_shard,
     default_cache_dir,
     encode_shard,
 )
 from .tokenize import fast_sentence_splitter, word_tokenizer
-from .workers import EncodedShard, process_encoded, process_encoded_batch
+from .workers import KEYS_ONLY, EncodedShard, is_notice, process_encoded, process_encoded_batch
 
 Progress = Callable[[int, int], None]
 
@@ -246,7 +244,7 @@ def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, pre
     parts = manifest.get("partitions")
     if not isinstance(parts, list) or [list(e) for e in sidecar_stats] != manifest.get("sidecars"):
         return None
-    needs_keys = _finds_repeated_lines(config)
+    needs_keys = finds_repeated_lines(config)
     names = discovery.file_names
     present = [i for i, digest in enumerate(hashes) if digest]  # the files that will be assembled, in order
     rank = {names[i]: r for r, i in enumerate(present)}
@@ -294,16 +292,21 @@ def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, pre
 
 def _reused_shards(reused, *, store: Store, config: Config, repeated: frozenset) -> Iterator:
     """The shards of a kept partition's files, when it cannot be kept after all (a document of it
-    became, or stopped being, a duplicate of another): from the cache, or read again without the
-    lines repeated across the corpus when a file holds one (as ``_without_repeated_lines`` does).
-    A shard gone from the cache, or a file unreadable now, rebuilds everything instead."""
+    became, or stopped being, a duplicate of another): from the cache when it left out exactly the
+    lines repeated across the corpus it holds (``Shard.left_out``), else read again without them (as
+    ``repeated.without_repeated_lines`` does). A shard gone from the cache while the file holds no
+    repeated line, or a file unreadable now, rebuilds everything instead."""
     settings_key = config.stream_key()
     wanted = np.fromiter(repeated, dtype=np.int64, count=len(repeated))
     for name, (root, digest) in zip(reused.files, reused.sources):
         keys = reused.keys.get(name, (np.zeros(0, dtype=np.int64), 0))[0]
         found = frozenset(np.asarray(keys)[np.isin(keys, wanted)].tolist()) if len(wanted) else frozenset()
         try:
-            shard = process_file(Path(name), root, config, repeated=found) if found else store.load_shard(settings_key, digest)
+            shard = store.load_shard(settings_key, digest)
+            if (shard.left_out != found) if shard is not None else found:
+                shard = process_file(Path(name), root, config, repeated=found)
+            elif shard.left_out:
+                shard.source = None  # its texts are the snapshot's own (as a cold build keeps them)
         except UnreadableFile:
             shard = None
         if shard is None:
@@ -345,7 +348,7 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
     all_hashes = hashes
     if reused_files is not None:
         hashes = [None if reused_files[i] else digest for i, digest in enumerate(hashes)]
-    line_keys: dict | None = {} if _finds_repeated_lines(config) else None
+    line_keys: dict | None = {} if finds_repeated_lines(config) else None
     rebuild = partial(_reused_shards, store=store, config=config, repeated=plan.repeated) if plan is not None else None
     # Shards stream into a snapshot on disk, and the corpus is then opened from it as a warm
     # load would: memory never holds the whole corpus. Without a cache the snapshot is made
@@ -366,20 +369,23 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
         else:
             assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, line_keys=line_keys, rebuild=rebuild)
             repeated: frozenset[int] = frozenset()
+            mode = ReadingMode()  # keys only, once a line is certain to repeat (ingest/repeated.py)
             with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
-                tokenised = shards = _shards(discovery.files if cluster is not None else _Files(discovery), hashes, store, config, pack, progress, workers, report, skipped)
+                tokenised = shards = _shards(discovery.files if cluster is not None else _Files(discovery), hashes, store, config, pack,
+                                             progress, workers, report, skipped, mode=mode)
                 try:
-                    if _finds_repeated_lines(config):
+                    if finds_repeated_lines(config):
                         # Assembled as they come, while files are still being tokenised; assembled again
                         # (from the spill) only when a file holds a line repeated across the corpus.
                         def assemble(where, shard) -> None:
                             assembler.add(*where, shard.decode() if isinstance(shard, EncodedShard) else shard)
 
                         reread = cluster.reread if cluster else partial(_reread_in_workers, workers=workers)
-                        shards, repeated = _without_repeated_lines(
-                            tokenised, config, reread=reread, assemble=assemble,
+                        shards, repeated = without_repeated_lines(
+                            tokenised, config, reread=reread, assemble=assemble, mode=mode,
                             most_documents=_most_documents(discovery.file_names), stop_assembling=writer.discard,
                             counted=counted, keys_out=line_keys,
+                            keep=(lambda digest, shard: pack.add(digest, getattr(shard, "encoded", None) or encode_shard(shard))) if pack else None,
                         )
                         if plan is not None and repeated != plan.repeated:
                             raise _RebuildAll("the lines repeated across the corpus changed: every partition of the cache rebuilt")
@@ -433,7 +439,7 @@ def _assemble_on_cluster(cluster, writer: SnapshotWriter, discovery, hashes: lis
     """A cold build's partitions assembled by the cluster's workers into ``writer``'s staging
     folder (issue 18), the same folders a local build writes: the client decides what is
     corpus-wide first, from each file's ``FileFacts`` (no shard read here) — the repeated lines
-    (``_repeated_in``; files holding one read again on the workers, ``ClusterSession.reread_facts``),
+    (``repeated.repeated_in``; files holding one read again on the workers, ``ClusterSession.reread_facts``),
     then the partitions and the duplicate documents (``PartitionPlanner``) —, then each
     partition is a task (``cluster.assemble_task``), and only the top folder is written here
     (``PartitionedAssembler.add_built``, ``finish``). Returns the assembler and the repeated lines."""
@@ -441,13 +447,15 @@ def _assemble_on_cluster(cluster, writer: SnapshotWriter, discovery, hashes: lis
     present = [i for i, digest in enumerate(hashes) if digest]  # the files assembled, in order
     line_keys: dict | None = None
     repeated: frozenset[int] = frozenset()
-    if _finds_repeated_lines(config):
+    if finds_repeated_lines(config):
         line_keys = {str(files[i][0]): (facts[i].line_keys, len(facts[i].text_hashes)) for i in present}
         key_counts = np.array([len(facts[i].line_keys) for i in present], dtype=np.int64)
         all_keys = np.concatenate([np.zeros(0, dtype=np.int64)] + [facts[i].line_keys for i in present])
-        repeated, found, found_keys = _repeated_in(all_keys, key_counts, sum(len(facts[i].text_hashes) for i in present))
+        repeated, held = repeated_in(all_keys, key_counts, sum(len(facts[i].text_hashes) for i in present))
         del all_keys
-        again = cluster.reread_facts([(*files[present[j]], keys) for j, keys in zip(found, found_keys)], config, writer.folder)
+        # a shard cached by a local run may have left lines out (Shard.left_out): read again if they differ
+        found = to_read_again(held, lambda j: facts[present[j]].left_out, [j for j, i in enumerate(present) if facts[i].left_out])
+        again = cluster.reread_facts([(*files[present[j]], held.get(j, frozenset())) for j in found], config, writer.folder)
         for j, new in zip(found, again):
             if new is not None:  # else unreadable now: the first reading stands
                 first = facts[present[j]]
@@ -475,27 +483,6 @@ def _assemble_on_cluster(cluster, writer: SnapshotWriter, discovery, hashes: lis
         built_partitions.close()  # after an error or an interruption: the tasks still queued are cancelled now
     shutil.rmtree(writer.folder / WORK_FOLDER, ignore_errors=True)  # files read again, leftovers of killed tasks
     return assembler, repeated
-
-
-class _Lazy:
-    """A read-only sequence of ``length`` items, item ``i`` made by ``make(i)`` when asked for
-    (and slices as lists): what the tokenising and re-reading passes go through."""
-
-    def __init__(self, length: int, make: Callable[[int], Any]):
-        self.length, self.make = length, make
-
-    def __len__(self) -> int:
-        return self.length
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self.make(i) for i in range(*index.indices(self.length))]
-        if not -self.length <= index < self.length:
-            raise IndexError(index)
-        return self.make(index % self.length)
-
-    def __iter__(self):
-        return map(self.make, range(self.length))
 
 
 class _Files:
@@ -616,14 +603,22 @@ def _content_hashes(files, file_stats, previous, report, skipped) -> list[str | 
     return hashes
 
 
-def _shards(files, hashes, store, config, pack: ShardPack | None, progress, workers, report, skipped) -> Iterator:
+def _shards(files, hashes, store, config, pack: ShardPack | None, progress, workers, report, skipped, *,
+            mode: ReadingMode | None = None) -> Iterator:
     """``((path, root), shard)`` for every readable file, in corpus order: from the cache, or
-    tokenised now (in worker processes, while earlier shards are assembled) and added to ``pack``.
-    Files that cannot be tokenised go to ``skipped`` and lose their hash."""
+    tokenised now (in worker processes, while earlier shards are assembled) and added to ``pack``;
+    once ``mode.keys_only``, the files sent from then on give their short-line keys only (a
+    ``FileLineKeys``: tokenised later, ``repeated.without_repeated_lines``). Files that cannot be
+    read go to ``skipped`` and lose their hash."""
     settings_key = config.stream_key()
     todo = array("q", [i for i, digest in enumerate(hashes) if digest and not (pack and store.has_shard(settings_key, digest))])
     # made a batch at a time: a list of every file's (Path, root, digest) took ~500 bytes a file
-    results = _tokenize_files(_Lazy(len(todo), lambda i: (*files[todo[i]], hashes[todo[i]])), config, progress, workers)
+    def item(i: int) -> tuple:
+        if mode is not None and mode.keys_only:
+            return (*files[todo[i]], hashes[todo[i]], KEYS_ONLY)
+        return (*files[todo[i]], hashes[todo[i]])
+
+    results = _tokenize_files(LazyItems(len(todo), item), config, progress, workers)
     pending = np.zeros(len(hashes), dtype=bool)
     pending[np.frombuffer(todo, dtype=np.int64)] = True
     for index, digest in enumerate(hashes):
@@ -634,6 +629,7 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
         else:
             shard = store.load_shard(settings_key, digest)
             if shard is not None:
+                shard.digest = digest
                 yield files[index], shard
                 continue
             result = process_encoded((*files[index], digest), config)  # a damaged cache entry: tokenised again, here
@@ -641,8 +637,15 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
             skipped.append(SkippedFile(str(files[index][0]), result))
             hashes[index] = None
             continue
+        if isinstance(result, FileLineKeys):  # tokenised once the repeated lines are known, cached then
+            result.digest = digest
+            report.files_tokenized += 1
+            report.notices.extend(f"{files[index][0]}: {w}" for w in result.warnings if is_notice(w))
+            yield files[index], result
+            continue
         # its texts are read from the pack (issue 18: stored once); decoded when assembled
         result.source = pack.add(digest, result.encoded) if pack else None
+        result.digest = digest
         report.files_tokenized += 1
         report.notices.extend(f"{files[index][0]}: {w}" for w in result.notices)
         yield files[index], result  # decoded when assembled
@@ -657,141 +660,12 @@ def _most_documents(file_names: list[str]) -> int | None:
 
 
 ROW_SUFFIXES = (".csv", ".tsv", ".jsonl")
-#: Line keys read before the first look for a certain repeat (then each time they grow by a quarter).
-CHECK_KEYS = 1 << 14
-
-
-_finds_repeated_lines = finds_repeated_lines
-
-
-def _without_repeated_lines(shards: Iterator, config: Config, *, reread=None, assemble=None,
-                            most_documents: int | None = None, stop_assembling=None,
-                            counted: tuple[list[np.ndarray], int] | None = None, keys_out: dict | None = None) -> tuple[Iterator | None, frozenset[int]]:
-    """Every shard read once to count its documents' short lines (the shards wait, compressed,
-    in a temporary file, so memory stays flat), then the shards again in order, those of files with
-    a line that repeats across the corpus (``sections.repeated_line_keys``) read once more with
-    those lines left out as boilerplate. Returns the shards and the repeated line keys.
-
-    ``reread(items, config)`` reads those files again (``items``: path, root, keys present),
-    yielding their shards in order (``None``: unreadable now, keep the first reading); by
-    default one after the other here, on a cluster as tasks (``ClusterSession.reread``), on
-    local worker processes (``_reread_in_workers``).
-
-    ``assemble(where, shard)``: called with each shard as it is read the first time; then the
-    shards come back (``None`` instead of an iterator) only when a file has a repeated line.
-    ``most_documents``: at most this many documents are coming (known when no file holds rows),
-    so that once a line is certainly repeated (in that share of documents already) assembling
-    stops, ``stop_assembling()`` is called, and the parent does not assemble twice.
-
-    Held per file: its place in the spill and its line keys, in flat arrays (issue 18: ~4 KB a
-    document were held before)."""
-
-    spill = tempfile.TemporaryFile(prefix="peercorpus-")
-    wheres: list = []  # (path, root) of each file: the discovery's own tuples
-    sources: list[str | None] = []
-    spill_at = array("q")  # offset, size of each file's shard in the spill
-    key_parts: list[np.ndarray] = []  # the documents' line keys, file after file
-    key_counts = array("q")  # keys of each file
-    n_documents = n_keys = 0
-    certain = max(REPEATED_MIN_DOCUMENTS, math.ceil(REPEATED_MIN_SHARE * most_documents)) if most_documents else None
-    next_check = CHECK_KEYS
-    for where, shard in shards:
-        # compressed: the spill of a large corpus would be ~6x its text; a shard from the cache or
-        # a worker comes with its encoded bytes (encoding again was a quarter of the assembly)
-        data = getattr(shard, "encoded", None) or encode_shard(shard)
-        if isinstance(shard, EncodedShard):  # from a worker: not decoded until assembled
-            line_keys, doc_line_keys = shard.line_keys, shard.doc_line_keys
-        else:
-            line_keys, doc_line_keys = shard.arrays["line_keys"], shard.arrays["doc_line_keys"]
-        spill_at.append(spill.tell())
-        spill_at.append(len(data))
-        spill.write(data)
-        wheres.append((str(where[0]), where[1]))  # a str, not a Path: a third of the room
-        sources.append(getattr(shard, "source", None))
-        # a copy: a shard decoded from the cache has its keys in its whole decompressed block, which a
-        # view would keep alive with them (~2.2 KB a file: 2 GB held at BBC x400's rebuild)
-        key_parts.append(np.array(line_keys, dtype=np.int64))
-        key_counts.append(len(line_keys))
-        if keys_out is not None:  # kept in the snapshot's partitions (a rebuild counts them unread)
-            keys_out[str(where[0])] = (key_parts[-1], len(doc_line_keys))
-        if len(key_parts) >= 4096:
-            key_parts = [np.concatenate(key_parts)]
-        n_keys += len(line_keys)
-        n_documents += len(doc_line_keys)  # one count per document
-        if assemble is not None and certain is not None and n_keys >= next_check:
-            next_check += next_check // 4  # checked as the keys grow by a quarter: n log n in all
-            key_parts = [np.concatenate(key_parts)]
-            if np.unique(key_parts[0], return_counts=True)[1].max(initial=0) >= certain:
-                assemble = None  # a file will be read again: everything is assembled once, after
-                if stop_assembling is not None:
-                    stop_assembling()
-        if assemble is not None:
-            assemble(where, shard)
-    all_keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
-    del key_parts
-    repeated, present, present_keys = _repeated_in(all_keys, np.frombuffer(key_counts, dtype=np.int64), n_documents, counted)
-    del all_keys
-    items = _Lazy(len(present), lambda i: (Path(wheres[present[i]][0]), wheres[present[i]][1], present_keys[i]))
-    if assemble is not None and not items:
-        spill.close()
-        return None, repeated  # what was assembled stands
-    again_read = (reread or _reread_here)(items, config) if items else iter(())
-
-    def again() -> Iterator:
-        with spill:
-            next_present = 0
-            for file, where in enumerate(wheres):
-                shard = None
-                if next_present < len(present) and present[next_present] == file:
-                    next_present += 1
-                    shard = next(again_read)
-                if shard is None:  # not read again, or unreadable now: the first reading
-                    offset, size = spill_at[2 * file], spill_at[2 * file + 1]
-                    spill.seek(offset)
-                    shard = decode_shard(spill.read(size))
-                    shard.source = sources[file]
-                yield (Path(where[0]), where[1]), shard
-
-    return again(), repeated
-
-
-def _repeated_in(all_keys: np.ndarray, key_counts: np.ndarray, n_documents: int,
-                 counted: tuple[list[np.ndarray], int] | None = None) -> tuple[frozenset[int], array, list[frozenset[int]]]:
-    """The lines repeated across the corpus (``sections.repeated_line_keys``) from every file's
-    short-line keys (``all_keys``, ``key_counts`` of each file, ``n_documents`` in all; plus those
-    of kept partitions' files, ``counted``), the files that hold one (numbers, in order) and
-    which they hold (one set shared by the files that hold the same)."""
-    if counted is not None:  # files of partitions kept from the previous snapshot (not streamed)
-        repeated = repeated_line_keys([all_keys, *counted[0]], n_documents + counted[1])
-    else:
-        repeated = repeated_line_keys([all_keys], n_documents)
-    present = array("q")
-    present_keys: list[frozenset[int]] = []
-    same: dict[frozenset[int], frozenset[int]] = {}
-    if repeated:
-        hit = np.isin(all_keys, np.fromiter(repeated, dtype=np.int64, count=len(repeated)))
-        key_file = np.repeat(np.arange(len(key_counts)), key_counts)
-        edges = np.concatenate([[0], np.cumsum(key_counts)])
-        for file in distinct(key_file[hit]).tolist():
-            keys = all_keys[edges[file] : edges[file + 1]]
-            found = frozenset(keys[hit[edges[file] : edges[file + 1]]].tolist())
-            present.append(file)
-            present_keys.append(same.setdefault(found, found))
-    return repeated, present, present_keys
-
-
-def _reread_here(items, config: Config) -> Iterator:
-    for path, root, keys in items:
-        try:
-            yield process_file(path, root, config, repeated=keys)
-        except UnreadableFile:
-            yield None  # changed or gone since: keep what was read
 
 
 def _reread_in_workers(items, config: Config, *, workers: int | None = None) -> Iterator:
     """``_reread_here`` on local worker processes when there are many files (a corpus whose
     every file has a repeated line was read twice by the parent alone: issue 18's BBC×200)."""
-    for result in _tokenize_files(_Lazy(len(items), lambda i: (*items[i][:2], None, items[i][2])), config, None, workers):
+    for result in _tokenize_files(LazyItems(len(items), lambda i: (*items[i][:2], None, items[i][2])), config, None, workers):
         yield None if isinstance(result, str) else result
 
 

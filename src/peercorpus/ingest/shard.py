@@ -67,6 +67,10 @@ class Shard:
     # the last unit starting at or before it; ``forms``, every form is the text at its tokens
     # (the default tokenizer cuts words out of the text). Not stored; False: checked.
     known: frozenset[str] = field(default=frozenset(), compare=False)
+    # The keys of lines repeated across the corpus left out of its documents (``process_file``'s
+    # ``repeated``): the shard is final for a corpus whose repeated lines it holds are exactly
+    # these (``repeated.without_repeated_lines``); a cached one may be of another corpus.
+    left_out: frozenset[int] = frozenset()
 
 
 def content_hash(data: bytes) -> str:
@@ -77,9 +81,11 @@ def content_hash(data: bytes) -> str:
 def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[int] = frozenset()) -> Shard:
     """Read ``path`` and tokenise it; raises ``UnreadableFile`` when it cannot be read.
 
-    ``repeated``: keys of lines repeated across the corpus (``sections.repeated_line_keys``),
-    left out as boilerplate; the shard records each document's own line keys
-    (``line_keys``, ``doc_line_keys``) so that the corpus can count them."""
+    ``repeated``: keys of lines repeated across the corpus (``sections.repeated_line_keys``) the
+    file holds, left out as boilerplate (recorded: ``Shard.left_out``). The shard records each
+    document's short-line keys (``line_keys``, ``doc_line_keys``) so that the corpus can count
+    them: those of its text with nothing repeated left out, whatever ``repeated`` is
+    (``file_line_keys`` gives them alone)."""
 
     relative = relative_name(path, root)
     raw_documents = read_file(path, root, config.read, layout=config.cleaning.auto)
@@ -89,12 +95,13 @@ def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[
     for raw in raw_documents:
         # The hand-written rules first, on the text as read (as before sections existed); the
         # sections found in what they leave.
-        text, cleaning = cleaned_text(raw, config)
-        text, sections = _leave_out_sections(text, config, repeated)
-        if config.cleaning.auto and raw.encoding != "pdf":  # the PDF reader joined its own
-            text, joined, _ = join_line_end_hyphens(text)
-            if joined:
-                cleaning["hyphens_joined"] = int(cleaning.get("hyphens_joined", 0)) + joined
+        read, cleaning = cleaned_text(raw, config)
+        text, sections, joined = _body_text(read, raw.encoding, config)
+        keys = document_line_keys(text) if config.cleaning.auto else np.zeros(0, dtype=np.int64)
+        if repeated:
+            text, sections, joined = _body_text(read, raw.encoding, config, repeated)
+        if joined:
+            cleaning["hyphens_joined"] = int(cleaning.get("hyphens_joined", 0)) + joined
         if raw.removed:
             cleaning["read_removed"] = raw.removed
         if sections:
@@ -134,12 +141,11 @@ def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[
         parts["doc_paragraphs"].append(np.array([len(tokenized.paragraph_spans)], dtype=np.int64))
         parts["text_bytes"].append(np.frombuffer(encoded, dtype=np.uint8))
         parts["text_lengths"].append(np.array([len(encoded)], dtype=np.int64))
-        keys = document_line_keys(text) if config.cleaning.auto else np.zeros(0, dtype=np.int64)
         parts["line_keys"].append(keys)
         parts["doc_line_keys"].append(np.array([len(keys)], dtype=np.int64))
     arrays = {name: _concatenate(chunks, name) for name, chunks in parts.items()}
     known = frozenset(("units", "forms") if config.tokenize.tokenizer == "default" else ("units",))
-    return Shard(documents=documents, vocab=vocabulary.forms, arrays=arrays, known=known)
+    return Shard(documents=documents, vocab=vocabulary.forms, arrays=arrays, known=known, left_out=repeated)
 
 
 def cleaned_text(raw: RawDocument, config: Config) -> tuple[str, dict]:
@@ -147,6 +153,43 @@ def cleaned_text(raw: RawDocument, config: Config) -> tuple[str, dict]:
     and what they removed: where ingest (``process_file``) and ``show`` (``document_parts``)
     both start."""
     return clean_text(unicodedata.normalize("NFC", raw.text), config.cleaning)
+
+
+def file_line_keys(path: Path, root: Path, config: Config) -> FileLineKeys:
+    """What ``process_file`` records of a file's short lines (``line_keys``, ``doc_line_keys``),
+    without tokenising it: a sixth of the work (BBC). Read first where lines repeat across the
+    corpus, so that each file is tokenised once, those lines left out (``ingest/repeated.py``)::
+
+        file_line_keys(Path("site/page2.txt"), Path("site"), config).line_keys  # array([...])
+    """
+    keys, counts, notices = [], [], []
+    for raw in read_file(path, root, config.read, layout=config.cleaning.auto):
+        text, _, _ = _body_text(cleaned_text(raw, config)[0], raw.encoding, config)
+        keys.append(document_line_keys(text) if config.cleaning.auto else np.zeros(0, dtype=np.int64))
+        counts.append(len(keys[-1]))
+        notices.extend(raw.warnings)
+    return FileLineKeys(_concatenate(keys, "line_keys"), np.array(counts, dtype=np.int64), notices)
+
+
+@dataclass
+class FileLineKeys:
+    """A file's short-line keys (``file_line_keys``): of its documents one after the other, how
+    many each has, and the reader's warnings."""
+
+    line_keys: np.ndarray
+    doc_line_keys: np.ndarray
+    warnings: list[str]
+
+
+def _body_text(text: str, encoding: str, config: Config, repeated: frozenset[int] = frozenset()) -> tuple[str, list[dict], int]:
+    """What analyses see of a cleaned document's ``text``: the sections they do not see left
+    out (``repeated``: the corpus' repeated lines the file holds), then the line-end hyphens
+    joined; with the sections found and how many hyphens were joined."""
+    text, sections = _leave_out_sections(text, config, repeated)
+    joined = 0
+    if config.cleaning.auto and encoding != "pdf":  # the PDF reader joined its own
+        text, joined, _ = join_line_end_hyphens(text)
+    return text, sections, joined
 
 
 def _leave_out_sections(text: str, config: Config, repeated: frozenset[int] = frozenset()) -> tuple[str, list[dict]]:

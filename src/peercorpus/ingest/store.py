@@ -395,6 +395,8 @@ def encode_shard(shard: Shard, *, compress: bool = True, with_blocks: list | Non
     """
     stored, vocab, derived = compact_arrays(shard)
     header: dict[str, Any] = {"documents": shard.documents, "vocab": vocab, "derived": derived}
+    if shard.left_out:  # absent (nothing left out) in every shard written before it existed
+        header["left_out_lines"] = sorted(shard.left_out)
     blocks: list[bytes] = []
     if compress:
         text = np.asarray(stored.pop("text_bytes")).tobytes()
@@ -458,7 +460,7 @@ def decode_shard(data: bytes) -> Shard:
             arrays, vocab = expand_arrays(arrays, header["vocab"], header["derived"])
         except UnicodeDecodeError as error:
             raise ValueError(f"damaged shard text ({error})") from None
-        return Shard(documents=header["documents"], vocab=vocab, arrays=arrays)
+        return Shard(documents=header["documents"], vocab=vocab, arrays=arrays, left_out=_left_out(header))
     return Shard(documents=header["documents"], vocab=header["vocab"], arrays=arrays)
 
 
@@ -488,9 +490,17 @@ def _decode_texts_apart(data: bytes) -> Shard:
         arrays, vocab = expand_arrays(arrays, header["vocab"], header["derived"])
     except UnicodeDecodeError as error:
         raise ValueError(f"damaged shard text ({error})") from None
-    shard = Shard(documents=header["documents"], vocab=vocab, arrays=arrays)
+    shard = Shard(documents=header["documents"], vocab=vocab, arrays=arrays, left_out=_left_out(header))
     shard.text_blocks = blocks
     return shard
+
+
+def _left_out(header: dict) -> frozenset[int]:
+    """The repeated lines a shard was read without (``Shard.left_out``), as its header lists them."""
+    keys = header.get("left_out_lines", [])
+    if not isinstance(keys, list) or not all(isinstance(key, int) for key in keys):
+        raise ValueError("damaged shard header (left_out_lines)")
+    return frozenset(keys)
 
 
 def _arrays_of(header: dict, body, *, compact: bool) -> dict[str, np.ndarray]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..config import Config
 from ..errors import PeerCorpusError, UnreadableFile
-from .shard import Shard, process_file
+from .shard import FileLineKeys, Shard, file_line_keys, process_file
 from .store import decode_shard, encode_shard
 
 
@@ -36,10 +36,16 @@ def process_one(item: tuple[Path, Path, str], config: Config) -> bytes | str:
     return shard if isinstance(shard, str) else encode_shard(shard)
 
 
-def _shard_or_reason(item: tuple, config: Config) -> Shard | str:
-    path, root, _digest, *repeated = item  # a fourth element: repeated line keys to leave out
+#: An item's fourth element asking for the file's short-line keys only (``shard.file_line_keys``).
+KEYS_ONLY = "line keys only"
+
+
+def _shard_or_reason(item: tuple, config: Config) -> Shard | FileLineKeys | str:
+    path, root, _digest, *leave_out = item  # a fourth element: repeated line keys to leave out, or KEYS_ONLY
     try:
-        return process_file(path, root, config, repeated=repeated[0] if repeated else frozenset())
+        if leave_out and leave_out[0] == KEYS_ONLY:
+            return file_line_keys(path, root, config)
+        return process_file(path, root, config, repeated=leave_out[0] if leave_out else frozenset())
     except UnreadableFile as problem:
         return problem.reason
     except PeerCorpusError:  # the user's settings (a cleaning pattern out of time): stop, say why
@@ -73,6 +79,7 @@ class EncodedShard:
     doc_line_keys: np.ndarray
     notices: list[str]
     source: str | None = None
+    left_out: frozenset[int] = frozenset()  # Shard.left_out
     # The shard as the worker made it (documents, vocab, arrays, text blocks), sent beside its
     # encoding: the parent assembles it without decoding (decode_shard derives the vocabulary,
     # ends and unit numbers again: two thirds of the parent's work a file). Equal, array for
@@ -123,7 +130,7 @@ class EncodedShard:
     def decode(self) -> Shard:
         if self.plain is not None:
             documents, vocab, arrays, text_blocks = self.plain
-            shard = Shard(documents=documents, vocab=vocab, arrays=arrays)
+            shard = Shard(documents=documents, vocab=vocab, arrays=arrays, left_out=self.left_out)
             shard.text_blocks = text_blocks
         else:
             shard = decode_shard(self.encoded)
@@ -131,19 +138,20 @@ class EncodedShard:
         return shard
 
 
-def process_encoded(item: tuple, config: Config) -> EncodedShard | str:
+def process_encoded(item: tuple, config: Config) -> EncodedShard | FileLineKeys | str:
     """``process_one``, with the shard's line keys and notices beside its encoding. ``item``:
     ``(path, root, digest)``, or ``(path, root, digest, repeated)`` to read the file again with
-    the corpus' repeated lines ``repeated`` (a set of line keys) left out."""
+    the corpus' repeated lines ``repeated`` (a set of line keys) left out, or ``(path, root,
+    digest, KEYS_ONLY)`` for its short-line keys alone (a ``shard.FileLineKeys``)."""
     shard = _shard_or_reason(item, config)
-    if isinstance(shard, str):
+    if isinstance(shard, (str, FileLineKeys)):
         return shard
     notices = [w for document in shard.documents for w in document["warnings"] if is_notice(w)]
     blocks: list = []
     encoded = encode_shard(shard, with_blocks=blocks)
     arrays = {name: np.ascontiguousarray(array, dtype=array.dtype) for name, array in shard.arrays.items()}
     return EncodedShard(encoded, shard.arrays["line_keys"], shard.arrays["doc_line_keys"], notices,
-                        plain=(shard.documents, shard.vocab, arrays, blocks))
+                        left_out=shard.left_out, plain=(shard.documents, shard.vocab, arrays, blocks))
 
 
 def process_encoded_batch(batch, config: Config) -> list[EncodedShard | str]:
