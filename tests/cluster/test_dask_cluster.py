@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,26 @@ def test_counting_analyses_on_the_cluster_give_the_local_tables(cluster, cluster
     assert "peercorpus-reread" in prefixes  # (the first test's ingest) files with a repeated line read again there
 
 
+def kill_mid_task(victim: subprocess.Popen, ingest: subprocess.Popen, caught: Callable[[], bool], never: str, *, every: float) -> tuple[str, str]:
+    """SIGKILL the worker ``victim`` as soon as ``caught()`` (asked every ``every`` s while
+    ``ingest`` runs, for at most 300 s), then wait for ``ingest``: it must have been killed, by
+    that signal, and the ingest must still succeed. ``never``: what failed when the moment never
+    came (the test then proved nothing). Returns the ingest's stdout and stderr."""
+    killed = False
+    deadline = time.monotonic() + 300
+    while ingest.poll() is None and time.monotonic() < deadline:
+        if caught():
+            victim.send_signal(signal.SIGKILL)
+            killed = True
+            break
+        time.sleep(every)
+    out, err = ingest.communicate(timeout=600)
+    assert killed, f"{never}; the test proved nothing"
+    assert ingest.returncode == 0, err
+    assert victim.wait(timeout=30) == -signal.SIGKILL
+    return out, err
+
+
 def _holds_a_pack(pid: int, cache: Path) -> bool:
     """Whether process ``pid`` has a shard pack of ``cache`` open for writing (it is in a task)."""
     try:
@@ -140,18 +161,8 @@ def test_a_worker_killed_mid_ingest_is_retried_and_the_corpus_is_complete(cluste
         [sys.executable, "-m", "peercorpus", "-v", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    killed = False
-    deadline = time.monotonic() + 300
-    while ingest.poll() is None and time.monotonic() < deadline:
-        if _holds_a_pack(victim.pid, cache):
-            victim.send_signal(signal.SIGKILL)  # in the middle of a task, its pack half-written
-            killed = True
-            break
-        time.sleep(0.005)
-    out, err = ingest.communicate(timeout=600)
-    assert killed, "the victim worker never ran a task; the test proved nothing"
-    assert ingest.returncode == 0, err
-    assert victim.wait(timeout=30) == -signal.SIGKILL
+    # in the middle of a task, its pack half-written
+    kill_mid_task(victim, ingest, lambda: _holds_a_pack(victim.pid, cache), "the victim worker never ran a task", every=0.005)
     assert snapshot_files(cache) == local_snapshot
     assert tables(cluster_corpus, cache) == local_tables
 
@@ -374,18 +385,8 @@ def test_a_worker_killed_while_it_assembles_a_partition_leaves_the_snapshot_whol
         [sys.executable, "-m", "peercorpus", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **SMALL_PARTITIONS},
     )
-    killed = False
-    deadline = time.monotonic() + 300
-    while ingest.poll() is None and time.monotonic() < deadline:
-        if _writes_a_partition(victim.pid, cache):
-            victim.send_signal(signal.SIGKILL)  # in the middle of a partition, its folder half-written
-            killed = True
-            break
-        time.sleep(0.002)
-    out, err = ingest.communicate(timeout=600)
-    assert killed, "the victim worker never assembled a partition; the test proved nothing"
-    assert ingest.returncode == 0, err
-    assert victim.wait(timeout=30) == -signal.SIGKILL
+    # in the middle of a partition, its folder half-written
+    kill_mid_task(victim, ingest, lambda: _writes_a_partition(victim.pid, cache), "the victim worker never assembled a partition", every=0.002)
     assert snapshot_tree(cache) == local_tree
 
 
