@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,26 @@ def test_counting_analyses_on_the_cluster_give_the_local_tables(cluster, cluster
     assert "peercorpus-reread" in prefixes  # (the first test's ingest) files with a repeated line read again there
 
 
+def kill_mid_task(victim: subprocess.Popen, ingest: subprocess.Popen, caught: Callable[[], bool], never: str, *, every: float) -> tuple[str, str]:
+    """SIGKILL the worker ``victim`` as soon as ``caught()`` (asked every ``every`` s while
+    ``ingest`` runs, for at most 300 s), then wait for ``ingest``: it must have been killed, by
+    that signal, and the ingest must still succeed. ``never``: what failed when the moment never
+    came (the test then proved nothing). Returns the ingest's stdout and stderr."""
+    killed = False
+    deadline = time.monotonic() + 300
+    while ingest.poll() is None and time.monotonic() < deadline:
+        if caught():
+            victim.send_signal(signal.SIGKILL)
+            killed = True
+            break
+        time.sleep(every)
+    out, err = ingest.communicate(timeout=600)
+    assert killed, f"{never}; the test proved nothing"
+    assert ingest.returncode == 0, err
+    assert victim.wait(timeout=30) == -signal.SIGKILL
+    return out, err
+
+
 def _holds_a_pack(pid: int, cache: Path) -> bool:
     """Whether process ``pid`` has a shard pack of ``cache`` open for writing (it is in a task)."""
     try:
@@ -140,18 +161,8 @@ def test_a_worker_killed_mid_ingest_is_retried_and_the_corpus_is_complete(cluste
         [sys.executable, "-m", "peercorpus", "-v", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    killed = False
-    deadline = time.monotonic() + 300
-    while ingest.poll() is None and time.monotonic() < deadline:
-        if _holds_a_pack(victim.pid, cache):
-            victim.send_signal(signal.SIGKILL)  # in the middle of a task, its pack half-written
-            killed = True
-            break
-        time.sleep(0.005)
-    out, err = ingest.communicate(timeout=600)
-    assert killed, "the victim worker never ran a task; the test proved nothing"
-    assert ingest.returncode == 0, err
-    assert victim.wait(timeout=30) == -signal.SIGKILL
+    # in the middle of a task, its pack half-written
+    kill_mid_task(victim, ingest, lambda: _holds_a_pack(victim.pid, cache), "the victim worker never ran a task", every=0.005)
     assert snapshot_files(cache) == local_snapshot
     assert tables(cluster_corpus, cache) == local_tables
 
@@ -374,18 +385,8 @@ def test_a_worker_killed_while_it_assembles_a_partition_leaves_the_snapshot_whol
         [sys.executable, "-m", "peercorpus", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **SMALL_PARTITIONS},
     )
-    killed = False
-    deadline = time.monotonic() + 300
-    while ingest.poll() is None and time.monotonic() < deadline:
-        if _writes_a_partition(victim.pid, cache):
-            victim.send_signal(signal.SIGKILL)  # in the middle of a partition, its folder half-written
-            killed = True
-            break
-        time.sleep(0.002)
-    out, err = ingest.communicate(timeout=600)
-    assert killed, "the victim worker never assembled a partition; the test proved nothing"
-    assert ingest.returncode == 0, err
-    assert victim.wait(timeout=30) == -signal.SIGKILL
+    # in the middle of a partition, its folder half-written
+    kill_mid_task(victim, ingest, lambda: _writes_a_partition(victim.pid, cache), "the victim worker never assembled a partition", every=0.002)
     assert snapshot_tree(cache) == local_tree
 
 
@@ -451,3 +452,159 @@ def test_a_corpus_without_documents_says_so_on_the_cluster_as_here(cluster, tmp_
     remote = peercorpus("--scheduler", cluster.address, "ingest", str(corpus), "--cache-dir", str(tmp_path / "remote"), check=False)
     assert local.returncode == remote.returncode == 2
     assert remote.stderr.replace(str(tmp_path / "remote"), "CACHE") == local.stderr.replace(str(tmp_path / "local"), "CACHE")
+
+
+# --- an incremental rebuild: its changed partitions assembled by the workers too (issue 18) ------
+
+
+def current_tree(cache: Path) -> dict[str, bytes]:
+    """``snapshot_tree`` of the cache's current snapshot (a rebuild leaves the one it replaced, retired)."""
+    [pointer] = list(cache.glob("v*/snapshots/*/current"))
+    folder = pointer.parent / pointer.read_text().strip()
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+LONG = "long enough not to be a short line, which would be counted as one repeated across the corpus and rebuild it all."
+
+
+def edit_for_a_rebuild(corpus: Path, *, many: bool = False) -> None:
+    """Files changed (a paragraph appended: the repeated lines stay), one added and one removed (the
+    last partitions are kept); a copy of a later
+    file put first, so that a kept partition's document becomes a "duplicate of" it (that
+    partition assembled again, from its files' facts). ``many``: a file changed in most partitions."""
+    files = sorted(corpus.rglob("doc*.txt"))
+    for number, path in enumerate(files[: 3 * len(files) // 4 : 8] if many else [files[101]]):
+        path.write_text(path.read_text(encoding="utf-8") + f"\nOne more paragraph about peer support, number {number}: {LONG}\n", encoding="utf-8")
+    (corpus / "part2" / "added.txt").write_text("A new document about hope and recovery.\n", encoding="utf-8")
+    files[150].unlink()
+    # (the fake PDFs removed too: a local rebuild plans before it tries to read them again, and
+    # cannot keep a partition whose files' run they sit in; a cluster knows them skipped first)
+    for path in corpus.rglob("broken.pdf"):
+        path.unlink()
+    (corpus / "a-copy.txt").write_bytes(files[201].read_bytes())
+
+
+def prepared_rebuild(cluster, cluster_corpus: Path, folder: Path, *, many: bool, caches: int) -> tuple:
+    """A copy of the cluster corpus ingested in small partitions locally and into ``caches`` caches
+    on the cluster, then edited (``edit_for_a_rebuild``) and rebuilt locally: the corpus, the local
+    cache, the local rebuild's ``-v`` output and its snapshot, the cluster caches (not rebuilt)."""
+    corpus = folder / "corpus"
+    shutil.copytree(cluster_corpus, corpus)
+    local = folder / "local-cache"
+    peercorpus("ingest", str(corpus), "--cache-dir", str(local), env=SMALL_PARTITIONS)
+    remote = [folder / f"shared-cache-{number}" for number in range(caches)]
+    for cache in remote:
+        peercorpus("--scheduler", cluster.address, "ingest", str(corpus), "--cache-dir", str(cache), env=SMALL_PARTITIONS)
+    assert all(current_tree(cache) == current_tree(local) for cache in remote)
+    edit_for_a_rebuild(corpus, many=many)
+    result = peercorpus("-v", "ingest", str(corpus), "--cache-dir", str(local), env=SMALL_PARTITIONS)
+    assert "cache partitions kept" in result.stdout
+    return corpus, local, result, current_tree(local), remote
+
+
+@pytest.fixture(scope="module")
+def a_few_edits(cluster, cluster_corpus, tmp_path_factory):
+    return prepared_rebuild(cluster, cluster_corpus, tmp_path_factory.mktemp("rebuild"), many=False, caches=2)
+
+
+@pytest.fixture(scope="module")
+def many_edits(cluster, cluster_corpus, tmp_path_factory):
+    return prepared_rebuild(cluster, cluster_corpus, tmp_path_factory.mktemp("rebuild-many"), many=True, caches=2)
+
+
+def _nothing_assembled_here(monkeypatch) -> None:
+    from peercorpus.ingest import assemble
+
+    def here(*args, **kwargs):
+        raise AssertionError("a partition was assembled by the client")
+
+    monkeypatch.setattr(assemble, "finish_partition", here)  # what the local build finishes each partition with
+    monkeypatch.setattr(assemble.PartitionedAssembler, "add", here)
+    for name, value in SMALL_PARTITIONS.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_an_incremental_rebuild_assembles_its_changed_partitions_on_the_workers(cluster, a_few_edits, monkeypatch):
+    """The client assembles no partition of a rebuild either (it failed so when the client
+    assembled the changed partitions): kept ones are linked, the rest are tasks, and the
+    snapshot is the local rebuild's, byte for byte."""
+    from peercorpus.ingest.load import load_corpus
+
+    corpus, local_cache, local_result, local_tree, (cache, _) = a_few_edits
+    _nothing_assembled_here(monkeypatch)
+    calls = []
+    seconds = assembling_time(cluster)
+    report = load_corpus(corpus, cache_dir=cache, scheduler=cluster.address, progress=lambda *call: calls.append(call)).load_report
+    parts = len(json.loads(local_tree["manifest.json"])["partitions"])
+    assert report.partitions_reused > 0 and report.partitions_rebuilt >= 3  # the changed one, the first, the duplicate's
+    assert report.partitions_on_cluster == report.partitions_rebuilt and report.partitions_reused + report.partitions_rebuilt == parts
+    assert assembling_time(cluster) > seconds
+    assembling = [call for call in calls if call[2:] == ("assembling partitions",)]
+    assert [call[:2] for call in assembling] == [(done, report.partitions_rebuilt) for done in range(1, report.partitions_rebuilt + 1)]
+    assert current_tree(cache) == local_tree
+    assert not list(cache.rglob(".work"))  # the workers' scratch is gone
+    diff = subprocess.run([sys.executable, str(Path(__file__).parents[2] / "benchmarks" / "snapshot_diff.py"), str(local_cache), str(cache)],
+                          capture_output=True, text=True)
+    assert diff.returncode == 0, diff.stdout
+
+
+def test_a_kept_partition_that_cannot_be_linked_is_assembled_by_the_workers(cluster, a_few_edits, monkeypatch):
+    """The previous snapshot retired and deleted while a rebuild links its partitions: what cannot
+    be linked is planned again and assembled on the workers (from the same first file, so the
+    same bytes as the local rebuild, which kept it)."""
+    from peercorpus.ingest import snapshot
+    from peercorpus.ingest.load import load_corpus
+
+    corpus, _, _, local_tree, (_, cache) = a_few_edits
+    real_link = snapshot.os.link
+    failed: list[str] = []
+
+    def failing_link(source, target):  # the first partition linked: its files gone after its first one
+        folder = Path(source).parent.name
+        if not failed and any(Path(target).parent.iterdir()):
+            failed.append(folder)
+        if folder in failed:
+            raise FileNotFoundError(2, "No such file or directory", str(source))
+        return real_link(source, target)
+
+    monkeypatch.setattr(snapshot.os, "link", failing_link)
+    monkeypatch.setattr(snapshot.shutil, "copyfile", failing_link)
+    _nothing_assembled_here(monkeypatch)
+    report = load_corpus(corpus, cache_dir=cache, scheduler=cluster.address).load_report
+    assert failed and report.partitions_on_cluster == report.partitions_rebuilt and report.partitions_reused > 0
+    assert report.partitions_reused + report.partitions_rebuilt == len(json.loads(local_tree["manifest.json"])["partitions"])
+    assert current_tree(cache) == local_tree
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to see a worker's open files")
+def test_a_worker_killed_while_it_assembles_a_partition_of_a_rebuild_leaves_the_snapshot_whole(cluster, many_edits):
+    corpus, _, _, local_tree, (cache, _) = many_edits
+    victim = cluster.add_worker("rebuild-victim")
+    cluster.wait_for_workers(3)
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "peercorpus", "-v", "--scheduler", cluster.address, "ingest", str(corpus), "--cache-dir", str(cache)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **SMALL_PARTITIONS},
+    )
+    # in the middle of a partition, its folder half-written
+    out, err = kill_mid_task(victim, ingest, lambda: _writes_a_partition(victim.pid, cache), "the victim worker never assembled a partition", every=0.002)
+    assert "cache partitions kept" in out and "partitions assembled by its workers" in err
+    assert current_tree(cache) == local_tree
+
+
+def test_a_rebuild_terminated_while_the_workers_assemble_resumes_with_the_same_snapshot(cluster, many_edits):
+    corpus, _, _, local_tree, (_, cache) = many_edits
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "peercorpus", "--scheduler", cluster.address, "ingest", str(corpus), "--cache-dir", str(cache)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **SMALL_PARTITIONS},
+    )
+    deadline = time.monotonic() + 300
+    while ingest.poll() is None and not list(cache.glob("v*/snapshots/*/.building-*/.work/part-*")) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    ingest.send_signal(signal.SIGTERM)
+    _, err = ingest.communicate(timeout=120)
+    if ingest.returncode == 0:
+        pytest.skip("the rebuild finished before it could be interrupted")
+    assert ingest.returncode == 143 and "terminated" in err and "Traceback" not in err
+    rerun = peercorpus("-v", "--scheduler", cluster.address, "ingest", str(corpus), "--cache-dir", str(cache), env=SMALL_PARTITIONS)
+    assert ", 0 tokenised)" in rerun.stderr and "cache partitions kept" in rerun.stdout
+    assert current_tree(cache) == local_tree

@@ -374,7 +374,12 @@ class PartitionedAssembler:
             shutil.rmtree(self.writer.folder / name, ignore_errors=True)
             self._assemble_again(reused)
             return
-        self._add_part(name, local_vocab, {k: reused.record[k] for k in ("files", "documents", "tokens", "sentences", "paragraphs")}, ids.__getitem__)
+        self.add_reused(name, reused, local_vocab)
+
+    def add_reused(self, name: str, reused: ReusedPartition, local_vocab: list[str]) -> None:
+        """The previous snapshot's partition ``reused``, linked into this snapshot as ``name``
+        (``SnapshotWriter.reuse_partition``), next; ``local_vocab`` is its vocabulary."""
+        self._add_part(name, local_vocab, {k: reused.record[k] for k in ("files", "documents", "tokens", "sentences", "paragraphs")}, reused.lines.doc_ids.__getitem__)
         self.reused += 1
 
     def _assemble_again(self, reused: ReusedPartition) -> None:
@@ -423,8 +428,7 @@ class PartitionedAssembler:
                 self._current.writer.discard()
                 self.writer._children.remove(self._current.writer)
                 self._current = None
-                (self.writer.folder / self.parts[-1]["name"] / "files.txt.z").write_bytes(zlib.compress(join_names(self._last_files() + self._files), 6))
-                self.parts[-1]["files"] += len(self._files)
+                self.extend_last(self._files)
             else:
                 self._finish_partition()
         if not self.doc_bases[-1]:
@@ -453,8 +457,15 @@ class PartitionedAssembler:
         self.writer.append("index_offsets", np.concatenate([[0], np.cumsum(counts)]), narrowest(int(counts.sum()), -1))
         return True
 
-    def _last_files(self) -> list[str]:
-        return split_names(zlib.decompress((self.writer.folder / self.parts[-1]["name"] / "files.txt.z").read_bytes()))
+    def extend_last(self, files: list[str]) -> None:
+        """Files without documents after the last partition: listed as its files. Its file list
+        is written anew, not through a link to the previous snapshot's (a kept partition)."""
+        listed = self.writer.folder / self.parts[-1]["name"] / "files.txt.z"
+        names = split_names(zlib.decompress(listed.read_bytes())) + files
+        listed.unlink()
+        self.writer.forget_recorded(f"{self.parts[-1]['name']}/files.txt.z")
+        listed.write_bytes(zlib.compress(join_names(names), 6))
+        self.parts[-1]["files"] += len(files)
 
     def layout(self) -> dict[str, str]:
         """How the snapshot stores what ``Tokens`` reads (recorded in the manifest)."""
@@ -540,33 +551,51 @@ class FileFacts:
 @dataclass
 class PlannedPartition:
     """A partition as ``PartitionPlanner`` cut it: its files (numbers given to ``add``) and
-    which of its documents duplicate an earlier one (local document → that one's id)."""
+    which of its documents duplicate an earlier one (local document → that one's id); or, in a
+    rebuild, a partition of the previous snapshot kept as it is (``reused``)."""
 
     name: str
     files: list[int] = field(default_factory=list)
     duplicates: dict[int, str] = field(default_factory=dict)
+    reused: ReusedPartition | None = None
 
 
 class PartitionPlanner:
     """The partitions a ``PartitionedAssembler`` would cut, and the "duplicate of" warnings it
     would give, from each file's ``FileFacts`` in corpus order (no shard read): what the client
-    decides before Dask workers assemble the partitions (``cut_before``, the same rule)."""
+    decides before Dask workers assemble the partitions (``cut_before``, the same rule).
 
-    def __init__(self, limits: tuple[int, int] | None = None):
+    In a rebuild, ``reuse`` are the previous snapshot's partitions kept (``load._reuse_plan``:
+    by the file they come before), placed as ``PartitionedAssembler`` places them; one whose
+    documents' "duplicate of" changed cannot be kept: it is listed in ``reassemble`` unless its
+    files are in ``again`` (``id(reused)`` → ``(number, name, facts, path)`` of each, in order),
+    which are then planned as new files. Files without documents after a kept last partition
+    join it (``trailing``: their numbers)."""
+
+    def __init__(self, limits: tuple[int, int] | None = None, *, reuse: dict | None = None, again: dict | None = None):
         self.limits = limits or partition_limits()
         self.parts: list[PlannedPartition] = []
         self.first_with_hash: dict = {}
         self.n_documents = 0
         self._tokens = self._documents = 0  # of the last partition
+        self._open = False  # the last partition takes more files (not a kept one)
         self._doc_ids = bytearray()  # every document's id, each ended by NUL (as SnapshotWriter)
         self._doc_id_ends = int_array("q")
+        self.reuse = {name: list(parts) for name, parts in (reuse or {}).items()}
+        self.again = again or {}
+        self.reassemble: list[ReusedPartition] = []
+        self.trailing: list[int] = []
 
-    def add(self, number: int, name: str, facts: FileFacts) -> None:
-        """File ``number`` (shown name ``name``: its documents' ids start with it) next."""
+    def add(self, number: int, name: str, facts: FileFacts, path: str | None = None) -> None:
+        """File ``number`` (shown name ``name``: its documents' ids start with it; ``path``: its
+        name, which kept partitions are placed by) next."""
+        for reused in self.reuse.pop(path, ()):
+            self._insert(reused)
         n_docs = len(facts.text_hashes)
-        if not self.parts or (n_docs and cut_before(self._tokens, self._documents, self.limits)):
+        if not self._open or (n_docs and cut_before(self._tokens, self._documents, self.limits)):
             self.parts.append(PlannedPartition(PARTITION_NAME.format(len(self.parts))))
             self._tokens = self._documents = 0
+            self._open = True
         part = self.parts[-1]
         part.files.append(number)
         for i, (text_hash, suffix) in enumerate(zip(facts.text_hashes, facts.suffixes)):
@@ -574,11 +603,38 @@ class PartitionPlanner:
             original = self.first_with_hash.setdefault(_hash_key(text_hash), doc)
             if original != doc:
                 part.duplicates[self._documents + i] = self.doc_id(original)
-            self._doc_ids += (name + suffix + "\0").encode("utf-8", "surrogateescape")
-            self._doc_id_ends.append(len(self._doc_ids))
+            self._add_id(name + suffix)
         self.n_documents += n_docs
         self._documents += n_docs
         self._tokens += facts.n_tokens
+
+    def _add_id(self, doc_id: str) -> None:
+        self._doc_ids += (doc_id + "\0").encode("utf-8", "surrogateescape")
+        self._doc_id_ends.append(len(self._doc_ids))
+
+    def _insert(self, reused: ReusedPartition) -> None:
+        """A kept partition next (``PartitionedAssembler._insert``'s decisions)."""
+        if self._open:
+            self._open = False
+            if not self._documents:  # files without documents only: nothing to keep (as assembled)
+                self.parts.pop()
+        base, entries = self.n_documents, reused.lines.all()
+        same = True
+        for j, entry in enumerate(entries):
+            original = self.first_with_hash.setdefault(_hash_key(entry["content_hash"]), base + j)
+            expected = [] if original == base + j else [f"duplicate of {entries[original - base]['doc_id'] if original >= base else self.doc_id(original)}"]
+            same = same and [w for w in entry["warnings"] if w.startswith("duplicate of ")] == expected
+        again = self.again.get(id(reused))
+        if again is not None:
+            for number, name, facts, path in again:
+                self.add(number, name, facts, path)
+            return
+        if not same:
+            self.reassemble.append(reused)  # planned again once its files' facts are known
+        for entry in entries:
+            self._add_id(entry["doc_id"])
+        self.n_documents += len(entries)
+        self.parts.append(PlannedPartition(PARTITION_NAME.format(len(self.parts)), reused=reused))
 
     def doc_id(self, doc: int) -> str:
         start = self._doc_id_ends[doc - 1] if doc else 0
@@ -586,8 +642,15 @@ class PartitionPlanner:
 
     def finish(self) -> list[PlannedPartition]:
         """The partitions (none when no file has documents)."""
-        if len(self.parts) > 1 and not self._documents:  # files without documents at the end: the last partition's
-            self.parts[-2].files += self.parts.pop().files
+        for reused in [r for parts in self.reuse.values() for r in parts]:  # after the last file added
+            self._insert(reused)
+        self.reuse = {}
+        if self._open and len(self.parts) > 1 and not self._documents:  # files without documents at the end: the last partition's
+            last = self.parts.pop()
+            if self.parts[-1].reused is not None:
+                self.trailing = last.files
+            else:
+                self.parts[-1].files += last.files
         return self.parts if self.n_documents else []
 
 

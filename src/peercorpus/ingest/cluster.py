@@ -15,9 +15,10 @@ Dask is imported only here, and this module only when a scheduler is given::
 What is corpus-wide is decided here first, from each file's small ``FileFacts`` (tokens, text
 hashes, short-line keys): the lines repeated across the corpus (files holding one read again on
 the workers, ``reread_facts``, into the snapshot's ``.work/``), where partitions are cut and
-which documents duplicate earlier ones. An incremental rebuild (a previous snapshot whose
-partitions are kept) assembles its few changed partitions here, from the shards in the cache;
-``reread`` is its second reading of files with a repeated line, shards sent back in order.
+which documents duplicate earlier ones. An incremental rebuild (a previous snapshot some of
+whose partitions are kept) links the kept partitions here and has the workers assemble the
+others the same way. ``reread`` (a second reading of files with a repeated line, shards sent
+back in order) is what the client-side assembly used.
 
 Why shards in the shared cache rather than results sent back: the cache already is the
 contract between tokenising and assembling (content-addressed, checksummed, written
@@ -516,14 +517,14 @@ class ClusterSession:
                 sizes.append(1)
         return _batches([(str(p), str(r), sorted(k), size) for (p, r, k), size in zip(items, sizes)], self._threads(), limit=TASK_BYTES // 4)
 
-    def reread_facts(self, items: list[tuple[Path, Path, frozenset[int]]], config: Config, folder: Path) -> Iterator:
+    def reread_facts(self, items: list[tuple[Path, Path, frozenset[int]]], config: Config, folder: Path, *, name: str = "reread") -> Iterator:
         """``reread`` with the shards written by the workers into ``folder/.work`` (the snapshot
-        being built) rather than sent here: each file's ``FileFacts`` in order (``None`` for a file
-        that cannot be read any more)."""
+        being built; files ``name-NNNNN``, a name not used before in that build) rather than sent
+        here: each file's ``FileFacts`` in order (``None`` for a file that cannot be read any more)."""
         work = folder / WORK_FOLDER
         work.mkdir(exist_ok=True)
         batches = self._reread_batches(items)
-        arguments = ([[item[:3] for item in batch], config, str(work / f"reread-{number:05d}")] for number, batch in enumerate(batches))
+        arguments = ([[item[:3] for item in batch], config, str(work / f"{name}-{number:05d}")] for number, batch in enumerate(batches))
         for results in self._in_order(reread_to_task, arguments, "peercorpus-reread"):
             yield from results
 

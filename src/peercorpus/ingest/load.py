@@ -104,7 +104,7 @@ class LoadReport:
     # a rebuild (issue 18): partitions of the previous snapshot kept as they were, and assembled
     partitions_reused: int = 0
     partitions_rebuilt: int = 0
-    partitions_on_cluster: int = 0  # of those assembled, by the cluster's workers (a cold build there)
+    partitions_on_cluster: int = 0  # of those assembled, by the cluster's workers
 
 
 def load_corpus(
@@ -333,7 +333,7 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
     if plan is not None:
         try:
             return _assemble_hashed(store, corpus_key, path_list, discovery, config, report, skipped, sidecar_stats, hashes,
-                                    use_cache=use_cache, progress=progress, workers=workers, cluster=cluster, plan=plan)
+                                    use_cache=use_cache, progress=progress, workers=workers, cluster=cluster, plan=plan, facts=facts)
         except _RebuildAll as reason:
             report.notices.append(str(reason))
             report.partitions_reused = report.partitions_rebuilt = 0
@@ -362,10 +362,11 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
     writer = new_writer()
     try:
         sidecar_metadata = _sidecar_metadata(discovery, report.notices)
-        if cluster is not None and plan is None and facts is not None:  # a cold build: the workers write the partitions
+        if cluster is not None and facts is not None:  # the workers write the partitions (those a rebuild does not keep)
             cluster.facts(discovery.files, discovery.stats, hashes, facts, config, report, skipped, progress)
-            assembler, repeated = _assemble_on_cluster(cluster, writer, discovery, hashes, facts, config, sidecar_metadata, progress)
-            report.partitions_on_cluster = len(assembler.parts)
+            assembler, repeated = _assemble_on_cluster(cluster, writer, discovery, hashes, facts, config, sidecar_metadata, progress,
+                                                       store=store, report=report, plan=plan)
+            report.partitions_on_cluster = len(assembler.parts) - assembler.reused
         else:
             assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, line_keys=line_keys, rebuild=rebuild)
             repeated: frozenset[int] = frozenset()
@@ -435,54 +436,146 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
 
 
 def _assemble_on_cluster(cluster, writer: SnapshotWriter, discovery, hashes: list, facts: list, config: Config,
-                         sidecar_metadata: dict, progress) -> tuple[PartitionedAssembler, frozenset[int]]:
-    """A cold build's partitions assembled by the cluster's workers into ``writer``'s staging
-    folder (issue 18), the same folders a local build writes: the client decides what is
-    corpus-wide first, from each file's ``FileFacts`` (no shard read here) — the repeated lines
+                         sidecar_metadata: dict, progress, *, store: Store, report: LoadReport,
+                         plan: _Plan | None = None) -> tuple[PartitionedAssembler, frozenset[int]]:
+    """A build's partitions assembled by the cluster's workers into ``writer``'s staging folder
+    (issue 18), the same folders a local build writes: the client decides what is corpus-wide
+    first, from each file's ``FileFacts`` (no shard read here) — the repeated lines
     (``repeated.repeated_in``; files holding one read again on the workers, ``ClusterSession.reread_facts``),
     then the partitions and the duplicate documents (``PartitionPlanner``) —, then each
     partition is a task (``cluster.assemble_task``), and only the top folder is written here
-    (``PartitionedAssembler.add_built``, ``finish``). Returns the assembler and the repeated lines."""
+    (``PartitionedAssembler.add_built``, ``finish``). Returns the assembler and the repeated lines.
+
+    A rebuild (``plan``: a previous snapshot some of whose partitions are kept) is planned the
+    way ``PartitionedAssembler`` places the kept partitions among the files assembled (``hashes``
+    has ``None`` for the kept ones' files): the kept partitions are linked here, the others are
+    tasks. A kept partition that cannot be kept after all (a document's "duplicate of" changed,
+    or it is gone) has its files' facts read on the workers (read again without a repeated
+    line where they hold one, as ``_reused_shards`` does) and is planned again as new files."""
     files = discovery.files
     present = [i for i, digest in enumerate(hashes) if digest]  # the files assembled, in order
+    if plan is not None:
+        facts = list(facts)  # files read again below are this build's: a full rebuild after it starts afresh
     line_keys: dict | None = None
     repeated: frozenset[int] = frozenset()
     if finds_repeated_lines(config):
         line_keys = {str(files[i][0]): (facts[i].line_keys, len(facts[i].text_hashes)) for i in present}
         key_counts = np.array([len(facts[i].line_keys) for i in present], dtype=np.int64)
         all_keys = np.concatenate([np.zeros(0, dtype=np.int64)] + [facts[i].line_keys for i in present])
-        repeated, held = repeated_in(all_keys, key_counts, sum(len(facts[i].text_hashes) for i in present))
+        n_documents = sum(len(facts[i].text_hashes) for i in present)
+        repeated, held = repeated_in(all_keys, key_counts, n_documents, plan.counted if plan is not None else None)
         del all_keys
-        # a shard cached by a local run may have left lines out (Shard.left_out): read again if they differ
+        if plan is not None and repeated != plan.repeated:
+            raise _RebuildAll("the lines repeated across the corpus changed: every partition of the cache rebuilt")
+        # read again where a file holds one, or its cached shard (of another corpus, Shard.left_out) left out others
         found = to_read_again(held, lambda j: facts[present[j]].left_out, [j for j, i in enumerate(present) if facts[i].left_out])
         again = cluster.reread_facts([(*files[present[j]], held.get(j, frozenset())) for j in found], config, writer.folder)
         for j, new in zip(found, again):
             if new is not None:  # else unreadable now: the first reading stands
                 first = facts[present[j]]
                 facts[present[j]] = FileFacts(new.n_tokens, new.text_hashes, new.suffixes, first.line_keys, new.where)
-    planner = PartitionPlanner()
-    for i in present:
-        path, root = files[i]
-        planner.add(i, shown_name(relative_name(path, root)), facts[i])
-    planned = planner.finish()
+    kept_again: dict[int, list] = {}  # id(kept partition) → its files, planned as new ones
+    extra: dict[int, tuple] = {}  # their numbers (below 0) → (path, root, facts)
+
+    def about(i: int) -> tuple[str, Path, FileFacts]:
+        return (str(files[i][0]), files[i][1], facts[i]) if i >= 0 else extra[i]
+
+    while True:
+        planner = PartitionPlanner(reuse=plan.reuse if plan is not None else None, again=kept_again)
+        for i in present:
+            path, root = files[i]
+            planner.add(i, shown_name(relative_name(path, root)), facts[i], str(path))
+        planned = planner.finish()
+        unkept = planner.reassemble or _link_kept(writer, planned)
+        if not unkept:
+            break
+        for reused in unkept:
+            kept_again[id(reused)] = _kept_facts(cluster, store, reused, config, report, repeated, writer.folder, extra, progress)
+            if line_keys is not None:
+                line_keys.update(reused.keys)
 
     def tasks() -> Iterator[tuple]:
         for part in planned:
-            names = [str(files[i][0]) for i in part.files]
-            items = [(name, str(files[i][1]), facts[i].where) for name, i in zip(names, part.files)]
+            if part.reused is not None:
+                continue
+            rows = [about(i) for i in part.files]
+            names = [row[0] for row in rows]
+            items = [(name, str(root), found.where) for name, root, found in rows]
             sidecars = {name: sidecar_metadata[name] for name in names if name in sidecar_metadata}
             keys = {name: line_keys[name] for name in names} if line_keys is not None else None
             yield part.name, items, sidecars, part.duplicates, keys
 
     assembler = PartitionedAssembler(writer, sidecar_metadata, line_keys=line_keys)
-    built_partitions = cluster.assemble(writer.folder, tasks(), len(planned), config, progress)
+    built_partitions = cluster.assemble(writer.folder, tasks(), sum(part.reused is None for part in planned), config, progress)
     try:
-        for built in built_partitions:
-            assembler.add_built(built)
+        for part in planned:
+            if part.reused is not None:
+                assembler.add_reused(part.name, part.reused, part.reused.vocab())
+            else:
+                assembler.add_built(next(built_partitions))
     finally:
         built_partitions.close()  # after an error or an interruption: the tasks still queued are cancelled now
+    if planner.trailing:  # files without documents after a kept last partition: listed as its files
+        assembler.extend_last([about(i)[0] for i in planner.trailing])
     shutil.rmtree(writer.folder / WORK_FOLDER, ignore_errors=True)  # files read again, leftovers of killed tasks
     return assembler, repeated
+
+
+def _link_kept(writer: SnapshotWriter, planned: list) -> list:
+    """The kept partitions of a plan linked into the snapshot being built; those that cannot be
+    (gone: retired and deleted meanwhile, or damaged) are returned, and then none is linked."""
+    linked, unkept = [], []
+    for part in planned:
+        if part.reused is None:
+            continue
+        try:
+            writer.reuse_partition(part.name, part.reused.folder, part.reused.recorded)
+            linked.append(part.name)
+            part.reused.vocab()  # read when added: readable (as PartitionedAssembler._insert checks)
+        except (OSError, ValueError, zlib.error):
+            unkept.append(part.reused)
+    if unkept:
+        for name in linked:
+            writer.remove_partition(name)
+    return unkept
+
+
+def _kept_facts(cluster, store: Store, reused: ReusedPartition, config: Config, report: LoadReport, repeated: frozenset,
+                folder: Path, extra: dict, progress) -> list[tuple]:
+    """The files of a kept partition that is assembled again after all, as ``PartitionPlanner``
+    takes them (number, shown name, ``FileFacts``, name), their facts read on the workers: from
+    the cache, or read again without the lines repeated across the corpus where a file holds one
+    (``_reused_shards``' rule). A shard gone from the cache, or a file unreadable now, rebuilds
+    everything instead (``_RebuildAll``); numbers below 0 go into ``extra`` (path, root, facts)."""
+    lost = _RebuildAll("a kept file's shard was missing or unreadable: every partition of the cache rebuilt")
+    settings_key = config.stream_key()
+    if not all(store.has_shard(settings_key, digest) for _root, digest in reused.sources):
+        raise lost
+    paths = [(Path(name), root) for name, (root, _digest) in zip(reused.files, reused.sources)]
+    found: list = [None] * len(paths)
+    problems: list = []
+    cluster.facts(paths, [(1,)] * len(paths), [digest for _root, digest in reused.sources], found, config, report, problems, progress)
+    if problems or any(f is None for f in found):
+        raise lost
+    wanted = np.fromiter(repeated, dtype=np.int64, count=len(repeated))
+    todo = []
+    for j, name in enumerate(reused.files):
+        keys = np.asarray(reused.keys.get(name, (np.zeros(0, dtype=np.int64), 0))[0])
+        keys = frozenset(keys[np.isin(keys, wanted)].tolist()) if len(wanted) else frozenset()
+        if keys != found[j].left_out:  # holds a repeated line, or its cached shard left out others
+            todo.append((j, keys))
+    if todo:
+        again = cluster.reread_facts([(*paths[j], keys) for j, keys in todo], config, folder, name=f"kept-{len(extra)}")
+        for (j, _keys), new in zip(todo, again):
+            if new is None:
+                raise lost
+            found[j] = new
+    rows = []
+    for (path, root), facts in zip(paths, found):
+        number = -1 - len(extra)
+        extra[number] = (str(path), root, facts)
+        rows.append((number, shown_name(relative_name(path, root)), facts, str(path)))
+    return rows
 
 
 class _Files:

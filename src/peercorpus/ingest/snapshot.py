@@ -237,6 +237,17 @@ class SnapshotWriter:
         (``partition_checksums``): not read again here."""
         self._recorded.update(recorded)
 
+    def forget_recorded(self, name: str) -> None:
+        """File ``name`` (``part-NNNNN/file``) of a reused partition was written anew: its size and
+        checksum are taken when the snapshot is closed, not carried over."""
+        self._recorded.pop(name, None)
+
+    def remove_partition(self, name: str) -> None:
+        """Partition ``name`` (reused, or written by another process) taken out again."""
+        shutil.rmtree(self.folder / name, ignore_errors=True)
+        for key in [k for k in self._recorded if k.startswith(f"{name}/")]:
+            del self._recorded[key]
+
     def finish_partition(self) -> None:
         """Finish every file of this (partition) writer but the manifest and the file table."""
         self._finish_contents()
