@@ -92,6 +92,23 @@ def test_every_command_has_help_with_an_example(run):
         assert "--install-completion" not in result.stdout, f"{name} --help offers shell completion"
 
 
+def test_help_paragraphs_flow_to_the_terminal_width(run, monkeypatch):
+    """A command's help is a docstring cut at ~100 characters; Typer keeps its line breaks, which
+    at 80 columns left a word or two alone on a line ("(recover*," then "peer?, ...")."""
+    import typer.main
+
+    from peercorpus.cli import app
+
+    group = typer.main.get_command(app)
+    for name in group.list_commands(None):
+        command = group.get_command(None, name)
+        for sub in [command, *getattr(command, "commands", {}).values()]:
+            assert all("\n" not in paragraph for paragraph in (sub.help or "").split("\n\n") if not paragraph.startswith("\b")), name
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = run("kwic", "--help").stdout.splitlines()
+    assert any("(recover*, peer?, *ism)" in line for line in lines)
+
+
 def test_lazy_command_list_names_each_module_commands_in_order():
     """cli/lazy.py lists which module defines each command: it must match what they define."""
     import importlib

@@ -264,7 +264,7 @@ def test_readability_uses_prose_sentences_only(tmp_path):
     assert rows.loc["a.txt", "mean_sentence_length"] == rows.loc["b.txt", "mean_sentence_length"] == 7.0
 
 
-@pytest.mark.parametrize("module", ["peercorpus.ingest.sections", "peercorpus.io.hyphenation", "peercorpus.analysis.kwic", "peercorpus.io.pdf", "peercorpus.ingest.shard"])
+@pytest.mark.parametrize("module", ["peercorpus.ingest.sections", "peercorpus.io.hyphenation", "peercorpus.analysis.kwic", "peercorpus.io.pdf", "peercorpus.ingest.shard", "peercorpus.ingest.repeated", "peercorpus.cli.lazy"])
 def test_docstring_examples_hold(module):
     import doctest
     import importlib

@@ -52,7 +52,27 @@ def build_module_commands(module_name: str) -> dict[str, object]:
     commands = dict(built.commands) if isinstance(built, TyperGroup) else {built.name: built}
     for command in commands.values():
         accept_global_options(command)
+        reflow_help(command)
     return commands
+
+
+def reflow_help(command) -> None:
+    """Join the lines of each paragraph of ``command``'s help (and its subcommands'): Typer's rich
+    help keeps a docstring's line breaks, so at 80 columns a line cut at 100 left a word or two
+    alone on the next line. A paragraph that starts with click's ``\\b`` keeps its lines.
+
+    >>> from click import Command
+    >>> command = Command("kwic", help="Keyword in context:\\nevery occurrence.\\n\\nExample: kwic a b")
+    >>> reflow_help(command); command.help
+    'Keyword in context: every occurrence.\\n\\nExample: kwic a b'
+    """
+    for subcommand in getattr(command, "commands", {}).values():
+        reflow_help(subcommand)
+    if command.help:
+        command.help = "\n\n".join(
+            paragraph if paragraph.startswith("\b") else " ".join(line.strip() for line in paragraph.splitlines())
+            for paragraph in command.help.split("\n\n")
+        )
 
 
 #: The root's options a command also takes after its name (``peercorpus kwic … -q``).
