@@ -424,10 +424,11 @@ def test_the_client_assembles_no_partition_and_shows_the_workers_progress(cluste
     assert snapshot_tree(cache) == local_partitioned[2]
 
 
-def test_an_ingest_terminated_while_the_workers_assemble_resumes_with_the_same_snapshot(cluster, cluster_corpus, local_partitioned, tmp_path):
-    cache = tmp_path / "shared-cache"
+def _terminate_while_assembling(cluster, corpus: Path, cache: Path) -> None:
+    """A cluster ingest of ``corpus`` into ``cache`` sent SIGTERM once a worker assembles a
+    partition: it must exit 143 with one line, no traceback (skipped when it finished first)."""
     ingest = subprocess.Popen(
-        [sys.executable, "-m", "peercorpus", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache)],
+        [sys.executable, "-m", "peercorpus", "--scheduler", cluster.address, "ingest", str(corpus), "--cache-dir", str(cache)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **SMALL_PARTITIONS},
     )
     deadline = time.monotonic() + 300
@@ -438,6 +439,11 @@ def test_an_ingest_terminated_while_the_workers_assemble_resumes_with_the_same_s
     if ingest.returncode == 0:
         pytest.skip("the ingest finished before it could be interrupted")
     assert ingest.returncode == 143 and "terminated" in err and "Traceback" not in err
+
+
+def test_an_ingest_terminated_while_the_workers_assemble_resumes_with_the_same_snapshot(cluster, cluster_corpus, local_partitioned, tmp_path):
+    cache = tmp_path / "shared-cache"
+    _terminate_while_assembling(cluster, cluster_corpus, cache)
     rerun = peercorpus("-v", "--scheduler", cluster.address, "ingest", str(cluster_corpus), "--cache-dir", str(cache), env=SMALL_PARTITIONS)
     assert ", 0 tokenised)" in rerun.stderr  # every shard was kept: only the partitions assembled again
     assert snapshot_tree(cache) == local_partitioned[2]
@@ -593,18 +599,7 @@ def test_a_worker_killed_while_it_assembles_a_partition_of_a_rebuild_leaves_the_
 
 def test_a_rebuild_terminated_while_the_workers_assemble_resumes_with_the_same_snapshot(cluster, many_edits):
     corpus, _, _, local_tree, (_, cache) = many_edits
-    ingest = subprocess.Popen(
-        [sys.executable, "-m", "peercorpus", "--scheduler", cluster.address, "ingest", str(corpus), "--cache-dir", str(cache)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **SMALL_PARTITIONS},
-    )
-    deadline = time.monotonic() + 300
-    while ingest.poll() is None and not list(cache.glob("v*/snapshots/*/.building-*/.work/part-*")) and time.monotonic() < deadline:
-        time.sleep(0.005)
-    ingest.send_signal(signal.SIGTERM)
-    _, err = ingest.communicate(timeout=120)
-    if ingest.returncode == 0:
-        pytest.skip("the rebuild finished before it could be interrupted")
-    assert ingest.returncode == 143 and "terminated" in err and "Traceback" not in err
+    _terminate_while_assembling(cluster, corpus, cache)
     rerun = peercorpus("-v", "--scheduler", cluster.address, "ingest", str(corpus), "--cache-dir", str(cache), env=SMALL_PARTITIONS)
     assert ", 0 tokenised)" in rerun.stderr and "cache partitions kept" in rerun.stdout
     assert current_tree(cache) == local_tree
