@@ -109,10 +109,13 @@ def test_once_a_repeat_is_certain_files_are_read_for_their_keys_and_tokenised_on
     holding = sum(1 for page in site.iterdir() if "Twitter" in page.read_text(encoding="utf-8"))
     readings = _count_readings(monkeypatch)
     monkeypatch.setattr(repeated_module, "CHECK_KEYS", 4)
-    early = load_corpus(site, cache_dir=tmp_path / "early", workers=1)
+    calls = []
+    early = load_corpus(site, cache_dir=tmp_path / "early", workers=1, progress=lambda *call: calls.append(call))
     first = files - readings["keys only"]  # tokenised before the repeat was certain
     assert 0 < first < 20
     assert files < readings["tokenised"] <= files + first  # those few again when they hold a repeat
+    shown = [call for call in calls if call[2:] == (load.REREAD_PROGRESS,)]  # most of the tokenising: shown
+    assert shown[-1][:2] == (readings["tokenised"] - first,) * 2
 
     readings.update({"tokenised": 0, "keys only": 0})
     monkeypatch.setattr(load, "_most_documents", lambda names: None)  # no bound: never certain before the end

@@ -127,8 +127,9 @@ def load_corpus(
     config : a ``Config``, the path of a YAML config, or ``None`` for the defaults.
     cache_dir : where the cache lives; default ``$PEERCORPUS_CACHE_DIR`` or ``~/.cache/peercorpus``.
     use_cache : ``False`` reads and tokenises everything and writes no cache.
-    progress : called as ``progress(done, total)`` while files are tokenised; on a cluster, as
-        ``progress(done, total, what)`` for the later stages too (``"assembling partitions"``).
+    progress : called as ``progress(done, total)`` while files are tokenised; as
+        ``progress(done, total, what)`` for the later stages too (``"tokenised without the
+        repeated lines"``; on a cluster ``"assembling partitions"``).
     workers : processes for tokenising (default: the machine's cores, at most 8).
     check_inputs : called with the real paths of what the corpus reads besides its plain files
         (folders and files given, sidecars, link targets) before any document is read; the CLI
@@ -381,7 +382,7 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
                         def assemble(where, shard) -> None:
                             assembler.add(*where, shard.decode() if isinstance(shard, EncodedShard) else shard)
 
-                        reread = cluster.reread if cluster else partial(_reread_in_workers, workers=workers)
+                        reread = cluster.reread if cluster else partial(_reread_in_workers, workers=workers, progress=progress)
                         shards, repeated = without_repeated_lines(
                             tokenised, config, reread=reread, assemble=assemble, mode=mode,
                             most_documents=_most_documents(discovery.file_names), stop_assembling=writer.discard,
@@ -744,6 +745,10 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
         yield files[index], result  # decoded when assembled
 
 
+#: What the progress of the files tokenised once the repeated lines are known says.
+REREAD_PROGRESS = "tokenised without the repeated lines"
+
+
 def _most_documents(file_names: list[str]) -> int | None:
     """How many documents the files can hold at most (one a file), or ``None`` when a file
     holds rows (``.csv``, ``.tsv``, ``.jsonl``: any number)."""
@@ -755,10 +760,13 @@ def _most_documents(file_names: list[str]) -> int | None:
 ROW_SUFFIXES = (".csv", ".tsv", ".jsonl")
 
 
-def _reread_in_workers(items, config: Config, *, workers: int | None = None) -> Iterator:
-    """``_reread_here`` on local worker processes when there are many files (a corpus whose
-    every file has a repeated line was read twice by the parent alone: issue 18's BBC×200)."""
-    for result in _tokenize_files(LazyItems(len(items), lambda i: (*items[i][:2], None, items[i][2])), config, None, workers):
+def _reread_in_workers(items, config: Config, *, workers: int | None = None, progress: Progress | None = None) -> Iterator:
+    """``repeated._reread_here`` on local worker processes when there are many files (a corpus whose
+    every file has a repeated line was read twice by the parent alone: issue 18's BBC×200), with
+    ``progress(done, total, REREAD_PROGRESS)``: after a line is certain to repeat, most of the
+    tokenising happens here."""
+    step = (lambda done, total: progress(done, total, REREAD_PROGRESS)) if progress else None
+    for result in _tokenize_files(LazyItems(len(items), lambda i: (*items[i][:2], None, items[i][2])), config, step, workers):
         yield None if isinstance(result, str) else result
 
 
@@ -771,9 +779,10 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
     workers = workers or min(os.cpu_count() or 1, 8)
     if total < PARALLEL_FROM_FILES or workers < 2:
         for done, item in enumerate(items, start=1):
-            yield process_encoded(item, config)
-            if progress:
+            result = process_encoded(item, config)
+            if progress:  # before the result is handed on: a reader may take the last one and stop
                 progress(done, total)
+            yield result
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
