@@ -130,6 +130,23 @@ def test_once_a_repeat_is_certain_files_are_read_for_their_keys_and_tokenised_on
     assert readings == {"tokenised": 0, "keys only": 0} and again.repeated_lines == early.repeated_lines
 
 
+def test_a_file_gone_before_it_is_tokenised_is_skipped_and_said(tmp_path, monkeypatch):
+    """A file read for its short lines, then removed before it is tokenised: left out with a
+    warning (as a file that cannot be read), the rest of the corpus read."""
+    site = _site(tmp_path / "site", pages=120)
+    monkeypatch.setattr(repeated_module, "CHECK_KEYS", 4)
+    real = load._reread_in_workers
+
+    def remove_one_first(items, config, **kwargs):
+        items[len(items) // 2][0].unlink()
+        return real(items, config, **kwargs)
+
+    monkeypatch.setattr(load, "_reread_in_workers", remove_one_first)
+    corpus = load_corpus(site, cache_dir=tmp_path / "cache", workers=1)
+    assert len(corpus.documents) == len(list(site.iterdir()))  # all but the one removed
+    assert [s.reason for s in corpus.skipped] == [load.VANISHED]
+
+
 def test_a_cached_shard_that_left_lines_out_is_read_again_when_they_do_not_repeat(tmp_path, monkeypatch):
     """The cache keeps what a file left out (``Shard.left_out``): reused for a corpus where those
     lines do not repeat, the file is read again."""

@@ -388,6 +388,7 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
                             most_documents=_most_documents(discovery.file_names), stop_assembling=writer.discard,
                             counted=counted, keys_out=line_keys,
                             keep=(lambda digest, shard: pack.add(digest, getattr(shard, "encoded", None) or encode_shard(shard))) if pack else None,
+                            lost=lambda where: skipped.append(SkippedFile(str(where[0]), VANISHED)),
                         )
                         if plan is not None and repeated != plan.repeated:
                             raise _RebuildAll("the lines repeated across the corpus changed: every partition of the cache rebuilt")
@@ -745,6 +746,8 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
         yield files[index], result  # decoded when assembled
 
 
+#: Why a file read for its short lines was not tokenised once the repeated lines were known.
+VANISHED = "could not be read again (changed or removed while the corpus was read)"
 #: What the progress of the files tokenised once the repeated lines are known says.
 REREAD_PROGRESS = "tokenised without the repeated lines"
 

@@ -52,7 +52,8 @@ class ReadingMode:
 def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, assemble=None,
                            most_documents: int | None = None, stop_assembling=None, mode: ReadingMode | None = None,
                            counted: tuple[list[np.ndarray], int] | None = None, keys_out: dict | None = None,
-                           keep: Callable[[str, object], str | None] | None = None) -> tuple[Iterator | None, frozenset[int]]:
+                           keep: Callable[[str, object], str | None] | None = None,
+                           lost: Callable[[tuple], None] | None = None) -> tuple[Iterator | None, frozenset[int]]:
     """Every file read once to count its documents' short lines (the shards wait, compressed, in a
     temporary file, so memory stays flat); returns ``(None, repeated)`` when what was assembled as
     they came stands, else the shards again in order, each file whose shard does not leave out
@@ -71,7 +72,8 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
     streamed). ``keys_out``: each file's keys, by name, for the snapshot. ``keep(digest, shard)``: a
     file read for its keys only is cached once tokenised (it returns where the shard's texts are,
     which the snapshot reads there when nothing was left out); a shard or keys come with their
-    content's ``digest`` when they have one.
+    content's ``digest`` when they have one. ``lost(where)``: a file read for its keys only that
+    cannot be read when it is tokenised (changed or removed meanwhile) is left out, and said so.
 
     Held per file: its place in the spill and its line keys, in flat arrays (issue 18: ~4 KB a
     document were held before)."""
@@ -163,8 +165,10 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
                         # the snapshot keeps its own texts of a file with lines left out, as of any
                         # file tokenised again (whichever way the corpus was read, the same snapshot)
                         shard.source = None if shard.left_out else source
-                if shard is None and file in unread_files:
-                    continue  # unreadable now, and never tokenised: left out (as a file that fails)
+                if shard is None and file in unread_files:  # unreadable now, and never tokenised
+                    if lost is not None:
+                        lost((Path(where[0]), where[1]))
+                    continue
                 if shard is None:  # not read again, or unreadable now: the first reading
                     offset, size = spill_at[2 * file], spill_at[2 * file + 1]
                     spill.seek(offset)
