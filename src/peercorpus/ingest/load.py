@@ -45,7 +45,7 @@ from .cluster import WORK_FOLDER, ClusterSession, resolve_scheduler
 from .discover import discover
 from .repeated import LazyItems, ReadingMode, repeated_in, to_read_again, without_repeated_lines
 from .sections import finds_repeated_lines
-from .shard import FileLineKeys, content_hash, process_file
+from .shard import FileLineKeys, content_hash, process_file, shard_key
 from .shard_codec import narrowest
 from .snapshot import OWN_TEXTS, STAT_FIELDS, SnapshotWriter, join_names, split_names
 from .store import (
@@ -293,17 +293,17 @@ def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, pre
 
 def _reused_shards(reused, *, store: Store, config: Config, repeated: frozenset) -> Iterator:
     """The shards of a kept partition's files, when it cannot be kept after all (a document of it
-    became, or stopped being, a duplicate of another): from the cache when it left out exactly the
-    lines repeated across the corpus it holds (``Shard.left_out``), else read again without them (as
-    ``repeated.without_repeated_lines`` does). A shard gone from the cache while the file holds no
-    repeated line, or a file unreadable now, rebuilds everything instead."""
+    became, or stopped being, a duplicate of another): from the cache, the shard that left out
+    exactly the lines repeated across the corpus it holds (``shard.shard_key``), else read again
+    without them (as ``repeated.without_repeated_lines`` does). A shard gone from the cache while
+    the file holds no repeated line, or a file unreadable now, rebuilds everything instead."""
     settings_key = config.stream_key()
     wanted = np.fromiter(repeated, dtype=np.int64, count=len(repeated))
     for name, (root, digest) in zip(reused.files, reused.sources):
         keys = reused.keys.get(name, (np.zeros(0, dtype=np.int64), 0))[0]
         found = frozenset(np.asarray(keys)[np.isin(keys, wanted)].tolist()) if len(wanted) else frozenset()
         try:
-            shard = store.load_shard(settings_key, digest)
+            shard = store.load_shard(settings_key, shard_key(digest, found))
             if (shard.left_out != found) if shard is not None else found:
                 shard = process_file(Path(name), root, config, repeated=found)
             elif shard.left_out:
@@ -387,7 +387,8 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
                             tokenised, config, reread=reread, assemble=assemble, mode=mode,
                             most_documents=_most_documents(discovery.file_names), stop_assembling=writer.discard,
                             counted=counted, keys_out=line_keys,
-                            keep=(lambda digest, shard: pack.add(digest, getattr(shard, "encoded", None) or encode_shard(shard))) if pack else None,
+                            keep=(lambda digest, shard: pack.add(shard_key(digest, shard.left_out), getattr(shard, "encoded", None) or encode_shard(shard)))
+                            if pack else None,
                             lost=lambda where: skipped.append(SkippedFile(str(where[0]), VANISHED)),
                         )
                         if plan is not None and repeated != plan.repeated:

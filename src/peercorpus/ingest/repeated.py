@@ -9,7 +9,9 @@ assembling stops and the files not yet sent are read for their short-line keys o
 (``ReadingMode.keys_only``: a sixth of the work); when the corpus is read, the repeated lines are
 known, and every file is assembled in order: its first shard where it left out exactly the
 repeated lines it holds (``Shard.left_out``), else tokenised again on the workers with them left
-out (cached when it had no shard). The snapshot is the same whichever way it went::
+out (cached when it had no shard, under ``shard.shard_key``: the plain key of a content stays
+its shard with nothing left out, which snapshots may read texts from). The snapshot is the same
+whichever way it went::
 
     mode = ReadingMode()   # the reader of the files asks it what to read
     shards, repeated = without_repeated_lines(read, config, assemble=add, mode=mode, most_documents=n)

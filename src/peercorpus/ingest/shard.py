@@ -78,6 +78,21 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def shard_key(digest: str, left_out: frozenset[int] = frozenset()) -> str:
+    """The key of a file's shard in the cache: its content hash for the shard with nothing
+    repeated left out (what every corpus reads first, and what snapshots may read texts from),
+    suffixed with the lines left out otherwise, so that the plain shard of a content is never
+    replaced by one of another corpus' repeated lines.
+
+    >>> shard_key("ab12"), shard_key("ab12", frozenset({7, -3}))
+    ('ab12', 'ab12+9c2d393dc39ea3a1')
+    """
+    if not left_out:
+        return digest
+    keys = ",".join(map(str, sorted(left_out))).encode("ascii")
+    return f"{digest}+{hashlib.blake2b(keys, digest_size=8).hexdigest()}"
+
+
 def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[int] = frozenset()) -> Shard:
     """Read ``path`` and tokenise it; raises ``UnreadableFile`` when it cannot be read.
 
