@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from cluster.conftest import write_corpus
+from conftest import Runner
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")]
 
@@ -70,8 +71,11 @@ def corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def uninterrupted(corpus, tmp_path_factory) -> dict[str, bytes]:
+    # the same command in this process (the CLI runner): what is compared is its snapshot, and a
+    # child would import and start up only to write it
     cache = tmp_path_factory.mktemp("whole")
-    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(corpus), "--cache-dir", str(cache)], check=True)
+    result = Runner()("-q", "ingest", str(corpus), "--cache-dir", str(cache))
+    assert result.exit_code == 0, result.stderr
     return _snapshot(cache)
 
 
