@@ -4,11 +4,13 @@ array for array and answer for answer, that one partition gives; a damaged parti
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import SAMPLE
 from peercorpus import load_corpus
 from peercorpus.core.derived import GapCodedPositions, PartitionedArray, PartitionedPositions, RunNumbers
 from peercorpus.core.gaps import encode_gaps
@@ -164,12 +166,27 @@ def test_a_corpus_without_a_cache_is_partitioned_too(sample_corpus, monkeypatch)
     assert corpus.text(4) and len(corpus.tokens.ids) == corpus.tokens.doc_starts[-1]
 
 
+@pytest.fixture(scope="module")
+def two_document_partitions(tmp_path_factory) -> tuple:
+    """The sample corpus in partitions of two documents, read once for the damaged-partition
+    tests: (the corpus read without a cache, a cache folder holding its snapshot, which each
+    test copies and damages)."""
+    with pytest.MonkeyPatch.context() as patch:
+        _partitioned(patch, documents=2)
+        expected = load_corpus(SAMPLE, use_cache=False)
+        template = tmp_path_factory.mktemp("two-document-partitions")
+        load_corpus(SAMPLE, cache_dir=template)
+    return expected, template
+
+
 @pytest.mark.parametrize("how", ["truncate", "flip", "delete"])
-def test_a_damaged_partition_file_is_rebuilt_not_a_wrong_answer(sample_corpus, tmp_path, monkeypatch, how):
+def test_a_damaged_partition_file_is_rebuilt_not_a_wrong_answer(sample_corpus, tmp_path, monkeypatch, two_document_partitions, how):
     _partitioned(monkeypatch, documents=2)
-    expected = load_corpus(sample_corpus, use_cache=False)
+    expected, template = two_document_partitions
     cache = tmp_path / "cache"
+    shutil.copytree(template, cache)
     folder = _snapshot(load_corpus(sample_corpus, cache_dir=cache))
+    assert folder.is_relative_to(cache)
     for name in ("part-00001/ids.npy", "part-00002/vocab.json.z", "type_map.npy", "norm_map.npy", "part-00000/index_gaps.npy"):
         target = folder / name
         data = target.read_bytes()
