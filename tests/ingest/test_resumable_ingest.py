@@ -105,6 +105,8 @@ def test_interrupted_ingest_keeps_its_shards_ends_its_workers_and_resumes(corpus
     kept = _shards_kept(cache)
     assert kept > 0 and not list(cache.glob("*/snapshots/*/*/manifest.json"))
 
-    rerun = subprocess.run([sys.executable, "-m", "peercorpus", "-v", "ingest", str(corpus), "--cache-dir", str(cache)], capture_output=True, text=True, check=True)
+    # the rerun in this process (the CLI runner): it is the cache that was interrupted
+    rerun = Runner()("-v", "ingest", str(corpus), "--cache-dir", str(cache))
+    assert rerun.exit_code == 0, rerun.stderr
     assert f"(305 new or changed, {303 - kept} tokenised)" in rerun.stderr
     assert _snapshot(cache) == uninterrupted
