@@ -72,12 +72,39 @@ def pytest_configure(config):
         if folder is not None:
             config.option.basetemp = str(folder)
             config.stash[_RAM_BASETEMP] = folder
-    # xdist's load scheduling hands each worker a quarter of its share at the start and refills
-    # in chunks of up to half of what is left: with the long tests first (see
-    # pytest_collection_modifyitems) one worker could hold most of them while the other ran out.
-    # Two tests at a time keeps both busy to the end (--maxschedchunk given on the command line wins).
+    # xdist's load scheduling hands each worker a quarter of its share at the start: with the long
+    # tests first (see pytest_collection_modifyitems) one worker could hold most of them while the
+    # other ran out. Two tests each at the start (--maxschedchunk given on the command line wins);
+    # after that, pytest_xdist_make_scheduler keeps each worker's queue short.
     if getattr(config.option, "maxschedchunk", "absent") is None:
         config.option.maxschedchunk = 2
+
+
+QUEUED = 3  # tests an xdist worker holds: the one it runs and the next two
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's load scheduling with short queues: a worker is refilled to ``QUEUED`` tests as each
+    one ends. xdist's own refills a worker until it holds an eighth of the tests still unsent, so
+    that near the end one worker could still hold ten tests of a module (~10 s) that the other,
+    done, could have shared; here the last tests go to whichever worker is free."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScheduling
+
+    class ShortQueues(LoadScheduling):
+        def check_schedule(self, node, duration: float = 0) -> None:
+            if node.shutting_down:
+                return
+            if self.pending:
+                held = len(self.node2pending[node])
+                if held < QUEUED:
+                    self._send_tests(node, QUEUED - held)
+            else:
+                node.shutdown()
+
+    return ShortQueues(config, log)
 
 
 def pytest_collection_modifyitems(config, items):
