@@ -109,7 +109,15 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScheduling
 
     class ShortQueues(LoadScheduling):
-        owners: dict = {}
+        def __init__(self, config, log=None):
+            super().__init__(config, log)
+            self.owners: dict = {}  # group of ONE_WORKER -> the worker that runs it
+
+        def remove_node(self, node):
+            # a worker that crashed: its groups go to whichever worker is free, with its tests
+            for group in [group for group, owner in self.owners.items() if owner is node]:
+                del self.owners[group]
+            return super().remove_node(node)
 
         def check_schedule(self, node, duration: float = 0) -> None:
             if node.shutting_down:
@@ -138,7 +146,6 @@ def pytest_xdist_make_scheduler(config, log):
                 self.node2pending[node].extend(chosen)
                 node.send_runtest_some(chosen)
 
-    ShortQueues.owners = {}
     return ShortQueues(config, log)
 
 
