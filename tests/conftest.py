@@ -72,21 +72,91 @@ def pytest_configure(config):
         if folder is not None:
             config.option.basetemp = str(folder)
             config.stash[_RAM_BASETEMP] = folder
-    # xdist's load scheduling hands each worker a quarter of its share at the start and refills
-    # in chunks of up to half of what is left: with the long tests first (see
-    # pytest_collection_modifyitems) one worker could hold most of them while the other ran out.
-    # Two tests at a time keeps both busy to the end (--maxschedchunk given on the command line wins).
+    # xdist's load scheduling hands each worker a quarter of its share at the start: with the long
+    # tests first (see pytest_collection_modifyitems) one worker could hold most of them while the
+    # other ran out. Two tests each at the start (--maxschedchunk given on the command line wins);
+    # after that, pytest_xdist_make_scheduler keeps each worker's queue short.
     if getattr(config.option, "maxschedchunk", "absent") is None:
         config.option.maxschedchunk = 2
 
 
+QUEUED = 3  # tests an xdist worker holds: the one it runs and the next two
+
+# Tests whose costly module or session fixtures would otherwise be made once in each worker
+# (~1-2 s each): every test of a group goes to the worker that got the group's first.
+ONE_WORKER = {
+    "tests/report/": "full_report",  # report/conftest.py: the whole report, once per process
+    "tests/core/test_released_pages.py": "partitioned",  # 60 documents, 300,000 tokens ingested
+    "tests/qda/test_streamed_project.py": "generated",
+    "tests/ingest/test_partitions.py": "two_document_partitions",
+    "tests/ingest/test_resumable_ingest.py": "uninterrupted",
+}
+
+
+def _group(nodeid: str) -> str | None:
+    return next((group for prefix, group in ONE_WORKER.items() if nodeid.startswith(prefix)), None)
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's load scheduling with short queues: a worker is refilled to ``QUEUED`` tests as each
+    one ends. xdist's own refills a worker until it holds an eighth of the tests still unsent, so
+    that near the end one worker could still hold ten tests of a module (~10 s) that the other,
+    done, could have shared; here the last tests go to whichever worker is free. The tests of a
+    group of ``ONE_WORKER`` all go to one worker, in order with the rest."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScheduling
+
+    class ShortQueues(LoadScheduling):
+        def __init__(self, config, log=None):
+            super().__init__(config, log)
+            self.owners: dict = {}  # group of ONE_WORKER -> the worker that runs it
+
+        def remove_node(self, node):
+            # a worker that crashed: its groups go to whichever worker is free, with its tests
+            for group in [group for group, owner in self.owners.items() if owner is node]:
+                del self.owners[group]
+            return super().remove_node(node)
+
+        def check_schedule(self, node, duration: float = 0) -> None:
+            if node.shutting_down:
+                return
+            if self.pending:
+                held = len(self.node2pending[node])
+                if held < QUEUED:
+                    self._send_tests(node, QUEUED - held)
+            if not self.pending:  # every test is sent: each worker ends after its own
+                for other in self.nodes:
+                    if not other.shutting_down:
+                        other.shutdown()
+
+        def _send_tests(self, node, num: int) -> None:
+            chosen = []
+            for index in self.pending:
+                if len(chosen) == num:
+                    break
+                group = _group(self.collection[index])
+                if group is not None and self.owners.setdefault(group, node) is not node:
+                    continue  # another worker's
+                chosen.append(index)
+            if chosen:
+                taken = set(chosen)
+                self.pending[:] = [index for index in self.pending if index not in taken]
+                self.node2pending[node].extend(chosen)
+                node.send_runtest_some(chosen)
+
+    return ShortQueues(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
-    """The modules that hold a test marked ``slow`` run first, each module's tests together and
-    in their order: xdist hands out two tests at a time to whichever worker is free (see
-    pytest_configure), so the long tests are shared out early and short ones fill up to the end,
-    instead of one worker finishing a long test while the other waits."""
+    """The modules that hold a test marked ``slow`` run first, then those that one xdist worker
+    runs alone (``ONE_WORKER``), each module's tests together and in their order: xdist hands out
+    tests to whichever worker is free (see pytest_xdist_make_scheduler), so the long tests are
+    shared out early and short ones fill up to the end, instead of one worker finishing a long
+    test, or a group only it may run, while the other waits."""
     slow_modules = {item.module for item in items if item.get_closest_marker("slow") is not None}
-    items.sort(key=lambda item: item.module not in slow_modules)
+    items.sort(key=lambda item: (item.module not in slow_modules, _group(item.nodeid) is None))
 
 
 def pytest_collection_finish(session):

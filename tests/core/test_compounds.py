@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Runner
 from peercorpus import load_corpus
 from peercorpus.config import TokenizeSettings
 
@@ -56,11 +57,17 @@ def test_compounds_file_counts_are_the_same_under_any_hash_seed(tmp_path):
         "peer worker\npeer workers\nsupport workers\nhealth professionals\nuser involvement\n",
         encoding="utf-8",
     )
-    outputs = []  # counted on the text as extracted (reference lists included), where 89 was worked out
-    for seed in ("1", "2", "3"):
-        environment = {**os.environ, "PYTHONHASHSEED": seed, "PEERCORPUS_CACHE_DIR": str(tmp_path / "cache")}
-        command = [sys.executable, "-m", "peercorpus", "-q", "freq", str(SAMPLE), "--set", f"tokenize.compounds_file={compounds}", "--set", "cleaning.auto=false", "-f", "csv"]
-        outputs.append(subprocess.run(command, env=environment, check=True, capture_output=True, text=True).stdout)
+    # counted on the text as extracted (reference lists included), where 89 was worked out
+    args = ["-q", "freq", str(SAMPLE), "--set", f"tokenize.compounds_file={compounds}", "--set", "cleaning.auto=false", "-f", "csv",
+            "--cache-dir", str(tmp_path / "cache")]
+    # Three string-hash seeds: this process' (the CLI in-process, reading the corpus cold) and two
+    # children's, other than this one's when it was set (two children started cost a fifth more)
+    result = Runner()(*args)
+    assert result.exit_code == 0, result.stderr
+    outputs = [result.stdout]
+    for seed in [seed for seed in ("1", "2", "3") if seed != os.environ.get("PYTHONHASHSEED")][:2]:
+        command = [sys.executable, "-m", "peercorpus", *args]
+        outputs.append(subprocess.run(command, env={**os.environ, "PYTHONHASHSEED": seed}, check=True, capture_output=True, text=True).stdout)
     assert outputs[0] == outputs[1] == outputs[2]
     counts = {line.split(",")[1]: int(line.split(",")[2]) for line in outputs[0].splitlines()[1:]}
     assert counts["mental_health"] == 89 and "health_services" not in counts  # all 25 follow "mental"

@@ -34,7 +34,7 @@ def _kwic(corpus, env):
 
 
 @pytest.mark.slow
-def test_concurrent_commands_while_files_change_all_answer_right(tmp_path):
+def test_concurrent_commands_while_files_change_all_answer_right(run, tmp_path, monkeypatch):
     corpus, cache = tmp_path / "corpus", tmp_path / "cache"
     corpus.mkdir()
     _write(corpus, 50)
@@ -50,9 +50,11 @@ def test_concurrent_commands_while_files_change_all_answer_right(tmp_path):
             assert process.returncode == 0, err
             assert "Traceback" not in err and "unreadable" not in err, err
             assert _hits(out) in (3 * (files - 1), 3 * files), (round_, out)
-    final = _kwic(corpus, env)
-    out, err = final.communicate(timeout=120)
-    assert final.returncode == 0 and _hits(out) == 3 * files, (out, err)
+    # the last command after them, in this process (the CLI runner): what it reads is the cache
+    # they left
+    monkeypatch.setenv("PEERCORPUS_CACHE_DIR", str(cache))
+    final = run("kwic", str(corpus), "lighthouse", "-f", "csv")
+    assert final.exit_code == 0 and _hits(final.stdout) == 3 * files, (final.stdout, final.stderr)
 
 
 def _children(pid: int) -> list[int]:
@@ -73,11 +75,12 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs Linux /proc")
-def test_kill_9_during_a_cold_ingest_leaves_no_workers_and_a_usable_cache(tmp_path):
+def test_kill_9_during_a_cold_ingest_leaves_no_workers_and_a_usable_cache(run, tmp_path, monkeypatch):
     corpus, cache = tmp_path / "corpus", tmp_path / "cache"
     corpus.mkdir()
     _write(corpus, 400)
     env = _env(cache)
+    monkeypatch.setenv("PEERCORPUS_CACHE_DIR", str(cache))  # for the commands run in this process
     rng = random.Random(7)
     for attempt in range(3):
         process = subprocess.Popen(
@@ -95,10 +98,8 @@ def test_kill_9_during_a_cold_ingest_leaves_no_workers_and_a_usable_cache(tmp_pa
         while time.monotonic() < limit and any(_alive(pid) for pid in workers):
             time.sleep(0.1)
         assert not [pid for pid in workers if _alive(pid)], f"workers outlived their parent (attempt {attempt})"
-        # a killed ingest only costs time: the next command reads the corpus right
-        check = subprocess.run(
-            [sys.executable, "-m", "peercorpus", "kwic", str(corpus), "lighthouse", "-f", "csv"],
-            capture_output=True, text=True, env=env, timeout=300,
-        )
-        assert check.returncode == 0 and _hits(check.stdout) == 1200, (check.stdout[-300:], check.stderr)
+        # a killed ingest only costs time: the next command reads the corpus right (in this
+        # process, the CLI runner: what it reads is the cache the killed one left)
+        check = run("kwic", str(corpus), "lighthouse", "-f", "csv")
+        assert check.exit_code == 0 and _hits(check.stdout) == 1200, (check.stdout[-300:], check.stderr)
         (corpus / f"d{attempt:03d}.txt").write_text(f"Text {attempt} changed. The lighthouse stood there.\n" * 3)

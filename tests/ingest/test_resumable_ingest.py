@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from cluster.conftest import write_corpus
+from conftest import Runner
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")]
 
@@ -70,8 +71,11 @@ def corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def uninterrupted(corpus, tmp_path_factory) -> dict[str, bytes]:
+    # the same command in this process (the CLI runner): what is compared is its snapshot, and a
+    # child would import and start up only to write it
     cache = tmp_path_factory.mktemp("whole")
-    subprocess.run([sys.executable, "-m", "peercorpus", "-q", "ingest", str(corpus), "--cache-dir", str(cache)], check=True)
+    result = Runner()("-q", "ingest", str(corpus), "--cache-dir", str(cache))
+    assert result.exit_code == 0, result.stderr
     return _snapshot(cache)
 
 
@@ -101,6 +105,8 @@ def test_interrupted_ingest_keeps_its_shards_ends_its_workers_and_resumes(corpus
     kept = _shards_kept(cache)
     assert kept > 0 and not list(cache.glob("*/snapshots/*/*/manifest.json"))
 
-    rerun = subprocess.run([sys.executable, "-m", "peercorpus", "-v", "ingest", str(corpus), "--cache-dir", str(cache)], capture_output=True, text=True, check=True)
+    # the rerun in this process (the CLI runner): it is the cache that was interrupted
+    rerun = Runner()("-v", "ingest", str(corpus), "--cache-dir", str(cache))
+    assert rerun.exit_code == 0, rerun.stderr
     assert f"(305 new or changed, {303 - kept} tokenised)" in rerun.stderr
     assert _snapshot(cache) == uninterrupted

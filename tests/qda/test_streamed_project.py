@@ -45,9 +45,13 @@ def write_generated_corpus(folder: Path, *, documents: int = 40, seed: int = 3) 
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    folder = write_generated_corpus(tmp_path_factory.mktemp("generated") / "corpus")
-    return load_corpus([folder], cache_dir=tmp_path_factory.mktemp("generated-cache"))
+def generated_folder(tmp_path_factory) -> Path:
+    return write_generated_corpus(tmp_path_factory.mktemp("generated") / "corpus")
+
+
+@pytest.fixture(scope="module")
+def generated(generated_folder, tmp_path_factory):
+    return load_corpus([generated_folder], cache_dir=tmp_path_factory.mktemp("generated-cache"))
 
 
 @pytest.fixture(scope="module")
@@ -153,15 +157,15 @@ def test_an_invalid_project_is_one_input_error(generated, monkeypatch):
 
 
 @pytest.mark.parametrize("options", [[], ["--sort", "R1", "--limit", "25"], ["--where", "genre=blog", "--case", "year"], ["-f", "csv", "--unit", "paragraph"]])
-def test_kwic_qdpx_command_same_bytes_in_tiny_chunks(run, tmp_path, monkeypatch, options):
+def test_kwic_qdpx_command_same_bytes_in_tiny_chunks(run, tmp_path, monkeypatch, generated_folder, generated, options):
     """``kwic --qdpx`` (hits found a chunk at a time, lines written in batches, passages
-    streamed into the project) writes the project the whole-tree writer wrote for the same hits."""
+    streamed into the project) writes the project the whole-tree writer wrote for the same hits.
+    The command reads the corpus into its own empty cache; the reference is the module's."""
     from peercorpus.analysis import kwic as kwic_module
     from peercorpus.analysis.kwic import order_hits
     from peercorpus.core import chunks
 
-    folder = write_generated_corpus(tmp_path / "corpus")
-    corpus = load_corpus([folder], cache_dir=tmp_path / "reference-cache")
+    folder, corpus = generated_folder, generated
     queries = ["peer", "the"]
     unit = options[options.index("--unit") + 1] if "--unit" in options else "sentence"
     view = corpus.where(["genre=blog"]) if "--where" in options else corpus
