@@ -113,13 +113,17 @@ class Cluster:
         with Client(self.address, timeout=timeout, set_as_default=False) as client:
             client.wait_for_workers(count, timeout=timeout)
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 5) -> None:
+        """SIGTERM to every process started here, then SIGKILL to those still running after
+        ``grace`` seconds in all: a worker whose scheduler went first can spend its whole
+        reconnect timeout closing, and nothing a test checks needs it to close cleanly."""
         for process in reversed(self.processes):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
         for process in self.processes:
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
