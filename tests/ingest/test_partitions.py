@@ -459,3 +459,15 @@ def test_partitions_planned_from_facts_and_assembled_apart_are_the_local_ones(tm
         assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in local.iterdir())
         for path in folder.iterdir():
             assert path.read_bytes() == (local / path.name).read_bytes(), f"{part.name}/{path.name}"
+
+
+def test_kept_partitions_before_a_file_that_cannot_be_read_now_keep_their_place(tmp_path, monkeypatch):
+    _partitioned(monkeypatch, documents=2)
+    corpus, cache = _files_corpus(tmp_path), tmp_path / "cache"
+    load_corpus(corpus, cache_dir=cache)
+    # d04 (the first file after two kept partitions) becomes unreadable: skipped, and the kept
+    # partitions still come before d05, as a build from nothing places them
+    (corpus / "d04.txt").write_bytes(b"\x00\x01\x02 binary \xff\xfe" * 64)
+    reused, rebuilt, _ = _rebuilt(corpus, cache)
+    assert (reused, rebuilt) == (3, 1)
+    assert load_corpus(corpus, cache_dir=cache).doc_ids[:5] == ["d00.txt", "d01.txt", "d02.txt", "d03.txt", "d05.txt"]

@@ -295,12 +295,16 @@ class PartitionedAssembler:
     the ordered merge of the local ones, the local → corpus maps, the index offsets)."""
 
     def __init__(self, writer: SnapshotWriter, sidecar_metadata: dict[str, dict[str, Any]], *, limits: tuple[int, int] | None = None,
-                 reuse: dict[str | None, list[ReusedPartition]] | None = None, line_keys: dict | None = None, rebuild=None):
+                 reuse: dict[str | None, list[ReusedPartition]] | None = None, order: Iterable[str] = (),
+                 line_keys: dict | None = None, rebuild=None):
         self.writer, self.sidecar_metadata = writer, sidecar_metadata
         # partitions of the previous snapshot kept as they are, by the name of the file they come
         # before (None: after the last); ``rebuild(reused)`` gives their files' shards when one
-        # cannot be kept after all (a document's "duplicate of" changed)
+        # cannot be kept after all (a document's "duplicate of" changed). ``order``: every file's
+        # name in corpus order, passed through as files are added, so that the partitions kept
+        # before a file that is not added after all (unreadable now) come before the next one.
         self.reuse = {name: list(parts) for name, parts in (reuse or {}).items()}
+        self._order = iter(order)
         self.rebuild = rebuild
         self.reused = self.rebuilt = 0
         # each file's short-line keys and document count as the repeated-lines pass counted them
@@ -330,9 +334,23 @@ class PartitionedAssembler:
         return self.names[part](doc - self.doc_bases[part])
 
     def add(self, path: Path, root: Path, shard: Shard) -> None:
-        """Append the documents of file ``path`` (found under ``root``)."""
-        for reused in self.reuse.pop(str(path), ()):
-            self._insert(reused)
+        """Append the documents of file ``path`` (found under ``root``), after the kept
+        partitions that come before it."""
+        self._insert_kept_up_to(str(path))
+        self._add(path, root, shard)
+
+    def _insert_kept_up_to(self, name: str) -> None:
+        """The kept partitions planned before file ``name`` or before a file between the last
+        one added and it (a file that could not be read now), inserted in their order."""
+        if not self.reuse:
+            return
+        for passed in self._order:
+            for reused in self.reuse.pop(passed, ()):
+                self._insert(reused)
+            if passed == name:
+                return
+
+    def _add(self, path: Path, root: Path, shard: Shard) -> None:
         current = self._current
         if current is not None and shard.documents and cut_before(current.n_tokens, current.writer.n_documents, (self.tokens_limit, self.documents_limit)):
             self._finish_partition()
@@ -388,7 +406,7 @@ class PartitionedAssembler:
         if self.line_keys is not None:
             self.line_keys.update(reused.keys)
         for path, root, shard in self.rebuild(reused):
-            self.add(path, root, shard)
+            self._add(path, root, shard)
 
     def _finish_partition(self) -> None:
         assembler, self._current = self._current, None

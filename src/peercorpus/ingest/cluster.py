@@ -17,8 +17,7 @@ hashes, short-line keys): the lines repeated across the corpus (files holding on
 the workers, ``reread_facts``, into the snapshot's ``.work/``), where partitions are cut and
 which documents duplicate earlier ones. An incremental rebuild (a previous snapshot some of
 whose partitions are kept) links the kept partitions here and has the workers assemble the
-others the same way. ``reread`` (a second reading of files with a repeated line, shards sent
-back in order) is what the client-side assembly used.
+others the same way.
 
 Why shards in the shared cache rather than results sent back: the cache already is the
 contract between tokenising and assembling (content-addressed, checksummed, written
@@ -43,11 +42,11 @@ from typing import Any
 
 from ..config import Config
 from ..core.corpus import SkippedFile
-from ..errors import InputError, PeerCorpusError, UnreadableFile, UsageError
+from ..errors import InputError, PeerCorpusError, UsageError
 from ..version import __version__
 from .assemble import BuiltPartition, FileFacts, assemble_partition
 from .sections import finds_repeated_lines as _finds_repeated_lines
-from .shard import content_hash, process_file
+from .shard import content_hash
 from .snapshot import partition_checksums
 from .store import CACHE_FORMAT, Store, decode_shard, encode_shard
 from .workers import _shard_or_reason, is_notice
@@ -209,21 +208,9 @@ def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, con
     return results
 
 
-def reread_task(items: list[tuple[str, str, list[int]]], config: Config) -> list[bytes | None]:
-    """A Dask task: each file read again with the lines repeated across the corpus left out
-    (``load._without_repeated_lines``); encoded shards, ``None`` for a file gone unreadable."""
-
-    results: list[bytes | None] = []
-    for path, root, keys in items:
-        try:
-            results.append(encode_shard(process_file(Path(path), Path(root), config, repeated=frozenset(keys))))
-        except UnreadableFile:
-            results.append(None)
-    return results
-
-
 def reread_to_task(items: list[tuple[str, str, list[int]]], config: Config, target: str) -> list[FileFacts | None]:
-    """A Dask task: ``reread_task``, its shards written one after the other into the file
+    """A Dask task: each file read again with the lines repeated across the corpus left out
+    (``repeated.without_repeated_lines``), its shards written one after the other into the file
     ``target`` (a temporary file renamed into place: a retried task writes the same bytes) rather
     than sent back; returns each file's ``FileFacts`` (``where``: offset and length in
     ``target``), ``None`` for a file gone unreadable (its first reading stands)."""
@@ -356,7 +343,7 @@ class ClusterSession:
         with ClusterSession(scheduler, store) as cluster:
             hashes = cluster.tokenize(files, stats, previous, config, report, skipped, progress)
             ...
-            shards = cluster.reread(todo, config)   # files with repeated lines, read again
+            facts = cluster.reread_facts(todo, config, folder)   # files with repeated lines, read again
     """
 
     def __init__(self, scheduler: str, store):
@@ -498,16 +485,6 @@ class ClusterSession:
             for future in pending:
                 future.cancel()
 
-    def reread(self, items: list[tuple[Path, Path, frozenset[int]]], config: Config) -> Iterator:
-        """The shards of ``items`` (path, root, repeated line keys present) read again with those
-        lines left out, in order (``None`` for a file that cannot be read any more): tasks of a
-        few MB of files, a few in flight, so finished shards wait here in small numbers."""
-
-        batches = self._reread_batches(items)
-        for results in self._in_order(reread_task, ([[item[:3] for item in batch], config] for batch in batches), "peercorpus-reread"):
-            for data in results:
-                yield None if data is None else decode_shard(data)
-
     def _reread_batches(self, items) -> list[list]:
         sizes = []
         for path, _root, _keys in items:
@@ -518,9 +495,11 @@ class ClusterSession:
         return _batches([(str(p), str(r), sorted(k), size) for (p, r, k), size in zip(items, sizes)], self._threads(), limit=TASK_BYTES // 4)
 
     def reread_facts(self, items: list[tuple[Path, Path, frozenset[int]]], config: Config, folder: Path, *, name: str = "reread") -> Iterator:
-        """``reread`` with the shards written by the workers into ``folder/.work`` (the snapshot
-        being built; files ``name-NNNNN``, a name not used before in that build) rather than sent
-        here: each file's ``FileFacts`` in order (``None`` for a file that cannot be read any more)."""
+        """``items`` (path, root, repeated line keys present) read again with those lines left out,
+        in tasks of a few MB of files, their shards written by the workers into ``folder/.work``
+        (the snapshot being built; files ``name-NNNNN``, a name not used before in that build)
+        rather than sent here: each file's ``FileFacts`` in order (``None`` for a file that cannot
+        be read any more)."""
         work = folder / WORK_FOLDER
         work.mkdir(exist_ok=True)
         batches = self._reread_batches(items)

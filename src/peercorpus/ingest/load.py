@@ -363,17 +363,17 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
     writer = new_writer()
     try:
         sidecar_metadata = _sidecar_metadata(discovery, report.notices)
-        if cluster is not None and facts is not None:  # the workers write the partitions (those a rebuild does not keep)
+        if cluster is not None:  # the workers write the partitions (those a rebuild does not keep)
             cluster.facts(discovery.files, discovery.stats, hashes, facts, config, report, skipped, progress)
             assembler, repeated = _assemble_on_cluster(cluster, writer, discovery, hashes, facts, config, sidecar_metadata, progress,
                                                        store=store, report=report, plan=plan)
             report.partitions_on_cluster = len(assembler.parts) - assembler.reused
         else:
-            assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, line_keys=line_keys, rebuild=rebuild)
+            assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, order=discovery.file_names, line_keys=line_keys, rebuild=rebuild)
             repeated: frozenset[int] = frozenset()
             mode = ReadingMode()  # keys only, once a line is certain to repeat (ingest/repeated.py)
             with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
-                tokenised = shards = _shards(discovery.files if cluster is not None else _Files(discovery), hashes, store, config, pack,
+                tokenised = shards = _shards(_Files(discovery), hashes, store, config, pack,
                                              progress, workers, report, skipped, mode=mode)
                 try:
                     if finds_repeated_lines(config):
@@ -382,7 +382,7 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
                         def assemble(where, shard) -> None:
                             assembler.add(*where, shard.decode() if isinstance(shard, EncodedShard) else shard)
 
-                        reread = cluster.reread if cluster else partial(_reread_in_workers, workers=workers, progress=progress)
+                        reread = partial(_reread_in_workers, workers=workers, progress=progress)
                         shards, repeated = without_repeated_lines(
                             tokenised, config, reread=reread, assemble=assemble, mode=mode,
                             most_documents=_most_documents(discovery.file_names), stop_assembling=writer.discard,
@@ -398,7 +398,7 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
                         else:
                             writer.discard()
                             writer = new_writer()
-                            assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, line_keys=line_keys, rebuild=rebuild)
+                            assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, order=discovery.file_names, line_keys=line_keys, rebuild=rebuild)
                     for (path, root), shard in shards:
                         assembler.add(path, root, shard.decode() if isinstance(shard, EncodedShard) else shard)
                 finally:
