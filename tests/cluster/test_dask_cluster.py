@@ -79,6 +79,7 @@ def test_cluster_ingest_gives_the_local_snapshot_and_tables(cluster, cluster_cor
     assert "broken.pdf" in result.stderr and "cp1252" in result.stderr
     assert snapshot_files(cache) == local_snapshot  # every array, the vocabulary, texts, manifest
     assert tables(cluster_corpus, cache) == local_tables
+    assert "peercorpus-reread" in task_prefixes(cluster)  # files with a repeated line read again on the workers
 
     # warm: nothing to do, the cluster is not even asked
     again = peercorpus("-v", "ingest", str(cluster_corpus), "--scheduler", cluster.address, "--cache-dir", str(cache))
@@ -106,8 +107,6 @@ COUNTING = (
 
 
 def test_counting_analyses_on_the_cluster_give_the_local_tables(cluster, cluster_corpus, local_run):
-    from distributed import Client
-
     cache = local_run[0]
     small_chunks = {"PEERCORPUS_CHUNK_TOKENS": "20000"}  # about 40 chunks: 40 tasks per pass
     for args in COUNTING:
@@ -116,10 +115,15 @@ def test_counting_analyses_on_the_cluster_give_the_local_tables(cluster, cluster
         on_cluster = peercorpus(*command, "--scheduler", cluster.address, env=small_chunks)
         assert on_cluster.stdout == local, args
         assert local.count("\n") > 1
+    assert "peercorpus-partial" in task_prefixes(cluster)  # the chunks were counted by the workers
+
+
+def task_prefixes(cluster) -> list[str]:
+    """The prefixes of every task the cluster's scheduler has run so far (its tests' tasks too)."""
+    from distributed import Client
+
     with Client(cluster.address, set_as_default=False) as client:
-        prefixes = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
-    assert "peercorpus-partial" in prefixes  # the chunks were counted by the workers
-    assert "peercorpus-reread" in prefixes  # (the first test's ingest) files with a repeated line read again there
+        return client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
 
 
 def kill_mid_task(victim: subprocess.Popen, ingest: subprocess.Popen, caught: Callable[[], bool], never: str, *, every: float) -> tuple[str, str]:

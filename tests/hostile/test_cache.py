@@ -131,6 +131,26 @@ def test_every_kind_of_damage_to_every_cache_file_is_noticed_and_rebuilt(tmp_pat
     assert failures == []
 
 
+def test_damage_to_the_shard_packs_a_snapshot_reads_texts_from_is_noticed_and_rebuilt(tmp_path, isolated_cache):
+    corpus = tmp_path / "corpus"  # no line repeated across documents: every text is read from the packs
+    corpus.mkdir()
+    for i, word in enumerate("harbour lantern meadow orchard quarry ribbon".split()):
+        (corpus / f"d{i}.txt").write_text(f"The {word} story number {i} tells of peers.\n\nA second paragraph about the {word}.\n")
+    expected = _fingerprint(load_corpus(corpus, use_cache=False))
+    template = tmp_path / "template"
+    assert load_corpus(corpus, cache_dir=template).repeated_lines == frozenset()
+    names = [p.relative_to(template) for p in _cache_files(template) if p.suffix in (".pack", ".idx")]
+    assert len(names) == 2
+    for name in names:
+        for how in ("truncate", "empty", "flip", "delete"):
+            cache = tmp_path / f"cache-{name.suffix[1:]}-{how}"
+            shutil.copytree(template, cache, symlinks=True)
+            _damage(cache / name, how)
+            assert _fingerprint(load_corpus(corpus, cache_dir=cache)) == expected, (name, how)
+            again = load_corpus(corpus, cache_dir=cache)
+            assert again.load_report.from_snapshot and _fingerprint(again) == expected, (name, how)
+
+
 def test_a_damaged_snapshot_is_rebuilt_with_a_warning(run, tmp_path, isolated_cache):
     corpus = _corpus(tmp_path)
     assert run("ingest", str(corpus)).exit_code == 0
@@ -172,6 +192,15 @@ def test_a_replaced_snapshot_stays_for_readers_that_are_opening_it(tmp_path, iso
     load_corpus(corpus)
     assert store.current_snapshot(home.name) != first and first.is_dir()  # retired, not deleted
     assert (first / ".retired").exists()
+    # deleted once retired long enough, with the list of shard packs kept beside it
+    from peercorpus.ingest.store import PACKS_SUFFIX
+
+    packs = home / f"{first.name}{PACKS_SUFFIX}"
+    assert packs.is_file()
+    os.utime(first / ".retired", (1_000_000_000, 1_000_000_000))
+    store.retire_old_snapshots(home.name)
+    assert not first.exists() and not packs.exists()
+    assert (home / f"{store.current_snapshot(home.name).name}{PACKS_SUFFIX}").is_file()
 
 
 def test_ingest_checks_every_checksum_and_says_how_big_the_cache_is(run, tmp_path, isolated_cache, monkeypatch):

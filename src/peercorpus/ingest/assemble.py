@@ -321,6 +321,7 @@ class PartitionedAssembler:
         self.explicit: set[str] = set()
         self._current: Assembler | None = None
         self._files: list[str] = []  # the files of the partition being assembled
+        self.packs: set[str] = set()  # shard packs that partitions assembled elsewhere read (add_built)
 
     @property
     def n_documents(self) -> int:
@@ -420,6 +421,7 @@ class PartitionedAssembler:
         into this snapshot's folder: only its vocabulary is merged here. Its documents cannot be
         named by ``doc_id`` (their duplicates were decided beforehand: ``PartitionPlanner``)."""
         self.writer.add_partition(built.recorded)
+        self.packs.update(built.packs)
         self._add_part(built.name, built.vocab, built.record, None)
         self.explicit |= built.explicit
 
@@ -514,13 +516,15 @@ def finish_partition(assembler: Assembler, files: list[str], line_keys: dict | N
 class BuiltPartition:
     """What a partition assembled elsewhere tells the client (``PartitionedAssembler.add_built``):
     its manifest ``record``, local vocabulary, unit numbers stored per token (``explicit``), and
-    every file's size and checksum (``recorded``: ``part-NNNNN/file`` → [size, crc])."""
+    every file's size and checksum (``recorded``: ``part-NNNNN/file`` → [size, crc]), and the
+    shard packs it read (``packs``)."""
 
     name: str
     record: dict[str, int]
     vocab: list[str]
     explicit: set[str]
     recorded: dict[str, list]
+    packs: list[str] = field(default_factory=list)  # shard packs its texts may be read from (Store.packs_used)
 
 
 def assemble_partition(folder: Path, shards: Iterable[tuple[Path, Path, Shard]], sidecar_metadata: dict[str, dict[str, Any]], *,

@@ -278,7 +278,7 @@ def assemble_task(name: str, folder: str, items: list[tuple[str, str, Any]], sid
     finally:
         for handle in opened.values():
             handle.close()
-    return BuiltPartition(name, record, vocab, explicit, recorded)
+    return BuiltPartition(name, record, vocab, explicit, recorded, sorted(store.packs_used))
 
 
 # --- on this machine ------------------------------------------------------------------------------

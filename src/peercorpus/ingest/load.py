@@ -235,6 +235,7 @@ class _Plan:
     reuse: dict  # file name → the kept partitions that come right before it (None: at the end)
     counted: tuple[list[np.ndarray], int]  # the kept files' short-line keys, and their documents
     repeated: frozenset  # the repeated lines the previous snapshot was made with
+    packs: set[str]  # the shard packs the previous snapshot may read texts from
 
 
 def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, previous, config, sidecar_stats) -> _Plan | None:
@@ -288,7 +289,11 @@ def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, pre
         while after < len(present) and reused_files[present[after]]:
             after += 1
         reuse.setdefault(names[present[after]] if after < len(present) else None, []).append(reused)
-    return _Plan(reused_files, reuse, (key_parts, documents), frozenset(manifest.get("repeated_lines", ())))
+    try:
+        packs = {name for name in store.text_packs(folder) if name.endswith(".pack")}
+    except CacheUnreadable:
+        return None
+    return _Plan(reused_files, reuse, (key_parts, documents), frozenset(manifest.get("repeated_lines", ())), packs)
 
 
 def _reused_shards(reused, *, store: Store, config: Config, repeated: frozenset) -> Iterator:
@@ -417,6 +422,8 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
             "layout": assembler.layout(),
             "partitions": assembler.parts,
         }
+        if use_cache:  # the shard packs its texts may be read from, checked when it is opened (Store.check_text_packs)
+            writer.text_packs = store.text_pack_records(store.packs_used | assembler.packs | (plan.packs if plan is not None else set()))
         writer.close(manifest=manifest, files=FileTable(discovery.file_names, discovery.stats, hashes))
     except OSError as error:
         writer.discard()

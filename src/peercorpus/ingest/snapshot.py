@@ -68,6 +68,8 @@ class SnapshotWriter:
     def __init__(self, folder: Path, *, partitioned: bool = False):
         self.folder = Path(folder)
         self.lock: int | None = None  # a descriptor locking the folder while it is written (Store)
+        # the shard packs it reads texts from (Store.text_pack_records), kept beside it once published
+        self.text_packs: dict[str, list] = {}
         self._arrays: dict[str, _GrowingArray] = {}
         # partitioned: the top folder of a format-5 snapshot, whose documents are in partitions
         # (``partition``); it holds corpus-wide arrays and lists only

@@ -5,6 +5,7 @@ Layout under the cache directory (no pickle anywhere: ``.npy`` arrays read with
 
     v3/shards/<settings>/<name>.pack, <name>.idx  tokens of files' contents, by content hash
     v3/snapshots/<corpus-key>/current              name of the complete snapshot folder
+    v3/snapshots/<corpus-key>/<name>.packs.json    the shard packs its texts are read from (sizes, checksums)
     v3/snapshots/<corpus-key>/<name>/              manifest.json, vocab.json.z, *.npy, texts.bin (+ texts.dict),
                                                    files.txt.z (NUL-separated paths) + file_stats.npy
                                                    + file_hashes.txt.z, documents.jsonl.z (zlib blocks of 64
@@ -64,6 +65,7 @@ RETIRE_SECONDS = 120  # how long a replaced snapshot stays for readers that are 
 STALE_SECONDS = 60  # a build or pack this old whose lock is free was left by a killed process
 PACK_ROLL_BYTES = 64 << 20  # a shard pack is published (and kept if the ingest is killed) at this size...
 PACK_ROLL_SECONDS = 60.0  # ...or this age
+PACKS_SUFFIX = ".packs.json"  # beside a snapshot folder: the shard packs it reads texts from (Store.text_packs)
 VERIFY_BELOW = 2 << 20  # snapshot files smaller than this are checksummed on every open (lists, vocabularies)
 _RETIRED = ".retired"
 
@@ -91,6 +93,9 @@ class Store:
         self.root = Path(root) / f"v{CACHE_FORMAT}"
         self._indexes: dict[str, dict[str, tuple[str, int, int, str | None]]] = {}
         self._packs: dict[str, Any] = {}  # open pack files; a shard is read alone, not its whole pack
+        # the packs shards were read from or written to by this object (settings key/pack name):
+        # a snapshot built with it may read its texts there (``text_pack_records``)
+        self.packs_used: set[str] = set()
 
     # --- shards ----------------------------------------------------------------------
     # Shards are appended in packs (one file per batch of newly tokenised files, plus a small
@@ -132,11 +137,51 @@ class Store:
             if len(data) != length or (check is not None and _checksum(data) != check):
                 return None  # damaged: tokenised again
             shard = decode_shard(data)
+            self.packs_used.add(f"{settings_key}/{pack}")
             shard.encoded = data  # kept: a spill (repeated lines) need not encode it again
             shard.source = f"{settings_key}/{digest}"  # where its text blocks are (text_block_at)
             return shard
         except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, json.JSONDecodeError):
             return None
+
+    def text_pack_records(self, packs: set[str]) -> dict[str, list]:
+        """Size and checksum of the packs ``packs`` (settings key/pack name) and their indexes,
+        by their path under the shard folder, kept beside a snapshot when it is published
+        (``SnapshotWriter.text_packs``): the texts it reads there are checked as its own files
+        are (``check_text_packs``).
+
+        >>> Store(Path("/nonexistent")).text_pack_records({"ab/cd.pack"})
+        {}
+        """
+        records: dict[str, list] = {}
+        for name in sorted(packs):
+            for path in (self.root / "shards" / name, (self.root / "shards" / name).with_suffix(".idx")):
+                try:
+                    records[path.relative_to(self.root / "shards").as_posix()] = [path.stat().st_size, file_checksum(path)]
+                except OSError:
+                    continue  # gone meanwhile: its shards were not this snapshot's
+        return records
+
+    def text_packs(self, folder: Path) -> dict[str, list]:
+        """What ``text_pack_records`` gave when snapshot ``folder`` was published, kept beside it
+        (``<name>.packs.json``: which packs hold its texts depends on the cache, not on the corpus,
+        so the snapshot's own files stay the same in every cache); ``{}`` when there is none."""
+        try:
+            recorded = json.loads((folder.parent / f"{folder.name}{PACKS_SUFFIX}").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as error:
+            raise CacheUnreadable(f"its list of shard packs is unreadable ({error})") from None
+        if not isinstance(recorded, dict):
+            raise CacheUnreadable("its list of shard packs is unreadable (not a mapping)")
+        return recorded
+
+    def check_text_packs(self, folder: Path, limit: int | None = VERIFY_BELOW) -> None:
+        """``CacheUnreadable`` when a pack (or index) snapshot ``folder`` reads texts from is
+        missing, has another size, or (when smaller than ``limit``; always when it is ``None``)
+        another checksum than when the snapshot was published: rebuilt, rather than a text
+        unreadable later."""
+        check_snapshot_files(self.root / "shards", {"files": self.text_packs(folder)}, limit=limit, empty=True)
 
     def text_block_at(self, source: str) -> tuple[Path, int]:
         """The pack file and offset of the shard named ``source`` (``settings key/digest``, as a
@@ -173,11 +218,13 @@ class Store:
         if manifest.get("format") != SNAPSHOT_FORMAT:
             raise SnapshotOutdated(f"snapshot format {manifest.get('format')!r}, expected {SNAPSHOT_FORMAT}")
         check_snapshot_files(folder, manifest)
+        self.check_text_packs(folder)
         return manifest
 
     def verify_snapshot(self, folder: Path, manifest: dict[str, Any]) -> None:
         """Every file's checksum, not only the small ones' (``CacheUnreadable`` if one differs)."""
         check_snapshot_files(folder, manifest, limit=None)
+        self.check_text_packs(folder, limit=None)
 
     def begin_snapshot(self, corpus_key: str) -> SnapshotWriter:
         """A writer for a new snapshot, in a hidden staging folder until ``publish_snapshot``."""
@@ -196,6 +243,9 @@ class Store:
         _sync_folder(writer.folder)
         writer.folder.rename(final)
         writer.folder = final
+        if writer.text_packs:
+            with _atomic_file(home / f"{final.name}{PACKS_SUFFIX}") as handle:
+                handle.write(json.dumps(writer.text_packs, sort_keys=True).encode("utf-8"))
         with _atomic_file(home / "current") as handle:
             handle.write(final.name.encode("utf-8"))
         (final / _RETIRED).unlink(missing_ok=True)  # marked by a command that ran in between
@@ -269,12 +319,16 @@ class Store:
             return
         now = time.time()
         for entry in entries:
+            if entry.name.endswith(PACKS_SUFFIX) and not (home / entry.name[: -len(PACKS_SUFFIX)]).is_dir():
+                entry.unlink(missing_ok=True)  # its snapshot deleted
+                continue
             if entry.name in kept or entry.name.startswith(".") or not entry.is_dir():
                 continue
             marker = entry / _RETIRED
             try:
                 if now - marker.stat().st_mtime > RETIRE_SECONDS and not self._is_current(corpus_key, entry):
                     shutil.rmtree(entry, ignore_errors=True)
+                    (home / f"{entry.name}{PACKS_SUFFIX}").unlink(missing_ok=True)
             except FileNotFoundError:
                 try:
                     marker.touch()
@@ -550,6 +604,7 @@ class ShardPack:
             self._file = pack  # only once entered: __exit__ closes it
             self._opened = time.monotonic()
         self._handle.write(data)
+        self.store.packs_used.add(f"{self.settings_key}/{self._file.path.name}")
         # recorded once written whole: an interruption inside write() leaves bytes no index names
         self.entries[digest] = [self.size, len(data), _checksum(data)]
         self.size += len(data)
@@ -639,11 +694,12 @@ def file_checksum(path: Path) -> str:
     return f"{value:08x}"
 
 
-def check_snapshot_files(folder: Path, manifest: dict[str, Any], limit: int | None = VERIFY_BELOW) -> None:
+def check_snapshot_files(folder: Path, manifest: dict[str, Any], limit: int | None = VERIFY_BELOW, *, empty: bool = False) -> None:
     """``CacheUnreadable`` when a file the manifest lists is missing, has another size, or (when
-    smaller than ``limit``, or always when ``limit`` is ``None``) another checksum."""
+    smaller than ``limit``, or always when ``limit`` is ``None``) another checksum (``empty``:
+    a list of no files is not an error)."""
     recorded = manifest.get("files")
-    if not isinstance(recorded, dict) or not recorded:
+    if not isinstance(recorded, dict) or not (recorded or empty):
         raise CacheUnreadable("manifest lists no files")
     for name, entry in recorded.items():
         try:
