@@ -437,11 +437,16 @@ class PartitionedAssembler:
         self.doc_bases.append(self.doc_bases[-1] + record["documents"])
         self.token_bases.append(self.token_bases[-1] + record["tokens"])
 
-    def finish(self) -> bool:
-        """Write what is corpus-wide; ``False`` when no document was added."""
-        for reused in [r for parts in self.reuse.values() for r in parts]:  # after the last file added
+    def add_kept_after_last(self) -> None:
+        """The kept partitions that come after the last file added (or before files that were not
+        added after all); ``finish`` calls it when it was not called."""
+        for reused in [r for parts in self.reuse.values() for r in parts]:
             self._insert(reused)
         self.reuse = {}
+
+    def finish(self) -> bool:
+        """Write what is corpus-wide; ``False`` when no document was added."""
+        self.add_kept_after_last()
         if self._current is not None:
             if not self._current.writer.n_documents and self.parts:
                 # files without documents at the end: the last partition's

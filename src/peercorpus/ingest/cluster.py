@@ -14,7 +14,7 @@ Dask is imported only here, and this module only when a scheduler is given::
 
 What is corpus-wide is decided here first, from each file's small ``FileFacts`` (tokens, text
 hashes, short-line keys): the lines repeated across the corpus (files holding one read again on
-the workers, ``reread_facts``, into the snapshot's ``.work/``), where partitions are cut and
+the workers, ``reread_facts``, into the shared cache), where partitions are cut and
 which documents duplicate earlier ones. An incremental rebuild (a previous snapshot some of
 whose partitions are kept) links the kept partitions here and has the workers assemble the
 others the same way.
@@ -46,9 +46,9 @@ from ..errors import InputError, PeerCorpusError, UsageError
 from ..version import __version__
 from .assemble import BuiltPartition, FileFacts, assemble_partition
 from .sections import finds_repeated_lines as _finds_repeated_lines
-from .shard import content_hash
+from .shard import content_hash, shard_key
 from .snapshot import partition_checksums
-from .store import CACHE_FORMAT, Store, decode_shard, encode_shard
+from .store import CACHE_FORMAT, Store, encode_shard
 from .workers import _shard_or_reason, is_notice
 
 SCHEDULER_ENV = "PEERCORPUS_SCHEDULER"
@@ -208,28 +208,25 @@ def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, con
     return results
 
 
-def reread_to_task(items: list[tuple[str, str, list[int]]], config: Config, target: str) -> list[FileFacts | None]:
-    """A Dask task: each file read again with the lines repeated across the corpus left out
-    (``repeated.without_repeated_lines``), its shards written one after the other into the file
-    ``target`` (a temporary file renamed into place: a retried task writes the same bytes) rather
-    than sent back; returns each file's ``FileFacts`` (``where``: offset and length in
-    ``target``), ``None`` for a file gone unreadable (its first reading stands)."""
+def reread_task(items: list[tuple[str, str, str, list[int]]], cache_root: str, config: Config) -> list[FileFacts | None]:
+    """A Dask task: each ``(path, root, digest, repeated keys)`` read again with the lines repeated
+    across the corpus that it holds left out (``repeated.without_repeated_lines``), its shard
+    written into the shared cache under ``shard.shard_key`` (as a local build caches it: the
+    snapshot reads its texts there; a pack published whole, so a retried task writes it again)
+    rather than sent back; returns each file's ``FileFacts`` (``where``: that key), ``None`` for a
+    file gone unreadable (its first reading stands)."""
     results: list[FileFacts | None] = []
-    temporary = Path(f"{target}.{uuid.uuid4().hex}")
-    offset = 0
     keys = _finds_repeated_lines(config)
-    with open(temporary, "wb") as handle:
-        for path, root, repeated in items:
+    with Store(Path(cache_root).parent).shard_pack(config.stream_key()) as pack:
+        for path, root, digest, repeated in items:
             # as a local worker reads it again (a reader failing now: the first reading stands)
             shard = _shard_or_reason((Path(path), Path(root), None, frozenset(repeated)), config)
             if isinstance(shard, str):
                 results.append(None)
                 continue
-            data = encode_shard(shard)
-            handle.write(data)
-            results.append(FileFacts.of(shard, (Path(target).name, offset, len(data)), keys=keys))
-            offset += len(data)
-    os.replace(temporary, target)
+            key = shard_key(digest, shard.left_out)
+            pack.add(key, encode_shard(shard))
+            results.append(FileFacts.of(shard, key, keys=keys))
     return results
 
 
@@ -237,7 +234,7 @@ def assemble_task(name: str, folder: str, items: list[tuple[str, str, Any]], sid
                   line_keys: dict | None, cache_root: str, config: Config, ingest: str) -> BuiltPartition:
     """A Dask task: partition ``name`` of the snapshot being built in ``folder`` (on the shared
     cache), assembled from its files' shards (``items``: path, root, and the digest of its shard
-    in the cache or where ``reread_to_task`` wrote it) by ``assemble.assemble_partition``, the
+    in the cache, ``shard.shard_key``) by ``assemble.assemble_partition``, the
     function a local build uses. Written into a folder of its own, then renamed into place: a
     task run again (its worker died) writes the same bytes and replaces nothing published."""
 
@@ -248,36 +245,22 @@ def assemble_task(name: str, folder: str, items: list[tuple[str, str, Any]], sid
     temporary = work / f"{name}-{uuid.uuid4().hex[:12]}"
     work.mkdir(exist_ok=True)  # not the snapshot's folder: gone, the build was given up (an error, Ctrl-C)
     temporary.mkdir()
-    opened: dict[str, Any] = {}
 
     def shards() -> Iterator[tuple[Path, Path, Any]]:
-        for path, root, where in items:
-            if isinstance(where, str):
-                shard = store.load_shard(settings_key, where)
-                if shard is None:
-                    raise InputError(f"the cached shard of {path} is gone or damaged (the cache changed during the ingest); run the command again")
-                if shard.left_out:
-                    shard.source = None  # its texts are the snapshot's own, as a local build keeps them
-            else:
-                file, offset, length = where
-                if file not in opened:
-                    opened[file] = open(work / file, "rb")
-                opened[file].seek(offset)
-                shard = decode_shard(opened[file].read(length))
+        for path, root, key in items:
+            shard = store.load_shard(settings_key, key)
+            if shard is None:
+                raise InputError(f"the cached shard of {path} is gone or damaged (the cache changed during the ingest); run the command again")
             yield Path(path), Path(root), shard
 
+    record, vocab, explicit = assemble_partition(temporary, shards(), sidecar_metadata, duplicates=duplicates, line_keys=line_keys)
+    recorded = partition_checksums(temporary, name)
     try:
-        record, vocab, explicit = assemble_partition(temporary, shards(), sidecar_metadata, duplicates=duplicates, line_keys=line_keys)
-        recorded = partition_checksums(temporary, name)
-        try:
-            temporary.rename(snapshot / name)
-        except OSError:
-            if not (snapshot / name / "files.txt.z").exists():
-                raise
-            shutil.rmtree(temporary, ignore_errors=True)  # an earlier run of this task finished it: the same bytes
-    finally:
-        for handle in opened.values():
-            handle.close()
+        temporary.rename(snapshot / name)
+    except OSError:
+        if not (snapshot / name / "files.txt.z").exists():
+            raise
+        shutil.rmtree(temporary, ignore_errors=True)  # an earlier run of this task finished it: the same bytes
     return BuiltPartition(name, record, vocab, explicit, recorded, sorted(store.packs_used))
 
 
@@ -343,7 +326,7 @@ class ClusterSession:
         with ClusterSession(scheduler, store) as cluster:
             hashes = cluster.tokenize(files, stats, previous, config, report, skipped, progress)
             ...
-            facts = cluster.reread_facts(todo, config, folder)   # files with repeated lines, read again
+            facts = cluster.reread_facts(todo, config)   # files with repeated lines, read again
     """
 
     def __init__(self, scheduler: str, store):
@@ -485,26 +468,20 @@ class ClusterSession:
             for future in pending:
                 future.cancel()
 
-    def _reread_batches(self, items) -> list[list]:
+    def reread_facts(self, items: list[tuple[Path, Path, str, frozenset[int]]], config: Config) -> Iterator:
+        """``items`` (path, root, content digest, repeated line keys present) read again with those
+        lines left out, in tasks of a few MB of files, their shards written by the workers into the
+        shared cache (``reread_task``) rather than sent here: each file's ``FileFacts`` in order
+        (``None`` for a file that cannot be read any more)."""
         sizes = []
-        for path, _root, _keys in items:
+        for path, _root, _digest, _keys in items:
             try:
                 sizes.append(max(1, path.stat().st_size))
             except OSError:
                 sizes.append(1)
-        return _batches([(str(p), str(r), sorted(k), size) for (p, r, k), size in zip(items, sizes)], self._threads(), limit=TASK_BYTES // 4)
-
-    def reread_facts(self, items: list[tuple[Path, Path, frozenset[int]]], config: Config, folder: Path, *, name: str = "reread") -> Iterator:
-        """``items`` (path, root, repeated line keys present) read again with those lines left out,
-        in tasks of a few MB of files, their shards written by the workers into ``folder/.work``
-        (the snapshot being built; files ``name-NNNNN``, a name not used before in that build)
-        rather than sent here: each file's ``FileFacts`` in order (``None`` for a file that cannot
-        be read any more)."""
-        work = folder / WORK_FOLDER
-        work.mkdir(exist_ok=True)
-        batches = self._reread_batches(items)
-        arguments = ([[item[:3] for item in batch], config, str(work / f"{name}-{number:05d}")] for number, batch in enumerate(batches))
-        for results in self._in_order(reread_to_task, arguments, "peercorpus-reread"):
+        batches = _batches([(str(p), str(r), d, sorted(k), size) for (p, r, d, k), size in zip(items, sizes)], self._threads(), limit=TASK_BYTES // 4)
+        arguments = ([[item[:4] for item in batch], str(self.store.root), config] for batch in batches)
+        for results in self._in_order(reread_task, arguments, "peercorpus-reread"):
             yield from results
 
     def assemble(self, folder: Path, partitions: Iterable[tuple], total: int, config: Config,

@@ -296,12 +296,13 @@ def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, pre
     return _Plan(reused_files, reuse, (key_parts, documents), frozenset(manifest.get("repeated_lines", ())), packs)
 
 
-def _reused_shards(reused, *, store: Store, config: Config, repeated: frozenset) -> Iterator:
+def _reused_shards(reused, *, store: Store, config: Config, repeated: frozenset, keep=None) -> Iterator:
     """The shards of a kept partition's files, when it cannot be kept after all (a document of it
     became, or stopped being, a duplicate of another): from the cache, the shard that left out
     exactly the lines repeated across the corpus it holds (``shard.shard_key``), else read again
-    without them (as ``repeated.without_repeated_lines`` does). A shard gone from the cache while
-    the file holds no repeated line, or a file unreadable now, rebuilds everything instead."""
+    without them and cached by ``keep(digest, shard)`` (as ``repeated.without_repeated_lines``
+    does). A shard gone from the cache while the file holds no repeated line, or a file
+    unreadable now, rebuilds everything instead."""
     settings_key = config.stream_key()
     wanted = np.fromiter(repeated, dtype=np.int64, count=len(repeated))
     for name, (root, digest) in zip(reused.files, reused.sources):
@@ -311,8 +312,7 @@ def _reused_shards(reused, *, store: Store, config: Config, repeated: frozenset)
             shard = store.load_shard(settings_key, shard_key(digest, found))
             if (shard.left_out != found) if shard is not None else found:
                 shard = process_file(Path(name), root, config, repeated=found)
-            elif shard.left_out:
-                shard.source = None  # its texts are the snapshot's own (as a cold build keeps them)
+                shard.source = keep(digest, shard) if keep is not None else None
         except UnreadableFile:
             shard = None
         if shard is None:
@@ -355,7 +355,6 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
     if reused_files is not None:
         hashes = [None if reused_files[i] else digest for i, digest in enumerate(hashes)]
     line_keys: dict | None = {} if finds_repeated_lines(config) else None
-    rebuild = partial(_reused_shards, store=store, config=config, repeated=plan.repeated) if plan is not None else None
     # Shards stream into a snapshot on disk, and the corpus is then opened from it as a warm
     # load would: memory never holds the whole corpus. Without a cache the snapshot is made
     # in a temporary folder, deleted once open (open files and maps outlive their names).
@@ -374,10 +373,14 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
                                                        store=store, report=report, plan=plan)
             report.partitions_on_cluster = len(assembler.parts) - assembler.reused
         else:
-            assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, order=discovery.file_names, line_keys=line_keys, rebuild=rebuild)
             repeated: frozenset[int] = frozenset()
             mode = ReadingMode()  # keys only, once a line is certain to repeat (ingest/repeated.py)
             with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
+                def keep(digest: str, shard) -> str:  # a shard tokenised with lines left out, cached under its own key
+                    return pack.add(shard_key(digest, shard.left_out), getattr(shard, "encoded", None) or encode_shard(shard))
+
+                rebuild = partial(_reused_shards, store=store, config=config, repeated=plan.repeated, keep=keep if pack else None) if plan is not None else None
+                assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, order=discovery.file_names, line_keys=line_keys, rebuild=rebuild)
                 tokenised = shards = _shards(_Files(discovery), hashes, store, config, pack,
                                              progress, workers, report, skipped, mode=mode)
                 try:
@@ -392,8 +395,7 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
                             tokenised, config, reread=reread, assemble=assemble, mode=mode,
                             most_documents=_most_documents(discovery.file_names), stop_assembling=writer.discard,
                             counted=counted, keys_out=line_keys,
-                            keep=(lambda digest, shard: pack.add(shard_key(digest, shard.left_out), getattr(shard, "encoded", None) or encode_shard(shard)))
-                            if pack else None,
+                            keep=keep if pack else None,
                             lost=lambda where: skipped.append(SkippedFile(str(where[0]), VANISHED)),
                         )
                         if plan is not None and repeated != plan.repeated:
@@ -406,6 +408,7 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
                             assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, order=discovery.file_names, line_keys=line_keys, rebuild=rebuild)
                     for (path, root), shard in shards:
                         assembler.add(path, root, shard.decode() if isinstance(shard, EncodedShard) else shard)
+                    assembler.add_kept_after_last()  # while the pack takes what a kept partition's rebuild tokenises
                 finally:
                     tokenised.close()  # after an error or an interruption: worker processes end now, not at exit
         if reused_files is not None:  # a file that failed now has lost its hash; the kept ones keep theirs
@@ -479,7 +482,7 @@ def _assemble_on_cluster(cluster, writer: SnapshotWriter, discovery, hashes: lis
             raise _RebuildAll("the lines repeated across the corpus changed: every partition of the cache rebuilt")
         # read again where a file holds one, or its cached shard (of another corpus, Shard.left_out) left out others
         found = to_read_again(held, lambda j: facts[present[j]].left_out, [j for j, i in enumerate(present) if facts[i].left_out])
-        again = cluster.reread_facts([(*files[present[j]], held.get(j, frozenset())) for j in found], config, writer.folder)
+        again = cluster.reread_facts([(*files[present[j]], hashes[present[j]], held.get(j, frozenset())) for j in found], config)
         for j, new in zip(found, again):
             if new is not None:  # else unreadable now: the first reading stands
                 first = facts[present[j]]
@@ -500,7 +503,7 @@ def _assemble_on_cluster(cluster, writer: SnapshotWriter, discovery, hashes: lis
         if not unkept:
             break
         for reused in unkept:
-            kept_again[id(reused)] = _kept_facts(cluster, store, reused, config, report, repeated, writer.folder, extra, progress)
+            kept_again[id(reused)] = _kept_facts(cluster, store, reused, config, report, repeated, extra, progress)
             if line_keys is not None:
                 line_keys.update(reused.keys)
 
@@ -527,7 +530,7 @@ def _assemble_on_cluster(cluster, writer: SnapshotWriter, discovery, hashes: lis
         built_partitions.close()  # after an error or an interruption: the tasks still queued are cancelled now
     if planner.trailing:  # files without documents after a kept last partition: listed as its files
         assembler.extend_last([about(i)[0] for i in planner.trailing])
-    shutil.rmtree(writer.folder / WORK_FOLDER, ignore_errors=True)  # files read again, leftovers of killed tasks
+    shutil.rmtree(writer.folder / WORK_FOLDER, ignore_errors=True)  # partitions of killed tasks, half written
     return assembler, repeated
 
 
@@ -551,7 +554,7 @@ def _link_kept(writer: SnapshotWriter, planned: list) -> list:
 
 
 def _kept_facts(cluster, store: Store, reused: ReusedPartition, config: Config, report: LoadReport, repeated: frozenset,
-                folder: Path, extra: dict, progress) -> list[tuple]:
+                extra: dict, progress) -> list[tuple]:
     """The files of a kept partition that is assembled again after all, as ``PartitionPlanner``
     takes them (number, shown name, ``FileFacts``, name), their facts read on the workers: from
     the cache, or read again without the lines repeated across the corpus where a file holds one
@@ -575,7 +578,7 @@ def _kept_facts(cluster, store: Store, reused: ReusedPartition, config: Config, 
         if keys != found[j].left_out:  # holds a repeated line, or its cached shard left out others
             todo.append((j, keys))
     if todo:
-        again = cluster.reread_facts([(*paths[j], keys) for j, keys in todo], config, folder, name=f"kept-{len(extra)}")
+        again = cluster.reread_facts([(*paths[j], reused.sources[j][1], keys) for j, keys in todo], config)
         for (j, _keys), new in zip(todo, again):
             if new is None:
                 raise lost

@@ -9,9 +9,9 @@ assembling stops and the files not yet sent are read for their short-line keys o
 (``ReadingMode.keys_only``: a sixth of the work); when the corpus is read, the repeated lines are
 known, and every file is assembled in order: its first shard where it left out exactly the
 repeated lines it holds (``Shard.left_out``), else tokenised again on the workers with them left
-out (cached when it had no shard, under ``shard.shard_key``: the plain key of a content stays
-its shard with nothing left out, which snapshots may read texts from). The snapshot is the same
-whichever way it went::
+out (and cached, under ``shard.shard_key``: the plain key of a content stays its shard with
+nothing left out, and the snapshot reads each file's texts from the shard it was assembled from).
+The snapshot is the same whichever way it went::
 
     mode = ReadingMode()   # the reader of the files asks it what to read
     shards, repeated = without_repeated_lines(read, config, assemble=add, mode=mode, most_documents=n)
@@ -72,9 +72,9 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
     known when no file holds rows); then ``stop_assembling()`` is called and ``mode.keys_only``
     set. ``counted``: the short-line keys and documents of partitions a rebuild keeps (not
     streamed). ``keys_out``: each file's keys, by name, for the snapshot. ``keep(digest, shard)``: a
-    file read for its keys only is cached once tokenised (it returns where the shard's texts are,
-    which the snapshot reads there when nothing was left out); a shard or keys come with their
-    content's ``digest`` when they have one. ``lost(where)``: a file read for its keys only that
+    file tokenised with lines left out, or read for its keys only, is cached once tokenised (it
+    returns where the shard's texts are, which the snapshot reads there); a shard or keys come with
+    their content's ``digest`` when they have one. ``lost(where)``: a file read for its keys only that
     cannot be read when it is tokenised (changed or removed meanwhile) is left out, and said so.
 
     Held per file: its place in the spill and its line keys, in flat arrays (issue 18: ~4 KB a
@@ -162,11 +162,10 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
                     next_present += 1
                     shard = next(again_read)
                     digest = bytes(digests[16 * file : 16 * file + 16])
-                    if shard is not None and file in unread_files and keep is not None and any(digest):
-                        source = keep(digest.hex(), shard)  # cached: it had no shard
-                        # the snapshot keeps its own texts of a file with lines left out, as of any
-                        # file tokenised again (whichever way the corpus was read, the same snapshot)
-                        shard.source = None if shard.left_out else source
+                    if shard is not None and keep is not None and any(digest) and (file in unread_files or shard.left_out):
+                        # cached (under its own key when lines were left out): the snapshot reads its
+                        # texts there, whichever way the corpus was read
+                        shard.source = keep(digest.hex(), shard)
                 if shard is None and file in unread_files:  # unreadable now, and never tokenised
                     if lost is not None:
                         lost((Path(where[0]), where[1]))
