@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -213,3 +214,20 @@ def test_the_worker_pool_has_ended_when_the_last_shard_is_handed_on(tmp_path):
     shards = [next(results) for _ in items]
     assert all(not isinstance(shard, str) for shard in shards)
     assert multiprocessing.active_children() == []
+
+
+def test_a_corpus_of_the_same_files_elsewhere_reads_the_shards_cached_with_their_repeated_lines_left_out(tmp_path, monkeypatch):
+    """Files read for their keys first are cached only with the repeated lines left out (under
+    ``shard.shard_key``): a corpus of the same contents in another folder (another snapshot) finds
+    those shards and tokenises nothing; its texts are read from them."""
+    site = _site(tmp_path / "site", pages=120)
+    monkeypatch.setattr(repeated_module, "CHECK_KEYS", 4)
+    first = load_corpus(site, cache_dir=tmp_path / "cache", workers=1)
+    copy = tmp_path / "copy"
+    shutil.copytree(site, copy)
+    readings = _count_readings(monkeypatch)
+    again = load_corpus(copy, cache_dir=tmp_path / "cache", workers=1)
+    assert readings == {"tokenised": 0, "keys only": 0}
+    assert not again.load_report.from_snapshot and again.repeated_lines == first.repeated_lines
+    assert [again.text(i) for i in range(len(again))] == [first.text(i) for i in range(len(first))]
+    assert "Twitter" not in again.text(1)

@@ -193,10 +193,11 @@ def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, con
                 except OSError as error:
                     results.append((None, f"cannot read: {error.strerror or error}", False, [], None))
                     continue
-            if store.has_shard(settings_key, digest):
-                shard = store.load_shard(settings_key, digest) if facts else None
+            key = store.cached_key(settings_key, digest)
+            if key is not None:  # as a local build reads the cache (one with lines left out first)
+                shard = store.load_shard(settings_key, key) if facts else None
                 if shard is not None or not facts:
-                    results.append((digest, None, False, [], FileFacts.of(shard, digest, keys=keys) if facts else None))
+                    results.append((digest, None, False, [], FileFacts.of(shard, key, keys=keys) if facts else None))
                     continue
             shard = _shard_or_reason((Path(path), Path(root), digest), config)
             if isinstance(shard, str):
@@ -379,7 +380,7 @@ class ClusterSession:
             entry = previous.get(str(path))
             digest = entry[1] if entry and entry[0] == tuple(stat) else None
             hashes[index] = digest
-            if digest is None or not store.has_shard(settings_key, digest):
+            if digest is None or not store.cached_key(settings_key, digest):
                 todo.append((index, str(path), str(root), digest, max(int(stat[0]), 1)))
         if facts is not None:
             facts[:] = [None] * len(files)

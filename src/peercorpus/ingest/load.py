@@ -562,7 +562,7 @@ def _kept_facts(cluster, store: Store, reused: ReusedPartition, config: Config, 
     everything instead (``_RebuildAll``); numbers below 0 go into ``extra`` (path, root, facts)."""
     lost = _RebuildAll("a kept file's shard was missing or unreadable: every partition of the cache rebuilt")
     settings_key = config.stream_key()
-    if not all(store.has_shard(settings_key, digest) for _root, digest in reused.sources):
+    if not all(store.cached_key(settings_key, digest) for _root, digest in reused.sources):
         raise lost
     paths = [(Path(name), root) for name, (root, _digest) in zip(reused.files, reused.sources)]
     found: list = [None] * len(paths)
@@ -717,7 +717,7 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
     ``FileLineKeys``: tokenised later, ``repeated.without_repeated_lines``). Files that cannot be
     read go to ``skipped`` and lose their hash."""
     settings_key = config.stream_key()
-    todo = array("q", [i for i, digest in enumerate(hashes) if digest and not (pack and store.has_shard(settings_key, digest))])
+    todo = array("q", [i for i, digest in enumerate(hashes) if digest and not (pack and store.cached_key(settings_key, digest))])
     # made a batch at a time: a list of every file's (Path, root, digest) took ~500 bytes a file
     def item(i: int) -> tuple:
         if mode is not None and mode.keys_only:
@@ -733,7 +733,8 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
         if pending[index]:
             result = next(results)
         else:
-            shard = store.load_shard(settings_key, digest)
+            key = store.cached_key(settings_key, digest)
+            shard = store.load_shard(settings_key, key) if key else None
             if shard is not None:
                 shard.digest = digest
                 yield files[index], shard

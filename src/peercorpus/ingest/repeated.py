@@ -35,7 +35,7 @@ from ..config import Config
 from ..core.distinct import distinct
 from ..errors import UnreadableFile
 from .sections import REPEATED_MIN_DOCUMENTS, REPEATED_MIN_SHARE, repeated_line_keys
-from .shard import FileLineKeys, process_file
+from .shard import FileLineKeys, leaves_lines_out, process_file
 from .store import decode_shard, encode_shard
 from .workers import EncodedShard
 
@@ -72,9 +72,8 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
     known when no file holds rows); then ``stop_assembling()`` is called and ``mode.keys_only``
     set. ``counted``: the short-line keys and documents of partitions a rebuild keeps (not
     streamed). ``keys_out``: each file's keys, by name, for the snapshot. ``keep(digest, shard)``: a
-    file tokenised with lines left out, or read for its keys only, is cached once tokenised (it
-    returns where the shard's texts are, which the snapshot reads there); a shard or keys come with
-    their content's ``digest`` when they have one. ``lost(where)``: a file read for its keys only that
+    file tokenised again is cached (it returns where the shard's texts are, which the snapshot
+    reads there); a shard or keys come with their content's ``digest`` when they have one. ``lost(where)``: a file read for its keys only that
     cannot be read when it is tokenised (changed or removed meanwhile) is left out, and said so.
 
     Held per file: its place in the spill and its line keys, in flat arrays (issue 18: ~4 KB a
@@ -108,8 +107,8 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
             data = getattr(shard, "encoded", None) or encode_shard(shard)
             spill_at.append(len(data))
             spill.write(data)
-            if shard.left_out:
-                shard.source = None  # a cached shard of another corpus: its texts are not this one's
+            if shard.left_out and not leaves_lines_out(getattr(shard, "source", None) or "+"):
+                shard.source = None  # cached under its content's plain key by an older peercorpus: not the texts named so now
         wheres.append((str(where[0]), where[1]))  # a str, not a Path: a third of the room
         sources.append(getattr(shard, "source", None))
         left_out.append(frozenset() if keys_only else shard.left_out)
@@ -162,7 +161,7 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
                     next_present += 1
                     shard = next(again_read)
                     digest = bytes(digests[16 * file : 16 * file + 16])
-                    if shard is not None and keep is not None and any(digest) and (file in unread_files or shard.left_out):
+                    if shard is not None and keep is not None and any(digest):
                         # cached (under its own key when lines were left out): the snapshot reads its
                         # texts there, whichever way the corpus was read
                         shard.source = keep(digest.hex(), shard)

@@ -93,6 +93,16 @@ def shard_key(digest: str, left_out: frozenset[int] = frozenset()) -> str:
     return f"{digest}+{hashlib.blake2b(keys, digest_size=8).hexdigest()}"
 
 
+def leaves_lines_out(key: str) -> bool:
+    """Whether a shard's cache key (or a snapshot's ``settings/key`` text source) is a
+    ``shard_key`` of a shard with lines left out.
+
+    >>> leaves_lines_out("ab12+9c2d393dc39ea3a1"), leaves_lines_out("f00d/ab12")
+    (True, False)
+    """
+    return "+" in key.rpartition("/")[2]
+
+
 def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[int] = frozenset()) -> Shard:
     """Read ``path`` and tokenise it; raises ``UnreadableFile`` when it cannot be read.
 

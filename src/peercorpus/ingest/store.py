@@ -40,7 +40,7 @@ import numpy as np
 from ..core.packed import PackedNames, SharedRows
 from ..durable import sync
 from ..errors import InputError
-from .shard import Shard
+from .shard import Shard, leaves_lines_out
 from .shard_codec import compact_arrays, expand_arrays
 from .snapshot import (
     DOCUMENT_BLOCK,
@@ -93,6 +93,7 @@ class Store:
         self.root = Path(root) / f"v{CACHE_FORMAT}"
         self._indexes: dict[str, dict[str, tuple[str, int, int, str | None]]] = {}
         self._packs: dict[str, Any] = {}  # open pack files; a shard is read alone, not its whole pack
+        self._variants: dict[str, dict[str, list[str]]] = {}  # content digest → its shards' keys with lines left out
         # the packs shards were read from or written to by this object (settings key/pack name):
         # a snapshot built with it may read its texts there (``text_pack_records``)
         self.packs_used: set[str] = set()
@@ -123,6 +124,21 @@ class Store:
 
     def has_shard(self, settings_key: str, digest: str) -> bool:
         return digest in self._shard_index(settings_key)
+
+    def cached_key(self, settings_key: str, digest: str) -> str | None:
+        """The key of a cached shard of content ``digest``: one with lines left out when there is
+        one (``shard.shard_key``: a file another corpus found boilerplate in, which this one
+        likely repeats too; ``repeated.to_read_again`` reads it again if not), else the plain
+        one; ``None`` when none is cached."""
+        index = self._shard_index(settings_key)
+        variants = self._variants.get(settings_key)
+        if variants is None:
+            variants = self._variants[settings_key] = {}
+            for key in index:
+                if leaves_lines_out(key):
+                    variants.setdefault(key.partition("+")[0], []).append(key)
+        found = variants.get(digest)
+        return found[-1] if found else digest if digest in index else None
 
     def load_shard(self, settings_key: str, digest: str) -> Shard | None:
         """The cached shard, or ``None`` when absent or unreadable (it is then rebuilt)."""
@@ -634,6 +650,7 @@ class ShardPack:
             raise
         self.published += len(entries)
         self.store._indexes.pop(self.settings_key, None)
+        self.store._variants.pop(self.settings_key, None)
 
     def __enter__(self) -> ShardPack:
         return self
