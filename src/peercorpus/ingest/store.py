@@ -23,6 +23,7 @@ killed process (their lock is free) are removed by the next one.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import os
@@ -93,7 +94,7 @@ class Store:
         self.root = Path(root) / f"v{CACHE_FORMAT}"
         self._indexes: dict[str, dict[str, tuple[str, int, int, str | None]]] = {}
         self._packs: dict[str, Any] = {}  # open pack files; a shard is read alone, not its whole pack
-        self._variants: dict[str, dict[str, list[str]]] = {}  # content digest → its shards' keys with lines left out
+        self._variants: dict[str, list[str]] = {}  # the shards' keys with lines left out, sorted (cached_key)
         # the packs shards were read from or written to by this object (settings key/pack name):
         # a snapshot built with it may read its texts there (``text_pack_records``)
         self.packs_used: set[str] = set()
@@ -131,14 +132,13 @@ class Store:
         likely repeats too; ``repeated.to_read_again`` reads it again if not), else the plain
         one; ``None`` when none is cached."""
         index = self._shard_index(settings_key)
-        variants = self._variants.get(settings_key)
-        if variants is None:
-            variants = self._variants[settings_key] = {}
-            for key in index:
-                if leaves_lines_out(key):
-                    variants.setdefault(key.partition("+")[0], []).append(key)
-        found = variants.get(digest)
-        return found[-1] if found else digest if digest in index else None
+        keyed = self._variants.get(settings_key)
+        if keyed is None:  # the keys with lines left out, sorted (references: 8 bytes a shard)
+            keyed = self._variants[settings_key] = sorted(filter(leaves_lines_out, index))
+        at = bisect.bisect_left(keyed, f"{digest}+")
+        if at < len(keyed) and keyed[at].startswith(f"{digest}+"):
+            return keyed[at]
+        return digest if digest in index else None
 
     def load_shard(self, settings_key: str, digest: str) -> Shard | None:
         """The cached shard, or ``None`` when absent or unreadable (it is then rebuilt)."""
