@@ -408,16 +408,9 @@ def test_partitions_assembled_by_the_workers_without_repeated_lines(cluster, clu
 
 
 def test_the_client_assembles_no_partition_and_shows_the_workers_progress(cluster, cluster_corpus, local_partitioned, tmp_path, monkeypatch):
-    from peercorpus.ingest import assemble
     from peercorpus.ingest.load import load_corpus
 
-    def here(*args, **kwargs):
-        raise AssertionError("a partition was assembled by the client")
-
-    monkeypatch.setattr(assemble, "finish_partition", here)  # what the local build finishes each partition with
-    monkeypatch.setattr(assemble.PartitionedAssembler, "add", here)
-    for name, value in SMALL_PARTITIONS.items():
-        monkeypatch.setenv(name, value)
+    _nothing_assembled_here(monkeypatch)
     calls = []
     cache = tmp_path / "shared-cache"
     corpus = load_corpus(cluster_corpus, cache_dir=cache, scheduler=cluster.address, progress=lambda *call: calls.append(call))
