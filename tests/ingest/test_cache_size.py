@@ -215,3 +215,20 @@ def test_an_older_snapshot_format_is_rebuilt_from_the_shards(mini_corpus, tmp_pa
     again = load_corpus(mini_corpus, cache_dir=cache)
     assert not again.load_report.from_snapshot and again.load_report.files_tokenized == 0
     assert again.text(0) == load_corpus(mini_corpus, use_cache=False).text(0)
+
+
+def test_a_rebuild_keeps_the_checksums_of_the_packs_it_kept_and_reads_the_new_ones(tmp_path):
+    from peercorpus.ingest.store import Store, file_checksum
+
+    store = Store(tmp_path)
+    folder = store.root / "shards" / "settings"
+    folder.mkdir(parents=True)
+    for name in ("old", "new"):
+        (folder / f"{name}.pack").write_bytes(name.encode() * 100)
+        (folder / f"{name}.idx").write_bytes(b"{}")
+    known = {"settings/old.pack": [300, "recorded"], "settings/old.idx": [2, "recorded"]}
+    records = store.text_pack_records({"settings/old.pack", "settings/new.pack"}, known=known)
+    assert records["settings/old.pack"] == [300, "recorded"]  # a published pack never changes: not read again
+    assert records["settings/new.pack"] == [300, file_checksum(folder / "new.pack")]
+    (folder / "old.pack").write_bytes(b"x" * 10)  # another size: read
+    assert store.text_pack_records({"settings/old.pack"}, known=known)["settings/old.pack"] == [10, file_checksum(folder / "old.pack")]

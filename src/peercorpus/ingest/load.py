@@ -235,7 +235,7 @@ class _Plan:
     reuse: dict  # file name → the kept partitions that come right before it (None: at the end)
     counted: tuple[list[np.ndarray], int]  # the kept files' short-line keys, and their documents
     repeated: frozenset  # the repeated lines the previous snapshot was made with
-    packs: set[str]  # the shard packs the previous snapshot may read texts from
+    packs: dict[str, list]  # the shard packs the previous snapshot may read texts from (Store.text_packs)
 
 
 def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, previous, config, sidecar_stats) -> _Plan | None:
@@ -290,7 +290,7 @@ def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, pre
             after += 1
         reuse.setdefault(names[present[after]] if after < len(present) else None, []).append(reused)
     try:
-        packs = {name for name in store.text_packs(folder) if name.endswith(".pack")}
+        packs = store.text_packs(folder)
     except CacheUnreadable:
         return None
     return _Plan(reused_files, reuse, (key_parts, documents), frozenset(manifest.get("repeated_lines", ())), packs)
@@ -426,7 +426,8 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
             "partitions": assembler.parts,
         }
         if use_cache:  # the shard packs its texts may be read from, checked when it is opened (Store.check_text_packs)
-            writer.text_packs = store.text_pack_records(store.packs_used | assembler.packs | (plan.packs if plan is not None else set()))
+            kept = plan.packs if plan is not None else {}
+            writer.text_packs = store.text_pack_records(store.packs_used | assembler.packs | {name for name in kept if name.endswith(".pack")}, known=kept)
         writer.close(manifest=manifest, files=FileTable(discovery.file_names, discovery.stats, hashes))
     except OSError as error:
         writer.discard()

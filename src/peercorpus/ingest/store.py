@@ -160,20 +160,26 @@ class Store:
         except (OSError, ValueError, KeyError, TypeError, IndexError, EOFError, json.JSONDecodeError):
             return None
 
-    def text_pack_records(self, packs: set[str]) -> dict[str, list]:
+    def text_pack_records(self, packs: set[str], known: dict[str, list] | None = None) -> dict[str, list]:
         """Size and checksum of the packs ``packs`` (settings key/pack name) and their indexes,
         by their path under the shard folder, kept beside a snapshot when it is published
         (``SnapshotWriter.text_packs``): the texts it reads there are checked as its own files
-        are (``check_text_packs``).
+        are (``check_text_packs``). A published pack never changes, so one of the same size in
+        ``known`` (the previous snapshot's records) keeps its checksum: a rebuild that keeps
+        most partitions does not read every pack again.
 
         >>> Store(Path("/nonexistent")).text_pack_records({"ab/cd.pack"})
         {}
         """
         records: dict[str, list] = {}
+        known = known or {}
         for name in sorted(packs):
             for path in (self.root / "shards" / name, (self.root / "shards" / name).with_suffix(".idx")):
+                relative = path.relative_to(self.root / "shards").as_posix()
                 try:
-                    records[path.relative_to(self.root / "shards").as_posix()] = [path.stat().st_size, file_checksum(path)]
+                    size = path.stat().st_size
+                    earlier = known.get(relative)
+                    records[relative] = list(earlier) if earlier and earlier[0] == size else [size, file_checksum(path)]
                 except OSError:
                     continue  # gone meanwhile: its shards were not this snapshot's
         return records
