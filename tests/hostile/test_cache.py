@@ -149,6 +149,13 @@ def test_damage_to_the_shard_packs_a_snapshot_reads_texts_from_is_noticed_and_re
             assert _fingerprint(load_corpus(corpus, cache_dir=cache)) == expected, (name, how)
             again = load_corpus(corpus, cache_dir=cache)
             assert again.load_report.from_snapshot and _fingerprint(again) == expected, (name, how)
+    # the list of packs beside a snapshot names only packs of the shard folder: a file elsewhere
+    # (a device that never ends, here) is not read, the snapshot is rebuilt
+    cache = tmp_path / "cache-listed-elsewhere"
+    shutil.copytree(template, cache, symlinks=True)
+    [listed] = cache.rglob("*.packs.json")
+    listed.write_text('{"/dev/zero": [0, "00000000"]}')
+    assert _fingerprint(load_corpus(corpus, cache_dir=cache)) == expected
 
 
 def test_a_damaged_snapshot_is_rebuilt_with_a_warning(run, tmp_path, isolated_cache):

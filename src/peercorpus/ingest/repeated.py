@@ -107,8 +107,11 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
             data = getattr(shard, "encoded", None) or encode_shard(shard)
             spill_at.append(len(data))
             spill.write(data)
-            if shard.left_out and not leaves_lines_out(getattr(shard, "source", None) or "+"):
-                shard.source = None  # cached under its content's plain key by an older peercorpus: not the texts named so now
+            source = getattr(shard, "source", None)
+            if shard.left_out and source is not None and not leaves_lines_out(source):
+                # cached under its content's plain key by an older peercorpus: that name may give
+                # another shard's texts now
+                shard.source = None
         wheres.append((str(where[0]), where[1]))  # a str, not a Path: a third of the room
         sources.append(getattr(shard, "source", None))
         left_out.append(frozenset() if keys_only else shard.left_out)

@@ -80,9 +80,9 @@ def content_hash(data: bytes) -> str:
 
 def shard_key(digest: str, left_out: frozenset[int] = frozenset()) -> str:
     """The key of a file's shard in the cache: its content hash for the shard with nothing
-    repeated left out (what every corpus reads first, and what snapshots may read texts from),
-    suffixed with the lines left out otherwise, so that the plain shard of a content is never
-    replaced by one of another corpus' repeated lines.
+    repeated left out, suffixed with a hash of the lines left out otherwise, so that each shard a
+    snapshot reads texts from keeps its key whatever other corpora of the same file leave out
+    (``Store.cached_key`` finds either).
 
     >>> shard_key("ab12"), shard_key("ab12", frozenset({7, -3}))
     ('ab12', 'ab12+9c2d393dc39ea3a1')

@@ -27,6 +27,7 @@ import bisect
 import json
 import math
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -67,6 +68,7 @@ STALE_SECONDS = 60  # a build or pack this old whose lock is free was left by a 
 PACK_ROLL_BYTES = 64 << 20  # a shard pack is published (and kept if the ingest is killed) at this size...
 PACK_ROLL_SECONDS = 60.0  # ...or this age
 PACKS_SUFFIX = ".packs.json"  # beside a snapshot folder: the shard packs it reads texts from (Store.text_packs)
+_PACK_NAME = re.compile(r"[0-9a-f]+/[0-9a-f]+\.(?:pack|idx)")  # settings key/pack name, as ShardPack names them
 VERIFY_BELOW = 2 << 20  # snapshot files smaller than this are checksummed on every open (lists, vocabularies)
 _RETIRED = ".retired"
 
@@ -94,7 +96,7 @@ class Store:
         self.root = Path(root) / f"v{CACHE_FORMAT}"
         self._indexes: dict[str, dict[str, tuple[str, int, int, str | None]]] = {}
         self._packs: dict[str, Any] = {}  # open pack files; a shard is read alone, not its whole pack
-        self._variants: dict[str, list[str]] = {}  # the shards' keys with lines left out, sorted (cached_key)
+        self._left_out_keys: dict[str, list[str]] = {}  # the shards' keys with lines left out, sorted (cached_key)
         # the packs shards were read from or written to by this object (settings key/pack name):
         # a snapshot built with it may read its texts there (``text_pack_records``)
         self.packs_used: set[str] = set()
@@ -132,9 +134,9 @@ class Store:
         likely repeats too; ``repeated.to_read_again`` reads it again if not), else the plain
         one; ``None`` when none is cached."""
         index = self._shard_index(settings_key)
-        keyed = self._variants.get(settings_key)
+        keyed = self._left_out_keys.get(settings_key)
         if keyed is None:  # the keys with lines left out, sorted (references: 8 bytes a shard)
-            keyed = self._variants[settings_key] = sorted(filter(leaves_lines_out, index))
+            keyed = self._left_out_keys[settings_key] = sorted(filter(leaves_lines_out, index))
         at = bisect.bisect_left(keyed, f"{digest}+")
         if at < len(keyed) and keyed[at].startswith(f"{digest}+"):
             return keyed[at]
@@ -196,6 +198,9 @@ class Store:
             raise CacheUnreadable(f"its list of shard packs is unreadable ({error})") from None
         if not isinstance(recorded, dict):
             raise CacheUnreadable("its list of shard packs is unreadable (not a mapping)")
+        for name in recorded:  # only a pack or an index of the shard folder: nothing elsewhere is read
+            if not _PACK_NAME.fullmatch(name):
+                raise CacheUnreadable(f"its list of shard packs names {name[:80]!r}, not a shard pack")
         return recorded
 
     def check_text_packs(self, folder: Path, limit: int | None = VERIFY_BELOW) -> None:
@@ -203,7 +208,9 @@ class Store:
         missing, has another size, or (when smaller than ``limit``; always when it is ``None``)
         another checksum than when the snapshot was published: rebuilt, rather than a text
         unreadable later."""
-        check_snapshot_files(self.root / "shards", {"files": self.text_packs(folder)}, limit=limit, empty=True)
+        recorded = self.text_packs(folder)
+        if recorded:  # none: a snapshot without the cache's packs (or made before they were listed)
+            check_snapshot_files(self.root / "shards", {"files": recorded}, limit=limit)
 
     def text_block_at(self, source: str) -> tuple[Path, int]:
         """The pack file and offset of the shard named ``source`` (``settings key/digest``, as a
@@ -656,7 +663,7 @@ class ShardPack:
             raise
         self.published += len(entries)
         self.store._indexes.pop(self.settings_key, None)
-        self.store._variants.pop(self.settings_key, None)
+        self.store._left_out_keys.pop(self.settings_key, None)
 
     def __enter__(self) -> ShardPack:
         return self
@@ -717,12 +724,11 @@ def file_checksum(path: Path) -> str:
     return f"{value:08x}"
 
 
-def check_snapshot_files(folder: Path, manifest: dict[str, Any], limit: int | None = VERIFY_BELOW, *, empty: bool = False) -> None:
+def check_snapshot_files(folder: Path, manifest: dict[str, Any], limit: int | None = VERIFY_BELOW) -> None:
     """``CacheUnreadable`` when a file the manifest lists is missing, has another size, or (when
-    smaller than ``limit``, or always when ``limit`` is ``None``) another checksum (``empty``:
-    a list of no files is not an error)."""
+    smaller than ``limit``, or always when ``limit`` is ``None``) another checksum."""
     recorded = manifest.get("files")
-    if not isinstance(recorded, dict) or not (recorded or empty):
+    if not isinstance(recorded, dict) or not recorded:
         raise CacheUnreadable("manifest lists no files")
     for name, entry in recorded.items():
         try:
