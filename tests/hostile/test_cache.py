@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -156,6 +157,16 @@ def test_damage_to_the_shard_packs_a_snapshot_reads_texts_from_is_noticed_and_re
     [listed] = cache.rglob("*.packs.json")
     listed.write_text('{"/dev/zero": [0, "00000000"]}')
     assert _fingerprint(load_corpus(corpus, cache_dir=cache)) == expected
+    # nor a device the snapshot's own manifest lists, inside its folder or out
+    for name in ("zero", "/dev/zero"):
+        cache = tmp_path / f"cache-device-{len(name)}"
+        shutil.copytree(template, cache, symlinks=True)
+        [manifest] = cache.rglob("manifest.json")
+        (manifest.parent / "zero").symlink_to("/dev/zero")
+        written = json.loads(manifest.read_text())
+        written["files"][name] = [0, "00000000"]
+        manifest.write_text(json.dumps(written))
+        assert _fingerprint(load_corpus(corpus, cache_dir=cache)) == expected, name
 
 
 def test_a_damaged_snapshot_is_rebuilt_with_a_warning(run, tmp_path, isolated_cache):

@@ -29,6 +29,7 @@ import math
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 import uuid
@@ -731,11 +732,16 @@ def check_snapshot_files(folder: Path, manifest: dict[str, Any], limit: int | No
     if not isinstance(recorded, dict) or not recorded:
         raise CacheUnreadable("manifest lists no files")
     for name, entry in recorded.items():
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            raise CacheUnreadable(f"the manifest names {name[:80]!r}, outside its folder")
         try:
             size, checksum = int(entry[0]), str(entry[1])
-            actual = os.stat(folder / name).st_size
+            status = os.stat(folder / name)
         except (OSError, ValueError, TypeError, IndexError) as error:
             raise CacheUnreadable(f"{name} missing ({error})") from None
+        if not stat.S_ISREG(status.st_mode):  # a device or a pipe put there: never read (it may not end)
+            raise CacheUnreadable(f"{name} is not a regular file")
+        actual = status.st_size
         if actual != size:
             raise CacheUnreadable(f"{name} is {actual:,} bytes, {size:,} when written")
         if (limit is None or size < limit) and file_checksum(folder / name) != checksum:
