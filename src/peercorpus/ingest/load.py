@@ -836,12 +836,12 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
         # joins that thread: Ctrl-C hung 1 ingest in 9). Once this process' own copy of the
         # pipe's write end is closed, the dead workers' were the last: the read ends (EOF).
         _close_quietly(getattr(getattr(pool, "_result_queue", None), "_writer", None))
+        manager = getattr(pool, "_executor_manager_thread", None)  # before shutdown(), which forgets it
         pool.shutdown(wait=False, cancel_futures=True)
         # With its workers ended, the pool's manager thread ends soon; a short wait for it keeps the
         # interpreter's exit from racing it on the pipe it closes (an "Exception in atexit" traceback
         # from concurrent.futures, seen under load after a pattern ran out of time). Bounded: an
         # unbounded shutdown(wait=True) here hung now and then after SIGTERM (its feeder thread).
-        manager = getattr(pool, "_executor_manager_thread", None)
         if manager is not None:
             manager.join(timeout=2)
             # Still racing under load: the exit's wake-up call (``_python_exit``) may write to the pipe
