@@ -19,7 +19,7 @@ import pytest
 
 from conftest import heavy_imports_of_warm_command
 
-from .conftest import Cluster, need_dask
+from .conftest import WORDS, Cluster, need_dask
 
 pytestmark = pytest.mark.slow
 
@@ -356,6 +356,36 @@ def test_the_workers_assemble_the_partitions_and_the_snapshot_is_the_local_one(c
                           capture_output=True, text=True)
     assert diff.returncode == 0, diff.stdout
     assert not list(cache.rglob(".work"))  # the workers' scratch is gone
+
+
+def test_once_a_line_is_certain_to_repeat_the_workers_read_keys_first_and_tokenise_each_file_once(cluster, tmp_path):
+    """No file holds rows, so a line is certain to repeat early (the footer of every page): the
+    tasks sent after that read their files' short-line keys only, and those files are tokenised
+    once, with the line left out, as a local ingest does (issue 18); the snapshot is the local one."""
+    from peercorpus.ingest.load import load_corpus
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for page in range(120):  # pages of a site: a title, two headings, text and the site's footer
+        words = WORDS[page % len(WORDS)], WORDS[(page * 7 + 3) % len(WORDS)]
+        (corpus / f"page{page:03d}.txt").write_text(
+            f"Notes on {words[0]} number {page}\n\nAbout the {words[1]} {page}\n\n"
+            + " ".join(f"The {words[0]} helps {WORDS[(page + i) % len(WORDS)]} people every week." for i in range(12))
+            + f"\n\nMore on {words[1]} {page}\n\nShare this page with a friend\n", encoding="utf-8")
+    local = tmp_path / "local"
+    peercorpus("ingest", str(corpus), "--cache-dir", str(local))
+    cache = tmp_path / "shared-cache"
+    calls = []
+    loaded = load_corpus(corpus, cache_dir=cache, scheduler=cluster.address, progress=lambda *call: calls.append(call))
+    assert loaded.repeated_lines
+    assert "peercorpus-keys" in task_prefixes(cluster)
+    rereads = [call[:2] for call in calls if call[2:] == ("tokenised without the repeated lines",)]
+    assert rereads and rereads[-1][0] == rereads[-1][1]  # shown as they are tokenised, to the last
+    assert snapshot_tree(cache) == snapshot_tree(local)
+    # the files read for their keys only were tokenised once: no shard of theirs with nothing left out
+    plain = {key for index in cache.rglob("*.idx") for key in json.loads(index.read_text()) if "+" not in key}
+    keyed = {key.partition("+")[0] for index in cache.rglob("*.idx") for key in json.loads(index.read_text()) if "+" in key}
+    assert keyed - plain  # (before, every file holding the line had both)
 
 
 def test_a_changed_file_rebuilds_its_partition_only_on_the_cluster_too(cluster, cluster_corpus, tmp_path):

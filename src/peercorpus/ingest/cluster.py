@@ -14,7 +14,8 @@ Dask is imported only here, and this module only when a scheduler is given::
 
 What is corpus-wide is decided here first, from each file's small ``FileFacts`` (tokens, text
 hashes, short-line keys): the lines repeated across the corpus (files holding one read again on
-the workers, ``reread_facts``, into the shared cache), where partitions are cut and
+the workers, ``reread_facts``, into the shared cache; once one is certain to repeat, the files not
+yet sent are read for their keys only and tokenised then, once), where partitions are cut and
 which documents duplicate earlier ones. An incremental rebuild (a previous snapshot some of
 whose partitions are kept) links the kept partitions here and has the workers assemble the
 others the same way.
@@ -45,11 +46,12 @@ from ..core.corpus import SkippedFile
 from ..errors import InputError, PeerCorpusError, UsageError
 from ..version import __version__
 from .assemble import BuiltPartition, FileFacts, assemble_partition
+from .repeated import REREAD_PROGRESS, RepeatWatch
 from .sections import finds_repeated_lines as _finds_repeated_lines
-from .shard import content_hash, shard_key
+from .shard import FileLineKeys, content_hash, shard_key
 from .snapshot import partition_checksums
 from .store import CACHE_FORMAT, Store, encode_shard
-from .workers import _shard_or_reason, is_notice
+from .workers import KEYS_ONLY, _shard_or_reason, is_notice
 
 SCHEDULER_ENV = "PEERCORPUS_SCHEDULER"
 TIMEOUT_ENV = "PEERCORPUS_SCHEDULER_TIMEOUT"
@@ -173,12 +175,14 @@ def _store_for(cache_root: str, settings_key: str, ingest: str):
 
 
 def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, config: Config, ingest: str,
-                  facts: bool = False) -> list[tuple]:
+                  facts: bool = False, keys_only: bool = False) -> list[tuple]:
     """A Dask task: for each ``(path, root, digest or None)``, hash the file when its digest is
     not known, and tokenise it into the shared cache unless its shard is there already.
     Returns one ``(digest or None, problem or None, tokenised, notices, facts)`` per item;
     ``facts``: the shard's ``FileFacts`` (read from the cache when it was there), which the
-    client plans the partitions with (else ``None``)."""
+    client plans the partitions with (else ``None``). ``keys_only`` (once a line is certain to
+    repeat): a file not in the cache is read for its short-line keys only, its facts a
+    ``FileLineKeys``; it is tokenised once the repeated lines are known (``reread_task``)."""
 
     settings_key = config.stream_key()
     store = _store_for(cache_root, settings_key, ingest)
@@ -199,9 +203,12 @@ def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, con
                 if shard is not None or not facts:
                     results.append((digest, None, False, [], FileFacts.of(shard, key, keys=keys) if facts else None))
                     continue
-            shard = _shard_or_reason((Path(path), Path(root), digest), config)
+            shard = _shard_or_reason((Path(path), Path(root), digest, *([KEYS_ONLY] if keys_only else [])), config)
             if isinstance(shard, str):
                 results.append((digest, shard, False, [], None))
+                continue
+            if isinstance(shard, FileLineKeys):  # as a local ingest reads it: counted as tokenised now
+                results.append((digest, None, True, [f"{path}: {w}" for w in shard.warnings if is_notice(w)], shard))
                 continue
             pack.add(digest, encode_shard(shard))
             notices = [f"{path}: {w}" for doc in shard.documents for w in doc["warnings"] if is_notice(w)]
@@ -366,12 +373,18 @@ class ClusterSession:
 
     def tokenize(self, files: list[tuple[Path, Path]], file_stats: Iterable, previous: dict[str, Any], config: Config,
                  report, skipped: list, progress: Callable[[int, int], None] | None = None,
-                 facts: list | None = None) -> list[str | None]:
+                 facts: list | None = None, most_documents: int | None = None) -> list[str | None]:
         """What ``load._content_hashes`` returns (every file's content hash, ``None`` for those
         that cannot be read, which go to ``skipped``), with every shard the corpus needs written
         into the shared cache by the cluster's workers. ``facts``: a list filled with the
         ``FileFacts`` of the files tokenised now (``None`` for the others, whose shards were in the
-        cache: ``facts`` reads them), for ``load._assemble_on_cluster``."""
+        cache: ``facts`` reads them), for ``load._assemble_on_cluster``.
+
+        ``most_documents`` (at most that many documents are coming; lines repeated across the
+        corpus are looked for): as locally (``repeated.without_repeated_lines``), once a line is
+        certain to repeat the tasks not yet sent read their files' short-line keys only (their
+        facts a ``FileLineKeys``), so that a file holding a repeated line is tokenised once, after
+        (``reread_facts``), not twice (issue 18: a corpus whose every file has one)."""
         store = self.store
         settings_key = config.stream_key()
         hashes: list[str | None] = [None] * len(files)
@@ -384,7 +397,7 @@ class ClusterSession:
                 todo.append((index, str(path), str(root), digest, max(int(stat[0]), 1)))
         if facts is not None:
             facts[:] = [None] * len(files)
-        self._tokenize(todo, hashes, config, report, skipped, facts, progress)
+        self._tokenize(todo, hashes, config, report, skipped, facts, progress, most_documents=most_documents)
         return hashes
 
     def facts(self, files: list[tuple[Path, Path]], file_stats: Iterable, hashes: list[str | None], facts: list, config: Config,
@@ -396,25 +409,40 @@ class ClusterSession:
         self._tokenize(todo, hashes, config, report, skipped, facts, progress, what="reading shards")
 
     def _tokenize(self, todo: list[tuple], hashes: list, config: Config, report, skipped: list, facts: list | None,
-                  progress: Callable | None, what: str | None = None) -> None:
+                  progress: Callable | None, what: str | None = None, most_documents: int | None = None) -> None:
         from distributed import as_completed
 
         if not todo:
             return
         client, store = self.client, self.store
-        batches = _batches(todo, self._threads())
+        # Where a line may become certain to repeat, smaller tasks, two a thread in flight at a time,
+        # so that those sent after it read keys only; else every task is sent at once.
+        watching = facts is not None and most_documents is not None and _finds_repeated_lines(config)
+        watch = RepeatWatch(most_documents) if watching else None
+        batches = _batches(todo, self._threads() * (4 if watching else 1))
         ingest = uuid.uuid4().hex
-        futures = {
-            client.submit(
-                tokenize_task, [item[1:4] for item in batch], str(store.root), config, ingest, facts is not None,
-                key=f"peercorpus-tokenize-{ingest}-{number}", retries=TASK_RETRIES, pure=False,
-            ): batch
-            for number, batch in enumerate(batches)
-        }
+        unsent = iter(enumerate(batches))
+        futures: dict = {}
+        running = as_completed(loop=client.loop)
+        keys_only = False
+
+        def send_next() -> None:
+            for number, batch in unsent:
+                kind = "keys" if keys_only else "tokenize"
+                future = client.submit(
+                    tokenize_task, [item[1:4] for item in batch], str(store.root), config, ingest, facts is not None, keys_only,
+                    key=f"peercorpus-{kind}-{ingest}-{number}", retries=TASK_RETRIES, pure=False,
+                )
+                futures[future] = batch
+                running.add(future)
+                return
+
         done = 0
         unreadable, unusable, notices = {}, {}, {}  # by file index: said in corpus order, as locally
         try:
-            for future in as_completed(list(futures), loop=client.loop):
+            for _ in range(2 * self._threads() if watching else len(batches)):
+                send_next()
+            for future in running:
                 batch = futures.pop(future)
                 for (index, path, _root, known, _size), (digest, problem, tokenised, said, found) in zip(batch, future.result()):
                     if known is None and digest is not None:
@@ -427,6 +455,10 @@ class ClusterSession:
                     notices[index] = said
                     if facts is not None:
                         facts[index] = found
+                    if watching and found is not None:
+                        watch.add(found.line_keys)
+                keys_only = keys_only or (watching and watch.is_certain())
+                send_next()
                 done += len(batch)
                 if progress:
                     progress(done, len(todo), *([what] if what else []))
@@ -469,11 +501,13 @@ class ClusterSession:
             for future in pending:
                 future.cancel()
 
-    def reread_facts(self, items: list[tuple[Path, Path, str, frozenset[int]]], config: Config) -> Iterator:
+    def reread_facts(self, items: list[tuple[Path, Path, str, frozenset[int]]], config: Config,
+                     progress: Callable | None = None) -> Iterator:
         """``items`` (path, root, content digest, repeated line keys present) read again with those
         lines left out, in tasks of a few MB of files, their shards written by the workers into the
         shared cache (``reread_task``) rather than sent here: each file's ``FileFacts`` in order
-        (``None`` for a file that cannot be read any more)."""
+        (``None`` for a file that cannot be read any more); ``progress(files done, files,
+        REREAD_PROGRESS)``."""
         sizes = []
         for path, _root, _digest, _keys in items:
             try:
@@ -482,7 +516,11 @@ class ClusterSession:
                 sizes.append(1)
         batches = _batches([(str(p), str(r), d, sorted(k), size) for (p, r, d, k), size in zip(items, sizes)], self._threads(), limit=TASK_BYTES // 4)
         arguments = ([[item[:4] for item in batch], str(self.store.root), config] for batch in batches)
+        done = 0
         for results in self._in_order(reread_task, arguments, "peercorpus-reread"):
+            done += len(results)
+            if progress:
+                progress(done, len(items), REREAD_PROGRESS)
             yield from results
 
     def assemble(self, folder: Path, partitions: Iterable[tuple], total: int, config: Config,

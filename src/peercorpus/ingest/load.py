@@ -43,7 +43,15 @@ from ..io.metadata import read_sidecar
 from .assemble import FileFacts, PartitionedAssembler, PartitionPlanner, ReusedPartition, shown_name
 from .cluster import WORK_FOLDER, ClusterSession, resolve_scheduler
 from .discover import discover
-from .repeated import LazyItems, ReadingMode, repeated_in, to_read_again, without_repeated_lines
+from .repeated import (
+    REREAD_PROGRESS,
+    VANISHED,
+    LazyItems,
+    ReadingMode,
+    repeated_in,
+    to_read_again,
+    without_repeated_lines,
+)
 from .sections import finds_repeated_lines
 from .shard import FileLineKeys, content_hash, process_file, shard_key
 from .shard_codec import narrowest
@@ -332,7 +340,8 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
     if cluster is not None:
         report.cluster = cluster.description
         facts = []
-        hashes = cluster.tokenize(discovery.files, file_stats, previous, config, report, skipped, progress, facts=facts)
+        hashes = cluster.tokenize(discovery.files, file_stats, previous, config, report, skipped, progress, facts=facts,
+                                  most_documents=_most_documents(discovery.file_names))
     else:
         hashes = _content_hashes(_Files(discovery), file_stats, previous, report, skipped)
     plan = _reuse_plan(store, earlier, discovery, hashes, previous, config, sidecar_stats) if earlier is not None and use_cache else None
@@ -370,7 +379,7 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
         if cluster is not None:  # the workers write the partitions (those a rebuild does not keep)
             cluster.facts(discovery.files, discovery.stats, hashes, facts, config, report, skipped, progress)
             assembler, repeated = _assemble_on_cluster(cluster, writer, discovery, hashes, facts, config, sidecar_metadata, progress,
-                                                       store=store, report=report, plan=plan)
+                                                       store=store, report=report, skipped=skipped, plan=plan)
             report.partitions_on_cluster = len(assembler.parts) - assembler.reused
         else:
             repeated: frozenset[int] = frozenset()
@@ -450,7 +459,7 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
 
 
 def _assemble_on_cluster(cluster, writer: SnapshotWriter, discovery, hashes: list, facts: list, config: Config,
-                         sidecar_metadata: dict, progress, *, store: Store, report: LoadReport,
+                         sidecar_metadata: dict, progress, *, store: Store, report: LoadReport, skipped: list,
                          plan: _Plan | None = None) -> tuple[PartitionedAssembler, frozenset[int]]:
     """A build's partitions assembled by the cluster's workers into ``writer``'s staging folder
     (issue 18), the same folders a local build writes: the client decides what is corpus-wide
@@ -473,21 +482,30 @@ def _assemble_on_cluster(cluster, writer: SnapshotWriter, discovery, hashes: lis
     line_keys: dict | None = None
     repeated: frozenset[int] = frozenset()
     if finds_repeated_lines(config):
-        line_keys = {str(files[i][0]): (facts[i].line_keys, len(facts[i].text_hashes)) for i in present}
+        line_keys = {str(files[i][0]): (facts[i].line_keys, _documents_of(facts[i])) for i in present}
         key_counts = np.array([len(facts[i].line_keys) for i in present], dtype=np.int64)
         all_keys = np.concatenate([np.zeros(0, dtype=np.int64)] + [facts[i].line_keys for i in present])
-        n_documents = sum(len(facts[i].text_hashes) for i in present)
+        n_documents = sum(_documents_of(facts[i]) for i in present)
         repeated, held = repeated_in(all_keys, key_counts, n_documents, plan.counted if plan is not None else None)
         del all_keys
         if plan is not None and repeated != plan.repeated:
             raise _RebuildAll("the lines repeated across the corpus changed: every partition of the cache rebuilt")
-        # read again where a file holds one, or its cached shard (of another corpus, Shard.left_out) left out others
-        found = to_read_again(held, lambda j: facts[present[j]].left_out, [j for j, i in enumerate(present) if facts[i].left_out])
-        again = cluster.reread_facts([(*files[present[j]], hashes[present[j]], held.get(j, frozenset())) for j in found], config)
+        # read again where a file holds one, or its cached shard (of another corpus, Shard.left_out) left out others;
+        # and every file read for its keys only (ClusterSession.tokenize), tokenised now for the first time
+        unread = [j for j, i in enumerate(present) if isinstance(facts[i], FileLineKeys)]
+        leaving_out = [j for j, i in enumerate(present) if getattr(facts[i], "left_out", None)]
+        found = to_read_again(held, lambda j: facts[present[j]].left_out, leaving_out, also=unread)
+        again = cluster.reread_facts([(*files[present[j]], hashes[present[j]], held.get(j, frozenset())) for j in found], config, progress)
+        vanished = set()
         for j, new in zip(found, again):
-            if new is not None:  # else unreadable now: the first reading stands
-                first = facts[present[j]]
+            first = facts[present[j]]
+            if new is not None:
                 facts[present[j]] = FileFacts(new.n_tokens, new.text_hashes, new.suffixes, first.line_keys, new.where)
+            elif isinstance(first, FileLineKeys):  # never tokenised and unreadable now: left out, as locally
+                skipped.append(SkippedFile(str(files[present[j]][0]), VANISHED))
+                vanished.add(present[j])
+            # else unreadable now: the first reading stands
+        present = [i for i in present if i not in vanished]
     kept_again: dict[int, list] = {}  # id(kept partition) → its files, planned as new ones
     extra: dict[int, tuple] = {}  # their numbers (below 0) → (path, root, facts)
 
@@ -533,6 +551,10 @@ def _assemble_on_cluster(cluster, writer: SnapshotWriter, discovery, hashes: lis
         assembler.extend_last([about(i)[0] for i in planner.trailing])
     shutil.rmtree(writer.folder / WORK_FOLDER, ignore_errors=True)  # partitions of killed tasks, half written
     return assembler, repeated
+
+
+def _documents_of(facts: FileFacts | FileLineKeys) -> int:
+    return len(facts.doc_line_keys) if isinstance(facts, FileLineKeys) else len(facts.text_hashes)
 
 
 def _link_kept(writer: SnapshotWriter, planned: list) -> list:
@@ -759,10 +781,6 @@ def _shards(files, hashes, store, config, pack: ShardPack | None, progress, work
         yield files[index], result  # decoded when assembled
 
 
-#: Why a file read for its short lines was not tokenised once the repeated lines were known.
-VANISHED = "could not be read again (changed or removed while the corpus was read)"
-#: What the progress of the files tokenised once the repeated lines are known says.
-REREAD_PROGRESS = "tokenised without the repeated lines"
 
 
 def _most_documents(file_names: list[str]) -> int | None:

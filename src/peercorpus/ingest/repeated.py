@@ -41,6 +41,58 @@ from .workers import EncodedShard
 
 #: Line keys read before the first look for a certain repeat (then each time they grow by a quarter).
 CHECK_KEYS = 256
+#: What the progress of the files tokenised once the repeated lines are known says.
+REREAD_PROGRESS = "tokenised without the repeated lines"
+#: Why a file read for its short lines was not tokenised once the repeated lines were known.
+VANISHED = "could not be read again (changed or removed while the corpus was read)"
+
+
+def certain_repeat_count(most_documents: int | None) -> int | None:
+    """In how many documents a line is certain to repeat across a corpus of at most
+    ``most_documents`` documents (``REPEATED_MIN_SHARE`` of them); ``None`` when that is not
+    known (files holding rows), and no line is certain before the corpus is read.
+
+    >>> certain_repeat_count(1000), certain_repeat_count(10), certain_repeat_count(None)
+    (50, 3, None)
+    """
+    return max(REPEATED_MIN_DOCUMENTS, math.ceil(REPEATED_MIN_SHARE * most_documents)) if most_documents else None
+
+
+class RepeatWatch:
+    """The short-line keys of the files read so far, and whether a line among them is certain to
+    repeat (``certain_repeat_count``): what switches the reading of the files not yet sent to
+    their keys only, here and on a cluster (``cluster.ClusterSession``)::
+
+        watch = RepeatWatch(most_documents=len(files))
+        for keys in each_files_keys:
+            watch.add(keys)
+            if watch.is_certain():
+                ...  # read the rest for their keys only
+    """
+
+    def __init__(self, most_documents: int | None):
+        self.certain = certain_repeat_count(most_documents)
+        self.parts: list[np.ndarray] = []  # the keys, file after file (joined now and then)
+        self.n_keys = 0
+        self._next_check = CHECK_KEYS
+
+    def add(self, keys: np.ndarray) -> None:
+        self.parts.append(keys)
+        if len(self.parts) >= 4096:
+            self.parts = [np.concatenate(self.parts)]
+        self.n_keys += len(keys)
+
+    def is_certain(self) -> bool:
+        """Whether a line is in ``certain`` documents so far: looked at each time the keys have grown
+        by a quarter (n log n in all), else ``False``."""
+        if self.certain is None or self.n_keys < self._next_check:
+            return False
+        self._next_check += self._next_check // 4
+        self.parts = [np.concatenate(self.parts)]
+        return bool(np.unique(self.parts[0], return_counts=True)[1].max(initial=0) >= self.certain)
+
+    def all_keys(self) -> np.ndarray:
+        return np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int64)
 
 
 class ReadingMode:
@@ -83,14 +135,12 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
     wheres: list = []  # (path, root) of each file: the discovery's own tuples
     sources: list[str | None] = []
     spill_at = array("q")  # offset, size of each file's shard in the spill (size 0: keys only)
-    key_parts: list[np.ndarray] = []  # the documents' line keys, file after file
+    watch = RepeatWatch(most_documents)  # the documents' line keys, file after file
     key_counts = array("q")  # keys of each file
     left_out = _SetNumbers()  # what each file's shard left out
     unread: list[int] = []  # the files read for their keys only
     digests = bytearray()  # each file's content digest (16 bytes; zeros: none given)
-    n_documents = n_keys = 0
-    certain = max(REPEATED_MIN_DOCUMENTS, math.ceil(REPEATED_MIN_SHARE * most_documents)) if most_documents else None
-    next_check = CHECK_KEYS
+    n_documents = 0
     for where, shard in shards:
         keys_only = isinstance(shard, FileLineKeys)
         if isinstance(shard, (EncodedShard, FileLineKeys)):  # from a worker: not decoded until assembled
@@ -120,29 +170,23 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
         # a copy: a shard decoded from the cache has its keys in its whole decompressed block, which a
         # view would keep alive with them (~2.2 KB a file: 2 GB held at BBC x400's rebuild)
         file_keys = np.array(line_keys, dtype=np.int64)
-        key_parts.append(file_keys)
+        watch.add(file_keys)
         key_counts.append(len(file_keys))
         if keys_out is not None:  # kept in the snapshot's partitions (a rebuild counts them unread)
             keys_out[str(where[0])] = (file_keys, len(doc_line_keys))
-        if len(key_parts) >= 4096:
-            key_parts = [np.concatenate(key_parts)]
-        n_keys += len(file_keys)
         n_documents += len(doc_line_keys)  # one count per document
-        if certain is not None and n_keys >= next_check and (assemble is not None or not (mode and mode.keys_only)):
-            next_check += next_check // 4  # checked as the keys grow by a quarter: n log n in all
-            key_parts = [np.concatenate(key_parts)]
-            if np.unique(key_parts[0], return_counts=True)[1].max(initial=0) >= certain:
-                # a file will be tokenised again: everything is assembled once, after; the files not
-                # sent yet are read for their keys only, and tokenised then
-                if assemble is not None and stop_assembling is not None:
-                    stop_assembling()
-                assemble = None
-                if mode is not None:
-                    mode.keys_only = True
+        if (assemble is not None or not (mode and mode.keys_only)) and watch.is_certain():
+            # a file will be tokenised again: everything is assembled once, after; the files not
+            # sent yet are read for their keys only, and tokenised then
+            if assemble is not None and stop_assembling is not None:
+                stop_assembling()
+            assemble = None
+            if mode is not None:
+                mode.keys_only = True
         if assemble is not None and not keys_only:
             assemble(where, shard)
-    all_keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
-    del key_parts
+    all_keys = watch.all_keys()
+    del watch
     repeated, found = repeated_in(all_keys, np.frombuffer(key_counts, dtype=np.int64), n_documents, counted)
     del all_keys
     present = to_read_again(found, left_out.of, left_out.files_with_any(), also=unread)
