@@ -169,6 +169,28 @@ def test_damage_to_the_shard_packs_a_snapshot_reads_texts_from_is_noticed_and_re
         assert _fingerprint(load_corpus(corpus, cache_dir=cache)) == expected, name
 
 
+@pytest.mark.parametrize("names", [["texts.bin", "key/a\u0000b"], {"texts.bin": 0}, ["texts.bin", 7]])
+def test_a_list_of_text_sources_that_is_not_names_rebuilds_the_snapshot(tmp_path, isolated_cache, names):
+    """``text_sources.json`` is held packed (NUL-ended names): a name holding NUL, or anything but a
+    list of names, written with a checksum that matches, is a damaged snapshot, not a wrong text."""
+    import zlib
+
+    corpus = _corpus(tmp_path)
+    expected = _fingerprint(load_corpus(corpus, use_cache=False))
+    cache = tmp_path / "cache"
+    load_corpus(corpus, cache_dir=cache)
+    [sources] = cache.rglob("text_sources.json.z")
+    sources.write_bytes(zlib.compress(json.dumps(names).encode()))
+    [manifest] = cache.rglob("manifest.json")
+    written = json.loads(manifest.read_text())
+    name = sources.relative_to(manifest.parent).as_posix()
+    assert name in written["files"]
+    written["files"][name] = [sources.stat().st_size, f"{zlib.crc32(sources.read_bytes()):08x}"]
+    manifest.write_text(json.dumps(written))
+    again = load_corpus(corpus, cache_dir=cache)
+    assert _fingerprint(again) == expected and not again.load_report.from_snapshot
+
+
 def test_a_damaged_snapshot_is_rebuilt_with_a_warning(run, tmp_path, isolated_cache):
     corpus = _corpus(tmp_path)
     assert run("ingest", str(corpus)).exit_code == 0

@@ -22,7 +22,7 @@ import zlib
 from array import array
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -956,6 +956,16 @@ def _allow_open_files(partitions: int) -> None:
                          f"raising the limit from {soft} failed ({error}); run 'ulimit -n {needed}' first") from None
 
 
+def _text_sources(store: Store, partition: Path) -> PackedNames:
+    """A partition's ``text_sources.json`` (the shards its texts are read from, by name), held packed:
+    a ``str`` a file was ~120 bytes, 105 MB held by every warm command at BBC x400, whose every
+    file is read from its shard (issue 18). ``ValueError`` when it is not a list of names."""
+    names = store.load_json(partition, "text_sources")
+    if not isinstance(names, list) or not all(isinstance(name, str) and "\0" not in name for name in names):
+        raise ValueError("text_sources.json is not a list of names")
+    return PackedNames.of(names)
+
+
 class _BlockTexts:
     """``Corpus.text`` of a snapshot: a document's text is cut from its zlib block, read (not
     memory-mapped: kwic touches a few thousand documents spread over 100 MB) from the snapshot's
@@ -963,7 +973,7 @@ class _BlockTexts:
     name, ``Store.text_block_at``). The last block read stays decoded (hits come by document).
     A damaged or missing block calls ``on_damage(doc, problem)``, which raises."""
 
-    def __init__(self, folder: Path, store: Store, sources: list[str], arrays: dict, on_damage: Callable[[int, str], None],
+    def __init__(self, folder: Path, store: Store, sources: Sequence[str], arrays: dict, on_damage: Callable[[int, str], None],
                  packs: dict[Path, Any] | None = None):
         self.store, self.sources = store, sources
         self.blocks = np.stack([np.asarray(arrays[n], dtype=np.int64) for n in ("text_block_source", "text_block_start", "text_block_length")], axis=1) if len(arrays["text_block_start"]) else np.zeros((0, 3), dtype=np.int64)
@@ -1048,9 +1058,7 @@ def _open_snapshot(store: Store, folder: Path, manifest: dict, skipped: list[Ski
         vocab = store.load_json(top_folder, "vocab")
         norm_vocab = store.load_json(top_folder, "norm_vocab")
         top = store.load_arrays(top_folder, ("norm_of_type", "type_map", "norm_map", "index_offsets") if len(parts) > 1 else ("norm_of_type",))
-        sources = [store.load_json(folder / p["name"], "text_sources") for p in parts]
-        if not all(isinstance(s, list) and all(isinstance(name, str) for name in s) for s in sources):
-            raise ValueError("text_sources.json is not a list of names")
+        sources = [_text_sources(store, folder / p["name"]) for p in parts]
         counts = {key: np.array([0] + [int(p[key]) for p in parts], dtype=np.int64).cumsum() for key in ("tokens", "documents", "sentences", "paragraphs", "types")}
         # the first partition's local ids are the corpus' (identity: not stored)
         type_maps = [np.arange(int(parts[0]["types"]), dtype=np.int32)]
