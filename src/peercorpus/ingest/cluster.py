@@ -469,7 +469,7 @@ class ClusterSession:
         skipped.extend(unreadable[i] for i in sorted(unreadable))
         skipped.extend(unusable[i] for i in sorted(unusable))
         report.notices.extend(line for i in sorted(notices) for line in notices[i])
-        store._indexes.pop(config.stream_key(), None)  # read again: the workers' packs are in it now
+        store.forget_index(config.stream_key())  # read again: the workers' packs are in it now
 
     def _in_order(self, function: Callable, arguments: Iterable[tuple], prefix: str, *,
                   progress: Callable | None = None, total: int = 0, what: str | None = None) -> Iterator:
