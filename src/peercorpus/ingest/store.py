@@ -736,10 +736,11 @@ class ShardLocator:
     """Where each shard of the packs' ``index_files`` is (its pack and offset), held as sorted
     arrays: what a warm command finds documents' texts with (``Store.text_block_at``), ~60 bytes a
     shard where the index as a dict took ~400 (about 350 MB at BBC x400, whose every text is read
-    from its shard). A shard listed twice is found in the later index; an unreadable index is
-    left out, as ``Store._shard_index`` leaves it (its shards' texts: ``KeyError``)::
+    from its shard). ``index_files`` come oldest first (``Store._index_files``): a shard listed
+    twice is found in the later one. An unreadable index is left out, as ``Store._shard_index``
+    leaves it (its shards' texts: ``KeyError``)::
 
-        locator = ShardLocator(sorted(folder.glob("*.idx")))
+        locator = ShardLocator(store._index_files(settings_key))
         locator.find("9f86d081884c7d659a2feaa0c55ad015")   # ('2f1c….pack', 1048576)
     """
 
@@ -772,8 +773,8 @@ class ShardLocator:
         except UnicodeEncodeError:
             raise KeyError(key) from None
         at = int(np.searchsorted(self.keys, wanted))
-        if at == len(self.keys) or self.keys[at] != wanted or len(wanted) > self.KEY_BYTES:
-            raise KeyError(key)
+        if len(wanted) > self.KEY_BYTES or at == len(self.keys) or self.keys[at] != wanted:
+            raise KeyError(key)  # (a longer key is never held: keys are at most KEY_BYTES)
         return self.packs[int(self.pack_of[at])], int(self.offsets[at])
 
 
