@@ -13,6 +13,7 @@ for; listing the names (``--help``, "did you mean") needs no import at all.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Iterator, MutableMapping
 
@@ -46,7 +47,14 @@ COMMAND_MODULES = {
 
 
 def build_module_commands(module_name: str) -> dict[str, object]:
-    """The click commands of ``cli.<module_name>.app`` by name."""
+    """The click commands of ``cli.<module_name>.app`` by name, built once per process: a
+    program that runs ``peercorpus.cli.app`` again and again (a notebook, a script, the test
+    suite's 600 runs) does not rebuild them (~6 ms a run)."""
+    return dict(_built_module_commands(module_name))
+
+
+@functools.cache
+def _built_module_commands(module_name: str) -> dict[str, object]:
     module = importlib.import_module(f"{__package__}.{module_name}")
     built = typer.main.get_command(module.app)
     commands = dict(built.commands) if isinstance(built, TyperGroup) else {built.name: built}
