@@ -70,8 +70,15 @@ def pytest_configure(config):
     if config.option.basetemp is None and not hasattr(config, "workerinput"):
         folder = _ram_basetemp()
         if folder is not None:
-            config.option.basetemp = str(folder)
+            config.option.basetemp = str(folder / "pytest")
             config.stash[_RAM_BASETEMP] = folder
+            # Python's own temporary files and folders go there too (tempfile: snapshots of
+            # --no-cache, spill files), for this process, the xdist workers and every child
+            import tempfile
+
+            (folder / "tmp").mkdir()
+            os.environ["TMPDIR"] = str(folder / "tmp")
+            tempfile.tempdir = None
     # xdist's load scheduling hands each worker a quarter of its share at the start: with the long
     # tests first (see pytest_collection_modifyitems) one worker could hold most of them while the
     # other ran out. Two tests each at the start (--maxschedchunk given on the command line wins);

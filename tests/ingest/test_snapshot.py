@@ -9,7 +9,29 @@ import pytest
 from peercorpus import load_corpus
 from peercorpus.core.tokens import index_offsets, index_positions, inverted_index
 from peercorpus.ingest.assemble import _form_ranges
-from peercorpus.ingest.snapshot import SnapshotWriter
+from peercorpus.core.chunks import read_rows
+from peercorpus.ingest.snapshot import SnapshotWriter, map_array
+
+
+@pytest.mark.parametrize("array", [
+    np.arange(10, dtype=np.int32), np.arange(12, dtype=np.uint16).reshape(6, 2), np.zeros(0, dtype=np.int64),
+    np.array([b"ab", b"cd"], dtype="S49"), np.arange(5, dtype=">i8"), np.array(7, dtype=np.int32),
+    np.asfortranarray(np.arange(6).reshape(2, 3)), np.arange(300_000, dtype=np.int64),
+], ids=["int32", "2-d", "empty", "bytes", "big-endian", "0-d", "fortran", "large"])
+def test_map_array_is_np_load_with_a_memory_map(tmp_path, array):
+    np.save(tmp_path / "a.npy", array, allow_pickle=False)
+    mapped, loaded = map_array(tmp_path / "a.npy"), np.load(tmp_path / "a.npy", mmap_mode="r", allow_pickle=False)
+    assert type(mapped) is type(loaded) and mapped.dtype == loaded.dtype and mapped.shape == loaded.shape
+    assert np.array_equal(mapped, array) and not mapped.flags.writeable and mapped.flags.f_contiguous == loaded.flags.f_contiguous
+    if array.ndim == 1 and len(array):  # a pass over it can release the pages it read (chunks.release_rows)
+        assert mapped._mmap is not None and np.array_equal(read_rows(mapped, 1, 4), array[1:4])
+
+
+def test_map_array_of_a_cut_file_is_a_value_error(tmp_path):
+    np.save(tmp_path / "a.npy", np.arange(1000, dtype=np.int64), allow_pickle=False)
+    (tmp_path / "a.npy").write_bytes((tmp_path / "a.npy").read_bytes()[:-8])
+    with pytest.raises(ValueError):
+        map_array(tmp_path / "a.npy")
 
 
 @pytest.mark.parametrize("parts", [[(3, 2), (0, 2), (1, 2)], [(0, 2)], [(5,), (0,), (7,)], [(0,)]])

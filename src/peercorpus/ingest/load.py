@@ -55,7 +55,7 @@ from .repeated import (
 from .sections import finds_repeated_lines
 from .shard import FileLineKeys, content_hash, process_file, shard_key
 from .shard_codec import narrowest
-from .snapshot import OWN_TEXTS, STAT_FIELDS, SnapshotWriter, join_names, split_names
+from .snapshot import OWN_TEXTS, STAT_FIELDS, SnapshotWriter, join_names, map_array, split_names
 from .store import (
     CacheUnreadable,
     FileTable,
@@ -1210,7 +1210,7 @@ def _derived_arrays(folder: Path, arrays: dict[str, np.ndarray], form_lengths: n
     }
     for name in ("sentence", "paragraph"):
         if (folder / f"{name}.npy").exists():  # the first tokens could not give them (Assembler._add_units)
-            derived[name] = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            derived[name] = map_array(folder / f"{name}.npy")
         else:
             derived[name] = RunNumbers(arrays[f"{name}_first"], n_tokens)
     return derived

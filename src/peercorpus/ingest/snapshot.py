@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import zlib
 from array import array as int_array
@@ -381,6 +382,42 @@ _NARROW_ROWS = 1 << 22
 #: decodes its block only.
 DOCUMENT_BLOCK = 64
 DOCUMENTS = "documents.jsonl.z"
+
+
+#: The header ``np.save`` and ``_GrowingArray`` write (format 1.0) of a C-ordered array.
+_NPY_HEADER = re.compile(rb"\{'descr': '([<>|=][a-zA-Z]\d*)', 'fortran_order': False, 'shape': \(((?:\d+, ?)*\d*)\), \} *\n")
+_NPY_MAGIC = b"\x93NUMPY\x01\x00"
+
+
+def map_array(path: Path) -> np.ndarray:
+    """The ``.npy`` file at ``path`` memory-mapped read-only: ``np.load(path, mmap_mode="r",
+    allow_pickle=False)`` (a ``np.memmap``), opening and parsing the file once where numpy
+    opens it three times and parses its header twice (~110 µs an array here, ~20 µs so; a warm
+    load maps 15 to 25 arrays a partition). Headers this module did not write go to numpy.
+    A file shorter than its header says is a ``ValueError``, as with numpy::
+
+        ids = map_array(folder / "ids.npy")     # memmap([0, 1, 0, 2], dtype=int32)
+    """
+    import mmap
+
+    with open(path, "rb") as handle:
+        head = handle.read(256)
+        match = _NPY_HEADER.fullmatch(head, 10, 10 + int.from_bytes(head[8:10], "little")) if head.startswith(_NPY_MAGIC) else None
+        if match is None:
+            return np.load(path, mmap_mode="r", allow_pickle=False)
+        dtype = np.dtype(match.group(1).decode("ascii"))
+        shape = tuple(int(size) for size in match.group(2).split(b",") if size.strip())
+        offset = match.end()
+        size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        if size == 0 or dtype.hasobject:
+            return np.load(path, mmap_mode="r", allow_pickle=False)
+        if os.fstat(handle.fileno()).st_size < offset + size:
+            raise ValueError(f"{path.name} is shorter than its header says")
+        mapped = mmap.mmap(handle.fileno(), offset + size, access=mmap.ACCESS_READ)
+    array = np.ndarray.__new__(np.memmap, shape, dtype=dtype, buffer=mapped, offset=offset, order="C")
+    # what np.memmap sets: chunks.release_rows advises the map through ``_mmap``
+    array._mmap, array.filename, array.offset, array.mode = mapped, os.path.abspath(path), offset, "r"
+    return array
 
 
 def read_names(folder: Path, name: str) -> bytes:

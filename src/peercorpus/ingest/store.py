@@ -51,6 +51,7 @@ from .snapshot import (
     SNAPSHOT_FORMAT,
     STAT_FIELDS,
     SnapshotWriter,
+    map_array,
     read_names,
 )
 
@@ -306,7 +307,7 @@ class Store:
     def load_arrays(self, folder: Path, names: tuple[str, ...]) -> dict[str, np.ndarray]:
         """Memory-map the snapshot's arrays (read-only, no pickle)."""
         try:
-            return {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False) for name in names}
+            return {name: map_array(folder / f"{name}.npy") for name in names}
         except (OSError, ValueError, EOFError) as error:
             raise CacheUnreadable(f"arrays unreadable ({error})") from None
 
