@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from peercorpus import load_corpus
+from peercorpus.core.chunks import read_rows
 from peercorpus.core.tokens import index_offsets, index_positions, inverted_index
 from peercorpus.ingest.assemble import _form_ranges
-from peercorpus.core.chunks import read_rows
 from peercorpus.ingest.snapshot import SnapshotWriter, map_array
 
 
