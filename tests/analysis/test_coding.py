@@ -168,6 +168,11 @@ def test_docs_filter_counts_only_those_documents(mini_corpus):
     assert coding.themes.loc[0, "hits"] == 3 and set(coding.extracts["doc"]) == {"blog-one.txt", "blog-two.txt"}
     sub = code_corpus(corpus.where(["genre=blog"]), parse_codebook({"recovery": ["recover*"]}))
     assert sub.themes.drop(columns="description").equals(coding.themes.drop(columns="description"))
+    # shares of the blogs' own sentences and paragraphs, counted here from the documents' units
+    sentence_doc, paragraph_doc = np.asarray(corpus.tokens.sentence_doc), np.asarray(corpus.tokens.paragraph_doc)
+    row = coding.themes.loc[0]
+    assert row["share_sentences"] == round(row["sentences"] / np.isin(sentence_doc, blogs).sum(), 4)
+    assert row["share_paragraphs"] == round(row["paragraphs"] / np.isin(paragraph_doc, blogs).sum(), 4)
 
 
 def test_zero_hits_is_an_empty_result_not_an_error(three_themes):

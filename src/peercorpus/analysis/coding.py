@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..core.chunks import release_tokens
+from ..core.chunks import read_rows, release_tokens
 from ..core.corpus import Corpus
 from ..core.distinct import distinct
 from ..core.query import find_matches
@@ -327,11 +327,12 @@ def _theme_table(corpus: Corpus, codebook: Codebook, hits: _ThemeHits, selected:
     tokens = corpus.tokens
     total_words = int(words[selected].sum())
     n_docs = len(selected)
-    n_paragraphs = int(np.isin(np.asarray(tokens.paragraph_doc), selected).sum())
-    n_sentences = int(np.isin(np.asarray(tokens.sentence_doc), selected).sum())
+    n_paragraphs = _units_in(tokens.paragraph_doc, selected, len(corpus))
+    n_sentences = _units_in(tokens.sentence_doc, selected, len(corpus))
     hit_docs = tokens.doc_of_position(hits.starts)
     hit_paragraphs = np.asarray(tokens.paragraph[hits.starts])
     hit_sentences = np.asarray(tokens.sentence[hits.starts])
+    release_tokens(tokens, 0, len(tokens))  # the pages those look-ups read, all over the corpus
     rows = []
     for theme_number, (theme, terms) in enumerate(codebook.themes.items()):
         mine = hits.theme == theme_number
@@ -356,11 +357,31 @@ def _theme_table(corpus: Corpus, codebook: Codebook, hits: _ThemeHits, selected:
     return pd.DataFrame(rows)
 
 
+#: Units' documents read at a time by ``_units_in``.
+UNIT_STEP = 1 << 22
+
+
+def _units_in(unit_doc, selected: np.ndarray, n_docs: int) -> int:
+    """How many units (sentences or paragraphs, ``unit_doc`` their documents) lie in the distinct
+    documents ``selected``, read a slice at a time (released as read) rather than whole.
+
+    >>> _units_in(np.array([0, 0, 1, 2, 2, 2]), np.array([0, 2]), 3)
+    5
+    """
+    if len(selected) == n_docs:
+        return len(unit_doc)
+    chosen = np.zeros(n_docs, dtype=bool)
+    chosen[selected] = True
+    return sum(int(np.count_nonzero(chosen[read_rows(unit_doc, start, min(start + UNIT_STEP, len(unit_doc)))]))
+               for start in range(0, len(unit_doc), UNIT_STEP))
+
+
 def _cooccurrence(corpus: Corpus, codebook: Codebook, hits: _ThemeHits, unit: str):
     import pandas as pd
 
     unit_of_token = corpus.tokens.sentence if unit == "sentence" else corpus.tokens.paragraph
     hit_units = np.asarray(unit_of_token[hits.starts])
+    release_tokens(corpus.tokens, 0, len(corpus.tokens))
     names = codebook.names
     units = [distinct(hit_units[hits.theme == number]) for number in range(len(names))]
     rows = []
