@@ -1,10 +1,12 @@
 """Streaming a snapshot: arrays written row by row equal np.save's, the index made in parts
 equals a stable argsort, and a cold load keeps nothing it did not mean to."""
 
+import io
 import tempfile
 
 import numpy as np
 import pytest
+from numpy.lib import format as npy_format
 
 from peercorpus import load_corpus
 from peercorpus.core.chunks import read_rows
@@ -27,11 +29,16 @@ def test_map_array_is_np_load_with_a_memory_map(tmp_path, array):
         assert mapped._mmap is not None and np.array_equal(read_rows(mapped, 1, 4), array[1:4])
 
 
-def test_map_array_of_a_cut_file_is_a_value_error(tmp_path):
+def test_map_array_of_a_cut_file_or_a_damaged_shape_is_a_value_error(tmp_path):
     np.save(tmp_path / "a.npy", np.arange(1000, dtype=np.int64), allow_pickle=False)
     (tmp_path / "a.npy").write_bytes((tmp_path / "a.npy").read_bytes()[:-8])
     with pytest.raises(ValueError):
         map_array(tmp_path / "a.npy")
+    header = io.BytesIO()  # a shape whose size overflows 64 bits
+    npy_format.write_array_header_1_0(header, {"descr": "<i8", "fortran_order": False, "shape": (2**40, 2**40)})
+    (tmp_path / "b.npy").write_bytes(header.getvalue() + bytes(64))
+    with pytest.raises(ValueError):
+        map_array(tmp_path / "b.npy")
 
 
 @pytest.mark.parametrize("parts", [[(3, 2), (0, 2), (1, 2)], [(0, 2)], [(5,), (0,), (7,)], [(0,)]])

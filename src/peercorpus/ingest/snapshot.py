@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import os
 import re
 import shutil
@@ -408,7 +409,7 @@ def map_array(path: Path) -> np.ndarray:
         dtype = np.dtype(match.group(1).decode("ascii"))
         shape = tuple(int(size) for size in match.group(2).split(b",") if size.strip())
         offset = match.end()
-        size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        size = math.prod(shape) * dtype.itemsize  # Python's integers: a damaged shape cannot overflow
         if size == 0 or dtype.hasobject:
             return np.load(path, mmap_mode="r", allow_pickle=False)
         if os.fstat(handle.fileno()).st_size < offset + size:
