@@ -88,6 +88,9 @@ class Assembler:
         # method kept on self: that cycle kept each finished partition's vocabulary until a GC.)
         self.duplicate_of = duplicate_of
         self.lookup: dict[str, int] = {}
+        # the length of every form of ``lookup``, by its id: a form's length is taken once, when
+        # it is first seen, not again in every file that uses it
+        self.form_lengths = int_array("q")
         # text hash (as an int: a third of the room of its hex string) → the first document with it
         # (corpus-wide, shared by the partitions: ``doc_base`` is this one's first document, and
         # ``doc_id(doc)`` names any earlier document of the corpus)
@@ -119,11 +122,13 @@ class Assembler:
         if unseen:
             new = list(dict.fromkeys([vocab[i] for i in unseen]))
             lookup.update(zip(new, range(len(lookup), len(lookup) + len(new))))
+            self.form_lengths.extend(map(len, new))
             mapping[unseen] = [lookup[vocab[i]] for i in unseen]
+        ids = mapping[a["ids"]]
         # Sentence and paragraph numbers in a shard start at 0 in each document.
         sentence_base = self.n_sentences + np.cumsum(doc_sentences) - doc_sentences
         paragraph_base = self.n_paragraphs + np.cumsum(doc_paragraphs) - doc_paragraphs
-        write("ids", mapping[a["ids"]])
+        write("ids", ids)
         starts, ends = a["starts"], a["ends"]
         write("char_starts", starts)
         if len(starts):
@@ -132,8 +137,7 @@ class Assembler:
                 self.largest_start = 2**31  # not expected; kept as int32 (narrowest() needs >= 0 for uint16)
         # char_ends are starts plus the form's length (a token is its text's substring); where
         # not, the end is listed
-        form_lengths = np.fromiter(map(len, shard.vocab), dtype=np.int64, count=len(shard.vocab))
-        differ = np.flatnonzero(ends.astype(np.int64) - starts != form_lengths[a["ids"]])
+        differ = np.flatnonzero(ends.astype(np.int64) - starts != np.frombuffer(self.form_lengths, dtype=np.int64)[ids])
         if len(differ):
             write("char_end_fix_positions", self.n_tokens + differ)
             write("char_end_fix_ends", ends[differ])
