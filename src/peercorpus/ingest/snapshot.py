@@ -393,7 +393,7 @@ _NPY_MAGIC = b"\x93NUMPY\x01\x00"
 def map_array(path: Path) -> np.ndarray:
     """The ``.npy`` file at ``path`` memory-mapped read-only: ``np.load(path, mmap_mode="r",
     allow_pickle=False)`` (a ``np.memmap``), opening and parsing the file once where numpy
-    opens it three times and parses its header twice (~110 µs an array here, ~20 µs so; a warm
+    opens it three times and parses its header twice (~110 µs an array here, ~30 µs so; a warm
     load maps 15 to 25 arrays a partition). Headers this module did not write go to numpy.
     A file shorter than its header says is a ``ValueError``, as with numpy::
 
