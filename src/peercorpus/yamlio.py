@@ -66,6 +66,11 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[str, ...], int]]
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         if "maximum nesting depth" in problem:  # libyaml's own limit (1,000), past MAX_DEPTH
             raise ConfigError(f"{source}{at}: nested more than {MAX_DEPTH} levels deep") from None
+        if problem == "found character that cannot start any token" and mark is not None:
+            # libyaml does not say which (PyYAML's own parser did): a tab, most often
+            line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+            if mark.column < len(line):
+                problem = f"found character {line[mark.column]!r} that cannot start any token"
         raise ConfigError(f"{source}{at}: invalid YAML: {problem}") from None
     except RecursionError:
         raise ConfigError(f"{source}: invalid YAML: nested too deeply") from None

@@ -30,6 +30,15 @@ def test_parse_yaml_refuses_5000_levels_of_nesting():
         parse_yaml("a: " + "[" * 5000 + "]" * 5000 + "\n", "deep.yaml")
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    ("tokenize:\n\tlowercase: true\n", r"tab.yaml line 2: invalid YAML: found character '\\t' that cannot start any token"),
+    ("a: 1\nb: @x\n", r"tab.yaml line 2: invalid YAML: found character '@' that cannot start any token"),
+])
+def test_a_character_that_cannot_start_a_token_is_named_with_its_line(text, said):
+    with pytest.raises(ConfigError, match=said):
+        parse_yaml(text, "tab.yaml")
+
+
 def test_parse_yaml_keeps_ordinary_anchors():
     raw, _ = parse_yaml("base: &b {lowercase: true}\ntokenize: *b\n", "ok.yaml")
     assert raw["tokenize"] == {"lowercase": True}
