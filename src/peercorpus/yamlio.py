@@ -53,9 +53,14 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[str, ...], int]]
     import yaml
 
     # libyaml's parser when PyYAML was built with it (its wheels are): ~10x faster on a config,
-    # the same nodes and marks; the pure-Python one otherwise
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    # the same nodes and marks; the pure-Python one otherwise, and for text libyaml cannot take
+    # (a lone surrogate: a --set value of bytes that are not UTF-8), which it refuses in words
+    loader = None
     try:
+        try:
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+        except UnicodeEncodeError:
+            loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is not None:
             _check_expansion(node, source)
@@ -75,7 +80,8 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[str, ...], int]]
     except RecursionError:
         raise ConfigError(f"{source}: invalid YAML: nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     lines: dict[tuple[str, ...], int] = {}
     _node_lines(node, (), lines, source)
     return raw, lines

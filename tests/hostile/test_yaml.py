@@ -39,6 +39,13 @@ def test_a_character_that_cannot_start_a_token_is_named_with_its_line(text, said
         parse_yaml(text, "tab.yaml")
 
 
+def test_text_that_is_not_utf8_is_refused_in_one_line(run, sample_corpus):
+    with pytest.raises(ConfigError, match="unacceptable character #xdcff"):
+        parse_yaml("a: \udcff\n", "set.yaml")  # what a --set value of the byte 0xff becomes
+    result = run("freq", str(sample_corpus), "--set", "tokenize.lowercase=\udcff")
+    assert result.exit_code == 2 and "unacceptable character" in one_line_error(result)
+
+
 def test_parse_yaml_keeps_ordinary_anchors():
     raw, _ = parse_yaml("base: &b {lowercase: true}\ntokenize: *b\n", "ok.yaml")
     assert raw["tokenize"] == {"lowercase": True}
