@@ -73,7 +73,8 @@ def parse_yaml(text: str, source: str) -> tuple[Any, dict[tuple[str, ...], int]]
             raise ConfigError(f"{source}{at}: nested more than {MAX_DEPTH} levels deep") from None
         if problem == "found character that cannot start any token" and mark is not None:
             # libyaml does not say which (PyYAML's own parser did): a tab, most often
-            line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+            text_lines = text.splitlines()
+            line = text_lines[mark.line] if mark.line < len(text_lines) else ""
             if mark.column < len(line):
                 problem = f"found character {line[mark.column]!r} that cannot start any token"
         raise ConfigError(f"{source}{at}: invalid YAML: {problem}") from None

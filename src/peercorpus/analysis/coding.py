@@ -31,14 +31,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..core.chunks import read_rows, release_tokens
+from ..core.chunks import release_tokens
 from ..core.corpus import Corpus
 from ..core.distinct import distinct
 from ..core.query import find_matches
 from ..errors import UsageError
 from ..validate import check_choice, check_int
 from .codebook import Codebook
-from .frequency import document_words
+from .frequency import document_words, units_per_document
 from .kwic import Hits, concordance_lines, concordance_rows
 from .params import MATCHES, Params, check_qdpx, qdpx_fields
 
@@ -357,23 +357,16 @@ def _theme_table(corpus: Corpus, codebook: Codebook, hits: _ThemeHits, selected:
     return pd.DataFrame(rows)
 
 
-#: Units' documents read at a time by ``_units_in``.
-UNIT_STEP = 1 << 22
-
-
 def _units_in(unit_doc, selected: np.ndarray, n_docs: int) -> int:
     """How many units (sentences or paragraphs, ``unit_doc`` their documents) lie in the distinct
-    documents ``selected``, read a slice at a time (released as read) rather than whole.
+    documents ``selected`` (``frequency.units_per_document``: not read whole).
 
     >>> _units_in(np.array([0, 0, 1, 2, 2, 2]), np.array([0, 2]), 3)
     5
     """
     if len(selected) == n_docs:
         return len(unit_doc)
-    chosen = np.zeros(n_docs, dtype=bool)
-    chosen[selected] = True
-    return sum(int(np.count_nonzero(chosen[read_rows(unit_doc, start, min(start + UNIT_STEP, len(unit_doc)))]))
-               for start in range(0, len(unit_doc), UNIT_STEP))
+    return int(units_per_document(unit_doc, n_docs)[selected].sum())
 
 
 def _cooccurrence(corpus: Corpus, codebook: Codebook, hits: _ThemeHits, unit: str):

@@ -67,12 +67,26 @@ def document_sizes(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
         part = ChunkTokens(tokens, chunk)
         words.append(np.bincount(part.doc_local[is_word[part.ids]], minlength=len(part.docs)))
     n_words = np.concatenate(words).astype(np.int64) if words else np.zeros(0, dtype=np.int64)
-    sentences = np.zeros(len(corpus), dtype=np.int64)
-    sentence_doc, step = tokens.sentence_doc, 1 << 22
-    for start in range(0, len(sentence_doc), step):
-        sentences += np.bincount(read_rows(sentence_doc, start, min(start + step, len(sentence_doc))), minlength=len(corpus))
-    corpus._document_sizes = (n_words, sentences)
+    corpus._document_sizes = (n_words, units_per_document(tokens.sentence_doc, len(corpus)))
     return corpus._document_sizes
+
+
+#: Units' documents read at a time by ``units_per_document``.
+UNIT_STEP = 1 << 22
+
+
+def units_per_document(unit_doc, n_docs: int) -> np.ndarray:
+    """How many units (sentences or paragraphs; ``unit_doc`` is each unit's document) each of
+    ``n_docs`` documents has, read ``UNIT_STEP`` units at a time (their mapped pages released as
+    read) rather than whole.
+
+    >>> units_per_document(np.array([0, 0, 2, 2, 2]), 3).tolist()
+    [2, 0, 3]
+    """
+    counts = np.zeros(n_docs, dtype=np.int64)
+    for start in range(0, len(unit_doc), UNIT_STEP):
+        counts += np.bincount(read_rows(unit_doc, start, min(start + UNIT_STEP, len(unit_doc))), minlength=n_docs)
+    return counts
 
 
 def gries_dp(matrix, sizes: np.ndarray) -> np.ndarray:
