@@ -174,6 +174,41 @@ def test_a_cached_shard_that_left_lines_out_is_read_again_when_they_do_not_repea
     assert [again.text(i) for i in range(4)] == [fresh.text(i) for i in range(4)]
 
 
+def _same_shard(one, other) -> bool:
+    return (one.documents == other.documents and one.vocab == other.vocab and one.arrays.keys() == other.arrays.keys()
+            and all(np.array_equal(array, other.arrays[name]) for name, array in one.arrays.items()))
+
+
+def test_a_file_read_again_takes_its_line_keys_as_read_and_finds_its_sections_once(tmp_path, monkeypatch):
+    """A file tokenised again with the repeated lines left out is given the line keys its first
+    reading found (``process_file(line_keys=)``): its sections are found once, not twice, and the
+    shard is the one finding them gives; keys of another number of documents (the file changed
+    since) are found again."""
+    from peercorpus.ingest import shard as shard_module
+
+    site = _site(tmp_path / "site", pages=6)
+    (site / "rows.csv").write_text("id,text\n1,Home | News\n2,\n3,Follow us on Twitter\n\nA row that says more.\n", encoding="utf-8")
+    config = load_config(None)
+    finds = []
+    real_find = shard_module.find_sections
+    monkeypatch.setattr(shard_module, "find_sections", lambda *a, **k: finds.append(1) or real_find(*a, **k))
+    for path in (site / "page01.txt", site / "rows.csv"):
+        read = shard_module.file_line_keys(path, site, config)
+        repeated = frozenset(read.line_keys.tolist())
+        assert repeated
+        finds.clear()
+        found = shard_module.process_file(path, site, config, repeated=repeated)
+        assert len(finds) == 2 * len(read.doc_line_keys)
+        finds.clear()
+        given = shard_module.process_file(path, site, config, repeated=repeated, line_keys=read)
+        assert len(finds) == len(read.doc_line_keys)
+        assert _same_shard(given, found) and np.array_equal(given.arrays["line_keys"], read.line_keys)
+        finds.clear()
+        other = shard_module.FileLineKeys(np.array([7], dtype=np.int64), np.array([1, 0, 0, 0]), [])
+        assert _same_shard(shard_module.process_file(path, site, config, repeated=repeated, line_keys=other), found)
+        assert len(finds) == 2 * len(read.doc_line_keys)
+
+
 def test_a_worker_shard_assembled_as_made_is_the_shard_decoding_gives(tmp_path):
     (tmp_path / "a.txt").write_text("Café au lait — naïve “quotes”.\n\nA second paragraph. Dr. Who came.\n", encoding="utf-8")
     (tmp_path / "rows.csv").write_text("id,text\n1,First row here.\n2,Second row; more text. Again.\n3,\n", encoding="utf-8")

@@ -800,8 +800,13 @@ def _reread_in_workers(items, config: Config, *, workers: int | None = None, pro
     ``progress(done, total, REREAD_PROGRESS)``: after a line is certain to repeat, most of the
     tokenising happens here."""
     step = (lambda done, total: progress(done, total, REREAD_PROGRESS)) if progress else None
-    for result in _tokenize_files(LazyItems(len(items), lambda i: (*items[i][:2], None, items[i][2])), config, step, workers):
+    for result in _tokenize_files(LazyItems(len(items), lambda i: _worker_item(*items[i])), config, step, workers):
         yield None if isinstance(result, str) else result
+
+
+def _worker_item(path: Path, root: Path, repeated: frozenset[int], line_keys) -> tuple:
+    """A file to tokenise again as ``workers.process_encoded`` takes it (no digest: not looked up)."""
+    return path, root, None, repeated, line_keys
 
 
 def _tokenize_files(items, config: Config, progress: Progress | None, workers: int | None) -> Iterator[bytes | str]:

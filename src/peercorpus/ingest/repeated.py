@@ -115,7 +115,7 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
     tokenised again, and the repeated line keys.
 
     ``reread(items, config)`` tokenises files again (``items``: path, root, the repeated keys it
-    holds), yielding their shards in order (``None``: unreadable now, keep the first reading); by
+    holds, its line keys as read, a ``FileLineKeys``: ``process_file``'s arguments), yielding their shards in order (``None``: unreadable now, keep the first reading); by
     default one after the other here, on a cluster as tasks, on local worker processes
     (``load._reread_in_workers``).
 
@@ -137,6 +137,8 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
     spill_at = array("q")  # offset, size of each file's shard in the spill (size 0: keys only)
     watch = RepeatWatch(most_documents)  # the documents' line keys, file after file
     key_counts = array("q")  # keys of each file
+    document_key_counts = array("q")  # keys of each document (FileLineKeys.doc_line_keys), file after file
+    file_documents = array("q")  # documents of each file
     left_out = _SetNumbers()  # what each file's shard left out
     unread: list[int] = []  # the files read for their keys only
     digests = bytearray()  # each file's content digest (16 bytes; zeros: none given)
@@ -172,6 +174,8 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
         file_keys = np.array(line_keys, dtype=np.int64)
         watch.add(file_keys)
         key_counts.append(len(file_keys))
+        document_key_counts.extend(np.asarray(doc_line_keys, dtype=np.int64).tolist())
+        file_documents.append(len(doc_line_keys))
         if keys_out is not None:  # kept in the snapshot's partitions (a rebuild counts them unread)
             keys_out[str(where[0])] = (file_keys, len(doc_line_keys))
         n_documents += len(doc_line_keys)  # one count per document
@@ -188,7 +192,6 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
     all_keys = watch.all_keys()
     del watch
     repeated, found = repeated_in(all_keys, np.frombuffer(key_counts, dtype=np.int64), n_documents, counted)
-    del all_keys
     present = to_read_again(found, left_out.of, left_out.files_with_any(), also=unread)
     if assemble is not None and not present:
         spill.close()
@@ -196,7 +199,9 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
     if assemble is not None and stop_assembling is not None:
         stop_assembling()
     unread_files = set(unread)
-    items = LazyItems(len(present), lambda i: (Path(wheres[present[i]][0]), wheres[present[i]][1], found.get(present[i], frozenset())))
+    known_keys = _KeysOfFiles(all_keys, key_counts, document_key_counts, file_documents)
+    items = LazyItems(len(present), lambda i: (Path(wheres[present[i]][0]), wheres[present[i]][1],
+                                               found.get(present[i], frozenset()), known_keys.of(present[i])))
     again_read = (reread or _reread_here)(items, config) if items else iter(())
 
     def again() -> Iterator:
@@ -283,10 +288,24 @@ class _SetNumbers:
         return np.flatnonzero(np.frombuffer(self.numbers, dtype=np.int64)).tolist() if self.numbers else []
 
 
+class _KeysOfFiles:
+    """Each file's short-line keys as read (``FileLineKeys``), from the flat arrays
+    ``without_repeated_lines`` holds: what a file tokenised again need not find again."""
+
+    def __init__(self, keys: np.ndarray, key_counts: array, document_key_counts: array, file_documents: array):
+        self.keys, self.document_key_counts = keys, np.frombuffer(document_key_counts, dtype=np.int64)
+        self.key_edges = np.concatenate([[0], np.cumsum(np.frombuffer(key_counts, dtype=np.int64))]).tolist()
+        self.document_edges = np.concatenate([[0], np.cumsum(np.frombuffer(file_documents, dtype=np.int64))]).tolist()
+
+    def of(self, file: int) -> FileLineKeys:
+        return FileLineKeys(self.keys[self.key_edges[file] : self.key_edges[file + 1]],
+                            self.document_key_counts[self.document_edges[file] : self.document_edges[file + 1]], [])
+
+
 def _reread_here(items, config: Config) -> Iterator:
-    for path, root, keys in items:
+    for path, root, keys, line_keys in items:
         try:
-            yield process_file(path, root, config, repeated=keys)
+            yield process_file(path, root, config, repeated=keys, line_keys=line_keys)
         except UnreadableFile:
             yield None  # changed or gone since: keep what was read
 

@@ -103,26 +103,33 @@ def leaves_lines_out(key: str) -> bool:
     return "+" in key.rpartition("/")[2]
 
 
-def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[int] = frozenset()) -> Shard:
+def process_file(path: Path, root: Path, config: Config, *, repeated: frozenset[int] = frozenset(),
+                 line_keys: FileLineKeys | None = None) -> Shard:
     """Read ``path`` and tokenise it; raises ``UnreadableFile`` when it cannot be read.
 
     ``repeated``: keys of lines repeated across the corpus (``sections.repeated_line_keys``) the
     file holds, left out as boilerplate (recorded: ``Shard.left_out``). The shard records each
     document's short-line keys (``line_keys``, ``doc_line_keys``) so that the corpus can count
     them: those of its text with nothing repeated left out, whatever ``repeated`` is
-    (``file_line_keys`` gives them alone)."""
+    (``file_line_keys`` gives them alone). ``line_keys``: those keys as ``file_line_keys`` read
+    them before, taken as they are when the file still holds as many documents (a file read again
+    with ``repeated`` left out need not find its sections twice: issue 18, a tenth of its work)."""
 
     relative = relative_name(path, root)
     raw_documents = read_file(path, root, config.read, layout=config.cleaning.auto)
+    known_keys = _keys_by_document(line_keys, len(raw_documents)) if repeated and config.cleaning.auto else None
     vocabulary = FileVocabulary(first_character_decides=config.tokenize.tokenizer == "default")
     parts: dict[str, list[np.ndarray]] = {name: [] for name in ARRAY_FIELDS}
     documents = []
-    for raw in raw_documents:
+    for number, raw in enumerate(raw_documents):
         # The hand-written rules first, on the text as read (as before sections existed); the
         # sections found in what they leave.
         read, cleaning = cleaned_text(raw, config)
-        text, sections, joined = _body_text(read, raw.encoding, config)
-        keys = document_line_keys(text) if config.cleaning.auto else np.zeros(0, dtype=np.int64)
+        if known_keys is not None:
+            keys = known_keys[number]
+        else:
+            text, sections, joined = _body_text(read, raw.encoding, config)
+            keys = document_line_keys(text) if config.cleaning.auto else np.zeros(0, dtype=np.int64)
         if repeated:
             text, sections, joined = _body_text(read, raw.encoding, config, repeated)
         if joined:
@@ -194,6 +201,19 @@ def file_line_keys(path: Path, root: Path, config: Config) -> FileLineKeys:
         counts.append(len(keys[-1]))
         notices.extend(raw.warnings)
     return FileLineKeys(_concatenate(keys, "line_keys"), np.array(counts, dtype=np.int64), notices)
+
+
+def _keys_by_document(line_keys: FileLineKeys | None, n_documents: int) -> list[np.ndarray] | None:
+    """``line_keys`` cut into each document's, or ``None`` when there are none or they are of
+    another number of documents (the file changed since they were read).
+
+    >>> _keys_by_document(FileLineKeys(np.array([4, 9, 2]), np.array([2, 0, 1]), []), 3)
+    [array([4, 9]), array([], dtype=int64), array([2])]
+    """
+    if line_keys is None or len(line_keys.doc_line_keys) != n_documents:
+        return None
+    keys = np.asarray(line_keys.line_keys, dtype=np.int64)
+    return np.split(keys, np.cumsum(line_keys.doc_line_keys)[:-1]) if n_documents else []
 
 
 @dataclass

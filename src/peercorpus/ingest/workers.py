@@ -41,11 +41,14 @@ KEYS_ONLY = "line keys only"
 
 
 def _shard_or_reason(item: tuple, config: Config) -> Shard | FileLineKeys | str:
-    path, root, _digest, *leave_out = item  # a fourth element: repeated line keys to leave out, or KEYS_ONLY
+    # a fourth element: repeated line keys to leave out (and a fifth, the file's line keys as read
+    # before, a ``FileLineKeys``), or KEYS_ONLY
+    path, root, _digest, *leave_out = item
     try:
         if leave_out and leave_out[0] == KEYS_ONLY:
             return file_line_keys(path, root, config)
-        return process_file(path, root, config, repeated=leave_out[0] if leave_out else frozenset())
+        repeated, line_keys = (leave_out + [frozenset(), None])[:2]
+        return process_file(path, root, config, repeated=repeated, line_keys=line_keys)
     except UnreadableFile as problem:
         return problem.reason
     except PeerCorpusError:  # the user's settings (a cleaning pattern out of time): stop, say why
@@ -140,8 +143,9 @@ class EncodedShard:
 
 def process_encoded(item: tuple, config: Config) -> EncodedShard | FileLineKeys | str:
     """``process_one``, with the shard's line keys and notices beside its encoding. ``item``:
-    ``(path, root, digest)``, or ``(path, root, digest, repeated)`` to read the file again with
-    the corpus' repeated lines ``repeated`` (a set of line keys) left out, or ``(path, root,
+    ``(path, root, digest)``, or ``(path, root, digest, repeated[, line_keys])`` to read the file
+    again with the corpus' repeated lines ``repeated`` (a set of line keys) left out
+    (``process_file``'s arguments), or ``(path, root,
     digest, KEYS_ONLY)`` for its short-line keys alone (a ``shard.FileLineKeys``)."""
     shard = _shard_or_reason(item, config)
     if isinstance(shard, (str, FileLineKeys)):
