@@ -83,7 +83,7 @@ def _count_readings(monkeypatch) -> dict[str, int]:
     return readings
 
 
-def test_assembling_stops_once_a_repeat_is_certain_with_the_same_snapshot(tmp_path, monkeypatch):
+def test_assembling_stops_once_a_repeat_is_likely_with_the_same_snapshot(tmp_path, monkeypatch):
     site = _site(tmp_path / "site")
     added = []
     real_add = Assembler.add
@@ -102,8 +102,8 @@ def test_assembling_stops_once_a_repeat_is_certain_with_the_same_snapshot(tmp_pa
     assert _snapshot_files(tmp_path / "early") == _snapshot_files(tmp_path / "late")
 
 
-def test_once_a_repeat_is_certain_files_are_read_for_their_keys_and_tokenised_once(tmp_path, monkeypatch):
-    """After a line is certain to repeat, the files sent are read for their short-line keys only
+def test_once_a_repeat_is_likely_files_are_read_for_their_keys_and_tokenised_once(tmp_path, monkeypatch):
+    """After a line is likely to repeat, the files sent are read for their short-line keys only
     (a sixth of the work) and tokenised once the repeated lines are known, not twice; the snapshot
     is the one made when every file is tokenised first, and those that hold a repeat again."""
     site = _site(tmp_path / "site", pages=120)
@@ -113,14 +113,14 @@ def test_once_a_repeat_is_certain_files_are_read_for_their_keys_and_tokenised_on
     monkeypatch.setattr(repeated_module, "CHECK_KEYS", 4)
     calls = []
     early = load_corpus(site, cache_dir=tmp_path / "early", workers=1, progress=lambda *call: calls.append(call))
-    first = files - readings["keys only"]  # tokenised before the repeat was certain
+    first = files - readings["keys only"]  # tokenised before the repeat was likely
     assert 0 < first < 20
     assert files < readings["tokenised"] <= files + first  # those few again when they hold a repeat
     shown = [call for call in calls if call[2:] == (load.REREAD_PROGRESS,)]  # most of the tokenising: shown
     assert shown[-1][:2] == (readings["tokenised"] - first,) * 2
 
     readings.update({"tokenised": 0, "keys only": 0})
-    monkeypatch.setattr(load, "_most_documents", lambda names: None)  # no bound: never certain before the end
+    monkeypatch.setattr(load, "_most_documents", lambda names: None)  # no bound: never likely before the end
     late = load_corpus(site, cache_dir=tmp_path / "late", workers=1)
     assert readings == {"tokenised": files + holding, "keys only": 0}
     assert early.repeated_lines == late.repeated_lines and len(late.repeated_lines) == 2
@@ -139,6 +139,48 @@ def test_once_a_repeat_is_certain_files_are_read_for_their_keys_and_tokenised_on
     readings.update({"tokenised": 0, "keys only": 0})
     again = load_corpus(site, cache_dir=tmp_path / "early", workers=1)  # warm: the shards cached then fit
     assert readings == {"tokenised": 0, "keys only": 0} and again.repeated_lines == early.repeated_lines
+
+
+def test_a_line_is_likely_to_repeat_once_it_is_in_a_twentieth_of_the_documents_read():
+    """Certain (in a twentieth of all the documents there can be) is not waited for: a line in a
+    twentieth of those read so far, and in ``LIKELY_MIN_DOCUMENTS`` of them, switches to keys first."""
+    watch = repeated_module.RepeatWatch(most_documents=100_000)  # certain at 5,000 documents
+    for n in range(repeated_module.LIKELY_MIN_DOCUMENTS - 1):
+        watch.add(np.array([7, 1000 + n]), 1)
+        watch.add(np.array([2000 + n, 3000 + n]), 1)
+        watch._next_check = 0  # looked at every time here
+        assert not watch.is_likely()
+    watch.add(np.array([7]), 1)
+    watch._next_check = 0
+    assert watch.is_likely()  # in 20 of 39 documents
+
+    rare = repeated_module.RepeatWatch(most_documents=100_000)
+    rare.add(np.array([7] * 30), 30)
+    rare.add(np.arange(1000, 1700), 700)
+    rare._next_check = 0
+    assert not rare.is_likely()  # in 30 of 730: under a twentieth
+    assert not repeated_module.RepeatWatch(most_documents=None).is_likely()  # rows: not before the end
+
+
+def test_a_line_likely_to_repeat_that_does_not_gives_the_snapshot_of_reading_on(tmp_path, monkeypatch):
+    """The first pages share a line, which looks likely to repeat but is in too few of all the
+    pages in the end: the pages were read for their keys first, and tokenised after, with nothing
+    left out; the snapshot is the one made when every file is tokenised as it comes."""
+    site = tmp_path / "site"
+    site.mkdir()
+    for n in range(120):
+        furniture = "Home | News | About us\n\n" if n < 5 else ""
+        (site / f"page{n:03d}.txt").write_text(f"{furniture}Page {n} tells of the {WORDS[n % 12]} ward and its peer workers, who met every week "
+                                                   "through a long first year and wrote down what they learnt from each other.\n", encoding="utf-8")
+    readings = _count_readings(monkeypatch)
+    monkeypatch.setattr(repeated_module, "CHECK_KEYS", 2)
+    monkeypatch.setattr(repeated_module, "LIKELY_MIN_DOCUMENTS", 4)
+    guessed = load_corpus(site, cache_dir=tmp_path / "guessed", workers=1)
+    assert readings["keys only"] > 100 and not guessed.repeated_lines
+    assert guessed.text(0).startswith("Home | News")
+    monkeypatch.setattr(load, "_most_documents", lambda names: None)  # no guess before the end
+    load_corpus(site, cache_dir=tmp_path / "read on", workers=1)
+    assert _snapshot_files(tmp_path / "guessed") == _snapshot_files(tmp_path / "read on")
 
 
 def test_a_file_gone_before_it_is_tokenised_is_skipped_and_said(tmp_path, monkeypatch):
@@ -203,6 +245,8 @@ def test_a_file_read_again_takes_its_line_keys_as_read_and_finds_its_sections_on
         given = shard_module.process_file(path, site, config, repeated=repeated, line_keys=read)
         assert len(finds) == len(read.doc_line_keys)
         assert _same_shard(given, found) and np.array_equal(given.arrays["line_keys"], read.line_keys)
+        for item in ((path, site, None, repeated), (path, site, None, repeated, read)):  # as a worker takes it
+            assert _same_shard(process_encoded(item, config).decode(), found)
         finds.clear()
         other = shard_module.FileLineKeys(np.array([7], dtype=np.int64), np.array([1, 0, 0, 0]), [])
         assert _same_shard(shard_module.process_file(path, site, config, repeated=repeated, line_keys=other), found)

@@ -571,6 +571,10 @@ class FileFacts:
     where: Any = None
     left_out: frozenset[int] = frozenset()  # Shard.left_out
 
+    @property
+    def n_documents(self) -> int:
+        return len(self.suffixes)
+
     @classmethod
     def of(cls, shard: Shard, where: Any = None, *, keys: bool = True) -> FileFacts:
         documents = shard.documents

@@ -14,7 +14,7 @@ Dask is imported only here, and this module only when a scheduler is given::
 
 What is corpus-wide is decided here first, from each file's small ``FileFacts`` (tokens, text
 hashes, short-line keys): the lines repeated across the corpus (files holding one read again on
-the workers, ``reread_facts``, into the shared cache; once one is certain to repeat, the files not
+the workers, ``reread_facts``, into the shared cache; once one is likely to repeat, the files not
 yet sent are read for their keys only and tokenised then, once), where partitions are cut and
 which documents duplicate earlier ones. An incremental rebuild (a previous snapshot some of
 whose partitions are kept) links the kept partitions here and has the workers assemble the
@@ -180,7 +180,7 @@ def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, con
     not known, and tokenise it into the shared cache unless its shard is there already.
     Returns one ``(digest or None, problem or None, tokenised, notices, facts)`` per item;
     ``facts``: the shard's ``FileFacts`` (read from the cache when it was there), which the
-    client plans the partitions with (else ``None``). ``keys_only`` (once a line is certain to
+    client plans the partitions with (else ``None``). ``keys_only`` (once a line is likely to
     repeat): a file not in the cache is read for its short-line keys only, its facts a
     ``FileLineKeys``; it is tokenised once the repeated lines are known (``reread_task``)."""
 
@@ -382,7 +382,7 @@ class ClusterSession:
 
         ``most_documents`` (at most that many documents are coming; lines repeated across the
         corpus are looked for): as locally (``repeated.without_repeated_lines``), once a line is
-        certain to repeat the tasks not yet sent read their files' short-line keys only (their
+        likely to repeat the tasks not yet sent read their files' short-line keys only (their
         facts a ``FileLineKeys``), so that a file holding a repeated line is tokenised once, after
         (``reread_facts``), not twice (issue 18: a corpus whose every file has one)."""
         store = self.store
@@ -415,7 +415,7 @@ class ClusterSession:
         if not todo:
             return
         client, store = self.client, self.store
-        # Where a line may become certain to repeat, smaller tasks, two a thread in flight at a time,
+        # Where a line may become likely to repeat, smaller tasks, two a thread in flight at a time,
         # so that those sent after it read keys only; else every task is sent at once.
         watching = facts is not None and most_documents is not None and _finds_repeated_lines(config)
         watch = RepeatWatch(most_documents) if watching else None
@@ -456,8 +456,8 @@ class ClusterSession:
                     if facts is not None:
                         facts[index] = found
                     if watching and found is not None:
-                        watch.add(found.line_keys)
-                keys_only = keys_only or (watching and watch.is_certain())
+                        watch.add(found.line_keys, found.n_documents)
+                keys_only = keys_only or (watching and watch.is_likely())
                 send_next()
                 done += len(batch)
                 if progress:

@@ -383,7 +383,7 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
             report.partitions_on_cluster = len(assembler.parts) - assembler.reused
         else:
             repeated: frozenset[int] = frozenset()
-            mode = ReadingMode()  # keys only, once a line is certain to repeat (ingest/repeated.py)
+            mode = ReadingMode()  # keys only, once a line is likely to repeat (ingest/repeated.py)
             with store.shard_pack(config.stream_key()) if use_cache else nullcontext() as pack:
                 def keep(digest: str, shard) -> str:  # a shard tokenised with lines left out, cached under its own key
                     return pack.add(shard_key(digest, shard.left_out), getattr(shard, "encoded", None) or encode_shard(shard))
@@ -797,7 +797,7 @@ ROW_SUFFIXES = (".csv", ".tsv", ".jsonl")
 def _reread_in_workers(items, config: Config, *, workers: int | None = None, progress: Progress | None = None) -> Iterator:
     """``repeated._reread_here`` on local worker processes when there are many files (a corpus whose
     every file has a repeated line was read twice by the parent alone: issue 18's BBC×200), with
-    ``progress(done, total, REREAD_PROGRESS)``: after a line is certain to repeat, most of the
+    ``progress(done, total, REREAD_PROGRESS)``: after a line is likely to repeat, most of the
     tokenising happens here."""
     step = (lambda done, total: progress(done, total, REREAD_PROGRESS)) if progress else None
     for result in _tokenize_files(LazyItems(len(items), lambda i: _worker_item(*items[i])), config, step, workers):

@@ -3,10 +3,11 @@ each file tokenised once where they are many.
 
 Which short lines repeat is known only when every file has been read, yet a file is tokenised
 without them. ``without_repeated_lines`` takes the files as they are read: tokenised and
-assembled as they come while no line is certain to repeat — the common case, where what was
-assembled stands. Once one is (in ``REPEATED_MIN_SHARE`` of all the documents there can be),
-assembling stops and the files not yet sent are read for their short-line keys only
-(``ReadingMode.keys_only``: a sixth of the work); when the corpus is read, the repeated lines are
+assembled as they come while no line is likely to repeat — the common case, where what was
+assembled stands. Once one is (``RepeatWatch.is_likely``: in ``REPEATED_MIN_SHARE`` of the
+documents read so far), assembling stops and the files not yet sent are read for their short-line
+keys only (``ReadingMode.keys_only``: a tenth of the work, which the tokenising then need not do
+again); when the corpus is read, the repeated lines are
 known, and every file is assembled in order: its first shard where it left out exactly the
 repeated lines it holds (``Shard.left_out``), else tokenised again on the workers with them left
 out (and cached, under ``shard.shard_key``: the plain key of a content stays its shard with
@@ -19,6 +20,8 @@ The snapshot is the same whichever way it went::
         add(where, shard)
 
 Issue 18: BBC copies, whose copy line repeats, were tokenised twice and half assembled twice.
+A guess that proves wrong (no line repeats after all) costs the keys read first; the snapshot is
+the same.
 """
 
 from __future__ import annotations
@@ -39,8 +42,11 @@ from .shard import FileLineKeys, leaves_lines_out, process_file
 from .store import decode_shard, encode_shard
 from .workers import EncodedShard
 
-#: Line keys read before the first look for a certain repeat (then each time they grow by a quarter).
+#: Line keys read before the first look for a likely repeat (then each time they grow by a quarter).
 CHECK_KEYS = 256
+#: A line is likely to repeat across the corpus once it is in ``REPEATED_MIN_SHARE`` of the
+#: documents read so far and in this many of them (``RepeatWatch.is_likely``).
+LIKELY_MIN_DOCUMENTS = 20
 #: What the progress of the files tokenised once the repeated lines are known says.
 REREAD_PROGRESS = "tokenised without the repeated lines"
 #: Why a file read for its short lines was not tokenised once the repeated lines were known.
@@ -59,37 +65,48 @@ def certain_repeat_count(most_documents: int | None) -> int | None:
 
 
 class RepeatWatch:
-    """The short-line keys of the files read so far, and whether a line among them is certain to
-    repeat (``certain_repeat_count``): what switches the reading of the files not yet sent to
-    their keys only, here and on a cluster (``cluster.ClusterSession``)::
+    """The short-line keys of the files read so far, and whether a line among them is likely to
+    repeat across the corpus: what switches the reading of the files not yet sent to their keys
+    only, here and on a cluster (``cluster.ClusterSession``)::
 
         watch = RepeatWatch(most_documents=len(files))
-        for keys in each_files_keys:
-            watch.add(keys)
-            if watch.is_certain():
+        for keys, documents in each_files_keys:
+            watch.add(keys, documents)
+            if watch.is_likely():
                 ...  # read the rest for their keys only
+
+    Likely, not certain (``certain_repeat_count``: in ``REPEATED_MIN_SHARE`` of all the
+    documents there can be): a file tokenised before the switch that holds a repeated line is
+    tokenised twice, one read for its keys first costs about a tenth more, so waiting for certainty
+    cost more where lines repeat (issue 18: BBC x10 in folder order tokenised a fifth of its files
+    twice) than a wrong guess costs where none does.
     """
 
     def __init__(self, most_documents: int | None):
         self.certain = certain_repeat_count(most_documents)
         self.parts: list[np.ndarray] = []  # the keys, file after file (joined now and then)
-        self.n_keys = 0
+        self.n_keys = self.n_documents = 0
         self._next_check = CHECK_KEYS
 
-    def add(self, keys: np.ndarray) -> None:
+    def add(self, keys: np.ndarray, documents: int) -> None:
+        """The keys of one file's ``documents`` documents."""
         self.parts.append(keys)
         if len(self.parts) >= 4096:
             self.parts = [np.concatenate(self.parts)]
         self.n_keys += len(keys)
+        self.n_documents += documents
 
-    def is_certain(self) -> bool:
-        """Whether a line is in ``certain`` documents so far: looked at each time the keys have grown
-        by a quarter (n log n in all), else ``False``."""
+    def is_likely(self) -> bool:
+        """Whether a line is in ``REPEATED_MIN_SHARE`` of the documents so far and in at least
+        ``LIKELY_MIN_DOCUMENTS`` of them (or in ``certain`` documents): looked at each time the keys have
+        grown by a quarter (n log n in all), else ``False``. Never before the corpus is read when
+        how many documents are coming is not known (``certain`` is ``None``: files holding rows)."""
         if self.certain is None or self.n_keys < self._next_check:
             return False
         self._next_check += self._next_check // 4
         self.parts = [np.concatenate(self.parts)]
-        return bool(np.unique(self.parts[0], return_counts=True)[1].max(initial=0) >= self.certain)
+        most = int(np.unique(self.parts[0], return_counts=True)[1].max(initial=0))
+        return most >= min(self.certain, max(LIKELY_MIN_DOCUMENTS, math.ceil(REPEATED_MIN_SHARE * self.n_documents)))
 
     def all_keys(self) -> np.ndarray:
         return np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=np.int64)
@@ -97,7 +114,7 @@ class RepeatWatch:
 
 class ReadingMode:
     """What the files not yet sent to be tokenised are read for: ``keys_only`` once a line is
-    certain to repeat (``shard.file_line_keys``; tokenised when the repeated lines are known)."""
+    likely to repeat (``shard.file_line_keys``; tokenised when the repeated lines are known)."""
 
     def __init__(self):
         self.keys_only = False
@@ -115,13 +132,14 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
     tokenised again, and the repeated line keys.
 
     ``reread(items, config)`` tokenises files again (``items``: path, root, the repeated keys it
-    holds, its line keys as read, a ``FileLineKeys``: ``process_file``'s arguments), yielding their shards in order (``None``: unreadable now, keep the first reading); by
+    holds, its line keys as read, a ``FileLineKeys``: ``process_file``'s arguments), yielding
+    their shards in order (``None``: unreadable now, keep the first reading); by
     default one after the other here, on a cluster as tasks, on local worker processes
     (``load._reread_in_workers``).
 
-    ``assemble(where, shard)``: called with each shard as it is read, until a line is certain to
-    repeat: in ``REPEATED_MIN_SHARE`` of ``most_documents`` (at most that many documents are coming,
-    known when no file holds rows); then ``stop_assembling()`` is called and ``mode.keys_only``
+    ``assemble(where, shard)``: called with each shard as it is read, until a line is likely to
+    repeat (``RepeatWatch``; ``most_documents``: at most that many documents are coming, known
+    when no file holds rows, else no line is taken as likely before the end); then ``stop_assembling()`` is called and ``mode.keys_only``
     set. ``counted``: the short-line keys and documents of partitions a rebuild keeps (not
     streamed). ``keys_out``: each file's keys, by name, for the snapshot. ``keep(digest, shard)``: a
     file tokenised again is cached (it returns where the shard's texts are, which the snapshot
@@ -172,16 +190,16 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
         # a copy: a shard decoded from the cache has its keys in its whole decompressed block, which a
         # view would keep alive with them (~2.2 KB a file: 2 GB held at BBC x400's rebuild)
         file_keys = np.array(line_keys, dtype=np.int64)
-        watch.add(file_keys)
+        watch.add(file_keys, len(doc_line_keys))
         key_counts.append(len(file_keys))
         document_key_counts.extend(np.asarray(doc_line_keys, dtype=np.int64).tolist())
         file_documents.append(len(doc_line_keys))
         if keys_out is not None:  # kept in the snapshot's partitions (a rebuild counts them unread)
             keys_out[str(where[0])] = (file_keys, len(doc_line_keys))
         n_documents += len(doc_line_keys)  # one count per document
-        if (assemble is not None or not (mode and mode.keys_only)) and watch.is_certain():
-            # a file will be tokenised again: everything is assembled once, after; the files not
-            # sent yet are read for their keys only, and tokenised then
+        if (assemble is not None or not (mode and mode.keys_only)) and watch.is_likely():
+            # a file will likely be tokenised again: everything is assembled once, after; the files
+            # not sent yet are read for their keys only, and tokenised then
             if assemble is not None and stop_assembling is not None:
                 stop_assembling()
             assemble = None

@@ -225,6 +225,10 @@ class FileLineKeys:
     doc_line_keys: np.ndarray
     warnings: list[str]
 
+    @property
+    def n_documents(self) -> int:
+        return len(self.doc_line_keys)
+
 
 def _body_text(text: str, encoding: str, config: Config, repeated: frozenset[int] = frozenset()) -> tuple[str, list[dict], int]:
     """What analyses see of a cleaned document's ``text``: the sections they do not see left

@@ -47,8 +47,8 @@ def _shard_or_reason(item: tuple, config: Config) -> Shard | FileLineKeys | str:
     try:
         if leave_out and leave_out[0] == KEYS_ONLY:
             return file_line_keys(path, root, config)
-        repeated, line_keys = (leave_out + [frozenset(), None])[:2]
-        return process_file(path, root, config, repeated=repeated, line_keys=line_keys)
+        repeated = leave_out[0] if leave_out else frozenset()
+        return process_file(path, root, config, repeated=repeated, line_keys=leave_out[1] if len(leave_out) > 1 else None)
     except UnreadableFile as problem:
         return problem.reason
     except PeerCorpusError:  # the user's settings (a cleaning pattern out of time): stop, say why
