@@ -5,8 +5,8 @@ Run: .venv/bin/python benchmarks/scale_bench.py --copies 1,10,50 [--work /tmp/sc
 Each size is a corpus of N copies of BBC news (``--corpus``), every file with one line
 appended that names its copy and path, so that no two files are the same. That line is the
 same in a fifth of the documents once its digits are masked ("copy # of business/#.txt",
-``sections.line_key``), so it is a repeated line: every file is read again without it, on the
-worker processes (the repeated-line pass's worst case, twice the tokenising). The corpus and its cache stay in ``--work`` (default: a folder in
+``sections.line_key``), so it is a repeated line: every file is tokenised without it once it is known, on the
+worker processes (after its short lines are read first: the repeated-line pass's worst case). The corpus and its cache stay in ``--work`` (default: a folder in
 the system's temporary folder), so a second run re-measures the warm commands without
 ingesting again (``--cold`` ingests again). Cold ingest runs once per size; a warm command
 once (``--repeat`` for more; the smallest wall time and the largest peak memory are kept).
