@@ -73,6 +73,22 @@ def test_index_in_parts_is_a_stable_argsort():
     assert np.array_equal(inverted_index(ids, norm_of_type, 40)[1], expected)
 
 
+def test_index_of_more_forms_than_16_bits_count_is_a_stable_argsort():
+    """Positions are ordered by form with 16-bit radix passes (``stable_order``): two of them past
+    65,536 forms."""
+    rng = np.random.default_rng(2)
+    for n_norms in (65_536, 65_537, 300_000):
+        norm_of_type = rng.permutation(n_norms).astype(np.int32)
+        ids = rng.integers(0, n_norms, size=50_000).astype(np.int32)
+        ids[:3] = [0, n_norms - 1, 0]
+        expected = np.argsort(norm_of_type[ids], kind="stable")
+        assert np.array_equal(inverted_index(ids, norm_of_type, n_norms)[1], expected)
+        offsets = index_offsets(ids, norm_of_type, n_norms)
+        middle = n_norms // 3
+        assert np.array_equal(index_positions(ids, norm_of_type, offsets, middle, n_norms, chunk=7_001),
+                              expected[offsets[middle] :])
+
+
 def test_cold_load_without_cache_leaves_no_temporary_folder(mini_corpus, tmp_path, monkeypatch):
     temporary = tmp_path / "tmp"
     temporary.mkdir()

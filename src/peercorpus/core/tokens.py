@@ -333,13 +333,28 @@ def index_positions(ids, norm_of_type: np.ndarray, offsets: np.ndarray, first: i
         norms = norm_of_type[ids[start : start + chunk]]
         taken = np.flatnonzero((norms >= first) & (norms < stop))
         norms = norms[taken] - first
-        order = np.argsort(norms, kind="stable")
+        order = stable_order(norms, stop - first)
         counts = np.bincount(norms, minlength=stop - first)
         sorted_norms = norms[order]
         rank = np.arange(len(norms)) - (np.cumsum(counts) - counts)[sorted_norms]
         positions[next_slot[sorted_norms] + rank] = start + taken[order]
         next_slot += counts
     return positions
+
+
+def stable_order(values: np.ndarray, n_values: int) -> np.ndarray:
+    """``np.argsort(values, kind="stable")`` of integers in ``[0, n_values)``, ``n_values`` at
+    most 2**32: as 16-bit numbers, which numpy sorts by radix (one pass, or two: low half then
+    high half), ~4-6x faster than sorting 32- or 64-bit ones (the index of a partition is most
+    of its finishing time).
+
+    >>> stable_order(np.array([70000, 3, 70000, 1]), 70001)
+    array([3, 1, 0, 2])
+    """
+    if n_values <= 1 << 16:
+        return np.argsort(values.astype(np.uint16), kind="stable")
+    by_low = np.argsort((values & 0xFFFF).astype(np.uint16), kind="stable")
+    return by_low[np.argsort((values[by_low] >> 16).astype(np.uint16), kind="stable")]
 
 
 def _recode(words: list[str]) -> tuple[np.ndarray, list[str]]:
