@@ -229,6 +229,16 @@ class FileLineKeys:
     def n_documents(self) -> int:
         return len(self.doc_line_keys)
 
+    def __reduce__(self):
+        """Pickled as bytes (sent to and from worker processes, one a file): numpy's own pickling
+        of two small arrays cost 8x that of the rest of a worker's item."""
+        as_bytes = [np.asarray(a, dtype=np.int64).tobytes() for a in (self.line_keys, self.doc_line_keys)]
+        return _line_keys_of_bytes, (*as_bytes, self.warnings)
+
+
+def _line_keys_of_bytes(line_keys: bytes, doc_line_keys: bytes, warnings: list[str]) -> FileLineKeys:
+    return FileLineKeys(np.frombuffer(line_keys, dtype=np.int64), np.frombuffer(doc_line_keys, dtype=np.int64), warnings)
+
 
 def _body_text(text: str, encoding: str, config: Config, repeated: frozenset[int] = frozenset()) -> tuple[str, list[dict], int]:
     """What analyses see of a cleaned document's ``text``: the sections they do not see left
