@@ -205,3 +205,22 @@ def test_info_writes_its_table_a_batch_of_documents_at_a_time(run, sample_corpus
     result = run("info", str(sample_corpus), "-f", fmt, *where)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == expected and held == []
+
+
+@pytest.mark.parametrize("command", [["info"], ["info", "--long"], ["stats"]])
+def test_a_table_of_every_document_on_the_terminal_shows_the_first_and_says_how_many_more(run, mini_corpus, monkeypatch, command):
+    """The terminal lays a table out whole: past ``TERMINAL_ROWS`` documents (890,000 took 7.7 GB
+    and six minutes) it shows the first ones and says where the rest are; a file holds them all."""
+    from peercorpus.cli import corpus_commands
+    from peercorpus.render import export
+
+    monkeypatch.setattr(corpus_commands, "TERMINAL_ROWS", 2)
+    monkeypatch.setattr(export, "TERMINAL_ROWS", 2)
+    monkeypatch.setenv("COLUMNS", "200")
+    shown = run(*command, str(mini_corpus))
+    assert shown.exit_code == 0, shown.output
+    assert "article.txt" in shown.output and "blog-one.txt" in shown.output
+    assert "blog-two.txt" not in shown.output and "report.txt" not in shown.output
+    assert "… 2 more rows (--format csv -o FILE writes every row)" in shown.output
+    written = run(*command, str(mini_corpus), "--format", "csv")
+    assert all(name in written.output for name in ("article.txt", "blog-two.txt", "report.txt")) and "more rows" not in written.output

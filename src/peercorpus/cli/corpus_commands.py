@@ -10,6 +10,8 @@ import typer
 
 from ..errors import UsageError
 from ..render.export import (
+    TERMINAL_REST,
+    TERMINAL_ROWS,
     JsonListWriter,
     TableWriter,
     atomic_stream,
@@ -22,7 +24,7 @@ from ..render.export import (
     write_table,
     write_text,
 )
-from ..render.table import print_records, printable
+from ..render.table import print_records, print_table, printable
 from .common import (
     CacheDirOption,
     ConfigOption,
@@ -158,7 +160,9 @@ def info(
         if fmt != "json":  # the totals are in the JSON
             note(f"{totals_summary(totals)}; {totals['documents_with_warnings']:,} with warnings; {counted(totals['files_skipped'], 'file')} skipped")
         return
-    columns, rows = document_rows(corpus, fields)
+    # on the terminal, the first TERMINAL_ROWS documents (every one decoded and laid out at once)
+    shown = corpus if fmt != "table" or len(corpus) <= TERMINAL_ROWS else corpus.subset(range(TERMINAL_ROWS))
+    columns, rows = document_rows(shown, fields)
     totals = corpus_totals(corpus)
     # Plain cells are written without pandas (its import is most of a warm info); anything
     # else goes through the DataFrame, whose rules decide how it is written.
@@ -172,19 +176,22 @@ def info(
         write_text(records_to_text(rows, columns, fmt, title="Documents"), output)
     elif plain and fmt == "table":
         if long:
-            print_records(rows, columns, list(DOCUMENT_COUNTS) if rows else [], title="Documents")
+            print_records(rows, columns, list(DOCUMENT_COUNTS) if rows else [], title="Documents", total=len(corpus), rest=TERMINAL_REST)
         else:
             short = ["doc", *columns[1 : columns.index("tokens")], "tokens", "types", "sentences", "notes"]
             for row in rows:
                 row["notes"] = "; ".join(filter(None, [row["warnings"], row["cleaned"]]))
             print_records(
                 rows, short, ["tokens", "types", "sentences"] if rows else [], title="Documents",
-                optional=short[1:-4], footer="--long or --format csv shows every column",
+                optional=short[1:-4], footer="--long or --format csv shows every column", total=len(corpus), rest=TERMINAL_REST,
             )
     else:
         from ..analysis.info import document_table
 
-        write_table(document_table(corpus, fields), fmt=fmt, output=output, title="Documents")
+        if fmt == "table":
+            print_table(document_table(shown, fields), title="Documents", total=len(corpus), rest=TERMINAL_REST)
+        else:
+            write_table(document_table(corpus, fields), fmt=fmt, output=output, title="Documents")
     note(f"{totals_summary(totals)}; {totals['documents_with_warnings']:,} with warnings; {counted(totals['files_skipped'], 'file')} skipped")
 
 

@@ -72,20 +72,30 @@ def stdout_console() -> Console:
     return Console(soft_wrap=False, width=terminal_width(), emoji=False, highlight=False)
 
 
-def print_table(frame, *, title: str | None = None, console: Console | None = None, max_rows: int | None = None, rest: str | None = None, optional: list[str] | None = None) -> None:
+def print_table(frame, *, title: str | None = None, console: Console | None = None, max_rows: int | None = None, rest: str | None = None, optional: list[str] | None = None,
+                total: int | None = None) -> None:
     """Print a DataFrame as a table that fits the console (all rows unless ``max_rows``;
     ``rest`` says where the rows left out are, default "use --output to export all").
     ``optional`` columns are left out (widest first, said below the table) before the
-    table turns into records."""
+    table turns into records. ``total``: the rows of the whole table when ``frame`` is its
+    first rows (the others said, as those past ``max_rows``)."""
     numeric = [frame[column].dtype.kind in "iuf" for column in frame.columns]
     shown = frame if max_rows is None else frame.head(max_rows)
-    _print(list(frame.columns), numeric, list(shown.itertuples(index=False)), len(frame), title=title, console=console, max_rows=max_rows, rest=rest, optional=optional)
+    max_rows, total = _shown_rows(len(shown), max_rows, len(frame) if total is None else total)
+    _print(list(frame.columns), numeric, list(shown.itertuples(index=False)), total, title=title, console=console, max_rows=max_rows, rest=rest, optional=optional)
 
 
-def print_records(records: list[dict[str, Any]], columns: list[str], numeric: list[str], *, title: str | None = None, console: Console | None = None, optional: list[str] | None = None, footer: str | None = None) -> None:
+def print_records(records: list[dict[str, Any]], columns: list[str], numeric: list[str], *, title: str | None = None, console: Console | None = None, optional: list[str] | None = None, footer: str | None = None,
+                  total: int | None = None, rest: str | None = None) -> None:
     """``print_table`` for row dicts (no pandas): ``numeric`` columns are right-aligned."""
     rows = [[record[c] for c in columns] for record in records]
-    _print(columns, [c in numeric for c in columns], rows, len(records), title=title, console=console, max_rows=None, rest=None, optional=optional, footer=footer)
+    max_rows, total = _shown_rows(len(rows), None, len(rows) if total is None else total)
+    _print(columns, [c in numeric for c in columns], rows, total, title=title, console=console, max_rows=max_rows, rest=rest, optional=optional, footer=footer)
+
+
+def _shown_rows(shown: int, max_rows: int | None, total: int) -> tuple[int | None, int]:
+    """``max_rows`` for ``_print``: the rows shown when the table has more, ``None`` when all are."""
+    return (shown if total > shown else max_rows), total
 
 
 def _print(columns, numeric, rows, total, *, title, console, max_rows, rest, optional=None, footer=None) -> None:
@@ -135,7 +145,7 @@ def _print(columns, numeric, rows, total, *, title, console, max_rows, rest, opt
             table.add_row(*(Text(_cut(cells[r], width)) for cells, width in zip(cells_by_column, widths)))
         console.print(table)
     if max_rows is not None and total > max_rows:
-        console.print(Text(f"… {total - max_rows} more rows ({rest or 'use --output to export all'})"))
+        console.print(Text(f"… {total - max_rows:,} more rows ({rest or 'use --output to export all'})"))
     if dropped:
         console.print(Text(f"(not shown at this width: {', '.join(printable(str(columns[i])) for i in sorted(dropped))}; {footer or 'widen the terminal, or --format csv for every column'})"))
 
