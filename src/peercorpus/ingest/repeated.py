@@ -139,8 +139,8 @@ def without_repeated_lines(shards: Iterator, config: Config, *, reread=None, ass
 
     ``assemble(where, shard)``: called with each shard as it is read, until a line is likely to
     repeat (``RepeatWatch``; ``most_documents``: at most that many documents are coming, known
-    when no file holds rows, else no line is taken as likely before the end); then ``stop_assembling()`` is called and ``mode.keys_only``
-    set. ``counted``: the short-line keys and documents of partitions a rebuild keeps (not
+    when no file holds rows, else no line is taken as likely before the end); then
+    ``stop_assembling()`` is called and ``mode.keys_only`` set. ``counted``: the short-line keys and documents of partitions a rebuild keeps (not
     streamed). ``keys_out``: each file's keys, by name, for the snapshot. ``keep(digest, shard)``: a
     file tokenised again is cached (it returns where the shard's texts are, which the snapshot
     reads there); a shard or keys come with their content's ``digest`` when they have one. ``lost(where)``: a file read for its keys only that
@@ -312,12 +312,13 @@ class _KeysOfFiles:
 
     def __init__(self, keys: np.ndarray, key_counts: array, document_key_counts: array, file_documents: array):
         self.keys, self.document_key_counts = keys, np.frombuffer(document_key_counts, dtype=np.int64)
-        self.key_edges = np.concatenate([[0], np.cumsum(np.frombuffer(key_counts, dtype=np.int64))]).tolist()
-        self.document_edges = np.concatenate([[0], np.cumsum(np.frombuffer(file_documents, dtype=np.int64))]).tolist()
+        # arrays, not lists: a Python int a file was ~60 MB at BBC x400
+        self.key_edges = np.concatenate([[0], np.cumsum(np.frombuffer(key_counts, dtype=np.int64))])
+        self.document_edges = np.concatenate([[0], np.cumsum(np.frombuffer(file_documents, dtype=np.int64))])
 
     def of(self, file: int) -> FileLineKeys:
-        return FileLineKeys(self.keys[self.key_edges[file] : self.key_edges[file + 1]],
-                            self.document_key_counts[self.document_edges[file] : self.document_edges[file + 1]], [])
+        keys, documents = self.key_edges[file : file + 2].tolist(), self.document_edges[file : file + 2].tolist()
+        return FileLineKeys(self.keys[keys[0] : keys[1]], self.document_key_counts[documents[0] : documents[1]], [])
 
 
 def _reread_here(items, config: Config) -> Iterator:

@@ -81,21 +81,19 @@ def print_table(frame, *, title: str | None = None, console: Console | None = No
     first rows (the others said, as those past ``max_rows``)."""
     numeric = [frame[column].dtype.kind in "iuf" for column in frame.columns]
     shown = frame if max_rows is None else frame.head(max_rows)
-    max_rows, total = _shown_rows(len(shown), max_rows, len(frame) if total is None else total)
+    total = len(frame) if total is None else total
+    max_rows = len(shown) if total > len(shown) else max_rows
     _print(list(frame.columns), numeric, list(shown.itertuples(index=False)), total, title=title, console=console, max_rows=max_rows, rest=rest, optional=optional)
 
 
 def print_records(records: list[dict[str, Any]], columns: list[str], numeric: list[str], *, title: str | None = None, console: Console | None = None, optional: list[str] | None = None, footer: str | None = None,
                   total: int | None = None, rest: str | None = None) -> None:
-    """``print_table`` for row dicts (no pandas): ``numeric`` columns are right-aligned."""
+    """``print_table`` for row dicts (no pandas): ``numeric`` columns are right-aligned;
+    ``total`` and ``rest`` as there."""
     rows = [[record[c] for c in columns] for record in records]
-    max_rows, total = _shown_rows(len(rows), None, len(rows) if total is None else total)
+    total = len(rows) if total is None else total
+    max_rows = len(rows) if total > len(rows) else None
     _print(columns, [c in numeric for c in columns], rows, total, title=title, console=console, max_rows=max_rows, rest=rest, optional=optional, footer=footer)
-
-
-def _shown_rows(shown: int, max_rows: int | None, total: int) -> tuple[int | None, int]:
-    """``max_rows`` for ``_print``: the rows shown when the table has more, ``None`` when all are."""
-    return (shown if total > shown else max_rows), total
 
 
 def _print(columns, numeric, rows, total, *, title, console, max_rows, rest, optional=None, footer=None) -> None:
