@@ -211,11 +211,9 @@ def test_info_writes_its_table_a_batch_of_documents_at_a_time(run, sample_corpus
 def test_a_table_of_every_document_on_the_terminal_shows_the_first_and_says_how_many_more(run, mini_corpus, monkeypatch, command):
     """The terminal lays a table out whole: past ``TERMINAL_ROWS`` documents (890,000 took 7.7 GB
     and six minutes) it shows the first ones and says where the rest are; a file holds them all."""
-    from peercorpus.cli import corpus_commands
     from peercorpus.render import export
 
-    monkeypatch.setattr(corpus_commands, "TERMINAL_ROWS", 2)
-    monkeypatch.setattr(export, "TERMINAL_ROWS", 2)
+    monkeypatch.setattr(export, "TERMINAL_ROWS", 2)  # the one setting every such table reads
     monkeypatch.setenv("COLUMNS", "200")
     shown = run(*command, str(mini_corpus))
     assert shown.exit_code == 0, shown.output

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
+from ..render import export
 from ..render.export import (
     TERMINAL_REST,
-    TERMINAL_ROWS,
     JsonListWriter,
     TableWriter,
     atomic_stream,
@@ -160,8 +160,10 @@ def info(
         if fmt != "json":  # the totals are in the JSON
             note(f"{totals_summary(totals)}; {totals['documents_with_warnings']:,} with warnings; {counted(totals['files_skipped'], 'file')} skipped")
         return
-    # on the terminal, the first TERMINAL_ROWS documents (every one decoded and laid out at once)
-    shown = corpus if fmt != "table" or len(corpus) <= TERMINAL_ROWS else corpus.subset(range(TERMINAL_ROWS))
+    # on the terminal, the first export.TERMINAL_ROWS documents (as write_table_parts shows
+    # a table of every document: each one shown is decoded and laid out at once)
+    shown_rows = export.TERMINAL_ROWS
+    shown = corpus if fmt != "table" or len(corpus) <= shown_rows else corpus.subset(range(shown_rows))
     columns, rows = document_rows(shown, fields)
     totals = corpus_totals(corpus)
     # Plain cells are written without pandas (its import is most of a warm info); anything

@@ -6,8 +6,8 @@ without them. ``without_repeated_lines`` takes the files as they are read: token
 assembled as they come while no line is likely to repeat — the common case, where what was
 assembled stands. Once one is (``RepeatWatch.is_likely``: in ``REPEATED_MIN_SHARE`` of the
 documents read so far), assembling stops and the files not yet sent are read for their short-line
-keys only (``ReadingMode.keys_only``: a tenth of the work, which the tokenising then need not do
-again); when the corpus is read, the repeated lines are
+keys only (``ReadingMode.keys_only``: a sixth of the work, whose finding of sections the
+tokenising then need not do again); when the corpus is read, the repeated lines are
 known, and every file is assembled in order: its first shard where it left out exactly the
 repeated lines it holds (``Shard.left_out``), else tokenised again on the workers with them left
 out (and cached, under ``shard.shard_key``: the plain key of a content stays its shard with
@@ -77,9 +77,10 @@ class RepeatWatch:
 
     Likely, not certain (``certain_repeat_count``: in ``REPEATED_MIN_SHARE`` of all the
     documents there can be): a file tokenised before the switch that holds a repeated line is
-    tokenised twice, one read for its keys first costs about a tenth more, so waiting for certainty
-    cost more where lines repeat (issue 18: BBC x10 in folder order tokenised a fifth of its files
-    twice) than a wrong guess costs where none does.
+    tokenised twice; a file read for its keys first costs little more when it holds one (its
+    tokenising takes those keys, ``process_file(line_keys=)``) and a sixth more when it holds none.
+    So waiting for certainty cost more where lines repeat (issue 18: BBC x10 in folder order
+    tokenised a fifth of its files twice) than a wrong guess costs where none does.
     """
 
     def __init__(self, most_documents: int | None):
