@@ -32,6 +32,7 @@ from ..io.base import relative_name
 from .shard import Shard
 from .shard_codec import narrowest
 from .snapshot import PARTITION_NAME, SnapshotWriter, join_names, split_names
+from .worker_forms import FormTable, WorkerVocab
 
 # Positions of the inverted index made at a time (8 bytes each): the index of a large corpus is
 # made in parts, each a pass over the token ids, so that memory does not grow with the corpus.
@@ -91,6 +92,8 @@ class Assembler:
         # the length of every form of ``lookup``, by its id: a form's length is taken once, when
         # it is first seen, not again in every file that uses it
         self.form_lengths = int_array("q")
+        # a worker's form number → its number here, per worker table (worker_forms)
+        self._worker_numbers: dict[FormTable, np.ndarray] = {}
         # text hash (as an int: a third of the room of its hex string) → the first document with it
         # (corpus-wide, shared by the partitions: ``doc_base`` is this one's first document, and
         # ``doc_id(doc)`` names any earlier document of the corpus)
@@ -114,17 +117,7 @@ class Assembler:
         doc_tokens, doc_sentences, doc_paragraphs = a["doc_tokens"], a["doc_sentences"], a["doc_paragraphs"]
         first_doc = self.writer.n_documents
         docs = np.arange(first_doc, first_doc + len(shard.documents), dtype=np.int32)
-        # every form looked up once (at C speed), then the new ones numbered in the order the shard
-        # lists them (a form listed twice, once): one dict look-up a form, not three
-        vocab, lookup = shard.vocab, self.lookup
-        mapping = np.fromiter(map(lookup.get, vocab, repeat(-1)), dtype=np.int32, count=len(vocab))
-        unseen = np.flatnonzero(mapping < 0).tolist()
-        if unseen:
-            new = list(dict.fromkeys([vocab[i] for i in unseen]))
-            lookup.update(zip(new, range(len(lookup), len(lookup) + len(new))))
-            self.form_lengths.extend(map(len, new))
-            mapping[unseen] = [lookup[vocab[i]] for i in unseen]
-        ids = mapping[a["ids"]]
+        ids = self._corpus_numbers(shard.vocab)[a["ids"]]
         # Sentence and paragraph numbers in a shard start at 0 in each document.
         sentence_base = self.n_sentences + np.cumsum(doc_sentences) - doc_sentences
         paragraph_base = self.n_paragraphs + np.cumsum(doc_paragraphs) - doc_paragraphs
@@ -189,6 +182,44 @@ class Assembler:
                 }
             )
 
+    def _corpus_numbers(self, vocab) -> np.ndarray:
+        """The number of each form of ``vocab`` (a shard's) in this assembly's vocabulary, the
+        forms not in it yet numbered in the order ``vocab`` lists them (a form listed twice, once)."""
+        if isinstance(vocab, WorkerVocab):  # only the worker's forms new to this assembly looked up
+            numbers = self._numbers_of_worker(vocab.table)
+            mapping = numbers[vocab.ids]
+            unseen = np.flatnonzero(mapping < 0)
+            if len(unseen):
+                forms = vocab.table.forms
+                mapping[unseen] = self._look_up([forms[i] for i in vocab.ids[unseen].tolist()])
+                numbers[vocab.ids[unseen]] = mapping[unseen]
+            return mapping
+        return self._look_up(vocab)
+
+    def _look_up(self, vocab) -> np.ndarray:
+        # every form looked up once (at C speed), then the new ones numbered in the order listed:
+        # one dict look-up a form, not three
+        lookup = self.lookup
+        mapping = np.fromiter(map(lookup.get, vocab, repeat(-1)), dtype=np.int32, count=len(vocab))
+        unseen = np.flatnonzero(mapping < 0).tolist()
+        if unseen:
+            new = list(dict.fromkeys([vocab[i] for i in unseen]))
+            lookup.update(zip(new, range(len(lookup), len(lookup) + len(new))))
+            self.form_lengths.extend(map(len, new))
+            mapping[unseen] = [lookup[vocab[i]] for i in unseen]
+        return mapping
+
+    def _numbers_of_worker(self, table: FormTable) -> np.ndarray:
+        """This assembly's number of each form of a worker's ``table`` (-1: not looked up yet),
+        grown as the table grows."""
+        numbers = self._worker_numbers.get(table)
+        if numbers is None or len(numbers) < len(table.forms):
+            grown = np.full(max(len(table.forms), 2 * (0 if numbers is None else len(numbers))), -1, dtype=np.int32)
+            if numbers is not None:
+                grown[: len(numbers)] = numbers
+            numbers = self._worker_numbers[table] = grown
+        return numbers
+
     def _first_with_hash(self, text_hash: str, doc: int) -> str | None:
         doc += self.doc_base  # in the corpus (duplicates are found corpus-wide)
         original = self.first_with_hash.setdefault(_hash_key(text_hash), doc)
@@ -210,10 +241,7 @@ class Assembler:
         first = self.n_tokens + np.searchsorted(numbers, np.arange(first_unit, first_unit + n_units), side="left")
         self._write(f"{name}_first", first)
         if name not in self.explicit:
-            # what RunNumbers gives these tokens: units of earlier shards start before them
-            local_first = first - self.n_tokens
-            derived = np.maximum(np.searchsorted(local_first, np.arange(len(numbers)), side="right") - 1 + first_unit, 0)
-            if np.array_equal(derived, numbers):
+            if given_by_first_tokens(numbers, first - self.n_tokens, first_unit):
                 return
             self.explicit.add(name)
             self._flush()  # the first tokens so far, this shard's included, read back from the file
@@ -730,6 +758,26 @@ def _text_blocks(shard: Shard, byte_edges: list[int]) -> list[tuple[str, int, in
         for doc in range(first_doc, first_doc + n_docs):
             out.append((source, offset, size, byte_edges[doc] - byte_edges[first_doc]))
     return out if len(out) == len(shard.documents) else None
+
+
+def given_by_first_tokens(numbers: np.ndarray, local_first: np.ndarray, first_unit: int) -> bool:
+    """Whether ``RunNumbers`` gives back a shard's unit ``numbers`` (one a token) from its units'
+    first tokens ``local_first`` (units ``first_unit`` on; units of earlier shards start before
+    the shard). At once when the numbers run in order within those units — each token's unit is
+    then the last that starts at or before it — else by deriving them.
+
+    >>> numbers = np.array([5, 5, 6, 6, 6])
+    >>> given_by_first_tokens(numbers, np.searchsorted(numbers, [5, 6]), 5)
+    True
+    >>> given_by_first_tokens(np.array([5, 6, 5]), np.array([0, 1]), 5)
+    False
+    """
+    if not len(numbers):
+        return True
+    if first_unit <= numbers[0] and numbers[-1] < first_unit + len(local_first) and bool((numbers[1:] >= numbers[:-1]).all()):
+        return True
+    derived = np.maximum(np.searchsorted(local_first, np.arange(len(numbers)), side="right") - 1 + first_unit, 0)
+    return np.array_equal(derived, numbers)
 
 
 def _hash_key(text_hash: str) -> int | str:
