@@ -10,7 +10,8 @@ loaded machine cannot hide):
 1. cold `peercorpus ingest` (empty cache) of this tree and of the baseline tree
    (``--baseline-rev``, default c5db4a5: the commit before issue 18's faster ingest; its
    ``src/`` taken with ``git archive`` and run by this same Python), alternating, best of
-   ``--repeat``; MB/s is the corpus' bytes over the wall time;
+   ``--repeat``; MB/s is the corpus' bytes over the wall time; beside it, the CPU of the
+   parent process alone (which assembles every file in order while its workers tokenise);
 2. the bounds issue 18 measures ingest against, on the same texts in this process (CPU,
    one core, times two for two cores): the word regex alone, the word regex plus NLTK's
    Punkt, and the word regex plus ``ingest/punkt.FastPunkt`` (Punkt's spans, faster);
@@ -59,16 +60,31 @@ def baseline_tree(rev: str) -> Path | None:
     return src
 
 
-def cold_ingest(src: Path | None, corpus: Path) -> tuple[float, float, float]:
-    """A cold ``peercorpus ingest`` of ``corpus``, by the tree whose ``src`` is given (None: this one)."""
-    env = dict(os.environ)
+# ``python -m peercorpus`` that writes its own CPU seconds (not its workers') to a file at exit:
+# the share of the process that assembles every file in order, alone while the workers tokenise
+WITH_OWN_CPU = """
+import atexit, os, resource, runpy, sys
+def own_cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    with open(os.environ["PC_BENCH_OWN_CPU"], "w") as out:
+        out.write(str(usage.ru_utime + usage.ru_stime))
+atexit.register(own_cpu)
+sys.argv[0] = "peercorpus"
+runpy.run_module("peercorpus", run_name="__main__")
+"""
+
+
+def cold_ingest(src: Path | None, corpus: Path) -> tuple[float, float, float, float]:
+    """A cold ``peercorpus ingest`` of ``corpus``, by the tree whose ``src`` is given (None: this
+    one): wall seconds, CPU seconds (with its workers), peak RSS (MiB) and its own CPU seconds."""
+    cache = Path(tempfile.mkdtemp(prefix="pc-bench-"))
+    env = {**os.environ, "PC_BENCH_OWN_CPU": str(cache / "own-cpu")}
     if src is not None:
         env["PYTHONPATH"] = str(src)  # before the editable install of this tree on sys.path
-    cache = Path(tempfile.mkdtemp(prefix="pc-bench-"))
-    command = [sys.executable, "-m", "peercorpus", "-q"]
+    command = [sys.executable, "-c", WITH_OWN_CPU, "-q"]
     try:
-        wall, rss, cpu = timed_cpu(command + ["ingest", str(corpus), "--cache-dir", str(cache)], env)
-        return wall, cpu, rss
+        wall, rss, cpu = timed_cpu(command + ["ingest", str(corpus), "--cache-dir", str(cache / "cache")], env)
+        return wall, cpu, rss, float((cache / "own-cpu").read_text())
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
@@ -114,7 +130,7 @@ def main() -> None:
     corpus = args.corpus
     megabytes = sum(p.stat().st_size for p in corpus.rglob("*") if p.is_file()) / 1e6
     base_src = baseline_tree(args.baseline_rev)
-    runs: dict[str, list[tuple[float, float, float]]] = {"tree": [], "base": []}
+    runs: dict[str, list[tuple[float, float, float, float]]] = {"tree": [], "base": []}
     try:
         for repeat in range(args.repeat):
             order = ["tree", "base"] if repeat % 2 == 0 else ["base", "tree"]
@@ -138,8 +154,9 @@ def main() -> None:
         cpu = min(r[1] for r in runs[name])
         best[name] = (wall, cpu)
         walls = ", ".join(f"{r[0]:.2f}" for r in runs[name])
+        own = ", ".join(f"{r[3]:.1f}" for r in runs[name])
         print(f"  {label:22s} {wall:6.2f} s wall ({walls})  {cpu:6.2f} s CPU  {megabytes / wall:5.2f} MB/s"
-              f"  peak RSS {max(r[2] for r in runs[name]):.0f} MiB")
+              f"  peak RSS {max(r[2] for r in runs[name]):.0f} MiB  the parent's own CPU {own} s")
     if "base" in best:
         print(f"  this tree / baseline: wall {best['tree'][0] / best['base'][0]:.2f}x, CPU {best['tree'][1] / best['base'][1]:.2f}x")
     print("bounds on the same text (CPU of one core; two cores: twice the MB/s):")
