@@ -762,9 +762,10 @@ def _text_blocks(shard: Shard, byte_edges: list[int]) -> list[tuple[str, int, in
 
 def given_by_first_tokens(numbers: np.ndarray, local_first: np.ndarray, first_unit: int) -> bool:
     """Whether ``RunNumbers`` gives back a shard's unit ``numbers`` (one a token) from its units'
-    first tokens ``local_first`` (units ``first_unit`` on; units of earlier shards start before
-    the shard). At once when the numbers run in order within those units — each token's unit is
-    then the last that starts at or before it — else by deriving them.
+    first tokens ``local_first`` (units ``first_unit`` on, each one's first token in ``numbers``
+    as ``np.searchsorted(numbers, unit)`` finds it; units of earlier shards start before the
+    shard). At once when the numbers run in order within those units — each token's unit is then
+    the last that starts at or before it — else by deriving them.
 
     >>> numbers = np.array([5, 5, 6, 6, 6])
     >>> given_by_first_tokens(numbers, np.searchsorted(numbers, [5, 6]), 5)
