@@ -32,7 +32,6 @@ from ..io.base import relative_name
 from .shard import Shard
 from .shard_codec import narrowest
 from .snapshot import PARTITION_NAME, SnapshotWriter, join_names, split_names
-from .worker_forms import FormTable, WorkerVocab
 
 # Positions of the inverted index made at a time (8 bytes each): the index of a large corpus is
 # made in parts, each a pass over the token ids, so that memory does not grow with the corpus.
@@ -92,8 +91,6 @@ class Assembler:
         # the length of every form of ``lookup``, by its id: a form's length is taken once, when
         # it is first seen, not again in every file that uses it
         self.form_lengths = int_array("q")
-        # a worker's form number → its number here, per worker table (worker_forms)
-        self._worker_numbers: dict[FormTable, np.ndarray] = {}
         # text hash (as an int: a third of the room of its hex string) → the first document with it
         # (corpus-wide, shared by the partitions: ``doc_base`` is this one's first document, and
         # ``doc_id(doc)`` names any earlier document of the corpus)
@@ -117,7 +114,17 @@ class Assembler:
         doc_tokens, doc_sentences, doc_paragraphs = a["doc_tokens"], a["doc_sentences"], a["doc_paragraphs"]
         first_doc = self.writer.n_documents
         docs = np.arange(first_doc, first_doc + len(shard.documents), dtype=np.int32)
-        ids = self._corpus_numbers(shard.vocab)[a["ids"]]
+        # every form looked up once (at C speed), then the new ones numbered in the order the shard
+        # lists them (a form listed twice, once): one dict look-up a form, not three
+        vocab, lookup = shard.vocab, self.lookup
+        mapping = np.fromiter(map(lookup.get, vocab, repeat(-1)), dtype=np.int32, count=len(vocab))
+        unseen = np.flatnonzero(mapping < 0).tolist()
+        if unseen:
+            new = list(dict.fromkeys([vocab[i] for i in unseen]))
+            lookup.update(zip(new, range(len(lookup), len(lookup) + len(new))))
+            self.form_lengths.extend(map(len, new))
+            mapping[unseen] = [lookup[vocab[i]] for i in unseen]
+        ids = mapping[a["ids"]]
         # Sentence and paragraph numbers in a shard start at 0 in each document.
         sentence_base = self.n_sentences + np.cumsum(doc_sentences) - doc_sentences
         paragraph_base = self.n_paragraphs + np.cumsum(doc_paragraphs) - doc_paragraphs
@@ -181,44 +188,6 @@ class Assembler:
                     "cleaning": info["cleaning"],
                 }
             )
-
-    def _corpus_numbers(self, vocab) -> np.ndarray:
-        """The number of each form of ``vocab`` (a shard's) in this assembly's vocabulary, the
-        forms not in it yet numbered in the order ``vocab`` lists them (a form listed twice, once)."""
-        if isinstance(vocab, WorkerVocab):  # only the worker's forms new to this assembly looked up
-            numbers = self._numbers_of_worker(vocab.table)
-            mapping = numbers[vocab.ids]
-            unseen = np.flatnonzero(mapping < 0)
-            if len(unseen):
-                forms = vocab.table.forms
-                mapping[unseen] = self._look_up([forms[i] for i in vocab.ids[unseen].tolist()])
-                numbers[vocab.ids[unseen]] = mapping[unseen]
-            return mapping
-        return self._look_up(vocab)
-
-    def _look_up(self, vocab) -> np.ndarray:
-        # every form looked up once (at C speed), then the new ones numbered in the order listed:
-        # one dict look-up a form, not three
-        lookup = self.lookup
-        mapping = np.fromiter(map(lookup.get, vocab, repeat(-1)), dtype=np.int32, count=len(vocab))
-        unseen = np.flatnonzero(mapping < 0).tolist()
-        if unseen:
-            new = list(dict.fromkeys([vocab[i] for i in unseen]))
-            lookup.update(zip(new, range(len(lookup), len(lookup) + len(new))))
-            self.form_lengths.extend(map(len, new))
-            mapping[unseen] = [lookup[vocab[i]] for i in unseen]
-        return mapping
-
-    def _numbers_of_worker(self, table: FormTable) -> np.ndarray:
-        """This assembly's number of each form of a worker's ``table`` (-1: not looked up yet),
-        grown as the table grows."""
-        numbers = self._worker_numbers.get(table)
-        if numbers is None or len(numbers) < len(table.forms):
-            grown = np.full(max(len(table.forms), 2 * (0 if numbers is None else len(numbers))), -1, dtype=np.int32)
-            if numbers is not None:
-                grown[: len(numbers)] = numbers
-            numbers = self._worker_numbers[table] = grown
-        return numbers
 
     def _first_with_hash(self, text_hash: str, doc: int) -> str | None:
         doc += self.doc_base  # in the corpus (duplicates are found corpus-wide)

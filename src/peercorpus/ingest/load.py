@@ -66,15 +66,7 @@ from .store import (
     encode_shard,
 )
 from .tokenize import fast_sentence_splitter, word_tokenizer
-from .worker_forms import ReceivedForms
-from .workers import (
-    KEYS_ONLY,
-    EncodedShard,
-    is_notice,
-    process_batch_numbered,
-    process_encoded,
-    resolve_forms,
-)
+from .workers import KEYS_ONLY, EncodedShard, is_notice, process_encoded, process_encoded_batch
 
 Progress = Callable[[int, int], None]
 
@@ -842,14 +834,11 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
     done = 0
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),))
     try:
-        # results taken in the order submitted: each worker's in the order it made them, as
-        # resolve_forms needs
-        received = ReceivedForms()
-        in_flight = deque(pool.submit(process_batch_numbered, batch, config) for batch in islice(batches, 4 * workers))
+        in_flight = deque(pool.submit(process_encoded_batch, batch, config) for batch in islice(batches, 4 * workers))
         while in_flight:
-            batch_result = resolve_forms(in_flight.popleft().result(), received)
+            batch_result = in_flight.popleft().result()
             for batch in islice(batches, 1):
-                in_flight.append(pool.submit(process_batch_numbered, batch, config))
+                in_flight.append(pool.submit(process_encoded_batch, batch, config))
             done += len(batch_result)
             if progress:
                 progress(done, total)

@@ -8,7 +8,6 @@ process, a Dask worker): read and tokenise it into an encoded shard, or say why 
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from ..config import Config
 from ..errors import PeerCorpusError, UnreadableFile
 from .shard import FileLineKeys, Shard, file_line_keys, process_file
 from .store import decode_shard, encode_shard
-from .worker_forms import FormsDelta, ReceivedForms, SentForms
 
 
 def is_notice(warning: str) -> bool:
@@ -104,10 +102,9 @@ class EncodedShard:
         else:
             layout = [(name, array.dtype.str, array.shape) for name, array in arrays.items()]
             buffer = b"".join([memoryview(np.ascontiguousarray(array).reshape(-1)).cast("B") for array in arrays.values() if array.size])
-        if isinstance(vocab, list):  # not a FormsDelta (a pool's worker numbers its forms)
-            joined = "\0".join(vocab)
-            if vocab and joined.count("\0") == len(vocab) - 1:  # no form holds a NUL: split gives them back
-                vocab = joined
+        joined = "\0".join(vocab)
+        if vocab and joined.count("\0") == len(vocab) - 1:  # no form holds a NUL: split gives them back
+            vocab = joined
         state = {k: v for k, v in self.__dict__.items() if k not in ("plain", "line_keys", "doc_line_keys")}
         state["packed"] = (documents, vocab, layout, buffer, text_blocks)
         return state
@@ -161,29 +158,6 @@ def process_encoded(item: tuple, config: Config) -> EncodedShard | FileLineKeys 
                         left_out=shard.left_out, plain=(shard.documents, shard.vocab, arrays, blocks))
 
 
-_SENT_FORMS: SentForms | None = None  # the forms this worker process has sent (worker_forms)
-
-
-def process_batch_numbered(batch, config: Config) -> list[EncodedShard | FileLineKeys | str]:
-    """``process_encoded`` of each file of a batch (one task of a local worker process), each
-    shard's forms as numbers of this process' ``SentForms`` (``resolve_forms`` turns them back
-    in the assembling process)."""
-    global _SENT_FORMS
-    results = [process_encoded(item, config) for item in batch]
-    if _SENT_FORMS is None or _SENT_FORMS.worker != os.getpid():  # first batch (a fork copies the parent's)
-        _SENT_FORMS = SentForms(worker=os.getpid())
-    for result in results:
-        if isinstance(result, EncodedShard) and result.plain is not None:
-            documents, vocab, arrays, blocks = result.plain
-            result.plain = (documents, _SENT_FORMS.number(vocab), arrays, blocks)
-    return results
-
-
-def resolve_forms(results: list, received: ReceivedForms) -> list:
-    """``results`` of ``process_batch_numbered`` with their vocabularies read back, in place
-    (call it on a worker's results in the order it made them)."""
-    for result in results:
-        if isinstance(result, EncodedShard) and result.plain is not None and isinstance(result.plain[1], FormsDelta):
-            documents, delta, arrays, blocks = result.plain
-            result.plain = (documents, received.resolve(delta), arrays, blocks)
-    return results
+def process_encoded_batch(batch, config: Config) -> list[EncodedShard | str]:
+    """``process_encoded`` of each file of a batch (one task of a local worker process)."""
+    return [process_encoded(item, config) for item in batch]
