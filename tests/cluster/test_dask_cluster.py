@@ -358,9 +358,9 @@ def test_the_workers_assemble_the_partitions_and_the_snapshot_is_the_local_one(c
     assert not list(cache.rglob(".work"))  # the workers' scratch is gone
 
 
-def test_once_a_line_is_certain_to_repeat_the_workers_read_keys_first_and_tokenise_each_file_once(cluster, tmp_path):
-    """No file holds rows, so a line is certain to repeat early (the footer of every page): the
-    tasks sent after that read their files' short-line keys only, and those files are tokenised
+def test_once_a_line_is_likely_to_repeat_the_workers_read_keys_first_and_tokenise_each_file_once(cluster, tmp_path):
+    """No file holds rows, so a line is soon likely to repeat (the footer of every page, in every
+    document read so far; ``RepeatWatch.is_likely``): the tasks sent after that read their files' short-line keys only, and those files are tokenised
     once, with the line left out, as a local ingest does (issue 18); the snapshot is the local one."""
     from peercorpus.ingest.load import load_corpus
 
