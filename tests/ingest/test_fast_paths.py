@@ -12,6 +12,7 @@ from peercorpus.core.vocabulary import normalize_form
 from peercorpus.ingest import sections
 from peercorpus.ingest.shard import FileVocabulary
 from peercorpus.ingest.tokenize import (
+    _FACTORED_TOKEN_PATTERN,
     DEFAULT_TOKEN_PATTERN,
     _default_words,
     paragraph_spans,
@@ -33,6 +34,19 @@ def test_default_words_and_offsets_are_the_patterns_matches(text):
     assert words == [m.group() for m in matches]
     assert starts.tolist() == [m.start() for m in matches]
     assert ends.tolist() == [m.end() for m in matches]
+
+
+# Letters, digits and marks of every kind the pattern's classes tell apart: decimal digits of
+# other scripts (٣), digits that are not decimal (², Ⅻ is a letter-number), a combining accent
+# (not a word character), underscores, the separators words keep, dots and white space.
+EVERY_CLASS = st.lists(st.sampled_from(list("aZé9٣²Ⅻ\u0301_ -'’‐.,:%£\n\u00a0") + ["e.g.", "U.K.", "3.5", "a."]), max_size=40).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(EVERY_CLASS)
+def test_the_factored_token_pattern_matches_what_the_documented_one_does(text):
+    documented = [(m.group(), m.start()) for m in re.finditer(DEFAULT_TOKEN_PATTERN, text)]
+    assert [(m.group(), m.start()) for m in re.finditer(_FACTORED_TOKEN_PATTERN, text)] == documented
 
 
 def test_sample_corpus_sentences_are_nltk_punkts():

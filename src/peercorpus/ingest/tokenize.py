@@ -31,6 +31,18 @@ DEFAULT_TOKEN_PATTERN = (
     r"|_+"
 )
 
+# DEFAULT_TOKEN_PATTERN with its letter-led alternatives taken together: a word starting with a
+# letter tries the dotted abbreviation (two or more letter-dot pairs) and then the plain word
+# after one look at its first letter, instead of two alternatives that each look again. The
+# same matches (tests/ingest/test_fast_paths.py), in 0.63x the time on BBC (issue 18: the word
+# split was a sixth of the tokenising).
+_FACTORED_TOKEN_PATTERN = (
+    r"[^\W\d_](?:\.[^\W\d_]\.(?:[^\W\d_]\.)*|[^\W_]*(?:['’\-‐][^\W_]+)*)"
+    r"|(?>\d+(?:[.,:]\d+)*)(?:[^\W_]*[^\W\d_][^\W_]*)?(?:['’\-‐][^\W\d_]*[^\W\d_][^\W_]*)*%?"
+    r"|[^\w\s]"
+    r"|_+"
+)
+
 # Abbreviations that end in a full stop but rarely end a sentence; Punkt's own training
 # would learn them, and its built-in parameters know none.
 ENGLISH_ABBREVIATIONS = (
@@ -144,14 +156,14 @@ def fast_sentence_splitter():
 
 @lru_cache(maxsize=1)
 def _default_pattern() -> re.Pattern:
-    return re.compile(DEFAULT_TOKEN_PATTERN)
+    return re.compile(_FACTORED_TOKEN_PATTERN)
 
 
 @lru_cache(maxsize=1)
 def _default_splitter() -> re.Pattern:
     # The pattern as one group: ``split`` gives gap, word, gap, word, ..., gap (the pattern
     # never matches an empty string), words and offsets without a Python object per match.
-    return re.compile(f"({DEFAULT_TOKEN_PATTERN})")
+    return re.compile(f"({_FACTORED_TOKEN_PATTERN})")
 
 
 def _default_words(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
