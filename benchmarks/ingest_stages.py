@@ -30,7 +30,6 @@ import sys
 import tempfile
 import time
 import types
-import zlib
 from collections import defaultdict
 from pathlib import Path
 
@@ -48,7 +47,7 @@ PARENT_ROWS = ["unpickle (parent)", "Assembler.add", "Assembler.finish", "ShardP
 
 def _worker_stages(corpus: Path) -> dict[str, float]:
     from peercorpus.config import load_config
-    from peercorpus.ingest import punkt, shard, store, tokenize, workers
+    from peercorpus.ingest import deflate, punkt, shard, store, tokenize, workers
     from peercorpus.ingest.discover import discover
 
     clock, spent = time.process_time, defaultdict(float)
@@ -81,8 +80,8 @@ def _worker_stages(corpus: Path) -> dict[str, float]:
     patch(store, "compact_arrays", "encode: compact arrays")
     patch(workers, "encode_shard", "encode")
     patch(workers, "process_file", "process_file")
-    store.zlib = types.SimpleNamespace(**{n: getattr(zlib, n) for n in dir(zlib) if not n.startswith("__")})
-    patch(store.zlib, "compress", "encode: zlib")
+    store.deflate = types.SimpleNamespace(compress=deflate.compress, decompress=deflate.decompress)
+    patch(store.deflate, "compress", "encode: zlib")
     store.json = types.SimpleNamespace(dumps=json.dumps, loads=json.loads)
     patch(store.json, "dumps", "encode: JSON header")
 

@@ -29,6 +29,7 @@ from ..core.derived import RunNumbers
 from ..core.gaps import encode_gaps
 from ..core.tokens import index_offsets, index_positions, normalized_vocab
 from ..io.base import relative_name
+from . import deflate
 from .shard import Shard
 from .shard_codec import narrowest
 from .snapshot import PARTITION_NAME, SnapshotWriter, join_names, split_names
@@ -487,10 +488,10 @@ class PartitionedAssembler:
         """Files without documents after the last partition: listed as its files. Its file list
         is written anew, not through a link to the previous snapshot's (a kept partition)."""
         listed = self.writer.folder / self.parts[-1]["name"] / "files.txt.z"
-        names = split_names(zlib.decompress(listed.read_bytes())) + files
+        names = split_names(deflate.decompress(listed.read_bytes())) + files
         listed.unlink()
         self.writer.forget_recorded(f"{self.parts[-1]['name']}/files.txt.z")
-        listed.write_bytes(zlib.compress(join_names(names), 6))
+        listed.write_bytes(deflate.compress(join_names(names)))
         self.parts[-1]["files"] += len(files)
 
     def layout(self) -> dict[str, str]:
@@ -505,7 +506,7 @@ def finish_partition(assembler: Assembler, files: list[str], line_keys: dict | N
     on a Dask worker."""
     assembler.finish()
     writer = assembler.writer
-    (writer.folder / "files.txt.z").write_bytes(zlib.compress(join_names(files), 6))
+    (writer.folder / "files.txt.z").write_bytes(deflate.compress(join_names(files)))
     if line_keys is not None:
         found = [line_keys.get(name) for name in files]  # (kept: a second assembly may follow)
         writer.append("line_keys", np.concatenate([np.zeros(0, dtype=np.int64)] + [np.asarray(f[0], dtype=np.int64) for f in found if f is not None]), np.int64)
@@ -702,7 +703,7 @@ class ReusedPartition:
         return _Renamed(self._recorded, self.folder.name)
 
     def vocab(self) -> list[str]:
-        data = zlib.decompress((self.folder / "vocab.json.z").read_bytes())
+        data = deflate.decompress((self.folder / "vocab.json.z").read_bytes())
         return json.loads(data.decode("utf-8"))
 
 

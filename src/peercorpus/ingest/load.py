@@ -40,6 +40,7 @@ from ..core.tokens import Tokens
 from ..errors import InputError, Terminated, UnreadableFile, UsageError
 from ..io.base import relative_name
 from ..io.metadata import read_sidecar
+from . import deflate
 from .assemble import FileFacts, PartitionedAssembler, PartitionPlanner, ReusedPartition, shown_name
 from .cluster import WORK_FOLDER, ClusterSession, resolve_scheduler
 from .discover import discover
@@ -264,7 +265,7 @@ def _reuse_plan(store: Store, earlier: tuple[Path, dict], discovery, hashes, pre
     try:
         for part in parts:
             pfolder = folder / part["name"]
-            files = split_names(zlib.decompress((pfolder / "files.txt.z").read_bytes()))
+            files = split_names(deflate.decompress((pfolder / "files.txt.z").read_bytes()))
             if not files or files[0] not in rank:
                 continue
             first = rank[files[0]]
@@ -1019,7 +1020,7 @@ class _BlockTexts:
             packed = handle.read(length)
         if len(packed) != length:
             raise ValueError("truncated")
-        self.last = (number, zlib.decompress(packed))
+        self.last = (number, deflate.decompress(packed))
         return self.last[1]
 
 

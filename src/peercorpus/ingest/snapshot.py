@@ -32,6 +32,7 @@ from numpy.lib import format as npy_format
 
 from ..core.packed import PackedNames
 from ..durable import sync
+from . import deflate
 
 # The snapshot layout's own version: a warm load decodes only what it needs (the file list as
 # one string and a stats array, one JSON line per document shown), so it changes apart from shards.
@@ -59,7 +60,6 @@ _BUFFER = 1 << 20
 #: the snapshot's ``texts.bin`` in zlib blocks of at least ``TEXT_BLOCK`` bytes. ``Corpus.text(i)``
 #: decompresses one block.
 TEXT_BLOCK = 32 * 1024
-TEXT_LEVEL = 6
 #: Where ``text_block_source`` 0 points: the snapshot's own blocks.
 OWN_TEXTS = "texts.bin"
 
@@ -136,7 +136,7 @@ class SnapshotWriter:
     def _flush_own_block(self) -> None:
         if not self._own_block:
             return
-        packed = zlib.compress(b"".join(self._own_block), TEXT_LEVEL)
+        packed = deflate.compress(b"".join(self._own_block))
         number = len(self._block_table) // 3
         self._block_table.extend((0, self._texts_size, len(packed)))
         for doc in self._own_docs:
@@ -182,7 +182,7 @@ class SnapshotWriter:
         self._metadata_of.append(self._metadata.setdefault(metadata, len(self._metadata)))
 
     def _write_block(self) -> None:
-        packed = zlib.compress(b"".join(self._block), 6)
+        packed = deflate.compress(b"".join(self._block))
         self._block = []
         self._documents.write(packed)
         self._document_offsets.append(self._document_offsets[-1] + len(packed))
@@ -192,7 +192,7 @@ class SnapshotWriter:
         ``Store.load_json`` reads either)."""
         data = json.dumps(value, ensure_ascii=False).encode("utf-8")
         if compress:
-            (self.folder / f"{name}.json.z").write_bytes(zlib.compress(data, 6))
+            (self.folder / f"{name}.json.z").write_bytes(deflate.compress(data))
         else:
             (self.folder / f"{name}.json").write_bytes(data)
 
@@ -281,7 +281,7 @@ class SnapshotWriter:
         save("document_offsets", np.asarray(self._document_offsets, dtype=np.int64))
         save("doc_metadata_of", np.frombuffer(self._metadata_of, dtype=np.int64).astype(np.int32))
         # lists read whole when the snapshot is opened: compressed (read_names reads either form)
-        (self.folder / "doc_ids.txt.z").write_bytes(zlib.compress(bytes(self._doc_ids), 6))
+        (self.folder / "doc_ids.txt.z").write_bytes(deflate.compress(bytes(self._doc_ids)))
         (self.folder / "doc_metadata.json").write_text("[" + ",".join(self._metadata) + "]", encoding="utf-8")
 
     def close(self, *, manifest: dict[str, Any], files) -> None:
@@ -292,8 +292,8 @@ class SnapshotWriter:
             child._finish_contents()
         save = self._save
         save("file_stats", np.asarray(files.stats, dtype=np.int64).reshape(-1, STAT_FIELDS))
-        (self.folder / "files.txt.z").write_bytes(zlib.compress(join_names(files.names), 6))
-        (self.folder / "file_hashes.txt.z").write_bytes(zlib.compress(join_names([h or "" for h in files.hashes]), 6))
+        (self.folder / "files.txt.z").write_bytes(deflate.compress(join_names(files.names)))
+        (self.folder / "file_hashes.txt.z").write_bytes(deflate.compress(join_names([h or "" for h in files.hashes])))
         # Each file's size and checksum, then everything flushed to disk: a snapshot is whole,
         # and a damaged one is noticed (Store.read_manifest) and rebuilt.
         recorded = {}
@@ -426,7 +426,7 @@ def read_names(folder: Path, name: str) -> bytes:
     packed = folder / f"{name}.z"
     if packed.exists():
         try:
-            return zlib.decompress(packed.read_bytes())
+            return deflate.decompress(packed.read_bytes())
         except zlib.error as error:
             raise ValueError(f"{name} damaged ({error})") from None
     return (folder / name).read_bytes()

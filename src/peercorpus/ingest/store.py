@@ -43,6 +43,7 @@ import numpy as np
 from ..core.packed import PackedNames, SharedRows
 from ..durable import sync
 from ..errors import InputError
+from . import deflate
 from .shard import Shard, leaves_lines_out
 from .shard_codec import compact_arrays, expand_arrays
 from .snapshot import (
@@ -348,7 +349,7 @@ class Store:
         try:
             packed = folder / f"{name}.json.z"
             if packed.exists():
-                return json.loads(zlib.decompress(packed.read_bytes()).decode("utf-8"))
+                return json.loads(deflate.decompress(packed.read_bytes()).decode("utf-8"))
             return json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError, zlib.error) as error:
             raise CacheUnreadable(f"{name}.json unreadable ({error})") from None
@@ -417,7 +418,7 @@ class DocumentLines:
 
     def _unpack(self, block: int) -> bytes:
         try:
-            return zlib.decompress(self.data[int(self.offsets[block]) : int(self.offsets[block + 1])])
+            return deflate.decompress(self.data[int(self.offsets[block]) : int(self.offsets[block + 1])])
         except zlib.error as error:
             raise InputError(f"the cached documents {block * DOCUMENT_BLOCK + 1}-{(block + 1) * DOCUMENT_BLOCK} are damaged ({error}); delete the cache folder {self.folder}") from None
 
@@ -469,7 +470,7 @@ def _read_at(handle, offset: int, length: int) -> bytes:
 _SHARD_MAGIC = b"PCSHARD1"
 #: A compressed shard: ``PCSHARDZ`` then the zlib-compressed ``PCSHARD1`` form (cache format 5).
 _PACKED_MAGIC = b"PCSHARDZ"
-#: A compact shard (cache format 6): ``PCSHARDC`` then, zlib-compressed (level 6), ``PCSHARD2``,
+#: A compact shard (cache format 6): ``PCSHARDC`` then, zlib-compressed (``deflate``), ``PCSHARD2``,
 #: header length, JSON header, the arrays of ``shard_codec.compact_arrays`` (derivable arrays
 #: left out, positions as gaps, the rest narrowed): BBC's shards take 0.9 of its text, were 2.2.
 _COMPACT_MAGIC = b"PCSHARDC"
@@ -479,7 +480,6 @@ _COMPACT_INNER = b"PCSHARD2"
 #: documents (``TEXT_BLOCK`` bytes or one document, whichever is more), each decompressible alone:
 #: a snapshot reads a document's text from its shard's block instead of keeping a copy (``text_blocks``).
 _TEXTS_APART_MAGIC = b"PCSHARDT"
-SHARD_LEVEL = 6
 TEXT_BLOCK = 64 * 1024
 
 
@@ -503,7 +503,7 @@ def encode_shard(shard: Shard, *, compress: bool = True, with_blocks: list | Non
         text = np.asarray(stored.pop("text_bytes")).tobytes()
         header["text_blocks"] = []
         for first, stop, start, end in _text_groups(np.asarray(shard.arrays["text_lengths"], dtype=np.int64)):
-            blocks.append(zlib.compress(text[start:end], SHARD_LEVEL))
+            blocks.append(deflate.compress(text[start:end]))
             header["text_blocks"].append([stop - first, len(blocks[-1])])
     layout, chunks = [], []
     for name, array in stored.items():  # in order, each right after the one before
@@ -515,7 +515,7 @@ def encode_shard(shard: Shard, *, compress: bool = True, with_blocks: list | Non
     plain = b"".join([_COMPACT_INNER, len(encoded_header).to_bytes(8, "little"), encoded_header, *chunks])
     if not compress:
         return plain
-    main = zlib.compress(plain, SHARD_LEVEL)
+    main = deflate.compress(plain)
     data = b"".join([_TEXTS_APART_MAGIC, len(main).to_bytes(8, "little"), main, *blocks])
     if with_blocks is not None:  # where each text block is, as decode_shard gives text_blocks
         at, first_doc = len(_TEXTS_APART_MAGIC) + 8 + len(main), 0
@@ -546,7 +546,7 @@ def decode_shard(data: bytes) -> Shard:
     for magic in (_COMPACT_MAGIC, _PACKED_MAGIC):
         if data.startswith(magic):
             try:
-                data = zlib.decompress(data[len(magic) :])
+                data = deflate.decompress(data[len(magic) :])
             except zlib.error as error:
                 raise ValueError(f"damaged compressed shard ({error})") from None
             break
@@ -569,7 +569,7 @@ def _decode_texts_apart(data: bytes) -> Shard:
     start = len(_TEXTS_APART_MAGIC) + 8
     end = start + int.from_bytes(data[len(_TEXTS_APART_MAGIC) : start], "little")
     try:
-        plain = zlib.decompress(data[start:end])
+        plain = deflate.decompress(data[start:end])
     except zlib.error as error:
         raise ValueError(f"damaged compressed shard ({error})") from None
     if not plain.startswith(_COMPACT_INNER):
@@ -580,7 +580,7 @@ def _decode_texts_apart(data: bytes) -> Shard:
     texts, blocks, first_doc = [], [], 0
     for n_docs, size in header["text_blocks"]:
         try:
-            texts.append(zlib.decompress(data[end : end + size]))
+            texts.append(deflate.decompress(data[end : end + size]))
         except zlib.error as error:
             raise ValueError(f"damaged shard text ({error})") from None
         blocks.append((end, size, first_doc, n_docs))
