@@ -47,7 +47,7 @@ PARENT_ROWS = ["unpickle (parent)", "Assembler.add", "Assembler.finish", "ShardP
 
 def _worker_stages(corpus: Path) -> dict[str, float]:
     from peercorpus.config import load_config
-    from peercorpus.ingest import deflate, punkt, shard, store, tokenize, workers
+    from peercorpus.ingest import punkt, shard, store, tokenize, workers
     from peercorpus.ingest.discover import discover
 
     clock, spent = time.process_time, defaultdict(float)
@@ -80,8 +80,11 @@ def _worker_stages(corpus: Path) -> dict[str, float]:
     patch(store, "compact_arrays", "encode: compact arrays")
     patch(workers, "encode_shard", "encode")
     patch(workers, "process_file", "process_file")
-    store.deflate = types.SimpleNamespace(compress=deflate.compress, decompress=deflate.decompress)
-    patch(store.deflate, "compress", "encode: zlib")
+    # the compression module the tree's store calls (ingest/deflate.py; zlib itself before it)
+    name = "deflate" if hasattr(store, "deflate") else "zlib"
+    module = getattr(store, name)
+    setattr(store, name, types.SimpleNamespace(**{n: getattr(module, n) for n in dir(module) if not n.startswith("__")}))
+    patch(getattr(store, name), "compress", "encode: zlib")
     store.json = types.SimpleNamespace(dumps=json.dumps, loads=json.loads)
     patch(store.json, "dumps", "encode: JSON header")
 
