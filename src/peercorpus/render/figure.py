@@ -101,8 +101,9 @@ def wrap_label(text: str, width: int = 28, lines: int = 2) -> str:
     return "\n".join(line.rstrip() for line in out)
 
 
-def save_figure(figure, path: Path) -> None:
-    """Write ``figure`` to ``path`` (format from its suffix) without timestamps, then close it."""
+def save_figure(figure, path: Path, *, dpi: int | None = None) -> None:
+    """Write ``figure`` to ``path`` (format from its suffix) without timestamps, then close it;
+    at ``dpi`` when given, else at ``DPI``."""
     import matplotlib.pyplot as plt
 
     fmt = Path(path).suffix.lower().lstrip(".")
@@ -111,6 +112,6 @@ def save_figure(figure, path: Path) -> None:
         raise UsageError(f"plots are written as .png or .svg; got '{path}'")
     buffer = io.BytesIO()
     metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
-    figure.savefig(buffer, format=fmt, bbox_inches="tight", metadata=metadata, dpi=DPI)
+    figure.savefig(buffer, format=fmt, bbox_inches="tight", metadata=metadata, dpi=dpi or DPI)
     plt.close(figure)
     atomic_write(Path(path), buffer.getvalue())

@@ -128,7 +128,6 @@ def plot_group_topics(model, table, field: str, path: Path) -> None:
 
 
 def _save_at_300_dpi(figure, path: Path) -> None:
-    import matplotlib
-
-    with matplotlib.rc_context({"savefig.dpi": SHARES_DPI}):
-        save_figure(figure, path)
+    # SHARES_DPI given to save_figure: the rc setting savefig.dpi, which this set before, was
+    # overridden by save_figure's own dpi (figure.DPI), so SHARES_DPI did not decide
+    save_figure(figure, path, dpi=SHARES_DPI)
