@@ -327,6 +327,17 @@ def write_planted_corpus(folder: Path, *, per_topic: int = 12, seed: int = 0) ->
 
 
 @pytest.fixture
+def no_topic_plots(monkeypatch):
+    """A topic folder (``topics -o``) without its plots, for the tests of its tables and JSON:
+    write_topic_folder writes every table and topics.json before its first plot
+    (render/topic_folder.py), so they cannot depend on the plots; the plots' own tests draw them."""
+    from peercorpus.render import topic_folder
+
+    monkeypatch.setattr(topic_folder, "plot_topic_terms", lambda model, path: None)
+    monkeypatch.setattr(topic_folder, "plot_document_heatmap", lambda model, path: None)
+
+
+@pytest.fixture
 def planted_corpus(tmp_path) -> tuple[Path, dict[str, str]]:
     """36 documents about gardening, cooking or sailing, and each document's topic."""
     folder = tmp_path / "planted"

@@ -93,7 +93,7 @@ def test_stopwords_english_none_and_file_change_freq(run, mini_corpus, tmp_path)
     assert "the" in terms("--set", "tokenize.stopwords=english", "--stopwords", "none")  # the option wins
 
 
-def test_topics_json_output_is_a_file(run, planted_corpus, tmp_path):
+def test_topics_json_output_is_a_file(run, planted_corpus, tmp_path, no_topic_plots):
     folder, _ = planted_corpus
     out = tmp_path / "x.json"
     result = run("topics", str(folder), "--k", "3", "-f", "json", "-o", str(out))
@@ -107,7 +107,7 @@ def test_topics_json_output_is_a_file(run, planted_corpus, tmp_path):
     assert (tmp_path / "plain.json" / "topics.json").is_file()  # without --format: a folder, as before
 
 
-def test_topics_folder_has_long_forms_of_the_weight_tables(run, planted_corpus, tmp_path):
+def test_topics_folder_has_long_forms_of_the_weight_tables(run, planted_corpus, tmp_path, no_topic_plots):
     folder, _ = planted_corpus
     out = tmp_path / "t"
     assert run("topics", str(folder), "--k", "3", "--unit", "document", "-o", str(out)).exit_code == 0

@@ -170,10 +170,9 @@ def test_cli_by_group_and_errors(run, planted_corpus, mini_corpus):
     assert {g["genre"] for g in json.loads(grouped.stdout)["groups"]} == {"article", "blog", "report"}
 
 
-#: Run in both processes of the test below: the folder's plots are not drawn. The files compared
-#: have no plot, and write_topic_folder writes every table and topics.json before its first plot
-#: (render/topic_folder.py), so nothing compared can depend on them; drawing them (and importing
-#: matplotlib for them) was half of the child's time. Other tests check the plots.
+#: The child's no_topic_plots (tests/conftest.py): its topic folder without the plots, which the
+#: files compared do not depend on; drawing them (and importing matplotlib for them) was half of
+#: the child's time.
 NO_TOPIC_PLOTS = (
     "from peercorpus.render import topic_folder\n"
     "topic_folder.plot_topic_terms = topic_folder.plot_document_heatmap = lambda model, path: None\n"
@@ -181,15 +180,11 @@ NO_TOPIC_PLOTS = (
 
 
 @pytest.mark.slow
-def test_same_seed_gives_byte_identical_output_across_processes(run, planted_corpus, tmp_path, monkeypatch):
+def test_same_seed_gives_byte_identical_output_across_processes(run, planted_corpus, tmp_path, no_topic_plots):
     # Two processes, so two string-hash seeds: this one (in-process CLI) and a child. Neither draws
-    # the folder's plots (NO_TOPIC_PLOTS).
+    # the folder's plots (no_topic_plots, NO_TOPIC_PLOTS).
     folder, _ = planted_corpus
     args = ["topics", str(folder), "--k", "3", "--runs", "3", "-o"]
-    from peercorpus.render import topic_folder
-
-    monkeypatch.setattr(topic_folder, "plot_topic_terms", lambda model, path: None)
-    monkeypatch.setattr(topic_folder, "plot_document_heatmap", lambda model, path: None)
     assert run("-q", *args, str(tmp_path / "here")).exit_code == 0
     child = (
         f"import sys\n{NO_TOPIC_PLOTS}from peercorpus.cli import main\n"

@@ -130,7 +130,7 @@ def test_batch_errors_are_those_of_the_exact_path(planted_corpus):
             topics(corpus, settings=settings)
 
 
-def test_cli_batch_end_to_end(run, planted_corpus, tmp_path, monkeypatch):
+def test_cli_batch_end_to_end(run, planted_corpus, tmp_path, monkeypatch, no_topic_plots):
     monkeypatch.setenv(CHUNK_TOKENS_ENV, "600")
     folder, labels = planted_corpus
     result = run("topics", str(folder), "--k", "3", "--unit", "document", "--batch", "-f", "json")
