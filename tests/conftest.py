@@ -267,15 +267,18 @@ def sample_cache_seed(tmp_path_factory) -> Path:
 @pytest.fixture(autouse=True)
 def isolated_cache(request, tmp_path_factory, monkeypatch):
     """Every test gets its own cache folder, so tests never share or pollute a cache. A test
-    that reads the sample corpus finds it there already (a copy of ``sample_cache_seed``), as a
-    user's second command would, instead of reading and tokenising it again; a test marked
-    ``cold_cache`` starts empty."""
+    that reads the sample corpus (or the shared planted corpus) finds it there already (a copy of
+    ``sample_cache_seed``, ``planted_seed``), as a user's second command would, instead of reading
+    and tokenising it again; a test marked ``cold_cache`` starts empty."""
     cache = tmp_path_factory.mktemp("cache")
     # pytest-xdist's workers are given COLUMNS=80 and LINES=24; a test sets the width it wants
     monkeypatch.delenv("COLUMNS", raising=False)
     monkeypatch.delenv("LINES", raising=False)
-    if "sample_corpus" in request.fixturenames and request.node.get_closest_marker("cold_cache") is None:
-        shutil.copytree(request.getfixturevalue("sample_cache_seed"), cache, dirs_exist_ok=True)
+    if request.node.get_closest_marker("cold_cache") is None:
+        if "sample_corpus" in request.fixturenames:
+            shutil.copytree(request.getfixturevalue("sample_cache_seed"), cache, dirs_exist_ok=True)
+        if "planted_corpus" in request.fixturenames:
+            shutil.copytree(request.getfixturevalue("planted_seed")[2], cache, dirs_exist_ok=True)
     monkeypatch.setenv("PEERCORPUS_CACHE_DIR", str(cache))
     return cache
 
@@ -337,9 +340,30 @@ def no_topic_plots(monkeypatch):
     monkeypatch.setattr(topic_folder, "plot_document_heatmap", lambda model, path: None)
 
 
+@pytest.fixture(scope="session")
+def planted_seed(tmp_path_factory) -> tuple[Path, dict[str, str], Path]:
+    """The planted corpus shared by the tests that only read it, and a cache holding it read with
+    the default settings, built once per test process: (folder, labels, cache)."""
+    from peercorpus import load_corpus
+
+    root = tmp_path_factory.mktemp("planted-shared")
+    labels = write_planted_corpus(root / "planted")
+    load_corpus(root / "planted", cache_dir=root / "cache")
+    return root / "planted", labels, root / "cache"
+
+
 @pytest.fixture
-def planted_corpus(tmp_path) -> tuple[Path, dict[str, str]]:
-    """36 documents about gardening, cooking or sailing, and each document's topic."""
+def planted_corpus(planted_seed) -> tuple[Path, dict[str, str]]:
+    """36 documents about gardening, cooking or sailing, and each document's topic: one folder
+    for every test that only reads it (its cache already warm, isolated_cache; a test that writes
+    into the folder takes ``writable_planted_corpus``)."""
+    folder, labels, _ = planted_seed
+    return folder, dict(labels)
+
+
+@pytest.fixture
+def writable_planted_corpus(tmp_path) -> tuple[Path, dict[str, str]]:
+    """``planted_corpus`` in a folder of this test's own, which it may write into (metadata)."""
     folder = tmp_path / "planted"
     return folder, write_planted_corpus(folder)
 

@@ -155,8 +155,8 @@ def _dated_corpus(folder: Path, values: dict[str, object], field: str = "year") 
     return folder
 
 
-def test_topics_over_years_are_shares_per_period(planted_corpus):
-    folder, labels = planted_corpus
+def test_topics_over_years_are_shares_per_period(writable_planted_corpus):
+    folder, labels = writable_planted_corpus
     # Gardening in 2001, sailing in 2003, cooking across both, one document without a year.
     years = {name: 2001 if topic == "garden" else 2003 if topic == "sailing" else 2001 + 2 * (i % 2)
              for i, (name, topic) in enumerate(sorted(labels.items()))}
@@ -175,8 +175,8 @@ def test_topics_over_years_are_shares_per_period(planted_corpus):
     assert shares[1, sailing] > 0.4 and shares[1, garden] < 0.05
 
 
-def test_topics_over_dates_by_month_and_numbers_in_bins(planted_corpus):
-    folder, labels = planted_corpus
+def test_topics_over_dates_by_month_and_numbers_in_bins(writable_planted_corpus):
+    folder, labels = writable_planted_corpus
     names = sorted(labels)
     dates = {name: f"2020-0{1 + i % 3}-15" for i, name in enumerate(names)}
     corpus = load_corpus(_dated_corpus(folder, dates, "date"))
@@ -193,12 +193,12 @@ def test_topics_over_dates_by_month_and_numbers_in_bins(planted_corpus):
 
 
 @pytest.mark.slow
-def test_cli_over_and_by_write_tables_and_300_dpi_plots(run, planted_corpus, tmp_path):
+def test_cli_over_and_by_write_tables_and_300_dpi_plots(run, writable_planted_corpus, tmp_path):
     # Not marked print_dpi: the plots over time and by group are 300 dpi whatever figure.DPI is
     # (topic_plots.SHARES_DPI); the folder's other plots are drawn at 72 dpi, as in other tests.
     from PIL import Image
 
-    folder, labels = planted_corpus
+    folder, labels = writable_planted_corpus
     values = {name: 2000 + i % 4 for i, name in enumerate(sorted(labels))}
     rows = ["file,year,genre"] + [f"{name},{year},{labels[name][:1]}" for name, year in values.items()]
     (folder / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
@@ -217,8 +217,8 @@ def test_cli_over_and_by_write_tables_and_300_dpi_plots(run, planted_corpus, tmp
     assert "Topic shares per year" in terminal.stdout
 
 
-def test_cli_over_errors_are_one_line(run, planted_corpus):
-    folder, labels = planted_corpus
+def test_cli_over_errors_are_one_line(run, writable_planted_corpus):
+    folder, labels = writable_planted_corpus
     missing = run("topics", str(folder), "--k", "3", "--over", "year")
     assert missing.exit_code == 2 and "--over year: no metadata field 'year'" in missing.output
     _dated_corpus(folder, {name: topic for name, topic in labels.items()}, "kind")
