@@ -5,7 +5,7 @@ installed (a dependency wherever it has wheels), else by the standard library's 
     decompress(compress(b"peer support")) == b"peer support"     # True
 
 Either way the streams are zlib's format, so a cache written with one is read with the other.
-ISA-L's level 3 made BBC's shards within 1-4% of zlib level 6's size in 0.27-0.3 of the CPU,
+ISA-L's level 3 made BBC's shards within 1-4% of zlib level 6's size in 0.3-0.4 of the CPU,
 and reads them back in 0.6 of the time (issue 18: compressing shards was a tenth of a worker's
 work). A stream that is not zlib's raises ``zlib.error`` from either.
 """

@@ -34,7 +34,7 @@ DEFAULT_TOKEN_PATTERN = (
 # DEFAULT_TOKEN_PATTERN with its letter-led alternatives taken together: a word starting with a
 # letter tries the dotted abbreviation (two or more letter-dot pairs) and then the plain word
 # after one look at its first letter, instead of two alternatives that each look again. The
-# same matches (tests/ingest/test_fast_paths.py), in 0.63x the time on BBC (issue 18: the word
+# same matches (tests/ingest/test_fast_paths.py), in 0.81-0.85x the time on BBC (issue 18: the word
 # split was a sixth of the tokenising).
 _FACTORED_TOKEN_PATTERN = (
     r"[^\W\d_](?:\.[^\W\d_]\.(?:[^\W\d_]\.)*|[^\W_]*(?:['’\-‐][^\W_]+)*)"
