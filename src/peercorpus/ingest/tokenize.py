@@ -155,11 +155,6 @@ def fast_sentence_splitter():
 
 
 @lru_cache(maxsize=1)
-def _default_pattern() -> re.Pattern:
-    return re.compile(_FACTORED_TOKEN_PATTERN)
-
-
-@lru_cache(maxsize=1)
 def _default_splitter() -> re.Pattern:
     # The pattern as one group: ``split`` gives gap, word, gap, word, ..., gap (the pattern
     # never matches an empty string), words and offsets without a Python object per match.
@@ -197,11 +192,7 @@ def _word_tokenizer(name: str):
 
 
 def _word_spans(text: str, tokenizer_name: str, sentence_spans: list[tuple[int, int]]):
-    if tokenizer_name == "default":
-        # The same spans as NLTK's RegexpTokenizer(DEFAULT_TOKEN_PATTERN).span_tokenize, one
-        # pass over the whole text with the standard library's regex engine: NLTK 3.10 wraps
-        # it in a slower ReDoS-safe engine this fixed, linear pattern does not need.
-        return [match.span() for match in _default_pattern().finditer(text)]
+    """Word spans of an NLTK tokenizer other than the default (which ``_default_words`` cuts)."""
     tokenizer = word_tokenizer(tokenizer_name)
     if tokenizer_name == "whitespace":
         return list(tokenizer.span_tokenize(text))
