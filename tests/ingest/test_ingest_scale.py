@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from peercorpus.ingest import workers as workers_module
 from peercorpus.ingest.assemble import Assembler
 from peercorpus.ingest.shard import content_hash, shard_key
 from peercorpus.ingest.store import Store, decode_shard
-from peercorpus.ingest.workers import process_encoded
+from peercorpus.ingest.workers import process_encoded, process_encoded_batch
 
 WORDS = "harbour lantern meadow orchard quarry ribbon saddle timber valley willow yonder zephyr".split()
 
@@ -293,6 +294,40 @@ def test_the_worker_pool_has_ended_when_the_last_shard_is_handed_on(tmp_path):
     shards = [next(results) for _ in items]
     assert all(not isinstance(shard, str) for shard in shards)
     assert multiprocessing.active_children() == []
+
+
+_MADE_IN: list[int] = []
+
+
+def _batch_noting_its_process(batch, config):
+    """``workers.process_encoded_batch``, noting the process it ran in (a module function: the pool pickles it)."""
+    _MADE_IN.append(os.getpid())
+    return process_encoded_batch(batch, config)
+
+
+def test_this_process_tokenises_batches_beside_the_pool_and_the_results_keep_their_order(tmp_path, monkeypatch):
+    """``workers=2``: a pool of one, and this process taking the next batch whenever the pool's
+    oldest is not ready; the shards come back in input order, equal to those made in one process,
+    each batch's files measured once (``IN_FLIGHT_BYTES`` bounds what is taken)."""
+    site = _site(tmp_path / "site", pages=200)
+    items = [(path, site, None) for path in sorted(site.iterdir())]
+    config = load_config(None)
+    held = []
+    real_bytes = load._input_bytes
+
+    def counted(batch):
+        held.append(real_bytes(batch))
+        return held[-1]
+
+    _MADE_IN.clear()
+    monkeypatch.setattr(load, "process_encoded_batch", _batch_noting_its_process)
+    monkeypatch.setattr(load, "_input_bytes", counted)
+    monkeypatch.setattr(load, "IN_FLIGHT_BYTES", sum(path.stat().st_size for path, *_ in items) // 2)
+    shards = list(load._tokenize_files(items, config, None, 2))
+    alone = [process_encoded(item, config) for item in items]
+    assert [shard.encoded for shard in shards] == [shard.encoded for shard in alone]
+    assert os.getpid() in _MADE_IN  # this process did some of the work (a batch sent to the pool is noted there)
+    assert sum(held) == sum(path.stat().st_size for path, *_ in items)
 
 
 def test_a_corpus_of_the_same_files_elsewhere_reads_the_shards_cached_with_their_repeated_lines_left_out(tmp_path, monkeypatch):

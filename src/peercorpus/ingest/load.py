@@ -26,11 +26,15 @@ from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequen
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from functools import partial
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 from ..config import Config, load_config
 from ..core.corpus import Corpus, Document, LazyDocuments, SkippedFile
@@ -95,6 +99,10 @@ TOKEN_ARRAYS = (
     "text_end",
 )
 PARALLEL_FROM_FILES = 40
+#: What the pipe bringing the worker processes' results may hold (``_widen_result_pipe``).
+RESULT_PIPE_BYTES = 1 << 20
+#: The size of the files whose tokenising is in flight (``_tokenize_files``), beyond the oldest batch.
+IN_FLIGHT_BYTES = 16 << 20
 _PREAD = hasattr(os, "pread")  # not on Windows
 
 
@@ -811,7 +819,11 @@ def _worker_item(path: Path, root: Path, repeated: frozenset[int], line_keys) ->
 
 
 def _tokenize_files(items, config: Config, progress: Progress | None, workers: int | None) -> Iterator[bytes | str]:
-    """Tokenise files, in worker processes when there are many (results in input order).
+    """Tokenise files, in ``workers`` processes when there are many (results in input order):
+    a pool of ``workers - 1``, and this process, which tokenises the next batch itself whenever
+    the pool's oldest batch is not ready yet (the pool's results are what it waits for; on two
+    cores, a pool of two beside this process cost a third more CPU than the same work done in
+    one process, and a pool of one left a core idle while this process waited).
 
     Only a few batches are in flight at a time, so finished shards wait for the assembler in
     small numbers rather than piling up in memory."""
@@ -825,25 +837,61 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
             yield result
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     # Load NLTK once in the parent so forked workers share it instead of importing it again.
     fast_sentence_splitter(), word_tokenizer(config.tokenize.tokenizer)
     size = max(1, min(20, total // (workers * 8) or 1))
-    batches = (items[i : i + size] for i in range(0, total, size))
     done = 0
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork"), initializer=_die_with_parent, initargs=(os.getpid(),))
+    _widen_result_pipe(pool)
     try:
-        in_flight = deque(pool.submit(process_encoded_batch, batch, config) for batch in islice(batches, 4 * workers))
-        while in_flight:
-            batch_result = in_flight.popleft().result()
-            for batch in islice(batches, 1):
-                in_flight.append(pool.submit(process_encoded_batch, batch, config))
+        # in batch order: (the pool's future or the results of a batch tokenised here, its input bytes)
+        in_flight: deque = deque()
+        queued = held = 0  # futures in in_flight; the input bytes of all its batches
+        # Few batches in flight until the first have come back (files sent before the reader asks
+        # for line keys only are tokenised whole: ``ReadingMode``), then enough for the pool to go
+        # on while this process finishes a partition (~0.5 s at BBC x10); at most IN_FLIGHT_BYTES
+        # of files (their results take a few times that) beyond the oldest batch.
+        depth = 2 * workers
+
+        next_batch = 0  # the first item of the next batch
+
+        def take() -> tuple | None:
+            nonlocal held, next_batch
+            if next_batch >= total or (in_flight and held >= IN_FLIGHT_BYTES):
+                return None
+            batch = items[next_batch : next_batch + size]
+            next_batch += size
+            size_of = _input_bytes(batch)
+            held += size_of
+            return batch, size_of
+
+        while True:
+            while queued < depth and (taken := take()) is not None:
+                in_flight.append((pool.submit(process_encoded_batch, taken[0], config), taken[1]))
+                queued += 1
+            if not in_flight:
+                break
+            head = in_flight[0][0]
+            if isinstance(head, Future) and not head.done():
+                # tokenised here while the pool works on it
+                taken = take() if len(in_flight) < 2 * depth else None
+                if taken is None:
+                    head.result()  # wait for the pool
+                else:
+                    in_flight.append((process_encoded_batch(taken[0], config), taken[1]))
+                continue
+            batch_result, size_of = in_flight.popleft()
+            held -= size_of
+            if isinstance(batch_result, Future):
+                batch_result, queued = batch_result.result(), queued - 1
             done += len(batch_result)
+            if done >= 4 * workers * size:
+                depth = 16 * workers
             if progress:
                 progress(done, total)
-            if not in_flight:
+            if not in_flight and next_batch >= total:
                 # The pool ends before the last shards are handed on: a reader that takes exactly as
                 # many as it asked for (the re-read of files with a repeated line) never resumes this
                 # generator, which left the pool to the interpreter's exit (a kwic hung there once,
@@ -877,6 +925,33 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
             if isinstance(wakeups, MutableMapping):
                 wakeups.pop(manager, None)
         raise
+
+
+def _input_bytes(batch) -> int:
+    """The size of a batch's files (``_tokenize_files``' items: a path first), 0 for one gone."""
+    total = 0
+    for item in batch:
+        try:
+            total += os.stat(item[0]).st_size
+        except OSError:
+            pass
+    return total
+
+
+def _widen_result_pipe(pool) -> None:
+    """Let the pipe that brings a ``ProcessPoolExecutor``'s results hold a whole batch of them (1 MiB,
+    Linux's default most; elsewhere, or refused, it stays as it is). Through the default 64 KiB a
+    batch (~300 KB for 20 BBC articles) takes several reads, each by the pool's thread here, which
+    waits for the interpreter lock (up to ``sys.getswitchinterval()``, 5 ms) while this process
+    tokenises or assembles; the worker, blocked on the full pipe, waits with it."""
+    reader = getattr(getattr(pool, "_result_queue", None), "_reader", None)
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if reader is None or set_size is None:
+        return
+    try:
+        fcntl.fcntl(reader.fileno(), set_size, RESULT_PIPE_BYTES)
+    except OSError:  # above /proc/sys/fs/pipe-max-size, or the user's pipes at their limit
+        pass
 
 
 def _close_quietly(connection) -> None:
