@@ -110,6 +110,7 @@ PIECES = [
     "a", "A", "The", "dr", "Dr", "etc", "e.g", "U.K", "J", "1", "3.5", "2020", "-", "--", "...",
     ".", "?", "!", ",", ";", ":", ")", "(", '"', "'", "\u201d", "\u201c", "\u2019", "%",
     " ", " ", " ", "  ", "\n", "\t", "\u00a0",
+    "\x1c", "\x1f", "\u2028", "\u3000",  # white space to Python but not to Unicode (the first two), and Unicode's
 ]
 
 
@@ -142,3 +143,22 @@ def test_same_spans_with_a_trained_model():
     spans = list(fast.span_tokenize(text))
     assert len(parameters.ortho_context) == 5  # read, never grown (NLTK's lookups grow it)
     assert spans == list(nltk.span_tokenize(text))
+
+
+def test_the_sentence_end_finder_runs_on_re_with_regex_s_meaning_of_white_space():
+    """The finder is NLTK's pattern compiled by ``re`` (no time limit: it is linear), with ``\\s``
+    as the ``regex`` module reads it; a pattern it cannot translate for sure stays with ``regex``."""
+    import re
+
+    import regex
+
+    from peercorpus.ingest.punkt import standard_re
+
+    splitter = fast_sentence_splitter()
+    assert isinstance(splitter.period_context, re.Pattern) and splitter.timeout is None
+    for text in ("Stop.\x1cNext one.", "Stop. \x1fNext one.", "Stop.\u2028Next one.", "Stop.\x1e"):
+        assert fast_spans(text) == nltk_spans(text)
+    for source in (r"\w+\.", r"[\s.]+", r"(?<=a)\.", r"a{2}\.", r"(?i)a\.", r"\p{L}\."):
+        assert standard_re(regex.compile(source)) is None, source
+    translated = standard_re(regex.compile(r"[]a.](?=\s+(?P<n>\S+))"))
+    assert translated.findall("].\x1cb a. b") == ["b"]
