@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from peercorpus import load_corpus
 from peercorpus.config import load_config
@@ -328,6 +329,35 @@ def test_this_process_tokenises_batches_beside_the_pool_and_the_results_keep_the
     assert [shard.encoded for shard in shards] == [shard.encoded for shard in alone]
     assert os.getpid() in _MADE_IN  # this process did some of the work (a batch sent to the pool is noted there)
     assert sum(held) == sum(path.stat().st_size for path, *_ in items)
+
+
+def test_no_more_than_in_flight_bytes_of_files_are_taken_beyond_the_oldest_batch(tmp_path, monkeypatch):
+    """With ``IN_FLIGHT_BYTES`` below one file, one batch at a time is in flight (taken when the
+    one before it has been handed on), and every file still comes back."""
+    site = _site(tmp_path / "site", pages=120)
+    items = [(path, site, None) for path in sorted(site.iterdir())]
+    taken = []
+    real_bytes = load._input_bytes
+    monkeypatch.setattr(load, "_input_bytes", lambda batch: taken.append(batch) or real_bytes(batch))
+    monkeypatch.setattr(load, "IN_FLIGHT_BYTES", 1)
+    results = load._tokenize_files(items, load_config(None), None, 2)
+    first = next(results)
+    assert len(taken) == 1 and not isinstance(first, str)
+    rest = list(results)
+    assert 1 + len(rest) == len(items) and sum(map(len, taken)) == len(items)
+
+
+def test_the_pools_result_pipe_holds_a_batch_of_results():
+    """``_widen_result_pipe``: Linux's pipe of a pool's results widened to ``RESULT_PIPE_BYTES``."""
+    import fcntl
+    from concurrent.futures import ProcessPoolExecutor
+
+    get_size = getattr(fcntl, "F_GETPIPE_SZ", None)
+    if get_size is None:
+        pytest.skip("pipe sizes are Linux's")
+    with ProcessPoolExecutor(1) as pool:
+        load._widen_result_pipe(pool)
+        assert fcntl.fcntl(pool._result_queue._reader.fileno(), get_size) >= load.RESULT_PIPE_BYTES
 
 
 def test_a_corpus_of_the_same_files_elsewhere_reads_the_shards_cached_with_their_repeated_lines_left_out(tmp_path, monkeypatch):
