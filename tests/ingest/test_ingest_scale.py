@@ -375,3 +375,43 @@ def test_a_corpus_of_the_same_files_elsewhere_reads_the_shards_cached_with_their
     assert not again.load_report.from_snapshot and again.repeated_lines == first.repeated_lines
     assert [again.text(i) for i in range(len(again))] == [first.text(i) for i in range(len(first))]
     assert "Twitter" not in again.text(1)
+
+
+def test_a_cold_ingest_hashes_each_file_where_it_is_tokenised_and_skips_as_hashing_first_did(tmp_path, monkeypatch):
+    """With nothing in the cache, the files are hashed by the processes that tokenise them
+    (``workers.HashOnRead``), not read by this one first: the snapshot is the one hashing first
+    gives, and a file that cannot be read is skipped before one that cannot be tokenised."""
+    site = _site(tmp_path / "site", pages=120)
+    (site / "page03.txt").write_bytes(bytes(range(256)) * 40)  # tokenising fails: binary
+    unreadable = str(site / "page07.txt")
+    real_read = Path.read_bytes
+
+    def read_bytes(self):  # inherited by the forked workers
+        if str(self) == unreadable:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    real_hashes = load._content_hashes
+    monkeypatch.setattr(load, "_content_hashes", lambda *args, defer: real_hashes(*args, defer=False))
+    hashed_first = load_corpus(site, cache_dir=tmp_path / "first", workers=2)
+    monkeypatch.setattr(load, "_content_hashes", real_hashes)
+    monkeypatch.setattr(load, "content_hash", lambda data: pytest.fail("hashed by this process before tokenising"))
+    hashed_on_read = load_corpus(site, cache_dir=tmp_path / "on-read", workers=2)
+    assert [(s.path, s.reason) for s in hashed_on_read.skipped] == [(s.path, s.reason) for s in hashed_first.skipped]
+    assert [s.path for s in hashed_on_read.skipped] == [unreadable, str(site / "page03.txt")]
+    assert hashed_on_read.load_report.files_read == hashed_first.load_report.files_read == 119
+    assert _snapshot_files(tmp_path / "on-read") == _snapshot_files(tmp_path / "first")
+
+
+def test_worker_processes_hashing_on_read_do_not_tokenise_what_the_cache_holds(tmp_path):
+    """The same contents in another folder, ingested with worker processes: each is hashed where
+    it is read, found in the cache as it was when the ingest began (``store.ShardLookup``,
+    inherited by the forked workers), and not tokenised again."""
+    site = _site(tmp_path / "site", pages=120)
+    first = load_corpus(site, cache_dir=tmp_path / "cache", workers=2)
+    copy = tmp_path / "copy"
+    shutil.copytree(site, copy)
+    again = load_corpus(copy, cache_dir=tmp_path / "cache", workers=2)
+    assert again.load_report.files_read == len(first) and again.load_report.files_tokenized == 0
+    assert [again.text(i) for i in range(len(again))] == [first.text(i) for i in range(len(first))]

@@ -71,7 +71,7 @@ from .store import (
     encode_shard,
 )
 from .tokenize import fast_sentence_splitter, word_tokenizer
-from .workers import KEYS_ONLY, EncodedShard, is_notice, process_encoded, process_encoded_batch
+from .workers import KEYS_ONLY, EncodedShard, HashOnRead, is_notice, process_encoded, process_encoded_batch
 
 Progress = Callable[[int, int], None]
 
@@ -352,7 +352,8 @@ def _assemble(store, corpus_key, path_list, discovery, config, previous, report,
         hashes = cluster.tokenize(discovery.files, file_stats, previous, config, report, skipped, progress, facts=facts,
                                   most_documents=_most_documents(discovery.file_names))
     else:
-        hashes = _content_hashes(_Files(discovery), file_stats, previous, report, skipped)
+        # With no partition to keep, a file not hashed before is hashed where it is tokenised
+        hashes = _content_hashes(_Files(discovery), file_stats, previous, report, skipped, defer=earlier is None or not use_cache)
     plan = _reuse_plan(store, earlier, discovery, hashes, previous, config, sidecar_stats) if earlier is not None and use_cache else None
     if plan is not None:
         try:
@@ -400,7 +401,8 @@ def _assemble_hashed(store, corpus_key, path_list, discovery, config, report, sk
                 rebuild = partial(_reused_shards, store=store, config=config, repeated=plan.repeated, keep=keep if pack else None) if plan is not None else None
                 assembler = PartitionedAssembler(writer, sidecar_metadata, reuse=reuse, order=discovery.file_names, line_keys=line_keys, rebuild=rebuild)
                 tokenised = shards = _shards(_Files(discovery), hashes, store, config, pack,
-                                             progress, workers, report, skipped, mode=mode)
+                                             progress, workers, report, skipped, mode=mode,
+                                             file_sizes=np.asarray(discovery.stats)[:, 0])
                 try:
                     if finds_repeated_lines(config):
                         # Assembled as they come, while files are still being tokenised; assembled again
@@ -723,14 +725,24 @@ def _joined(names) -> bytes | bytearray:
     return names.data if isinstance(names, PackedNames) else join_names(names)
 
 
-def _content_hashes(files, file_stats, previous, report, skipped) -> list[str | None]:
+#: A file's place in ``_content_hashes``' list while it is hashed where it is tokenised (``_shards``).
+UNHASHED = ""
+
+
+def _content_hashes(files, file_stats, previous, report, skipped, *, defer: bool = False) -> list[str | None]:
     """The content hash of every file (``None`` for unreadable ones); a file with the size,
-    mtime, ctime and inode the last snapshot recorded keeps the hash recorded then, unread."""
+    mtime, ctime and inode the last snapshot recorded keeps the hash recorded then, unread.
+    ``defer``: the others are left ``UNHASHED``, for ``_shards`` to hash as they are tokenised
+    (on a cold cache, reading every file here first took 95 s of BBC x400's 1,206 with a core
+    idle)."""
     hashes: list[str | None] = [None] * len(files)
     for index, ((path, _root), stat) in enumerate(zip(files, file_stats)):
         entry = previous.get(str(path))
         if entry and entry[0] == tuple(stat):
             hashes[index] = entry[1]
+            continue
+        if defer:
+            hashes[index] = UNHASHED
             continue
         try:
             hashes[index] = content_hash(path.read_bytes())
@@ -742,29 +754,48 @@ def _content_hashes(files, file_stats, previous, report, skipped) -> list[str | 
 
 
 def _shards(files, hashes, store, config, pack: ShardPack | None, progress, workers, report, skipped, *,
-            mode: ReadingMode | None = None) -> Iterator:
+            mode: ReadingMode | None = None, file_sizes: np.ndarray | None = None) -> Iterator:
     """``((path, root), shard)`` for every readable file, in corpus order: from the cache, or
     tokenised now (in worker processes, while earlier shards are assembled) and added to ``pack``;
     once ``mode.keys_only``, the files sent from then on give their short-line keys only (a
     ``FileLineKeys``: tokenised later, ``repeated.without_repeated_lines``). Files that cannot be
-    read go to ``skipped`` and lose their hash."""
+    read go to ``skipped`` and lose their hash; those ``UNHASHED`` are hashed where they are read
+    (``workers.HashOnRead``), and the ones that cannot be read go to ``skipped`` before those
+    that fail to tokenise, as when hashed first. ``file_sizes``: each file's size in bytes
+    (``discover``'s), else the files are measured as they are sent."""
     settings_key = config.stream_key()
-    todo = array("q", [i for i, digest in enumerate(hashes) if digest and not (pack and store.cached_key(settings_key, digest))])
+    todo = array("q", [i for i, digest in enumerate(hashes)
+                       if digest == UNHASHED or (digest and not (pack and store.cached_key(settings_key, digest)))])
+    unknown = HashOnRead(store.shard_lookup(settings_key) if pack else None)
     # made a batch at a time: a list of every file's (Path, root, digest) took ~500 bytes a file
     def item(i: int) -> tuple:
         if mode is not None and mode.keys_only:
-            return (*files[todo[i]], hashes[todo[i]], KEYS_ONLY)
-        return (*files[todo[i]], hashes[todo[i]])
+            return (*files[todo[i]], hashes[todo[i]] or unknown, KEYS_ONLY)
+        return (*files[todo[i]], hashes[todo[i]] or unknown)
 
-    results = _tokenize_files(LazyItems(len(todo), item), config, progress, workers)
+    todo_indexes = np.frombuffer(todo, dtype=np.int64)
+    sizes = None if file_sizes is None else lambda start, end: int(file_sizes[todo_indexes[start:end]].sum())
+    results = _tokenize_files(LazyItems(len(todo), item), config, progress, workers, sizes=sizes)
     pending = np.zeros(len(hashes), dtype=bool)
-    pending[np.frombuffer(todo, dtype=np.int64)] = True
+    pending[todo_indexes] = True
+    unreadable_at = len(skipped)
     for index, digest in enumerate(hashes):
         if digest is None:
             continue
+        cached = not pending[index]
         if pending[index]:
             result = next(results)
-        else:
+            if digest == UNHASHED:
+                digest, result = result
+                if digest is None:
+                    skipped.insert(unreadable_at, SkippedFile(str(files[index][0]), result))
+                    unreadable_at += 1
+                    hashes[index] = None
+                    continue
+                hashes[index] = digest
+                report.files_read += 1
+                cached = result is None
+        if cached:
             key = store.cached_key(settings_key, digest)
             shard = store.load_shard(settings_key, key) if key else None
             if shard is not None:
@@ -818,7 +849,8 @@ def _worker_item(path: Path, root: Path, repeated: frozenset[int], line_keys) ->
     return path, root, None, repeated, line_keys
 
 
-def _tokenize_files(items, config: Config, progress: Progress | None, workers: int | None) -> Iterator[bytes | str]:
+def _tokenize_files(items, config: Config, progress: Progress | None, workers: int | None, *,
+                    sizes: Callable[[int, int], int] | None = None) -> Iterator[bytes | str]:
     """Tokenise files, in ``workers`` processes when there are many (results in input order):
     a pool of ``workers - 1``, and this process, which tokenises the next batch itself whenever
     the pool's oldest batch is not ready yet, instead of waiting for it (on two cores, a pool of
@@ -826,7 +858,8 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
     pool of one left a core idle while this process waited).
 
     Only a few batches are in flight at a time, so finished shards wait for the assembler in
-    small numbers rather than piling up in memory."""
+    small numbers rather than piling up in memory. ``sizes(start, end)``: the bytes of items
+    ``start`` to ``end`` (else each item's file is measured)."""
     total = len(items)
     workers = workers or min(os.cpu_count() or 1, 8)
     if total < PARALLEL_FROM_FILES or workers < 2:
@@ -861,8 +894,8 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
             if next_batch >= total or (in_flight and held >= IN_FLIGHT_BYTES):
                 return None
             batch = items[next_batch : next_batch + size]
+            size_of = sizes(next_batch, next_batch + len(batch)) if sizes else _input_bytes(batch)
             next_batch += size
-            size_of = _input_bytes(batch)
             held += size_of
             return batch, size_of
 

@@ -36,7 +36,8 @@ import uuid
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+from weakref import WeakValueDictionary
 
 import numpy as np
 
@@ -154,6 +155,13 @@ class Store:
         if at < len(keyed) and keyed[at].startswith(f"{digest}+"):
             return keyed[at]
         return digest if digest in index else None
+
+    def shard_lookup(self, settings_key: str) -> ShardLookup:
+        """Whether a content's shard is cached, as the cache is now, asked where files are hashed
+        as they are read: a worker process forked from this one (``load._tokenize_files``)."""
+        index = self._shard_index(settings_key)
+        self.cached_key(settings_key, "")  # the keys with lines left out, sorted now
+        return ShardLookup(index, self._left_out_keys[settings_key])
 
     def load_shard(self, settings_key: str, digest: str) -> Shard | None:
         """The cached shard, or ``None`` when absent or unreadable (it is then rebuilt)."""
@@ -621,6 +629,40 @@ def _arrays_of(header: dict, body, *, compact: bool) -> dict[str, np.ndarray]:
                 raise ValueError(f"bad array {name}")
             arrays[name] = np.frombuffer(body[offset : offset + nbytes], dtype=np.dtype(dtype)).reshape(shape)
     return arrays
+
+
+class ShardLookup:
+    """Whether a shard of a content is in the cache (``Store.cached_key`` is not ``None``), from
+    the cache's index as it was when the lookup was made: shards published since need not be
+    known (tokenising a file again gives the same shard). Pickled as a token: a process forked from
+    the one that made it (a local worker) answers from the index it inherited, read once; any other
+    process finds nothing cached, and tokenises::
+
+        lookup = store.shard_lookup(config.stream_key())
+        lookup.has(content_hash(data))   # True: the shard can be read from the cache
+    """
+
+    _made: ClassVar[WeakValueDictionary[str, ShardLookup]] = WeakValueDictionary()
+
+    def __init__(self, index: dict, left_out_keys: list[str]):
+        self._index, self._left_out_keys = index, left_out_keys
+        self.token = uuid.uuid4().hex
+        ShardLookup._made[self.token] = self
+
+    def has(self, digest: str) -> bool:
+        if digest in self._index:
+            return True
+        at = bisect.bisect_left(self._left_out_keys, f"{digest}+")
+        return at < len(self._left_out_keys) and self._left_out_keys[at].startswith(f"{digest}+")
+
+    def __reduce__(self):
+        return _shard_lookup_of, (self.token,)
+
+
+def _shard_lookup_of(token: str) -> ShardLookup:
+    """The ``ShardLookup`` a pickled token names: this process' (or the one it was forked from),
+    else one that finds nothing cached."""
+    return ShardLookup._made.get(token) or ShardLookup({}, [])
 
 
 class ShardPack:

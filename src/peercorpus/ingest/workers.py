@@ -15,8 +15,8 @@ import numpy as np
 
 from ..config import Config
 from ..errors import PeerCorpusError, UnreadableFile
-from .shard import FileLineKeys, Shard, file_line_keys, process_file
-from .store import decode_shard, encode_shard
+from .shard import FileLineKeys, Shard, content_hash, file_line_keys, process_file
+from .store import ShardLookup, decode_shard, encode_shard
 
 
 def is_notice(warning: str) -> bool:
@@ -141,12 +141,31 @@ class EncodedShard:
         return shard
 
 
-def process_encoded(item: tuple, config: Config) -> EncodedShard | FileLineKeys | str:
+@dataclass(frozen=True)
+class HashOnRead:
+    """An item's digest when it is not known yet: the worker hashes the file as it reads it (the
+    parent need not read every file first: on a cold cache that was a pass over the whole corpus
+    with the other cores idle), and does not tokenise a content whose shard ``cached`` has
+    (``store.ShardLookup``; ``None``: no cache to look in)."""
+
+    cached: ShardLookup | None = None
+
+
+def process_encoded(item: tuple, config: Config):
     """``process_one``, with the shard's line keys and notices beside its encoding. ``item``:
     ``(path, root, digest)``, or ``(path, root, digest, repeated[, line_keys])`` to read the file
     again with the corpus' repeated lines ``repeated`` (a set of line keys) left out
     (``process_file``'s arguments), or ``(path, root,
-    digest, KEYS_ONLY)`` for its short-line keys alone (a ``shard.FileLineKeys``)."""
+    digest, KEYS_ONLY)`` for its short-line keys alone (a ``shard.FileLineKeys``).
+
+    Gives an ``EncodedShard``, a ``FileLineKeys`` or the reason the file was skipped (a string);
+    for an item whose digest is a ``HashOnRead``, the pair ``(digest, that)``, with ``None`` for
+    a content whose shard is cached, and ``(None, reason)`` for a file that cannot be read::
+
+        process_encoded((path, root, HashOnRead(lookup)), config)   # ('5f0c...', EncodedShard(...))
+    """
+    if isinstance(item[2], HashOnRead):
+        return _hashed_then_encoded(item, config)
     shard = _shard_or_reason(item, config)
     if isinstance(shard, (str, FileLineKeys)):
         return shard
@@ -156,6 +175,17 @@ def process_encoded(item: tuple, config: Config) -> EncodedShard | FileLineKeys 
     arrays = {name: np.ascontiguousarray(array, dtype=array.dtype) for name, array in shard.arrays.items()}
     return EncodedShard(encoded, shard.arrays["line_keys"], shard.arrays["doc_line_keys"], notices,
                         left_out=shard.left_out, plain=(shard.documents, shard.vocab, arrays, blocks))
+
+
+def _hashed_then_encoded(item: tuple, config: Config) -> tuple[str | None, EncodedShard | FileLineKeys | str | None]:
+    path, root, unknown, *rest = item
+    try:
+        digest = content_hash(Path(path).read_bytes())
+    except OSError as error:
+        return None, f"cannot read: {error.strerror or error}"
+    if unknown.cached is not None and unknown.cached.has(digest):
+        return digest, None
+    return digest, process_encoded((path, root, digest, *rest), config)
 
 
 def process_encoded_batch(batch, config: Config) -> list[EncodedShard | str]:
