@@ -415,3 +415,33 @@ def test_worker_processes_hashing_on_read_do_not_tokenise_what_the_cache_holds(t
     again = load_corpus(copy, cache_dir=tmp_path / "cache", workers=2)
     assert again.load_report.files_read == len(first) and again.load_report.files_tokenized == 0
     assert [again.text(i) for i in range(len(again))] == [first.text(i) for i in range(len(first))]
+
+
+def test_each_batchs_files_are_read_ahead_when_it_is_taken(tmp_path, monkeypatch):
+    """``_read_ahead``: every file is advised to the system (``POSIX_FADV_WILLNEED``) before it
+    is tokenised, a batch at a time, and a file gone meanwhile is left to the tokenising to say."""
+    site = _site(tmp_path / "site", pages=120)
+    items = [(path, site, None) for path in sorted(site.iterdir())]
+    advised = []
+    monkeypatch.setattr(load, "_ADVISE", lambda descriptor, offset, length, advice: advised.append(
+        (os.readlink(f"/proc/self/fd/{descriptor}"), advice)))
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("descriptors are named through Linux's /proc")
+    items[5][0].unlink()
+    results = list(load._tokenize_files(items, load_config(None), None, 2))
+    assert len(results) == len(items) and isinstance(results[5], str)
+    assert sorted(advised) == sorted((str(item[0]), os.POSIX_FADV_WILLNEED) for item in items if item[0].exists())
+
+
+def test_reading_ahead_a_file_swapped_for_a_fifo_does_not_wait_for_a_writer(tmp_path):
+    import threading
+
+    fifo = tmp_path / "page.txt"
+    os.mkfifo(fifo)
+    reader = threading.Thread(target=load._read_ahead, args=([(fifo, tmp_path, None)],), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    hung = reader.is_alive()
+    if hung:  # let it go: a writer opens the other end
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert not hung

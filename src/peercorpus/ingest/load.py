@@ -896,6 +896,7 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
             batch = items[next_batch : next_batch + size]
             size_of = sizes(next_batch, next_batch + len(batch)) if sizes else _input_bytes(batch)
             next_batch += size
+            _read_ahead(batch)
             held += size_of
             return batch, size_of
 
@@ -957,6 +958,31 @@ def _tokenize_files(items, config: Config, progress: Progress | None, workers: i
             if isinstance(wakeups, MutableMapping):
                 wakeups.pop(manager, None)
         raise
+
+
+def _read_ahead(batch) -> None:
+    """Ask the system to start reading a batch's files (``_tokenize_files``' items: a path first)
+    into memory, without waiting (``posix_fadvise(..., POSIX_FADV_WILLNEED)``; elsewhere nothing):
+    the batch is tokenised after those in flight before it, by when its files are read. Read one by
+    one as they were tokenised, the small files of a corpus just copied or unpacked kept both cores
+    waiting for the disk a quarter of the time (BBC x400 from a cold page cache: ~20 MB/s)."""
+    if _ADVISE is None:
+        return
+    for item in batch:
+        try:
+            descriptor = os.open(item[0], _READ_AHEAD_FLAGS)
+        except OSError:
+            continue  # said when it is tokenised
+        try:
+            _ADVISE(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(descriptor)
+
+
+_ADVISE = getattr(os, "posix_fadvise", None)
+_READ_AHEAD_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a file swapped for a FIFO must not block here
 
 
 def _input_bytes(batch) -> int:
