@@ -18,6 +18,9 @@ loaded machine cannot hide):
 3. as before: a scikit-learn ``CountVectorizer`` script over the same files (cold ingest
    builds sentence, paragraph and offset data too) and warm `info` (target: 5x faster than cold).
 
+``--cold-disk`` (root, Linux): the system's page cache is dropped before each ingest, so that
+the files are read from the disk, as a corpus that was not just written or read is.
+
 Before issue 18's changes (this machine, BBC 5.04 MB, two cores shared with other jobs): cold
 ingest 0.7 MB/s (7.4 s wall, 10.5 s CPU). See README "Performance" for the latest figures.
 """
@@ -75,10 +78,13 @@ runpy.run_module("peercorpus", run_name="__main__")
 """
 
 
-def cold_ingest(src: Path | None, corpus: Path) -> tuple[float, float, float, float]:
+def cold_ingest(src: Path | None, corpus: Path, *, cold_disk: bool = False) -> tuple[float, float, float, float]:
     """A cold ``peercorpus ingest`` of ``corpus``, by the tree whose ``src`` is given (None: this
-    one): wall seconds, CPU seconds (with its workers), peak RSS (MiB) and its own CPU seconds."""
+    one): wall seconds, CPU seconds (with its workers), peak RSS (MiB) and its own CPU seconds.
+    ``cold_disk``: the page cache dropped first (``drop_page_cache``)."""
     cache = Path(tempfile.mkdtemp(prefix="pc-bench-"))
+    if cold_disk:
+        drop_page_cache()
     env = {**os.environ, "PC_BENCH_OWN_CPU": str(cache / "own-cpu")}
     if src is not None:
         env["PYTHONPATH"] = str(src)  # before the editable install of this tree on sys.path
@@ -88,6 +94,15 @@ def cold_ingest(src: Path | None, corpus: Path) -> tuple[float, float, float, fl
         return wall, cpu, rss, float((cache / "own-cpu").read_text())
     finally:
         shutil.rmtree(cache, ignore_errors=True)
+
+
+def drop_page_cache() -> None:
+    """Write dirty pages out, then drop the clean ones (and the cached inodes and folders)."""
+    os.sync()
+    try:
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError as error:
+        sys.exit(f"--cold-disk: cannot drop the page cache ({error.strerror or error}; it needs root on Linux)")
 
 
 def tokenising_bounds(corpus: Path) -> dict[str, float]:
@@ -129,6 +144,7 @@ def main() -> None:
     args = bench_arguments(
         __doc__,
         (("--baseline-rev",), {"default": "c5db4a5", "help": "git revision of the baseline tree"}),
+        (("--cold-disk",), {"action": "store_true", "help": "drop the page cache before each ingest (root)"}),
     )
     corpus = args.corpus
     megabytes = sum(p.stat().st_size for p in corpus.rglob("*") if p.is_file()) / 1e6
@@ -140,13 +156,14 @@ def main() -> None:
             for name in order:
                 if name == "base" and base_src is None:
                     continue
-                runs[name].append(cold_ingest(base_src if name == "base" else None, corpus))
+                runs[name].append(cold_ingest(base_src if name == "base" else None, corpus, cold_disk=args.cold_disk))
     finally:
         if base_src is not None:
             shutil.rmtree(base_src.parent, ignore_errors=True)
     bounds = tokenising_bounds(corpus)
 
     print(f"corpus: {corpus} ({megabytes:.2f} MB in files; best of {args.repeat}; {os.cpu_count()} cores;"
+          f"{' files read from the disk (page cache dropped);' if args.cold_disk else ''}"
           f" load average {os.getloadavg()[0]:.1f})")
     print("cold `peercorpus ingest`:")
     best = {}
