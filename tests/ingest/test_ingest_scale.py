@@ -396,7 +396,7 @@ def test_a_cold_ingest_hashes_each_file_where_it_is_tokenised_and_skips_as_hashi
     monkeypatch.setattr(load, "_content_hashes", lambda *args, defer: real_hashes(*args, defer=False))
     hashed_first = load_corpus(site, cache_dir=tmp_path / "first", workers=2)
     monkeypatch.setattr(load, "_content_hashes", real_hashes)
-    monkeypatch.setattr(load, "content_hash", lambda data: pytest.fail("hashed by this process before tokenising"))
+    monkeypatch.setattr(load, "file_content_hash", lambda path: pytest.fail("hashed by this process before tokenising"))
     hashed_on_read = load_corpus(site, cache_dir=tmp_path / "on-read", workers=2)
     assert [(s.path, s.reason) for s in hashed_on_read.skipped] == [(s.path, s.reason) for s in hashed_first.skipped]
     assert [s.path for s in hashed_on_read.skipped] == [unreadable, str(site / "page03.txt")]

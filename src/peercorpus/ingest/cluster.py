@@ -43,12 +43,12 @@ from typing import Any
 
 from ..config import Config
 from ..core.corpus import SkippedFile
-from ..errors import InputError, PeerCorpusError, UsageError
+from ..errors import InputError, PeerCorpusError, UnreadableFile, UsageError
 from ..version import __version__
 from .assemble import BuiltPartition, FileFacts, assemble_partition
 from .repeated import REREAD_PROGRESS, RepeatWatch
 from .sections import finds_repeated_lines as _finds_repeated_lines
-from .shard import FileLineKeys, content_hash, shard_key
+from .shard import FileLineKeys, file_content_hash, shard_key
 from .snapshot import partition_checksums
 from .store import CACHE_FORMAT, Store, encode_shard
 from .workers import KEYS_ONLY, _shard_or_reason, is_notice
@@ -193,9 +193,9 @@ def tokenize_task(items: list[tuple[str, str, str | None]], cache_root: str, con
         for path, root, digest in items:
             if digest is None:
                 try:
-                    digest = content_hash(Path(path).read_bytes())
-                except OSError as error:
-                    results.append((None, f"cannot read: {error.strerror or error}", False, [], None))
+                    digest = file_content_hash(path)
+                except UnreadableFile as problem:
+                    results.append((None, str(problem), False, [], None))
                     continue
             key = store.cached_key(settings_key, digest)
             if key is not None:  # as a local build reads the cache (one with lines left out first)

@@ -58,7 +58,7 @@ from .repeated import (
     without_repeated_lines,
 )
 from .sections import finds_repeated_lines
-from .shard import FileLineKeys, content_hash, process_file, shard_key
+from .shard import FileLineKeys, file_content_hash, process_file, shard_key
 from .shard_codec import narrowest
 from .snapshot import OWN_TEXTS, STAT_FIELDS, SnapshotWriter, join_names, map_array, split_names
 from .store import (
@@ -745,9 +745,9 @@ def _content_hashes(files, file_stats, previous, report, skipped, *, defer: bool
             hashes[index] = UNHASHED
             continue
         try:
-            hashes[index] = content_hash(path.read_bytes())
-        except OSError as error:
-            skipped.append(SkippedFile(str(path), f"cannot read: {error.strerror or error}"))
+            hashes[index] = file_content_hash(path)
+        except UnreadableFile as problem:
+            skipped.append(SkippedFile(str(path), str(problem)))
             continue
         report.files_read += 1
     return hashes

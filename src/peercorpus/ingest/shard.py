@@ -78,6 +78,18 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def file_content_hash(path: str | Path) -> str:
+    """``content_hash`` of a file's bytes, wherever files are hashed (this process, a local worker,
+    a Dask task); ``UnreadableFile`` with the reason the corpus' skipped files give otherwise::
+
+        file_content_hash("corpora/a.txt")   # '5f0c...'
+    """
+    try:
+        return content_hash(Path(path).read_bytes())
+    except OSError as error:
+        raise UnreadableFile(f"cannot read: {error.strerror or error}") from None
+
+
 def shard_key(digest: str, left_out: frozenset[int] = frozenset()) -> str:
     """The key of a file's shard in the cache: its content hash for the shard with nothing
     repeated left out, suffixed with a hash of the lines left out otherwise, so that each shard a

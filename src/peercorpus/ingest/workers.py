@@ -15,7 +15,7 @@ import numpy as np
 
 from ..config import Config
 from ..errors import PeerCorpusError, UnreadableFile
-from .shard import FileLineKeys, Shard, content_hash, file_line_keys, process_file
+from .shard import FileLineKeys, Shard, file_content_hash, file_line_keys, process_file
 from .store import ShardLookup, decode_shard, encode_shard
 
 
@@ -180,9 +180,9 @@ def process_encoded(item: tuple, config: Config):
 def _hashed_then_encoded(item: tuple, config: Config) -> tuple[str | None, EncodedShard | FileLineKeys | str | None]:
     path, root, unknown, *rest = item
     try:
-        digest = content_hash(Path(path).read_bytes())
-    except OSError as error:
-        return None, f"cannot read: {error.strerror or error}"
+        digest = file_content_hash(path)
+    except UnreadableFile as problem:
+        return None, str(problem)
     if unknown.cached is not None and unknown.cached.has(digest):
         return digest, None
     return digest, process_encoded((path, root, digest, *rest), config)
