@@ -147,21 +147,19 @@ class Store:
         one (``shard.shard_key``: a file another corpus found boilerplate in, which this one
         likely repeats too; ``repeated.to_read_again`` reads it again if not), else the plain
         one; ``None`` when none is cached."""
-        index = self._shard_index(settings_key)
+        return _cached_key(self._shard_index(settings_key), self._left_out_sorted(settings_key), digest)
+
+    def _left_out_sorted(self, settings_key: str) -> list[str]:
+        """The keys of the cached shards with lines left out, sorted (references: 8 bytes a shard)."""
         keyed = self._left_out_keys.get(settings_key)
-        if keyed is None:  # the keys with lines left out, sorted (references: 8 bytes a shard)
-            keyed = self._left_out_keys[settings_key] = sorted(filter(leaves_lines_out, index))
-        at = bisect.bisect_left(keyed, f"{digest}+")
-        if at < len(keyed) and keyed[at].startswith(f"{digest}+"):
-            return keyed[at]
-        return digest if digest in index else None
+        if keyed is None:
+            keyed = self._left_out_keys[settings_key] = sorted(filter(leaves_lines_out, self._shard_index(settings_key)))
+        return keyed
 
     def shard_lookup(self, settings_key: str) -> ShardLookup:
         """Whether a content's shard is cached, as the cache is now, asked where files are hashed
         as they are read: a worker process forked from this one (``load._tokenize_files``)."""
-        index = self._shard_index(settings_key)
-        self.cached_key(settings_key, "")  # the keys with lines left out, sorted now
-        return ShardLookup(index, self._left_out_keys[settings_key])
+        return ShardLookup(self._shard_index(settings_key), self._left_out_sorted(settings_key))
 
     def load_shard(self, settings_key: str, digest: str) -> Shard | None:
         """The cached shard, or ``None`` when absent or unreadable (it is then rebuilt)."""
@@ -650,13 +648,18 @@ class ShardLookup:
         ShardLookup._made[self.token] = self
 
     def has(self, digest: str) -> bool:
-        if digest in self._index:
-            return True
-        at = bisect.bisect_left(self._left_out_keys, f"{digest}+")
-        return at < len(self._left_out_keys) and self._left_out_keys[at].startswith(f"{digest}+")
+        return _cached_key(self._index, self._left_out_keys, digest) is not None
 
     def __reduce__(self):
         return _shard_lookup_of, (self.token,)
+
+
+def _cached_key(index: dict, left_out_keys: list[str], digest: str) -> str | None:
+    """``Store.cached_key`` in a shard index and its sorted keys with lines left out."""
+    at = bisect.bisect_left(left_out_keys, f"{digest}+")
+    if at < len(left_out_keys) and left_out_keys[at].startswith(f"{digest}+"):
+        return left_out_keys[at]
+    return digest if digest in index else None
 
 
 def _shard_lookup_of(token: str) -> ShardLookup:

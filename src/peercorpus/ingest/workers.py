@@ -151,7 +151,7 @@ class HashOnRead:
     cached: ShardLookup | None = None
 
 
-def process_encoded(item: tuple, config: Config):
+def process_encoded(item: tuple, config: Config) -> EncodedShard | FileLineKeys | str | tuple:
     """``process_one``, with the shard's line keys and notices beside its encoding. ``item``:
     ``(path, root, digest)``, or ``(path, root, digest, repeated[, line_keys])`` to read the file
     again with the corpus' repeated lines ``repeated`` (a set of line keys) left out
